@@ -1,0 +1,134 @@
+package dev.sonnet.ops;
+
+import dev.sonnet.SonnetException;
+import dev.sonnet.backend.Backend;
+import dev.sonnet.tensor.Operand;
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The single point every operation runs through.
+ *
+ * <p>It checks that the inputs share a backend, runs the {@link Op}, and tells the thread's active
+ * {@link OpRecorder}s (gradient tapes, tracers). Nothing else in the library calls
+ * {@link Op#forward} or knows about recorders, so recording, tracing or fusing later needs no change
+ * to any op.
+ *
+ * <p>Recorders are per thread: a tape opened on one thread never sees another thread's work.
+ */
+public final class Dispatch {
+  private static final ThreadLocal<List<OpRecorder>> RECORDERS =
+      ThreadLocal.withInitial(ArrayList::new);
+  private static final ThreadLocal<int[]> PAUSED = ThreadLocal.withInitial(() -> new int[1]);
+
+  private Dispatch() {}
+
+  /** Runs {@code op} on {@code inputs} and reports it to the active recorders. */
+  public static Tensor[] run(Op op, Tensor... inputs) {
+    checkSameBackend(op, inputs);
+    Tensor[] outputs = op.forward(inputs);
+    List<OpRecorder> recorders = RECORDERS.get();
+    if (!recorders.isEmpty() && PAUSED.get()[0] == 0) {
+      giveOutputsOwnIdentity(outputs, inputs);
+      for (int i = 0, n = recorders.size(); i < n; i++) {
+        recorders.get(i).record(op, inputs, outputs);
+      }
+    }
+    return outputs;
+  }
+
+  /** Runs a single-output {@code op}. */
+  public static Tensor run1(Op op, Tensor... inputs) {
+    return run(op, inputs)[0];
+  }
+
+  /** Reads each operand's value (recording variable reads) for a call to {@link #run}. */
+  public static Tensor[] values(Operand... operands) {
+    Tensor[] t = new Tensor[operands.length];
+    for (int i = 0; i < operands.length; i++) {
+      t[i] = operands[i].asTensor();
+    }
+    return t;
+  }
+
+  /** Reports a variable read to the active recorders; called by {@link Variable} only. */
+  public static void variableRead(Variable variable, Tensor value) {
+    List<OpRecorder> recorders = RECORDERS.get();
+    if (!recorders.isEmpty() && PAUSED.get()[0] == 0) {
+      for (int i = 0, n = recorders.size(); i < n; i++) {
+        recorders.get(i).recordRead(variable, value);
+      }
+    }
+  }
+
+  /** Starts reporting this thread's operations to {@code recorder}, until {@link #pop}. */
+  public static void push(OpRecorder recorder) {
+    RECORDERS.get().add(recorder);
+  }
+
+  /** Stops reporting to {@code recorder}; a recorder that is not installed is ignored. */
+  public static void pop(OpRecorder recorder) {
+    RECORDERS.get().remove(recorder);
+  }
+
+  /** True when at least one recorder is active and recording is not paused on this thread. */
+  public static boolean isRecording() {
+    return !RECORDERS.get().isEmpty() && PAUSED.get()[0] == 0;
+  }
+
+  /**
+   * Pauses all recording on this thread until the returned handle is closed; pauses nest. Used by
+   * custom gradients (the inner computation is not recorded) and by variable updates.
+   */
+  public static Pause pause() {
+    PAUSED.get()[0]++;
+    return new Pause();
+  }
+
+  /** An open pause of recording; closing it twice has no further effect. */
+  public static final class Pause implements AutoCloseable {
+    private boolean closed;
+
+    private Pause() {}
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        PAUSED.get()[0]--;
+      }
+    }
+  }
+
+  /**
+   * Recorders key tensors by identity, so an op that returns one of its inputs unchanged (an
+   * identity, a no-op reshape) would create a cycle; such outputs get a fresh tensor object sharing
+   * the same memory.
+   */
+  private static void giveOutputsOwnIdentity(Tensor[] outputs, Tensor[] inputs) {
+    for (int o = 0; o < outputs.length; o++) {
+      for (Tensor in : inputs) {
+        if (outputs[o] == in) {
+          outputs[o] = Tensor.wrap(in.buffer(), in.shape());
+          break;
+        }
+      }
+    }
+  }
+
+  private static void checkSameBackend(Op op, Tensor[] inputs) {
+    if (inputs.length < 2) {
+      return;
+    }
+    Backend first = inputs[0].backend();
+    for (int i = 1; i < inputs.length; i++) {
+      if (inputs[i].backend() != first) {
+        throw new SonnetException(op.name() + ": inputs live on different backends ("
+            + first.name() + " and " + inputs[i].backend().name() + "); move one with "
+            + "tensor.to(backend)");
+      }
+    }
+  }
+}

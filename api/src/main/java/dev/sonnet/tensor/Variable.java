@@ -1,0 +1,131 @@
+package dev.sonnet.tensor;
+
+import dev.sonnet.SonnetException;
+import dev.sonnet.ops.Dispatch;
+import java.util.Objects;
+
+/**
+ * A named, mutable holder of a tensor: the parameters and state of a model.
+ *
+ * <p>Its shape and dtype are fixed at creation; {@link #assign}, {@link #assignAdd} and
+ * {@link #assignSub} replace the value (the update itself is not recorded by gradient tapes).
+ * Using a variable in an operation reads its current value, and that read is recorded, so
+ * {@code tape.gradient(loss, variable)} works. Trainable variables are watched automatically by
+ * tapes that watch accessed variables (the default).
+ *
+ * <p>Assignments are atomic with respect to reads: a reader on another thread sees either the old
+ * or the new value, never a mix.
+ */
+public final class Variable implements Operand {
+  private final String name;
+  private final boolean trainable;
+  private final Shape shape;
+  private final DType dtype;
+  private volatile Tensor value;
+
+  /** A variable holding {@code initialValue}; {@code name} is its full path, e.g. {@code mlp/linear/w}. */
+  public Variable(String name, Tensor initialValue, boolean trainable) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.value = ownIdentity(Objects.requireNonNull(initialValue, "initialValue"));
+    this.trainable = trainable;
+    this.shape = initialValue.shape();
+    this.dtype = initialValue.dtype();
+  }
+
+  /** The full hierarchical name, like {@code mlp/linear_1/w}. */
+  public String name() {
+    return name;
+  }
+
+  /** Whether optimizers should update this variable (false for state such as moving averages). */
+  public boolean trainable() {
+    return trainable;
+  }
+
+  @Override
+  public Shape shape() {
+    return shape;
+  }
+
+  @Override
+  public DType dtype() {
+    return dtype;
+  }
+
+  /** Reads the current value, recording the read on active gradient tapes. */
+  public Tensor read() {
+    Tensor v = value;
+    Dispatch.variableRead(this, v);
+    return v;
+  }
+
+  /** Same as {@link #read()}. */
+  @Override
+  public Tensor asTensor() {
+    return read();
+  }
+
+  /** The current value without recording the read (for checkpoints, printing, optimizers). */
+  public Tensor peek() {
+    return value;
+  }
+
+  /** Replaces the value; {@code newValue} must have this variable's shape and dtype. */
+  public void assign(Operand newValue) {
+    Tensor t;
+    try (var pause = Dispatch.pause()) {
+      t = newValue.asTensor();
+    }
+    checkCompatible("assign", t);
+    value = ownIdentity(t);
+  }
+
+  /** Adds {@code delta} to the value. */
+  public void assignAdd(Operand delta) {
+    update("assignAdd", delta, false);
+  }
+
+  /** Subtracts {@code delta} from the value. */
+  public void assignSub(Operand delta) {
+    update("assignSub", delta, true);
+  }
+
+  private synchronized void update(String what, Operand delta, boolean subtract) {
+    Tensor next;
+    try (var pause = Dispatch.pause()) {
+      Tensor d = delta.asTensor();
+      if (!d.shape().equals(shape) && d.size() != 1) {
+        throw new ShapeException("Variable '" + name + "' " + what + ": delta has shape "
+            + d.shape() + ", expected " + shape);
+      }
+      next = subtract ? value.sub(d) : value.add(d);
+    }
+    checkCompatible(what, next);
+    value = next;
+  }
+
+  /**
+   * A tensor object of this variable's own, sharing {@code t}'s memory: tapes map tensors to
+   * variables by identity, so two variables initialised from one tensor must not share it.
+   */
+  private static Tensor ownIdentity(Tensor t) {
+    return Tensor.wrap(t.buffer(), t.shape());
+  }
+
+  private void checkCompatible(String what, Tensor t) {
+    if (!t.shape().equals(shape) || t.dtype() != dtype) {
+      throw new ShapeException("Variable '" + name + "' " + what + ": got " + t.dtype()
+          + t.shape() + ", expected " + dtype + shape);
+    }
+    if (value != null && t.backend() != value.backend()) {
+      throw new SonnetException("Variable '" + name + "' " + what + ": value lives on backend "
+          + t.backend().name() + ", the variable on " + value.backend().name());
+    }
+  }
+
+  /** Like {@code Variable(mlp/linear/w, f32[784, 1024], trainable)}. */
+  @Override
+  public String toString() {
+    return "Variable(" + name + ", " + dtype + shape + (trainable ? ", trainable)" : ")");
+  }
+}

@@ -1,0 +1,220 @@
+package dev.sonnet.runtime.cpu;
+
+import dev.sonnet.backend.Backend;
+import dev.sonnet.backend.BinaryKind;
+import dev.sonnet.backend.ConvGeometry;
+import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.backend.GemmSpec;
+import dev.sonnet.backend.PoolKind;
+import dev.sonnet.backend.ReduceKind;
+import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.ShapeException;
+
+/**
+ * The CPU backend: Java arrays as device memory, kernels run synchronously on the calling thread
+ * and the shared {@link CpuParallel} pool.
+ *
+ * <p>Each kernel family lives in its own class, with a plain scalar loop (the reference) and a
+ * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
+ * the two on one machine. This class only routes calls.
+ */
+public final class CpuBackend implements Backend {
+  /** System property: {@code false} forces the scalar reference kernels everywhere. */
+  public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
+
+  private final boolean vectorized;
+
+  /** A backend using the Vector API unless {@value #VECTOR_PROPERTY} is {@code false}. */
+  public CpuBackend() {
+    this(!"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true")));
+  }
+
+  /** A backend that runs the vector kernels ({@code true}) or the scalar reference ones. */
+  public CpuBackend(boolean vectorized) {
+    this.vectorized = vectorized;
+  }
+
+  /** Whether the Vector API kernels run (else the scalar reference kernels). */
+  public boolean vectorized() {
+    return vectorized;
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public String deviceName() {
+    return "CPU, " + CpuParallel.threads() + " threads, "
+        + (vectorized ? VectorInfo.describe() : "scalar reference kernels");
+  }
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  @Override
+  public DeviceBuffer allocate(DType dtype, long size) {
+    return CpuBuffer.allocate(this, dtype, checkedSize(size));
+  }
+
+  @Override
+  public DeviceBuffer upload(float[] data) {
+    return new CpuBuffer(this, DType.FLOAT32, data.clone(), data.length);
+  }
+
+  @Override
+  public DeviceBuffer upload(double[] data) {
+    return new CpuBuffer(this, DType.FLOAT64, data.clone(), data.length);
+  }
+
+  @Override
+  public DeviceBuffer upload(int[] data) {
+    return new CpuBuffer(this, DType.INT32, data.clone(), data.length);
+  }
+
+  @Override
+  public DeviceBuffer upload(long[] data) {
+    return new CpuBuffer(this, DType.INT64, data.clone(), data.length);
+  }
+
+  @Override
+  public DeviceBuffer upload(boolean[] data) {
+    return new CpuBuffer(this, DType.BOOL, data.clone(), data.length);
+  }
+
+  @Override
+  public void download(DeviceBuffer src, float[] dst) {
+    System.arraycopy(b(src).f32(), 0, dst, 0, checkLength(src, dst.length));
+  }
+
+  @Override
+  public void download(DeviceBuffer src, double[] dst) {
+    System.arraycopy(b(src).f64(), 0, dst, 0, checkLength(src, dst.length));
+  }
+
+  @Override
+  public void download(DeviceBuffer src, int[] dst) {
+    System.arraycopy(b(src).i32(), 0, dst, 0, checkLength(src, dst.length));
+  }
+
+  @Override
+  public void download(DeviceBuffer src, long[] dst) {
+    System.arraycopy(b(src).i64(), 0, dst, 0, checkLength(src, dst.length));
+  }
+
+  @Override
+  public void download(DeviceBuffer src, boolean[] dst) {
+    System.arraycopy(b(src).bool(), 0, dst, 0, checkLength(src, dst.length));
+  }
+
+  @Override
+  public void synchronize() {
+    // Kernels complete before they return on the CPU.
+  }
+
+  // ---- kernels -----------------------------------------------------------------------------
+
+  @Override
+  public void fill(DeviceBuffer out, double value) {
+    ElementwiseKernels.fill(b(out), value);
+  }
+
+  @Override
+  public void unary(UnaryKind kind, DeviceBuffer x, DeviceBuffer out) {
+    ElementwiseKernels.unary(kind, b(x), b(out), vectorized);
+  }
+
+  @Override
+  public void binary(BinaryKind kind, DeviceBuffer a, long[] aStrides, DeviceBuffer bb,
+      long[] bStrides, DeviceBuffer out, int[] outShape) {
+    ElementwiseKernels.binary(kind, b(a), aStrides, b(bb), bStrides, b(out), outShape, vectorized);
+  }
+
+  @Override
+  public void where(DeviceBuffer cond, long[] condStrides, DeviceBuffer a, long[] aStrides,
+      DeviceBuffer bb, long[] bStrides, DeviceBuffer out, int[] outShape) {
+    ElementwiseKernels.where(b(cond), condStrides, b(a), aStrides, b(bb), bStrides, b(out),
+        outShape);
+  }
+
+  @Override
+  public void reduce(ReduceKind kind, DeviceBuffer x, int[] shape, boolean[] reduceAxes,
+      DeviceBuffer out) {
+    ReductionKernels.reduce(kind, b(x), shape, reduceAxes, b(out), vectorized);
+  }
+
+  @Override
+  public void gemm(GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c) {
+    GemmKernels.gemm(spec, b(a), b(bb), b(c), vectorized);
+  }
+
+  @Override
+  public void copy(DeviceBuffer src, long srcOffset, long[] srcStrides, DeviceBuffer dst,
+      long dstOffset, long[] dstStrides, int[] shape) {
+    CopyKernels.copy(b(src), srcOffset, srcStrides, b(dst), dstOffset, dstStrides, shape);
+  }
+
+  @Override
+  public void cast(DeviceBuffer x, DeviceBuffer out) {
+    ElementwiseKernels.cast(b(x), b(out));
+  }
+
+  @Override
+  public void gather(DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out, int outer,
+      int axisSize, int inner) {
+    IndexKernels.gather(b(x), b(indices), b(out), outer, axisSize, inner);
+  }
+
+  @Override
+  public void scatterAdd(DeviceBuffer updates, DeviceBuffer indices, DeviceBuffer out,
+      int outer, int axisSize, int inner) {
+    IndexKernels.scatterAdd(b(updates), b(indices), b(out), outer, axisSize, inner);
+  }
+
+  @Override
+  public void im2col(ConvGeometry geometry, DeviceBuffer x, DeviceBuffer cols) {
+    ConvKernels.im2col(geometry, b(x), b(cols), vectorized);
+  }
+
+  @Override
+  public void col2im(ConvGeometry geometry, DeviceBuffer cols, DeviceBuffer x) {
+    ConvKernels.col2im(geometry, b(cols), b(x), vectorized);
+  }
+
+  @Override
+  public void pool(PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer out) {
+    PoolKernels.pool(kind, geometry, b(x), b(out), vectorized);
+  }
+
+  @Override
+  public void poolBackward(PoolKind kind, ConvGeometry geometry, DeviceBuffer x,
+      DeviceBuffer gradOut, DeviceBuffer gradIn) {
+    PoolKernels.poolBackward(kind, geometry, b(x), b(gradOut), b(gradIn), vectorized);
+  }
+
+  @Override
+  public String toString() {
+    return "CpuBackend(" + deviceName() + ")";
+  }
+
+  private static CpuBuffer b(DeviceBuffer buffer) {
+    return CpuBuffer.of(buffer);
+  }
+
+  private static int checkedSize(long size) {
+    if (size < 0 || size > Integer.MAX_VALUE - 8) {
+      throw new ShapeException("The CPU backend holds at most " + (Integer.MAX_VALUE - 8)
+          + " elements per tensor; asked for " + size);
+    }
+    return (int) size;
+  }
+
+  private static int checkLength(DeviceBuffer src, int length) {
+    if (src.size() != length) {
+      throw new ShapeException("download: buffer has " + src.size() + " elements, array has "
+          + length);
+    }
+    return length;
+  }
+}

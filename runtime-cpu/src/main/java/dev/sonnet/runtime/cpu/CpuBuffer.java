@@ -1,0 +1,111 @@
+package dev.sonnet.runtime.cpu;
+
+import dev.sonnet.SonnetException;
+import dev.sonnet.backend.Backend;
+import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.tensor.DType;
+
+/**
+ * CPU memory: one Java array of the buffer's dtype ({@code float[]}, {@code double[]},
+ * {@code int[]}, {@code long[]} or {@code boolean[]}). The garbage collector frees it; {@link
+ * #release()} drops the reference at once so that later use fails loudly.
+ */
+final class CpuBuffer implements DeviceBuffer {
+  private final CpuBackend backend;
+  private final DType dtype;
+  private final int size;
+  private Object array;
+
+  CpuBuffer(CpuBackend backend, DType dtype, Object array, int size) {
+    this.backend = backend;
+    this.dtype = dtype;
+    this.array = array;
+    this.size = size;
+  }
+
+  static CpuBuffer allocate(CpuBackend backend, DType dtype, int size) {
+    Object array = switch (dtype) {
+      case FLOAT32 -> new float[size];
+      case FLOAT64 -> new double[size];
+      case INT32 -> new int[size];
+      case INT64 -> new long[size];
+      case BOOL -> new boolean[size];
+    };
+    return new CpuBuffer(backend, dtype, array, size);
+  }
+
+  /** Casts a buffer handed to the CPU backend, rejecting other backends' buffers. */
+  static CpuBuffer of(DeviceBuffer buffer) {
+    if (buffer instanceof CpuBuffer b) {
+      return b;
+    }
+    throw new SonnetException("The CPU backend was given a buffer of backend '"
+        + buffer.backend().name() + "'; move the tensor with tensor.to(backend)");
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public DType dtype() {
+    return dtype;
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  /** Element count as an int (CPU buffers are single Java arrays). */
+  int length() {
+    return size;
+  }
+
+  @Override
+  public void release() {
+    array = null;
+  }
+
+  @Override
+  public boolean isReleased() {
+    return array == null;
+  }
+
+  /** The backing array, whatever its type. */
+  Object array() {
+    Object a = array;
+    if (a == null) {
+      throw new SonnetException("CPU buffer " + dtype + "[" + size + "] was released");
+    }
+    return a;
+  }
+
+  float[] f32() {
+    return (float[]) typed(DType.FLOAT32);
+  }
+
+  double[] f64() {
+    return (double[]) typed(DType.FLOAT64);
+  }
+
+  int[] i32() {
+    return (int[]) typed(DType.INT32);
+  }
+
+  long[] i64() {
+    return (long[]) typed(DType.INT64);
+  }
+
+  boolean[] bool() {
+    return (boolean[]) typed(DType.BOOL);
+  }
+
+  private Object typed(DType expected) {
+    if (dtype != expected) {
+      throw new SonnetException("CPU buffer is " + dtype + ", a kernel expected " + expected);
+    }
+    return array();
+  }
+}
