@@ -1,0 +1,91 @@
+package dev.sonnet.ops;
+
+import dev.sonnet.backend.Backend;
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+import java.util.Arrays;
+
+/** Checks and allocation shared by the op records of this package. */
+final class OpSupport {
+  private OpSupport() {}
+
+  /** A new zero-filled tensor of {@code shape} on {@code backend}. */
+  static Tensor allocate(Backend backend, DType dtype, Shape shape) {
+    return Tensor.wrap(backend.allocate(dtype, shape.size()), shape);
+  }
+
+  /** A scalar of {@code like}'s dtype on its backend. */
+  static Tensor scalarLike(Tensor like, double value) {
+    return Tensor.scalar(value, like.dtype(), like.backend());
+  }
+
+  /** Throws unless both operands have one dtype (the library never promotes silently). */
+  static void requireSameDtype(String op, Tensor a, Tensor b) {
+    if (a.dtype() != b.dtype()) {
+      throw new ShapeException(op + ": dtypes " + a.dtype() + " and " + b.dtype()
+          + " differ (shapes " + a.shape() + " and " + b.shape() + "); operations do not "
+          + "promote dtypes. Cast one operand first, e.g. b.cast(DType." + a.dtype().name()
+          + ")");
+    }
+  }
+
+  /** Throws unless {@code x} is float32 or float64. */
+  static void requireFloating(String op, Tensor x) {
+    if (!x.dtype().isFloating()) {
+      throw new ShapeException(op + ": needs a floating dtype (f32 or f64), got " + x.dtype()
+          + x.shape() + ". Cast it first, e.g. x.cast(DType.FLOAT32)");
+    }
+  }
+
+  /**
+   * Normalises possibly negative {@code axes} of a rank-{@code rank} tensor, sorted ascending;
+   * rejects out-of-range and duplicate axes.
+   */
+  static int[] normalizeAxes(String op, Shape shape, int[] axes) {
+    int rank = shape.rank();
+    int[] out = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      int a = axes[i] < 0 ? axes[i] + rank : axes[i];
+      if (a < 0 || a >= rank) {
+        throw new ShapeException(op + ": axis " + axes[i] + " is out of range for shape "
+            + shape + " of rank " + rank + " (valid: " + -rank + " to " + (rank - 1) + ")");
+      }
+      out[i] = a;
+    }
+    Arrays.sort(out);
+    for (int i = 1; i < out.length; i++) {
+      if (out[i] == out[i - 1]) {
+        throw new ShapeException(op + ": axis " + out[i] + " is given twice in "
+            + Arrays.toString(axes) + " for shape " + shape + "; list each axis once");
+      }
+    }
+    return out;
+  }
+
+  /** Normalises one possibly negative axis of a rank-{@code rank} shape. */
+  static int normalizeAxis(String op, Shape shape, int axis) {
+    return normalizeAxes(op, shape, new int[] {axis})[0];
+  }
+
+  /** Product of {@code dims[from..to)}. */
+  static int product(int[] dims, int from, int to) {
+    long p = 1;
+    for (int i = from; i < to; i++) {
+      p *= dims[i];
+    }
+    return Math.toIntExact(p);
+  }
+
+  /** Dense row-major strides of {@code dims}. */
+  static long[] denseStrides(int[] dims) {
+    long[] strides = new long[dims.length];
+    long s = 1;
+    for (int i = dims.length - 1; i >= 0; i--) {
+      strides[i] = s;
+      s *= dims[i];
+    }
+    return strides;
+  }
+}
