@@ -1,156 +1,256 @@
 package dev.sonnet.ops;
 
+import dev.sonnet.backend.BinaryKind;
+import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Operand;
-import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
-import java.util.List;
 
-/** Elementwise operations with NumPy broadcasting. */
+/**
+ * Elementwise operations with NumPy broadcasting.
+ *
+ * <p><b>Broadcasting.</b> Binary operations align shapes from the right; each pair of dimensions
+ * must be equal or one of them 1, and the result takes the larger. {@code [4, 1, 3]} and
+ * {@code [5, 1]} give {@code [4, 5, 3]}. Gradients are summed back over the broadcast axes, so each
+ * has exactly its input's shape.
+ *
+ * <p><b>Dtypes.</b> Both operands of a binary operation must have the same dtype (no promotion);
+ * the error names the operation and both dtypes. Transcendental functions need f32 or f64;
+ * {@code neg}, {@code abs}, {@code sign}, {@code square} and the arithmetic operators also take
+ * integers; comparisons return bool and have no gradient.
+ */
 public final class Elementwise {
+  private static final BinaryOp ADD = new BinaryOp(BinaryKind.ADD);
+  private static final BinaryOp SUB = new BinaryOp(BinaryKind.SUB);
+  private static final BinaryOp MUL = new BinaryOp(BinaryKind.MUL);
+  private static final BinaryOp DIV = new BinaryOp(BinaryKind.DIV);
+
   private Elementwise() {}
 
+  private static Tensor unary(UnaryKind kind, Operand x) {
+    return Dispatch.run1(new UnaryOp(kind), x.asTensor());
+  }
+
+  private static Tensor binary(BinaryOp op, Operand a, Operand b) {
+    return Dispatch.run1(op, Dispatch.values(a, b));
+  }
+
+  private static Tensor binary(BinaryKind kind, Operand a, Operand b) {
+    return binary(new BinaryOp(kind), a, b);
+  }
+
+  /** {@code -x}. */
   public static Tensor neg(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.NEG, x);
   }
 
+  /** {@code |x|}; the gradient is {@code sign(x)} (0 at 0). */
   public static Tensor abs(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.ABS, x);
   }
 
+  /** {@code e^x}. */
   public static Tensor exp(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.EXP, x);
   }
 
+  /** The natural logarithm. */
   public static Tensor log(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.LOG, x);
   }
 
+  /** {@code log(1 + x)}, accurate for small {@code x}. */
   public static Tensor log1p(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.LOG1P, x);
   }
 
+  /** The square root. */
   public static Tensor sqrt(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.SQRT, x);
   }
 
+  /** {@code 1 / sqrt(x)}. */
   public static Tensor rsqrt(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.RSQRT, x);
   }
 
+  /** {@code x * x}. */
   public static Tensor square(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.SQUARE, x);
   }
 
+  /** The hyperbolic tangent. */
   public static Tensor tanh(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.TANH, x);
   }
 
+  /** The logistic function {@code 1 / (1 + e^-x)}. */
   public static Tensor sigmoid(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.SIGMOID, x);
   }
 
+  /** {@code max(x, 0)}; the gradient is 1 where {@code x > 0} and 0 elsewhere (also at 0). */
   public static Tensor relu(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.RELU, x);
   }
 
+  /**
+   * The exact GELU {@code x * Phi(x)}, with {@code Phi} the standard normal CDF (TensorFlow's
+   * {@code gelu(approximate=False)}); its gradient is {@code Phi(x) + x * phi(x)}.
+   */
   public static Tensor gelu(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.GELU, x);
   }
 
+  /** The standard normal CDF {@code Phi(x) = (1 + erf(x / sqrt 2)) / 2}. */
+  public static Tensor normalCdf(Operand x) {
+    return unary(UnaryKind.NORMAL_CDF, x);
+  }
+
+  /** {@code log(1 + e^x)}, computed without overflow; its gradient is {@code sigmoid(x)}. */
   public static Tensor softplus(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.SOFTPLUS, x);
   }
 
+  /** -1, 0 or 1; its gradient is zero. */
   public static Tensor sign(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.SIGN, x);
   }
 
   public static Tensor sin(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.SIN, x);
   }
 
   public static Tensor cos(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.COS, x);
   }
 
+  /** {@code 1 / x}. */
   public static Tensor reciprocal(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.RECIPROCAL, x);
   }
 
+  /** Logical negation of a bool tensor. */
   public static Tensor logicalNot(Operand x) {
-    throw new UnsupportedOperationException("TODO");
+    return unary(UnaryKind.LOGICAL_NOT, x);
   }
 
+  /** {@code a + b}, broadcasting. */
   public static Tensor add(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(ADD, a, b);
   }
 
+  /** {@code a - b}, broadcasting. */
   public static Tensor sub(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(SUB, a, b);
   }
 
+  /** {@code a * b}, broadcasting. */
   public static Tensor mul(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(MUL, a, b);
   }
 
+  /** {@code a / b}, broadcasting; integer division truncates toward zero. */
   public static Tensor div(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(DIV, a, b);
   }
 
+  /**
+   * {@code a^b}, broadcasting, floating dtypes only. The gradient with respect to {@code b},
+   * {@code a^b log(a)}, is taken as 0 where {@code a <= 0} (as TensorFlow).
+   */
   public static Tensor pow(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.POW, a, b);
   }
 
+  /**
+   * The larger of {@code a} and {@code b}, broadcasting. Where they are equal the whole gradient
+   * goes to {@code a}, the first operand (so {@code maximum(x, x)} has gradient 1 for {@code x}).
+   */
   public static Tensor maximum(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.MAXIMUM, a, b);
   }
 
+  /** The smaller of {@code a} and {@code b}; on ties the gradient goes to {@code a}. */
   public static Tensor minimum(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.MINIMUM, a, b);
   }
 
+  /** {@code a == b} as bool. */
   public static Tensor equal(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.EQUAL, a, b);
   }
 
+  /** {@code a != b} as bool. */
   public static Tensor notEqual(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.NOT_EQUAL, a, b);
   }
 
+  /** {@code a < b} as bool. */
   public static Tensor less(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.LESS, a, b);
   }
 
+  /** {@code a <= b} as bool. */
   public static Tensor lessEqual(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.LESS_EQUAL, a, b);
   }
 
+  /** {@code a > b} as bool. */
   public static Tensor greater(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.GREATER, a, b);
   }
 
+  /** {@code a >= b} as bool. */
   public static Tensor greaterEqual(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.GREATER_EQUAL, a, b);
   }
 
+  /** {@code a && b} on bool tensors. */
   public static Tensor logicalAnd(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.LOGICAL_AND, a, b);
   }
 
+  /** {@code a || b} on bool tensors. */
   public static Tensor logicalOr(Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return binary(BinaryKind.LOGICAL_OR, a, b);
   }
 
+  /**
+   * {@code condition ? a : b} elementwise; the three shapes broadcast together. The gradient flows
+   * to {@code a} where the condition holds and to {@code b} elsewhere (then summed over each
+   * operand's broadcast axes); the condition gets none.
+   */
   public static Tensor where(Operand condition, Operand a, Operand b) {
-    throw new UnsupportedOperationException("TODO");
+    return Dispatch.run1(WhereOp.INSTANCE, Dispatch.values(condition, a, b));
   }
 
+  /**
+   * Limits every element to {@code [min, max]}, as {@code minimum(maximum(x, min), max)}. The
+   * gradient is 1 inside the interval, including its ends, and 0 outside.
+   */
   public static Tensor clip(Operand x, double min, double max) {
-    throw new UnsupportedOperationException("TODO");
+    if (!(min <= max)) {
+      throw new IllegalArgumentException("clip: min (" + min + ") must not exceed max (" + max
+          + ")");
+    }
+    Tensor t = x.asTensor();
+    return t.maximum(min).minimum(max);
   }
 
+  /**
+   * Converts to {@code dtype} (floats to integers truncate toward zero; nonzero is true in bool).
+   * Casting to the tensor's own dtype returns it unchanged. The gradient flows back between
+   * floating dtypes (cast to the input's dtype) and stops at integer or bool ends.
+   */
   public static Tensor cast(Operand x, DType dtype) {
-    throw new UnsupportedOperationException("TODO");
+    if (x.dtype() == dtype) {
+      return x.asTensor();
+    }
+    if (dtype == null) {
+      throw new ShapeException("cast: target dtype is null");
+    }
+    return Dispatch.run1(new CastOp(dtype), x.asTensor());
   }
 }

@@ -30,9 +30,12 @@ public final class CpuBackend implements Backend {
     this(!"false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true")));
   }
 
-  /** A backend that runs the vector kernels ({@code true}) or the scalar reference ones. */
+  /**
+   * A backend that runs the vector kernels ({@code true}) or the scalar reference ones. Asking for
+   * vector kernels in a JVM without the {@code jdk.incubator.vector} module gives the scalar ones.
+   */
   public CpuBackend(boolean vectorized) {
-    this.vectorized = vectorized;
+    this.vectorized = vectorized && VectorInfo.available();
   }
 
   /** Whether the Vector API kernels run (else the scalar reference kernels). */

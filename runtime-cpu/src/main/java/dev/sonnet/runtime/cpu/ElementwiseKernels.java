@@ -1,33 +1,157 @@
 package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.backend.BinaryKind;
-import dev.sonnet.backend.ConvGeometry;
-import dev.sonnet.backend.GemmSpec;
-import dev.sonnet.backend.PoolKind;
-import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.tensor.DType;
+import java.util.Arrays;
 
-/** TODO */
+/**
+ * Routes the elementwise kernels (fill, unary, binary, where, cast) to their scalar reference
+ * loops ({@link ScalarUnary}, {@link ScalarBinary}, {@link CastKernels}) or, when {@code
+ * vectorized} is set and the case is covered, to the Vector API loops ({@link VectorUnary}, {@link
+ * VectorBinary}), and splits large work across {@link CpuParallel}.
+ *
+ * <p>Broadcasting is handled by {@link StridedRows}: after merging axes, a binary operation is a
+ * sequence of rows with one inner stride per operand. The vector path covers float rows whose
+ * operand strides are 0 or 1 (same-shape, scalar and row broadcasts); everything else takes the
+ * scalar row loop. A buffer that is a single row is split by elements, otherwise by rows.
+ */
 final class ElementwiseKernels {
+  /** Relative cost of one element of a transcendental function vs. one add, for the grain. */
+  private static final int TRANSCENDENTAL_COST = 16;
+
   private ElementwiseKernels() {}
 
   static void fill(CpuBuffer out, double value) {
-    throw new UnsupportedOperationException("TODO");
+    // Arrays.fill compiles to the JIT's vectorised fill stub; an explicit vector loop adds nothing.
+    switch (out.dtype()) {
+      case FLOAT32 -> Arrays.fill(out.f32(), (float) value);
+      case FLOAT64 -> Arrays.fill(out.f64(), value);
+      case INT32 -> Arrays.fill(out.i32(), (int) value);
+      case INT64 -> Arrays.fill(out.i64(), (long) value);
+      case BOOL -> Arrays.fill(out.bool(), value != 0);
+    }
   }
 
   static void unary(UnaryKind kind, CpuBuffer x, CpuBuffer out, boolean vectorized) {
-    throw new UnsupportedOperationException("TODO");
+    ScalarUnary.check(kind, x.dtype());
+    int n = x.length();
+    boolean vector = vectorized && VectorUnary.supports(kind, x.dtype());
+    int grain = CpuParallel.grainFor(isCheap(kind) ? 1 : TRANSCENDENTAL_COST);
+    CpuParallel.parallelFor(n, Math.max(grain, 1024), (from, to) -> {
+      if (vector) {
+        VectorUnary.run(kind, x, out, from, to);
+      } else {
+        ScalarUnary.run(kind, x, out, from, to);
+      }
+    });
   }
 
-  static void binary(BinaryKind kind, CpuBuffer a, long[] aStrides, CpuBuffer b, long[] bStrides, CpuBuffer out, int[] outShape, boolean vectorized) {
-    throw new UnsupportedOperationException("TODO");
+  static void binary(BinaryKind kind, CpuBuffer a, long[] aStrides, CpuBuffer b, long[] bStrides,
+      CpuBuffer out, int[] outShape, boolean vectorized) {
+    DType dtype = a.dtype();
+    ScalarBinary.check(kind, dtype);
+    StridedRows layout = new StridedRows(outShape, new long[3], aStrides, bStrides,
+        StridedRows.denseStrides(outShape));
+    Object av = a.array();
+    Object bv = b.array();
+    Object ov = out.array();
+    int as = layout.innerStride(0);
+    int bs = layout.innerStride(1);
+    boolean vector = vectorized && VectorBinary.supports(kind, dtype, as, bs);
+    int len = layout.rowLength();
+    int cost = kind == BinaryKind.POW ? TRANSCENDENTAL_COST : 1;
+    if (layout.rows() == 1) {
+      int ao = layout.cursor(0).offset(0);
+      int bo = layout.cursor(0).offset(1);
+      CpuParallel.parallelFor(len, Math.max(CpuParallel.grainFor(cost), 1024), (from, to) -> {
+        if (vector) {
+          VectorBinary.row(kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs,
+              ov, from, to - from);
+        } else {
+          ScalarBinary.row(kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs,
+              ov, from, to - from);
+        }
+      });
+      return;
+    }
+    CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor((long) len * cost),
+        (from, to) -> {
+          StridedRows.Cursor c = layout.cursor(from);
+          for (int r = from; r < to; r++, c.next()) {
+            if (vector) {
+              VectorBinary.row(kind, dtype, av, c.offset(0), as, bv, c.offset(1), bs,
+                  ov, c.offset(2), len);
+            } else {
+              ScalarBinary.row(kind, dtype, av, c.offset(0), as, bv, c.offset(1), bs,
+                  ov, c.offset(2), len);
+            }
+          }
+        });
   }
 
-  static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b, long[] bStrides, CpuBuffer out, int[] outShape) {
-    throw new UnsupportedOperationException("TODO");
+  static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
+      long[] bStrides, CpuBuffer out, int[] outShape) {
+    StridedRows layout = new StridedRows(outShape, new long[4], condStrides, aStrides, bStrides,
+        StridedRows.denseStrides(outShape));
+    boolean[] cv = cond.bool();
+    Object av = a.array();
+    Object bv = b.array();
+    Object ov = out.array();
+    int cs = layout.innerStride(0);
+    int as = layout.innerStride(1);
+    int bs = layout.innerStride(2);
+    int len = layout.rowLength();
+    CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor(len), (from, to) -> {
+      StridedRows.Cursor c = layout.cursor(from);
+      for (int r = from; r < to; r++, c.next()) {
+        whereRow(cv, c.offset(0), cs, av, c.offset(1), as, bv, c.offset(2), bs, ov, c.offset(3),
+            len);
+      }
+    });
+  }
+
+  private static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b,
+      int bo, int bs, Object out, int oo, int n) {
+    switch (out) {
+      case float[] o -> {
+        float[] x = (float[]) a;
+        float[] y = (float[]) b;
+        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
+      }
+      case double[] o -> {
+        double[] x = (double[]) a;
+        double[] y = (double[]) b;
+        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
+      }
+      case int[] o -> {
+        int[] x = (int[]) a;
+        int[] y = (int[]) b;
+        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
+      }
+      case long[] o -> {
+        long[] x = (long[]) a;
+        long[] y = (long[]) b;
+        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
+      }
+      case boolean[] o -> {
+        boolean[] x = (boolean[]) a;
+        boolean[] y = (boolean[]) b;
+        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
+      }
+      default -> throw new IllegalStateException("unknown CPU array " + out.getClass());
+    }
   }
 
   static void cast(CpuBuffer x, CpuBuffer out) {
-    throw new UnsupportedOperationException("TODO");
+    CpuParallel.parallelFor(x.length(), Math.max(CpuParallel.grainFor(1), 1024),
+        (from, to) -> CastKernels.cast(x, out, from, to));
+  }
+
+  private static boolean isCheap(UnaryKind kind) {
+    return switch (kind) {
+      case NEG, ABS, SQUARE, RELU, SIGN, RECIPROCAL, LOGICAL_NOT -> true;
+      default -> false;
+    };
   }
 }

@@ -1,17 +1,32 @@
 package dev.sonnet.runtime.cpu;
 
-import dev.sonnet.backend.BinaryKind;
-import dev.sonnet.backend.ConvGeometry;
+import dev.sonnet.SonnetException;
 import dev.sonnet.backend.GemmSpec;
-import dev.sonnet.backend.PoolKind;
-import dev.sonnet.backend.ReduceKind;
-import dev.sonnet.backend.UnaryKind;
 
-/** TODO */
+/**
+ * Routes matrix products to the packed, register-blocked Vector API kernels ({@link VectorGemmF32},
+ * {@link VectorGemmF64}) or to the reference {@link ScalarGemm}. Only floating dtypes are
+ * accepted.
+ */
 final class GemmKernels {
   private GemmKernels() {}
 
   static void gemm(GemmSpec spec, CpuBuffer a, CpuBuffer b, CpuBuffer c, boolean vectorized) {
-    throw new UnsupportedOperationException("TODO");
+    if (!c.dtype().isFloating()) {
+      throw new SonnetException("gemm needs FLOAT32 or FLOAT64 operands, got " + c.dtype()
+          + "; cast integer tensors to a floating dtype first");
+    }
+    if (spec.batch() == 0 || spec.m() == 0 || spec.n() == 0) {
+      return;
+    }
+    if (vectorized) {
+      switch (c.dtype()) {
+        case FLOAT32 -> VectorGemmF32.gemm(spec, a.f32(), b.f32(), c.f32());
+        case FLOAT64 -> VectorGemmF64.gemm(spec, a.f64(), b.f64(), c.f64());
+        default -> throw new IllegalStateException();
+      }
+      return;
+    }
+    ScalarGemm.gemm(spec, a, b, c);
   }
 }

@@ -117,6 +117,11 @@ final class StridedRows {
     return (int) strides[operand][shape.length - 1];
   }
 
+  /** The stride of {@code operand} along merged axis {@code axis}. */
+  long stride(int operand, int axis) {
+    return strides[operand][axis];
+  }
+
   /** The merged shape, outermost first (for tests and reductions). */
   int[] shape() {
     return shape.clone();

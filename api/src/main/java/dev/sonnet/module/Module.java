@@ -1,0 +1,727 @@
+package dev.sonnet.module;
+
+import dev.sonnet.initializers.Initializer;
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Rng;
+import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The base class of everything that holds variables or other modules: layers, networks,
+ * optimizers.
+ *
+ * <p>A module is configured in its constructor and creates its variables lazily, in a
+ * {@link Build} method that runs once, on the first call, when the input shapes are known. Its
+ * variables are the {@link Param} fields; its submodules are the fields that hold modules (or
+ * lists, arrays or maps of them). The annotation processor finds both at compile time and writes a
+ * {@code <Class>_Meta} class, so nothing here uses reflection:
+ *
+ * <pre>{@code
+ * public final class MyLinear extends Module implements Layer {
+ *   final int outputSize;
+ *   @Param Variable w;
+ *   @Param Variable b;
+ *
+ *   public MyLinear(int outputSize) { this.outputSize = outputSize; }
+ *
+ *   @Build void initialize(Tensor x) {
+ *     w = variable("w", Initializers.truncatedNormal(1 / Math.sqrt(x.dim(-1))), x.dim(-1), outputSize);
+ *     b = variable("b", Initializers.zeros(), outputSize);
+ *   }
+ *
+ *   @Override public Tensor call(Tensor x) {
+ *     build(x);
+ *     return x.matmul(w).add(b);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <h2>Names</h2>
+ *
+ * <p>A module's default name is its class name in snake_case ({@code MyLinear -> my_linear},
+ * {@code MLP -> mlp}, {@code Conv2D -> conv2d}, {@code Cifar10ConvNet -> cifar10_conv_net}); a
+ * name passed to the constructor overrides it. Its <em>parent</em> is the module whose constructor
+ * or build method was running on the same thread when it was constructed and that holds it (in a
+ * field, directly or through modules it holds), or, for a module constructed during a build and
+ * not held, the module being built. A module constructed elsewhere and passed in (to a
+ * {@link Sequential}, say) keeps its own place: it is shared, not adopted. Variables are named by
+ * path, {@code parent_module/linear/w}, whether the child was created before or after anything
+ * else in the parent's constructor, or in its build.
+ *
+ * <p>Siblings with the same name are numbered in construction order: {@code linear},
+ * {@code linear_1}, {@code linear_2}. Top-level modules are numbered within a {@link NameScope}
+ * and among the layers of one {@link Sequential}; elsewhere they keep their name, so names never
+ * depend on what else ran in the JVM. A module's path is fixed when first needed (its first
+ * variable, or {@link #name()}/{@link #path()}); ask for it only once the module has been stored
+ * where it belongs.
+ *
+ * <h2>Enumeration order</h2>
+ *
+ * <p>{@link #variables()} lists a module's own variables (its {@link Param} fields sorted by field
+ * name, then variables it created without a field, in creation order), then each submodule's
+ * variables in the same way, submodule fields sorted by name and elements in list order. A variable
+ * or module reachable twice is listed once, at its first position. {@link #submodules()} uses the
+ * same order.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>Building is thread-safe; once built, a module can be called from many threads at once.
+ */
+public abstract class Module {
+  /** Orders constructions and builds; only ever compared, never part of a name. */
+  private static final AtomicLong ORDER = new AtomicLong();
+  private static final long PATH_SEED = 0x5EED_50AA_E7L;
+  private static final int MAX_BUILD_METHODS = 64;
+
+  private final long order;
+  private final String explicitName;
+  private final NameScope nameScope;
+  private final Scopes.Frame context;
+  private volatile long closedAt;
+
+  // Naming, guarded by Naming.LOCK.
+  private String name;
+  private String path;
+  private Module parent;
+  private Naming.NameTable childNames;
+  private Module fosterHolder;
+  private Naming.NameTable fosterNames;
+
+  // Building, guarded by buildLock.
+  private final Object buildLock = new Object();
+  private volatile long builtMask;
+  private long buildingMask;
+  private int soleBuild = -2;
+  private final List<Created> created = new ArrayList<>();
+  private final List<Module> builtChildren = Collections.synchronizedList(new ArrayList<>());
+
+  private volatile boolean allowEmpty;
+  private volatile VariableInterceptor interceptor;
+
+  private record Created(String name, Variable variable, String buildMethod) {}
+
+  /** A module with the default name: its class name in snake_case. */
+  protected Module() {
+    this(null);
+  }
+
+  /**
+   * A module named {@code name}, or the default name when null.
+   *
+   * @throws ModuleException if the name is not letters, digits and underscores
+   */
+  @SuppressWarnings("this-escape")
+  protected Module(String name) {
+    this.explicitName = name == null ? null : Naming.checkName(name, "Module name");
+    this.order = ORDER.incrementAndGet();
+    this.nameScope = NameScope.current();
+    this.context = Scopes.enterConstruction(this);
+    Module builder = Scopes.innermostBuilder(context);
+    if (builder != null) {
+      builder.builtChildren.add(this);
+    }
+  }
+
+  // ---- names -------------------------------------------------------------------------------
+
+  /** The name given to the constructor, or null for the default; for generated code and reprs. */
+  public final String explicitName() {
+    return explicitName;
+  }
+
+  /** The final name: the given or default name, uniquified among siblings ({@code linear_1}). */
+  public final String name() {
+    synchronized (Naming.LOCK) {
+      resolveLocked();
+      return name;
+    }
+  }
+
+  /** The full path, like {@code parent_module/linear}; variables are named {@code <path>/<name>}. */
+  public final String path() {
+    synchronized (Naming.LOCK) {
+      resolveLocked();
+      return path;
+    }
+  }
+
+  /** The name before uniquification. */
+  String baseName() {
+    return explicitName != null ? explicitName : Naming.snakeCase(getClass().getSimpleName());
+  }
+
+  /** True for wrappers whose single child takes the wrapper's name and path (transposes). */
+  boolean transparent() {
+    return false;
+  }
+
+  final long closedAt() {
+    return closedAt;
+  }
+
+  /**
+   * Makes the top-level modules among {@code members} numbered among themselves (linear,
+   * linear_1) when their names are fixed, as {@link Sequential} does for its layers.
+   */
+  final void numberTopLevelMembers(List<?> members) {
+    synchronized (Naming.LOCK) {
+      for (Object o : members) {
+        if (o instanceof Module m && m.path == null && m.fosterHolder == null) {
+          m.fosterHolder = this;
+        }
+      }
+    }
+  }
+
+  private void resolveLocked() {
+    if (path != null) {
+      return;
+    }
+    Module p = findParent();
+    if (p != null) {
+      p.resolveLocked();
+      if (path == null) {
+        p.nameChildrenLocked(this);
+      }
+    } else if (nameScope != null) {
+      name = nameScope.roots.claim(baseName());
+      path = nameScope.path() == null ? name : nameScope.path() + "/" + name;
+    } else if (fosterHolder != null) {
+      fosterHolder.nameFosteredLocked(this);
+    } else {
+      name = baseName();
+      path = name;
+    }
+  }
+
+  /** The module this one nests under, or null for a top-level module; see the class comment. */
+  private Module findParent() {
+    for (Scopes.Frame f = context; f != null; f = f.next()) {
+      if (f.building() != null) {
+        return f.building();
+      }
+      Module candidate = f.constructing().get();
+      if (candidate == null || candidate == this) {
+        continue;
+      }
+      long closed = candidate.closedAt;
+      if ((closed == 0 || closed > order) && candidate.holds(this)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code target} is reachable from this module's submodule fields. */
+  private boolean holds(Module target) {
+    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Module> todo = new ArrayList<>();
+    todo.add(this);
+    seen.add(this);
+    while (!todo.isEmpty()) {
+      Module m = todo.remove(todo.size() - 1);
+      for (Module child : m.childModules()) {
+        if (child == target) {
+          return true;
+        }
+        if (seen.add(child)) {
+          todo.add(child);
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Names every not-yet-named module whose parent is this one, in construction order. */
+  private void nameChildrenLocked(Module trigger) {
+    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Module> found = new ArrayList<>();
+    seen.add(this);
+    List<Module> todo = new ArrayList<>(childModules());
+    synchronized (builtChildren) {
+      todo.addAll(builtChildren);
+    }
+    todo.add(trigger);
+    while (!todo.isEmpty()) {
+      Module m = todo.remove(todo.size() - 1);
+      if (!seen.add(m)) {
+        continue;
+      }
+      if (m.path == null && m.findParent() == this) {
+        found.add(m);
+      }
+      todo.addAll(m.childModules());
+    }
+    found.sort(Comparator.comparingLong(m -> m.order));
+    for (Module m : found) {
+      m.parent = this;
+      if (transparent()) {
+        m.name = name;
+        m.path = path;
+      } else {
+        if (childNames == null) {
+          childNames = new Naming.NameTable();
+        }
+        m.name = childNames.claim(m.baseName());
+        m.path = path + "/" + m.name;
+      }
+    }
+  }
+
+  private void nameFosteredLocked(Module trigger) {
+    if (fosterNames == null) {
+      fosterNames = new Naming.NameTable();
+    }
+    for (Module m : childModules()) {
+      if (m.path == null && m.fosterHolder == this && m.nameScope == null
+          && m.findParent() == null) {
+        m.name = fosterNames.claim(m.baseName());
+        m.path = m.name;
+      }
+    }
+    if (trigger.path == null) { // no longer held: name it alone
+      trigger.name = trigger.baseName();
+      trigger.path = trigger.name;
+    }
+  }
+
+  // ---- building ----------------------------------------------------------------------------
+
+  /**
+   * Runs the module's {@link Build} method with {@code input} the first time, and does nothing
+   * after that. Call it at the start of {@code call}.
+   *
+   * @throws ModuleException if the class has no build method, or several (use
+   *     {@link #buildNamed}), or {@code input} does not fit the method's parameter
+   */
+  protected final void build(Object input) {
+    if (builtMask != 0 && soleBuild >= 0) {
+      return;
+    }
+    buildSole(new Object[] {input});
+  }
+
+  /** Like {@link #build(Object)} for a build method with several inputs. */
+  protected final void build(Object... inputs) {
+    if (builtMask != 0 && soleBuild >= 0) {
+      return;
+    }
+    buildSole(inputs);
+  }
+
+  /**
+   * Runs the {@link Build} method called {@code method} with {@code inputs} the first time, for
+   * modules with several build methods that each own some variables (an auto-encoder's encoder
+   * and decoder parts), in any order.
+   */
+  protected final void buildNamed(String method, Object... inputs) {
+    Metas.Chain chain = chain();
+    String[] names = chain.buildNames;
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(method)) {
+        if ((builtMask & (1L << i)) == 0) {
+          runBuild(chain, i, inputs);
+        }
+        return;
+      }
+    }
+    throw new ModuleException(getClass().getSimpleName() + " has no @Build method \"" + method
+        + "\"; its build methods are " + List.of(names) + ". Call buildNamed(\""
+        + (names.length > 0 ? names[0] : "initialize") + "\", inputs...).");
+  }
+
+  /** True once every {@link Build} method of this module has run. */
+  public final boolean isBuilt() {
+    Metas.Chain chain = chain();
+    int n = chain.buildNames.length;
+    long all = n == 64 ? -1L : (1L << n) - 1;
+    return (builtMask & all) == all;
+  }
+
+  private void buildSole(Object[] inputs) {
+    Metas.Chain chain = chain();
+    int n = chain.buildNames.length;
+    if (n != 1) {
+      throw new ModuleException(getClass().getSimpleName() + " has " + (n == 0
+          ? "no @Build method, so build(...) has nothing to run. Annotate the method that"
+              + " creates its variables: @Build void initialize(Tensor x) { w = variable(...); }"
+          : n + " @Build methods " + List.of(chain.buildNames) + "; say which to run: buildNamed(\""
+              + chain.buildNames[0] + "\", inputs...)"));
+    }
+    soleBuild = 0;
+    runBuild(chain, 0, inputs);
+  }
+
+  private void runBuild(Metas.Chain chain, int index, Object[] inputs) {
+    ModuleMeta<Module> meta = chain.metas.get(chain.buildMeta[index]);
+    int local = chain.buildLocal[index];
+    runOnce(index, chain.buildNames[index], () -> meta.build(this, local, inputs));
+  }
+
+  /**
+   * Runs {@code body} as build step {@code index} once: under this module's lock, in its scope
+   * (modules constructed meanwhile nest under it, variables may be created). On failure the step
+   * is not marked done and what it created is forgotten.
+   */
+  final void runOnce(int index, String buildName, Runnable body) {
+    long bit = 1L << index;
+    if ((builtMask & bit) != 0) {
+      return;
+    }
+    synchronized (buildLock) {
+      if ((builtMask & bit) != 0) {
+        return;
+      }
+      if ((buildingMask & bit) != 0) {
+        throw new ModuleException(getClass().getSimpleName() + " '" + name() + "': @Build "
+            + buildName + " was called again while it was running; a build method must not"
+            + " (indirectly) call itself");
+      }
+      if (closedAt == 0) {
+        closedAt = ORDER.incrementAndGet();
+      }
+      buildingMask |= bit;
+      int createdBefore = created.size();
+      int childrenBefore = builtChildren.size();
+      Scopes.Frame saved = Scopes.enterBuild(this, buildName);
+      boolean ok = false;
+      try {
+        body.run();
+        ok = true;
+      } finally {
+        Scopes.exit(saved);
+        buildingMask &= ~bit;
+        if (ok) {
+          builtMask |= bit;
+        } else {
+          created.subList(createdBefore, created.size()).clear();
+          synchronized (builtChildren) {
+            if (builtChildren.size() > childrenBefore) {
+              builtChildren.subList(childrenBefore, builtChildren.size()).clear();
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ---- variable creation -------------------------------------------------------------------
+
+  /** Creates a trainable float32 variable of shape {@code dims}; call it in a {@link Build} method. */
+  protected final Variable variable(String name, Initializer init, int... dims) {
+    return variable(name, init, DType.FLOAT32, Shape.of(dims), true);
+  }
+
+  /** Creates a trainable variable of {@code dtype} and shape {@code dims}. */
+  protected final Variable variable(String name, Initializer init, DType dtype, int... dims) {
+    return variable(name, init, dtype, Shape.of(dims), true);
+  }
+
+  /**
+   * Creates a variable named {@code <path>/<name>}; the one method every variable of a module is
+   * created through. Call it in a {@link Build} method and store the result in a {@link Param}
+   * field. Its value comes from the {@link VariableInterceptor} of this module or an enclosing one
+   * if that supplies one (a checkpoint being restored), else from {@code init}, whose random
+   * numbers are seeded from the path, so the same program starts from the same weights every run.
+   *
+   * @throws ModuleException outside a build method of this module, or if this module already
+   *     created a variable with that name
+   */
+  protected final Variable variable(String name, Initializer init, DType dtype, Shape shape,
+      boolean trainable) {
+    Naming.checkName(name, "Variable name");
+    Scopes.Frame frame = Scopes.buildFrameOf(this);
+    if (frame == null) {
+      throw new ModuleException(getClass().getSimpleName() + ": variable(\"" + name + "\", ...)"
+          + " was called outside a @Build method of this module. Variables are created once, when"
+          + " the module is built from its first inputs; create it in a method annotated @Build"
+          + " and run that with build(x) at the start of call(x).");
+    }
+    synchronized (buildLock) {
+      for (Created c : created) {
+        if (c.name().equals(name)) {
+          throw new ModuleException(getClass().getSimpleName() + " '" + path() + "': variable \""
+              + name + "\" was already created by @Build " + c.buildMethod() + "; @Build "
+              + frame.buildName() + " creates it again. Each variable belongs to one build"
+              + " method: create it there only, or give the second one another name.");
+        }
+      }
+      String fullPath = path() + "/" + name;
+      VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable);
+      Tensor value = null;
+      VariableInterceptor hook = findInterceptor();
+      if (hook != null) {
+        value = hook.initialValue(spec);
+      }
+      if (value == null) {
+        value = init.apply(shape, dtype, new Rng(seedFor(fullPath)));
+      }
+      if (!value.shape().equals(shape) || value.dtype() != dtype) {
+        throw new ModuleException("Variable '" + fullPath + "' should be " + dtype + shape
+            + " but its " + (hook != null ? "interceptor or " : "") + "initializer " + init
+            + " gave " + value.dtype() + value.shape());
+      }
+      Variable v = new Variable(fullPath, value, trainable);
+      created.add(new Created(name, v, frame.buildName()));
+      return v;
+    }
+  }
+
+  /**
+   * Supplies initial values for variables this module and the modules nested under it create
+   * from now on (see {@link VariableInterceptor}); null removes it. For checkpoint restore.
+   */
+  public final Module interceptVariables(VariableInterceptor interceptor) {
+    this.interceptor = interceptor;
+    return this;
+  }
+
+  private VariableInterceptor findInterceptor() {
+    synchronized (Naming.LOCK) {
+      for (Module m = this; m != null; m = m.parent != null ? m.parent : m.fosterHolder) {
+        VariableInterceptor i = m.interceptor;
+        if (i != null) {
+          return i;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static long seedFor(String path) {
+    long h = PATH_SEED;
+    for (int i = 0; i < path.length(); i++) {
+      h = (h ^ path.charAt(i)) * 0x100000001B3L;
+    }
+    return h;
+  }
+
+  // ---- enumeration -------------------------------------------------------------------------
+
+  /**
+   * Every variable of this module and its submodules, in the order described in the class
+   * comment, each once.
+   *
+   * @throws NotBuiltException if there are none yet (the usual cause: the module has not been
+   *     called); {@link #allowEmptyVariables()} lifts this for modules that really have none
+   */
+  public final List<Variable> variables() {
+    return checked(collect(ALL), "variables");
+  }
+
+  /** The variables optimizers should update: trainable ones, excluding non-trainable state. */
+  public final List<Variable> trainableVariables() {
+    return checked(collect(TRAINABLE), "trainableVariables");
+  }
+
+  /** The variables optimizers should not update, such as moving averages; may be empty. */
+  public final List<Variable> nonTrainableVariables() {
+    return collect(NON_TRAINABLE);
+  }
+
+  /**
+   * Lets {@link #variables()} and {@link #trainableVariables()} return an empty list instead of
+   * throwing, for modules that have no variables (or none yet) on purpose.
+   */
+  public final Module allowEmptyVariables() {
+    allowEmpty = true;
+    return this;
+  }
+
+  /** Every module nested in this one (not this one), in variable order, each once. */
+  public final List<Module> submodules() {
+    List<Module> out = new ArrayList<>();
+    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(this);
+    walkModules(this, seen, out);
+    return Collections.unmodifiableList(out);
+  }
+
+  private static void walkModules(Module m, Set<Module> seen, List<Module> out) {
+    for (Module child : m.childModules()) {
+      if (seen.add(child)) {
+        out.add(child);
+        walkModules(child, seen, out);
+      }
+    }
+  }
+
+  /**
+   * Visits this module's own state, for checkpoints: its variables and its direct submodules,
+   * keyed by field, in {@link #variables()} order. Walk submodules by calling this on them.
+   */
+  public final void visitState(StateVisitor visitor) {
+    Set<Variable> own = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (ParamEntry p : paramEntries()) {
+      if (p.value != null) {
+        own.add(p.value);
+        visitor.variable(p.field, p.value);
+      }
+    }
+    for (Created c : createdSnapshot()) {
+      if (own.add(c.variable())) {
+        visitor.variable(c.name(), c.variable());
+      }
+    }
+    for (ChildEntry c : childEntries()) {
+      visitor.module(c.key, c.module);
+    }
+  }
+
+  /**
+   * Stores {@code value} in the {@link Param} field {@code field}, for restoring checkpoints
+   * without reflection.
+   *
+   * @return false if the module has no such field
+   */
+  public final boolean restoreParam(String field, Variable value) {
+    Metas.Chain chain = chain();
+    chain.requireComplete(this);
+    for (int i = chain.metas.size() - 1; i >= 0; i--) {
+      if (chain.metas.get(i).setParam(this, field, value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final int ALL = 0;
+  private static final int TRAINABLE = 1;
+  private static final int NON_TRAINABLE = 2;
+
+  private List<Variable> collect(int filter) {
+    List<Variable> out = new ArrayList<>();
+    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    seen.add(this);
+    collect(this, filter, seen, out);
+    return Collections.unmodifiableList(out);
+  }
+
+  private static void collect(Module m, int filter, Set<Object> seen, List<Variable> out) {
+    for (ParamEntry p : m.paramEntries()) {
+      if (p.value != null && seen.add(p.value)) {
+        boolean trainable = p.trainable && p.value.trainable();
+        if (filter == ALL || (filter == TRAINABLE) == trainable) {
+          out.add(p.value);
+        }
+      }
+    }
+    for (Created c : m.createdSnapshot()) {
+      Variable v = c.variable();
+      if (seen.add(v) && (filter == ALL || (filter == TRAINABLE) == v.trainable())) {
+        out.add(v);
+      }
+    }
+    for (ChildEntry c : m.childEntries()) {
+      if (seen.add(c.module)) {
+        collect(c.module, filter, seen, out);
+      }
+    }
+  }
+
+  private List<Variable> checked(List<Variable> vars, String what) {
+    if (vars.isEmpty() && !allowEmpty) {
+      String cls = getClass().getSimpleName();
+      throw new NotBuiltException(cls + " '" + name() + "' has no " + (what.equals("variables")
+          ? "variables" : "trainable variables") + " yet. Modules create their variables on"
+          + " their first call, when the input shape is known: call it once first, e.g."
+          + " module.call(Tensor.zeros(DType.FLOAT32, batchSize, inputSize)). If it has none on"
+          + " purpose, use module.allowEmptyVariables()." + what + "().");
+    }
+    return vars;
+  }
+
+  private List<Created> createdSnapshot() {
+    synchronized (buildLock) {
+      return created.isEmpty() ? List.of() : List.copyOf(created);
+    }
+  }
+
+  private record ParamEntry(String field, Variable value, boolean trainable) {}
+
+  private record ChildEntry(String field, String key, Module module) {}
+
+  private List<ParamEntry> paramEntries() {
+    List<ParamEntry> out = new ArrayList<>();
+    visitParams((f, v, t) -> out.add(new ParamEntry(f, v, t)));
+    out.sort(Comparator.comparing(ParamEntry::field));
+    return out;
+  }
+
+  private List<ChildEntry> childEntries() {
+    List<ChildEntry> out = new ArrayList<>();
+    visitChildren((field, key, value) -> {
+      if (value instanceof Module m && m != this) {
+        out.add(new ChildEntry(field, key == null ? field : field + "/" + key, m));
+      }
+    });
+    out.sort(Comparator.comparing(ChildEntry::field));
+    return out;
+  }
+
+  private List<Module> childModules() {
+    List<ChildEntry> entries = childEntries();
+    List<Module> out = new ArrayList<>(entries.size());
+    for (ChildEntry e : entries) {
+      out.add(e.module);
+    }
+    return out;
+  }
+
+  // ---- hooks: generated metas by default, overridden by the hand-written modules here ------
+
+  /** Visits the {@link Param} fields of this module's whole class hierarchy. */
+  void visitParams(ModuleMeta.ParamVisitor visitor) {
+    Metas.Chain chain = chain();
+    chain.requireComplete(this);
+    for (ModuleMeta<Module> meta : chain.metas) {
+      meta.visitParams(this, visitor);
+    }
+  }
+
+  /** Visits the submodule fields of this module's whole class hierarchy. */
+  void visitChildren(ModuleMeta.ChildVisitor visitor) {
+    Metas.Chain chain = chain();
+    chain.requireComplete(this);
+    for (ModuleMeta<Module> meta : chain.metas) {
+      meta.visitChildren(this, visitor);
+    }
+  }
+
+  /** This module's constructor call. */
+  Repr repr() {
+    Metas.Chain chain = chain();
+    if (chain.own == null) {
+      return Repr.of(getClass().getSimpleName());
+    }
+    Repr r = chain.own.repr(this);
+    return r != null ? r : Repr.of(getClass().getSimpleName());
+  }
+
+  final Metas.Chain chain() {
+    Metas.Chain chain = Metas.chain(getClass());
+    if (chain.buildNames.length > MAX_BUILD_METHODS) {
+      throw new ModuleException(getClass().getSimpleName() + " has "
+          + chain.buildNames.length + " @Build methods; at most " + MAX_BUILD_METHODS
+          + " are supported");
+    }
+    return chain;
+  }
+
+  /**
+   * The constructor call with its arguments, defaults left out: {@code MyLinear(outputSize=10)};
+   * composites print their children two spaces in. Generated from the constructor's parameters.
+   */
+  @Override
+  public String toString() {
+    return repr().toString();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.sonnet.module;
+
+import dev.sonnet.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Applies layers in order, each to the previous one's output: modules and plain functions alike.
+ *
+ * <pre>{@code
+ * var mlp = new Sequential(new Linear(1024), Layers.relu(), new Linear(10));
+ * Tensor logits = mlp.call(x);
+ * }</pre>
+ *
+ * <p>The layers stay where they were constructed (a module passed in is shared, not adopted), but
+ * top-level ones are numbered among themselves, so the example's variables are
+ * {@code linear/b, linear/w, linear_1/b, linear_1/w}. It has no variables of its own.
+ */
+public final class Sequential extends Module implements Layer {
+  private final List<Layer> layers;
+
+  /** The layers, applied first to last. */
+  public Sequential(Layer... layers) {
+    this(null, Arrays.asList(layers));
+  }
+
+  /** The layers, applied first to last. */
+  public Sequential(List<? extends Layer> layers) {
+    this(null, layers);
+  }
+
+  /** The layers, applied first to last, in a module named {@code name}. */
+  @SuppressWarnings("this-escape")
+  public Sequential(String name, List<? extends Layer> layers) {
+    super(name);
+    this.layers = List.copyOf(layers);
+    numberTopLevelMembers(this.layers);
+  }
+
+  /** The layers, first to last. */
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  @Override
+  public Tensor call(Tensor x) {
+    Tensor out = x;
+    for (int i = 0, n = layers.size(); i < n; i++) {
+      out = layers.get(i).call(out);
+    }
+    return out;
+  }
+
+  @Override
+  void visitParams(ModuleMeta.ParamVisitor visitor) {}
+
+  @Override
+  void visitChildren(ModuleMeta.ChildVisitor visitor) {
+    for (int i = 0; i < layers.size(); i++) {
+      visitor.child("layers", Integer.toString(i), layers.get(i));
+    }
+  }
+
+  @Override
+  Repr repr() {
+    Repr r = Repr.of("Sequential");
+    for (Layer layer : layers) {
+      r.positional(layer);
+    }
+    if (explicitName() != null) {
+      r.arg("name", explicitName());
+    }
+    return r;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.sonnet.ops;
+
+import dev.sonnet.backend.ConvGeometry;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+
+/**
+ * The convolution primitive on channels-last data: inputs {@code x [batch, in..., C]} and filters
+ * {@code w [kernel..., C / groups, O]}; output {@code [batch, out..., O]}. Computed as {@code
+ * im2col} followed by one grouped matrix product.
+ *
+ * <p>Gradients: for {@code x}, {@link ConvBackpropInputOp} (a transposed convolution); for {@code
+ * w}, {@link ConvBackpropFilterOp}. The three ops are each other's gradients, so derivatives of
+ * any order exist.
+ */
+public record ConvOp(ConvParams params) implements Op {
+
+  @Override
+  public String name() {
+    return ConvSupport.name("conv", params.rank());
+  }
+
+  @Override
+  public Tensor[] forward(Tensor[] inputs) {
+    Tensor x = inputs[0];
+    Tensor w = inputs[1];
+    String op = name();
+    int n = params.rank();
+    if (w.rank() != n + 2) {
+      throw new ShapeException(op + ": filters " + w.shape() + " have rank "
+          + w.rank() + " but " + n + " spatial dimensions need rank " + (n + 2)
+          + " [kernel..., in_channels / groups, out_channels]");
+    }
+    ConvSupport.checkInputRank(op, x.shape(), n, DataFormat.CHANNELS_LAST,
+        "filters " + w.shape());
+    ConvSupport.checkFloating(op, "input", x.dtype(), "filters", w.dtype());
+    ConvSupport.checkChannels(op, x.shape(), x.dim(-1), w.shape(), params.groups());
+    ConvGeometry g = params.geometry(op, x.shape(), ConvSupport.kernel(w.shape()));
+    return new Tensor[] {ConvSupport.forward(g, w.dim(-1), x, w)};
+  }
+
+  @Override
+  public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
+    Tensor x = inputs[0];
+    Tensor w = inputs[1];
+    Tensor dy = upstream[0];
+    Tensor dx = Dispatch.run1(new ConvBackpropInputOp(params, ConvSupport.spatial(x.shape())),
+        dy, w);
+    Tensor dw = Dispatch.run1(new ConvBackpropFilterOp(params, ConvSupport.kernel(w.shape())),
+        x, dy);
+    return new Tensor[] {dx, dw};
+  }
+}

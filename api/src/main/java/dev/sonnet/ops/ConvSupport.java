@@ -1,0 +1,244 @@
+package dev.sonnet.ops;
+
+import dev.sonnet.backend.Backend;
+import dev.sonnet.backend.ConvGeometry;
+import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.backend.GemmSpec;
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Shape checks and the im2col + gemm computations shared by the convolution ops.
+ *
+ * <p>All three convolution products work on channels-last data viewed as matrices: the input
+ * unfolded by {@code im2col} is {@code cols [groups, M, Kc]} with {@code M = batch * outVolume}
+ * and {@code Kc = kernelVolume * channels / groups}; the filter {@code [kernel..., C / groups, O]}
+ * is the matrix {@code [Kc, O]}, group {@code g} owning columns from {@code g * O / groups}; the
+ * output is {@code [M, O]}. Groups become the batch of one strided {@link GemmSpec}.
+ *
+ * <p>A 1x1 kernel with stride 1 and no padding needs no unfolding: the input itself, with leading
+ * dimension {@code C}, is the matrix.
+ */
+final class ConvSupport {
+  private ConvSupport() {}
+
+  /** The spatial dimensions of a channels-last shape {@code [batch, spatial..., channels]}. */
+  static int[] spatial(Shape s) {
+    int[] d = s.dims();
+    return Arrays.copyOfRange(d, 1, d.length - 1);
+  }
+
+  /** The spatial dimensions of a shape in {@code format}. */
+  static int[] spatial(Shape s, DataFormat format) {
+    int[] d = s.dims();
+    int first = format.firstSpatialAxis();
+    return Arrays.copyOfRange(d, first, first + d.length - 2);
+  }
+
+  /** The kernel (leading) dimensions of a filter {@code [kernel..., a, b]}. */
+  static int[] kernel(Shape filters) {
+    int[] d = filters.dims();
+    return Arrays.copyOf(d, d.length - 2);
+  }
+
+  /** Like {@code conv2d} or {@code max_pool3d}. */
+  static String name(String base, int spatialRank) {
+    return base + spatialRank + "d";
+  }
+
+  static String layout(int n, DataFormat format) {
+    String spatial = switch (n) {
+      case 1 -> "width";
+      case 2 -> "height, width";
+      default -> "depth, height, width";
+    };
+    return format == DataFormat.CHANNELS_FIRST
+        ? "[batch, channels, " + spatial + "]" : "[batch, " + spatial + ", channels]";
+  }
+
+  /** Checks that a conv filter has 1 to 3 spatial dimensions; returns their number. */
+  static int filterSpatialRank(String op, Shape filters, String layout) {
+    int n = filters.rank() - 2;
+    if (n < 1 || n > 3) {
+      throw new ShapeException(op + ": filters " + filters + " have rank " + filters.rank()
+          + "; expected " + layout + " with 1 to 3 kernel dimensions (rank 3 to 5)");
+    }
+    return n;
+  }
+
+  /** Checks an input's rank against {@code n} spatial dimensions. */
+  static void checkInputRank(String op, Shape input, int n, DataFormat format, String against) {
+    if (input.rank() != n + 2) {
+      String fix = input.rank() == n + 1 ? "; add a batch axis with x.expandDims(0)" : "";
+      throw new ShapeException(op + ": input " + input + " has rank " + input.rank() + " but "
+          + against + " needs a rank-" + (n + 2) + " input " + layout(n, format) + fix);
+    }
+  }
+
+  /** Checks that both operands are floating point and of one dtype. */
+  static void checkFloating(String op, String aName, DType a, String bName, DType b) {
+    if (!a.isFloating() || a != b) {
+      throw new ShapeException(op + ": " + aName + " is " + a + " and " + bName + " is " + b
+          + "; both must be the same floating dtype (f32 or f64); convert with .cast(DType."
+          + (a.isFloating() ? a.name() : DType.FLOAT32.name()) + ")");
+    }
+  }
+
+  /**
+   * Checks a convolution's input channels against its filters {@code [kernel..., cg, out]}, where
+   * {@code groups} is known (the op layer), and that the output channels split into the groups.
+   */
+  static void checkChannels(String op, Shape input, int channels, Shape filters, int groups) {
+    int cg = filters.dim(-2);
+    int out = filters.dim(-1);
+    if ((long) cg * groups != channels) {
+      throw new ShapeException(op + ": input " + input + " has " + channels
+          + " channels but filters " + filters + " expect " + cg + " (x groups " + groups + ")");
+    }
+    if (out % groups != 0) {
+      throw new ShapeException(op + ": filters " + filters + " have " + out
+          + " output channels, which do not split into " + groups + " groups (" + channels
+          + " input channels / " + cg + " per group); use a multiple of " + groups);
+    }
+  }
+
+  // ---- the three products -------------------------------------------------------------------
+
+  /** Whether {@code g} reads the input unchanged as the cols matrix (1x1, stride 1, no padding). */
+  static boolean isPointwise(ConvGeometry g) {
+    for (int d = 0; d < g.spatialRank(); d++) {
+      if (g.kernel()[d] != 1 || g.stride()[d] != 1 || g.padBefore()[d] != 0
+          || g.outSpatial()[d] != g.inSpatial()[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code y [batch, out..., outChannels] = conv(x, w)}. */
+  static Tensor forward(ConvGeometry g, int outChannels, Tensor x, Tensor w) {
+    Backend backend = x.backend();
+    DType dtype = x.dtype();
+    int groups = g.groups();
+    int c = g.channels();
+    int cg = c / groups;
+    int og = outChannels / groups;
+    long m = (long) g.batch() * g.outVolume();
+    long kc = (long) g.kernelVolume() * cg;
+    DeviceBuffer y = backend.allocate(dtype, m * outChannels);
+    Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
+    if (m == 0 || og == 0 || kc == 0) {
+      return Tensor.wrap(y, yShape);
+    }
+    checkInt(m, kc);
+    GemmSpec spec;
+    DeviceBuffer a;
+    if (isPointwise(g)) {
+      a = x.buffer();
+      spec = new GemmSpec(groups, (int) m, og, cg,
+          false, 0, c, cg,
+          false, 0, outChannels, og,
+          0, outChannels, og, false);
+    } else {
+      a = backend.allocate(dtype, groups * m * kc);
+      backend.im2col(g, x.buffer(), a);
+      spec = new GemmSpec(groups, (int) m, og, (int) kc,
+          false, 0, (int) kc, m * kc,
+          false, 0, outChannels, og,
+          0, outChannels, og, false);
+    }
+    backend.gemm(spec, a, w.buffer(), y);
+    return Tensor.wrap(y, yShape);
+  }
+
+  /** {@code dx [batch, in..., channels]}: the gradient of {@link #forward} for its input. */
+  static Tensor backpropInput(ConvGeometry g, int outChannels, Tensor dy, Tensor w) {
+    Backend backend = dy.backend();
+    DType dtype = dy.dtype();
+    int groups = g.groups();
+    int c = g.channels();
+    int cg = c / groups;
+    int og = outChannels / groups;
+    long m = (long) g.batch() * g.outVolume();
+    long kc = (long) g.kernelVolume() * cg;
+    Shape xShape = channelsLast(g.batch(), g.inSpatial(), c);
+    DeviceBuffer dx = backend.allocate(dtype, xShape.size());
+    if (m == 0 || og == 0 || kc == 0) {
+      return Tensor.wrap(dx, xShape);
+    }
+    checkInt(m, kc);
+    if (isPointwise(g)) {
+      GemmSpec spec = new GemmSpec(groups, (int) m, cg, og,
+          false, 0, outChannels, og,
+          true, 0, outChannels, og,
+          0, c, cg, false);
+      backend.gemm(spec, dy.buffer(), w.buffer(), dx);
+    } else {
+      DeviceBuffer cols = backend.allocate(dtype, groups * m * kc);
+      GemmSpec spec = new GemmSpec(groups, (int) m, (int) kc, og,
+          false, 0, outChannels, og,
+          true, 0, outChannels, og,
+          0, (int) kc, m * kc, false);
+      backend.gemm(spec, dy.buffer(), w.buffer(), cols);
+      backend.col2im(g, cols, dx);
+    }
+    return Tensor.wrap(dx, xShape);
+  }
+
+  /** {@code dw [kernel..., channels / groups, outChannels]}: the gradient for the filters. */
+  static Tensor backpropFilter(ConvGeometry g, int outChannels, Tensor x, Tensor dy) {
+    Backend backend = x.backend();
+    DType dtype = x.dtype();
+    int groups = g.groups();
+    int c = g.channels();
+    int cg = c / groups;
+    int og = outChannels / groups;
+    long m = (long) g.batch() * g.outVolume();
+    long kc = (long) g.kernelVolume() * cg;
+    int[] wDims = Arrays.copyOf(g.kernel(), g.spatialRank() + 2);
+    wDims[wDims.length - 2] = cg;
+    wDims[wDims.length - 1] = outChannels;
+    Shape wShape = Shape.of(wDims);
+    DeviceBuffer dw = backend.allocate(dtype, wShape.size());
+    if (m == 0 || og == 0 || kc == 0) {
+      return Tensor.wrap(dw, wShape);
+    }
+    checkInt(m, kc);
+    GemmSpec spec;
+    DeviceBuffer a;
+    if (isPointwise(g)) {
+      a = x.buffer();
+      spec = new GemmSpec(groups, cg, og, (int) m,
+          true, 0, c, cg,
+          false, 0, outChannels, og,
+          0, outChannels, og, false);
+    } else {
+      a = backend.allocate(dtype, groups * m * kc);
+      backend.im2col(g, x.buffer(), a);
+      spec = new GemmSpec(groups, (int) kc, og, (int) m,
+          true, 0, (int) kc, m * kc,
+          false, 0, outChannels, og,
+          0, outChannels, og, false);
+    }
+    backend.gemm(spec, a, dy.buffer(), dw);
+    return Tensor.wrap(dw, wShape);
+  }
+
+  static Shape channelsLast(int batch, int[] spatial, int channels) {
+    int[] d = new int[spatial.length + 2];
+    d[0] = batch;
+    System.arraycopy(spatial, 0, d, 1, spatial.length);
+    d[d.length - 1] = channels;
+    return Shape.of(d);
+  }
+
+  private static void checkInt(long m, long kc) {
+    if (m > Integer.MAX_VALUE || kc > Integer.MAX_VALUE) {
+      throw new ShapeException("convolution: the unfolded input has " + m + " rows of " + kc
+          + " columns, more than a matrix product handles; split the batch");
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.sonnet.processor.model;
+
+import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.TypeName;
+import dev.sonnet.processor.ApiNames;
+import dev.sonnet.processor.ElementFacts;
+import dev.sonnet.processor.ElementFacts.Source;
+import dev.sonnet.processor.model.ModuleModel.ArgModel;
+import dev.sonnet.processor.model.ModuleModel.BuildModel;
+import dev.sonnet.processor.model.ModuleModel.BuildParam;
+import dev.sonnet.processor.model.ModuleModel.ChildModel;
+import dev.sonnet.processor.model.ModuleModel.ParamModel;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+
+/** Turns a validated module class into a {@link ModuleModel}. */
+public final class ModelBuilder {
+  private final ElementFacts facts;
+
+  public ModelBuilder(ElementFacts facts) {
+    this.facts = facts;
+  }
+
+  public ModuleModel build(TypeElement type) {
+    ClassName name = ClassName.get(type);
+    boolean generic = !type.getTypeParameters().isEmpty();
+    List<ParamModel> params = new ArrayList<>();
+    List<ChildModel> children = new ArrayList<>();
+    for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+      if (f.getModifiers().contains(Modifier.STATIC)) {
+        continue;
+      }
+      var param = facts.annotation(f, ApiNames.PARAM.canonicalName());
+      if (param.isPresent()) {
+        Object trainable = facts.annotationValue(param.get(), "trainable");
+        params.add(new ParamModel(f.getSimpleName().toString(), !Boolean.FALSE.equals(trainable)));
+      } else {
+        facts.holdKind(f).ifPresent(kind ->
+            children.add(new ChildModel(f.getSimpleName().toString(), kind)));
+      }
+    }
+    List<BuildModel> builds = new ArrayList<>();
+    for (ExecutableElement m : ElementFilter.methodsIn(type.getEnclosedElements())) {
+      if (facts.annotation(m, ApiNames.BUILD.canonicalName()).isPresent()) {
+        List<BuildParam> ps = new ArrayList<>();
+        for (VariableElement p : m.getParameters()) {
+          ps.add(buildParam(p));
+        }
+        builds.add(new BuildModel(m.getSimpleName().toString(), List.copyOf(ps)));
+      }
+    }
+    List<ArgModel> ctor = null;
+    ExecutableElement c = facts.reprConstructor(type);
+    if (c != null && !type.getModifiers().contains(Modifier.ABSTRACT)) {
+      ctor = new ArrayList<>();
+      for (VariableElement p : c.getParameters()) {
+        Source s = facts.source(type, p).orElseThrow();
+        String def = facts.defaultConstant(type, p)
+            .map(v -> v.getSimpleName().toString()).orElse(null);
+        String transposeWith = facts.annotation(p, ApiNames.TRANSPOSE_WITH.canonicalName())
+            .map(a -> (String) facts.annotationValue(a, "value")).orElse(null);
+        ctor.add(new ArgModel(p.getSimpleName().toString(), TypeName.get(p.asType()),
+            s.kind(), s.member(), def, transposeWith));
+      }
+      ctor = List.copyOf(ctor);
+    }
+    boolean transposable =
+        facts.annotation(type, ApiNames.TRANSPOSABLE.canonicalName()).isPresent();
+    return new ModuleModel(name, name, generic, metaName(name), type.getSimpleName().toString(),
+        List.copyOf(params), List.copyOf(children), List.copyOf(builds), ctor, transposable);
+  }
+
+  /** {@code a.b.Outer.Inner -> a.b.Outer_Inner_Meta}. */
+  public static ClassName metaName(ClassName type) {
+    return ClassName.get(type.packageName(), String.join("_", type.simpleNames()) + "_Meta");
+  }
+
+  private BuildParam buildParam(VariableElement p) {
+    TypeMirror t = p.asType();
+    TypeMirror erased = facts.types().erasure(t);
+    TypeName check = TypeName.get(erased);
+    if (t.getKind().isPrimitive()) {
+      check = check.box();
+    }
+    boolean unchecked = t.getKind() == TypeKind.TYPEVAR
+        || (t.getKind() == TypeKind.DECLARED && !((DeclaredType) t).getTypeArguments().isEmpty());
+    String display = simpleTypeName(t) + " " + p.getSimpleName();
+    return new BuildParam(p.getSimpleName().toString(), TypeName.get(t), check, display, unchecked);
+  }
+
+  private static String simpleTypeName(TypeMirror t) {
+    String s = t.toString();
+    return s.replaceAll("\\b[a-z][a-z0-9_]*\\.", "");
+  }
+}
