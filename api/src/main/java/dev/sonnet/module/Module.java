@@ -54,7 +54,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * not held, the module being built. A module constructed elsewhere and passed in (to a
  * {@link Sequential}, say) keeps its own place: it is shared, not adopted. Variables are named by
  * path, {@code parent_module/linear/w}, whether the child was created before or after anything
- * else in the parent's constructor, or in its build.
+ * else in the parent's constructor, or in its build. (Java has no hook at the end of a
+ * constructor, so a module constructed after another module's constructor has returned, and then
+ * added to it through a method, nests under that module too.)
  *
  * <p>Siblings with the same name are numbered in construction order: {@code linear},
  * {@code linear_1}, {@code linear_2}. Top-level modules are numbered within a {@link NameScope}
@@ -213,11 +215,23 @@ public abstract class Module {
         continue;
       }
       long closed = candidate.closedAt;
-      if ((closed == 0 || closed > order) && candidate.holds(this)) {
+      if ((closed == 0 || closed > order) && candidate.holdsQuietly(this)) {
         return candidate;
       }
     }
     return null;
+  }
+
+  /**
+   * {@link #holds}, false for a module whose class cannot list its children (compiled without the
+   * processor): an unrelated module must not break the naming of others.
+   */
+  private boolean holdsQuietly(Module target) {
+    try {
+      return holds(target);
+    } catch (ModuleException e) {
+      return false;
+    }
   }
 
   /** Whether {@code target} is reachable from this module's submodule fields. */

@@ -8,12 +8,12 @@ package dev.sonnet.module;
  * so that a program's names never depend on what else ran earlier in the JVM:
  *
  * <pre>{@code
- * try (var scope = NameScope.open()) {
+ * try (var _ = NameScope.open()) {
  *   var a = new Linear(42, "linear");
  *   var b = new Linear(84, "linear");
  *   b.name();                          // "linear_1"
  * }
- * try (var scope = NameScope.open("encoder")) {
+ * try (var _ = NameScope.open("encoder")) {
  *   new Linear(3).path();              // "encoder/linear"
  * }
  * }</pre>

@@ -2,6 +2,7 @@ package dev.sonnet.ops;
 
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
+import java.util.Arrays;
 
 /** Joins inputs (checked: one dtype, equal dims except {@code axis}) along {@code axis}. */
 record ConcatOp(int axis) implements Op {
@@ -38,7 +39,7 @@ record ConcatOp(int axis) implements Op {
     Tensor[] grads = new Tensor[inputs.length];
     int rank = g.rank();
     int[] step = new int[rank];
-    java.util.Arrays.fill(step, 1);
+    Arrays.fill(step, 1);
     int offset = 0;
     for (int i = 0; i < inputs.length; i++) {
       int[] begin = new int[rank];

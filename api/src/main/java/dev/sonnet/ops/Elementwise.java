@@ -21,23 +21,14 @@ import dev.sonnet.tensor.Tensor;
  * integers; comparisons return bool and have no gradient.
  */
 public final class Elementwise {
-  private static final BinaryOp ADD = new BinaryOp(BinaryKind.ADD);
-  private static final BinaryOp SUB = new BinaryOp(BinaryKind.SUB);
-  private static final BinaryOp MUL = new BinaryOp(BinaryKind.MUL);
-  private static final BinaryOp DIV = new BinaryOp(BinaryKind.DIV);
-
   private Elementwise() {}
 
   private static Tensor unary(UnaryKind kind, Operand x) {
     return Dispatch.run1(new UnaryOp(kind), x.asTensor());
   }
 
-  private static Tensor binary(BinaryOp op, Operand a, Operand b) {
-    return Dispatch.run1(op, Dispatch.values(a, b));
-  }
-
   private static Tensor binary(BinaryKind kind, Operand a, Operand b) {
-    return binary(new BinaryOp(kind), a, b);
+    return Dispatch.run1(new BinaryOp(kind), Dispatch.values(a, b));
   }
 
   /** {@code -x}. */
@@ -138,22 +129,22 @@ public final class Elementwise {
 
   /** {@code a + b}, broadcasting. */
   public static Tensor add(Operand a, Operand b) {
-    return binary(ADD, a, b);
+    return binary(BinaryKind.ADD, a, b);
   }
 
   /** {@code a - b}, broadcasting. */
   public static Tensor sub(Operand a, Operand b) {
-    return binary(SUB, a, b);
+    return binary(BinaryKind.SUB, a, b);
   }
 
   /** {@code a * b}, broadcasting. */
   public static Tensor mul(Operand a, Operand b) {
-    return binary(MUL, a, b);
+    return binary(BinaryKind.MUL, a, b);
   }
 
   /** {@code a / b}, broadcasting; integer division truncates toward zero. */
   public static Tensor div(Operand a, Operand b) {
-    return binary(DIV, a, b);
+    return binary(BinaryKind.DIV, a, b);
   }
 
   /**

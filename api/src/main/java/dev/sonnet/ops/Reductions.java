@@ -14,7 +14,8 @@ import dev.sonnet.tensor.Tensor;
  *
  * <p>Sum, prod, max, min, mean, variance and logsumexp keep the input's dtype (mean, variance and
  * logsumexp need f32 or f64); argmax and argmin return int64. Reducing an empty axis gives 0 for
- * sum, 1 for prod, NaN for mean, and is an error for max, min and the args.
+ * sum, 1 for prod, NaN for mean, {@code -inf} for logsumexp, and is an error for max, min and
+ * the args.
  */
 public final class Reductions {
   private Reductions() {}
@@ -111,6 +112,11 @@ public final class Reductions {
     int[] ax = axesOf("logsumexp", t.shape(), axes);
     if (ax.length == 0) {
       return t.add(0.0);
+    }
+    if (t.size() == 0) {
+      // log of an empty sum: -inf wherever the output has elements (as TensorFlow and SciPy).
+      return Tensor.full(t.backend(), ReduceOp.reducedShape(t.shape(), ax, keepDims), t.dtype(),
+          Double.NEGATIVE_INFINITY);
     }
     Tensor m = reduceSorted(ReduceKind.MAX, t, true, ax).stopGradient();
     Tensor finite = m.abs().less(OpSupport.scalarLike(m, Double.POSITIVE_INFINITY));

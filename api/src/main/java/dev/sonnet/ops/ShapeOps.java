@@ -34,6 +34,11 @@ public final class ShapeOps {
    */
   public static Tensor reshape(Operand x, int... shape) {
     Tensor t = x.asTensor();
+    return reshapeTo(t, inferShape(t.shape(), shape));
+  }
+
+  /** {@code shape} with its -1 (if any) resolved so that it holds as many elements as {@code in}. */
+  static Shape inferShape(Shape in, int[] shape) {
     int[] dims = shape.clone();
     int inferred = -1;
     long known = 1;
@@ -51,25 +56,25 @@ public final class ShapeOps {
         known *= dims[i];
       }
     }
-    long size = t.size();
+    long size = in.size();
     if (inferred >= 0) {
       if (known == 0) {
         throw new ShapeException("reshape: cannot infer the -1 in " + Arrays.toString(shape)
-            + " for " + t.shape() + ": the other dimensions multiply to 0, so any size fits; "
+            + " for " + in + ": the other dimensions multiply to 0, so any size fits; "
             + "give every dimension explicitly");
       }
       if (size % known != 0) {
-        throw new ShapeException("reshape: cannot reshape " + t.shape() + " (" + size
+        throw new ShapeException("reshape: cannot reshape " + in + " (" + size
             + " elements) into " + Arrays.toString(shape) + ": the known dimensions multiply to "
             + known + ", which does not divide " + size);
       }
       dims[inferred] = Math.toIntExact(size / known);
     } else if (known != size) {
-      throw new ShapeException("reshape: cannot reshape " + t.shape() + " (" + size
+      throw new ShapeException("reshape: cannot reshape " + in + " (" + size
           + " elements) into " + Arrays.toString(shape) + " (" + known + " elements); the sizes "
           + "must match, or use -1 for one dimension to infer it");
     }
-    return reshapeTo(t, Shape.of(dims));
+    return Shape.of(dims);
   }
 
   /** Swaps the last two axes (matrix transpose); needs rank >= 2. */
@@ -300,56 +305,9 @@ public final class ShapeOps {
    * rank (the remaining axes are taken whole); {@code strides} may be null (all 1).
    */
   public static Tensor slice(Operand x, int[] begin, int[] end, int[] strides) {
-    Shape shape = x.shape();
-    int rank = shape.rank();
-    if (begin.length != end.length || (strides != null && strides.length != begin.length)
-        || begin.length > rank) {
-      throw new ShapeException("slice: begin " + Arrays.toString(begin) + ", end "
-          + Arrays.toString(end) + " and strides " + Arrays.toString(strides)
-          + " must have one length, at most the rank of shape " + shape);
-    }
-    int[] start = new int[rank];
-    int[] step = new int[rank];
-    int[] dims = new int[rank];
-    boolean whole = true;
-    for (int i = 0; i < rank; i++) {
-      int n = shape.dim(i);
-      if (i >= begin.length) {
-        step[i] = 1;
-        dims[i] = n;
-        continue;
-      }
-      int s = strides == null ? 1 : strides[i];
-      if (s == 0) {
-        throw new ShapeException("slice: stride of axis " + i + " is 0 (shape " + shape
-            + "); strides must be nonzero");
-      }
-      long b = begin[i];
-      long e = end[i];
-      long count;
-      if (s > 0) {
-        b = clamp(b < 0 ? b + n : b, 0, n);
-        e = clamp(e < 0 ? e + n : e, 0, n);
-        count = e > b ? (e - b + s - 1) / s : 0;
-      } else {
-        b = clamp(b < 0 ? b + n : b, -1, n - 1);
-        e = clamp(e < 0 ? e + n : e, -1, n - 1);
-        count = b > e ? (b - e - s - 1) / -s : 0;
-      }
-      step[i] = s;
-      dims[i] = (int) count;
-      start[i] = count == 0 ? 0 : (int) b;
-      whole &= s == 1 && count == n;
-    }
     Tensor t = x.asTensor();
-    if (whole) {
-      return t;
-    }
-    return Dispatch.run1(new SliceOp(start, step, Shape.of(dims)), t);
-  }
-
-  private static long clamp(long v, long lo, long hi) {
-    return Math.max(lo, Math.min(hi, v));
+    SliceOp op = SliceOp.normalize(t.shape(), begin, end, strides);
+    return op == null ? t : Dispatch.run1(op, t);
   }
 
   private static void requireIndices(String op, Tensor indices) {
@@ -475,20 +433,29 @@ public final class ShapeOps {
       if (before[i] == 0 && after[i] == 0) {
         continue;
       }
-      int n = shape.dim(i);
-      int[] idx = new int[before[i] + n + after[i]];
-      for (int j = 0; j < idx.length; j++) {
-        int p = j - before[i];
-        if (p < 0) {
-          p = mode == PadMode.REFLECT ? -p : -p - 1;
-        } else if (p >= n) {
-          p = mode == PadMode.REFLECT ? 2 * (n - 1) - p : 2 * n - 1 - p;
-        }
-        idx[j] = p;
-      }
+      int[] idx = mirrorIndices(shape.dim(i), before[i], after[i], mode);
       Tensor indices = Tensor.wrap(t.backend().upload(idx), Shape.of(idx.length));
       t = Dispatch.run1(new GatherOp(i), t, indices);
     }
     return t;
+  }
+
+  /**
+   * For mirror padding of an axis of size {@code n}: the source index of each of the {@code
+   * before + n + after} output positions. REFLECT mirrors about the edge element ({@code before <
+   * n}), SYMMETRIC about the edge itself ({@code before <= n}); both checked by the caller.
+   */
+  static int[] mirrorIndices(int n, int before, int after, PadMode mode) {
+    int[] idx = new int[before + n + after];
+    for (int j = 0; j < idx.length; j++) {
+      int p = j - before;
+      if (p < 0) {
+        p = mode == PadMode.REFLECT ? -p : -p - 1;
+      } else if (p >= n) {
+        p = mode == PadMode.REFLECT ? 2 * (n - 1) - p : 2 * n - 1 - p;
+      }
+      idx[j] = p;
+    }
+    return idx;
   }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -173,7 +174,7 @@ class ElementwiseConformanceTest {
       }
       double t = Math.tanh(x0);
       assertThat(outer.gradient(dy.sum(), x).item())
-          .isCloseTo(-2 * t * (1 - t * t), org.assertj.core.data.Offset.offset(1e-12));
+          .isCloseTo(-2 * t * (1 - t * t), Offset.offset(1e-12));
     }
   }
 
@@ -436,7 +437,7 @@ class ElementwiseConformanceTest {
       double[] got = r32.toDoubleArray();
       for (int i = 0; i < ref.length; i++) {
         assertThat(got[i]).as("op %d element %d", k, i)
-            .isCloseTo(ref[i], org.assertj.core.data.Offset.offset(
+            .isCloseTo(ref[i], Offset.offset(
                 1e-6 * Math.max(1, Math.abs(ref[i]))));
       }
     }

@@ -4,7 +4,9 @@ import static dev.sonnet.conformance.OpAssertions.assertValues;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sonnet.autodiff.GradientTape;
 import dev.sonnet.ops.LinearAlgebra;
+import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -68,7 +70,7 @@ class LinearAlgebraConformanceTest {
   }
 
   private static Tensor concat(Tensor a, Tensor b) {
-    return dev.sonnet.ops.ShapeOps.concat(0, a, b);
+    return ShapeOps.concat(0, a, b);
   }
 
   @Test
@@ -132,7 +134,7 @@ class LinearAlgebraConformanceTest {
     // (built from matmuls) through the tape again.
     Tensor b = GradientCheck.uniform(91, -1, 1, 3, 2);
     GradientCheck.check(in -> {
-      try (var tape = dev.sonnet.autodiff.GradientTape.open()) {
+      try (GradientTape tape = GradientTape.open()) {
         tape.watch(in[0]);
         Tensor y = in[0].matmul(b).square().sum();
         return tape.gradient(y, in[0]);

@@ -135,6 +135,7 @@ class ReductionConformanceTest {
     assertThat(e.max(1).shape()).isEqualTo(Shape.of(0));
     assertValues(Reductions.prod(e, false, 0), Shape.of(3), 1, 1, 1);
     assertThat(e.mean().item()).isNaN();
+    assertThat(e.logsumexp(0).toDoubleArray()).containsOnly(Double.NEGATIVE_INFINITY).hasSize(3);
     assertThatThrownBy(() -> e.max(0))
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("max").hasMessageContaining("empty").hasMessageContaining("[0, 3]");

@@ -78,8 +78,7 @@ final class CpuParallel {
       return;
     }
     ForkJoinPool p = pool();
-    @SuppressWarnings("unchecked")
-    ForkJoinTask<Void>[] tasks = new ForkJoinTask[chunks - 1];
+    ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
     for (int c = 1; c < chunks; c++) {
       int start = chunkStart(n, chunks, c);
       int end = chunkStart(n, chunks, c + 1);
@@ -91,7 +90,7 @@ final class CpuParallel {
     } catch (RuntimeException | Error e) {
       failure = wrap(e);
     }
-    for (ForkJoinTask<Void> task : tasks) {
+    for (ForkJoinTask<?> task : tasks) {
       try {
         task.join();
       } catch (RuntimeException | Error e) {

@@ -21,6 +21,10 @@ final class SpecialFunctions {
   private static final double SERIES_LIMIT = 2.5;
   private static final double FRACTION_START = 2.0;
   private static final double TINY = 1e-300;
+  /** Most series terms ever needed: at |x| = 2.5 the terms fall below an ulp of the sum by ~60. */
+  private static final int SERIES_TERMS = 80;
+  /** {@code 1 / (2n + 1)}: multiplying by these beats a division per term, for half an ulp. */
+  private static final double[] INVERSE_ODD = inverseOdd();
 
   private SpecialFunctions() {}
 
@@ -73,8 +77,8 @@ final class SpecialFunctions {
     double twoX2 = 2.0 * x2;
     double term = x;
     double sum = x;
-    for (int n = 1; n < 200; n++) {
-      term *= twoX2 / (2 * n + 1);
+    for (int n = 1; n < SERIES_TERMS; n++) {
+      term *= twoX2 * INVERSE_ODD[n];
       double next = sum + term;
       if (next == sum) {
         break;
@@ -82,6 +86,14 @@ final class SpecialFunctions {
       sum = next;
     }
     return TWO_OVER_SQRT_PI * expMinusSquare(x) * sum;
+  }
+
+  private static double[] inverseOdd() {
+    double[] t = new double[SERIES_TERMS];
+    for (int n = 0; n < SERIES_TERMS; n++) {
+      t[n] = 1.0 / (2 * n + 1);
+    }
+    return t;
   }
 
   /** erfc for {@code x >= FRACTION_START} (or +infinity) by the continued fraction. */

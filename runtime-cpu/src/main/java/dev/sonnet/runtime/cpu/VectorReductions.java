@@ -28,8 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorReductions {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  /** Output columns per task in the {@code [K1, R, K2]} layout: 4 KiB of floats. */
-  static final int COLUMN_BLOCK = 1024;
+  /** Output columns per task in the {@code [K1, R, K2]} layout: 2 KiB of floats, 4 KiB of doubles. */
+  static final int COLUMN_BLOCK = 512;
 
   private VectorReductions() {}
 
@@ -92,14 +92,22 @@ final class VectorReductions {
           float[] xs = x.f32();
           float[] os = out.f32();
           System.arraycopy(xs, in, os, o, n);
-          for (int row = 1; row < r; row++) {
+          int row = 1;
+          for (; row + 4 <= r; row += 4) {
+            combine4F32(kind, xs, in + row * k2, k2, os, o, n);
+          }
+          for (; row < r; row++) {
             combineF32(kind, xs, in + row * k2, os, o, n);
           }
         } else {
           double[] xs = x.f64();
           double[] os = out.f64();
           System.arraycopy(xs, in, os, o, n);
-          for (int row = 1; row < r; row++) {
+          int row = 1;
+          for (; row + 4 <= r; row += 4) {
+            combine4F64(kind, xs, in + row * k2, k2, os, o, n);
+          }
+          for (; row < r; row++) {
             combineF64(kind, xs, in + row * k2, os, o, n);
           }
         }
@@ -243,6 +251,96 @@ final class VectorReductions {
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = Math.min(o[oo + i], x[xo + i]);
+      }
+    }
+  }
+
+  /**
+   * Combines four input rows {@code xo + q * stride} ({@code q < 4}) into the output row at once,
+   * so the output block is loaded and stored once per four rows. Rows are folded in order, as
+   * {@link #combineF32} would, so MAX and MIN give the same result.
+   */
+  private static void combine4F32(ReduceKind kind, float[] x, int xo, int stride, float[] o,
+      int oo, int n) {
+    int step = F.length();
+    int end = F.loopBound(n);
+    int x1 = xo + stride;
+    int x2 = x1 + stride;
+    int x3 = x2 + stride;
+    int i = 0;
+    switch (kind) {
+      case SUM -> {
+        for (; i < end; i += step) {
+          FloatVector.fromArray(F, o, oo + i).add(FloatVector.fromArray(F, x, xo + i))
+              .add(FloatVector.fromArray(F, x, x1 + i)).add(FloatVector.fromArray(F, x, x2 + i))
+              .add(FloatVector.fromArray(F, x, x3 + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = o[oo + i] + x[xo + i] + x[x1 + i] + x[x2 + i] + x[x3 + i];
+      }
+      case MAX -> {
+        for (; i < end; i += step) {
+          FloatVector.fromArray(F, o, oo + i).max(FloatVector.fromArray(F, x, xo + i))
+              .max(FloatVector.fromArray(F, x, x1 + i)).max(FloatVector.fromArray(F, x, x2 + i))
+              .max(FloatVector.fromArray(F, x, x3 + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+          o[oo + i] = Math.max(Math.max(Math.max(Math.max(o[oo + i], x[xo + i]), x[x1 + i]),
+              x[x2 + i]), x[x3 + i]);
+        }
+      }
+      default -> {
+        for (; i < end; i += step) {
+          FloatVector.fromArray(F, o, oo + i).min(FloatVector.fromArray(F, x, xo + i))
+              .min(FloatVector.fromArray(F, x, x1 + i)).min(FloatVector.fromArray(F, x, x2 + i))
+              .min(FloatVector.fromArray(F, x, x3 + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+          o[oo + i] = Math.min(Math.min(Math.min(Math.min(o[oo + i], x[xo + i]), x[x1 + i]),
+              x[x2 + i]), x[x3 + i]);
+        }
+      }
+    }
+  }
+
+  /** The float64 twin of {@link #combine4F32}. */
+  private static void combine4F64(ReduceKind kind, double[] x, int xo, int stride, double[] o,
+      int oo, int n) {
+    int step = D.length();
+    int end = D.loopBound(n);
+    int x1 = xo + stride;
+    int x2 = x1 + stride;
+    int x3 = x2 + stride;
+    int i = 0;
+    switch (kind) {
+      case SUM -> {
+        for (; i < end; i += step) {
+          DoubleVector.fromArray(D, o, oo + i).add(DoubleVector.fromArray(D, x, xo + i))
+              .add(DoubleVector.fromArray(D, x, x1 + i)).add(DoubleVector.fromArray(D, x, x2 + i))
+              .add(DoubleVector.fromArray(D, x, x3 + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) o[oo + i] = o[oo + i] + x[xo + i] + x[x1 + i] + x[x2 + i] + x[x3 + i];
+      }
+      case MAX -> {
+        for (; i < end; i += step) {
+          DoubleVector.fromArray(D, o, oo + i).max(DoubleVector.fromArray(D, x, xo + i))
+              .max(DoubleVector.fromArray(D, x, x1 + i)).max(DoubleVector.fromArray(D, x, x2 + i))
+              .max(DoubleVector.fromArray(D, x, x3 + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+          o[oo + i] = Math.max(Math.max(Math.max(Math.max(o[oo + i], x[xo + i]), x[x1 + i]),
+              x[x2 + i]), x[x3 + i]);
+        }
+      }
+      default -> {
+        for (; i < end; i += step) {
+          DoubleVector.fromArray(D, o, oo + i).min(DoubleVector.fromArray(D, x, xo + i))
+              .min(DoubleVector.fromArray(D, x, x1 + i)).min(DoubleVector.fromArray(D, x, x2 + i))
+              .min(DoubleVector.fromArray(D, x, x3 + i)).intoArray(o, oo + i);
+        }
+        for (; i < n; i++) {
+          o[oo + i] = Math.min(Math.min(Math.min(Math.min(o[oo + i], x[xo + i]), x[x1 + i]),
+              x[x2 + i]), x[x3 + i]);
+        }
       }
     }
   }
