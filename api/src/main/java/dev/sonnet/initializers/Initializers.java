@@ -11,6 +11,8 @@ import dev.sonnet.tensor.Tensor;
  *
  * <p>The usual choice for weights is {@link #truncatedNormal(double)} with standard deviation
  * {@code 1 / sqrt(fanIn)} (Sonnet's default for Linear and Conv); for biases, {@link #zeros()}.
+ * {@link #varianceScaling}, {@link #orthogonal} and {@link #identity} cover the other schemes of
+ * Sonnet's {@code snt.initializers}.
  */
 public final class Initializers {
   private Initializers() {}
@@ -56,6 +58,47 @@ public final class Initializers {
     return new TruncatedNormal(mean, stddev);
   }
 
+  /** {@code gain} times the identity on the last two dimensions; see {@link Identity}. */
+  public static Initializer identity(double gain) {
+    return new Identity(gain);
+  }
+
+  /** The identity matrix (gain 1); see {@link Identity}. */
+  public static Initializer identity() {
+    return new Identity();
+  }
+
+  /** A random orthogonal matrix times {@code gain}; see {@link Orthogonal}. */
+  public static Initializer orthogonal(double gain) {
+    return new Orthogonal(gain);
+  }
+
+  /** A random orthogonal matrix (gain 1); see {@link Orthogonal}. */
+  public static Initializer orthogonal() {
+    return new Orthogonal();
+  }
+
+  /**
+   * Samples of variance {@code scale / fan}; see {@link VarianceScaling}, which also parses
+   * Sonnet's spellings ({@code VarianceScaling.of(2.0, "fan_in", "truncated_normal")}).
+   */
+  public static Initializer varianceScaling(double scale, VarianceScaling.Mode mode,
+      VarianceScaling.Distribution distribution) {
+    return new VarianceScaling(scale, mode, distribution);
+  }
+
+  /** Glorot uniform: {@code VarianceScaling(1, FAN_AVG, UNIFORM)}. */
+  public static Initializer glorotUniform() {
+    return new VarianceScaling(1.0, VarianceScaling.Mode.FAN_AVG,
+        VarianceScaling.Distribution.UNIFORM);
+  }
+
+  /** He (Kaiming) for relu nets: {@code VarianceScaling(2, FAN_IN, TRUNCATED_NORMAL)}. */
+  public static Initializer heNormal() {
+    return new VarianceScaling(2.0, VarianceScaling.Mode.FAN_IN,
+        VarianceScaling.Distribution.TRUNCATED_NORMAL);
+  }
+
   private static void checkStddev(String what, double stddev) {
     if (!(stddev >= 0) || Double.isInfinite(stddev)) {
       throw new IllegalArgumentException(what + " needs a finite stddev >= 0, got " + stddev
@@ -63,7 +106,7 @@ public final class Initializers {
     }
   }
 
-  private static void checkFloat(String what, DType dtype) {
+  static void checkFloat(String what, DType dtype) {
     if (!dtype.isFloating()) {
       throw new IllegalArgumentException(what + " makes float32 or float64 values, not " + dtype
           + "; use zeros(), ones() or constant(v) for integer variables");

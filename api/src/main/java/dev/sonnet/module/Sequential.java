@@ -24,6 +24,14 @@ public final class Sequential extends Module implements Layer {
     this(null, Arrays.asList(layers));
   }
 
+  /**
+   * The layers, applied first to last: {@code Sequential.of(new Linear(1024), Tensor::relu, new
+   * Linear(10))}. Same as the constructor; reads better in nested definitions.
+   */
+  public static Sequential of(Layer... layers) {
+    return new Sequential(layers);
+  }
+
   /** The layers, applied first to last. */
   public Sequential(List<? extends Layer> layers) {
     this(null, layers);

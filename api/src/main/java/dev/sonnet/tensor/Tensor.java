@@ -596,6 +596,11 @@ public final class Tensor implements Operand {
     return Reductions.min(this, keepDims, axes);
   }
 
+  /** Product over {@code axes} (all axes when none are given). */
+  public Tensor prod(int... axes) {
+    return Reductions.prod(this, false, axes);
+  }
+
   /** Index (int64) of the largest element along {@code axis}; first one on ties. */
   public Tensor argmax(int axis) {
     return Reductions.argmax(this, axis);
@@ -684,6 +689,19 @@ public final class Tensor implements Operand {
   /** Rows of this tensor along {@code axis} selected by integer {@code indices}. */
   public Tensor gather(Operand indices, int axis) {
     return ShapeOps.gather(this, indices, axis);
+  }
+
+  /**
+   * Pads with {@code constant}: {@code paddings[i] = {before, after}} for axis {@code i}. See
+   * {@link ShapeOps#pad} for the reflect and symmetric modes.
+   */
+  public Tensor pad(int[][] paddings, double constant) {
+    return ShapeOps.pad(this, paddings, dev.sonnet.ops.PadMode.CONSTANT, constant);
+  }
+
+  /** One-hot encoding of this integer tensor: a new last axis of {@code depth}. */
+  public Tensor oneHot(int depth, DType dtype) {
+    return ShapeOps.oneHot(this, depth, dtype);
   }
 
   /** Splits into {@code count} equal parts along {@code axis}. */

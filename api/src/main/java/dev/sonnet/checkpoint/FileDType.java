@@ -1,0 +1,56 @@
+package dev.sonnet.checkpoint;
+
+import dev.sonnet.tensor.DType;
+
+/**
+ * The dtypes of the safetensors format, with their sizes, so a reader can check every tensor's
+ * byte range even for dtypes it cannot load. {@link #sonnet} is the dtype a tensor is loaded as,
+ * or null where it cannot be loaded: F16 and BF16 are widened to float32; the rest are refused
+ * with a clear error when read.
+ */
+enum FileDType {
+  BOOL(1, DType.BOOL),
+  U8(1, null),
+  I8(1, null),
+  F8_E5M2(1, null),
+  F8_E4M3(1, null),
+  I16(2, null),
+  U16(2, null),
+  F16(2, DType.FLOAT32),
+  BF16(2, DType.FLOAT32),
+  I32(4, DType.INT32),
+  U32(4, null),
+  F32(4, DType.FLOAT32),
+  F64(8, DType.FLOAT64),
+  I64(8, DType.INT64),
+  U64(8, null);
+
+  final int byteSize;
+  final DType sonnet;
+
+  FileDType(int byteSize, DType sonnet) {
+    this.byteSize = byteSize;
+    this.sonnet = sonnet;
+  }
+
+  /** The file dtype a Sonnet dtype is written as. */
+  static FileDType of(DType dtype) {
+    return switch (dtype) {
+      case FLOAT32 -> F32;
+      case FLOAT64 -> F64;
+      case INT32 -> I32;
+      case INT64 -> I64;
+      case BOOL -> BOOL;
+    };
+  }
+
+  /** The dtype named {@code name} in a header, or null if the format has no such dtype. */
+  static FileDType named(String name) {
+    for (FileDType d : values()) {
+      if (d.name().equals(name)) {
+        return d;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,565 @@
+package dev.sonnet.checkpoint;
+
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open safetensors file: its header, checked completely when the file is opened, and its
+ * tensors, read one at a time on demand.
+ *
+ * <p>The file is never trusted. Opening checks the length prefix against the file size and
+ * {@link #MAX_HEADER_BYTES} before allocating anything, parses the header with a strict JSON
+ * reader, and checks every tensor's dtype, shape and byte range: each range must match its dtype
+ * and shape, lie inside the data section, and the ranges must cover the data section exactly,
+ * without overlaps or gaps (as the format requires). Any problem is a
+ * {@link CheckpointFormatException} naming the file and the numbers involved.
+ *
+ * <p>Tensors are read with positional reads through a small buffer straight into the result
+ * array, so a large file is never held in memory twice. Not thread-safe for reads in parallel:
+ * reads are serialised.
+ *
+ * <pre>{@code
+ * try (SafeTensorsFile f = SafeTensorsFile.open(Path.of("model.safetensors"))) {
+ *   for (SafeTensorsFile.Entry e : f.entries()) {
+ *     System.out.println(e);                      // fc1.weight: F32[4, 3] at bytes [0, 48)
+ *   }
+ *   HostArray w = f.read("fc1.weight");
+ * }
+ * }</pre>
+ */
+public final class SafeTensorsFile implements AutoCloseable {
+  /** The largest header accepted: the same bound the reference implementation uses (100 MB). */
+  public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+  /** The metadata key of the header. */
+  static final String METADATA_KEY = "__metadata__";
+
+  /** Reads go through a buffer this large: big enough to be fast, small next to a tensor. */
+  private static final int CHUNK_BYTES = 1 << 20;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long dataStart;
+  private final Map<String, Entry> entries;
+  private final Map<String, String> metadata;
+  private ByteBuffer chunk;
+
+  /** One tensor as the header describes it. */
+  public static final class Entry {
+    private final String name;
+    private final FileDType dtype;
+    private final long[] dims;
+    private final long begin;
+    private final long end;
+
+    Entry(String name, FileDType dtype, long[] dims, long begin, long end) {
+      this.name = name;
+      this.dtype = dtype;
+      this.dims = dims;
+      this.begin = begin;
+      this.end = end;
+    }
+
+    /** The tensor's name in the file. */
+    public String name() {
+      return name;
+    }
+
+    /** The safetensors dtype name, like {@code F32} or {@code BF16}. */
+    public String fileDType() {
+      return dtype.name();
+    }
+
+    /**
+     * The dtype the tensor is read as ({@code F16} and {@code BF16} are widened to float32), or
+     * null if this library cannot load the file's dtype.
+     */
+    public DType dtype() {
+      return dtype.sonnet;
+    }
+
+    /** The dimensions as the file declares them. */
+    public long[] dims() {
+      return dims.clone();
+    }
+
+    /** The shape, or null if a dimension or the element count is too large for a tensor. */
+    public Shape shape() {
+      long n = 1;
+      int[] d = new int[dims.length];
+      for (int i = 0; i < dims.length; i++) {
+        if (dims[i] > Integer.MAX_VALUE) {
+          return null;
+        }
+        d[i] = (int) dims[i];
+        n *= dims[i]; // cannot overflow: checked when the file was opened
+      }
+      return n > Integer.MAX_VALUE - 8 ? null : Shape.of(d);
+    }
+
+    /** The number of elements. */
+    public long size() {
+      long n = 1;
+      for (long d : dims) {
+        n *= d;
+      }
+      return n;
+    }
+
+    /** Where the tensor's bytes start, counted from the start of the data section. */
+    public long begin() {
+      return begin;
+    }
+
+    /** Where the tensor's bytes end (exclusive), counted from the start of the data section. */
+    public long end() {
+      return end;
+    }
+
+    FileDType type() {
+      return dtype;
+    }
+
+    /** Like {@code fc1.weight: F32[4, 3] at bytes [0, 48)}. */
+    @Override
+    public String toString() {
+      return name + ": " + dtype + Arrays.toString(dims) + " at bytes [" + begin + ", " + end
+          + ")";
+    }
+  }
+
+  private SafeTensorsFile(Path path, FileChannel channel, long dataStart,
+      Map<String, Entry> entries, Map<String, String> metadata) {
+    this.path = path;
+    this.channel = channel;
+    this.dataStart = dataStart;
+    this.entries = entries;
+    this.metadata = metadata;
+  }
+
+  /**
+   * Opens {@code file} and checks its header.
+   *
+   * @throws CheckpointFormatException if the file is not a valid safetensors file
+   * @throws CheckpointException if it cannot be opened or read
+   */
+  public static SafeTensorsFile open(Path file) {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file + ": no such file", e);
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      throw new CheckpointException(file + ": cannot open it for reading: " + e, e);
+    }
+    boolean ok = false;
+    try {
+      SafeTensorsFile f = readHeader(file, ch);
+      ok = true;
+      return f;
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": reading the header failed: " + e, e);
+    } finally {
+      if (!ok) {
+        closeQuietly(ch);
+      }
+    }
+  }
+
+  private static SafeTensorsFile readHeader(Path file, FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < 8) {
+      throw new CheckpointFormatException(file, "the file is " + size + " bytes long, shorter"
+          + " than the 8-byte header length that starts every safetensors file; it is empty or"
+          + " truncated");
+    }
+    ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(file, ch, lenBuf, 0, "the header length");
+    long headerLen = lenBuf.getLong(0);
+    if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
+      throw new CheckpointFormatException(file, "the header length is " + Long.toUnsignedString(
+          headerLen) + " bytes; a safetensors header is between 2 and " + MAX_HEADER_BYTES
+          + " bytes. This is not a safetensors file, or its first 8 bytes are damaged");
+    }
+    if (headerLen > size - 8) {
+      throw new CheckpointFormatException(file, "the header length says " + headerLen
+          + " bytes but only " + (size - 8) + " bytes follow it; the file is truncated");
+    }
+    ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
+    readFully(file, ch, headerBuf, 8, "the header");
+    String text;
+    try {
+      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(headerBuf.flip());
+      text = chars.toString();
+    } catch (CharacterCodingException e) {
+      throw new CheckpointFormatException(file, "the header is not valid UTF-8 text", e);
+    }
+    if (text.isEmpty() || text.charAt(0) != '{') {
+      throw new CheckpointFormatException(file, "the header does not start with '{'; a"
+          + " safetensors header is a JSON object");
+    }
+    Object json;
+    try {
+      json = Json.parse(text);
+    } catch (Json.JsonException e) {
+      throw new CheckpointFormatException(file, "the header is not valid JSON: "
+          + e.getMessage(), e);
+    }
+    if (!(json instanceof Map<?, ?> top)) {
+      throw new CheckpointFormatException(file, "the header is not a JSON object");
+    }
+    long dataLen = size - 8 - headerLen;
+    Map<String, String> metadata = Map.of();
+    List<Entry> list = new ArrayList<>();
+    for (Map.Entry<?, ?> e : top.entrySet()) {
+      String name = (String) e.getKey();
+      if (name.equals(METADATA_KEY)) {
+        metadata = parseMetadata(file, e.getValue());
+      } else {
+        list.add(parseEntry(file, name, e.getValue(), dataLen));
+      }
+    }
+    checkCoverage(file, list, dataLen);
+    Map<String, Entry> byName = new LinkedHashMap<>();
+    for (Entry en : list) {
+      byName.put(en.name, en);
+    }
+    return new SafeTensorsFile(file, ch, 8 + headerLen, Collections.unmodifiableMap(byName),
+        metadata);
+  }
+
+  private static Map<String, String> parseMetadata(Path file, Object value) {
+    if (!(value instanceof Map<?, ?> m)) {
+      throw new CheckpointFormatException(file, "\"" + METADATA_KEY + "\" must be a JSON object"
+          + " of strings, got " + kind(value));
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      if (!(e.getValue() instanceof String s)) {
+        throw new CheckpointFormatException(file, "metadata entry \"" + Json.abbreviate(
+            (String) e.getKey()) + "\" must be a string, got " + kind(e.getValue()));
+      }
+      out.put((String) e.getKey(), s);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Entry parseEntry(Path file, String name, Object value, long dataLen) {
+    String where = "tensor \"" + Json.abbreviate(name) + "\"";
+    if (name.isEmpty()) {
+      throw new CheckpointFormatException(file, "a tensor has an empty name");
+    }
+    if (!(value instanceof Map<?, ?> m)) {
+      throw new CheckpointFormatException(file, where + " must be described by a JSON object,"
+          + " got " + kind(value));
+    }
+    for (Object key : m.keySet()) {
+      if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
+        throw new CheckpointFormatException(file, where + " has an unknown field \""
+            + Json.abbreviate((String) key) + "\"; expected dtype, shape and data_offsets");
+      }
+    }
+    if (!(m.get("dtype") instanceof String dtypeName)) {
+      throw new CheckpointFormatException(file, where + " needs a string \"dtype\", got "
+          + kind(m.get("dtype")));
+    }
+    FileDType dtype = FileDType.named(dtypeName);
+    if (dtype == null) {
+      throw new CheckpointFormatException(file, where + " has unknown dtype \""
+          + Json.abbreviate(dtypeName) + "\"; safetensors dtypes are "
+          + Arrays.toString(FileDType.values()));
+    }
+    long[] dims = longs(file, where, "shape", m.get("shape"), -1);
+    long[] offsets = longs(file, where, "data_offsets", m.get("data_offsets"), 2);
+    long elements = 1;
+    long bytes;
+    try {
+      for (long d : dims) {
+        elements = Math.multiplyExact(elements, d);
+      }
+      bytes = Math.multiplyExact(elements, (long) dtype.byteSize);
+    } catch (ArithmeticException e) {
+      throw new CheckpointFormatException(file, where + " has shape " + Arrays.toString(dims)
+          + ", whose size in bytes does not fit in 64 bits");
+    }
+    long begin = offsets[0];
+    long end = offsets[1];
+    if (begin > end) {
+      throw new CheckpointFormatException(file, where + " has data_offsets [" + begin + ", " + end
+          + "], which end before they begin");
+    }
+    if (end - begin != bytes) {
+      throw new CheckpointFormatException(file, where + " has data_offsets [" + begin + ", " + end
+          + "] (" + (end - begin) + " bytes), but " + dtype + Arrays.toString(dims) + " needs "
+          + elements + " x " + dtype.byteSize + " = " + bytes + " bytes");
+    }
+    if (end > dataLen) {
+      throw new CheckpointFormatException(file, where + " has data_offsets [" + begin + ", " + end
+          + "], past the end of the data section, which holds " + dataLen
+          + " bytes; the file is truncated or the header is wrong");
+    }
+    return new Entry(name, dtype, dims, begin, end);
+  }
+
+  private static long[] longs(Path file, String where, String field, Object value, int length) {
+    if (!(value instanceof List<?> l)) {
+      throw new CheckpointFormatException(file, where + " needs a \"" + field
+          + "\" array of integers, got " + kind(value));
+    }
+    if (length >= 0 && l.size() != length) {
+      throw new CheckpointFormatException(file, where + " has a \"" + field + "\" of " + l.size()
+          + " numbers; it needs " + length);
+    }
+    long[] out = new long[l.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(l.get(i) instanceof Long v) || v < 0) {
+        throw new CheckpointFormatException(file, where + " has " + field + "[" + i + "] = "
+            + l.get(i) + "; it must be a non-negative integer");
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /** The ranges must tile {@code [0, dataLen)}: no overlap, no gap, nothing left over. */
+  private static void checkCoverage(Path file, List<Entry> list, long dataLen) {
+    List<Entry> sorted = new ArrayList<>(list);
+    sorted.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
+    long at = 0;
+    Entry previous = null;
+    for (Entry e : sorted) {
+      if (e.begin < at) {
+        throw new CheckpointFormatException(file, "tensors \"" + Json.abbreviate(previous.name)
+            + "\" (bytes [" + previous.begin + ", " + previous.end + ")) and \""
+            + Json.abbreviate(e.name) + "\" (bytes [" + e.begin + ", " + e.end
+            + ")) overlap");
+      }
+      if (e.begin > at) {
+        throw new CheckpointFormatException(file, "bytes [" + at + ", " + e.begin + ") of the"
+            + " data section belong to no tensor; the header does not describe this data");
+      }
+      at = e.end;
+      if (e.end > e.begin || previous == null) {
+        previous = e;
+      }
+    }
+    if (at != dataLen) {
+      throw new CheckpointFormatException(file, "the tensors end at byte " + at
+          + " of the data section but it holds " + dataLen + " bytes; the header does not"
+          + " describe this data");
+    }
+  }
+
+  private static String kind(Object v) {
+    if (v == null) {
+      return "nothing";
+    }
+    if (v == Json.NULL) {
+      return "null";
+    }
+    if (v instanceof Map) {
+      return "an object";
+    }
+    if (v instanceof List) {
+      return "an array";
+    }
+    if (v instanceof String s) {
+      return "the string \"" + Json.abbreviate(s) + "\"";
+    }
+    return v.toString();
+  }
+
+  // ---- access ------------------------------------------------------------------------------
+
+  /** The file's path. */
+  public Path path() {
+    return path;
+  }
+
+  /** The tensors, in header order. */
+  public List<Entry> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  /** The tensor named {@code name}, or null. */
+  public Entry entry(String name) {
+    return entries.get(name);
+  }
+
+  /** The header's {@code __metadata__} strings; empty if it has none. */
+  public Map<String, String> metadata() {
+    return metadata;
+  }
+
+  /**
+   * Reads the tensor {@code name}.
+   *
+   * @throws CheckpointException if there is no such tensor, its dtype cannot be loaded, it is too
+   *     large for one Java array, or the file changed since it was opened
+   */
+  public HostArray read(String name) {
+    Entry e = entries.get(name);
+    if (e == null) {
+      throw new CheckpointException(path + ": has no tensor \"" + name + "\"; it has "
+          + abbreviatedNames());
+    }
+    return read(e);
+  }
+
+  /** Reads the tensor {@code e} describes; see {@link #read(String)}. */
+  public synchronized HostArray read(Entry e) {
+    if (entries.get(e.name) != e) {
+      throw new CheckpointException(path + ": " + e.name + " is an entry of another file");
+    }
+    if (e.dtype.sonnet == null) {
+      throw new CheckpointException(path + ": tensor \"" + e.name + "\" has unsupported dtype "
+          + e.dtype + "; this library reads F32, F64, I32, I64, BOOL, and F16 and BF16 as"
+          + " float32. Convert it before saving, e.g. in PyTorch: t.to(torch.float32)");
+    }
+    Shape shape = e.shape();
+    if (shape == null) {
+      throw new CheckpointException(path + ": tensor \"" + e.name + "\" has shape "
+          + Arrays.toString(e.dims) + " (" + e.size() + " elements), more than one tensor can"
+          + " hold (2^31 - 9 elements)");
+    }
+    int n = shape.intSize();
+    try {
+      return switch (e.dtype) {
+        case F32 -> {
+          float[] out = new float[n];
+          readElements(e, 4, (buf, at, k) -> buf.asFloatBuffer().get(out, at, k));
+          yield HostArray.of(out, shape);
+        }
+        case F16, BF16 -> {
+          float[] out = new float[n];
+          boolean brain = e.dtype == FileDType.BF16;
+          readElements(e, 2, (buf, at, k) -> {
+            for (int i = 0; i < k; i++) {
+              short s = buf.getShort(i * 2);
+              out[at + i] = brain ? Float.intBitsToFloat((s & 0xFFFF) << 16)
+                  : Float.float16ToFloat(s);
+            }
+          });
+          yield HostArray.of(out, shape);
+        }
+        case F64 -> {
+          double[] out = new double[n];
+          readElements(e, 8, (buf, at, k) -> buf.asDoubleBuffer().get(out, at, k));
+          yield HostArray.of(out, shape);
+        }
+        case I32 -> {
+          int[] out = new int[n];
+          readElements(e, 4, (buf, at, k) -> buf.asIntBuffer().get(out, at, k));
+          yield HostArray.of(out, shape);
+        }
+        case I64 -> {
+          long[] out = new long[n];
+          readElements(e, 8, (buf, at, k) -> buf.asLongBuffer().get(out, at, k));
+          yield HostArray.of(out, shape);
+        }
+        case BOOL -> {
+          boolean[] out = new boolean[n];
+          readElements(e, 1, (buf, at, k) -> {
+            for (int i = 0; i < k; i++) {
+              byte b = buf.get(i);
+              if (b != 0 && b != 1) {
+                throw new CheckpointFormatException(path, "bool tensor \"" + e.name
+                    + "\" holds the byte " + (b & 0xFF) + " at element " + (at + i)
+                    + "; booleans are stored as 0 or 1");
+              }
+              out[at + i] = b == 1;
+            }
+          });
+          yield HostArray.of(out, shape);
+        }
+        default -> throw new AssertionError(e.dtype);
+      };
+    } catch (ClosedChannelException ex) {
+      throw new CheckpointException(path + ": the file was closed; read tensors before"
+          + " closing it", ex);
+    } catch (IOException ex) {
+      throw new CheckpointException(path + ": reading tensor \"" + e.name + "\" failed: " + ex,
+          ex);
+    }
+  }
+
+  /** Receives {@code count} elements, starting at element {@code at}, from the buffer. */
+  @FunctionalInterface
+  private interface ChunkSink {
+    void accept(ByteBuffer buffer, int at, int count);
+  }
+
+  private void readElements(Entry e, int width, ChunkSink sink) throws IOException {
+    if (chunk == null) {
+      chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    long total = e.end - e.begin;
+    long done = 0;
+    int element = 0;
+    int perChunk = CHUNK_BYTES / width;
+    while (done < total) {
+      int k = (int) Math.min(perChunk, (total - done) / width);
+      chunk.clear().limit(k * width);
+      readFully(path, channel, chunk, dataStart + e.begin + done, "tensor \"" + e.name + "\"");
+      chunk.flip();
+      sink.accept(chunk.slice().order(ByteOrder.LITTLE_ENDIAN), element, k);
+      done += (long) k * width;
+      element += k;
+    }
+  }
+
+  private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long position,
+      String what) throws IOException {
+    long at = position;
+    while (dst.hasRemaining()) {
+      int r = ch.read(dst, at);
+      if (r < 0) {
+        throw new CheckpointFormatException(file, "the file ended at byte " + at + " while"
+            + " reading " + what + "; it is truncated (or was truncated after it was opened)");
+      }
+      at += r;
+    }
+  }
+
+  private String abbreviatedNames() {
+    List<String> names = new ArrayList<>(entries.keySet());
+    return names.size() <= 20 ? names.toString()
+        : names.subList(0, 20) + " and " + (names.size() - 20) + " more";
+  }
+
+  /** Closes the file; entries stay readable, tensors do not. */
+  @Override
+  public void close() {
+    closeQuietly(channel);
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // Nothing was written; a failed close of a read-only channel loses nothing.
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.sonnet.nn;
+
+import dev.sonnet.initializers.Initializer;
+import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.Build;
+import dev.sonnet.module.Deferred;
+import dev.sonnet.module.Layer;
+import dev.sonnet.module.Module;
+import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Param;
+import dev.sonnet.ops.ConvOptions;
+import dev.sonnet.ops.Convolution;
+import dev.sonnet.ops.DataFormat;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The transposed convolution modules' common part ({@link Conv1DTranspose}, {@link
+ * Conv2DTranspose}, {@link Conv3DTranspose}): the gradient of a convolution with respect to its
+ * input, {@code y = conv_transpose(x, w) + b}, mapping a convolution's output shape back to its
+ * input shape.
+ *
+ * <p><b>Shapes.</b> Input {@code [batch, spatial..., inChannels]} (or channels-first); output
+ * {@code [batch, outputShape..., outputChannels]}. The default {@code outputShape} is the largest
+ * consistent one: {@code in * stride} for SAME, {@code in * stride + kEff - 1} for VALID, with
+ * {@code kEff = (k - 1) * rate + 1}.
+ *
+ * <p><b>Variables</b>: {@code w:[kernel..., outputChannels, inChannels]} (note the order, as in
+ * TensorFlow), by default a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel)
+ * * outputChannels)}, the product of all but the last dimension of {@code w}, as in Sonnet;
+ * {@code b:[outputChannels]}, zeros by default.
+ */
+public abstract class ConvNDTranspose extends Module implements Layer {
+  final int rank;
+  final int outputChannels;
+  final int[] kernel;
+  final int[] spatialOutput;
+  final int[] strides;
+  final int[] rates;
+  final Pad padding;
+  final boolean withBias;
+  final Initializer wInit;
+  final Initializer bInit;
+  final DataFormat dataFormat;
+  @Param Variable w;
+  @Param Variable b;
+  private volatile int[] inputSpatial;
+  private volatile int[] resolvedOutput;
+
+  ConvNDTranspose(int rank, int outputChannels, int[] kernelShape, int[] outputShape,
+      int[] stride, int[] rate, Pad padding, boolean withBias, Initializer wInit,
+      Initializer bInit, DataFormat dataFormat, String name) {
+    super(name);
+    String cls = getClass().getSimpleName();
+    if (outputChannels < 1) {
+      throw new IllegalArgumentException(cls + ": outputChannels must be >= 1, got "
+          + outputChannels);
+    }
+    if (!withBias && bInit != null) {
+      throw new IllegalArgumentException(cls + ": when withBias is false, bInit must be null"
+          + " (got " + bInit + "); there is no bias to initialise");
+    }
+    Pad p = padding == null ? Pad.SAME : padding;
+    if (!p.isString()) {
+      throw new IllegalArgumentException(cls + ": padding must be Pad.SAME or Pad.VALID, not "
+          + p + "; transposed convolutions take no padding functions (as in Sonnet)");
+    }
+    if (outputShape != null && outputShape.length != rank) {
+      throw new IllegalArgumentException(cls + ": outputShape " + Arrays.toString(outputShape)
+          + " must have " + rank + " entries, one per spatial dimension, or be null for the"
+          + " default");
+    }
+    this.rank = rank;
+    this.outputChannels = outputChannels;
+    this.kernel = NnSupport.replicate(cls, "kernelShape", kernelShape, rank);
+    this.spatialOutput = outputShape == null ? null : outputShape.clone();
+    this.strides = NnSupport.replicate(cls, "stride", stride == null ? new int[] {1} : stride,
+        rank);
+    this.rates = NnSupport.replicate(cls, "rate", rate == null ? new int[] {1} : rate, rank);
+    this.padding = p;
+    this.withBias = withBias;
+    this.wInit = wInit;
+    this.bInit = bInit;
+    this.dataFormat = dataFormat == null ? DataFormat.CHANNELS_LAST : dataFormat;
+  }
+
+  /** The number of output channels. */
+  public final int outputChannels() {
+    return outputChannels;
+  }
+
+  /** The kernel size per spatial dimension. */
+  public final List<Integer> kernelShape() {
+    return NnSupport.list(kernel);
+  }
+
+  /** The output spatial shape as given, or null for the default. */
+  public final int[] outputShape() {
+    return spatialOutput == null ? null : spatialOutput.clone();
+  }
+
+  /** The stride per spatial dimension. */
+  public final List<Integer> stride() {
+    return NnSupport.list(strides);
+  }
+
+  /** The dilation rate per spatial dimension. */
+  public final List<Integer> rate() {
+    return NnSupport.list(rates);
+  }
+
+  /** The padding, {@link Pad#SAME} or {@link Pad#VALID}. */
+  public final Pad padding() {
+    return padding;
+  }
+
+  /** The data format. */
+  public final DataFormat dataFormat() {
+    return dataFormat;
+  }
+
+  /** The weights {@code [kernel..., outputChannels, inChannels]}, or null before the first call. */
+  public final Variable w() {
+    return w;
+  }
+
+  /** The bias, or null before the first call or without a bias. */
+  public final Variable b() {
+    return b;
+  }
+
+  private String layout() {
+    return dataFormat == DataFormat.CHANNELS_LAST ? "[batch, spatial x " + rank + ", channels]"
+        : "[batch, channels, spatial x " + rank + "]";
+  }
+
+  @Build
+  void initialize(Tensor x) {
+    NnSupport.requireRank(this, x, rank + 2, layout());
+    int in = x.dim(dataFormat.channelAxis(x.rank()));
+    int[] spatial = NnSupport.spatial(x.shape(), dataFormat);
+    inputSpatial = spatial;
+    if (spatialOutput != null) {
+      resolvedOutput = spatialOutput.clone();
+    } else {
+      int[] out = new int[rank];
+      for (int d = 0; d < rank; d++) {
+        out[d] = spatial[d] * strides[d];
+        if (padding.equals(Pad.VALID)) {
+          out[d] += (kernel[d] - 1) * rates[d];
+        }
+      }
+      resolvedOutput = out;
+    }
+    int[] shape = Arrays.copyOf(kernel, rank + 2);
+    shape[rank] = outputChannels;
+    shape[rank + 1] = in;
+    Initializer wi = wInit != null ? wInit : Initializers.truncatedNormal(
+        1 / Math.sqrt((double) NnSupport.product(kernel) * outputChannels));
+    w = variable("w", wi, x.dtype(), shape);
+    if (withBias) {
+      b = variable("b", bInit != null ? bInit : Initializers.zeros(), x.dtype(), outputChannels);
+    }
+  }
+
+  @Override
+  public Tensor call(Tensor x) {
+    build(x);
+    NnSupport.requireRank(this, x, rank + 2, layout());
+    NnSupport.requireDim(this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank + 1),
+        "channels");
+    int[] spatial = NnSupport.spatial(x.shape(), dataFormat);
+    if (!Arrays.equals(spatial, inputSpatial)) {
+      throw new ShapeException(getClass().getSimpleName() + " '" + path() + "': input "
+          + x.shape() + " has spatial shape " + Arrays.toString(spatial) + " but the module was"
+          + " built for " + Arrays.toString(inputSpatial) + ", which fixed its output shape "
+          + Arrays.toString(resolvedOutput) + "; use a new module for another input size");
+    }
+    ConvOptions options = ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
+        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(dataFormat);
+    Tensor y = Convolution.convTranspose(x, w, resolvedOutput, options);
+    return withBias ? ConvND.addBias(y, b, dataFormat) : y;
+  }
+
+  /** The number of input channels, known once the module has been called. */
+  public final int inputChannels() {
+    if (w == null) {
+      throw new NotBuiltException(getClass().getSimpleName() + " '" + name() + "' has no input"
+          + " channels yet: they are read from the first input. Call the module once first.");
+    }
+    return w.shape().dim(rank + 1);
+  }
+
+  /**
+   * The transpose: a convolution with its own variables mapping this module's outputs back to
+   * its inputs' shape (output channels = this module's input channels), with the same kernel,
+   * stride and padding, constructed on its first call and named {@code <name>_transpose}.
+   */
+  public Deferred<? extends ConvND> transpose() {
+    return Deferred.of(name() + "_transpose", () -> ConvND.create(rank, inputChannels(), kernel,
+        strides, padding, withBias, wInit, bInit, dataFormat));
+  }
+
+  static ConvNDTranspose create(int rank, int outputChannels, int[] kernel, int[] outputShape,
+      int[] stride, Pad padding, boolean withBias, Initializer wInit, Initializer bInit,
+      DataFormat format) {
+    return switch (rank) {
+      case 1 -> new Conv1DTranspose(outputChannels, kernel, outputShape, stride, null, padding,
+          withBias, wInit, bInit, format, null);
+      case 2 -> new Conv2DTranspose(outputChannels, kernel, outputShape, stride, null, padding,
+          withBias, wInit, bInit, format, null);
+      default -> new Conv3DTranspose(outputChannels, kernel, outputShape, stride, null, padding,
+          withBias, wInit, bInit, format, null);
+    };
+  }
+}

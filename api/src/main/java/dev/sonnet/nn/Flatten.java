@@ -1,0 +1,33 @@
+package dev.sonnet.nn;
+
+/**
+ * Flattens all but the leading dimensions: {@code Reshape(outputShape=[-1])}.
+ *
+ * <p><b>Shapes.</b> Input {@code [d0, ..., d(p-1), rest...]}; output {@code [d0, ..., d(p-1),
+ * prod(rest)]}. A rank-{@code p} input gets a trailing dimension of 1.
+ *
+ * <p><b>Variables:</b> none.
+ *
+ * <pre>{@code
+ * new Flatten().call(Tensor.zeros(DType.FLOAT32, 8, 28, 28, 1)).shape();   // [8, 784]
+ * new Flatten(2, null).call(x);                                             // [8, 4, 5, 6] -> [8, 4, 30]
+ * }</pre>
+ */
+public final class Flatten extends Reshape {
+  /** {@code 1}: keep the batch dimension, flatten the rest. */
+  public static final int DEFAULT_PRESERVE_DIMS = 1;
+
+  /** Flattens everything after the batch dimension. */
+  public Flatten() {
+    this(DEFAULT_PRESERVE_DIMS, null);
+  }
+
+  /**
+   * @param preserveDims how many leading dimensions to keep, at least 1; default {@value
+   *     #DEFAULT_PRESERVE_DIMS}
+   * @param name the module name, or null for {@code flatten}
+   */
+  public Flatten(int preserveDims, String name) {
+    super(new int[] {-1}, preserveDims, name);
+  }
+}

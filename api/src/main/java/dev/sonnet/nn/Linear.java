@@ -1,0 +1,130 @@
+package dev.sonnet.nn;
+
+import dev.sonnet.initializers.Initializer;
+import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.Build;
+import dev.sonnet.module.Layer;
+import dev.sonnet.module.Module;
+import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Param;
+import dev.sonnet.module.Transposable;
+import dev.sonnet.module.TransposeWith;
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+
+/**
+ * A fully connected layer: {@code y = x w + b}.
+ *
+ * <p><b>Shapes.</b> Input {@code [..., inputSize]} of rank at least 2; output {@code [...,
+ * outputSize]}. Only the last dimension is mapped; leading dimensions are batch dimensions.
+ *
+ * <p><b>Variables</b>, created on the first call with the input's dtype: {@code w:[inputSize,
+ * outputSize]}, initialised by {@code wInit} or, by default, a truncated normal with standard
+ * deviation {@code 1 / sqrt(inputSize)}; {@code b:[outputSize]} (when {@code withBias}),
+ * initialised by {@code bInit} or zeros.
+ *
+ * <pre>{@code
+ * var linear = new Linear(10);
+ * Tensor y = linear.call(Tensor.ones(DType.FLOAT32, 8, 3));   // [8, 10]
+ * linear.variables();   // linear/b f32[10], linear/w f32[3, 10]
+ * Layer back = Transpose.layer(linear);                        // Linear with outputSize 3
+ * }</pre>
+ *
+ * <p>{@code Transpose.of(linear)} (Sonnet 1's {@code transpose()}) is a new {@code Linear}, with its
+ * own variables, whose output size is this one's input size.
+ */
+@Transposable
+public final class Linear extends Module implements Layer {
+  /** {@code true}: an affine map is the usual layer; turn it off before a normalisation. */
+  public static final boolean DEFAULT_WITH_BIAS = true;
+
+  final int outputSize;
+  final boolean withBias;
+  final Initializer wInit;
+  final Initializer bInit;
+  @Param Variable w;
+  @Param Variable b;
+
+  /** A layer with {@code outputSize} outputs, a bias and the default initializers. */
+  public Linear(int outputSize) {
+    this(outputSize, DEFAULT_WITH_BIAS, null, null, null);
+  }
+
+  /** A layer with {@code outputSize} outputs, named {@code name}. */
+  public Linear(int outputSize, String name) {
+    this(outputSize, DEFAULT_WITH_BIAS, null, null, name);
+  }
+
+  /**
+   * A layer with every setting.
+   *
+   * @param outputSize the number of outputs, at least 1
+   * @param withBias whether to add {@code b}; default {@value #DEFAULT_WITH_BIAS}
+   * @param wInit initializer of {@code w}, or null for a truncated normal with standard deviation
+   *     {@code 1 / sqrt(inputSize)}, which keeps the output's variance near the input's (Sonnet's
+   *     default)
+   * @param bInit initializer of {@code b}, or null for zeros, so the layer starts unbiased; must
+   *     be null when {@code withBias} is false
+   * @param name the module name, or null for {@code linear}
+   */
+  public Linear(@TransposeWith("inputSize") int outputSize, boolean withBias, Initializer wInit,
+      Initializer bInit, String name) {
+    super(name);
+    if (outputSize < 1) {
+      throw new IllegalArgumentException("Linear: outputSize must be >= 1, got " + outputSize);
+    }
+    if (!withBias && bInit != null) {
+      throw new IllegalArgumentException("Linear: when withBias is false, bInit must be null"
+          + " (got " + bInit + "); there is no bias to initialise");
+    }
+    this.outputSize = outputSize;
+    this.withBias = withBias;
+    this.wInit = wInit;
+    this.bInit = bInit;
+  }
+
+  @Build
+  void initialize(Tensor x) {
+    NnSupport.requireMinRank(this, x, 2, "[batch..., inputSize]");
+    int inputSize = x.dim(-1);
+    Initializer wi = wInit != null ? wInit : Initializers.truncatedNormal(1 / Math.sqrt(inputSize));
+    w = variable("w", wi, x.dtype(), inputSize, outputSize);
+    if (withBias) {
+      b = variable("b", bInit != null ? bInit : Initializers.zeros(), x.dtype(), outputSize);
+    }
+  }
+
+  @Override
+  public Tensor call(Tensor x) {
+    build(x);
+    NnSupport.requireMinRank(this, x, 2, "[batch..., inputSize]");
+    NnSupport.requireDim(this, x, -1, w.shape().dim(0), "input features");
+    Tensor y = x.matmul(w);
+    return withBias ? y.add(b) : y;
+  }
+
+  /** The number of outputs. */
+  public int outputSize() {
+    return outputSize;
+  }
+
+  /** The input size, known once the module has been called. */
+  public int inputSize() {
+    if (w == null) {
+      throw new NotBuiltException("Linear '" + name() + "' has no input size yet: it is read from"
+          + " the first input. Call it once (linear.call(x)) before asking, or before calling its"
+          + " transpose.");
+    }
+    return w.shape().dim(0);
+  }
+
+  /** The weights {@code w:[inputSize, outputSize]}, or null before the first call. */
+  public Variable w() {
+    return w;
+  }
+
+  /** The bias {@code b:[outputSize]}, or null before the first call or without a bias. */
+  public Variable b() {
+    return b;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.sonnet.nn;
+
+import dev.sonnet.module.Module;
+import dev.sonnet.ops.DataFormat;
+import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Checks and small conversions shared by the layers; the messages name the module's path. */
+final class NnSupport {
+  private NnSupport() {}
+
+  /** {@code values} for {@code n} dimensions: one value repeated, or one per dimension. */
+  static int[] replicate(String module, String what, int[] values, int n) {
+    if (values == null || values.length == 0) {
+      throw new IllegalArgumentException(module + ": " + what + " needs one value, or one per"
+          + " spatial dimension (" + n + ")");
+    }
+    if (values.length != 1 && values.length != n) {
+      throw new IllegalArgumentException(module + ": " + what + " " + Arrays.toString(values)
+          + " has " + values.length + " entries; give one value for all " + n
+          + " spatial dimensions or exactly " + n);
+    }
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = values.length == 1 ? values[0] : values[i];
+      if (out[i] < 1) {
+        throw new IllegalArgumentException(module + ": " + what + " values must be >= 1, got "
+            + Arrays.toString(values));
+      }
+    }
+    return out;
+  }
+
+  static List<Integer> list(int[] values) {
+    List<Integer> out = new ArrayList<>(values.length);
+    for (int v : values) {
+      out.add(v);
+    }
+    return List.copyOf(out);
+  }
+
+  static List<Integer> repeat(int value, int n) {
+    int[] v = new int[n];
+    Arrays.fill(v, value);
+    return list(v);
+  }
+
+  static int product(int[] values) {
+    int p = 1;
+    for (int v : values) {
+      p *= v;
+    }
+    return p;
+  }
+
+  /** Throws unless {@code x} has at least {@code rank} dimensions. */
+  static void requireMinRank(Module m, Tensor x, int rank, String layout) {
+    if (x.rank() < rank) {
+      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
+          + x.shape() + " has rank " + x.rank() + " but needs rank >= " + rank + " (" + layout
+          + ")");
+    }
+  }
+
+  /** Throws unless {@code x} has exactly {@code rank} dimensions. */
+  static void requireRank(Module m, Tensor x, int rank, String layout) {
+    if (x.rank() != rank) {
+      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
+          + x.shape() + " has rank " + x.rank() + " but needs rank " + rank + " (" + layout
+          + ")");
+    }
+  }
+
+  /** Throws unless the input's {@code axis} still has the size the module was built with. */
+  static void requireDim(Module m, Tensor x, int axis, int expected, String what) {
+    int actual = x.dim(axis);
+    if (actual != expected) {
+      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
+          + x.shape() + " has " + actual + " " + what + " (axis " + axis + ") but the module was"
+          + " built for " + expected + "; its variables were created from its first input. Use"
+          + " a new module for inputs of another size.");
+    }
+  }
+
+  static int channelAxis(DataFormat format, int rank) {
+    return format.channelAxis(rank);
+  }
+
+  /** The spatial sizes of a conv input. */
+  static int[] spatial(Shape s, DataFormat format) {
+    int n = s.rank() - 2;
+    int[] out = new int[n];
+    int first = format.firstSpatialAxis();
+    for (int i = 0; i < n; i++) {
+      out[i] = s.dim(first + i);
+    }
+    return out;
+  }
+
+  static void checkRate(String module, double rate) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException(module + ": dropout rate must be in [0, 1), got " + rate
+          + "; it is the probability of dropping each element");
+    }
+  }
+}

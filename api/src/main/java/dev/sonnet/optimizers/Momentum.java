@@ -1,0 +1,65 @@
+package dev.sonnet.optimizers;
+
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SGD with momentum (Polyak's heavy ball), optionally Nesterov's variant, as Sonnet's
+ * {@code snt.optimizers.Momentum}:
+ *
+ * <pre>
+ * acc = momentum * acc + g
+ * p  -= learningRate * acc                     (classic)
+ * p  -= learningRate * (momentum * acc + g)    (Nesterov, with the updated acc)
+ * </pre>
+ *
+ * <p>Slots: {@code accumulated_momentum_<i>} per parameter, zeros at first.
+ *
+ * <pre>{@code var opt = new Momentum(0.1, 0.9); }</pre>
+ */
+public final class Momentum extends Optimizer {
+  /** Classic momentum, as in Sonnet. */
+  public static final boolean DEFAULT_USE_NESTEROV = false;
+
+  final double momentum;
+  final boolean useNesterov;
+  private final List<Variable> accumulated = new ArrayList<>();
+
+  /** Classic momentum; {@code momentum} is required, as in Sonnet (0.9 is usual). */
+  public Momentum(double learningRate, double momentum) {
+    this(LearningRate.constant(learningRate), momentum, DEFAULT_USE_NESTEROV, null);
+  }
+
+  /**
+   * Momentum.
+   *
+   * @param learningRate the step size
+   * @param momentum the decay of the accumulator, in {@code [0, 1)}; 0.9 is usual
+   * @param useNesterov whether to look ahead along the accumulator (Sutskever et al., 2013);
+   *     default false
+   * @param name the module name, or null for {@code momentum}
+   */
+  public Momentum(LearningRate learningRate, double momentum, boolean useNesterov, String name) {
+    super(learningRate, name);
+    this.momentum = checkRange("Momentum", "momentum", momentum, 0, 1, false);
+    this.useNesterov = useNesterov;
+  }
+
+  @Override
+  protected void createSlots(List<Variable> parameters) {
+    for (int i = 0; i < parameters.size(); i++) {
+      accumulated.add(slot("accumulated_momentum", i, parameters.get(i)));
+    }
+  }
+
+  @Override
+  protected void update(int index, Variable parameter, Tensor update, double rate, long t) {
+    Variable acc = accumulated.get(index);
+    Tensor a = acc.peek().mul(momentum).add(update);
+    acc.assign(a);
+    Tensor direction = useNesterov ? a.mul(momentum).add(update) : a;
+    parameter.assignSub(direction.mul(rate));
+  }
+}

@@ -1,0 +1,102 @@
+package dev.sonnet.optimizers;
+
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RMSProp (Hinton's lecture 6e), with momentum and the centered variant (Graves, 2013), as Sonnet's
+ * {@code snt.optimizers.RMSProp}:
+ *
+ * <pre>
+ * ms  = decay * ms + (1 - decay) * g^2
+ * mg  = decay * mg + (1 - decay) * g                 (centered only)
+ * den = ms - mg^2 (centered) or ms
+ * mom = momentum * mom + learningRate * g / sqrt(den + epsilon)
+ * p  -= mom
+ * </pre>
+ *
+ * <p>Epsilon is added <em>inside</em> the square root. Slots: {@code ms_<i>}, {@code mom_<i>} and,
+ * when centered, {@code mg_<i>} per parameter, all zeros at first.
+ *
+ * <pre>{@code var opt = new RMSProp(1e-3); }</pre>
+ */
+public final class RMSProp extends Optimizer {
+  /** Sonnet's default decay of the mean square. */
+  public static final double DEFAULT_DECAY = 0.9;
+  /** No momentum by default, as in Sonnet. */
+  public static final double DEFAULT_MOMENTUM = 0.0;
+  /** Sonnet's default; small because it sits inside the square root. */
+  public static final double DEFAULT_EPSILON = 1e-10;
+  /** Uncentered by default, as in Sonnet. */
+  public static final boolean DEFAULT_CENTERED = false;
+
+  final double decay;
+  final double momentum;
+  final double epsilon;
+  final boolean centered;
+  private final List<Variable> ms = new ArrayList<>();
+  private final List<Variable> mom = new ArrayList<>();
+  private final List<Variable> mg = new ArrayList<>();
+
+  /** RMSProp with default decay, momentum, epsilon, uncentered; the rate is required. */
+  public RMSProp(double learningRate) {
+    this(LearningRate.constant(learningRate), DEFAULT_DECAY, DEFAULT_MOMENTUM, DEFAULT_EPSILON,
+        DEFAULT_CENTERED, null);
+  }
+
+  /**
+   * RMSProp.
+   *
+   * @param learningRate the step size; required, as in Sonnet (1e-3 is usual)
+   * @param decay decay of the moving averages, in {@code [0, 1]}; default 0.9
+   * @param momentum decay of the momentum, in {@code [0, 1)}; default 0
+   * @param epsilon added to the denominator inside the square root, {@code >= 0}; default 1e-10
+   * @param centered whether to divide by the estimated variance of the gradient instead of its
+   *     uncentered second moment; steadier, one more slot; default false
+   * @param name the module name, or null for {@code rms_prop}
+   */
+  public RMSProp(LearningRate learningRate, double decay, double momentum, double epsilon,
+      boolean centered, String name) {
+    super(learningRate, name);
+    this.decay = checkRange("RMSProp", "decay", decay, 0, 1, true);
+    this.momentum = checkRange("RMSProp", "momentum", momentum, 0, 1, false);
+    this.epsilon = checkRange("RMSProp", "epsilon", epsilon, 0, Double.MAX_VALUE, true);
+    this.centered = centered;
+  }
+
+  @Override
+  protected void createSlots(List<Variable> parameters) {
+    for (int i = 0; i < parameters.size(); i++) {
+      ms.add(slot("ms", i, parameters.get(i)));
+    }
+    for (int i = 0; i < parameters.size(); i++) {
+      mom.add(slot("mom", i, parameters.get(i)));
+    }
+    if (centered) {
+      for (int i = 0; i < parameters.size(); i++) {
+        mg.add(slot("mg", i, parameters.get(i)));
+      }
+    }
+  }
+
+  @Override
+  protected void update(int index, Variable parameter, Tensor g, double rate, long t) {
+    Variable msi = ms.get(index);
+    Tensor msNew = msi.peek().mul(decay).add(g.square().mul(1 - decay));
+    msi.assign(msNew);
+    Tensor denominator = msNew;
+    if (centered) {
+      Variable mgi = mg.get(index);
+      Tensor mgNew = mgi.peek().mul(decay).add(g.mul(1 - decay));
+      mgi.assign(mgNew);
+      denominator = msNew.sub(mgNew.square());
+    }
+    Variable momi = mom.get(index);
+    Tensor momNew = momi.peek().mul(momentum)
+        .add(g.mul(rate).mul(denominator.add(epsilon).rsqrt()));
+    momi.assign(momNew);
+    parameter.assignSub(momNew);
+  }
+}

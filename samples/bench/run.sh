@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds the JMH benchmarks and runs them against the NumPy/PyTorch baselines, interleaved
+# (JMH round, baseline round, JMH round, ...), then prints one table of ratios.
+#
+#   samples/bench/run.sh            # quick: 2 rounds, short iterations (a few minutes)
+#   samples/bench/run.sh --long     # 3 rounds, longer iterations
+#   samples/bench/run.sh --only gemm/   # one group (prefix of the case names: gemm/ conv/
+#                                       # elementwise/ train/)
+#
+# Environment: SONNET_BENCH_THREADS (default 2) threads on both sides; SONNET_BUILD_SUFFIX
+# (default -bench) the build folder suffix; SONNET_BENCH_OUT (default samples/target<suffix>/bench)
+# where the round files and table.md go. Needs Debian's python3-numpy, python3-torch and
+# libopenblas0-pthread (without it NumPy falls back to the reference BLAS, ~50x slower).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+rounds=2; wi=2; it=3; secs=1; only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --long) rounds=3; wi=3; it=5; secs=2 ;;
+    --rounds) rounds="$2"; shift ;;
+    --only) only="$2"; shift ;;
+    *) echo "unknown option $1; see the header of $0" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+threads="${SONNET_BENCH_THREADS:-2}"
+suffix="${SONNET_BUILD_SUFFIX:--bench}"
+target="samples/target${suffix}"
+out="${SONNET_BENCH_OUT:-$target/bench}"
+java="${JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}"
+py=/usr/bin/python3
+
+if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
+  echo "warning: libopenblas0-pthread is not installed; NumPy/PyTorch use the reference BLAS" >&2
+  echo "         and the GEMM baseline is meaningless: apt-get install libopenblas0-pthread" >&2
+fi
+
+echo "== building (suffix $suffix)" >&2
+mvn -B -q -Dsonnet.build.suffix="$suffix" -pl processor,api,runtime-cpu,samples -DskipTests \
+  package dependency:build-classpath -Dmdep.outputFile=target"$suffix"/jmh.classpath >&2
+cp="$target/classes:$(cat "$target/jmh.classpath")"
+
+# Benchmark selection as JMH regexps, from the case prefix.
+case "$only" in
+  "") sel=(GemmBench ConvBench ElementwiseBench TrainBench) ;;
+  gemm/*) sel=(GemmBench) ;;
+  conv/*) sel=(ConvBench) ;;
+  elementwise/*) sel=(ElementwiseBench) ;;
+  train/*) sel=(TrainBench) ;;
+  *) echo "--only takes gemm/, conv/, elementwise/ or train/" >&2; exit 2 ;;
+esac
+
+rm -rf "$out"; mkdir -p "$out"
+export OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
+dirs=()
+for r in $(seq 1 "$rounds"); do
+  d="$out/round$r"; mkdir -p "$d"; dirs+=("$d")
+  echo "== round $r/$rounds: JMH" >&2
+  "$java" --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main "${sel[@]}" \
+    -f 1 -wi "$wi" -w 1s -i "$it" -r "${secs}s" -prof gc -foe true \
+    -jvmArgs "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -Dsonnet.cpu.threads=$threads" \
+    -rf json -rff "$d/jmh.json" > "$d/jmh.log" 2>&1 || { tail -30 "$d/jmh.log" >&2; exit 1; }
+  echo "== round $r/$rounds: baseline" >&2
+  "$py" samples/bench/baseline.py --threads "$threads" --seconds "$secs" --only "$only" \
+    --out "$d/baseline.jsonl" > /dev/null
+done
+{
+  echo "$(date -u +%F) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $threads threads," \
+    "$rounds rounds"
+  echo
+  "$py" samples/bench/table.py "${dirs[@]}"
+} | tee "$out/table.md"
