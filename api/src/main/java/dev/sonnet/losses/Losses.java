@@ -59,8 +59,9 @@ public final class Losses {
 
   /**
    * Cross-entropy between {@code softmax(logits)} and target distributions (one-hot rows, or
-   * smoothed labels): {@code -sum(targets * log_softmax(logits))} over the last axis. No gradient
-   * flows into the targets.
+   * smoothed labels): {@code -sum(targets * log_softmax(logits))} over the last axis. As in
+   * TensorFlow 2, the gradient flows into the targets too (for distillation, say); wrap them in
+   * {@code stopGradient()} if they come from a model that should not learn from this loss.
    *
    * @param logits {@code [batch..., classes]}, float
    * @param targets the same shape and dtype, each row summing to 1
@@ -76,7 +77,7 @@ public final class Losses {
           + (t.dtype().isInteger() && t.rank() == z.rank() - 1
               ? "; for integer class labels use softmaxCrossEntropy(logits, labels)" : ""));
     }
-    return reduction.reduce(z.logSoftmax(-1).mul(t.stopGradient()).sum(-1).neg());
+    return reduction.reduce(z.logSoftmax(-1).mul(t).sum(-1).neg());
   }
 
   /** {@link #sigmoidCrossEntropy(Operand, Operand, Reduction)} averaged over all elements. */
@@ -88,7 +89,8 @@ public final class Losses {
    * Binary cross-entropy of independent labels {@code z} in {@code [0, 1]} against
    * {@code sigmoid(x)}, element-wise: {@code -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))},
    * computed as {@code softplus(x) - x z}, which never overflows and whose gradient is exactly
-   * {@code sigmoid(x) - z}. The reduction runs over every element.
+   * {@code sigmoid(x) - z}. The reduction runs over every element; the labels get a gradient too
+   * ({@code -x}), as in TensorFlow.
    *
    * @param logits any shape, float
    * @param labels the same shape and dtype
@@ -97,7 +99,7 @@ public final class Losses {
     Tensor x = logits.asTensor();
     Tensor z = labels.asTensor();
     checkSame("sigmoidCrossEntropy", "labels", x, z);
-    return reduction.reduce(x.softplus().sub(x.mul(z.stopGradient())));
+    return reduction.reduce(x.softplus().sub(x.mul(z)));
   }
 
   /** {@link #meanSquaredError(Operand, Operand, Reduction)} averaged over all elements. */

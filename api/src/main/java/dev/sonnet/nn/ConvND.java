@@ -1,6 +1,7 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Deferred;

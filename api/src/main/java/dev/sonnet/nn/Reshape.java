@@ -77,15 +77,23 @@ public class Reshape extends Module implements Layer {
 
   @Override
   public Tensor call(Tensor x) {
-    if (x.rank() < preserveDims) {
-      throw new ShapeException(getClass().getSimpleName() + " '" + path() + "': input "
-          + x.shape() + " has rank " + x.rank() + ", fewer than preserveDims=" + preserveDims
-          + "; lower preserveDims or add dimensions");
-    }
     int[] in = x.shape().dims();
+    int[] shape = resolve(this, x, outputShape, preserveDims);
     if (inputShape == null) {
       inputShape = Arrays.copyOfRange(in, preserveDims, in.length);
     }
+    return x.reshape(shape);
+  }
+
+  /** The full output shape of {@code module} reshaping {@code x}, with the -1 resolved. */
+  static int[] resolve(Module module, Tensor x, int[] outputShape, int preserveDims) {
+    String who = module.getClass().getSimpleName() + " '" + module.path() + "'";
+    if (x.rank() < preserveDims) {
+      throw new ShapeException(who + ": input " + x.shape() + " has rank " + x.rank()
+          + ", fewer than preserveDims=" + preserveDims + "; lower preserveDims or add"
+          + " dimensions");
+    }
+    int[] in = x.shape().dims();
     long rest = 1;
     for (int i = preserveDims; i < in.length; i++) {
       rest *= in[i];
@@ -105,13 +113,13 @@ public class Reshape extends Module implements Layer {
     if (wildcard >= 0 && known != 0 && rest % known == 0) {
       shape[wildcard] = (int) (rest / known);
     } else if (wildcard >= 0 || known != rest) {
-      throw new ShapeException(getClass().getSimpleName() + " '" + path() + "': cannot reshape"
-          + " the trailing dimensions " + Arrays.toString(Arrays.copyOfRange(in, preserveDims,
-              in.length)) + " of input " + x.shape() + " (" + rest + " elements) into "
-          + Arrays.toString(outputShape) + "; the sizes must match (keeping the first "
-          + preserveDims + " dimension" + (preserveDims == 1 ? "" : "s") + ")");
+      throw new ShapeException(who + ": cannot reshape the trailing dimensions "
+          + Arrays.toString(Arrays.copyOfRange(in, preserveDims, in.length)) + " of input "
+          + x.shape() + " (" + rest + " elements) into " + Arrays.toString(outputShape)
+          + "; the sizes must match (keeping the first " + preserveDims + " dimension"
+          + (preserveDims == 1 ? "" : "s") + ")");
     }
-    return x.reshape(shape);
+    return shape;
   }
 
   /**

@@ -51,6 +51,19 @@ public interface LearningRate {
   }
 
   /**
+   * {@code initial * (1 + cos(pi * min(step, decaySteps) / decaySteps)) / 2}: starts at
+   * {@code initial} and glides to 0 at {@code decaySteps} (Loshchilov and Hutter's SGDR without
+   * restarts, TensorFlow's {@code CosineDecay}). Large steps early, small ones to settle at the
+   * end, with no boundaries to tune.
+   */
+  static LearningRate cosineDecay(double initial, long decaySteps) {
+    if (decaySteps <= 0) {
+      throw new IllegalArgumentException("cosineDecay needs decaySteps > 0, got " + decaySteps);
+    }
+    return new CosineDecay(initial, decaySteps);
+  }
+
+  /**
    * {@code values[0]} until step {@code boundaries[0]}, then {@code values[1]} until
    * {@code boundaries[1]}, ..., then the last value: {@code values} has one more element than
    * {@code boundaries}, which must increase.
@@ -117,6 +130,20 @@ public interface LearningRate {
     public String toString() {
       return "ExponentialDecay(initial=" + initial + ", decaySteps=" + decaySteps
           + ", decayRate=" + decayRate + (staircase ? ", staircase=true)" : ")");
+    }
+  }
+
+  /** See {@link LearningRate#cosineDecay}. */
+  record CosineDecay(double initial, long decaySteps) implements LearningRate {
+    @Override
+    public double at(long step) {
+      double p = Math.min(step, decaySteps) / (double) decaySteps;
+      return initial * 0.5 * (1 + Math.cos(Math.PI * p));
+    }
+
+    @Override
+    public String toString() {
+      return "CosineDecay(initial=" + initial + ", decaySteps=" + decaySteps + ")";
     }
   }
 

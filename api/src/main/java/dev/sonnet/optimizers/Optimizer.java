@@ -44,9 +44,15 @@ public abstract class Optimizer extends Module {
   private final LearningRate learningRate;
   private List<Variable> parameters;
 
-  /** An optimizer with a learning rate, named {@code name} or after its class. */
+  /**
+   * An optimizer with a learning rate, named {@code name} or after its class. It has no trainable
+   * variables, and none at all before the first {@link #apply}, so {@link #variables()} may be
+   * empty.
+   */
+  @SuppressWarnings("this-escape")
   protected Optimizer(LearningRate learningRate, String name) {
     super(name);
+    allowEmptyVariables();
     if (learningRate == null) {
       throw new IllegalArgumentException(getClass().getSimpleName() + " needs a learning rate,"
           + " e.g. LearningRate.constant(0.1)");

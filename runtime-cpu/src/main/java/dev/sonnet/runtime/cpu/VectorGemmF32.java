@@ -6,23 +6,32 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A packed, register-blocked float32 matrix product with the Vector API, in the classic GotoBLAS
- * shape.
+ * A packed, register-blocked float32 matrix product with the Vector API, in the BLIS shape.
  *
- * <p><b>Blocking.</b> C is zeroed first unless accumulating, then built from rank-{@code KC}
- * updates over column blocks of {@code NC}. For each block, the {@code KC x NC} slice of op(B) is
- * packed into panels of {@code NR = 2 vectors} columns, row after row, zero-padded at the right
- * edge; each thread packs {@code MR} rows of op(A) into a {@code KC x MR} strip. Packing turns
- * every transpose, offset and leading dimension into unit-stride reads, so one micro-kernel serves
- * all {@link GemmSpec} cases.
+ * <p><b>Micro-kernel.</b> A tile of {@code MR = 4} rows by {@code NR = 2} vectors of C lives in 8
+ * vector registers; per step {@code p} it loads two B vectors and, per row, broadcasts one A value
+ * and issues two FMAs. Full tiles store straight into C (added to C unless this is the first depth
+ * block of a non-accumulating product, so C is never cleared in a separate pass); edge tiles go
+ * through a small scratch tile. A taller tile (6, 8 or 12 rows) would halve the loads per FMA, but
+ * on JDK 25 C2 then stops intrinsifying part of the method and boxes every vector (hundreds of MB
+ * allocated per product, 10x slower): keep this kernel's vector-op count small, and check {@code
+ * -prof gc} in GemmBench after any change here.
  *
- * <p><b>Micro-kernel.</b> {@code MR x NR} accumulators live in registers; per {@code p} it loads two
- * B vectors and, per row, broadcasts one A value and issues two FMAs. Full tiles add straight into
- * C; edge tiles (fewer than MR rows or NR columns) go through a small scratch tile.
+ * <p><b>Blocking.</b> For each block of {@code NC} columns and {@code KC} depth, the
+ * {@code KC x NC} slice of op(B) is packed into panels of {@code NR} columns (zero-padded at the
+ * right edge), about 512 KiB that stay in L2; each strip of {@code MR} rows of op(A) is packed
+ * into a {@code KC x MR} block that stays in L1 while it sweeps every panel. Packing turns every
+ * transpose, offset and leading dimension into unit-stride reads. When op(B) is B itself (row
+ * major), op(A) has at most {@link #DIRECT_MAX_ROWS} rows and the depth is at most {@link
+ * #DIRECT_MAX_DEPTH}, B is so little reused that packing
+ * it costs more than it saves: full panels are read straight from B (the small-shape direct path)
+ * and only a ragged right edge is packed.
  *
- * <p><b>Threads.</b> With at least as many batch items as threads, items split across threads and
- * each runs serially; otherwise each item splits its row strips across threads, sharing the packed
- * B block.
+ * <p><b>Threads.</b> With at least as many batch items as threads, items split across threads.
+ * Otherwise, above {@link #PARALLEL_MIN_FLOPS}, C is cut into one block per thread, by columns
+ * (in whole panels) when it is at least as wide as tall, else by rows (in whole strips); each
+ * thread packs what its block needs into its own reused scratch, so threads never wait on each
+ * other inside a product.
  *
  * <p><b>Accuracy.</b> Products accumulate in float with FMA in order of {@code p}, so against the
  * exact result the error is at most about {@code k * 2^-24 * sum_p |a_ip| |b_pj|} per element.
@@ -34,89 +43,148 @@ final class VectorGemmF32 {
   static final int MR = 4;
   /** Columns of the micro tile: two vectors. */
   static final int NR = 2 * L;
-  /** Depth of one rank update: a packed B panel of KC x NR stays in L1. */
+  /** Depth of one rank update: a packed A strip of KC x MR floats (4 KiB) stays in L1. */
   static final int KC = 256;
-  /** Columns per packed B block: KC x NC floats, about 512 KiB, stay in L2. */
+  /** Columns per packed B block: KC x NC floats, 512 KiB, stay in L2. */
   static final int NC = 512;
+  /** op(A) row count up to which row-major B may be read in place instead of packed. */
+  static final int DIRECT_MAX_ROWS = 128;
+  /**
+   * Depth up to which row-major B may be read in place: a shallow B (the input gradient of a
+   * classifier layer, k = 10) is read once, so packing it would double its cost. Deeper B rows
+   * sit a leading dimension apart, often a multiple of 4 KiB that maps every row of a panel to
+   * the same cache set, so they are packed.
+   */
+  static final int DIRECT_MAX_DEPTH = 64;
+  /** Multiply-adds below which a product runs on the calling thread alone. */
+  static final long PARALLEL_MIN_FLOPS = 1L << 18;
+
+  /** Per-thread packing buffers, grown on demand and reused across calls. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private VectorGemmF32() {}
 
-  static void gemm(GemmSpec s, float[] a, float[] b, float[] c) {
-    int threads = CpuParallel.threads();
-    if (s.batch() > 1 && s.batch() >= threads && s.cBatchStride() != 0) {
-      long work = (long) s.m() * s.n() * Math.max(1, s.k()) / L;
-      CpuParallel.parallelFor(s.batch(), CpuParallel.grainFor(work), (from, to) -> {
-        for (int item = from; item < to; item++) {
-          item(s, item, a, b, c, false);
-        }
-      });
-    } else {
-      for (int item = 0; item < s.batch(); item++) {
-        item(s, item, a, b, c, true);
+  private static final class Scratch {
+    float[] aPack = new float[KC * MR];
+    float[] bPack = new float[0];
+    final float[] tile = new float[MR * NR];
+
+    float[] bPack(int size) {
+      if (bPack.length < size) {
+        bPack = new float[size];
       }
+      return bPack;
     }
   }
 
-  private static void item(GemmSpec s, int item, float[] a, float[] b, float[] c,
-      boolean parallel) {
+  static void gemm(GemmSpec s, float[] a, float[] b, float[] c) {
+    int threads = CpuParallel.threads();
+    long macs = (long) s.m() * s.n() * Math.max(1, s.k());
+    if (s.batch() > 1 && s.batch() >= threads && s.cBatchStride() != 0) {
+      CpuParallel.parallelFor(s.batch(), CpuParallel.grainFor(macs / L), (from, to) -> {
+        for (int item = from; item < to; item++) {
+          block(s, item, a, b, c, 0, s.m(), 0, s.n());
+        }
+      });
+      return;
+    }
     int m = s.m();
     int n = s.n();
-    int k = s.k();
-    int cBase = (int) (s.cOffset() + item * s.cBatchStride());
-    int ldc = s.ldc();
-    if (!s.accumulate()) {
-      for (int i = 0; i < m; i++) {
-        Arrays.fill(c, cBase + i * ldc, cBase + i * ldc + n, 0f);
+    int tasks = macs < PARALLEL_MIN_FLOPS ? 1 : threads;
+    boolean byColumns = n >= m;
+    int units = byColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
+    tasks = Math.max(1, Math.min(tasks, units));
+    for (int item = 0; item < s.batch(); item++) {
+      if (tasks == 1) {
+        block(s, item, a, b, c, 0, m, 0, n);
+        continue;
       }
+      int it = item;
+      int t = tasks;
+      CpuParallel.parallelFor(t, 1, (from, to) -> {
+        for (int task = from; task < to; task++) {
+          int u0 = (int) ((long) units * task / t);
+          int u1 = (int) ((long) units * (task + 1) / t);
+          if (byColumns) {
+            block(s, it, a, b, c, 0, m, u0 * NR, Math.min(n, u1 * NR));
+          } else {
+            block(s, it, a, b, c, u0 * MR, Math.min(m, u1 * MR), 0, n);
+          }
+        }
+      });
+    }
+  }
+
+  /** C[i0:i1, j0:j1] of one batch item, on the calling thread. */
+  private static void block(GemmSpec s, int item, float[] a, float[] b, float[] c, int i0, int i1,
+      int j0, int j1) {
+    int k = s.k();
+    int ldc = s.ldc();
+    int cBase = (int) (s.cOffset() + item * s.cBatchStride());
+    if (k == 0) {
+      if (!s.accumulate()) {
+        for (int i = i0; i < i1; i++) {
+          Arrays.fill(c, cBase + i * ldc + j0, cBase + i * ldc + j1, 0f);
+        }
+      }
+      return;
     }
     int aBase = (int) (s.aOffset() + item * s.aBatchStride());
     int bBase = (int) (s.bOffset() + item * s.bBatchStride());
-    int strips = (m + MR - 1) / MR;
-    float[] bPack = new float[Math.min(KC, Math.max(k, 1)) * roundUp(Math.min(NC, n), NR)];
-    for (int jc = 0; jc < n; jc += NC) {
-      int nc = Math.min(NC, n - jc);
+    int ldb = s.ldb();
+    boolean direct = !s.transB() && s.m() <= DIRECT_MAX_ROWS && k <= DIRECT_MAX_DEPTH;
+    Scratch scratch = SCRATCH.get();
+    float[] aPack = scratch.aPack;
+    float[] tile = scratch.tile;
+    float[] bPack = scratch.bPack(direct ? KC * NR : KC * roundUp(Math.min(NC, j1 - j0), NR));
+    for (int jc = j0; jc < j1; jc += NC) {
+      int nc = Math.min(NC, j1 - jc);
       int panels = (nc + NR - 1) / NR;
+      int fullPanels = nc / NR;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
-        packB(s, b, bBase, pc, kc, jc, nc, bPack);
-        int j0 = jc;
-        int p0 = pc;
-        CpuParallel.RangeBody body = (from, to) -> {
-          float[] aPack = new float[kc * MR];
-          float[] tile = new float[MR * NR];
-          for (int strip = from; strip < to; strip++) {
-            int i0 = strip * MR;
-            int mr = Math.min(MR, m - i0);
-            packA(s, a, aBase, i0, mr, p0, kc, aPack);
-            for (int panel = 0; panel < panels; panel++) {
-              int nr = Math.min(NR, nc - panel * NR);
-              int cIdx = cBase + i0 * ldc + j0 + panel * NR;
-              micro(kc, aPack, bPack, panel * kc * NR, c, cIdx, ldc, mr, nr, tile);
+        boolean overwrite = pc == 0 && !s.accumulate();
+        if (direct) {
+          if (fullPanels < panels) {
+            packB(s, b, bBase, pc, kc, jc + fullPanels * NR, nc - fullPanels * NR, bPack, 0);
+          }
+        } else {
+          packB(s, b, bBase, pc, kc, jc, nc, bPack, 0);
+        }
+        for (int i = i0; i < i1; i += MR) {
+          int mr = Math.min(MR, i1 - i);
+          packA(s, a, aBase, i, mr, pc, kc, aPack);
+          int cRow = cBase + i * ldc + jc;
+          for (int panel = 0; panel < panels; panel++) {
+            int nr = Math.min(NR, nc - panel * NR);
+            if (direct && panel < fullPanels) {
+              micro(kc, aPack, b, bBase + pc * ldb + jc + panel * NR, ldb, c, cRow + panel * NR,
+                  ldc, mr, nr, overwrite, tile);
+            } else {
+              int off = direct ? 0 : panel * kc * NR;
+              micro(kc, aPack, bPack, off, NR, c, cRow + panel * NR, ldc, mr, nr, overwrite,
+                  tile);
             }
           }
-        };
-        if (parallel) {
-          // Work counted in vector FMAs: a scalar-op unit would split far too eagerly.
-          CpuParallel.parallelFor(strips, CpuParallel.grainFor((long) MR * nc * kc / L), body);
-        } else {
-          body.run(0, strips);
         }
       }
     }
   }
 
-  /** Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns, each kc rows of NR floats. */
-  private static void packB(GemmSpec s, float[] b, int bBase, int pc, int kc, int jc, int nc,
-      float[] pack) {
+  /**
+   * Packs op(B)[pc:pc+kc, j:j+nc] into panels of NR columns, each kc rows of NR floats, from
+   * {@code dst} on; columns past nc are zero.
+   */
+  static void packB(GemmSpec s, float[] b, int bBase, int pc, int kc, int j, int nc,
+      float[] pack, int dst) {
     int ldb = s.ldb();
-    for (int j = 0, panel = 0; j < nc; j += NR, panel++) {
-      int nr = Math.min(NR, nc - j);
-      int dst = panel * kc * NR;
+    for (int jp = 0; jp < nc; jp += NR, dst += kc * NR) {
+      int nr = Math.min(NR, nc - jp);
       if (s.transB()) {
         // op(B)[p, j] = b[j * ldb + p]: read each column contiguously.
         for (int jj = 0; jj < NR; jj++) {
           if (jj < nr) {
-            int src = bBase + (jc + j + jj) * ldb + pc;
+            int src = bBase + (j + jp + jj) * ldb + pc;
             for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = b[src + p];
           } else {
             for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = 0f;
@@ -124,7 +192,7 @@ final class VectorGemmF32 {
         }
       } else {
         for (int p = 0; p < kc; p++) {
-          int src = bBase + (pc + p) * ldb + jc + j;
+          int src = bBase + (pc + p) * ldb + j + jp;
           System.arraycopy(b, src, pack, dst + p * NR, nr);
           if (nr < NR) {
             Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
@@ -135,7 +203,7 @@ final class VectorGemmF32 {
   }
 
   /** Packs op(A)[i0:i0+mr, pc:pc+kc] as kc groups of MR floats, zero rows past mr. */
-  private static void packA(GemmSpec s, float[] a, int aBase, int i0, int mr, int pc, int kc,
+  static void packA(GemmSpec s, float[] a, int aBase, int i0, int mr, int pc, int kc,
       float[] pack) {
     int lda = s.lda();
     if (mr < MR) {
@@ -144,8 +212,7 @@ final class VectorGemmF32 {
     if (s.transA()) {
       // op(A)[i, p] = a[p * lda + i]: the MR values of one p are contiguous.
       for (int p = 0; p < kc; p++) {
-        int src = aBase + (pc + p) * lda + i0;
-        for (int r = 0; r < mr; r++) pack[p * MR + r] = a[src + r];
+        System.arraycopy(a, aBase + (pc + p) * lda + i0, pack, p * MR, mr);
       }
     } else {
       for (int r = 0; r < mr; r++) {
@@ -155,9 +222,13 @@ final class VectorGemmF32 {
     }
   }
 
-  /** C[0:mr, 0:nr] += Apack(kc x MR)^T-strip times Bpack panel (kc x NR). */
-  private static void micro(int kc, float[] ap, float[] bp, int bOff, float[] c, int cIdx,
-      int ldc, int mr, int nr, float[] tile) {
+  /**
+   * C[0:mr, 0:nr] (+)= the packed A strip (kc x MR) times a B panel of kc rows of NR floats that
+   * start at {@code bOff}, one row every {@code bStep} floats (NR when packed, ldb when read in
+   * place).
+   */
+  private static void micro(int kc, float[] ap, float[] bp, int bOff, int bStep, float[] c,
+      int cIdx, int ldc, int mr, int nr, boolean overwrite, float[] tile) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -166,46 +237,56 @@ final class VectorGemmF32 {
     FloatVector c21 = FloatVector.zero(S);
     FloatVector c30 = FloatVector.zero(S);
     FloatVector c31 = FloatVector.zero(S);
-    for (int p = 0, ai = 0, bi = bOff; p < kc; p++, ai += MR, bi += NR) {
+    for (int p = 0, ai = 0, bi = bOff; p < kc; p++, ai += MR, bi += bStep) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector x = FloatVector.broadcast(S, ap[ai]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[ai + 1]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[ai + 2]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[ai + 3]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
+      FloatVector x0 = FloatVector.broadcast(S, ap[ai + 0]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
     }
     if (mr == MR && nr == NR) {
-      addInto(c, cIdx, c00, c01);
-      addInto(c, cIdx + ldc, c10, c11);
-      addInto(c, cIdx + 2 * ldc, c20, c21);
-      addInto(c, cIdx + 3 * ldc, c30, c31);
+      store(c, cIdx + 0 * ldc, c00, c01, overwrite);
+      store(c, cIdx + 1 * ldc, c10, c11, overwrite);
+      store(c, cIdx + 2 * ldc, c20, c21, overwrite);
+      store(c, cIdx + 3 * ldc, c30, c31, overwrite);
       return;
     }
-    c00.intoArray(tile, 0);
-    c01.intoArray(tile, L);
-    c10.intoArray(tile, NR);
-    c11.intoArray(tile, NR + L);
+    c00.intoArray(tile, 0 * NR);
+    c01.intoArray(tile, 0 * NR + L);
+    c10.intoArray(tile, 1 * NR);
+    c11.intoArray(tile, 1 * NR + L);
     c20.intoArray(tile, 2 * NR);
     c21.intoArray(tile, 2 * NR + L);
     c30.intoArray(tile, 3 * NR);
     c31.intoArray(tile, 3 * NR + L);
     for (int r = 0; r < mr; r++) {
       int row = cIdx + r * ldc;
-      for (int j = 0; j < nr; j++) c[row + j] += tile[r * NR + j];
+      if (overwrite) {
+        System.arraycopy(tile, r * NR, c, row, nr);
+      } else {
+        for (int j = 0; j < nr; j++) c[row + j] += tile[r * NR + j];
+      }
     }
   }
 
-  private static void addInto(float[] c, int idx, FloatVector v0, FloatVector v1) {
-    FloatVector.fromArray(S, c, idx).add(v0).intoArray(c, idx);
-    FloatVector.fromArray(S, c, idx + L).add(v1).intoArray(c, idx + L);
+  private static void store(float[] c, int idx, FloatVector v0, FloatVector v1,
+      boolean overwrite) {
+    if (overwrite) {
+      v0.intoArray(c, idx);
+      v1.intoArray(c, idx + L);
+    } else {
+      FloatVector.fromArray(S, c, idx).add(v0).intoArray(c, idx);
+      FloatVector.fromArray(S, c, idx + L).add(v1).intoArray(c, idx + L);
+    }
   }
 
   private static int roundUp(int x, int multiple) {

@@ -105,6 +105,28 @@ class VectorGemmTest {
     }
   }
 
+  /**
+   * Float32 shapes past one block and above the parallel threshold: split by columns (wide C),
+   * by rows (tall C), over several KC depth blocks and NC column blocks, and the direct path
+   * (row-major B, few rows, shallow) with a ragged right edge; accumulating and overwriting.
+   */
+  @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
+  @MethodSource("blockedCases")
+  void float32_blockedAndSplitAcrossThreads_matchesScalar(int m, int n, int k, boolean ta,
+      boolean tb, int seed) {
+    float32_matchesScalarWithinTheFmaBound(m, n, k, ta, tb, seed);
+  }
+
+  static Stream<Arguments> blockedCases() {
+    return Stream.of(
+        Arguments.of(100, 1037, 300, false, false, 11),   // wide: split by columns, 3 NC blocks
+        Arguments.of(517, 45, 531, true, false, 12),      // tall: split by rows, 3 KC blocks
+        Arguments.of(100, 1024, 10, false, false, 13),    // direct path, whole panels only
+        Arguments.of(61, 77, 33, false, false, 14),       // direct path with a ragged edge
+        Arguments.of(130, 333, 64, false, true, 15),      // packed transposed B, above DIRECT rows
+        Arguments.of(257, 258, 259, true, true, 16));
+  }
+
   @Test
   void zeroDepth_clearsC_unlessAccumulating() {
     GemmSpec s = GemmSpec.dense(1, 2, 3, 0, 0, 0);

@@ -1,5 +1,6 @@
 package dev.sonnet.runtime.opencl;
 
+import java.lang.ref.Reference;
 import org.jocl.CL;
 
 /**
@@ -27,9 +28,11 @@ final class CopyKernels {
     }
     int width = OpenClBuffer.elementBytes(src.dtype());
     if (layout.flat() && layout.flatStride(0) == 1 && layout.flatStride(1) == 1 && src != dst) {
-      ClErrors.check(CL.clEnqueueCopyBuffer(backend.device().queue(), src.mem(), dst.mem(),
-          srcOffset * width, dstOffset * width, count * width, 0, null, null),
-          "clEnqueueCopyBuffer");
+      int status = CL.clEnqueueCopyBuffer(backend.device().queue(), src.mem(), dst.mem(),
+          srcOffset * width, dstOffset * width, count * width, 0, null, null);
+      Reference.reachabilityFence(src);
+      Reference.reachabilityFence(dst);
+      ClErrors.check(status, "clEnqueueCopyBuffer");
       return;
     }
     KernelProgram p = backend.programs().sized(FILE, width);

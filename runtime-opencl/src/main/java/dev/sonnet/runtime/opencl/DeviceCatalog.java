@@ -84,6 +84,11 @@ final class DeviceCatalog {
     return new DeviceCatalog(List.copyOf(list));
   }
 
+  /** A catalog of the given devices (for tests of the choice). */
+  static DeviceCatalog of(List<Entry> entries) {
+    return new DeviceCatalog(List.copyOf(entries));
+  }
+
   List<Entry> entries() {
     return entries;
   }

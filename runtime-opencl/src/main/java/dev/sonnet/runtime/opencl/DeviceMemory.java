@@ -34,7 +34,7 @@ final class DeviceMemory {
   private final OpenClDevice device;
   private final AtomicLong bytesInUse = new AtomicLong();
   private final AtomicLong buffersInUse = new AtomicLong();
-  private final long baseThreshold;
+  private volatile long baseThreshold;
   private volatile long collectThreshold;
 
   DeviceMemory(OpenClDevice device) {
@@ -42,6 +42,15 @@ final class DeviceMemory {
     this.baseThreshold = Math.max(1L << 24,
         Math.min(MAX_INITIAL_THRESHOLD, device.globalMemBytes() / 4));
     this.collectThreshold = baseThreshold;
+  }
+
+  /**
+   * Sets the bytes in use above which an allocation first collects garbage (tests use a small
+   * value to show that memory stays flat without explicit collections).
+   */
+  void collectThreshold(long bytes) {
+    baseThreshold = bytes;
+    collectThreshold = bytes;
   }
 
   /** Bytes of device memory held by live buffers of this process. */

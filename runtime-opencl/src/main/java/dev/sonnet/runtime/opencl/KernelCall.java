@@ -1,5 +1,7 @@
 package dev.sonnet.runtime.opencl;
 
+import java.lang.ref.Reference;
+import java.util.Arrays;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -18,6 +20,13 @@ final class KernelCall {
   private final cl_kernel kernel;
   private final String name;
   private int index;
+  /**
+   * The buffers passed so far, kept reachable until the kernel is enqueued: otherwise a buffer's
+   * cleaner could release its memory between {@code clSetKernelArg} and the enqueue (once
+   * enqueued, OpenCL itself keeps the memory until the kernel is done).
+   */
+  private OpenClBuffer[] buffers = new OpenClBuffer[4];
+  private int bufferCount;
 
   KernelCall(OpenClDevice device, KernelProgram program, String name) {
     this.device = device;
@@ -26,6 +35,10 @@ final class KernelCall {
   }
 
   KernelCall mem(OpenClBuffer buffer) {
+    if (bufferCount == buffers.length) {
+      buffers = Arrays.copyOf(buffers, 2 * bufferCount);
+    }
+    buffers[bufferCount++] = buffer;
     return set(Sizeof.cl_mem, Pointer.to(buffer.mem()));
   }
 
@@ -73,9 +86,11 @@ final class KernelCall {
   void enqueue(int dims, long[] global, long[] local) {
     int status = CL.clEnqueueNDRangeKernel(device.queue(), kernel, dims, null, global, local, 0,
         null, null);
+    Reference.reachabilityFence(buffers);
     if (status != 0) {
       throw failure(status);
     }
+    device.enqueued();
   }
 
   private KernelCall set(long size, Pointer value) {

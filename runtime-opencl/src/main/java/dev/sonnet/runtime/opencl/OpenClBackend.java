@@ -10,6 +10,7 @@ import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
+import java.lang.ref.Reference;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -262,6 +263,10 @@ public final class OpenClBackend implements Backend {
     return device;
   }
 
+  DeviceMemory memory() {
+    return memory;
+  }
+
   ProgramCache programs() {
     return programs;
   }
@@ -314,8 +319,10 @@ public final class OpenClBackend implements Backend {
   }
 
   private void fillBytes(OpenClBuffer o, Pointer pattern, int patternBytes) {
-    ClErrors.check(CL.clEnqueueFillBuffer(device.queue(), o.mem(), pattern, patternBytes, 0,
-        o.bytes(), 0, null, null), "clEnqueueFillBuffer");
+    int status = CL.clEnqueueFillBuffer(device.queue(), o.mem(), pattern, patternBytes, 0,
+        o.bytes(), 0, null, null);
+    Reference.reachabilityFence(o);
+    ClErrors.check(status, "clEnqueueFillBuffer");
   }
 
   private void read(OpenClBuffer src, Pointer dst) {
@@ -324,6 +331,7 @@ public final class OpenClBackend implements Backend {
     }
     int status = CL.clEnqueueReadBuffer(device.queue(), src.mem(), true, 0, src.bytes(), dst, 0,
         null, null);
+    Reference.reachabilityFence(src);
     if (status != 0) {
       throw new OpenClException(ClErrors.describe("clEnqueueReadBuffer(" + src + ")", status)
           + (status == ClErrors.OUT_OF_RESOURCES || status == -14

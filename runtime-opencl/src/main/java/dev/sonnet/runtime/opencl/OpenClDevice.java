@@ -35,6 +35,9 @@ final class OpenClDevice {
   private final int maxWorkGroupSize;
   private final int computeUnits;
   private final String version;
+  /** Commands enqueued after which the queue is flushed to the device. */
+  static final int FLUSH_INTERVAL = 32;
+  private int sinceFlush;
 
   OpenClDevice(DeviceCatalog.Entry entry) {
     this.entry = entry;
@@ -113,6 +116,18 @@ final class OpenClDevice {
 
   int computeUnits() {
     return computeUnits;
+  }
+
+  /**
+   * Counts an enqueued command and, every {@value #FLUSH_INTERVAL} commands, submits the queue
+   * to the device without waiting ({@code clFlush}), so that a long chain of kernels starts
+   * running before the host first reads a value. Called under the backend's lock.
+   */
+  void enqueued() {
+    if (++sinceFlush >= FLUSH_INTERVAL) {
+      sinceFlush = 0;
+      ClErrors.check(CL.clFlush(queue), "clFlush");
+    }
   }
 
   /** Blocks until every command enqueued so far has finished. */

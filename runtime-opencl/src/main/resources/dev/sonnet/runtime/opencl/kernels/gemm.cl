@@ -15,6 +15,22 @@ typedef float SACC;
 #define A_AT(m, k) (transA ? a[(long) (k) * lda + (m)] : a[(long) (m) * lda + (k)])
 #define B_AT(k, n) (transB ? b[(long) (n) * ldb + (k)] : b[(long) (k) * ldb + (n)])
 
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define T4 CAT(T, 4)
+
+// Four consecutive elements at p, as a vector load when all four lie inside the matrix (vload4
+// needs only element alignment); zero beyond the `left` elements that do, or when !rowInside.
+inline T4 load4(__global const T* p, bool rowInside, int left) {
+  if (!rowInside || left <= 0) return (T4) (0);
+  if (left >= 4) return vload4(0, p);
+  T4 v = (T4) (0);
+  v.s0 = p[0];
+  if (left > 1) v.s1 = p[1];
+  if (left > 2) v.s2 = p[2];
+  return v;
+}
+
 // One work-item per output element, accumulating in double where the device has it: exact to
 // one rounding like the CPU reference. For products too small to fill tiles.
 __kernel void gemm_small(__global const T* A, __global const T* B, __global T* C, int batch,
@@ -59,20 +75,33 @@ void gemm_tiled(__global const T* A, __global const T* B, __global T* C, int M, 
   }
 
   for (int k0 = 0; k0 < K; k0 += TSK) {
-    // Stage the tiles; consecutive work-items read consecutive addresses of either layout.
-    for (int l = tid; l < TSK * TSM; l += RTSM * RTSN) {
-      int kk = transA ? l / TSM : l % TSK;
-      int mm = transA ? l % TSM : l / TSK;
-      int gm = m0 + mm;
-      int gk = k0 + kk;
-      As[kk][mm] = (gm < M && gk < K) ? A_AT(gm, gk) : (T) 0;
+    // Stage the tiles four elements at a time along each operand's contiguous direction (k for
+    // A and n for B when not transposed), so consecutive work-items read consecutive addresses.
+    for (int v = tid; v < TSK * TSM / 4; v += RTSM * RTSN) {
+      int run = transA ? TSM / 4 : TSK / 4;
+      int c = (v % run) * 4;
+      int o = v / run;
+      int gc = transA ? m0 + c : k0 + c;
+      int go = transA ? k0 + o : m0 + o;
+      T4 val = load4(a + (long) go * lda + gc, go < (transA ? K : M), (transA ? M : K) - gc);
+      if (transA) {
+        As[o][c] = val.s0; As[o][c + 1] = val.s1; As[o][c + 2] = val.s2; As[o][c + 3] = val.s3;
+      } else {
+        As[c][o] = val.s0; As[c + 1][o] = val.s1; As[c + 2][o] = val.s2; As[c + 3][o] = val.s3;
+      }
     }
-    for (int l = tid; l < TSK * TSN; l += RTSM * RTSN) {
-      int kk = transB ? l % TSK : l / TSN;
-      int nn = transB ? l / TSK : l % TSN;
-      int gn = n0 + nn;
-      int gk = k0 + kk;
-      Bs[kk][nn] = (gn < N && gk < K) ? B_AT(gk, gn) : (T) 0;
+    for (int v = tid; v < TSK * TSN / 4; v += RTSM * RTSN) {
+      int run = transB ? TSK / 4 : TSN / 4;
+      int c = (v % run) * 4;
+      int o = v / run;
+      int gc = transB ? k0 + c : n0 + c;
+      int go = transB ? n0 + o : k0 + o;
+      T4 val = load4(b + (long) go * ldb + gc, go < (transB ? N : K), (transB ? K : N) - gc);
+      if (transB) {
+        Bs[c][o] = val.s0; Bs[c + 1][o] = val.s1; Bs[c + 2][o] = val.s2; Bs[c + 3][o] = val.s3;
+      } else {
+        Bs[o][c] = val.s0; Bs[o][c + 1] = val.s1; Bs[o][c + 2] = val.s2; Bs[o][c + 3] = val.s3;
+      }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int k = 0; k < TSK; k++) {

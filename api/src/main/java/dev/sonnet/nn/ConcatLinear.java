@@ -1,0 +1,100 @@
+package dev.sonnet.nn;
+
+import dev.sonnet.initializers.Initializer;
+import dev.sonnet.module.Build;
+import dev.sonnet.module.Module;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sonnet 1's {@code ConcatLinear}: a linear layer over several inputs, as if they were
+ * concatenated: {@code y = sum_i flatten(x_i) w_i + b}. Each input gets its own {@link Linear}
+ * ({@code linear}, {@code linear_1}, ...), only the first with a bias, which equals one linear
+ * layer over the concatenation without copying it.
+ *
+ * <p><b>Shapes.</b> Inputs {@code [batch, ...]} each (flattened after the batch dimension);
+ * output {@code [batch, outputSize]}. The number of inputs is fixed by the first call.
+ *
+ * <p><b>Variables:</b> {@code linear/w:[size_0, outputSize]}, {@code linear/b:[outputSize]},
+ * {@code linear_i/w:[size_i, outputSize]}; initialised as in {@link Linear}.
+ *
+ * <pre>{@code
+ * var cl = new ConcatLinear(10);
+ * Tensor y = cl.call(List.of(a, b));   // a: [8, 3], b: [8, 4, 2] -> [8, 10]
+ * }</pre>
+ */
+public final class ConcatLinear extends Module {
+  /** {@code true}, as {@link Linear}. */
+  public static final boolean DEFAULT_WITH_BIAS = true;
+
+  final int outputSize;
+  final boolean withBias;
+  final Initializer wInit;
+  final Initializer bInit;
+  List<Linear> layers;
+
+  /** A layer with {@code outputSize} outputs. */
+  public ConcatLinear(int outputSize) {
+    this(outputSize, DEFAULT_WITH_BIAS, null, null, null);
+  }
+
+  /**
+   * @param outputSize at least 1
+   * @param withBias whether to add a bias; default {@value #DEFAULT_WITH_BIAS}
+   * @param wInit null for {@link Linear}'s default
+   * @param bInit null for zeros; null when {@code withBias} is false
+   * @param name the module name, or null for {@code concat_linear}
+   */
+  public ConcatLinear(int outputSize, boolean withBias, Initializer wInit, Initializer bInit,
+      String name) {
+    super(name);
+    if (outputSize < 1) {
+      throw new IllegalArgumentException("ConcatLinear: outputSize must be >= 1");
+    }
+    if (!withBias && bInit != null) {
+      throw new IllegalArgumentException("ConcatLinear: when withBias is false, bInit must be"
+          + " null");
+    }
+    this.outputSize = outputSize;
+    this.withBias = withBias;
+    this.wInit = wInit;
+    this.bInit = bInit;
+  }
+
+  @Build
+  void initialize(List<Tensor> inputs) {
+    List<Linear> ls = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      ls.add(new Linear(outputSize, withBias && i == 0, wInit, i == 0 ? bInit : null, null));
+    }
+    layers = List.copyOf(ls);
+  }
+
+  /** The per-input layers, or null before the first call. */
+  public List<Linear> layers() {
+    return layers;
+  }
+
+  /** {@code sum_i flatten(x_i) w_i + b}. */
+  public Tensor call(List<Tensor> inputs) {
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException("ConcatLinear '" + path() + "': needs at least one"
+          + " input");
+    }
+    build(inputs);
+    if (inputs.size() != layers.size()) {
+      throw new ShapeException("ConcatLinear '" + path() + "': got " + inputs.size()
+          + " inputs but was built for " + layers.size() + "; pass the same number every call");
+    }
+    Tensor y = null;
+    for (int i = 0; i < inputs.size(); i++) {
+      Tensor x = inputs.get(i);
+      Tensor flat = x.rank() == 2 ? x : x.reshape(x.dim(0), -1);
+      Tensor yi = layers.get(i).call(flat);
+      y = y == null ? yi : y.add(yi);
+    }
+    return y;
+  }
+}

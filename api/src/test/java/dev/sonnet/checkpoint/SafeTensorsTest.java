@@ -1,0 +1,254 @@
+package dev.sonnet.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file layout itself, without a backend: writing, reading, and refusing bad files. */
+class SafeTensorsTest {
+  @TempDir Path dir;
+
+  static Path rawFile(Path dir, String name, String header, byte[] data) throws IOException {
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(h.length).put(h).put(data);
+    Path p = dir.resolve(name);
+    Files.write(p, b.array());
+    return p;
+  }
+
+  static Map<String, HostArray> everyDType() {
+    Map<String, HostArray> m = new LinkedHashMap<>();
+    m.put("f32", HostArray.of(new float[] {1.5f, -2f, 0f, Float.MIN_VALUE, Float.NaN, 7f},
+        Shape.of(2, 3)));
+    m.put("f64", HostArray.of(new double[] {Math.PI, -1e300}, Shape.of(2)));
+    m.put("i32", HostArray.of(new int[] {Integer.MIN_VALUE, 0, 42}, Shape.of(3, 1)));
+    m.put("i64", HostArray.of(new long[] {Long.MAX_VALUE}, Shape.SCALAR));
+    m.put("bool", HostArray.of(new boolean[] {true, false, true}, Shape.of(3)));
+    m.put("empty", HostArray.of(new float[0], Shape.of(0, 4)));
+    return m;
+  }
+
+  @Test
+  void write_thenRead_givesBackEveryDTypeAndTheMetadata() {
+    Path p = dir.resolve("all.safetensors");
+    Map<String, HostArray> tensors = everyDType();
+
+    SafeTensors.write(p, tensors, Map.of("note", "hello"));
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      assertThat(f.metadata()).containsEntry("note", "hello");
+      assertThat(f.entries()).extracting(SafeTensorsFile.Entry::name)
+          .containsExactly("f32", "f64", "i32", "i64", "bool", "empty");
+      for (Map.Entry<String, HostArray> e : tensors.entrySet()) {
+        assertThat(f.read(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void write_producesTheDocumentedLayout() throws IOException {
+    Path p = dir.resolve("w.safetensors");
+
+    SafeTensors.write(p, Map.of("w", HostArray.of(new float[] {1f, 2f}, Shape.of(2))), Map.of());
+
+    byte[] bytes = Files.readAllBytes(p);
+    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    long n = b.getLong(0);
+    String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+    assertThat(header.strip()).isEqualTo(
+        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
+    assertThat((8 + n) % 8).as("data starts 8-byte aligned").isZero();
+    assertThat(b.getFloat((int) (8 + n))).isEqualTo(1f);
+    assertThat(b.getFloat((int) (8 + n + 4))).isEqualTo(2f);
+    assertThat(bytes).hasSize((int) (8 + n + 8));
+  }
+
+  @Test
+  void read_widensF16AndBF16ToFloat32() throws IOException {
+    ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    data.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-2f));
+    data.putShort((short) (Float.floatToIntBits(3.0f) >>> 16));
+    data.putShort((short) (Float.floatToIntBits(-0.5f) >>> 16));
+    Path p = rawFile(dir, "half.safetensors", "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],"
+        + "\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[2],"
+        + "\"data_offsets\":[4,8]}}", data.array());
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      assertThat(f.entry("h").dtype()).isEqualTo(DType.FLOAT32);
+      assertThat(f.read("h").floats()).containsExactly(1.5f, -2f);
+      assertThat(f.read("b").floats()).containsExactly(3f, -0.5f);
+    }
+  }
+
+  @Test
+  void read_refusesUnsupportedDTypeButStillOpensTheFile() throws IOException {
+    Path p = rawFile(dir, "u8.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],"
+        + "\"data_offsets\":[0,2]},\"b\":{\"dtype\":\"F32\",\"shape\":[],"
+        + "\"data_offsets\":[2,6]}}", new byte[] {1, 2, 0, 0, (byte) 0x80, 0x3f});
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      assertThat(f.read("b").floats()).containsExactly(1f);
+      assertThatThrownBy(() -> f.read("a")).isInstanceOf(CheckpointException.class)
+          .hasMessageContaining("u8.safetensors")
+          .hasMessageContaining("unsupported dtype U8");
+    }
+  }
+
+  @Test
+  void open_failsOnEmptyFile() throws IOException {
+    Path p = dir.resolve("empty.safetensors");
+    Files.write(p, new byte[0]);
+
+    assertFormatError(p, "0 bytes long");
+  }
+
+  @Test
+  void open_failsOnHeaderLengthBeyondTheFile() throws IOException {
+    Path p = rawFile(dir, "short.safetensors", "{}", new byte[0]);
+    byte[] bytes = Files.readAllBytes(p);
+    bytes[0] = 100;
+    Files.write(p, bytes);
+
+    assertFormatError(p, "the header length says 100 bytes but only 2 bytes follow it");
+  }
+
+  @Test
+  void open_failsOnHugeHeaderLengthWithoutAllocatingIt() throws IOException {
+    Path p = dir.resolve("huge.safetensors");
+    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(Long.MAX_VALUE - 3).putLong(0);
+    Files.write(p, b.array());
+
+    assertFormatError(p, "between 2 and 100000000 bytes");
+  }
+
+  @Test
+  void open_failsOnBadJson() throws IOException {
+    assertFormatError(rawFile(dir, "bad.safetensors", "{\"a\":", new byte[0]),
+        "the header is not valid JSON");
+  }
+
+  @Test
+  void open_failsOnUnknownDType() throws IOException {
+    assertFormatError(rawFile(dir, "q.safetensors",
+        "{\"a\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]),
+        "unknown dtype \"Q7\"");
+  }
+
+  @Test
+  void open_failsWhenOffsetsDisagreeWithShape() throws IOException {
+    assertFormatError(rawFile(dir, "lie.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]),
+        "needs 3 x 4 = 12 bytes");
+  }
+
+  @Test
+  void open_failsWhenDataRunsPastTheFile() throws IOException {
+    assertFormatError(rawFile(dir, "trunc.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", new byte[12]),
+        "past the end of the data section, which holds 12 bytes");
+  }
+
+  @Test
+  void open_failsOnOverlappingTensors() throws IOException {
+    assertFormatError(rawFile(dir, "overlap.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]),
+        "overlap");
+  }
+
+  @Test
+  void open_failsOnDataNoTensorDescribes() throws IOException {
+    assertFormatError(rawFile(dir, "gap.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]),
+        "bytes [0, 4) of the data section belong to no tensor");
+  }
+
+  @Test
+  void open_failsOnShapeWhoseSizeOverflows() throws IOException {
+    assertFormatError(rawFile(dir, "overflow.safetensors",
+        "{\"a\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}",
+        new byte[8]), "does not fit in 64 bits");
+  }
+
+  @Test
+  void open_failsOnNegativeDimension() throws IOException {
+    assertFormatError(rawFile(dir, "neg.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]),
+        "shape[0] = -1; it must be a non-negative integer");
+  }
+
+  @Test
+  void open_failsOnNonStringMetadata() throws IOException {
+    assertFormatError(rawFile(dir, "meta.safetensors", "{\"__metadata__\":{\"a\":1}}",
+        new byte[0]), "metadata entry \"a\" must be a string");
+  }
+
+  @Test
+  void read_failsOnBoolByteOtherThanZeroOrOne() throws IOException {
+    Path p = rawFile(dir, "bool.safetensors",
+        "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[0,2]}}", new byte[] {1, 7});
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      assertThatThrownBy(() -> f.read("m")).isInstanceOf(CheckpointFormatException.class)
+          .hasMessageContaining("holds the byte 7 at element 1");
+    }
+  }
+
+  @Test
+  void read_failsClearlyWhenTheFileIsTruncatedAfterOpening() throws IOException {
+    Path p = dir.resolve("later.safetensors");
+    SafeTensors.write(p, Map.of("w", HostArray.of(new float[1000], Shape.of(1000))), Map.of());
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      try (var ch = java.nio.channels.FileChannel.open(p,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.truncate(200);
+      }
+      assertThatThrownBy(() -> f.read("w")).isInstanceOf(CheckpointFormatException.class)
+          .hasMessageContaining("later.safetensors").hasMessageContaining("truncated");
+    }
+  }
+
+  @Test
+  void read_handlesTensorsLargerThanTheReadBuffer() {
+    Path p = dir.resolve("big.safetensors");
+    double[] values = new double[400_000]; // 3.2 MB: several read chunks
+    for (int i = 0; i < values.length; i++) {
+      values[i] = i * 0.5;
+    }
+    SafeTensors.write(p, Map.of("big", HostArray.of(values, Shape.of(400, 1000))), Map.of());
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      assertThat(f.read("big").doubles()).isEqualTo(values);
+    }
+  }
+
+  @Test
+  void open_failsOnMissingFileNamingIt() {
+    Path p = dir.resolve("nope.safetensors");
+
+    assertThatThrownBy(() -> SafeTensors.open(p)).isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("nope.safetensors: no such file");
+  }
+
+  private static void assertFormatError(Path p, String problem) {
+    assertThatThrownBy(() -> SafeTensors.open(p).close())
+        .isInstanceOf(CheckpointFormatException.class)
+        .hasMessageContaining(p.getFileName().toString())
+        .hasMessageContaining(problem);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.sonnet.conformance.nets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sonnet.conformance.nn.ModuleChecks;
+import dev.sonnet.conformance.nn.NnReference;
+import dev.sonnet.module.Layer;
+import dev.sonnet.module.Layers;
+import dev.sonnet.module.Module;
+import dev.sonnet.module.ModuleException;
+import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Transpose;
+import dev.sonnet.nets.MLP;
+import dev.sonnet.nn.Linear;
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class MLPTest {
+
+  private static double[] layer(Linear l, double[] x, int m, int k, boolean relu) {
+    double[] y = NnReference.linear(x, m, k, l.w().peek().toDoubleArray(), l.outputSize(),
+        l.b().peek().toDoubleArray());
+    if (relu) {
+      for (int i = 0; i < y.length; i++) {
+        y[i] = Math.max(0, y[i]);
+      }
+    }
+    return y;
+  }
+
+  @Test
+  void call_appliesReluBetweenLayersButNotAfterTheLast() {
+    var mlp = new MLP(new int[] {5, 4, 3});
+    Tensor x = ModuleChecks.uniform(1, 2, 6);
+    mlp.call(x);
+    for (Linear l : mlp.layers()) {
+      ModuleChecks.randomize(l.b(), l.outputSize());
+    }
+    double[] h = layer(mlp.layers().get(0), x.toDoubleArray(), 2, 6, true);
+    h = layer(mlp.layers().get(1), h, 2, 5, true);
+    h = layer(mlp.layers().get(2), h, 2, 4, false);
+    ModuleChecks.assertClose(mlp.call(x), h, 1e-12);
+  }
+
+  @Test
+  void call_withActivateFinal_activatesTheOutput() {
+    var mlp = new MLP(new int[] {3}, null, null, true, Layers.relu(), 0, null, true, null);
+    Tensor y = mlp.call(ModuleChecks.uniform(2, 4, 5));
+    for (double v : y.toDoubleArray()) {
+      assertThat(v).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  @Test
+  void variables_areNamedLinearIUnderMlp() {
+    var mlp = new MLP(new int[] {4, 5});
+    mlp.call(Tensor.ones(DType.FLOAT32, 8, 3));
+    assertThat(ModuleChecks.variableLines(mlp)).containsExactly(
+        "mlp/linear_0/b -> f32[4]", "mlp/linear_0/w -> f32[3,4]",
+        "mlp/linear_1/b -> f32[5]", "mlp/linear_1/w -> f32[4,5]");
+  }
+
+  @Test
+  void dropout_isAppliedBeforeTheActivationOnlyInTraining() {
+    // With a tanh, dropout after the activation would leave tanh(0)=0 too; use an activation
+    // with f(0) != 0 to tell the order apart.
+    Layer plusOne = Layers.named("plus_one", t -> t.add(1.0));
+    var mlp = new MLP(new int[] {50}, null, null, true, plusOne, 0.5, 3L, true, null);
+    Tensor x = ModuleChecks.uniform(3, 4, 6);
+    double[] y = mlp.call(x, true).toDoubleArray();
+    int ones = 0;
+    for (double v : y) {
+      if (v == 1.0) {
+        ones++;
+      }
+    }
+    assertThat(ones).isBetween(60, 140);
+    Tensor eval = mlp.call(x, false);
+    ModuleChecks.assertClose(eval, mlp.layers().get(0).call(x).add(1.0).toDoubleArray(), 1e-12);
+  }
+
+  @Test
+  void call_withoutFlagButDropout_throws() {
+    var mlp = new MLP(new int[] {2}, null, null, true, Layers.relu(), 0.5, 1L, false, null);
+    assertThatThrownBy(() -> mlp.call(Tensor.ones(DType.FLOAT32, 1, 2)))
+        .isInstanceOf(ModuleException.class).hasMessageContaining("call(x, isTraining)");
+  }
+
+  @Test
+  void call_withFlagButNoDropout_throws() {
+    assertThatThrownBy(() -> new MLP(new int[] {2}).call(Tensor.ones(DType.FLOAT32, 1, 2), true))
+        .isInstanceOf(ModuleException.class).hasMessageContaining("has no dropout");
+  }
+
+  @Test
+  void constructor_invalidCombinations_throwStatingTheRule() {
+    assertThatThrownBy(() -> new MLP(new int[] {2}, null, null, true, Layers.relu(), 0.5, null,
+        false, null)).hasMessageContaining("when dropoutRate is above 0, dropoutSeed must be");
+    assertThatThrownBy(() -> new MLP(new int[] {2}, null,
+        dev.sonnet.initializers.Initializers.zeros(), false, Layers.relu(), 0, null, false,
+        null)).hasMessageContaining("when withBias is false, bInit must be null");
+    assertThatThrownBy(() -> new MLP(new int[0])).hasMessageContaining("at least one");
+  }
+
+  @Test
+  void gradients_matchFiniteDifferences() {
+    var mlp = new MLP(new int[] {4, 3}, Layers.tanh(), null);
+    Tensor x = ModuleChecks.uniform(4, 2, 3);
+    mlp.call(x);
+    ModuleChecks.checkGradients(mlp, mlp::call, x);
+  }
+
+  @Test
+  void reverse_mapsBackToTheInputSizeWithNewVariables() {
+    var mlp = new MLP(new int[] {4, 2});
+    Tensor x = Tensor.ones(DType.FLOAT32, 3, 6);
+    Tensor y = mlp.call(x);
+    MLP back = mlp.reverse();
+    assertThat(back.outputSizes()).containsExactly(4, 6);
+    assertThat(back.call(y).shape()).isEqualTo(x.shape());
+    assertThat(back.name()).isEqualTo("mlp_reversed");
+    assertThat(back.variables()).doesNotContainAnyElementsOf(mlp.variables());
+  }
+
+  @Test
+  void reverse_beforeCall_throwsNotBuilt() {
+    assertThatThrownBy(() -> new MLP(new int[] {2}).reverse()).isInstanceOf(NotBuiltException.class);
+  }
+
+  @Test
+  void transpose_isAnMlpWithReversedInputSizes() {
+    var mlp = new MLP(new int[] {4, 2});
+    Layer t = Transpose.layer(mlp);
+    Tensor x = Tensor.ones(DType.FLOAT32, 3, 6);
+    assertThat(t.call(mlp.call(x)).shape()).isEqualTo(x.shape());
+    assertThat(Transpose.of((Module) t).toString()).isEqualTo(mlp.toString());
+  }
+
+  @Test
+  void repr_omitsDefaults() {
+    assertThat(new MLP(new int[] {3, 4, 5}).toString()).isEqualTo("MLP(outputSizes=[3, 4, 5])");
+    assertThat(new MLP(new int[] {2}, Layers.tanh(), "m").toString())
+        .isEqualTo("MLP(outputSizes=[2], activation=tanh, name=\"m\")");
+  }
+}

@@ -1,0 +1,179 @@
+package dev.sonnet.conformance.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.sonnet.conformance.nn.ModuleGoldens.Golden;
+import dev.sonnet.module.Module;
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The module goldens (STYLE 8-10): for each entry of {@link ModuleGoldens}, the repr, input and
+ * output specs, variable and parameter counts and {@code path -> dtype[shape]} lines must equal
+ * the checked-in {@code goldens/modules/<name>.txt}; and every public module class of {@code
+ * dev.sonnet.nn} and {@code dev.sonnet.nets} must have a golden.
+ *
+ * <p>A missing or different golden fails with the actual text and the file to write. To write
+ * them all after a reviewed change, run with {@code -Dsonnet.goldens.update=true}.
+ */
+class ModuleGoldensTest {
+  static final String DIR = "goldens/modules/";
+  static final String SOURCE_DIR = "api/src/test/resources/" + DIR;
+
+  static Stream<Golden> goldens() {
+    return ModuleGoldens.all().stream();
+  }
+
+  /** The golden text of {@code g}: created fresh, run once on its deterministic input. */
+  static String render(Golden g) {
+    Module m = g.create().get();
+    Tensor x = ModuleGoldens.input(g.dtype(), g.shape());
+    Tensor y = g.forward().apply(m, x);
+    List<Variable> vars = m.variables();
+    long params = 0;
+    for (Variable v : vars) {
+      params += v.shape().size();
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append("module: ").append(m.getClass().getSimpleName()).append('\n');
+    sb.append(m).append('\n');
+    sb.append("input: ").append(ModuleChecks.spec(x.dtype(), x.shape())).append('\n');
+    sb.append("output: ").append(ModuleChecks.spec(y.dtype(), y.shape())).append('\n');
+    sb.append("variables: ").append(vars.size()).append('\n');
+    sb.append("parameters: ").append(params).append('\n');
+    for (String line : ModuleChecks.variableLines(m)) {
+      sb.append(line).append('\n');
+    }
+    return sb.toString();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldens")
+  void golden_matchesCheckedInFile(Golden g) throws IOException {
+    String actual = render(g);
+    String file = g.name() + ".txt";
+    String expected = read(DIR + file);
+    if (Boolean.getBoolean("sonnet.goldens.update")) {
+      Path target = sourceDir().resolve(file);
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, actual, StandardCharsets.UTF_8);
+      return;
+    }
+    if (expected == null) {
+      fail("No golden for '" + g.name() + "' (" + g.type().getSimpleName() + "). Review this"
+          + " text and save it as " + SOURCE_DIR + file + " (or run with"
+          + " -Dsonnet.goldens.update=true):\n" + actual);
+    }
+    assertThat(actual).as("golden %s%s; if the change is intended, update the file (or run with"
+        + " -Dsonnet.goldens.update=true)", SOURCE_DIR, file).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldens")
+  void golden_isDeterministicAcrossInstances(Golden g) {
+    assertThat(render(g)).isEqualTo(render(g));
+  }
+
+  @Test
+  void coverage_everyPublicModuleHasAGolden() throws Exception {
+    Set<Class<?>> covered = new HashSet<>();
+    for (Golden g : ModuleGoldens.all()) {
+      covered.add(g.type());
+    }
+    Set<String> missing = new TreeSet<>();
+    List<Class<?>> found = new ArrayList<>();
+    for (String pkg : List.of("dev.sonnet.nn", "dev.sonnet.nets")) {
+      for (Class<?> c : publicModules(pkg)) {
+        found.add(c);
+        if (!covered.contains(c)) {
+          missing.add(c.getName());
+        }
+      }
+    }
+    assertThat(found).as("module classes found by scanning").hasSizeGreaterThan(20);
+    assertThat(missing).as("public modules without a golden: add an entry to ModuleGoldens.all()"
+        + " and its file under " + SOURCE_DIR).isEmpty();
+  }
+
+  /** Public, concrete {@link Module} subclasses in {@code pkg}, found from its class files. */
+  static List<Class<?>> publicModules(String pkg) throws IOException, URISyntaxException,
+      ClassNotFoundException {
+    String path = pkg.replace('.', '/');
+    ClassLoader loader = Module.class.getClassLoader();
+    Set<String> names = new TreeSet<>();
+    Enumeration<URL> roots = loader.getResources(path);
+    while (roots.hasMoreElements()) {
+      URL url = roots.nextElement();
+      if (url.getProtocol().equals("file")) {
+        try (Stream<Path> files = Files.list(Paths.get(url.toURI()))) {
+          files.map(p -> p.getFileName().toString()).forEach(names::add);
+        }
+      } else if (url.getProtocol().equals("jar")) {
+        JarURLConnection conn = (JarURLConnection) url.openConnection();
+        try (JarFile jar = conn.getJarFile()) {
+          Enumeration<JarEntry> entries = jar.entries();
+          while (entries.hasMoreElements()) {
+            String n = entries.nextElement().getName();
+            if (n.startsWith(path + "/") && n.indexOf('/', path.length() + 1) < 0) {
+              names.add(n.substring(path.length() + 1));
+            }
+          }
+        }
+      }
+    }
+    List<Class<?>> out = new ArrayList<>();
+    for (String n : names) {
+      if (!n.endsWith(".class") || n.contains("$") || n.endsWith("_Meta.class")) {
+        continue;
+      }
+      Class<?> c = Class.forName(pkg + "." + n.substring(0, n.length() - 6), false, loader);
+      int mod = c.getModifiers();
+      if (Module.class.isAssignableFrom(c) && java.lang.reflect.Modifier.isPublic(mod)
+          && !java.lang.reflect.Modifier.isAbstract(mod)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  static String read(String resource) throws IOException {
+    try (InputStream in = ModuleGoldensTest.class.getClassLoader().getResourceAsStream(resource)) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The checked-in goldens folder, found upwards from the working directory. */
+  static Path sourceDir() {
+    Path p = Paths.get("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("api/src/test/resources"))) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      throw new IllegalStateException("cannot find api/src/test/resources above "
+          + Paths.get("").toAbsolutePath());
+    }
+    return p.resolve(SOURCE_DIR);
+  }
+}

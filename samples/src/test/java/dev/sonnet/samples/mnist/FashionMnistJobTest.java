@@ -1,0 +1,96 @@
+package dev.sonnet.samples.mnist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sonnet.tensor.Rng;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The main job on a small subset: its output format, that it learns, and its options. */
+class FashionMnistJobTest {
+  private record Run(FashionMnistJob.Result result, List<String> lines) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    FashionMnistJob.Result result = new FashionMnistJob(Options.parse(args), out, false).run();
+    return new Run(result, bytes.toString(StandardCharsets.UTF_8).lines().toList());
+  }
+
+  @Test
+  void mlp_onTwoThousandImages_printsTheSummaryAndBeatsChanceClearly() {
+    Run run = run("--limit", "2000", "--epochs", "1");
+    String last = run.lines().get(run.lines().size() - 1);
+    assertThat(last).matches("test_accuracy=0\\.\\d{4}");
+    double accuracy = Double.parseDouble(last.substring("test_accuracy=".length()));
+    // Ten balanced classes: chance is 0.1. Twenty SGD steps already reach about 0.6.
+    assertThat(accuracy).isGreaterThan(0.4).isEqualTo(
+        Math.round(run.result().testAccuracy() * 10000) / 10000.0);
+    assertThat(run.lines()).anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
+        .anyMatch(l -> l.startsWith("epochs         1"))
+        .anyMatch(l -> l.startsWith("epoch 1/1 [====="))
+        .noneMatch(l -> l.contains("\r"));
+  }
+
+  @Test
+  void sameSeed_givesTheSameRun_anotherSeedAnotherOne() {
+    Run a = run("--limit", "300", "--epochs", "1", "--seed", "7");
+    Run b = run("--limit", "300", "--epochs", "1", "--seed", "7");
+    Run c = run("--limit", "300", "--epochs", "1", "--seed", "8");
+    assertThat(b.result().finalLoss()).isEqualTo(a.result().finalLoss());
+    assertThat(b.result().testAccuracy()).isEqualTo(a.result().testAccuracy());
+    assertThat(c.result().finalLoss()).isNotEqualTo(a.result().finalLoss());
+  }
+
+  @Test
+  void convnet_onASmallSubset_runsAndLearns() {
+    Run run = run("--model", "convnet", "--limit", "1000", "--epochs", "1");
+    assertThat(run.result().testAccuracy()).isGreaterThan(0.3);
+  }
+
+  @Test
+  void options_parseEveryFlagAndDefaultPerModel() {
+    Options o = Options.parse("--model", "convnet", "--epochs=4", "--seed", "3", "--limit", "10",
+        "--batch-size", "50", "--learning-rate", "0.2", "--data", "/tmp/x");
+    assertThat(o.model()).isEqualTo(Options.Model.CONVNET);
+    assertThat(o.epochsOrDefault()).isEqualTo(4);
+    assertThat(o.seed()).isEqualTo(3);
+    assertThat(o.limit()).isEqualTo(10);
+    assertThat(o.batchSizeOrDefault()).isEqualTo(50);
+    assertThat(o.learningRateOrDefault()).isEqualTo(0.2);
+    assertThat(o.dataDir()).hasToString("/tmp/x");
+    Options d = Options.parse();
+    assertThat(d.model()).isEqualTo(Options.Model.MLP);
+    assertThat(d.batchSizeOrDefault()).isEqualTo(100);
+    assertThat(d.learningRateOrDefault()).isEqualTo(0.1);
+  }
+
+  @Test
+  void badOptions_failNamingTheArgumentAndShowingUsage() {
+    assertThatThrownBy(() -> Options.parse("--model", "resnet"))
+        .hasMessageContaining("--model must be mlp or convnet, got \"resnet\"")
+        .hasMessageContaining("Usage:");
+    assertThatThrownBy(() -> Options.parse("--epochs", "0"))
+        .hasMessageContaining("--epochs must be a positive integer, got 0");
+    assertThatThrownBy(() -> Options.parse("--epochs")).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> Options.parse("--frobnicate", "1"))
+        .hasMessageContaining("unknown option \"--frobnicate\"");
+  }
+
+  @Test
+  void permutation_isAShuffleOfAllIndices_reproducibleFromTheSeed() {
+    int[] p = FashionMnistJob.permutation(new Rng(5), 100);
+    int[] sorted = p.clone();
+    Arrays.sort(sorted);
+    for (int i = 0; i < 100; i++) {
+      assertThat(sorted[i]).isEqualTo(i);
+    }
+    assertThat(FashionMnistJob.permutation(new Rng(5), 100)).containsExactly(p);
+    assertThat(p).isNotEqualTo(sorted);
+  }
+}
