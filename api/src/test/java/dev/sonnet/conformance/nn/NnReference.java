@@ -169,4 +169,22 @@ public final class NnReference {
     }
     return out;
   }
+
+  /**
+   * A depthwise kernel {@code [k..., c, m]} written as the equivalent dense kernel {@code [k..., c,
+   * c * m]}: output channel {@code ci * m + j} reads only input channel {@code ci}, with filter
+   * {@code j}; every other entry is zero. Feeding it to {@link #conv} gives the depthwise
+   * convolution.
+   */
+  public static double[] depthwiseAsDense(double[] w, int kSize, int c, int m) {
+    double[] dense = new double[kSize * c * c * m];
+    for (int kp = 0; kp < kSize; kp++) {
+      for (int ci = 0; ci < c; ci++) {
+        for (int j = 0; j < m; j++) {
+          dense[(kp * c + ci) * (c * m) + ci * m + j] = w[(kp * c + ci) * m + j];
+        }
+      }
+    }
+    return dense;
+  }
 }
