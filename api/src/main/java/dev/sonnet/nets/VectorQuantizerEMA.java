@@ -20,8 +20,9 @@ import dev.sonnet.tensor.Variable;
  *
  * <p><b>Shapes:</b> as {@link VectorQuantizer}.
  *
- * <p><b>Variables:</b> {@code embeddings:[embeddingDim, numEmbeddings]} (non-trainable, standard
- * normal), and the debiased {@link MovingAverage}s {@code ema_cluster_size} ({@code
+ * <p><b>Variables:</b> {@code embeddings:[embeddingDim, numEmbeddings]} (non-trainable, uniform
+ * in {@code +-sqrt(3 / embeddingDim)} as in {@link VectorQuantizer} and Sonnet 2; Sonnet 1 used a
+ * standard normal), and the debiased {@link MovingAverage}s {@code ema_cluster_size} ({@code
  * [numEmbeddings]}) and {@code ema_dw} ({@code [embeddingDim, numEmbeddings]}), 7 in all.
  *
  * <pre>{@code
@@ -84,7 +85,8 @@ public final class VectorQuantizerEMA extends Module {
 
   @Build
   void initialize(DType requested) {
-    embeddings = variable("embeddings", Initializers.randomNormal(0, 1), dtype,
+    double limit = Math.sqrt(3.0 / embeddingDim);
+    embeddings = variable("embeddings", Initializers.randomUniform(-limit, limit), dtype,
         Shape.of(embeddingDim, numEmbeddings), false);
     emaClusterSize.initialize(Tensor.zeros(Shape.of(numEmbeddings), dtype));
     emaDw.initialize(embeddings.peek());

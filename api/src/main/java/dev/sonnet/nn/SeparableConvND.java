@@ -63,6 +63,12 @@ public abstract class SeparableConvND extends Module implements Layer {
         rank);
     this.rates = NnSupport.replicate(cls, "rate", rate == null ? new int[] {1} : rate, rank);
     this.padding = padding == null ? Pad.SAME : padding;
+    int fns = this.padding.functions().size();
+    if (fns > 1 && fns != rank) {
+      throw new IllegalArgumentException(cls + ": padding " + this.padding + " has " + fns
+          + " functions but the convolution has " + rank + " spatial dimensions; give one"
+          + " function for all or one per dimension");
+    }
     this.withBias = withBias;
     this.wDwInit = wDwInit;
     this.wPwInit = wPwInit;

@@ -43,6 +43,12 @@ public final class SliceByDim extends Module implements Layer {
           + " length (one entry per sliced dimension)");
     }
     for (int i = 0; i < dims.length; i++) {
+      for (int j = 0; j < i; j++) {
+        if (dims[j] == dims[i]) {
+          throw new IllegalArgumentException("SliceByDim: dims " + Arrays.toString(dims)
+              + " repeats dimension " + dims[i] + "; slice each dimension once");
+        }
+      }
       if (begin[i] < 0 || size[i] < -1) {
         throw new IllegalArgumentException("SliceByDim: begin must be >= 0 and size >= -1, got"
             + " begin " + Arrays.toString(begin) + ", size " + Arrays.toString(size));
@@ -59,6 +65,7 @@ public final class SliceByDim extends Module implements Layer {
     int rank = x.rank();
     int[] b = new int[rank];
     int[] e = new int[rank];
+    boolean[] sliced = new boolean[rank];
     for (int i = 0; i < rank; i++) {
       e[i] = x.dim(i);
     }
@@ -68,6 +75,11 @@ public final class SliceByDim extends Module implements Layer {
         throw new ShapeException("SliceByDim '" + path() + "': dimension " + dims[i]
             + " is outside input " + x.shape());
       }
+      if (sliced[d]) {
+        throw new ShapeException("SliceByDim '" + path() + "': dims " + Arrays.toString(dims)
+            + " name dimension " + d + " of input " + x.shape() + " twice");
+      }
+      sliced[d] = true;
       int end = size[i] == -1 ? x.dim(d) : begin[i] + size[i];
       if (end > x.dim(d) || begin[i] > x.dim(d)) {
         throw new ShapeException("SliceByDim '" + path() + "': slice [" + begin[i] + ", " + end

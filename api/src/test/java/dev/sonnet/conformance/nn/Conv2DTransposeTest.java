@@ -73,6 +73,19 @@ class Conv2DTransposeTest {
   }
 
   @Test
+  void call_validDilated_addsTheEffectiveKernelMinusOne() {
+    var t = new Conv2DTranspose(2, new int[] {3, 2}, null, null, new int[] {2, 3}, Pad.VALID,
+        true, null, null, null, null);
+    Tensor x = ModuleChecks.uniform(12, 1, 3, 2, 2);
+    t.call(x);
+    ModuleChecks.randomize(t.b(), 13);
+    Tensor y = t.call(x);
+    // kEff = (3 - 1) * 2 + 1 = 5 and (2 - 1) * 3 + 1 = 4: 3 + 4 and 2 + 3.
+    assertThat(y.shape().dims()).containsExactly(1, 7, 5, 2);
+    ModuleChecks.assertClose(y, reference(t, x, new int[2], new int[] {7, 5}), 1e-12);
+  }
+
+  @Test
   void call_isTheGradientOfTheForwardConvolution() {
     // <conv(a), b> = <a, conv_transpose(b)> when both share the kernel (w's layout is [k, out,
     // in] for the transpose, [k, in, out] for the conv, so the same array serves both).

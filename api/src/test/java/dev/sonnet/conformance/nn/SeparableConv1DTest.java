@@ -87,6 +87,14 @@ class SeparableConv1DTest {
   }
 
   @Test
+  void constructor_withPadFunctionCountOtherThanOneOrRank_throwsStatingTheRule() {
+    assertThatThrownBy(() -> new SeparableConv1D(2, 1, new int[] {3}, null, null,
+        Pad.of(Pad.Fn.SAME, Pad.Fn.FULL), true, null, null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has 2 functions but the convolution has 1 spatial dimensions");
+  }
+
+  @Test
   void repr_omitsDefaults() {
     assertThat(new SeparableConv1D(4, 1, 3).toString())
         .isEqualTo("SeparableConv1D(outputChannels=4, channelMultiplier=1, kernelShape=[3])");

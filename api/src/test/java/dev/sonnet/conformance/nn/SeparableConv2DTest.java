@@ -109,6 +109,14 @@ class SeparableConv2DTest {
   }
 
   @Test
+  void constructor_withPadFunctionCountOtherThanOneOrRank_throwsStatingTheRule() {
+    assertThatThrownBy(() -> new SeparableConv2D(2, 1, new int[] {3}, null, null,
+        Pad.of(Pad.Fn.SAME, Pad.Fn.FULL, Pad.Fn.VALID), true, null, null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has 3 functions but the convolution has 2 spatial dimensions");
+  }
+
+  @Test
   void repr_omitsDefaults() {
     assertThat(new SeparableConv2D(8, 2, 3).toString())
         .isEqualTo("SeparableConv2D(outputChannels=8, channelMultiplier=2, kernelShape=[3, 3])");

@@ -33,7 +33,7 @@ public record Options(Model model, int epochs, Path dataDir, long seed, int limi
       Usage: FashionMnistJob [--model mlp|convnet] [--epochs N] [--data DIR] [--seed S]
                              [--limit N] [--batch-size N] [--learning-rate R]
         --model          mlp (default) or convnet
-        --epochs         passes over the training set (default: 10 for mlp, 3 for convnet)
+        --epochs         passes over the training set (default: 10 for mlp, 4 for convnet)
         --data           directory with the Fashion-MNIST files (default: search, then download)
         --seed           seed of the initial weights and the shuffling (default 42)
         --limit          train on the first N training images only (default: all 60000)
@@ -103,7 +103,7 @@ public record Options(Model model, int epochs, Path dataDir, long seed, int limi
 
   /** The epochs to run: the given number, or the model's default. */
   public int epochsOrDefault() {
-    return epochs > 0 ? epochs : model == Model.MLP ? 10 : 3;
+    return epochs > 0 ? epochs : model == Model.MLP ? 10 : 4;
   }
 
   /** The batch size: the given one, or 100 (Sonnet's MNIST example). */
