@@ -11,8 +11,8 @@ import dev.sonnet.tensor.Tensor;
  *
  * <p>The weight is viewed as a matrix of {@code rows = prod(shape[:-1])} by {@code cols =
  * shape[-1]}. A matrix of standard normal samples of {@code max(rows, cols)} by
- * {@code min(rows, cols)} is factored as {@code Q R}; the columns of {@code Q} are multiplied by the
- * signs of {@code R}'s diagonal (which makes the result uniformly distributed over orthogonal
+ * {@code min(rows, cols)} is factored as {@code Q R}; the columns of {@code Q} are multiplied by
+ * the signs of {@code R}'s diagonal (which makes the result uniformly distributed over orthogonal
  * matrices), and {@code Q} is transposed when {@code rows < cols}. So the rows are orthonormal when
  * there are fewer rows than columns, the columns otherwise. The factorisation runs on the host in
  * double precision. Rank 2 or more, float dtypes only.

@@ -6,7 +6,8 @@ import dev.sonnet.tensor.Tensor;
 /**
  * A running statistic of the values it is given, kept in non-trainable variables (so it is saved
  * with the model), as Sonnet's {@code snt.Metric}: {@link #update} folds in a value,
- * {@link #value} reads the statistic, {@link #reset} starts again, {@link #call} updates then reads.
+ * {@link #value} reads the statistic, {@link #reset} starts again, {@link #call} updates then
+ * reads.
  * Variables take the shape and dtype of the first value; later values must match.
  *
  * <pre>{@code

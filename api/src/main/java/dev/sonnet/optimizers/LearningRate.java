@@ -83,7 +83,7 @@ public interface LearningRate {
     return new PiecewiseConstant(boundaries.clone(), values.clone());
   }
 
-  /** A constant rate; prints as the number, so an optimizer's repr reads {@code SGD(learningRate=0.1)}. */
+  /** A constant rate; prints as the number: {@code SGD(learningRate=0.1)}. */
   record Constant(double rate) implements LearningRate {
     /** Checks the rate. */
     public Constant {
