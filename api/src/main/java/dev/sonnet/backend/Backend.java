@@ -23,8 +23,22 @@ public interface Backend {
 
   // ---- memory ------------------------------------------------------------------------------
 
-  /** A new buffer of {@code size} elements, filled with zeros. */
+  /**
+   * A new buffer of {@code size} elements, filled with zeros. Kernels that accumulate into their
+   * output ({@link #col2im}, {@link #scatterAdd}, an accumulating {@link #gemm}) rely on that.
+   */
   DeviceBuffer allocate(DType dtype, long size);
+
+  /**
+   * A new buffer of {@code size} elements whose contents are unspecified: for an output that the
+   * next kernel overwrites entirely (unary, binary, where, cast, a dense copy, a non-accumulating
+   * gemm with {@code k > 0}, a reduction of a non-empty input). A backend may hand out recycled
+   * memory here (the CPU runtime reuses arrays of {@link DeviceBuffer#release released} buffers),
+   * so a caller must never read an element before writing it. The default is {@link #allocate}.
+   */
+  default DeviceBuffer allocateUninitialized(DType dtype, long size) {
+    return allocate(dtype, size);
+  }
 
   DeviceBuffer upload(float[] data);
 

@@ -26,10 +26,17 @@ record BinaryOp(BinaryKind kind) implements Op {
     checkDtype(a.dtype(), a, b);
     Shape shape = Shape.broadcast(name(), a.shape(), b.shape());
     DType outType = kind.returnsBool() ? DType.BOOL : a.dtype();
-    Tensor out = OpSupport.allocate(a.backend(), outType, shape);
+    Tensor out = OpSupport.allocateUninitialized(a.backend(), outType, shape);
     if (shape.size() > 0) {
-      a.backend().binary(kind, a.buffer(), a.shape().broadcastStrides(shape), b.buffer(),
-          b.shape().broadcastStrides(shape), out.buffer(), shape.dims());
+      if (a.shape().equals(b.shape())) {
+        // The common case: one shared, cached layout and no per-call arrays.
+        OpSupport.DenseLayout l = OpSupport.denseLayout(shape);
+        a.backend().binary(kind, a.buffer(), l.strides(), b.buffer(), l.strides(), out.buffer(),
+            l.dims());
+      } else {
+        a.backend().binary(kind, a.buffer(), a.shape().broadcastStrides(shape), b.buffer(),
+            b.shape().broadcastStrides(shape), out.buffer(), shape.dims());
+      }
     }
     return new Tensor[] {out};
   }

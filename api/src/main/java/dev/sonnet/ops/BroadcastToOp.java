@@ -14,7 +14,7 @@ record BroadcastToOp(Shape shape) implements Op {
   @Override
   public Tensor[] forward(Tensor[] inputs) {
     Tensor x = inputs[0];
-    Tensor out = OpSupport.allocate(x.backend(), x.dtype(), shape);
+    Tensor out = OpSupport.allocateUninitialized(x.backend(), x.dtype(), shape);
     if (shape.size() > 0) {
       x.backend().copy(x.buffer(), 0, x.shape().broadcastStrides(shape), out.buffer(), 0,
           shape.strides(), shape.dims());

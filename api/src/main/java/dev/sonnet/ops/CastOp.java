@@ -14,7 +14,7 @@ record CastOp(DType dtype) implements Op {
   @Override
   public Tensor[] forward(Tensor[] inputs) {
     Tensor x = inputs[0];
-    Tensor out = OpSupport.allocate(x.backend(), dtype, x.shape());
+    Tensor out = OpSupport.allocateUninitialized(x.backend(), dtype, x.shape());
     if (x.size() > 0) {
       x.backend().cast(x.buffer(), out.buffer());
     }

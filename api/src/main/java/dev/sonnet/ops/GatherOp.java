@@ -29,7 +29,7 @@ record GatherOp(int axis) implements Op {
     Tensor x = inputs[0];
     Tensor indices = inputs[1];
     Shape out = outputShape(x.shape(), indices.shape(), axis);
-    Tensor result = OpSupport.allocate(x.backend(), x.dtype(), out);
+    Tensor result = OpSupport.allocateUninitialized(x.backend(), x.dtype(), out);
     if (out.size() > 0) {
       int[] xd = x.shape().dims();
       x.backend().gather(x.buffer(), indices.buffer(), result.buffer(),

@@ -95,10 +95,11 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
     Plan p = plan(a, b);
     Backend backend = a.backend();
     Shape outShape = p.outputShape();
-    Tensor out = OpSupport.allocate(backend, a.dtype(), outShape);
     if (outShape.size() == 0 || p.k == 0) {
-      return new Tensor[] {out};
+      return new Tensor[] {OpSupport.allocate(backend, a.dtype(), outShape)};
     }
+    // A non-accumulating product with k > 0 writes every element of C.
+    Tensor out = OpSupport.allocateUninitialized(backend, a.dtype(), outShape);
     int batch = Math.toIntExact(p.batch.size());
     int ac = p.aDims[p.aDims.length - 1];
     int bc = p.bDims[p.bDims.length - 1];

@@ -16,6 +16,38 @@ final class OpSupport {
     return Tensor.wrap(backend.allocate(dtype, shape.size()), shape);
   }
 
+  /**
+   * A new tensor of {@code shape} on {@code backend} whose contents are unspecified (possibly
+   * recycled memory, see {@link Backend#allocateUninitialized}): only for an output that the next
+   * kernel overwrites in full.
+   */
+  static Tensor allocateUninitialized(Backend backend, DType dtype, Shape shape) {
+    return Tensor.wrap(backend.allocateUninitialized(dtype, shape.size()), shape);
+  }
+
+  /**
+   * The dims and dense strides of one shape, computed once and shared: kernels only read the arrays
+   * they are given ({@link Backend}), so one pair serves every call on that shape.
+   */
+  record DenseLayout(Shape shape, int[] dims, long[] strides) {}
+
+  /** The last layout asked for; an immutable record, so a racy read is still a consistent one. */
+  private static volatile DenseLayout lastDense;
+
+  /**
+   * The dims and dense strides of {@code shape}, without allocating when the same shape was asked
+   * for last (a chain of same-shape elementwise ops, a training step's repeated shapes).
+   */
+  static DenseLayout denseLayout(Shape shape) {
+    DenseLayout l = lastDense;
+    if (l != null && (l.shape == shape || l.shape.equals(shape))) {
+      return l;
+    }
+    l = new DenseLayout(shape, shape.dims(), shape.strides());
+    lastDense = l;
+    return l;
+  }
+
   /** A scalar of {@code like}'s dtype on its backend. */
   static Tensor scalarLike(Tensor like, double value) {
     return Tensor.scalar(value, like.dtype(), like.backend());

@@ -25,7 +25,7 @@ record PermuteOp(int[] perm) implements Op {
       srcStrides[i] = inStrides[perm[i]];
     }
     Shape out = Shape.of(outDims);
-    Tensor result = OpSupport.allocate(x.backend(), x.dtype(), out);
+    Tensor result = OpSupport.allocateUninitialized(x.backend(), x.dtype(), out);
     if (out.size() > 0) {
       x.backend().copy(x.buffer(), 0, srcStrides, result.buffer(), 0, out.strides(), outDims);
     }

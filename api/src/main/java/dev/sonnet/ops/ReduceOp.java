@@ -54,7 +54,9 @@ record ReduceOp(ReduceKind kind, int[] axes, boolean keepDims) implements Op {
     }
     Shape out = outputShape(in);
     DType outType = arg ? DType.INT64 : x.dtype();
-    Tensor result = OpSupport.allocate(x.backend(), outType, out);
+    // A reduction of a non-empty input writes every output element; an empty one relies on zeros.
+    Tensor result = x.size() > 0 ? OpSupport.allocateUninitialized(x.backend(), outType, out)
+        : OpSupport.allocate(x.backend(), outType, out);
     if (out.size() == 0) {
       return new Tensor[] {result};
     }

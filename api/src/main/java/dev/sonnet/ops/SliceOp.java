@@ -83,7 +83,7 @@ record SliceOp(int[] begin, int[] step, Shape shape) implements Op {
   @Override
   public Tensor[] forward(Tensor[] inputs) {
     Tensor x = inputs[0];
-    Tensor out = OpSupport.allocate(x.backend(), x.dtype(), shape);
+    Tensor out = OpSupport.allocateUninitialized(x.backend(), x.dtype(), shape);
     if (shape.size() > 0) {
       long[] srcStrides = new long[begin.length];
       long offset = offset(x.shape(), begin, step, srcStrides);

@@ -30,7 +30,7 @@ record UnaryOp(UnaryKind kind) implements Op {
           + (kind.acceptsIntegers() ? "; it takes floating or integer tensors"
               : "; it needs f32 or f64. Cast first, e.g. x.cast(DType.FLOAT32)"));
     }
-    Tensor out = OpSupport.allocate(x.backend(), dt, x.shape());
+    Tensor out = OpSupport.allocateUninitialized(x.backend(), dt, x.shape());
     if (x.size() > 0) {
       x.backend().unary(kind, x.buffer(), out.buffer());
     }

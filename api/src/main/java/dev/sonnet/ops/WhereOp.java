@@ -26,7 +26,7 @@ record WhereOp() implements Op {
     OpSupport.requireSameDtype("where", a, b);
     Shape ab = Shape.broadcast("where", a.shape(), b.shape());
     Shape shape = Shape.broadcast("where", cond.shape(), ab);
-    Tensor out = OpSupport.allocate(a.backend(), a.dtype(), shape);
+    Tensor out = OpSupport.allocateUninitialized(a.backend(), a.dtype(), shape);
     if (shape.size() > 0) {
       a.backend().where(cond.buffer(), cond.shape().broadcastStrides(shape), a.buffer(),
           a.shape().broadcastStrides(shape), b.buffer(), b.shape().broadcastStrides(shape),

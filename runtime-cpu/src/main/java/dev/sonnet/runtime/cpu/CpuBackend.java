@@ -23,6 +23,14 @@ public final class CpuBackend implements Backend {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
+  /**
+   * System property, for tests: {@code true} fills every {@link #allocateUninitialized} buffer with
+   * garbage (NaN, -1, true), so an op that reads an element before writing it fails visibly.
+   */
+  public static final String POISON_PROPERTY = "sonnet.cpu.poisonUninitialized";
+
+  private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY);
+
   private final boolean vectorized;
 
   /** A backend using the Vector API unless {@value #VECTOR_PROPERTY} is {@code false}. */
@@ -59,6 +67,19 @@ public final class CpuBackend implements Backend {
   @Override
   public DeviceBuffer allocate(DType dtype, long size) {
     return CpuBuffer.allocate(this, dtype, checkedSize(size));
+  }
+
+  /**
+   * A buffer with unspecified contents: the array of a released buffer of the same dtype and length
+   * when {@link CpuArrayPool} holds one (no zeroing, no garbage), else a fresh array.
+   */
+  @Override
+  public DeviceBuffer allocateUninitialized(DType dtype, long size) {
+    CpuBuffer b = CpuBuffer.allocateUninitialized(this, dtype, checkedSize(size));
+    if (POISON) {
+      ElementwiseKernels.fill(b, dtype == DType.BOOL ? 1 : dtype.isFloating() ? Double.NaN : -1);
+    }
+    return b;
   }
 
   @Override

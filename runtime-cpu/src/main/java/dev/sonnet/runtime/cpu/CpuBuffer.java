@@ -4,16 +4,37 @@ import dev.sonnet.SonnetException;
 import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.tensor.DType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * CPU memory: one Java array of the buffer's dtype ({@code float[]}, {@code double[]},
  * {@code int[]}, {@code long[]} or {@code boolean[]}). The garbage collector frees it; {@link
- * #release()} drops the reference at once so that later use fails loudly.
+ * #release()} drops the reference at once so that later use fails loudly, and hands a large array
+ * to {@link CpuArrayPool} for {@link CpuBackend#allocateUninitialized} to reuse.
+ *
+ * <p><b>Ownership invariant</b> (what makes that reuse safe): a buffer is the only holder of its
+ * array. Arrays are created here or cloned on upload, never wrapped twice; tensors that share
+ * memory (reshapes, {@code Dispatch}'s fresh identities) share this buffer object, not the array,
+ * so after {@link #release()} every one of them sees the buffer as released. Kernels read the array
+ * for the duration of a call only and never store it. Releasing a buffer while a kernel on another
+ * thread is still using it is a use-after-free, as on any device.
  */
 final class CpuBuffer implements DeviceBuffer {
+  private static final VarHandle ARRAY;
+
+  static {
+    try {
+      ARRAY = MethodHandles.lookup().findVarHandle(CpuBuffer.class, "array", Object.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final CpuBackend backend;
   private final DType dtype;
   private final int size;
+  @SuppressWarnings("unused") // also written through ARRAY
   private Object array;
 
   CpuBuffer(CpuBackend backend, DType dtype, Object array, int size) {
@@ -21,6 +42,18 @@ final class CpuBuffer implements DeviceBuffer {
     this.dtype = dtype;
     this.array = array;
     this.size = size;
+  }
+
+  /**
+   * A buffer whose contents are unspecified: a released array of the same dtype and length when
+   * {@link CpuArrayPool} has one, else a fresh (zeroed) one.
+   */
+  static CpuBuffer allocateUninitialized(CpuBackend backend, DType dtype, int size) {
+    Object array = CpuArrayPool.take(dtype, size);
+    if (array == null) {
+      return allocate(backend, dtype, size);
+    }
+    return new CpuBuffer(backend, dtype, array, size);
   }
 
   static CpuBuffer allocate(CpuBackend backend, DType dtype, int size) {
@@ -63,9 +96,16 @@ final class CpuBuffer implements DeviceBuffer {
     return size;
   }
 
+  /**
+   * Frees the array now. Exactly one caller wins the array (an atomic swap to null), so concurrent
+   * or repeated releases can never pool one array twice.
+   */
   @Override
   public void release() {
-    array = null;
+    Object a = ARRAY.getAndSet(this, (Object) null);
+    if (a != null) {
+      CpuArrayPool.offer(dtype, a, size);
+    }
   }
 
   @Override

@@ -1,8 +1,9 @@
 package dev.sonnet.runtime.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The CPU runtime's one process-wide thread pool and its only entry point, {@link #parallelFor}.
@@ -12,14 +13,23 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * grain}, when the pool has one thread, or when the caller is itself a pool worker (nested
  * parallelism), the body runs inline on the calling thread, so small tensors never pay for a thread
  * hand-off. Otherwise the range is cut into at most {@link #threads()} contiguous chunks of at least
- * {@code grain} items; the caller runs the first chunk itself and waits for the rest. The chunks
- * depend only on {@code n}, {@code grain} and the thread count, never on timing.
+ * {@code grain} items. The caller offers the job to idle workers, then claims chunks itself like
+ * any worker, and waits for the chunks others claimed; a chunk no worker picked up in time is run
+ * by the caller, so a busy pool (or a concurrent caller) never stalls a loop. The chunks depend
+ * only on {@code n}, {@code grain} and the thread count, never on timing; which thread runs which
+ * chunk does.
+ *
+ * <p><b>Spin before park.</b> An idle worker spins ({@link Thread#onSpinWait()}) for {@value
+ * #SPIN_NANOS} ns before parking, and so does a caller waiting for the last chunks, so back-to-back
+ * kernels (a training step's ops) hand work over without a futex wake-up; a parked worker is
+ * unparked only when it has actually parked.
  *
  * <p>Kernels pick {@code grain} from the work per item with {@link #grainFor(long)}, so that every
  * chunk carries at least {@link #MIN_PARALLEL_WORK} units (roughly: scalar operations).
  *
- * <p>The pool is created on first use with {@value #THREADS_PROPERTY} threads (default: the number
- * of available processors); its threads are daemons, so it never keeps the JVM alive.
+ * <p>The pool is created on first use with {@value #THREADS_PROPERTY} threads including the caller
+ * (default: the number of available processors), once per process; its threads are daemons, so it
+ * never keeps the JVM alive.
  */
 final class CpuParallel {
   /** System property: the number of worker threads; defaults to the available processors. */
@@ -31,7 +41,10 @@ final class CpuParallel {
    */
   static final long MIN_PARALLEL_WORK = 1L << 15;
 
-  private static volatile ForkJoinPool pool;
+  /** How long an idle worker, or a caller waiting for chunks, spins before parking. */
+  static final long SPIN_NANOS = 30_000;
+
+  private static volatile Worker[] workers;
   private static volatile int threadCount;
 
   private CpuParallel() {}
@@ -59,6 +72,14 @@ final class CpuParallel {
   }
 
   /**
+   * Whether {@link #parallelFor}{@code (n, grain, ...)} would run on the calling thread alone: lets
+   * a kernel call its loop directly, without building a body object, for small work.
+   */
+  static boolean runsInline(int n, int grain) {
+    return n <= Math.max(1, grain) || threads() == 1 || isPoolWorker();
+  }
+
+  /**
    * Runs {@code body} over {@code [0, n)}, split across the pool when {@code n > grain}; returns
    * once every item is done. An exception thrown by any chunk is rethrown here.
    */
@@ -77,30 +98,19 @@ final class CpuParallel {
       body.run(0, n);
       return;
     }
-    ForkJoinPool p = pool();
-    ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-    for (int c = 1; c < chunks; c++) {
-      int start = chunkStart(n, chunks, c);
-      int end = chunkStart(n, chunks, c + 1);
-      tasks[c - 1] = p.submit(ForkJoinTask.adapt(() -> body.run(start, end), null));
-    }
-    RuntimeException failure = null;
-    try {
-      body.run(0, chunkStart(n, chunks, 1));
-    } catch (RuntimeException | Error e) {
-      failure = wrap(e);
-    }
-    for (ForkJoinTask<?> task : tasks) {
-      try {
-        task.join();
-      } catch (RuntimeException | Error e) {
-        if (failure == null) {
-          failure = wrap(e);
-        }
+    Job job = new Job(body, n, chunks);
+    Worker[] ws = workers();
+    int offered = 0;
+    for (int i = 0; i < ws.length && offered < chunks - 1; i++) {
+      if (ws[i].offer(job)) {
+        offered++;
       }
     }
+    job.work();
+    job.awaitDone();
+    Throwable failure = job.failure;
     if (failure != null) {
-      throw failure;
+      throw wrap(failure);
     }
   }
 
@@ -119,22 +129,142 @@ final class CpuParallel {
   }
 
   private static boolean isPoolWorker() {
-    return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    return Thread.currentThread() instanceof Worker;
   }
 
-  private static ForkJoinPool pool() {
-    ForkJoinPool p = pool;
-    if (p == null) {
+  private static Worker[] workers() {
+    Worker[] ws = workers;
+    if (ws == null) {
       synchronized (CpuParallel.class) {
-        p = pool;
-        if (p == null) {
-          // Workers of a ForkJoinPool are daemon threads; the caller is one of the threads().
-          p = new ForkJoinPool(Math.max(1, threads() - 1));
-          pool = p;
+        ws = workers;
+        if (ws == null) {
+          // The caller is one of the threads().
+          ws = new Worker[Math.max(0, threads() - 1)];
+          for (int i = 0; i < ws.length; i++) {
+            ws[i] = new Worker(i);
+            ws[i].start();
+          }
+          workers = ws;
         }
       }
     }
-    return p;
+    return ws;
+  }
+
+  /** One parallel loop: chunks are claimed in order by the caller and the workers it reached. */
+  private static final class Job {
+    private final RangeBody body;
+    private final int n;
+    private final int chunks;
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    private final AtomicInteger doneChunks = new AtomicInteger();
+    private volatile Thread waiter;
+    volatile Throwable failure;
+
+    Job(RangeBody body, int n, int chunks) {
+      this.body = body;
+      this.n = n;
+      this.chunks = chunks;
+    }
+
+    /** Claims and runs chunks until none is left. */
+    void work() {
+      int c;
+      while ((c = nextChunk.getAndIncrement()) < chunks) {
+        try {
+          body.run(chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+        } catch (Throwable e) {
+          if (failure == null) {
+            failure = e;
+          }
+        } finally {
+          if (doneChunks.incrementAndGet() == chunks) {
+            Thread w = waiter;
+            if (w != null) {
+              LockSupport.unpark(w);
+            }
+          }
+        }
+      }
+    }
+
+    /** Waits (spinning first, then parked) until every chunk has run. */
+    void awaitDone() {
+      if (doneChunks.get() == chunks) {
+        return;
+      }
+      long deadline = System.nanoTime() + SPIN_NANOS;
+      while (doneChunks.get() < chunks) {
+        if (System.nanoTime() >= deadline) {
+          waiter = Thread.currentThread();
+          while (doneChunks.get() < chunks) {
+            LockSupport.park(this);
+          }
+          return;
+        }
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** A pool thread: takes one job at a time from its slot, spinning briefly before parking. */
+  private static final class Worker extends Thread {
+    private static final VarHandle SLOT;
+
+    static {
+      try {
+        SLOT = MethodHandles.lookup().findVarHandle(Worker.class, "slot", Job.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    @SuppressWarnings("unused") // accessed through SLOT
+    private volatile Job slot;
+    private volatile boolean sleeping;
+
+    Worker(int index) {
+      super("sonnet-cpu-" + index);
+      setDaemon(true);
+    }
+
+    /** Hands {@code job} to this worker if it is idle; false when it is busy. */
+    boolean offer(Job job) {
+      if (!SLOT.compareAndSet(this, (Job) null, job)) {
+        return false;
+      }
+      if (sleeping) {
+        LockSupport.unpark(this);
+      }
+      return true;
+    }
+
+    @Override
+    public void run() {
+      for (;;) {
+        Job job = slot;
+        if (job == null) {
+          long deadline = System.nanoTime() + SPIN_NANOS;
+          while ((job = slot) == null && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+          }
+          if (job == null) {
+            // Publish "sleeping" before the last look at the slot: offer() writes the slot, then
+            // reads "sleeping", so one of the two sides sees the other.
+            sleeping = true;
+            while ((job = slot) == null) {
+              LockSupport.park(this);
+            }
+            sleeping = false;
+          }
+        }
+        try {
+          job.work();
+        } finally {
+          slot = null;
+        }
+      }
+    }
   }
 
   private static int configuredThreads() {
