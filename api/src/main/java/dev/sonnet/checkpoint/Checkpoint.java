@@ -44,7 +44,7 @@ import java.util.Set;
  * problem at once ({@link CheckpointMismatchException}); {@link RestoreOptions#nonStrict()}
  * restores what matches instead. Values for variables that do not exist yet wait for them (see
  * {@link RestoreStatus}): the checkpoint installs a {@link dev.sonnet.module.VariableInterceptor}
- * on each module added, replacing any installed before.
+ * on each module added and every module nested in it, replacing any installed before.
  *
  * <p>For numbered checkpoints in a directory, see {@link CheckpointManager}.
  */
@@ -418,6 +418,8 @@ public final class Checkpoint {
       if (status.hasPending()) {
         for (Module m : modules) {
           m.interceptVariables(status::onCreate);
+          // Shared children (BatchApply's layer) have no parent to inherit it from.
+          m.submodules().forEach(child -> child.interceptVariables(status::onCreate));
         }
       }
       return status;

@@ -19,9 +19,17 @@ import java.util.List;
  * <p>Recorders are per thread: a tape opened on one thread never sees another thread's work.
  */
 public final class Dispatch {
-  private static final ThreadLocal<List<OpRecorder>> RECORDERS =
-      ThreadLocal.withInitial(ArrayList::new);
-  private static final ThreadLocal<int[]> PAUSED = ThreadLocal.withInitial(() -> new int[1]);
+  /** A thread's recorders and pause depth, in one object so a dispatch looks up one value. */
+  private static final class State {
+    final List<OpRecorder> recorders = new ArrayList<>();
+    int paused;
+
+    boolean recording() {
+      return paused == 0 && !recorders.isEmpty();
+    }
+  }
+
+  private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
 
   private Dispatch() {}
 
@@ -29,8 +37,9 @@ public final class Dispatch {
   public static Tensor[] run(Op op, Tensor... inputs) {
     checkSameBackend(op, inputs);
     Tensor[] outputs = op.forward(inputs);
-    List<OpRecorder> recorders = RECORDERS.get();
-    if (!recorders.isEmpty() && PAUSED.get()[0] == 0) {
+    State state = STATE.get();
+    if (state.recording()) {
+      List<OpRecorder> recorders = state.recorders;
       giveOutputsOwnIdentity(outputs, inputs);
       for (int i = 0, n = recorders.size(); i < n; i++) {
         recorders.get(i).record(op, inputs, outputs);
@@ -55,8 +64,9 @@ public final class Dispatch {
 
   /** Reports a variable read to the active recorders; called by {@link Variable} only. */
   public static void variableRead(Variable variable, Tensor value) {
-    List<OpRecorder> recorders = RECORDERS.get();
-    if (!recorders.isEmpty() && PAUSED.get()[0] == 0) {
+    State state = STATE.get();
+    if (state.recording()) {
+      List<OpRecorder> recorders = state.recorders;
       for (int i = 0, n = recorders.size(); i < n; i++) {
         recorders.get(i).recordRead(variable, value);
       }
@@ -65,17 +75,17 @@ public final class Dispatch {
 
   /** Starts reporting this thread's operations to {@code recorder}, until {@link #pop}. */
   public static void push(OpRecorder recorder) {
-    RECORDERS.get().add(recorder);
+    STATE.get().recorders.add(recorder);
   }
 
   /** Stops reporting to {@code recorder}; a recorder that is not installed is ignored. */
   public static void pop(OpRecorder recorder) {
-    RECORDERS.get().remove(recorder);
+    STATE.get().recorders.remove(recorder);
   }
 
   /** True when at least one recorder is active and recording is not paused on this thread. */
   public static boolean isRecording() {
-    return !RECORDERS.get().isEmpty() && PAUSED.get()[0] == 0;
+    return STATE.get().recording();
   }
 
   /**
@@ -83,7 +93,7 @@ public final class Dispatch {
    * custom gradients (the inner computation is not recorded) and by variable updates.
    */
   public static Pause pause() {
-    PAUSED.get()[0]++;
+    STATE.get().paused++;
     return new Pause();
   }
 
@@ -97,7 +107,7 @@ public final class Dispatch {
     public void close() {
       if (!closed) {
         closed = true;
-        PAUSED.get()[0]--;
+        STATE.get().paused--;
       }
     }
   }

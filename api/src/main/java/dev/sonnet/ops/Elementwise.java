@@ -23,12 +23,25 @@ import dev.sonnet.tensor.Tensor;
 public final class Elementwise {
   private Elementwise() {}
 
+  /** One op record per kind: records are values, so sharing them saves an object per call. */
+  private static final UnaryOp[] UNARY_OPS = new UnaryOp[UnaryKind.values().length];
+  private static final BinaryOp[] BINARY_OPS = new BinaryOp[BinaryKind.values().length];
+
+  static {
+    for (UnaryKind k : UnaryKind.values()) {
+      UNARY_OPS[k.ordinal()] = new UnaryOp(k);
+    }
+    for (BinaryKind k : BinaryKind.values()) {
+      BINARY_OPS[k.ordinal()] = new BinaryOp(k);
+    }
+  }
+
   private static Tensor unary(UnaryKind kind, Operand x) {
-    return Dispatch.run1(new UnaryOp(kind), x.asTensor());
+    return Dispatch.run1(UNARY_OPS[kind.ordinal()], x.asTensor());
   }
 
   private static Tensor binary(BinaryKind kind, Operand a, Operand b) {
-    return Dispatch.run1(new BinaryOp(kind), Dispatch.values(a, b));
+    return Dispatch.run1(BINARY_OPS[kind.ordinal()], a.asTensor(), b.asTensor());
   }
 
   /** {@code -x}. */

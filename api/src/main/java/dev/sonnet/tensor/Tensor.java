@@ -302,7 +302,11 @@ public final class Tensor implements Operand {
     return buffer;
   }
 
-  /** Frees this tensor's device memory now (shared with reshapes of it). */
+  /**
+   * Frees this tensor's device memory now (shared with reshapes of it: they are released too). A
+   * backend may hand the memory to a later op's output at once (the CPU runtime recycles large
+   * arrays this way, skipping their zeroing), so release only tensors nothing will read again.
+   */
   public void release() {
     buffer.release();
   }

@@ -43,9 +43,23 @@ import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
+import java.io.IOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
  * The golden registry (Sonnet's {@code goldens.py}): one entry per module configuration, with
@@ -177,5 +191,49 @@ public final class ModuleGoldens {
         g("vqvae_ema_train", VectorQuantizerEMA.class,
             () -> new VectorQuantizerEMA(4, 6, 0.25, 0.99), s(8, 2, 4),
             (m, x) -> ((VectorQuantizerEMA) m).call(x, true).quantize()));
+  }
+
+  /**
+   * Public, concrete {@link Module} subclasses in {@code pkg}, found from its class files: what
+   * the coverage tests (module goldens, checkpoint round trips) check against.
+   */
+  public static List<Class<?>> publicModules(String pkg) throws IOException, URISyntaxException,
+      ClassNotFoundException {
+    String path = pkg.replace('.', '/');
+    ClassLoader loader = Module.class.getClassLoader();
+    Set<String> names = new TreeSet<>();
+    Enumeration<URL> roots = loader.getResources(path);
+    while (roots.hasMoreElements()) {
+      URL url = roots.nextElement();
+      if (url.getProtocol().equals("file")) {
+        try (Stream<Path> files = Files.list(Paths.get(url.toURI()))) {
+          files.map(p -> p.getFileName().toString()).forEach(names::add);
+        }
+      } else if (url.getProtocol().equals("jar")) {
+        JarURLConnection conn = (JarURLConnection) url.openConnection();
+        try (JarFile jar = conn.getJarFile()) {
+          Enumeration<JarEntry> entries = jar.entries();
+          while (entries.hasMoreElements()) {
+            String n = entries.nextElement().getName();
+            if (n.startsWith(path + "/") && n.indexOf('/', path.length() + 1) < 0) {
+              names.add(n.substring(path.length() + 1));
+            }
+          }
+        }
+      }
+    }
+    List<Class<?>> out = new ArrayList<>();
+    for (String n : names) {
+      if (!n.endsWith(".class") || n.contains("$") || n.endsWith("_Meta.class")) {
+        continue;
+      }
+      Class<?> c = Class.forName(pkg + "." + n.substring(0, n.length() - 6), false, loader);
+      int mod = c.getModifiers();
+      if (Module.class.isAssignableFrom(c) && java.lang.reflect.Modifier.isPublic(mod)
+          && !java.lang.reflect.Modifier.isAbstract(mod)) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 }

@@ -9,21 +9,15 @@ import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,7 +99,7 @@ class ModuleGoldensTest {
     Set<String> missing = new TreeSet<>();
     List<Class<?>> found = new ArrayList<>();
     for (String pkg : List.of("dev.sonnet.nn", "dev.sonnet.nets")) {
-      for (Class<?> c : publicModules(pkg)) {
+      for (Class<?> c : ModuleGoldens.publicModules(pkg)) {
         found.add(c);
         if (!covered.contains(c)) {
           missing.add(c.getName());
@@ -115,47 +109,6 @@ class ModuleGoldensTest {
     assertThat(found).as("module classes found by scanning").hasSizeGreaterThan(20);
     assertThat(missing).as("public modules without a golden: add an entry to ModuleGoldens.all()"
         + " and its file under " + SOURCE_DIR).isEmpty();
-  }
-
-  /** Public, concrete {@link Module} subclasses in {@code pkg}, found from its class files. */
-  static List<Class<?>> publicModules(String pkg) throws IOException, URISyntaxException,
-      ClassNotFoundException {
-    String path = pkg.replace('.', '/');
-    ClassLoader loader = Module.class.getClassLoader();
-    Set<String> names = new TreeSet<>();
-    Enumeration<URL> roots = loader.getResources(path);
-    while (roots.hasMoreElements()) {
-      URL url = roots.nextElement();
-      if (url.getProtocol().equals("file")) {
-        try (Stream<Path> files = Files.list(Paths.get(url.toURI()))) {
-          files.map(p -> p.getFileName().toString()).forEach(names::add);
-        }
-      } else if (url.getProtocol().equals("jar")) {
-        JarURLConnection conn = (JarURLConnection) url.openConnection();
-        try (JarFile jar = conn.getJarFile()) {
-          Enumeration<JarEntry> entries = jar.entries();
-          while (entries.hasMoreElements()) {
-            String n = entries.nextElement().getName();
-            if (n.startsWith(path + "/") && n.indexOf('/', path.length() + 1) < 0) {
-              names.add(n.substring(path.length() + 1));
-            }
-          }
-        }
-      }
-    }
-    List<Class<?>> out = new ArrayList<>();
-    for (String n : names) {
-      if (!n.endsWith(".class") || n.contains("$") || n.endsWith("_Meta.class")) {
-        continue;
-      }
-      Class<?> c = Class.forName(pkg + "." + n.substring(0, n.length() - 6), false, loader);
-      int mod = c.getModifiers();
-      if (Module.class.isAssignableFrom(c) && java.lang.reflect.Modifier.isPublic(mod)
-          && !java.lang.reflect.Modifier.isAbstract(mod)) {
-        out.add(c);
-      }
-    }
-    return out;
   }
 
   static String read(String resource) throws IOException {

@@ -37,20 +37,68 @@ final class ElementwiseKernels {
     ScalarUnary.check(kind, x.dtype());
     int n = x.length();
     boolean vector = vectorized && VectorUnary.supports(kind, x.dtype());
-    int grain = CpuParallel.grainFor(isCheap(kind) ? 1 : TRANSCENDENTAL_COST);
-    CpuParallel.parallelFor(n, Math.max(grain, 1024), (from, to) -> {
-      if (vector) {
-        VectorUnary.run(kind, x, out, from, to);
-      } else {
-        ScalarUnary.run(kind, x, out, from, to);
+    int grain = Math.max(CpuParallel.grainFor(isCheap(kind) ? 1 : TRANSCENDENTAL_COST), 1024);
+    if (CpuParallel.runsInline(n, grain)) {
+      // Small work: call the loop directly, no body object.
+      unaryRange(kind, x, out, 0, n, vector);
+      return;
+    }
+    CpuParallel.parallelFor(n, grain, (from, to) -> unaryRange(kind, x, out, from, to, vector));
+  }
+
+  private static void unaryRange(UnaryKind kind, CpuBuffer x, CpuBuffer out, int from, int to,
+      boolean vector) {
+    if (vector) {
+      VectorUnary.run(kind, x, out, from, to);
+    } else {
+      ScalarUnary.run(kind, x, out, from, to);
+    }
+  }
+
+  /**
+   * The stride of an operand that can be walked as one flat row of {@code shape}: 1 when it is
+   * dense in {@code shape}, 0 when it is a single broadcast element, -1 otherwise. Allocates
+   * nothing, so same-shape and scalar operations skip {@link StridedRows} entirely.
+   */
+  static int flatStride(long[] strides, int[] shape) {
+    boolean dense = true;
+    boolean zero = true;
+    long acc = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      if (shape[d] == 1) {
+        continue;
       }
-    });
+      long st = strides[d];
+      dense &= st == acc;
+      zero &= st == 0;
+      acc *= shape[d];
+    }
+    return dense ? 1 : zero ? 0 : -1;
   }
 
   static void binary(BinaryKind kind, CpuBuffer a, long[] aStrides, CpuBuffer b, long[] bStrides,
       CpuBuffer out, int[] outShape, boolean vectorized) {
     DType dtype = a.dtype();
     ScalarBinary.check(kind, dtype);
+    int cost = kind == BinaryKind.POW ? TRANSCENDENTAL_COST : 1;
+    int fa = flatStride(aStrides, outShape);
+    int fb = flatStride(bStrides, outShape);
+    if (fa >= 0 && fb >= 0) {
+      // Same shape, or a scalar operand: one flat row, no layout objects.
+      int n = (int) StridedRows.volume(outShape);
+      Object av = a.array();
+      Object bv = b.array();
+      Object ov = out.array();
+      boolean vector = vectorized && VectorBinary.supports(kind, dtype, fa, fb);
+      int grain = Math.max(CpuParallel.grainFor(cost), 1024);
+      if (CpuParallel.runsInline(n, grain)) {
+        binaryRow(vector, kind, dtype, av, 0, fa, bv, 0, fb, ov, 0, n);
+        return;
+      }
+      CpuParallel.parallelFor(n, grain, (from, to) -> binaryRow(vector, kind, dtype,
+          av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
+      return;
+    }
     StridedRows layout = new StridedRows(outShape, new long[3], aStrides, bStrides,
         StridedRows.denseStrides(outShape));
     Object av = a.array();
@@ -60,7 +108,6 @@ final class ElementwiseKernels {
     int bs = layout.innerStride(1);
     boolean vector = vectorized && VectorBinary.supports(kind, dtype, as, bs);
     int len = layout.rowLength();
-    int cost = kind == BinaryKind.POW ? TRANSCENDENTAL_COST : 1;
     if (layout.rows() == 1) {
       int ao = layout.cursor(0).offset(0);
       int bo = layout.cursor(0).offset(1);
@@ -90,8 +137,35 @@ final class ElementwiseKernels {
         });
   }
 
+  private static void binaryRow(boolean vector, BinaryKind kind, DType dtype, Object av, int ao,
+      int as, Object bv, int bo, int bs, Object ov, int oo, int n) {
+    if (vector) {
+      VectorBinary.row(kind, dtype, av, ao, as, bv, bo, bs, ov, oo, n);
+    } else {
+      ScalarBinary.row(kind, dtype, av, ao, as, bv, bo, bs, ov, oo, n);
+    }
+  }
+
   static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
       long[] bStrides, CpuBuffer out, int[] outShape) {
+    int fc = flatStride(condStrides, outShape);
+    int fa = flatStride(aStrides, outShape);
+    int fb = flatStride(bStrides, outShape);
+    if (fc >= 0 && fa >= 0 && fb >= 0) {
+      int n = (int) StridedRows.volume(outShape);
+      boolean[] cv = cond.bool();
+      Object av = a.array();
+      Object bv = b.array();
+      Object ov = out.array();
+      int grain = Math.max(CpuParallel.grainFor(1), 1024);
+      if (CpuParallel.runsInline(n, grain)) {
+        whereRow(cv, 0, fc, av, 0, fa, bv, 0, fb, ov, 0, n);
+        return;
+      }
+      CpuParallel.parallelFor(n, grain, (from, to) -> whereRow(cv, from * fc, fc, av, from * fa,
+          fa, bv, from * fb, fb, ov, from, to - from));
+      return;
+    }
     StridedRows layout = new StridedRows(outShape, new long[4], condStrides, aStrides, bStrides,
         StridedRows.denseStrides(outShape));
     boolean[] cv = cond.bool();
@@ -144,8 +218,13 @@ final class ElementwiseKernels {
   }
 
   static void cast(CpuBuffer x, CpuBuffer out) {
-    CpuParallel.parallelFor(x.length(), Math.max(CpuParallel.grainFor(1), 1024),
-        (from, to) -> CastKernels.cast(x, out, from, to));
+    int n = x.length();
+    int grain = Math.max(CpuParallel.grainFor(1), 1024);
+    if (CpuParallel.runsInline(n, grain)) {
+      CastKernels.cast(x, out, 0, n);
+      return;
+    }
+    CpuParallel.parallelFor(n, grain, (from, to) -> CastKernels.cast(x, out, from, to));
   }
 
   private static boolean isCheap(UnaryKind kind) {

@@ -74,4 +74,69 @@ class CpuParallelTest {
     assertThat(CpuParallel.grainFor(CpuParallel.MIN_PARALLEL_WORK * 4)).isEqualTo(1);
     assertThat(CpuParallel.grainFor(0)).isEqualTo((int) CpuParallel.MIN_PARALLEL_WORK);
   }
+
+  @Test
+  void parallelFor_afterTheWorkersHaveParked_stillCompletes() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      Thread.sleep(2); // well past the spin: the workers are parked
+      AtomicIntegerArray hits = new AtomicIntegerArray(5000);
+      CpuParallel.parallelFor(5000, 1, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          hits.incrementAndGet(i);
+        }
+      });
+      for (int i = 0; i < 5000; i++) {
+        assertThat(hits.get(i)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void parallelFor_fromConcurrentCallers_coversEachRangeOnce() throws Exception {
+    int callers = 4;
+    int n = 3001;
+    AtomicIntegerArray hits = new AtomicIntegerArray(callers * n);
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    for (int c = 0; c < callers; c++) {
+      int base = c * n;
+      Thread t = new Thread(() -> {
+        try {
+          for (int rep = 0; rep < 200; rep++) {
+            CpuParallel.parallelFor(n, 7, (from, to) -> {
+              for (int i = from; i < to; i++) {
+                hits.incrementAndGet(base + i);
+              }
+            });
+          }
+        } catch (Throwable e) {
+          error.set(e);
+        }
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(error.get()).isNull();
+    for (int i = 0; i < callers * n; i++) {
+      assertThat(hits.get(i)).as("item %d", i).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void parallelFor_rethrowsAnError() {
+    assertThatThrownBy(() -> CpuParallel.parallelFor(1000, 1, (from, to) -> {
+      if (from == 0) {
+        throw new AssertionError("first chunk failed");
+      }
+    })).isInstanceOf(AssertionError.class).hasMessageContaining("first chunk failed");
+  }
+
+  @Test
+  void runsInline_forSmallWork() {
+    assertThat(CpuParallel.runsInline(100, 1024)).isTrue();
+    assertThat(CpuParallel.runsInline(4096, 1 << 15)).isTrue();
+  }
 }
