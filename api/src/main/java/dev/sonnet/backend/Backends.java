@@ -83,7 +83,11 @@ public final class Backends {
   }
 
   private static BackendProvider find(String name) {
-    List<BackendProvider> providers = providers();
+    // Match by name before sorting: sorting asks every provider its priority, which may probe a
+    // native library (OpenCL) that a user forcing another backend never needs loaded.
+    List<BackendProvider> providers = new ArrayList<>();
+    ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())
+        .forEach(providers::add);
     for (BackendProvider p : providers) {
       if (p.name().equals(name)) {
         BackendProvider.Availability a = p.availability();
@@ -94,7 +98,7 @@ public final class Backends {
         return p;
       }
     }
-    List<String> names = providers.stream().map(BackendProvider::name).toList();
+    List<String> names = providers.stream().map(BackendProvider::name).sorted().toList();
     throw new SonnetException("Unknown Sonnet backend '" + name + "'. Available: " + names
         + (names.isEmpty() ? " (add dev.sonnet:sonnet-runtime-cpu to the classpath)" : ""));
   }
