@@ -38,7 +38,9 @@ if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1;
 fi
 
 echo "== building (suffix $suffix)" >&2
-mvn -B -q -Dsonnet.build.suffix="$suffix" -pl processor,api,runtime-cpu,samples -DskipTests \
+# runtime-opencl: samples depends on it (test scope, for its OpenCL job test); the JMH runs force
+# the CPU backend below.
+mvn -B -q -Dsonnet.build.suffix="$suffix" -pl processor,api,runtime-cpu,runtime-opencl,samples -DskipTests \
   package dependency:build-classpath -Dmdep.outputFile=target"$suffix"/jmh.classpath >&2
 cp="$target/classes:$(cat "$target/jmh.classpath")"
 
@@ -60,7 +62,7 @@ for r in $(seq 1 "$rounds"); do
   echo "== round $r/$rounds: JMH" >&2
   "$java" --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main "${sel[@]}" \
     -f 1 -wi "$wi" -w 1s -i "$it" -r "${secs}s" -prof gc -foe true \
-    -jvmArgs "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -Dsonnet.cpu.threads=$threads" \
+    -jvmArgs "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -Dsonnet.cpu.threads=$threads -Dsonnet.backend=cpu" \
     -rf json -rff "$d/jmh.json" > "$d/jmh.log" 2>&1 || { tail -30 "$d/jmh.log" >&2; exit 1; }
   echo "== round $r/$rounds: baseline" >&2
   "$py" samples/bench/baseline.py --threads "$threads" --seconds "$secs" --only "$only" \
