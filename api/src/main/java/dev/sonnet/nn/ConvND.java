@@ -52,20 +52,12 @@ public abstract class ConvND extends Module implements Layer {
       String name) {
     super(name);
     String cls = getClass().getSimpleName();
-    if (outputChannels < 1) {
-      throw new IllegalArgumentException(cls + ": outputChannels must be >= 1, got "
-          + outputChannels);
-    }
-    if (!withBias && bInit != null) {
-      throw new IllegalArgumentException(cls + ": when withBias is false, bInit must be null"
-          + " (got " + bInit + "); there is no bias to initialise");
-    }
+    NnSupport.checkConvArgs(cls, outputChannels, withBias, bInit);
     this.rank = rank;
     this.outputChannels = outputChannels;
     this.kernel = NnSupport.replicate(cls, "kernelShape", kernelShape, rank);
-    this.strides = NnSupport.replicate(cls, "stride", stride == null ? new int[] {1} : stride,
-        rank);
-    this.rates = NnSupport.replicate(cls, "rate", rate == null ? new int[] {1} : rate, rank);
+    this.strides = NnSupport.replicateOrOne(cls, "stride", stride, rank);
+    this.rates = NnSupport.replicateOrOne(cls, "rate", rate, rank);
     this.padding = padding == null ? Pad.SAME : padding;
     if (!this.padding.isString()) {
       int fns = this.padding.functions().size();
@@ -122,8 +114,7 @@ public abstract class ConvND extends Module implements Layer {
   }
 
   private String layout() {
-    return dataFormat == DataFormat.CHANNELS_LAST ? "[batch, spatial x " + rank + ", channels]"
-        : "[batch, channels, spatial x " + rank + "]";
+    return NnSupport.convLayout(dataFormat, rank);
   }
 
   @Build
@@ -148,8 +139,7 @@ public abstract class ConvND extends Module implements Layer {
     NnSupport.requireRank(this, x, rank + 2, layout());
     NnSupport.requireDim(this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank),
         "channels");
-    ConvOptions options = ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
-        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(dataFormat);
+    ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor y = Convolution.conv(x, w, options);
     return withBias ? addBias(y, b, dataFormat) : y;
   }

@@ -56,14 +56,7 @@ public abstract class ConvNDTranspose extends Module implements Layer {
       Initializer bInit, DataFormat dataFormat, String name) {
     super(name);
     String cls = getClass().getSimpleName();
-    if (outputChannels < 1) {
-      throw new IllegalArgumentException(cls + ": outputChannels must be >= 1, got "
-          + outputChannels);
-    }
-    if (!withBias && bInit != null) {
-      throw new IllegalArgumentException(cls + ": when withBias is false, bInit must be null"
-          + " (got " + bInit + "); there is no bias to initialise");
-    }
+    NnSupport.checkConvArgs(cls, outputChannels, withBias, bInit);
     Pad p = padding == null ? Pad.SAME : padding;
     if (!p.isString()) {
       throw new IllegalArgumentException(cls + ": padding must be Pad.SAME or Pad.VALID, not "
@@ -78,9 +71,8 @@ public abstract class ConvNDTranspose extends Module implements Layer {
     this.outputChannels = outputChannels;
     this.kernel = NnSupport.replicate(cls, "kernelShape", kernelShape, rank);
     this.spatialOutput = outputShape == null ? null : outputShape.clone();
-    this.strides = NnSupport.replicate(cls, "stride", stride == null ? new int[] {1} : stride,
-        rank);
-    this.rates = NnSupport.replicate(cls, "rate", rate == null ? new int[] {1} : rate, rank);
+    this.strides = NnSupport.replicateOrOne(cls, "stride", stride, rank);
+    this.rates = NnSupport.replicateOrOne(cls, "rate", rate, rank);
     this.padding = p;
     this.withBias = withBias;
     this.wInit = wInit;
@@ -134,8 +126,7 @@ public abstract class ConvNDTranspose extends Module implements Layer {
   }
 
   private String layout() {
-    return dataFormat == DataFormat.CHANNELS_LAST ? "[batch, spatial x " + rank + ", channels]"
-        : "[batch, channels, spatial x " + rank + "]";
+    return NnSupport.convLayout(dataFormat, rank);
   }
 
   @Build
@@ -180,8 +171,7 @@ public abstract class ConvNDTranspose extends Module implements Layer {
           + " built for " + Arrays.toString(inputSpatial) + ", which fixed its output shape "
           + Arrays.toString(resolvedOutput) + "; use a new module for another input size");
     }
-    ConvOptions options = ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
-        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(dataFormat);
+    ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor y = Convolution.convTranspose(x, w, resolvedOutput, options);
     return withBias ? ConvND.addBias(y, b, dataFormat) : y;
   }

@@ -97,10 +97,8 @@ public final class DepthwiseConv2D extends Module implements Layer {
     }
     this.kernel = NnSupport.replicate("DepthwiseConv2D", "kernelShape", kernelShape, 2);
     this.channelMultiplier = channelMultiplier;
-    this.strides = NnSupport.replicate("DepthwiseConv2D", "stride",
-        stride == null ? new int[] {1} : stride, 2);
-    this.rates = NnSupport.replicate("DepthwiseConv2D", "rate",
-        rate == null ? new int[] {1} : rate, 2);
+    this.strides = NnSupport.replicateOrOne("DepthwiseConv2D", "stride", stride, 2);
+    this.rates = NnSupport.replicateOrOne("DepthwiseConv2D", "rate", rate, 2);
     this.withBias = withBias;
     this.wInit = wInit;
     this.bInit = bInit;
@@ -147,8 +145,7 @@ public final class DepthwiseConv2D extends Module implements Layer {
     build(x);
     NnSupport.requireRank(this, x, 4, "[batch, height, width, channels] or channels-first");
     NnSupport.requireDim(this, x, dataFormat.channelAxis(4), w.shape().dim(2), "channels");
-    ConvOptions options = ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
-        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(dataFormat);
+    ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor y = Convolution.depthwiseConv(x, w, options);
     return withBias ? ConvND.addBias(y, b, dataFormat) : y;
   }

@@ -1,6 +1,8 @@
 package dev.sonnet.nn;
 
+import dev.sonnet.initializers.Initializer;
 import dev.sonnet.module.Module;
+import dev.sonnet.ops.ConvOptions;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -33,6 +35,43 @@ final class NnSupport {
       }
     }
     return out;
+  }
+
+  /**
+   * {@link #replicate}, with {@code null} meaning 1 in every dimension (the default stride and
+   * rate).
+   */
+  static int[] replicateOrOne(String module, String what, int[] values, int n) {
+    return replicate(module, what, values == null ? new int[] {1} : values, n);
+  }
+
+  /**
+   * The argument checks the convolution and transposed convolution modules share, in this order:
+   * {@code outputChannels >= 1}, and no {@code bInit} without a bias.
+   */
+  static void checkConvArgs(String module, int outputChannels, boolean withBias,
+      Initializer bInit) {
+    if (outputChannels < 1) {
+      throw new IllegalArgumentException(module + ": outputChannels must be >= 1, got "
+          + outputChannels);
+    }
+    if (!withBias && bInit != null) {
+      throw new IllegalArgumentException(module + ": when withBias is false, bInit must be null"
+          + " (got " + bInit + "); there is no bias to initialise");
+    }
+  }
+
+  /** The input layout a convolution module with {@code rank} spatial dimensions expects. */
+  static String convLayout(DataFormat format, int rank) {
+    return format == DataFormat.CHANNELS_LAST ? "[batch, spatial x " + rank + ", channels]"
+        : "[batch, channels, spatial x " + rank + "]";
+  }
+
+  /** The ops' options for a convolution module's stride, rate, padding and data format. */
+  static ConvOptions convOptions(int[] kernel, int[] strides, int[] rates, Pad padding,
+      DataFormat format) {
+    return ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
+        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(format);
   }
 
   static List<Integer> list(int[] values) {

@@ -59,9 +59,8 @@ public abstract class SeparableConvND extends Module implements Layer {
     this.outputChannels = outputChannels;
     this.channelMultiplier = channelMultiplier;
     this.kernel = NnSupport.replicate(cls, "kernelShape", kernelShape, rank);
-    this.strides = NnSupport.replicate(cls, "stride", stride == null ? new int[] {1} : stride,
-        rank);
-    this.rates = NnSupport.replicate(cls, "rate", rate == null ? new int[] {1} : rate, rank);
+    this.strides = NnSupport.replicateOrOne(cls, "stride", stride, rank);
+    this.rates = NnSupport.replicateOrOne(cls, "rate", rate, rank);
     this.padding = padding == null ? Pad.SAME : padding;
     int fns = this.padding.functions().size();
     if (fns > 1 && fns != rank) {
@@ -129,8 +128,7 @@ public abstract class SeparableConvND extends Module implements Layer {
     NnSupport.requireRank(this, x, rank + 2, "[batch, spatial x " + rank + ", channels]");
     NnSupport.requireDim(this, x, dataFormat.channelAxis(x.rank()), wDw.shape().dim(rank),
         "channels");
-    ConvOptions depthwise = ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
-        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(dataFormat);
+    ConvOptions depthwise = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor h = Convolution.depthwiseConv(x, wDw, depthwise);
     Tensor y = Convolution.conv(h, wPw, ConvOptions.DEFAULT.withPadding(Padding.VALID)
         .withDataFormat(dataFormat));

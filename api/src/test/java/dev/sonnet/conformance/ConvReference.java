@@ -1,9 +1,12 @@
 package dev.sonnet.conformance;
 
+import dev.sonnet.conformance.nn.NnReference;
+
 /**
  * Direct (definition-level) convolution, transposed convolution and pooling on double arrays, in
  * plain loops: the independent oracle for the convolution conformance tests. Channels-last
- * layouts throughout; nothing here shares code with the library.
+ * layouts throughout; the convolutions and index helpers are {@link NnReference}'s, and nothing
+ * here shares code with the library.
  */
 final class ConvReference {
   private ConvReference() {}
@@ -17,32 +20,23 @@ final class ConvReference {
    */
   static Resolved resolve(String padding, int[] in, int[] k, int[] s, int[] d, int[][] explicit) {
     int n = in.length;
-    int[] out = new int[n];
+    if (padding.equals("SAME")) {
+      int[][] same = NnReference.same(in, k, s, d);
+      return new Resolved(same[1], same[0]);
+    }
     int[] before = new int[n];
-    for (int i = 0; i < n; i++) {
-      int kEff = (k[i] - 1) * d[i] + 1;
-      switch (padding) {
-        case "SAME" -> {
-          out[i] = (in[i] + s[i] - 1) / s[i];
-          int total = Math.max((out[i] - 1) * s[i] + kEff - in[i], 0);
-          before[i] = total / 2;
-        }
-        case "VALID" -> out[i] = (in[i] - kEff) / s[i] + 1;
-        default -> {
-          before[i] = explicit[i][0];
-          out[i] = (in[i] + explicit[i][0] + explicit[i][1] - kEff) / s[i] + 1;
-        }
+    int[] after = new int[n];
+    if (!padding.equals("VALID")) {
+      for (int i = 0; i < n; i++) {
+        before[i] = explicit[i][0];
+        after[i] = explicit[i][1];
       }
     }
-    return new Resolved(out, before);
+    return new Resolved(NnReference.explicitOut(in, k, s, d, before, after), before);
   }
 
   static int product(int[] dims) {
-    int p = 1;
-    for (int v : dims) {
-      p *= v;
-    }
-    return p;
+    return NnReference.prod(dims);
   }
 
   /** {@code n} uniform values in [-1, 1) from a fixed seed. */
@@ -82,25 +76,6 @@ final class ConvReference {
     return s;
   }
 
-  /** Row-major multi-index of {@code flat} in {@code dims}. */
-  static int[] unravel(int flat, int[] dims) {
-    int[] idx = new int[dims.length];
-    for (int i = dims.length - 1; i >= 0; i--) {
-      idx[i] = flat % dims[i];
-      flat /= dims[i];
-    }
-    return idx;
-  }
-
-  /** Row-major flat offset of {@code idx} in {@code dims}. */
-  static int ravel(int[] idx, int[] dims) {
-    int flat = 0;
-    for (int i = 0; i < dims.length; i++) {
-      flat = flat * dims[i] + idx[i];
-    }
-    return flat;
-  }
-
   /**
    * {@code y[b, o..., oc] = sum over k..., ci of x[b, o*s - before + k*d, g*cg + ci] * w[k..., ci,
    * oc]} with {@code g = oc / (O / groups)}.
@@ -108,43 +83,11 @@ final class ConvReference {
   static double[] conv(double[] x, int[] xShape, double[] w, int[] wShape, int[] s, int[] d,
       int[] before, int[] out) {
     int n = wShape.length - 2;
-    int batch = xShape[0];
     int[] in = java.util.Arrays.copyOfRange(xShape, 1, n + 1);
     int c = xShape[n + 1];
     int[] k = java.util.Arrays.copyOf(wShape, n);
-    int cg = wShape[n];
-    int oc = wShape[n + 1];
-    int og = oc / (c / cg);
-    int outVol = product(out);
-    int kVol = product(k);
-    double[] y = new double[batch * outVol * oc];
-    for (int b = 0; b < batch; b++) {
-      for (int o = 0; o < outVol; o++) {
-        int[] oi = unravel(o, out);
-        for (int j = 0; j < oc; j++) {
-          int g = j / og;
-          double sum = 0;
-          for (int kk = 0; kk < kVol; kk++) {
-            int[] ki = unravel(kk, k);
-            int[] ii = new int[n];
-            boolean inside = true;
-            for (int t = 0; t < n; t++) {
-              ii[t] = oi[t] * s[t] - before[t] + ki[t] * d[t];
-              inside &= ii[t] >= 0 && ii[t] < in[t];
-            }
-            if (!inside) {
-              continue;
-            }
-            int xBase = (b * product(in) + ravel(ii, in)) * c + g * cg;
-            for (int ci = 0; ci < cg; ci++) {
-              sum += x[xBase + ci] * w[(kk * cg + ci) * oc + j];
-            }
-          }
-          y[(b * outVol + o) * oc + j] = sum;
-        }
-      }
-    }
-    return y;
+    int groups = c / wShape[n];
+    return NnReference.conv(x, xShape[0], in, c, w, k, wShape[n + 1], groups, s, d, before, out);
   }
 
   /**
@@ -154,39 +97,10 @@ final class ConvReference {
   static double[] convTranspose(double[] x, int[] xShape, double[] w, int[] wShape, int[] s,
       int[] d, int[] before, int[] outSpatial) {
     int n = wShape.length - 2;
-    int batch = xShape[0];
     int[] in = java.util.Arrays.copyOfRange(xShape, 1, n + 1);
-    int ic = xShape[n + 1];
     int[] k = java.util.Arrays.copyOf(wShape, n);
-    int oc = wShape[n];
-    int inVol = product(in);
-    int outVol = product(outSpatial);
-    int kVol = product(k);
-    double[] y = new double[batch * outVol * oc];
-    for (int b = 0; b < batch; b++) {
-      for (int o = 0; o < inVol; o++) {
-        int[] oi = unravel(o, in);
-        for (int kk = 0; kk < kVol; kk++) {
-          int[] ki = unravel(kk, k);
-          int[] pi = new int[n];
-          boolean inside = true;
-          for (int t = 0; t < n; t++) {
-            pi[t] = oi[t] * s[t] - before[t] + ki[t] * d[t];
-            inside &= pi[t] >= 0 && pi[t] < outSpatial[t];
-          }
-          if (!inside) {
-            continue;
-          }
-          int yBase = (b * outVol + ravel(pi, outSpatial)) * oc;
-          for (int co = 0; co < oc; co++) {
-            for (int ci = 0; ci < ic; ci++) {
-              y[yBase + co] += x[(b * inVol + o) * ic + ci] * w[(kk * oc + co) * ic + ci];
-            }
-          }
-        }
-      }
-    }
-    return y;
+    return NnReference.convTranspose(x, xShape[0], in, xShape[n + 1], w, k, wShape[n], s, d,
+        before, outSpatial);
   }
 
   /** Max or average (padding not counted) pooling. */
@@ -201,12 +115,12 @@ final class ConvReference {
     double[] y = new double[batch * outVol * c];
     for (int b = 0; b < batch; b++) {
       for (int o = 0; o < outVol; o++) {
-        int[] oi = unravel(o, out);
+        int[] oi = NnReference.unravel(o, out);
         for (int ch = 0; ch < c; ch++) {
           double acc = max ? Double.NEGATIVE_INFINITY : 0;
           int count = 0;
           for (int kk = 0; kk < kVol; kk++) {
-            int[] ki = unravel(kk, window);
+            int[] ki = NnReference.unravel(kk, window);
             int[] ii = new int[n];
             boolean inside = true;
             for (int t = 0; t < n; t++) {
@@ -214,7 +128,7 @@ final class ConvReference {
               inside &= ii[t] >= 0 && ii[t] < in[t];
             }
             if (inside) {
-              double v = x[(b * product(in) + ravel(ii, in)) * c + ch];
+              double v = x[(b * product(in) + NnReference.ravel(ii, in)) * c + ch];
               acc = max ? Math.max(acc, v) : acc + v;
               count++;
             }
@@ -228,19 +142,9 @@ final class ConvReference {
 
   /** {@code [b, spatial..., c]} to {@code [b, c, spatial...]}. */
   static double[] toChannelsFirst(double[] x, int[] lastShape) {
-    int r = lastShape.length;
-    int c = lastShape[r - 1];
+    int c = lastShape[lastShape.length - 1];
     int batch = lastShape[0];
-    int vol = product(lastShape) / (batch * c);
-    double[] out = new double[x.length];
-    for (int b = 0; b < batch; b++) {
-      for (int p = 0; p < vol; p++) {
-        for (int ch = 0; ch < c; ch++) {
-          out[(b * c + ch) * vol + p] = x[(b * vol + p) * c + ch];
-        }
-      }
-    }
-    return out;
+    return NnReference.toChannelsFirst(x, batch, product(lastShape) / (batch * c), c);
   }
 
   /** {@code [b, spatial..., c]} to {@code [b, c, spatial...]} for a shape. */

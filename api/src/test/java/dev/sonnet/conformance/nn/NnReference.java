@@ -46,7 +46,8 @@ public final class NnReference {
     return out;
   }
 
-  static int prod(int[] a) {
+  /** Product of {@code a}'s entries. */
+  public static int prod(int[] a) {
     int p = 1;
     for (int v : a) {
       p *= v;
@@ -54,7 +55,8 @@ public final class NnReference {
     return p;
   }
 
-  static int[] unravel(int flat, int[] dims) {
+  /** Row-major multi-index of {@code flat} in {@code dims}. */
+  public static int[] unravel(int flat, int[] dims) {
     int[] idx = new int[dims.length];
     for (int i = dims.length - 1; i >= 0; i--) {
       idx[i] = flat % dims[i];
@@ -63,7 +65,8 @@ public final class NnReference {
     return idx;
   }
 
-  static int ravel(int[] idx, int[] dims) {
+  /** Row-major flat offset of {@code idx} in {@code dims}. */
+  public static int ravel(int[] idx, int[] dims) {
     int f = 0;
     for (int i = 0; i < dims.length; i++) {
       f = f * dims[i] + idx[i];
@@ -77,7 +80,20 @@ public final class NnReference {
    */
   public static double[] conv(double[] x, int batch, int[] in, int c, double[] w, int[] k, int o,
       int[] s, int[] d, int[] before, int[] out) {
+    return conv(x, batch, in, c, w, k, o, 1, s, d, before, out);
+  }
+
+  /**
+   * Grouped convolution, channels-last: {@code x [batch, in..., c]}, {@code w [k..., c / groups,
+   * o]}; output channel {@code oc} reads input channels {@code g * c / groups} onwards with {@code
+   * g = oc / (o / groups)}. Output {@code [batch, out..., o]}, zero padding {@code before} each
+   * spatial dimension.
+   */
+  public static double[] conv(double[] x, int batch, int[] in, int c, double[] w, int[] k, int o,
+      int groups, int[] s, int[] d, int[] before, int[] out) {
     int n = in.length;
+    int cg = c / groups;
+    int og = o / groups;
     int inSize = prod(in);
     int outSize = prod(out);
     int kSize = prod(k);
@@ -97,10 +113,12 @@ public final class NnReference {
             continue;
           }
           int xp = ravel(ii, in);
-          for (int ci = 0; ci < c; ci++) {
-            double xv = x[(b * inSize + xp) * c + ci];
-            for (int oc = 0; oc < o; oc++) {
-              y[(b * outSize + op) * o + oc] += xv * w[(kp * c + ci) * o + oc];
+          for (int g = 0; g < groups; g++) {
+            for (int ci = 0; ci < cg; ci++) {
+              double xv = x[(b * inSize + xp) * c + g * cg + ci];
+              for (int oc = g * og; oc < (g + 1) * og; oc++) {
+                y[(b * outSize + op) * o + oc] += xv * w[(kp * cg + ci) * o + oc];
+              }
             }
           }
         }

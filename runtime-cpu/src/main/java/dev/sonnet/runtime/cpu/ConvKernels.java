@@ -169,9 +169,9 @@ final class ConvKernels {
     for (int r = lo; r < hi; r++) {
       int n = r / s.outVolume;
       int o = r % s.outVolume;
-      int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-      int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-      int i2s = (o % s.out2) * s.s2 - s.p2;
+      int i0s = s.start0(o);
+      int i1s = s.start1(o);
+      int i2s = s.start2(o);
       // Window positions j2 in [first2, last2) read inside the input along the last axis.
       int first2 = contiguous ? Math.min(s.k2, Math.max(0, -i2s)) : 0;
       int last2 = contiguous ? Math.max(first2, Math.min(s.k2, s.in2 - i2s)) : 0;
@@ -232,9 +232,9 @@ final class ConvKernels {
     for (int r = lo; r < hi; r++) {
       int n = r / s.outVolume;
       int o = r % s.outVolume;
-      int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-      int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-      int i2s = (o % s.out2) * s.s2 - s.p2;
+      int i0s = s.start0(o);
+      int i1s = s.start1(o);
+      int i2s = s.start2(o);
       int first2 = contiguous ? Math.min(s.k2, Math.max(0, -i2s)) : 0;
       int last2 = contiguous ? Math.max(first2, Math.min(s.k2, s.in2 - i2s)) : 0;
       int xImage = n * s.inVolume * c;
@@ -299,9 +299,9 @@ final class ConvKernels {
       int xGroup = n * s.inVolume * c + g * cg;
       for (int o = 0; o < s.outVolume; o++) {
         int r = n * s.outVolume + o;
-        int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-        int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-        int i2s = (o % s.out2) * s.s2 - s.p2;
+        int i0s = s.start0(o);
+        int i1s = s.start1(o);
+        int i2s = s.start2(o);
         int first2 = contiguous ? Math.min(s.k2, Math.max(0, -i2s)) : 0;
         int last2 = contiguous ? Math.max(first2, Math.min(s.k2, s.in2 - i2s)) : 0;
         int rowStart = (g * rows + r) * width;
@@ -351,9 +351,9 @@ final class ConvKernels {
       int xGroup = n * s.inVolume * c + g * cg;
       for (int o = 0; o < s.outVolume; o++) {
         int r = n * s.outVolume + o;
-        int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-        int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-        int i2s = (o % s.out2) * s.s2 - s.p2;
+        int i0s = s.start0(o);
+        int i1s = s.start1(o);
+        int i2s = s.start2(o);
         int first2 = contiguous ? Math.min(s.k2, Math.max(0, -i2s)) : 0;
         int last2 = contiguous ? Math.max(first2, Math.min(s.k2, s.in2 - i2s)) : 0;
         int rowStart = (g * rows + r) * width;

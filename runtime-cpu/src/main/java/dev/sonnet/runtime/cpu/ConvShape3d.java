@@ -84,6 +84,25 @@ final class ConvShape3d {
     return kernelVolume * cg;
   }
 
+  /**
+   * The input index along dimension 0 of the first window position of output position {@code o}
+   * (a flat index into {@code [out0, out1, out2]}); negative when the window starts in the
+   * padding.
+   */
+  int start0(int o) {
+    return (o / (out1 * out2)) * s0 - p0;
+  }
+
+  /** As {@link #start0}, along dimension 1. */
+  int start1(int o) {
+    return (o / out2 % out1) * s1 - p1;
+  }
+
+  /** As {@link #start0}, along dimension 2. */
+  int start2(int o) {
+    return (o % out2) * s2 - p2;
+  }
+
   private static int[] widen(int[] v, int n) {
     int[] out = {1, 1, 1};
     System.arraycopy(v, 0, out, 3 - n, n);

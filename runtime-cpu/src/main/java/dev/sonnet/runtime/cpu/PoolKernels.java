@@ -216,9 +216,9 @@ final class PoolKernels {
     for (int r = lo; r < hi; r++) {
       int n = r / s.outVolume;
       int o = r % s.outVolume;
-      int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-      int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-      int i2s = (o % s.out2) * s.s2 - s.p2;
+      int i0s = s.start0(o);
+      int i1s = s.start1(o);
+      int i2s = s.start2(o);
       int xImage = n * s.inVolume;
       int dst = r * c;
       int count = 0;
@@ -262,9 +262,9 @@ final class PoolKernels {
     for (int r = lo; r < hi; r++) {
       int n = r / s.outVolume;
       int o = r % s.outVolume;
-      int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-      int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-      int i2s = (o % s.out2) * s.s2 - s.p2;
+      int i0s = s.start0(o);
+      int i1s = s.start1(o);
+      int i2s = s.start2(o);
       int xImage = n * s.inVolume;
       int dst = r * c;
       int count = 0;
@@ -314,9 +314,9 @@ final class PoolKernels {
       Arrays.fill(gradIn, xImage * c, (xImage + s.inVolume) * c, 0f);
       for (int o = 0; o < s.outVolume; o++) {
         int dy = (n * s.outVolume + o) * c;
-        int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-        int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-        int i2s = (o % s.out2) * s.s2 - s.p2;
+        int i0s = s.start0(o);
+        int i1s = s.start1(o);
+        int i2s = s.start2(o);
         int count = inside(i0s, s.k0, s.d0, s.in0) * inside(i1s, s.k1, s.d1, s.in1)
             * inside(i2s, s.k2, s.d2, s.in2);
         if (count == 0) {
@@ -378,9 +378,9 @@ final class PoolKernels {
       Arrays.fill(gradIn, xImage * c, (xImage + s.inVolume) * c, 0.0);
       for (int o = 0; o < s.outVolume; o++) {
         int dy = (n * s.outVolume + o) * c;
-        int i0s = (o / (s.out1 * s.out2)) * s.s0 - s.p0;
-        int i1s = (o / s.out2 % s.out1) * s.s1 - s.p1;
-        int i2s = (o % s.out2) * s.s2 - s.p2;
+        int i0s = s.start0(o);
+        int i1s = s.start1(o);
+        int i2s = s.start2(o);
         int count = inside(i0s, s.k0, s.d0, s.in0) * inside(i1s, s.k1, s.d1, s.in1)
             * inside(i2s, s.k2, s.d2, s.in2);
         if (count == 0) {
