@@ -128,29 +128,31 @@ final class ConvSupport {
     int og = outChannels / groups;
     long m = (long) g.batch() * g.outVolume();
     long kc = (long) g.kernelVolume() * cg;
-    DeviceBuffer y = backend.allocate(dtype, m * outChannels);
     Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
     if (m == 0 || og == 0 || kc == 0) {
-      return Tensor.wrap(y, yShape);
+      return Tensor.wrap(backend.allocate(dtype, m * outChannels), yShape);
     }
     checkInt(m, kc);
-    GemmSpec spec;
-    DeviceBuffer a;
+    // The groups' non-accumulating products (k = kc > 0) write every element of y.
+    DeviceBuffer y = backend.allocateUninitialized(dtype, m * outChannels);
     if (isPointwise(g)) {
-      a = x.buffer();
-      spec = new GemmSpec(groups, (int) m, og, cg,
+      GemmSpec spec = new GemmSpec(groups, (int) m, og, cg,
           false, 0, c, cg,
           false, 0, outChannels, og,
           0, outChannels, og, false);
+      backend.gemm(spec, x.buffer(), w.buffer(), y);
     } else {
-      a = backend.allocate(dtype, groups * m * kc);
-      backend.im2col(g, x.buffer(), a);
-      spec = new GemmSpec(groups, (int) m, og, (int) kc,
+      DeviceBuffer cols = unfold(g, x, groups * m * kc);
+      GemmSpec spec = new GemmSpec(groups, (int) m, og, (int) kc,
           false, 0, (int) kc, m * kc,
           false, 0, outChannels, og,
           0, outChannels, og, false);
+      try {
+        backend.gemm(spec, cols, w.buffer(), y);
+      } finally {
+        cols.release();
+      }
     }
-    backend.gemm(spec, a, w.buffer(), y);
     return Tensor.wrap(y, yShape);
   }
 
@@ -177,13 +179,19 @@ final class ConvSupport {
           0, c, cg, false);
       backend.gemm(spec, dy.buffer(), w.buffer(), dx);
     } else {
-      DeviceBuffer cols = backend.allocate(dtype, groups * m * kc);
+      // The product (k = og > 0, not accumulating) overwrites every column entry; dx stays
+      // zeroed because col2im accumulates into it.
+      DeviceBuffer cols = backend.allocateUninitialized(dtype, groups * m * kc);
       GemmSpec spec = new GemmSpec(groups, (int) m, (int) kc, og,
           false, 0, outChannels, og,
           true, 0, outChannels, og,
           0, (int) kc, m * kc, false);
-      backend.gemm(spec, dy.buffer(), w.buffer(), cols);
-      backend.col2im(g, cols, dx);
+      try {
+        backend.gemm(spec, dy.buffer(), w.buffer(), cols);
+        backend.col2im(g, cols, dx);
+      } finally {
+        cols.release();
+      }
     }
     return Tensor.wrap(dx, xShape);
   }
@@ -202,29 +210,49 @@ final class ConvSupport {
     wDims[wDims.length - 2] = cg;
     wDims[wDims.length - 1] = outChannels;
     Shape wShape = Shape.of(wDims);
-    DeviceBuffer dw = backend.allocate(dtype, wShape.size());
     if (m == 0 || og == 0 || kc == 0) {
-      return Tensor.wrap(dw, wShape);
+      return Tensor.wrap(backend.allocate(dtype, wShape.size()), wShape);
     }
     checkInt(m, kc);
-    GemmSpec spec;
-    DeviceBuffer a;
+    // The groups' non-accumulating products (k = m > 0) write every element of dw.
+    DeviceBuffer dw = backend.allocateUninitialized(dtype, wShape.size());
     if (isPointwise(g)) {
-      a = x.buffer();
-      spec = new GemmSpec(groups, cg, og, (int) m,
+      GemmSpec spec = new GemmSpec(groups, cg, og, (int) m,
           true, 0, c, cg,
           false, 0, outChannels, og,
           0, outChannels, og, false);
+      backend.gemm(spec, x.buffer(), dy.buffer(), dw);
     } else {
-      a = backend.allocate(dtype, groups * m * kc);
-      backend.im2col(g, x.buffer(), a);
-      spec = new GemmSpec(groups, (int) kc, og, (int) m,
+      DeviceBuffer cols = unfold(g, x, groups * m * kc);
+      GemmSpec spec = new GemmSpec(groups, (int) kc, og, (int) m,
           true, 0, (int) kc, m * kc,
           false, 0, outChannels, og,
           0, outChannels, og, false);
+      try {
+        backend.gemm(spec, cols, dy.buffer(), dw);
+      } finally {
+        cols.release();
+      }
     }
-    backend.gemm(spec, a, dy.buffer(), dw);
     return Tensor.wrap(dw, wShape);
+  }
+
+  /**
+   * {@code im2col(x)} into a fresh buffer of {@code size} elements. {@code im2col} writes every
+   * element (padding as zeros), so the buffer may hold recycled memory. It is a temporary of the
+   * calling product, never returned: the caller releases it right after its last use, which on
+   * the CPU hands the array back to the pool for the next step's unfolding.
+   */
+  private static DeviceBuffer unfold(ConvGeometry g, Tensor x, long size) {
+    Backend backend = x.backend();
+    DeviceBuffer cols = backend.allocateUninitialized(x.dtype(), size);
+    try {
+      backend.im2col(g, x.buffer(), cols);
+    } catch (RuntimeException | Error e) {
+      cols.release();
+      throw e;
+    }
+    return cols;
   }
 
   static Shape channelsLast(int batch, int[] spatial, int channels) {

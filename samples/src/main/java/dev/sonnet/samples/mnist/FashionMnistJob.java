@@ -102,6 +102,7 @@ public final class FashionMnistJob {
     Rng rng = new Rng(options.seed());
     Mean epochLoss = new Mean("epoch_loss");
     List<double[]> perEpoch = new ArrayList<>();
+    List<MemoryReport> memoryPerEpoch = new ArrayList<>();
     long start = System.nanoTime();
     double lastLoss = Double.NaN;
     double accuracy = Double.NaN;
@@ -136,18 +137,25 @@ public final class FashionMnistJob {
       accuracy = evaluate(model, test);
       evalSeconds += (System.nanoTime() - evalStart) / 1e9;
       out.printf(Locale.ROOT, "epoch %d/%d test accuracy %.4f%n", epoch, epochs, accuracy);
+      MemoryReport memory = MemoryReport.sample();
+      out.printf(Locale.ROOT, "epoch %d/%d memory %s%n", epoch, epochs, memory.describe());
       perEpoch.add(new double[] {seconds, lastLoss, accuracy});
+      memoryPerEpoch.add(memory);
     }
     double trainSeconds = (System.nanoTime() - start) / 1e9 - evalSeconds;
     long examples = (long) steps * batch * epochs;
 
     out.println();
-    out.println("| epoch | seconds | examples/s | mean loss | test accuracy |");
-    out.println("|-------+---------+------------+-----------+---------------|");
+    out.println("| epoch | seconds | examples/s | mean loss | test accuracy | heap live |"
+        + "      RSS |");
+    out.println("|-------+---------+------------+-----------+---------------+-----------|"
+        + "----------|");
     for (int e = 0; e < perEpoch.size(); e++) {
       double[] r = perEpoch.get(e);
-      out.printf(Locale.ROOT, "| %5d | %7.1f | %10.0f | %9.4f | %13.4f |%n", e + 1, r[0],
-          steps * batch / r[0], r[1], r[2]);
+      MemoryReport m = memoryPerEpoch.get(e);
+      out.printf(Locale.ROOT, "| %5d | %7.1f | %10.0f | %9.4f | %13.4f | %9s | %8s |%n", e + 1,
+          r[0], steps * batch / r[0], r[1], r[2], MemoryReport.mb(m.heapLive()),
+          MemoryReport.mb(m.rss()));
     }
     out.println();
     out.printf(Locale.ROOT, "model          %s%n", options.model().name().toLowerCase(Locale.ROOT));
@@ -159,6 +167,10 @@ public final class FashionMnistJob {
     out.printf(Locale.ROOT, "throughput     %.0f examples/s%n", examples / trainSeconds);
     out.printf(Locale.ROOT, "test time      %.1f s (%d images after each epoch)%n", evalSeconds,
         test.count());
+    MemoryReport end = MemoryReport.sample();
+    out.printf(Locale.ROOT, "peak heap      %s (heap pools' peaks summed; max heap %s)%n",
+        MemoryReport.mb(end.heapPeak()), MemoryReport.mb(Runtime.getRuntime().maxMemory()));
+    out.printf(Locale.ROOT, "peak RSS       %s (VmHWM)%n", MemoryReport.mb(end.rssPeak()));
     out.printf(Locale.ROOT, "test_accuracy=%.4f%n", accuracy);
     return new Result(epochs, trainSeconds, examples, accuracy, lastLoss);
   }

@@ -34,6 +34,10 @@ class FashionMnistJobTest {
     assertThat(run.lines()).anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
         .anyMatch(l -> l.startsWith("epochs         1"))
         .anyMatch(l -> l.startsWith("epoch 1/1 [====="))
+        .anyMatch(l -> l.matches("epoch 1/1 memory heap \\d+ MB \\(live \\d+ MB, peak \\d+ MB\\),"
+            + " RSS (\\d+ MB|n/a) \\(peak (\\d+ MB|n/a)\\)"))
+        .anyMatch(l -> l.startsWith("peak heap      "))
+        .anyMatch(l -> l.startsWith("peak RSS       "))
         .noneMatch(l -> l.contains("\r"));
   }
 
