@@ -4,7 +4,6 @@ import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,10 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each kind has its own loop with the operator written out: the Vector API only compiles to
  * SIMD instructions when the operator is a constant the JIT can see, so it is never passed as a
- * parameter. Float32 math stays in float lanes (transcendentals through the JDK's vector math
- * library, within about 1 ulp of float), so results may differ from the scalar path, which rounds a
- * double result, by a few float ulps. SIGMOID and SOFTPLUS use the same overflow-free forms as the
- * scalar kernels. GELU, NORMAL_CDF and SIGN take the scalar path.
+ * parameter. Float32 math stays in float lanes, so results may differ from the scalar path, which
+ * rounds a double result, by a few float ulps. Only exactly rounded kinds have a vector loop (see
+ * {@link #supports}); transcendental kinds take the scalar path.
  */
 final class VectorUnary {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -29,9 +27,13 @@ final class VectorUnary {
     if (!dtype.isFloating()) {
       return false;
     }
+    // Only kinds whose vector form is exactly rounded IEEE arithmetic. The Vector API's EXP, LOG,
+    // TANH, ... run the JDK's vector math library once C2 compiles them and a Java fallback before
+    // that; the two differ in the last ulp, so a training run was not bit-reproducible from one
+    // JVM to the next. Until we have our own polynomial forms built from add/mul/fma, those kinds
+    // take the scalar path, which is deterministic.
     return switch (kind) {
-      case NEG, ABS, EXP, LOG, LOG1P, SQRT, RSQRT, SQUARE, TANH, SIGMOID, RELU, SOFTPLUS, SIN, COS,
-          RECIPROCAL -> true;
+      case NEG, ABS, SQRT, RSQRT, SQUARE, RELU, RECIPROCAL -> true;
       default -> false;
     };
   }
@@ -58,21 +60,6 @@ final class VectorUnary {
       case ABS -> {
         for (; i < end; i += step) FloatVector.fromArray(F, x, i).abs().intoArray(o, i);
       }
-      case EXP -> {
-        for (; i < end; i += step) {
-          FloatVector.fromArray(F, x, i).lanewise(VectorOperators.EXP).intoArray(o, i);
-        }
-      }
-      case LOG -> {
-        for (; i < end; i += step) {
-          FloatVector.fromArray(F, x, i).lanewise(VectorOperators.LOG).intoArray(o, i);
-        }
-      }
-      case LOG1P -> {
-        for (; i < end; i += step) {
-          FloatVector.fromArray(F, x, i).lanewise(VectorOperators.LOG1P).intoArray(o, i);
-        }
-      }
       case SQRT -> {
         for (; i < end; i += step) FloatVector.fromArray(F, x, i).sqrt().intoArray(o, i);
       }
@@ -88,40 +75,8 @@ final class VectorUnary {
           v.mul(v).intoArray(o, i);
         }
       }
-      case TANH -> {
-        for (; i < end; i += step) {
-          FloatVector.fromArray(F, x, i).lanewise(VectorOperators.TANH).intoArray(o, i);
-        }
-      }
-      case SIGMOID -> {
-        FloatVector one = FloatVector.broadcast(F, 1f);
-        for (; i < end; i += step) {
-          FloatVector v = FloatVector.fromArray(F, x, i);
-          FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP); // e^-|x|, never overflows
-          FloatVector r = one.div(e.add(1f));
-          r.blend(e.mul(r), v.compare(VectorOperators.LT, 0f)).intoArray(o, i);
-        }
-      }
       case RELU -> {
         for (; i < end; i += step) FloatVector.fromArray(F, x, i).max(0f).intoArray(o, i);
-      }
-      case SOFTPLUS -> {
-        for (; i < end; i += step) {
-          FloatVector v = FloatVector.fromArray(F, x, i);
-          FloatVector t = v.abs().neg().lanewise(VectorOperators.EXP)
-              .lanewise(VectorOperators.LOG1P);
-          v.max(0f).add(t).intoArray(o, i);
-        }
-      }
-      case SIN -> {
-        for (; i < end; i += step) {
-          FloatVector.fromArray(F, x, i).lanewise(VectorOperators.SIN).intoArray(o, i);
-        }
-      }
-      case COS -> {
-        for (; i < end; i += step) {
-          FloatVector.fromArray(F, x, i).lanewise(VectorOperators.COS).intoArray(o, i);
-        }
       }
       case RECIPROCAL -> {
         FloatVector one = FloatVector.broadcast(F, 1f);
@@ -146,21 +101,6 @@ final class VectorUnary {
       case ABS -> {
         for (; i < end; i += step) DoubleVector.fromArray(D, x, i).abs().intoArray(o, i);
       }
-      case EXP -> {
-        for (; i < end; i += step) {
-          DoubleVector.fromArray(D, x, i).lanewise(VectorOperators.EXP).intoArray(o, i);
-        }
-      }
-      case LOG -> {
-        for (; i < end; i += step) {
-          DoubleVector.fromArray(D, x, i).lanewise(VectorOperators.LOG).intoArray(o, i);
-        }
-      }
-      case LOG1P -> {
-        for (; i < end; i += step) {
-          DoubleVector.fromArray(D, x, i).lanewise(VectorOperators.LOG1P).intoArray(o, i);
-        }
-      }
       case SQRT -> {
         for (; i < end; i += step) DoubleVector.fromArray(D, x, i).sqrt().intoArray(o, i);
       }
@@ -176,40 +116,8 @@ final class VectorUnary {
           v.mul(v).intoArray(o, i);
         }
       }
-      case TANH -> {
-        for (; i < end; i += step) {
-          DoubleVector.fromArray(D, x, i).lanewise(VectorOperators.TANH).intoArray(o, i);
-        }
-      }
-      case SIGMOID -> {
-        DoubleVector one = DoubleVector.broadcast(D, 1.0);
-        for (; i < end; i += step) {
-          DoubleVector v = DoubleVector.fromArray(D, x, i);
-          DoubleVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-          DoubleVector r = one.div(e.add(1.0));
-          r.blend(e.mul(r), v.compare(VectorOperators.LT, 0.0)).intoArray(o, i);
-        }
-      }
       case RELU -> {
         for (; i < end; i += step) DoubleVector.fromArray(D, x, i).max(0.0).intoArray(o, i);
-      }
-      case SOFTPLUS -> {
-        for (; i < end; i += step) {
-          DoubleVector v = DoubleVector.fromArray(D, x, i);
-          DoubleVector t = v.abs().neg().lanewise(VectorOperators.EXP)
-              .lanewise(VectorOperators.LOG1P);
-          v.max(0.0).add(t).intoArray(o, i);
-        }
-      }
-      case SIN -> {
-        for (; i < end; i += step) {
-          DoubleVector.fromArray(D, x, i).lanewise(VectorOperators.SIN).intoArray(o, i);
-        }
-      }
-      case COS -> {
-        for (; i < end; i += step) {
-          DoubleVector.fromArray(D, x, i).lanewise(VectorOperators.COS).intoArray(o, i);
-        }
       }
       case RECIPROCAL -> {
         DoubleVector one = DoubleVector.broadcast(D, 1.0);
