@@ -18,6 +18,9 @@ import java.util.Arrays;
  * over rows (im2col) or over images and groups (col2im, whose rows overlap).
  */
 final class ConvKernels {
+  /** Runs up to this many elements are copied or cleared in a plain loop, longer ones in bulk. */
+  static final int SHORT_RUN = 32;
+
   private ConvKernels() {}
 
   static void im2col(ConvGeometry g, CpuBuffer x, CpuBuffer cols, boolean vectorized) {
@@ -166,12 +169,26 @@ final class ConvKernels {
     int plane = s.k1 * s.k2 * cg;
     int line = s.k2 * cg;
     boolean contiguous = s.groups == 1 && s.d2 == 1;
+    // Output coordinates of row lo, then advanced row by row (no divisions per row).
+    int n = lo / s.outVolume;
+    int o = lo % s.outVolume;
+    int o0 = o / (s.out1 * s.out2);
+    int o1 = o / s.out2 % s.out1;
+    int o2 = o % s.out2;
     for (int r = lo; r < hi; r++) {
-      int n = r / s.outVolume;
-      int o = r % s.outVolume;
-      int i0s = s.start0(o);
-      int i1s = s.start1(o);
-      int i2s = s.start2(o);
+      if (r > lo && ++o2 == s.out2) {
+        o2 = 0;
+        if (++o1 == s.out1) {
+          o1 = 0;
+          if (++o0 == s.out0) {
+            o0 = 0;
+            n++;
+          }
+        }
+      }
+      int i0s = o0 * s.s0 - s.p0;
+      int i1s = o1 * s.s1 - s.p1;
+      int i2s = o2 * s.s2 - s.p2;
       // Window positions j2 in [first2, last2) read inside the input along the last axis.
       int first2 = contiguous ? Math.min(s.k2, Math.max(0, -i2s)) : 0;
       int last2 = contiguous ? Math.max(first2, Math.min(s.k2, s.in2 - i2s)) : 0;
@@ -195,23 +212,19 @@ final class ConvKernels {
             }
             int xLine = xGroup + (i0 * s.in1 + i1) * s.in2 * c;
             if (contiguous) {
-              Arrays.fill(cols, pos, pos + first2 * cg, 0f);
-              if (last2 > first2) {
-                System.arraycopy(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
-                    (last2 - first2) * cg);
-              }
-              Arrays.fill(cols, pos + last2 * cg, pos + line, 0f);
+              zeroRun(cols, pos, first2 * cg);
+              copyRun(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
+                  (last2 - first2) * cg);
+              zeroRun(cols, pos + last2 * cg, (s.k2 - last2) * cg);
               pos += line;
               continue;
             }
             for (int j2 = 0; j2 < s.k2; j2++) {
               int i2 = i2s + j2 * s.d2;
               if (i2 < 0 || i2 >= s.in2) {
-                Arrays.fill(cols, pos, pos + cg, 0f);
-              } else if (cg == 1) {
-                cols[pos] = x[xLine + i2 * c];
+                zeroRun(cols, pos, cg);
               } else {
-                System.arraycopy(x, xLine + i2 * c, cols, pos, cg);
+                copyRun(x, xLine + i2 * c, cols, pos, cg);
               }
               pos += cg;
             }
@@ -220,6 +233,31 @@ final class ConvKernels {
       }
     }
   }
+  /**
+   * {@code cols[dst, dst + len) = x[src, src + len)}: short runs (a window row of a few channels)
+   * in a plain loop, which beats the call into the arraycopy stub.
+   */
+  private static void copyRun(float[] x, int src, float[] cols, int dst, int len) {
+    if (len > SHORT_RUN) {
+      System.arraycopy(x, src, cols, dst, len);
+    } else {
+      for (int i = 0; i < len; i++) {
+        cols[dst + i] = x[src + i];
+      }
+    }
+  }
+
+  /** {@code cols[dst, dst + len) = 0}, short runs in a plain loop. */
+  private static void zeroRun(float[] cols, int dst, int len) {
+    if (len > SHORT_RUN) {
+      Arrays.fill(cols, dst, dst + len, 0f);
+    } else {
+      for (int i = 0; i < len; i++) {
+        cols[dst + i] = 0f;
+      }
+    }
+  }
+
 
   static void im2colRows(ConvShape3d s, double[] x, double[] cols, int lo, int hi) {
     int rows = s.rows();
@@ -229,12 +267,26 @@ final class ConvKernels {
     int plane = s.k1 * s.k2 * cg;
     int line = s.k2 * cg;
     boolean contiguous = s.groups == 1 && s.d2 == 1;
+    // Output coordinates of row lo, then advanced row by row (no divisions per row).
+    int n = lo / s.outVolume;
+    int o = lo % s.outVolume;
+    int o0 = o / (s.out1 * s.out2);
+    int o1 = o / s.out2 % s.out1;
+    int o2 = o % s.out2;
     for (int r = lo; r < hi; r++) {
-      int n = r / s.outVolume;
-      int o = r % s.outVolume;
-      int i0s = s.start0(o);
-      int i1s = s.start1(o);
-      int i2s = s.start2(o);
+      if (r > lo && ++o2 == s.out2) {
+        o2 = 0;
+        if (++o1 == s.out1) {
+          o1 = 0;
+          if (++o0 == s.out0) {
+            o0 = 0;
+            n++;
+          }
+        }
+      }
+      int i0s = o0 * s.s0 - s.p0;
+      int i1s = o1 * s.s1 - s.p1;
+      int i2s = o2 * s.s2 - s.p2;
       int first2 = contiguous ? Math.min(s.k2, Math.max(0, -i2s)) : 0;
       int last2 = contiguous ? Math.max(first2, Math.min(s.k2, s.in2 - i2s)) : 0;
       int xImage = n * s.inVolume * c;
@@ -257,23 +309,19 @@ final class ConvKernels {
             }
             int xLine = xGroup + (i0 * s.in1 + i1) * s.in2 * c;
             if (contiguous) {
-              Arrays.fill(cols, pos, pos + first2 * cg, 0.0);
-              if (last2 > first2) {
-                System.arraycopy(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
-                    (last2 - first2) * cg);
-              }
-              Arrays.fill(cols, pos + last2 * cg, pos + line, 0.0);
+              zeroRun(cols, pos, first2 * cg);
+              copyRun(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
+                  (last2 - first2) * cg);
+              zeroRun(cols, pos + last2 * cg, (s.k2 - last2) * cg);
               pos += line;
               continue;
             }
             for (int j2 = 0; j2 < s.k2; j2++) {
               int i2 = i2s + j2 * s.d2;
               if (i2 < 0 || i2 >= s.in2) {
-                Arrays.fill(cols, pos, pos + cg, 0.0);
-              } else if (cg == 1) {
-                cols[pos] = x[xLine + i2 * c];
+                zeroRun(cols, pos, cg);
               } else {
-                System.arraycopy(x, xLine + i2 * c, cols, pos, cg);
+                copyRun(x, xLine + i2 * c, cols, pos, cg);
               }
               pos += cg;
             }
@@ -282,6 +330,31 @@ final class ConvKernels {
       }
     }
   }
+  /**
+   * {@code cols[dst, dst + len) = x[src, src + len)}: short runs (a window row of a few channels)
+   * in a plain loop, which beats the call into the arraycopy stub.
+   */
+  private static void copyRun(double[] x, int src, double[] cols, int dst, int len) {
+    if (len > SHORT_RUN) {
+      System.arraycopy(x, src, cols, dst, len);
+    } else {
+      for (int i = 0; i < len; i++) {
+        cols[dst + i] = x[src + i];
+      }
+    }
+  }
+
+  /** {@code cols[dst, dst + len) = 0}, short runs in a plain loop. */
+  private static void zeroRun(double[] cols, int dst, int len) {
+    if (len > SHORT_RUN) {
+      Arrays.fill(cols, dst, dst + len, 0.0);
+    } else {
+      for (int i = 0; i < len; i++) {
+        cols[dst + i] = 0.0;
+      }
+    }
+  }
+
 
   /**
    * Adds back the matrix rows of images-and-groups {@code [lo, hi)} (task {@code t} is image

@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * major), op(A) has at most {@link #DIRECT_MAX_ROWS} rows and the depth is at most {@link
  * #DIRECT_MAX_DEPTH}, B is so little reused that packing
  * it costs more than it saves: full panels are read straight from B (the small-shape direct path)
- * and only a ragged right edge is packed.
+ * and only a ragged right edge is packed. Likewise a shallow row-major op(A) times a C of at most
+ * {@link #SHALLOW_A_MAX_COLUMNS} columns (a first conv layer) reads its full strips in place.
  *
  * <p><b>Threads.</b> With at least as many batch items as threads, items split across threads.
  * Otherwise, above {@link #PARALLEL_MIN_FLOPS}, C is cut into one block per thread, by columns
@@ -56,6 +57,11 @@ final class VectorGemmF32 {
    * the same cache set, so they are packed.
    */
   static final int DIRECT_MAX_DEPTH = 64;
+  /**
+   * Widest C block (two panels) for which a full strip of a shallow (depth at most {@link
+   * #DIRECT_MAX_DEPTH}) row-major op(A) is read in place instead of packed.
+   */
+  static final int SHALLOW_A_MAX_COLUMNS = 2 * NR;
   /** Multiply-adds below which a product runs on the calling thread alone. */
   static final long PARALLEL_MIN_FLOPS = 1L << 18;
 
@@ -133,6 +139,11 @@ final class VectorGemmF32 {
     int bBase = (int) (s.bOffset() + item * s.bBatchStride());
     int ldb = s.ldb();
     boolean direct = !s.transB() && s.m() <= DIRECT_MAX_ROWS && k <= DIRECT_MAX_DEPTH;
+    // A shallow row-major op(A) times a narrow C (an im2col matrix of a first conv layer: k = 27,
+    // n = 32) costs about as much to pack as to multiply, each strip meeting one or two panels:
+    // its MR rows are read in place instead. Wider C amortizes the packing over its panels.
+    boolean shallowA = !s.transA() && k <= DIRECT_MAX_DEPTH && j1 - j0 <= SHALLOW_A_MAX_COLUMNS;
+    int lda = s.lda();
     Scratch scratch = SCRATCH.get();
     float[] aPack = scratch.aPack;
     float[] tile = scratch.tile;
@@ -153,8 +164,24 @@ final class VectorGemmF32 {
         }
         for (int i = i0; i < i1; i += MR) {
           int mr = Math.min(MR, i1 - i);
-          packA(s, a, aBase, i, mr, pc, kc, aPack);
           int cRow = cBase + i * ldc + jc;
+          if (shallowA && mr == MR) {
+            // A full strip of a shallow row-major op(A): read it in place, unpacked.
+            int aRow = aBase + i * lda + pc;
+            for (int panel = 0; panel < panels; panel++) {
+              int nr = Math.min(NR, nc - panel * NR);
+              if (direct && panel < fullPanels) {
+                microRowsA(kc, a, aRow, lda, b, bBase + pc * ldb + jc + panel * NR, ldb, c,
+                    cRow + panel * NR, ldc, nr, overwrite, tile);
+              } else {
+                int off = direct ? 0 : panel * kc * NR;
+                microRowsA(kc, a, aRow, lda, bPack, off, NR, c, cRow + panel * NR, ldc, nr,
+                    overwrite, tile);
+              }
+            }
+            continue;
+          }
+          packA(s, a, aBase, i, mr, pc, kc, aPack);
           for (int panel = 0; panel < panels; panel++) {
             int nr = Math.min(NR, nc - panel * NR);
             if (direct && panel < fullPanels) {
@@ -250,6 +277,61 @@ final class VectorGemmF32 {
       c20 = x2.fma(b0, c20);
       c21 = x2.fma(b1, c21);
       FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+    }
+    if (mr == MR && nr == NR) {
+      store(c, cIdx + 0 * ldc, c00, c01, overwrite);
+      store(c, cIdx + 1 * ldc, c10, c11, overwrite);
+      store(c, cIdx + 2 * ldc, c20, c21, overwrite);
+      store(c, cIdx + 3 * ldc, c30, c31, overwrite);
+      return;
+    }
+    c00.intoArray(tile, 0 * NR);
+    c01.intoArray(tile, 0 * NR + L);
+    c10.intoArray(tile, 1 * NR);
+    c11.intoArray(tile, 1 * NR + L);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + L);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + L);
+    for (int r = 0; r < mr; r++) {
+      int row = cIdx + r * ldc;
+      if (overwrite) {
+        System.arraycopy(tile, r * NR, c, row, nr);
+      } else {
+        for (int j = 0; j < nr; j++) c[row + j] += tile[r * NR + j];
+      }
+    }
+  }
+  /**
+   * {@link #micro} for a full strip of MR rows of row-major op(A) read in place: row {@code r},
+   * depth {@code p} at {@code a[aRow + r * lda + p]}.
+   */
+  private static void microRowsA(int kc, float[] a, int aRow, int lda, float[] bp, int bOff,
+      int bStep, float[] c, int cIdx, int ldc, int nr, boolean overwrite, float[] tile) {
+    int mr = MR;
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = FloatVector.zero(S);
+    FloatVector c10 = FloatVector.zero(S);
+    FloatVector c11 = FloatVector.zero(S);
+    FloatVector c20 = FloatVector.zero(S);
+    FloatVector c21 = FloatVector.zero(S);
+    FloatVector c30 = FloatVector.zero(S);
+    FloatVector c31 = FloatVector.zero(S);
+    for (int p = 0, ai = aRow, bi = bOff; p < kc; p++, ai++, bi += bStep) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x0 = FloatVector.broadcast(S, a[ai]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[ai + lda]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[ai + 2 * lda]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[ai + 3 * lda]);
       c30 = x3.fma(b0, c30);
       c31 = x3.fma(b1, c31);
     }

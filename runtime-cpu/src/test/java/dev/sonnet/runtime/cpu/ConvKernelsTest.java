@@ -220,4 +220,53 @@ class ConvKernelsTest {
         () -> ConvKernels.im2col(g, x, cols, true))
         .hasMessageContaining("f32 and f64");
   }
+
+  /**
+   * The row-range fast path, started at every row (as a thread's chunk may be): its output
+   * coordinates are advanced row by row from {@code lo}, across window rows, images and the
+   * padded border. First-layer-like geometries: 2-D 3x3, stride 1 and 2, padding 0 to 2, C = 1,
+   * 3, 4 (runs shorter than {@link ConvKernels#SHORT_RUN}) and 12 (longer, kernel row 36).
+   */
+  @Test
+  void im2colRows_fromAnyStartRow_matchesReference_onFirstLayerGeometries() {
+    Random r = new Random(3);
+    for (int c : new int[] {1, 3, 4, 12}) {
+      for (int stride = 1; stride <= 2; stride++) {
+        for (int pad = 0; pad <= 2; pad++) {
+          int h = 5;
+          int w = 6;
+          int oh = (h + 2 * pad - 3) / stride + 1;
+          int ow = (w + 2 * pad - 3) / stride + 1;
+          ConvGeometry g = new ConvGeometry(2, new int[] {h, w}, c, new int[] {3, 3},
+              new int[] {stride, stride}, new int[] {1, 1}, new int[] {pad, pad},
+              new int[] {oh, ow}, 1);
+          ConvShape3d s = new ConvShape3d(g);
+          float[] xf = randomFloats(r, imageSize(g));
+          double[] xd = randomDoubles(r, imageSize(g));
+          float[] expectedF = new float[(int) colsSize(g)];
+          double[] expectedD = new double[(int) colsSize(g)];
+          ConvKernels.im2colReference(s, xf, expectedF);
+          ConvKernels.im2colReference(s, xd, expectedD);
+          int width = s.cols();
+          for (int lo = 0; lo < s.rows(); lo++) {
+            float[] actualF = new float[expectedF.length];
+            double[] actualD = new double[expectedD.length];
+            java.util.Arrays.fill(actualF, Float.NaN);
+            java.util.Arrays.fill(actualD, Double.NaN);
+            ConvKernels.im2colRows(s, xf, actualF, lo, s.rows());
+            ConvKernels.im2colRows(s, xd, actualD, lo, s.rows());
+            String what = String.format("C=%d stride=%d pad=%d from row %d", c, stride, pad, lo);
+            assertThat(java.util.Arrays.copyOfRange(actualF, lo * width, actualF.length))
+                .as("f32 %s", what)
+                .containsExactly(java.util.Arrays.copyOfRange(expectedF, lo * width,
+                    expectedF.length));
+            assertThat(java.util.Arrays.copyOfRange(actualD, lo * width, actualD.length))
+                .as("f64 %s", what)
+                .containsExactly(java.util.Arrays.copyOfRange(expectedD, lo * width,
+                    expectedD.length));
+          }
+        }
+      }
+    }
+  }
 }

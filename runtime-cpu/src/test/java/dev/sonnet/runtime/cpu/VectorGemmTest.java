@@ -108,7 +108,8 @@ class VectorGemmTest {
   /**
    * Float32 shapes past one block and above the parallel threshold: split by columns (wide C),
    * by rows (tall C), over several KC depth blocks and NC column blocks, and the direct path
-   * (row-major B, few rows, shallow) with a ragged right edge; accumulating and overwriting.
+   * (row-major B, few rows, shallow) with a ragged right edge, and shallow row-major A read in
+   * place in full strips (packed in the ragged last one); accumulating and overwriting.
    */
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
   @MethodSource("blockedCases")
@@ -124,7 +125,12 @@ class VectorGemmTest {
         Arguments.of(100, 1024, 10, false, false, 13),    // direct path, whole panels only
         Arguments.of(61, 77, 33, false, false, 14),       // direct path with a ragged edge
         Arguments.of(130, 333, 64, false, true, 15),      // packed transposed B, above DIRECT rows
-        Arguments.of(257, 258, 259, true, true, 16));
+        Arguments.of(257, 258, 259, true, true, 16),
+        // shallow row-major A read in place (k <= DIRECT_MAX_DEPTH), B packed (m > 128):
+        Arguments.of(4099, 32, 27, false, false, 17),   // first conv layer's im2col product
+        Arguments.of(203, 45, 27, false, false, 18),    // ragged strips and panels
+        Arguments.of(150, 50, 64, false, true, 19),     // deepest shallow A, transposed B
+        Arguments.of(131, 33, 65, false, false, 20));   // just past it: A packed again
   }
 
   @Test
