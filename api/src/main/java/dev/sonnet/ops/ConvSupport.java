@@ -108,7 +108,7 @@ final class ConvSupport {
   // ---- the three products -------------------------------------------------------------------
 
   /** Whether {@code g} reads the input unchanged as the cols matrix (1x1, stride 1, no padding). */
-  static boolean isPointwise(ConvGeometry g) {
+  private static boolean isPointwise(ConvGeometry g) {
     for (int d = 0; d < g.spatialRank(); d++) {
       if (g.kernel()[d] != 1 || g.stride()[d] != 1 || g.padBefore()[d] != 0
           || g.outSpatial()[d] != g.inSpatial()[d]) {
@@ -121,37 +121,21 @@ final class ConvSupport {
   /** {@code y [batch, out..., outChannels] = conv(x, w)}. */
   static Tensor forward(ConvGeometry g, int outChannels, Tensor x, Tensor w) {
     Backend backend = x.backend();
-    DType dtype = x.dtype();
-    int groups = g.groups();
-    int c = g.channels();
-    int cg = c / groups;
-    int og = outChannels / groups;
-    long m = (long) g.batch() * g.outVolume();
-    long kc = (long) g.kernelVolume() * cg;
+    GroupedProduct p = GroupedProduct.of(g, outChannels);
     Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
-    if (m == 0 || og == 0 || kc == 0) {
-      return Tensor.wrap(backend.allocate(dtype, m * outChannels), yShape);
+    if (p.isEmpty()) {
+      return Tensor.wrap(backend.allocate(x.dtype(), yShape.size()), yShape);
     }
-    checkInt(m, kc);
     // The groups' non-accumulating products (k = kc > 0) write every element of y.
-    DeviceBuffer y = backend.allocateUninitialized(dtype, m * outChannels);
-    if (isPointwise(g)) {
-      GemmSpec spec = new GemmSpec(groups, (int) m, og, cg,
-          false, 0, c, cg,
-          false, 0, outChannels, og,
-          0, outChannels, og, false);
-      backend.gemm(spec, x.buffer(), w.buffer(), y);
-    } else {
-      DeviceBuffer cols = unfold(g, x, groups * m * kc);
-      GemmSpec spec = new GemmSpec(groups, (int) m, og, (int) kc,
-          false, 0, (int) kc, m * kc,
-          false, 0, outChannels, og,
-          0, outChannels, og, false);
-      try {
-        backend.gemm(spec, cols, w.buffer(), y);
-      } finally {
-        cols.release();
-      }
+    DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
+    Columns a = Columns.unfold(g, x, p);
+    try {
+      backend.gemm(new GemmSpec(p.groups, p.m, p.og, p.kc,
+          false, 0, a.ld, a.groupStride,
+          false, 0, outChannels, p.og,
+          0, outChannels, p.og, false), a.buffer, w.buffer(), y);
+    } finally {
+      a.releaseIfTemporary();
     }
     return Tensor.wrap(y, yShape);
   }
@@ -159,39 +143,29 @@ final class ConvSupport {
   /** {@code dx [batch, in..., channels]}: the gradient of {@link #forward} for its input. */
   static Tensor backpropInput(ConvGeometry g, int outChannels, Tensor dy, Tensor w) {
     Backend backend = dy.backend();
-    DType dtype = dy.dtype();
-    int groups = g.groups();
-    int c = g.channels();
-    int cg = c / groups;
-    int og = outChannels / groups;
-    long m = (long) g.batch() * g.outVolume();
-    long kc = (long) g.kernelVolume() * cg;
-    Shape xShape = channelsLast(g.batch(), g.inSpatial(), c);
-    DeviceBuffer dx = backend.allocate(dtype, xShape.size());
-    if (m == 0 || og == 0 || kc == 0) {
+    GroupedProduct p = GroupedProduct.of(g, outChannels);
+    Shape xShape = channelsLast(g.batch(), g.inSpatial(), g.channels());
+    // Stays zeroed: col2im accumulates into it.
+    DeviceBuffer dx = backend.allocate(dy.dtype(), xShape.size());
+    if (p.isEmpty()) {
       return Tensor.wrap(dx, xShape);
     }
-    checkInt(m, kc);
-    if (isPointwise(g)) {
-      GemmSpec spec = new GemmSpec(groups, (int) m, cg, og,
-          false, 0, outChannels, og,
-          true, 0, outChannels, og,
-          0, c, cg, false);
-      backend.gemm(spec, dy.buffer(), w.buffer(), dx);
-    } else {
-      // The product (k = og > 0, not accumulating) overwrites every column entry; dx stays
-      // zeroed because col2im accumulates into it.
-      DeviceBuffer cols = backend.allocateUninitialized(dtype, groups * m * kc);
-      GemmSpec spec = new GemmSpec(groups, (int) m, (int) kc, og,
-          false, 0, outChannels, og,
-          true, 0, outChannels, og,
-          0, (int) kc, m * kc, false);
-      try {
-        backend.gemm(spec, dy.buffer(), w.buffer(), cols);
-        backend.col2im(g, cols, dx);
-      } finally {
-        cols.release();
+    // A pointwise window writes the product straight into dx; otherwise into columns (the product,
+    // k = og > 0 and not accumulating, overwrites every entry) that col2im folds back.
+    Columns d = isPointwise(g)
+        ? new Columns(dx, g.channels(), p.cg, false)
+        : new Columns(backend.allocateUninitialized(dy.dtype(), p.columnsSize()), p.kc,
+            p.columnsGroupStride(), true);
+    try {
+      backend.gemm(new GemmSpec(p.groups, p.m, p.kc, p.og,
+          false, 0, outChannels, p.og,
+          true, 0, outChannels, p.og,
+          0, d.ld, d.groupStride, false), dy.buffer(), w.buffer(), d.buffer);
+      if (d.temporary) {
+        backend.col2im(g, d.buffer, dx);
       }
+    } finally {
+      d.releaseIfTemporary();
     }
     return Tensor.wrap(dx, xShape);
   }
@@ -199,60 +173,91 @@ final class ConvSupport {
   /** {@code dw [kernel..., channels / groups, outChannels]}: the gradient for the filters. */
   static Tensor backpropFilter(ConvGeometry g, int outChannels, Tensor x, Tensor dy) {
     Backend backend = x.backend();
-    DType dtype = x.dtype();
-    int groups = g.groups();
-    int c = g.channels();
-    int cg = c / groups;
-    int og = outChannels / groups;
-    long m = (long) g.batch() * g.outVolume();
-    long kc = (long) g.kernelVolume() * cg;
+    GroupedProduct p = GroupedProduct.of(g, outChannels);
     int[] wDims = Arrays.copyOf(g.kernel(), g.spatialRank() + 2);
-    wDims[wDims.length - 2] = cg;
+    wDims[wDims.length - 2] = p.cg;
     wDims[wDims.length - 1] = outChannels;
     Shape wShape = Shape.of(wDims);
-    if (m == 0 || og == 0 || kc == 0) {
-      return Tensor.wrap(backend.allocate(dtype, wShape.size()), wShape);
+    if (p.isEmpty()) {
+      return Tensor.wrap(backend.allocate(x.dtype(), wShape.size()), wShape);
     }
-    checkInt(m, kc);
     // The groups' non-accumulating products (k = m > 0) write every element of dw.
-    DeviceBuffer dw = backend.allocateUninitialized(dtype, wShape.size());
-    if (isPointwise(g)) {
-      GemmSpec spec = new GemmSpec(groups, cg, og, (int) m,
-          true, 0, c, cg,
-          false, 0, outChannels, og,
-          0, outChannels, og, false);
-      backend.gemm(spec, x.buffer(), dy.buffer(), dw);
-    } else {
-      DeviceBuffer cols = unfold(g, x, groups * m * kc);
-      GemmSpec spec = new GemmSpec(groups, (int) kc, og, (int) m,
-          true, 0, (int) kc, m * kc,
-          false, 0, outChannels, og,
-          0, outChannels, og, false);
-      try {
-        backend.gemm(spec, cols, dy.buffer(), dw);
-      } finally {
-        cols.release();
-      }
+    DeviceBuffer dw = backend.allocateUninitialized(x.dtype(), wShape.size());
+    Columns a = Columns.unfold(g, x, p);
+    try {
+      backend.gemm(new GemmSpec(p.groups, p.kc, p.og, p.m,
+          true, 0, a.ld, a.groupStride,
+          false, 0, outChannels, p.og,
+          0, outChannels, p.og, false), a.buffer, dy.buffer(), dw);
+    } finally {
+      a.releaseIfTemporary();
     }
     return Tensor.wrap(dw, wShape);
   }
 
   /**
-   * {@code im2col(x)} into a fresh buffer of {@code size} elements. {@code im2col} writes every
-   * element (padding as zeros), so the buffer may hold recycled memory. It is a temporary of the
-   * calling product, never returned: the caller releases it right after its last use, which on
-   * the CPU hands the array back to the pool for the next step's unfolding.
+   * A convolution as {@code groups} matrix products {@code [m, kc] @ [kc, og]}: {@code m} output
+   * positions, {@code kc = kernelVolume * cg} unfolded inputs per position, {@code cg} input and
+   * {@code og} output channels per group.
    */
-  private static DeviceBuffer unfold(ConvGeometry g, Tensor x, long size) {
-    Backend backend = x.backend();
-    DeviceBuffer cols = backend.allocateUninitialized(x.dtype(), size);
-    try {
-      backend.im2col(g, x.buffer(), cols);
-    } catch (RuntimeException | Error e) {
-      cols.release();
-      throw e;
+  private record GroupedProduct(int groups, int cg, int og, int m, int kc) {
+    static GroupedProduct of(ConvGeometry g, int outChannels) {
+      int groups = g.groups();
+      int cg = g.channels() / groups;
+      long m = (long) g.batch() * g.outVolume();
+      long kc = (long) g.kernelVolume() * cg;
+      if (m > Integer.MAX_VALUE || kc > Integer.MAX_VALUE) {
+        throw new ShapeException("convolution: the unfolded input has " + m + " rows of " + kc
+            + " columns, more than a matrix product handles; split the batch");
+      }
+      return new GroupedProduct(groups, cg, outChannels / groups, (int) m, (int) kc);
     }
-    return cols;
+
+    boolean isEmpty() {
+      return m == 0 || og == 0 || kc == 0;
+    }
+
+    /** Elements of the unfolded input of every group, {@code [groups, m, kc]}. */
+    long columnsSize() {
+      return groups * columnsGroupStride();
+    }
+
+    long columnsGroupStride() {
+      return (long) m * kc;
+    }
+  }
+
+  /**
+   * The unfolded input {@code [groups][m][kc]} as a product operand: the input itself when the
+   * window is a single pixel ({@code kc == cg}; rows of {@code channels}, groups {@code cg}
+   * apart), else a temporary im2col buffer.
+   */
+  private record Columns(DeviceBuffer buffer, int ld, long groupStride, boolean temporary) {
+    /**
+     * The columns of {@code x}. A temporary buffer is filled by {@code im2col}, which writes every
+     * element (padding as zeros), so it may hold recycled memory; the caller releases it right
+     * after the product, which on the CPU hands the array back to the pool for the next step.
+     */
+    static Columns unfold(ConvGeometry g, Tensor x, GroupedProduct p) {
+      if (isPointwise(g)) {
+        return new Columns(x.buffer(), g.channels(), p.cg, false);
+      }
+      Backend backend = x.backend();
+      DeviceBuffer cols = backend.allocateUninitialized(x.dtype(), p.columnsSize());
+      try {
+        backend.im2col(g, x.buffer(), cols);
+      } catch (RuntimeException | Error e) {
+        cols.release();
+        throw e;
+      }
+      return new Columns(cols, p.kc, p.columnsGroupStride(), true);
+    }
+
+    void releaseIfTemporary() {
+      if (temporary) {
+        buffer.release();
+      }
+    }
   }
 
   static Shape channelsLast(int batch, int[] spatial, int channels) {
@@ -261,12 +266,5 @@ final class ConvSupport {
     System.arraycopy(spatial, 0, d, 1, spatial.length);
     d[d.length - 1] = channels;
     return Shape.of(d);
-  }
-
-  private static void checkInt(long m, long kc) {
-    if (m > Integer.MAX_VALUE || kc > Integer.MAX_VALUE) {
-      throw new ShapeException("convolution: the unfolded input has " + m + " rows of " + kc
-          + " columns, more than a matrix product handles; split the batch");
-    }
   }
 }
