@@ -8,6 +8,7 @@ import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.ops.Activations;
 import dev.sonnet.ops.Elementwise;
 import dev.sonnet.ops.LinearAlgebra;
+import dev.sonnet.ops.PadMode;
 import dev.sonnet.ops.Reductions;
 import dev.sonnet.ops.ShapeOps;
 import java.util.List;
@@ -700,7 +701,7 @@ public final class Tensor implements Operand {
    * {@link ShapeOps#pad} for the reflect and symmetric modes.
    */
   public Tensor pad(int[][] paddings, double constant) {
-    return ShapeOps.pad(this, paddings, dev.sonnet.ops.PadMode.CONSTANT, constant);
+    return ShapeOps.pad(this, paddings, PadMode.CONSTANT, constant);
   }
 
   /** One-hot encoding of this integer tensor: a new last axis of {@code depth}. */
