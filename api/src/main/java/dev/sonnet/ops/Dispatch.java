@@ -4,6 +4,7 @@ import dev.sonnet.SonnetException;
 import dev.sonnet.backend.Backend;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
  * <p>It checks that the inputs share a backend, runs the {@link Op}, and tells the thread's active
  * {@link OpRecorder}s (gradient tapes, tracers). Nothing else in the library calls
  * {@link Op#forward} or knows about recorders, so recording, tracing or fusing later needs no change
- * to any op.
+ * to any op. It also hands new outputs to the thread's open {@link TensorScope}, which frees them
+ * when it closes.
  *
  * <p>Recorders are per thread: a tape opened on one thread never sees another thread's work.
  */
@@ -37,6 +39,7 @@ public final class Dispatch {
   public static Tensor[] run(Op op, Tensor... inputs) {
     checkSameBackend(op, inputs);
     Tensor[] outputs = op.forward(inputs);
+    TensorScope.trackOutputs(outputs, inputs);
     State state = STATE.get();
     if (state.recording()) {
       List<OpRecorder> recorders = state.recorders;

@@ -26,7 +26,8 @@ import java.util.List;
  * {@link #to(Backend)} to move one. Reading values back ({@link #toFloatArray()} and friends) is
  * where the host waits for a device.
  *
- * <p>Memory is freed when the tensor becomes unreachable; {@link #release()} frees it at once.
+ * <p>Memory is freed when the tensor becomes unreachable; {@link #release()} frees it at once, and
+ * a {@link TensorScope} frees every tensor created inside it when it closes.
  */
 public final class Tensor implements Operand {
   private static final int PRINT_EDGE_ITEMS = 3;
@@ -51,36 +52,43 @@ public final class Tensor implements Operand {
     return new Tensor(buffer, shape);
   }
 
+  /** A tensor on new memory, owned by the thread's open {@link TensorScope} if there is one. */
+  private static Tensor fresh(DeviceBuffer buffer, Shape shape) {
+    Tensor t = new Tensor(buffer, shape);
+    TensorScope.track(t);
+    return t;
+  }
+
   // ---- creation ----------------------------------------------------------------------------
 
   /** A float32 tensor holding {@code data} (copied) in row-major order. */
   public static Tensor of(float[] data, int... shape) {
     Shape s = checkLength(data.length, shape);
-    return new Tensor(Backends.getDefault().upload(data), s);
+    return fresh(Backends.getDefault().upload(data), s);
   }
 
   /** A float64 tensor holding {@code data} (copied) in row-major order. */
   public static Tensor of(double[] data, int... shape) {
     Shape s = checkLength(data.length, shape);
-    return new Tensor(Backends.getDefault().upload(data), s);
+    return fresh(Backends.getDefault().upload(data), s);
   }
 
   /** An int32 tensor holding {@code data} (copied) in row-major order. */
   public static Tensor of(int[] data, int... shape) {
     Shape s = checkLength(data.length, shape);
-    return new Tensor(Backends.getDefault().upload(data), s);
+    return fresh(Backends.getDefault().upload(data), s);
   }
 
   /** An int64 tensor holding {@code data} (copied) in row-major order. */
   public static Tensor of(long[] data, int... shape) {
     Shape s = checkLength(data.length, shape);
-    return new Tensor(Backends.getDefault().upload(data), s);
+    return fresh(Backends.getDefault().upload(data), s);
   }
 
   /** A bool tensor holding {@code data} (copied) in row-major order. */
   public static Tensor of(boolean[] data, int... shape) {
     Shape s = checkLength(data.length, shape);
-    return new Tensor(Backends.getDefault().upload(data), s);
+    return fresh(Backends.getDefault().upload(data), s);
   }
 
   /** A float32 matrix from rows of equal length. */
@@ -134,7 +142,7 @@ public final class Tensor implements Operand {
 
   /** A tensor of zeros. */
   public static Tensor zeros(Shape shape, DType dtype) {
-    return new Tensor(Backends.getDefault().allocate(dtype, shape.size()), shape);
+    return fresh(Backends.getDefault().allocate(dtype, shape.size()), shape);
   }
 
   /** A tensor of ones. */
@@ -158,7 +166,7 @@ public final class Tensor implements Operand {
     if (value != 0) {
       backend.fill(b, value);
     }
-    return new Tensor(b, shape);
+    return fresh(b, shape);
   }
 
   /** Zeros with this tensor's shape, dtype and backend. */
@@ -235,14 +243,14 @@ public final class Tensor implements Operand {
   private static Tensor fromDoubles(double[] v, Shape shape, DType dtype) {
     Backend backend = Backends.getDefault();
     if (dtype == DType.FLOAT64) {
-      return new Tensor(backend.upload(v), shape);
+      return fresh(backend.upload(v), shape);
     }
     if (dtype == DType.FLOAT32) {
       float[] f = new float[v.length];
       for (int i = 0; i < v.length; i++) {
         f[i] = (float) v[i];
       }
-      return new Tensor(backend.upload(f), shape);
+      return fresh(backend.upload(f), shape);
     }
     throw new IllegalArgumentException("Random tensors must be float32 or float64, got " + dtype);
   }
@@ -297,9 +305,21 @@ public final class Tensor implements Operand {
   /** The device memory behind this tensor (for op and runtime implementations). */
   public DeviceBuffer buffer() {
     if (buffer.isReleased()) {
-      throw new SonnetException("Tensor " + dtype() + shape + " was released and can no longer "
-          + "be used");
+      throw new SonnetException("Tensor " + dtype() + shape + " was released (by release() or "
+          + "by the TensorScope it was created in, when that closed) and can no longer be used; "
+          + "to use a tensor after its scope, pass it to scope.keep(tensor) before the scope "
+          + "closes");
     }
+    return buffer;
+  }
+
+  /** True once this tensor's memory was freed ({@link #release()} or its {@link TensorScope}). */
+  public boolean isReleased() {
+    return buffer.isReleased();
+  }
+
+  /** The buffer, released or not: for {@link TensorScope}'s bookkeeping. */
+  DeviceBuffer rawBuffer() {
     return buffer;
   }
 
@@ -324,7 +344,7 @@ public final class Tensor implements Operand {
       case INT64 -> target.upload(toLongArray());
       case BOOL -> target.upload(toBooleanArray());
     };
-    return new Tensor(b, shape);
+    return fresh(b, shape);
   }
 
   // ---- read-back ---------------------------------------------------------------------------

@@ -13,6 +13,10 @@ import java.util.Objects;
  * {@code tape.gradient(loss, variable)} works. Trainable variables are watched automatically by
  * tapes that watch accessed variables (the default).
  *
+ * <p>A variable's value is never freed by a {@link TensorScope}: creating or assigning a variable
+ * detaches the value from the thread's open scopes, so an optimizer step inside a scope keeps its
+ * updates.
+ *
  * <p>Assignments are atomic with respect to reads: a reader on another thread sees either the old
  * or the new value, never a mix.
  */
@@ -101,14 +105,17 @@ public final class Variable implements Operand {
       next = subtract ? value.sub(d) : value.add(d);
     }
     checkCompatible(what, next);
+    TensorScope.detach(next);
     value = next;
   }
 
   /**
    * A tensor object of this variable's own, sharing {@code t}'s memory: tapes map tensors to
-   * variables by identity, so two variables initialised from one tensor must not share it.
+   * variables by identity, so two variables initialised from one tensor must not share it. The
+   * value outlives any {@link TensorScope} it was made in.
    */
   private static Tensor ownIdentity(Tensor t) {
+    TensorScope.detach(t);
     return Tensor.wrap(t.buffer(), t.shape());
   }
 

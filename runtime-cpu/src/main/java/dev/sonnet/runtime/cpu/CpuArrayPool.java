@@ -12,25 +12,27 @@ import java.util.Map;
  *
  * <p>Why: Java cannot allocate an array without zeroing it, and a 64 MB output zeroed and later
  * collected costs more than the elementwise kernel that fills it. A caller that releases its
- * tensors ({@code Tensor.release()}) gets the same arrays back, with no zeroing and no garbage.
+ * tensors ({@code Tensor.release()}, or a {@code TensorScope}) gets the same arrays back, with no
+ * zeroing and no garbage.
  *
  * <p>Safety rests on {@link CpuBuffer}'s ownership invariant: a released buffer's array is held by
- * nothing else, and {@link CpuBuffer#release} hands it over at most once. Only arrays of at least
- * {@value #MIN_ELEMENTS} elements are kept (small ones are cheap to allocate), at most {@value
+ * nothing else, and {@link CpuBuffer#release} hands it over at most once. Arrays of at least
+ * {@value #MIN_ELEMENTS} elements are kept here, at most {@value
  * #PER_KEY} per key, at most {@link #capacityBytes()} in all (system property {@value
  * #BYTES_PROPERTY}, default an eighth of the maximum heap; 0 disables the pool), and through soft
- * references, so the collector can take them back under memory pressure. Arrays are never zeroed
- * here: they go only to callers that overwrite every element.
+ * references, so the collector can take them back under memory pressure. Smaller arrays go to the
+ * releasing thread's own {@link ThreadArrayCache} instead (no lock, no allocation). Arrays are never
+ * zeroed here: {@link CpuBuffer} zeroes one it hands to a caller that needs zeros.
  */
 final class CpuArrayPool {
   /** System property: the most bytes the pool retains; {@code 0} turns it off. */
   static final String BYTES_PROPERTY = "sonnet.cpu.pool.bytes";
 
-  /** Smallest array worth pooling (elements). */
+  /** Smallest array kept in this shared pool (elements); smaller ones are cached per thread. */
   static final int MIN_ELEMENTS = 1 << 16;
 
   /** Most arrays kept per (dtype, length). */
-  static final int PER_KEY = 4;
+  static final int PER_KEY = 16;
 
   private static final long CAPACITY = configuredCapacity();
   private static final Map<Long, ArrayDeque<SoftReference<Object>>> FREE = new HashMap<>();
@@ -45,7 +47,11 @@ final class CpuArrayPool {
 
   /** Keeps {@code array} (of {@code length} elements) for reuse if it is worth it and fits. */
   static void offer(DType dtype, Object array, int length) {
-    if (length < MIN_ELEMENTS || CAPACITY == 0) {
+    if (length < MIN_ELEMENTS) {
+      ThreadArrayCache.offer(dtype, array, length);
+      return;
+    }
+    if (CAPACITY == 0) {
       return;
     }
     long bytes = bytes(dtype, length);
@@ -63,7 +69,10 @@ final class CpuArrayPool {
 
   /** A pooled array of {@code dtype} and exactly {@code length} elements, or null. */
   static Object take(DType dtype, int length) {
-    if (length < MIN_ELEMENTS || CAPACITY == 0) {
+    if (length < MIN_ELEMENTS) {
+      return ThreadArrayCache.take(dtype, length);
+    }
+    if (CAPACITY == 0) {
       return null;
     }
     long bytes = bytes(dtype, length);
@@ -115,7 +124,7 @@ final class CpuArrayPool {
     return ((long) dtype.ordinal() << 32) | (length & 0xffffffffL);
   }
 
-  private static long bytes(DType dtype, int length) {
+  static long bytes(DType dtype, int length) {
     int width = switch (dtype) {
       case FLOAT32, INT32 -> 4;
       case FLOAT64, INT64 -> 8;

@@ -84,27 +84,27 @@ public final class CpuBackend implements Backend {
 
   @Override
   public DeviceBuffer upload(float[] data) {
-    return new CpuBuffer(this, DType.FLOAT32, data.clone(), data.length);
+    return CpuBuffer.copyOf(this, DType.FLOAT32, data, data.length);
   }
 
   @Override
   public DeviceBuffer upload(double[] data) {
-    return new CpuBuffer(this, DType.FLOAT64, data.clone(), data.length);
+    return CpuBuffer.copyOf(this, DType.FLOAT64, data, data.length);
   }
 
   @Override
   public DeviceBuffer upload(int[] data) {
-    return new CpuBuffer(this, DType.INT32, data.clone(), data.length);
+    return CpuBuffer.copyOf(this, DType.INT32, data, data.length);
   }
 
   @Override
   public DeviceBuffer upload(long[] data) {
-    return new CpuBuffer(this, DType.INT64, data.clone(), data.length);
+    return CpuBuffer.copyOf(this, DType.INT64, data, data.length);
   }
 
   @Override
   public DeviceBuffer upload(boolean[] data) {
-    return new CpuBuffer(this, DType.BOOL, data.clone(), data.length);
+    return CpuBuffer.copyOf(this, DType.BOOL, data, data.length);
   }
 
   @Override

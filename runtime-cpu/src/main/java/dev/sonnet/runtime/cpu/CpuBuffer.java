@@ -6,6 +6,7 @@ import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.tensor.DType;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * CPU memory: one Java array of the buffer's dtype ({@code float[]}, {@code double[]},
@@ -56,7 +57,16 @@ final class CpuBuffer implements DeviceBuffer {
     return new CpuBuffer(backend, dtype, array, size);
   }
 
+  /**
+   * A buffer of zeros: a pooled array cleared (cheaper than a fresh one, which the JVM zeroes as
+   * well and the collector must later find) or a fresh array.
+   */
   static CpuBuffer allocate(CpuBackend backend, DType dtype, int size) {
+    Object pooled = CpuArrayPool.take(dtype, size);
+    if (pooled != null) {
+      clear(pooled);
+      return new CpuBuffer(backend, dtype, pooled, size);
+    }
     Object array = switch (dtype) {
       case FLOAT32 -> new float[size];
       case FLOAT64 -> new double[size];
@@ -65,6 +75,34 @@ final class CpuBuffer implements DeviceBuffer {
       case BOOL -> new boolean[size];
     };
     return new CpuBuffer(backend, dtype, array, size);
+  }
+
+  /** A buffer holding a copy of {@code data}, an array of {@code dtype}'s Java type. */
+  static CpuBuffer copyOf(CpuBackend backend, DType dtype, Object data, int length) {
+    Object array = CpuArrayPool.take(dtype, length);
+    if (array == null) {
+      array = switch (dtype) {
+        case FLOAT32 -> ((float[]) data).clone();
+        case FLOAT64 -> ((double[]) data).clone();
+        case INT32 -> ((int[]) data).clone();
+        case INT64 -> ((long[]) data).clone();
+        case BOOL -> ((boolean[]) data).clone();
+      };
+    } else {
+      System.arraycopy(data, 0, array, 0, length);
+    }
+    return new CpuBuffer(backend, dtype, array, length);
+  }
+
+  private static void clear(Object array) {
+    switch (array) {
+      case float[] a -> Arrays.fill(a, 0f);
+      case double[] a -> Arrays.fill(a, 0d);
+      case int[] a -> Arrays.fill(a, 0);
+      case long[] a -> Arrays.fill(a, 0L);
+      case boolean[] a -> Arrays.fill(a, false);
+      default -> throw new IllegalStateException("not a CPU array: " + array.getClass());
+    }
   }
 
   /** Casts a buffer handed to the CPU backend, rejecting other backends' buffers. */

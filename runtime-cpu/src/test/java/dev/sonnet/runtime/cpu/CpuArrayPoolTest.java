@@ -32,6 +32,7 @@ class CpuArrayPoolTest {
   @AfterEach
   void emptyPool() {
     CpuArrayPool.clear();
+    ThreadArrayCache.clearThisThread();
   }
 
   private static Object arrayOf(DeviceBuffer b) {
@@ -59,23 +60,75 @@ class CpuArrayPoolTest {
   }
 
   @Test
-  void allocate_neverHandsOutAPooledArray_andIsZeroFilled() {
-    DeviceBuffer a = backend.allocateUninitialized(DType.FLOAT64, N);
-    backend.fill(a, 7);
-    Object array = arrayOf(a);
-    a.release();
-    DeviceBuffer z = backend.allocate(DType.FLOAT64, N);
-    assertThat(arrayOf(z)).isNotSameAs(array);
-    assertThat(KernelFixtures.f64(z)).containsOnly(0.0);
+  void allocate_mayReuseAPooledArray_butAlwaysZeroFillsIt() {
+    for (int n : new int[] {N, 16}) {
+      DeviceBuffer a = backend.allocateUninitialized(DType.FLOAT64, n);
+      backend.fill(a, 7);
+      a.release();
+      DeviceBuffer z = backend.allocate(DType.FLOAT64, n);
+      assertThat(KernelFixtures.f64(z)).as("n = %d", n).containsOnly(0.0);
+    }
   }
 
   @Test
-  void smallArrays_areNotPooled() {
+  void upload_copiesIntoAPooledArray_neverAliasesTheCallersArray() {
+    float[] data = {1, 2, 3};
+    DeviceBuffer a = backend.allocateUninitialized(DType.FLOAT32, 3);
+    Object pooled = arrayOf(a);
+    a.release();
+    DeviceBuffer up = backend.upload(data);
+    assertThat(arrayOf(up)).isSameAs(pooled).isNotSameAs(data);
+    data[0] = 9;
+    assertThat(KernelFixtures.f32(up)).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void smallArrays_areReusedOnTheReleasingThreadOnly() throws Exception {
     DeviceBuffer a = backend.allocateUninitialized(DType.FLOAT32, 16);
     Object array = arrayOf(a);
     a.release();
-    assertThat(arrayOf(backend.allocateUninitialized(DType.FLOAT32, 16))).isNotSameAs(array);
     assertThat(CpuArrayPool.retainedBytes()).isZero();
+    assertThat(ThreadArrayCache.bytesOfThisThread()).isEqualTo(64);
+    Object[] onOtherThread = new Object[1];
+    Thread other = new Thread(() ->
+        onOtherThread[0] = arrayOf(backend.allocateUninitialized(DType.FLOAT32, 16)));
+    other.start();
+    other.join();
+    assertThat(onOtherThread[0]).isNotSameAs(array);
+    assertThat(arrayOf(backend.allocateUninitialized(DType.FLOAT32, 16))).isSameAs(array);
+    assertThat(ThreadArrayCache.bytesOfThisThread()).isZero();
+  }
+
+  @Test
+  void threadCache_keepsAtMostDepthArraysPerKey_andAtMostSlotsKeys() {
+    IdentityHashMap<Object, Boolean> released = new IdentityHashMap<>();
+    List<DeviceBuffer> buffers = new ArrayList<>();
+    for (int i = 0; i < ThreadArrayCache.DEPTH + 3; i++) {
+      buffers.add(backend.allocateUninitialized(DType.INT32, 10));
+    }
+    // More distinct lengths than slots: the table must neither loop nor exceed its bounds.
+    int lengths = ThreadArrayCache.SLOTS + 10;
+    for (int len = 1; len <= lengths; len++) {
+      buffers.add(backend.allocateUninitialized(DType.FLOAT64, len));
+    }
+    buffers.forEach(b -> released.put(arrayOf(b), true));
+    buffers.forEach(DeviceBuffer::release);
+
+    IdentityHashMap<Object, Boolean> handedOut = new IdentityHashMap<>();
+    int reusedInts = 0;
+    for (int i = 0; i < ThreadArrayCache.DEPTH + 3; i++) {
+      Object array = arrayOf(backend.allocateUninitialized(DType.INT32, 10));
+      assertThat(handedOut.put(array, true)).as("handed out twice").isNull();
+      reusedInts += released.containsKey(array) ? 1 : 0;
+    }
+    assertThat(reusedInts).isEqualTo(ThreadArrayCache.DEPTH);
+    int reusedKeys = 0;
+    for (int len = 1; len <= lengths; len++) {
+      reusedKeys += released.containsKey(arrayOf(backend.allocateUninitialized(DType.FLOAT64, len)))
+          ? 1 : 0;
+    }
+    assertThat(reusedKeys).isEqualTo(ThreadArrayCache.SLOTS - 1); // one slot holds the int key
+    assertThat(ThreadArrayCache.bytesOfThisThread()).isZero();
   }
 
   @Test

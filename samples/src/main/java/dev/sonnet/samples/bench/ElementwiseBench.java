@@ -9,6 +9,7 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.TensorScope;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,9 +32,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * split over {@link #threads()} threads ({@code largeTriad}): the same 12 bytes per element, so the
  * ratio of the two times is the fraction of the triad bandwidth the kernel reaches.
  *
- * <p><b>Small</b> ({@value #SMALL} elements): one op without a tape, and a chain of eight ops on
- * an open tape (per op, including recording and the tape's opening and closing). Run with {@code
- * -prof gc} to see the bytes allocated per op.
+ * <p><b>Small</b> ({@value #SMALL} elements): a chain of eight ops without a tape, and the same
+ * chain on an open tape (per op, including recording and the tape's opening and closing), each in
+ * a {@link TensorScope} as a training step runs, so the outputs' arrays are reused and not
+ * garbage. Run with {@code -prof gc} to see the bytes allocated per op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -118,15 +120,25 @@ public class ElementwiseBench {
     return smallOut;
   }
 
+  /** Per op: a chain of eight adds in a {@link TensorScope}, which frees them at its end. */
   @Benchmark
+  @OperationsPerInvocation(CHAIN)
   public Tensor smallAddOp() {
-    return smallA.add(smallB);
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor y = smallA;
+      for (int i = 0; i < CHAIN; i++) {
+        y = y.add(smallB);
+      }
+      return y;
+    }
   }
 
+  /** Per op: the same chain on an open tape (recording included), in a scope. */
   @Benchmark
   @OperationsPerInvocation(CHAIN)
   public Tensor smallAddTaped() {
-    try (GradientTape tape = GradientTape.open()) {
+    try (TensorScope scope = TensorScope.open();
+         GradientTape tape = GradientTape.open()) {
       tape.watch(smallA);
       Tensor y = smallA;
       for (int i = 0; i < CHAIN; i++) {

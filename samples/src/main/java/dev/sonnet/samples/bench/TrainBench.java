@@ -1,6 +1,5 @@
 package dev.sonnet.samples.bench;
 
-import dev.sonnet.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +36,7 @@ public class TrainBench {
   }
 
   @Benchmark
-  public Tensor step() {
+  public float step() {
     return steps.step();
   }
 }

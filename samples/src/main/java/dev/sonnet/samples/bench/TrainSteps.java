@@ -6,6 +6,7 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,19 +82,25 @@ final class TrainSteps {
     return Tensor.of(y, batch, classes);
   }
 
-  /** One training step: forward, loss, gradients, SGD update. Returns the loss tensor. */
-  Tensor step() {
-    Tensor loss;
-    List<Tensor> grads;
-    try (GradientTape tape = GradientTape.open()) {
-      Tensor logits = conv ? convLogits() : mlpLogits();
-      loss = logits.logSoftmax(1).mul(labels).sum().mul(-1.0 / batch);
-      grads = tape.gradient(loss, params);
+  /**
+   * One training step: forward, loss, gradients, SGD update, in a {@link TensorScope} so that the
+   * step's tensors are freed at its end and the next step reuses their memory (as PyTorch's
+   * reference counts free them). Returns the loss.
+   */
+  float step() {
+    try (TensorScope scope = TensorScope.open()) {
+      List<Tensor> grads;
+      Tensor loss;
+      try (GradientTape tape = GradientTape.open()) {
+        Tensor logits = conv ? convLogits() : mlpLogits();
+        loss = logits.logSoftmax(1).mul(labels).sum().mul(-1.0 / batch);
+        grads = tape.gradient(loss, params);
+      }
+      for (int i = 0; i < params.size(); i++) {
+        params.get(i).assignSub(grads.get(i).mul(LEARNING_RATE));
+      }
+      return loss.floatValue();
     }
-    for (int i = 0; i < params.size(); i++) {
-      params.get(i).assignSub(grads.get(i).mul(LEARNING_RATE));
-    }
-    return loss;
   }
 
   private Tensor mlpLogits() {

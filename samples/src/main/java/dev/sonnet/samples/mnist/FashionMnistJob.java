@@ -13,6 +13,7 @@ import dev.sonnet.samples.data.FashionMnist;
 import dev.sonnet.samples.data.LabeledImages;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -114,16 +115,20 @@ public final class FashionMnistJob {
           String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
       long epochStart = System.nanoTime();
       for (int s = 0; s < steps; s++) {
-        Batch b = batchOf(train, order, s * batch, batch);
-        Tensor loss;
-        List<Tensor> grads;
-        try (GradientTape tape = GradientTape.open()) {
-          loss = Losses.softmaxCrossEntropy(model.call(b.images()), b.labels());
-          grads = tape.gradient(loss, params);
+        // The step's tensors (batch, activations, gradients) are freed when it ends, so the
+        // next step reuses their memory; variables and the metric keep their values.
+        try (TensorScope step = TensorScope.open()) {
+          Batch b = batchOf(train, order, s * batch, batch);
+          Tensor loss;
+          List<Tensor> grads;
+          try (GradientTape tape = GradientTape.open()) {
+            loss = Losses.softmaxCrossEntropy(model.call(b.images()), b.labels());
+            grads = tape.gradient(loss, params);
+          }
+          optimizer.apply(grads, params);
+          epochLoss.update(loss);
+          progress.update(s + 1, (long) (s + 1) * batch, () -> epochLoss.value().item());
         }
-        optimizer.apply(grads, params);
-        epochLoss.update(loss);
-        progress.update(s + 1, (long) (s + 1) * batch, () -> epochLoss.value().item());
       }
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       lastLoss = epochLoss.value().item();
@@ -184,8 +189,10 @@ public final class FashionMnistJob {
     }
     for (int from = 0; from < test.count(); from += EVAL_BATCH) {
       int n = Math.min(EVAL_BATCH, test.count() - from);
-      Batch b = batchOf(test, all, from, n);
-      correct += Losses.correctCount(model.call(b.images()), b.labels());
+      try (TensorScope batch = TensorScope.open()) {
+        Batch b = batchOf(test, all, from, n);
+        correct += Losses.correctCount(model.call(b.images()), b.labels());
+      }
     }
     return (double) correct / test.count();
   }
