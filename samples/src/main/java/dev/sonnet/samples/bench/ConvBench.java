@@ -7,6 +7,7 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.TensorScope;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,7 +23,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * 3x3 convolutions through the op layer ({@link Convolution#conv}), channels-last: the forward
  * pass alone, and forward plus both gradients (input and filters) through a tape with a given
- * upstream gradient, as {@code y = conv2d(x, w); y.backward(dy)} does in the baseline.
+ * upstream gradient, as {@code y = conv2d(x, w); y.backward(dy)} does in the baseline. Each call
+ * runs in a {@link TensorScope}, as a training step does, so its outputs' memory is reused by the
+ * next call (PyTorch's caching allocator does the same for the baseline).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,12 +50,15 @@ public class ConvBench {
 
   @Benchmark
   public Tensor forward() {
-    return Convolution.conv(x, w);
+    try (TensorScope scope = TensorScope.open()) {
+      return Convolution.conv(x, w);
+    }
   }
 
   @Benchmark
   public List<Tensor> forwardBackward() {
-    try (GradientTape tape = GradientTape.open()) {
+    try (TensorScope scope = TensorScope.open();
+         GradientTape tape = GradientTape.open()) {
       tape.watch(x, w);
       Tensor y = Convolution.conv(x, w);
       return tape.gradient(y, List.of(x, w), dy, UnconnectedGradients.ZERO);
