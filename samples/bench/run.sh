@@ -2,7 +2,7 @@
 # Builds the JMH benchmarks and runs them against the NumPy/PyTorch baselines, interleaved
 # (JMH round, baseline round, JMH round, ...), then prints one table of ratios.
 #
-#   samples/bench/run.sh            # quick: 2 rounds, short iterations (a few minutes)
+#   samples/bench/run.sh            # quick: 2 rounds, 4 s warm-up, 3 s measured per case
 #   samples/bench/run.sh --long     # 3 rounds, longer iterations
 #   samples/bench/run.sh --only gemm/   # one group (prefix of the case names: gemm/ conv/
 #                                       # elementwise/ train/)
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-rounds=2; wi=2; it=3; secs=1; only=""
+rounds=2; wi=4; it=3; secs=1; only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --long) rounds=3; wi=3; it=5; secs=2 ;;
