@@ -7,14 +7,16 @@ import java.util.Arrays;
 
 /**
  * Routes the elementwise kernels (fill, unary, binary, where, cast) to their scalar reference
- * loops ({@link ScalarUnary}, {@link ScalarBinary}, {@link CastKernels}) or, when {@code
- * vectorized} is set and the case is covered, to the Vector API loops ({@link VectorUnary}, {@link
- * VectorBinary}), and splits large work across {@link CpuParallel}.
+ * loops ({@link ScalarUnary}, {@link ScalarBinary}, {@link ScalarWhere}, {@link CastKernels}) or,
+ * when {@code vectorized} is set and the case is covered, to the Vector API loops ({@link
+ * VectorUnary}, {@link VectorBinary}, {@link VectorWhere}), and splits large work across {@link
+ * CpuParallel}.
  *
- * <p>Broadcasting is handled by {@link StridedRows}: after merging axes, a binary operation is a
- * sequence of rows with one inner stride per operand. The vector path covers float rows whose
- * operand strides are 0 or 1 (same-shape, scalar and row broadcasts); everything else takes the
- * scalar row loop. A buffer that is a single row is split by elements, otherwise by rows.
+ * <p>Broadcasting is handled by {@link StridedRows}: after merging axes, a binary operation (or a
+ * where) is a sequence of rows with one inner stride per operand. The vector path covers float rows
+ * whose operand strides are 0 or 1 (same-shape, scalar and row broadcasts; for where, a contiguous
+ * condition); everything else takes the scalar row loop. A buffer that is a single row is split by
+ * elements, otherwise by rows.
  */
 final class ElementwiseKernels {
   /** Relative cost of one element of a transcendental function vs. one add, for the grain. */
@@ -146,8 +148,20 @@ final class ElementwiseKernels {
     }
   }
 
+  /**
+   * {@link #where(CpuBuffer, long[], CpuBuffer, long[], CpuBuffer, long[], CpuBuffer, int[],
+   * boolean) where} on the kernels of the output's backend: {@link CpuBackend#where} does not pass
+   * its {@code vectorized} flag yet. Once it does, this overload goes.
+   */
   static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
       long[] bStrides, CpuBuffer out, int[] outShape) {
+    boolean vectorized = ((CpuBackend) out.backend()).vectorized();
+    where(cond, condStrides, a, aStrides, b, bStrides, out, outShape, vectorized);
+  }
+
+  static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
+      long[] bStrides, CpuBuffer out, int[] outShape, boolean vectorized) {
+    DType dtype = out.dtype();
     int fc = flatStride(condStrides, outShape);
     int fa = flatStride(aStrides, outShape);
     int fb = flatStride(bStrides, outShape);
@@ -157,13 +171,14 @@ final class ElementwiseKernels {
       Object av = a.array();
       Object bv = b.array();
       Object ov = out.array();
+      boolean vector = vectorized && VectorWhere.supports(dtype, fc, fa, fb);
       int grain = Math.max(CpuParallel.grainFor(1), 1024);
       if (CpuParallel.runsInline(n, grain)) {
-        whereRow(cv, 0, fc, av, 0, fa, bv, 0, fb, ov, 0, n);
+        whereRow(vector, cv, 0, fc, av, 0, fa, bv, 0, fb, ov, 0, n);
         return;
       }
-      CpuParallel.parallelFor(n, grain, (from, to) -> whereRow(cv, from * fc, fc, av, from * fa,
-          fa, bv, from * fb, fb, ov, from, to - from));
+      CpuParallel.parallelFor(n, grain, (from, to) -> whereRow(vector, cv, from * fc, fc, av,
+          from * fa, fa, bv, from * fb, fb, ov, from, to - from));
       return;
     }
     StridedRows layout = new StridedRows(outShape, new long[4], condStrides, aStrides, bStrides,
@@ -175,45 +190,23 @@ final class ElementwiseKernels {
     int cs = layout.innerStride(0);
     int as = layout.innerStride(1);
     int bs = layout.innerStride(2);
+    boolean vector = vectorized && VectorWhere.supports(dtype, cs, as, bs);
     int len = layout.rowLength();
     CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor(len), (from, to) -> {
       StridedRows.Cursor c = layout.cursor(from);
       for (int r = from; r < to; r++, c.next()) {
-        whereRow(cv, c.offset(0), cs, av, c.offset(1), as, bv, c.offset(2), bs, ov, c.offset(3),
-            len);
+        whereRow(vector, cv, c.offset(0), cs, av, c.offset(1), as, bv, c.offset(2), bs, ov,
+            c.offset(3), len);
       }
     });
   }
 
-  private static void whereRow(boolean[] c, int co, int cs, Object a, int ao, int as, Object b,
-      int bo, int bs, Object out, int oo, int n) {
-    switch (out) {
-      case float[] o -> {
-        float[] x = (float[]) a;
-        float[] y = (float[]) b;
-        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
-      }
-      case double[] o -> {
-        double[] x = (double[]) a;
-        double[] y = (double[]) b;
-        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
-      }
-      case int[] o -> {
-        int[] x = (int[]) a;
-        int[] y = (int[]) b;
-        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
-      }
-      case long[] o -> {
-        long[] x = (long[]) a;
-        long[] y = (long[]) b;
-        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
-      }
-      case boolean[] o -> {
-        boolean[] x = (boolean[]) a;
-        boolean[] y = (boolean[]) b;
-        for (int i = 0; i < n; i++) o[oo + i] = c[co + i * cs] ? x[ao + i * as] : y[bo + i * bs];
-      }
-      default -> throw new IllegalStateException("unknown CPU array " + out.getClass());
+  private static void whereRow(boolean vector, boolean[] c, int co, int cs, Object a, int ao,
+      int as, Object b, int bo, int bs, Object out, int oo, int n) {
+    if (vector) {
+      VectorWhere.row(c, co, a, ao, as, b, bo, bs, out, oo, n);
+    } else {
+      ScalarWhere.row(c, co, cs, a, ao, as, b, bo, bs, out, oo, n);
     }
   }
 

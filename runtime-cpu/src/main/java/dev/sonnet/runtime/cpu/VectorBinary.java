@@ -7,13 +7,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API loops for float32/float64 arithmetic (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM) on rows
- * whose operands are contiguous (inner stride 1) or a broadcast scalar (inner stride 0): after
- * {@link StridedRows} merges axes this covers same-shape, scalar and row broadcasting. A scalar
- * operand is broadcast into a vector once per row. The tail, and every other case, runs the scalar
- * reference ({@link ScalarBinary}); results are bitwise identical to it, since each lane performs
- * the same single IEEE operation (MAXIMUM and MINIMUM with {@link Math#max}'s NaN and signed-zero
- * rules).
+ * Vector API loops for float32/float64 arithmetic (ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM) and,
+ * through {@link VectorCompare}, comparisons, on rows whose operands are contiguous (inner stride
+ * 1) or a broadcast scalar (inner stride 0): after {@link StridedRows} merges axes this covers
+ * same-shape, scalar and row broadcasting. A scalar operand is broadcast into a vector once per
+ * row. The tail, and every other case, runs the scalar reference ({@link ScalarBinary}); results
+ * are bitwise identical to it, since each lane performs the same single IEEE operation (MAXIMUM and
+ * MINIMUM with {@link Math#max}'s NaN and signed-zero rules, comparisons with Java's NaN rules).
  */
 final class VectorBinary {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -23,16 +23,21 @@ final class VectorBinary {
 
   /** Whether rows of this kind, dtype and inner strides have a vector loop. */
   static boolean supports(BinaryKind kind, DType dtype, int as, int bs) {
-    boolean arithmetic = switch (kind) {
+    boolean covered = switch (kind) {
       case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
-      default -> false;
+      case EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL -> true;
+      default -> false; // POW is transcendental; the logical kinds take BOOL operands
     };
-    return arithmetic && dtype.isFloating() && (as == 0 || as == 1) && (bs == 0 || bs == 1)
+    return covered && dtype.isFloating() && (as == 0 || as == 1) && (bs == 0 || bs == 1)
         && (as | bs) != 0;
   }
 
   static void row(BinaryKind kind, DType dtype, Object a, int ao, int as, Object b, int bo, int bs,
       Object out, int oo, int n) {
+    if (kind.returnsBool()) {
+      VectorCompare.row(kind, dtype, a, ao, as, b, bo, bs, (boolean[]) out, oo, n);
+      return;
+    }
     if (dtype == DType.FLOAT32) {
       float[] x = (float[]) a;
       float[] y = (float[]) b;
