@@ -54,7 +54,11 @@ final class PoolKernels {
     int grain = CpuParallel.grainFor((long) s.outVolume * s.kernelVolume * s.channels);
     switch (x.dtype()) {
       case FLOAT32 -> {
-        if (vectorized) {
+        if (vectorized && max && VectorMaxPoolBackward.handles(s)) {
+          CpuParallel.parallelFor(s.batch, grain,
+              (lo, hi) -> VectorMaxPoolBackward.images(s, x.f32(), gradOut.f32(), gradIn.f32(),
+                  lo, hi));
+        } else if (vectorized) {
           CpuParallel.parallelFor(s.batch, grain,
               (lo, hi) -> poolBackwardImages(max, s, x.f32(), gradOut.f32(), gradIn.f32(), lo,
                   hi));

@@ -68,6 +68,41 @@ class PoolKernelsTest {
     }
   }
 
+  /**
+   * The vector max-pool gradient ({@link VectorMaxPoolBackward}, disjoint windows): channel counts
+   * around the lane count, windows with gaps, padding and uncovered edges, on values drawn from a
+   * small set with NaN and both zeros so that ties are frequent; must equal the scalar kernel.
+   */
+  @Test
+  void maxPoolBackward_disjointWindows_vectorPathMatchesReference_bitForBit() {
+    Random r = new Random(14);
+    float[] values = {-0f, 0f, 1f, -1f, 2f, Float.NaN, 3f, Float.NEGATIVE_INFINITY};
+    int[][] windows = { // kernel, stride, dilation, padBefore (2-d, the same on both axes)
+        {2, 2, 1, 0}, {3, 3, 1, 1}, {2, 3, 1, 0}, {2, 3, 2, 0}, {1, 1, 1, 0}, {3, 4, 1, 2}};
+    for (int[] w : windows) {
+      for (int channels : new int[] {1, 3, 15, 16, 17, 32, 33, 48}) {
+        int in = 5 + r.nextInt(6);
+        int out = (in + w[3] - (w[0] - 1) * w[2] - 1) / w[1] + 1;
+        ConvGeometry g = new ConvGeometry(2, new int[] {in, in + 1}, channels,
+            new int[] {w[0], w[0]}, new int[] {w[1], w[1]}, new int[] {w[2], w[2]},
+            new int[] {w[3], w[3]}, new int[] {out, out}, 1);
+        assertThat(VectorMaxPoolBackward.handles(new ConvShape3d(g))).isTrue();
+        float[] x = new float[(int) ConvKernelsTest.imageSize(g)];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = values[r.nextInt(values.length)];
+        }
+        float[] dy = ConvKernelsTest.randomFloats(r, outSize(g));
+        float[] vector = poolBackward(fast, PoolKind.MAX, g, x, dy);
+        float[] reference = poolBackward(scalar, PoolKind.MAX, g, x, dy);
+        for (int i = 0; i < x.length; i++) {
+          assertThat(Float.floatToRawIntBits(vector[i]))
+              .as("element %d, %s", i, ConvKernelsTest.describe(g))
+              .isEqualTo(Float.floatToRawIntBits(reference[i]));
+        }
+      }
+    }
+  }
+
   @Test
   void maxPool_tiesAndNaN_keepFirstElement_inBothPaths() {
     // One window of 4 over [2, 2, NaN, 1] (1-d, 1 channel), then [NaN, 5, 1, 0].
