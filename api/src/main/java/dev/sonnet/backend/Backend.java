@@ -130,6 +130,20 @@ public interface Backend {
   /** The adjoint of {@link #im2col}: adds every column entry back into {@code x} (accumulates). */
   void col2im(ConvGeometry geometry, DeviceBuffer cols, DeviceBuffer x);
 
+  /**
+   * Optional fast path for a convolution's forward product: {@code y [batch, out...,
+   * outChannels] = conv(x [batch, in..., channels], w [kernel..., channels / groups,
+   * outChannels])} computed straight from the image, without the column matrix of {@link
+   * #im2col}. Returns false, having touched nothing, when this backend has no direct kernel for
+   * this geometry and dtype, or expects it to be slower; the caller then uses {@link #im2col} and
+   * {@link #gemm}. When it returns true every element of {@code y} has been written, so {@code y}
+   * may come from {@link #allocateUninitialized}. The default has no direct kernel.
+   */
+  default boolean convolveDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x,
+      DeviceBuffer w, DeviceBuffer y) {
+    return false;
+  }
+
   /** Pools {@code x [batch, inSpatial..., channels]} into {@code out [batch, outSpatial..., channels]}. */
   void pool(PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer out);
 

@@ -20,7 +20,9 @@ import java.util.Arrays;
  * output is {@code [M, O]}. Groups become the batch of one strided {@link GemmSpec}.
  *
  * <p>A 1x1 kernel with stride 1 and no padding needs no unfolding: the input itself, with leading
- * dimension {@code C}, is the matrix.
+ * dimension {@code C}, is the matrix. Any other forward product is first offered to the backend's
+ * direct kernel ({@link Backend#convolveDirect}), which never writes the unfolded input; only when
+ * the backend declines does it unfold.
  */
 final class ConvSupport {
   private ConvSupport() {}
@@ -126,8 +128,12 @@ final class ConvSupport {
     if (p.isEmpty()) {
       return Tensor.wrap(backend.allocate(x.dtype(), yShape.size()), yShape);
     }
-    // The groups' non-accumulating products (k = kc > 0) write every element of y.
+    // The direct kernel, or else the groups' non-accumulating products (k = kc > 0), write every
+    // element of y.
     DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
+    if (!isPointwise(g) && backend.convolveDirect(g, outChannels, x.buffer(), w.buffer(), y)) {
+      return Tensor.wrap(y, yShape);
+    }
     Columns a = Columns.unfold(g, x, p);
     try {
       backend.gemm(new GemmSpec(p.groups, p.m, p.og, p.kc,

@@ -159,7 +159,7 @@ public final class CpuBackend implements Backend {
   public void where(DeviceBuffer cond, long[] condStrides, DeviceBuffer a, long[] aStrides,
       DeviceBuffer bb, long[] bStrides, DeviceBuffer out, int[] outShape) {
     ElementwiseKernels.where(b(cond), condStrides, b(a), aStrides, b(bb), bStrides, b(out),
-        outShape);
+        outShape, vectorized);
   }
 
   @Override
@@ -204,6 +204,22 @@ public final class CpuBackend implements Backend {
   @Override
   public void col2im(ConvGeometry geometry, DeviceBuffer cols, DeviceBuffer x) {
     ConvKernels.col2im(geometry, b(cols), b(x), vectorized);
+  }
+
+  /**
+   * The Vector API's {@link DirectConvF32} for float32 geometries it {@link
+   * DirectConvF32#handles handles}; the scalar backend always declines, so its im2col + gemm stays
+   * the reference.
+   */
+  @Override
+  public boolean convolveDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x,
+      DeviceBuffer w, DeviceBuffer y) {
+    if (!vectorized || x.dtype() != DType.FLOAT32
+        || !DirectConvF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    DirectConvF32.convolve(geometry, outChannels, b(x).f32(), b(w).f32(), b(y).f32());
+    return true;
   }
 
   @Override

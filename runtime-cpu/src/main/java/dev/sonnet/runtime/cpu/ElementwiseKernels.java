@@ -148,17 +148,6 @@ final class ElementwiseKernels {
     }
   }
 
-  /**
-   * {@link #where(CpuBuffer, long[], CpuBuffer, long[], CpuBuffer, long[], CpuBuffer, int[],
-   * boolean) where} on the kernels of the output's backend: {@link CpuBackend#where} does not pass
-   * its {@code vectorized} flag yet. Once it does, this overload goes.
-   */
-  static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
-      long[] bStrides, CpuBuffer out, int[] outShape) {
-    boolean vectorized = ((CpuBackend) out.backend()).vectorized();
-    where(cond, condStrides, a, aStrides, b, bStrides, out, outShape, vectorized);
-  }
-
   static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
       long[] bStrides, CpuBuffer out, int[] outShape, boolean vectorized) {
     DType dtype = out.dtype();

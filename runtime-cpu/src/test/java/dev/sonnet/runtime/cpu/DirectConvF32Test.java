@@ -1,0 +1,191 @@
+package dev.sonnet.runtime.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sonnet.backend.ConvGeometry;
+import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.conformance.nn.NnReference;
+import dev.sonnet.tensor.DType;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct float32 convolution ({@link CpuBackend#convolveDirect}) against the plain-loop
+ * definition in double ({@link NnReference#conv}), on odd shapes: output channel counts around
+ * one and two vectors, 1 to 4 input channels, lines narrower than a register tile, strides,
+ * dilations, SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. The output
+ * buffer starts as NaN, so an element the kernel does not write fails.
+ *
+ * <p>Tolerance: each output is a float32 FMA accumulation of at most {@code K = kernelVolume * C}
+ * products of float32 inputs (exact in double), so its error against the double result is at most
+ * {@code K * 2^-24 * sum_k |x_k| |w_k|} (the first-order bound for recursive summation, unit
+ * roundoff 2^-24); the test allows {@code (K + 1) * 2^-24} times that sum, computed per element
+ * by the same reference on {@code |x|} and {@code |w|}.
+ */
+class DirectConvF32Test {
+  private static final int[] OUT_CHANNELS = {1, 5, 16, 17, 32, 33, 64, 70};
+
+  @Test
+  void convolveDirect_anyOutputChannelCount_matchesDefinition() {
+    for (int o : OUT_CHANNELS) {
+      for (int c : new int[] {1, 3, 4}) {
+        check(geometry(3, new int[] {5, 9}, c, new int[] {3, 3}, new int[] {1, 1},
+            new int[] {1, 1}, "SAME"), o, 31L * o + c);
+      }
+    }
+  }
+
+  @Test
+  void convolveDirect_linesNarrowerOrWiderThanTile_matchDefinition() {
+    for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+      for (int o : new int[] {16, 32, 33}) {
+        for (String padding : new String[] {"SAME", "VALID"}) {
+          if (padding.equals("VALID") && width < 3) {
+            continue;
+          }
+          check(geometry(1, new int[] {3, width}, 3, new int[] {3, 3}, new int[] {1, 1},
+              new int[] {1, 1}, padding), o, width * 7L + o);
+        }
+      }
+    }
+  }
+
+  @Test
+  void convolveDirect_stridesDilationsAndPadding_matchDefinition() {
+    String[] paddings = {"SAME", "VALID", "EXPLICIT"};
+    long seed = 0;
+    for (int rank = 1; rank <= 3; rank++) {
+      int[] in = Arrays.copyOfRange(new int[] {5, 7, 11}, 3 - rank, 3);
+      for (int stride = 1; stride <= 2; stride++) {
+        for (int dilation = 1; dilation <= 2; dilation++) {
+          for (String padding : paddings) {
+            for (int batch : new int[] {1, 3}) {
+              int[] k = new int[rank];
+              Arrays.fill(k, 3);
+              ConvGeometry g = geometry(batch, in, 3, k, filled(rank, stride),
+                  filled(rank, dilation), padding);
+              check(g, 17, seed++);
+              check(g, 32, seed++);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void convolveDirect_randomGeometries_matchDefinition() {
+    Random r = new Random(5);
+    for (int t = 0; t < 200; t++) {
+      ConvGeometry g = ConvKernelsTest.randomGeometry(r, false);
+      if (g.kernelVolume() * g.channels() <= DirectConvF32.MAX_DEPTH) {
+        check(g, OUT_CHANNELS[r.nextInt(OUT_CHANNELS.length)], t);
+      }
+    }
+  }
+
+  /** Enough lines to split across the pool: chunks start at arbitrary lines of an image. */
+  @Test
+  void convolveDirect_largeEnoughToRunInParallel_matchesDefinition() {
+    check(geometry(4, new int[] {24, 21}, 3, new int[] {3, 3}, new int[] {1, 1},
+        new int[] {1, 1}, "SAME"), 32, 1);
+    check(geometry(2, new int[] {16, 16}, 32, new int[] {3, 3}, new int[] {1, 1},
+        new int[] {1, 1}, "SAME"), 64, 2);
+  }
+
+  @Test
+  void convolveDirect_declinesWhatItDoesNotCompute() {
+    ConvGeometry grouped = new ConvGeometry(1, new int[] {4, 4}, 4, new int[] {3, 3},
+        new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}, 2);
+    assertThat(KernelFixtures.VECTOR.convolveDirect(grouped, 8, upload(16 * 4),
+        upload(9 * 2 * 8), upload(16 * 8))).as("groups = 2").isFalse();
+
+    ConvGeometry g = geometry(1, new int[] {4, 4}, 3, new int[] {3, 3}, new int[] {1, 1},
+        new int[] {1, 1}, "SAME");
+    assertThat(KernelFixtures.SCALAR.convolveDirect(g, 8, KernelFixtures.SCALAR.upload(
+        new float[48]), KernelFixtures.SCALAR.upload(new float[27 * 8]),
+        KernelFixtures.SCALAR.upload(new float[16 * 8]))).as("scalar backend").isFalse();
+
+    ConvGeometry deep = geometry(1, new int[] {4, 4}, 129, new int[] {3, 3}, new int[] {1, 1},
+        new int[] {1, 1}, "SAME");
+    assertThat(KernelFixtures.VECTOR.convolveDirect(deep, 8, upload(16 * 129),
+        upload(9 * 129 * 8), upload(16 * 8))).as("K = 9 * 129 > MAX_DEPTH").isFalse();
+
+    CpuBackend b = KernelFixtures.VECTOR;
+    assertThat(b.convolveDirect(g, 8, b.allocate(DType.FLOAT64, 48),
+        b.allocate(DType.FLOAT64, 27 * 8), b.allocate(DType.FLOAT64, 16 * 8)))
+        .as("float64").isFalse();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private static void check(ConvGeometry g, int o, long seed) {
+    Random r = new Random(seed);
+    int c = g.channels();
+    int k = g.kernelVolume() * c;
+    float[] x = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
+    float[] w = ConvKernelsTest.randomFloats(r, (long) k * o);
+    int size = g.batch() * g.outVolume() * o;
+    float[] nan = new float[size];
+    Arrays.fill(nan, Float.NaN);
+    CpuBackend b = KernelFixtures.VECTOR;
+    DeviceBuffer y = b.upload(nan);
+    assertThat(b.convolveDirect(g, o, b.upload(x), b.upload(w), y))
+        .as("direct kernel taken, O=%d, %s", o, ConvKernelsTest.describe(g)).isTrue();
+    float[] actual = KernelFixtures.f32(y);
+
+    double[] expected = reference(g, o, toDouble(x, false), toDouble(w, false));
+    double[] magnitude = reference(g, o, toDouble(x, true), toDouble(w, true));
+    double unit = Math.scalb(1.0, -24);
+    for (int i = 0; i < size; i++) {
+      double tolerance = (k + 1) * unit * magnitude[i] + Float.MIN_NORMAL;
+      assertThat((double) actual[i])
+          .as("element %d of %d, O=%d, %s", i, size, o, ConvKernelsTest.describe(g))
+          .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tolerance));
+    }
+  }
+
+  private static double[] reference(ConvGeometry g, int o, double[] x, double[] w) {
+    return NnReference.conv(x, g.batch(), g.inSpatial(), g.channels(), w, g.kernel(), o,
+        g.stride(), g.dilation(), g.padBefore(), g.outSpatial());
+  }
+
+  /**
+   * The geometry of a convolution with {@code padding} SAME (TensorFlow's split), VALID or
+   * EXPLICIT (one before, two after along each dimension).
+   */
+  private static ConvGeometry geometry(int batch, int[] in, int c, int[] k, int[] s, int[] d,
+      String padding) {
+    int[] before;
+    int[] out;
+    if (padding.equals("SAME")) {
+      int[][] same = NnReference.same(in, k, s, d);
+      before = same[0];
+      out = same[1];
+    } else {
+      before = filled(in.length, padding.equals("VALID") ? 0 : 1);
+      int[] after = filled(in.length, padding.equals("VALID") ? 0 : 2);
+      out = NnReference.explicitOut(in, k, s, d, before, after);
+    }
+    return new ConvGeometry(batch, in, c, k, s, d, before, out, 1);
+  }
+
+  private static int[] filled(int n, int v) {
+    int[] a = new int[n];
+    Arrays.fill(a, v);
+    return a;
+  }
+
+  private static double[] toDouble(float[] v, boolean abs) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = abs ? Math.abs(v[i]) : v[i];
+    }
+    return d;
+  }
+
+  private static DeviceBuffer upload(int n) {
+    return KernelFixtures.VECTOR.upload(new float[n]);
+  }
+}
