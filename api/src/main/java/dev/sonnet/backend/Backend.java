@@ -144,6 +144,32 @@ public interface Backend {
     return false;
   }
 
+  /**
+   * Optional fast path for the filter gradient of {@link #convolveDirect}'s product: {@code dw
+   * [kernel..., channels, outChannels]}, the sum over every output position of the input window
+   * times {@code dy [batch, out..., outChannels]}, without an unfolded input. Same contract as
+   * {@link #convolveDirect}: false, having touched nothing, when there is no direct kernel (the
+   * caller then uses {@link #im2col} and {@link #gemm}); true when every element of {@code dw} has
+   * been written. The default has none.
+   */
+  default boolean convolveFilterGradientDirect(ConvGeometry geometry, int outChannels,
+      DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
+    return false;
+  }
+
+  /**
+   * Optional fast path for the input gradient of {@link #convolveDirect}'s product: {@code dx
+   * [batch, in..., channels]}, every input element's sum over the windows that read it of {@code
+   * dy} times the filter, without the columns that {@link #col2im} folds back. {@code dx} arrives
+   * filled with zeros (as for {@code col2im}), so a kernel may accumulate into it or overwrite it.
+   * Returns false, having touched nothing, when there is no direct kernel; true when {@code dx}
+   * holds the gradient. The default has none.
+   */
+  default boolean convolveInputGradientDirect(ConvGeometry geometry, int outChannels,
+      DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
+    return false;
+  }
+
   /** Pools {@code x [batch, inSpatial..., channels]} into {@code out [batch, outSpatial..., channels]}. */
   void pool(PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer out);
 

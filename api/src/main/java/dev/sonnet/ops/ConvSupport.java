@@ -20,9 +20,10 @@ import java.util.Arrays;
  * output is {@code [M, O]}. Groups become the batch of one strided {@link GemmSpec}.
  *
  * <p>A 1x1 kernel with stride 1 and no padding needs no unfolding: the input itself, with leading
- * dimension {@code C}, is the matrix. Any other forward product is first offered to the backend's
- * direct kernel ({@link Backend#convolveDirect}), which never writes the unfolded input; only when
- * the backend declines does it unfold.
+ * dimension {@code C}, is the matrix. Any other product is first offered to the backend's direct
+ * kernels ({@link Backend#convolveDirect}, {@link Backend#convolveFilterGradientDirect}, {@link
+ * Backend#convolveInputGradientDirect}), which never write the unfolded input; only when the
+ * backend declines does it unfold.
  */
 final class ConvSupport {
   private ConvSupport() {}
@@ -151,9 +152,13 @@ final class ConvSupport {
     Backend backend = dy.backend();
     GroupedProduct p = GroupedProduct.of(g, outChannels);
     Shape xShape = channelsLast(g.batch(), g.inSpatial(), g.channels());
-    // Stays zeroed: col2im accumulates into it.
+    // Zeroed: col2im accumulates into it, and so may a direct kernel.
     DeviceBuffer dx = backend.allocate(dy.dtype(), xShape.size());
     if (p.isEmpty()) {
+      return Tensor.wrap(dx, xShape);
+    }
+    if (!isPointwise(g)
+        && backend.convolveInputGradientDirect(g, outChannels, dy.buffer(), w.buffer(), dx)) {
       return Tensor.wrap(dx, xShape);
     }
     // A pointwise window writes the product straight into dx; otherwise into columns (the product,
@@ -187,8 +192,13 @@ final class ConvSupport {
     if (p.isEmpty()) {
       return Tensor.wrap(backend.allocate(x.dtype(), wShape.size()), wShape);
     }
-    // The groups' non-accumulating products (k = m > 0) write every element of dw.
+    // The direct kernel, or else the groups' non-accumulating products (k = m > 0), write every
+    // element of dw.
     DeviceBuffer dw = backend.allocateUninitialized(x.dtype(), wShape.size());
+    if (!isPointwise(g)
+        && backend.convolveFilterGradientDirect(g, outChannels, x.buffer(), dy.buffer(), dw)) {
+      return Tensor.wrap(dw, wShape);
+    }
     Columns a = Columns.unfold(g, x, p);
     try {
       backend.gemm(new GemmSpec(p.groups, p.kc, p.og, p.m,

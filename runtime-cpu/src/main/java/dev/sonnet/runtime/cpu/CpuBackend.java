@@ -207,9 +207,10 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * The Vector API's {@link DirectConvF32} for float32 geometries it {@link
-   * DirectConvF32#handles handles}; the scalar backend always declines, so its im2col + gemm stays
-   * the reference.
+   * The Vector API's direct kernels for float32: {@link NarrowConvF32} when the output has few
+   * channels (it spreads input channels over the lanes), else {@link DirectConvF32}, for windows
+   * that {@link DirectConvF32#handles} (deeper ones run faster as im2col + gemm); the scalar
+   * backend always declines, so its im2col + gemm stays the reference.
    */
   @Override
   public boolean convolveDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x,
@@ -218,7 +219,35 @@ public final class CpuBackend implements Backend {
         || !DirectConvF32.handles(geometry, outChannels)) {
       return false;
     }
-    DirectConvF32.convolve(geometry, outChannels, b(x).f32(), b(w).f32(), b(y).f32());
+    if (NarrowConvF32.handles(geometry, outChannels)) {
+      NarrowConvF32.convolve(geometry, outChannels, b(x).f32(), b(w).f32(), b(y).f32());
+    } else {
+      DirectConvF32.convolve(geometry, outChannels, b(x).f32(), b(w).f32(), b(y).f32());
+    }
+    return true;
+  }
+
+  /** {@link DirectConvFilterGradF32} for the float32 geometries it handles (vector backend). */
+  @Override
+  public boolean convolveFilterGradientDirect(ConvGeometry geometry, int outChannels,
+      DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
+    if (!vectorized || x.dtype() != DType.FLOAT32
+        || !DirectConvFilterGradF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    DirectConvFilterGradF32.compute(geometry, outChannels, b(x).f32(), b(dy).f32(), b(dw).f32());
+    return true;
+  }
+
+  /** {@link DirectConvInputGradF32} (stride 1) for the float32 geometries it handles. */
+  @Override
+  public boolean convolveInputGradientDirect(ConvGeometry geometry, int outChannels,
+      DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
+    if (!vectorized || dy.dtype() != DType.FLOAT32
+        || !DirectConvInputGradF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    DirectConvInputGradF32.compute(geometry, outChannels, b(dy).f32(), b(w).f32(), b(dx).f32());
     return true;
   }
 

@@ -1,0 +1,116 @@
+package dev.sonnet.runtime.cpu;
+
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.assertWithinRounding;
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.describe;
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.geometry;
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.toDouble;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sonnet.backend.ConvGeometry;
+import dev.sonnet.conformance.nn.NnReference;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The few-output-channel forward convolution against the plain-loop definition in double ({@link
+ * NnReference#conv}) on odd shapes: output channel counts around its 3-channel tile, input channel
+ * counts around one and two vectors, lines narrower than its 4-pixel tile, strides, dilations,
+ * SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. The output starts as NaN,
+ * so an element the kernel does not write fails.
+ *
+ * <p>Tolerance: each output sums {@code K = kernelVolume * C} products of float32 values, in
+ * float FMA lanes and then a tree across lanes, so it is within {@code (K + 1) * 2^-24 * sum_k
+ * |x_k| |w_k|} of the exact sum ({@link ConvGradFixtures#assertWithinRounding}).
+ */
+class NarrowConvF32Test {
+  private static final int[] OUT_CHANNELS = {1, 2, 3, 4, 5, 7};
+  private static final int[] IN_CHANNELS = {1, 5, 16, 17, 32, 33, 64};
+
+  @Test
+  void convolve_anyChannelCounts_matchesDefinition() {
+    for (int o : OUT_CHANNELS) {
+      for (int c : IN_CHANNELS) {
+        check(geometry(3, new int[] {5, 9}, c, new int[] {3, 3}, new int[] {1, 1},
+            new int[] {1, 1}, "SAME"), o, 31L * o + c);
+      }
+    }
+  }
+
+  @Test
+  void convolve_linesNarrowerOrWiderThanTile_matchDefinition() {
+    for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+      for (String padding : new String[] {"SAME", "VALID"}) {
+        if (padding.equals("VALID") && width < 3) {
+          continue;
+        }
+        check(geometry(1, new int[] {3, width}, 32, new int[] {3, 3}, new int[] {1, 1},
+            new int[] {1, 1}, padding), 3, width);
+      }
+    }
+  }
+
+  @Test
+  void convolve_stridesDilationsPaddingAndRanks_matchDefinition() {
+    long seed = 0;
+    for (int rank = 1; rank <= 3; rank++) {
+      int[] in = Arrays.copyOfRange(new int[] {5, 7, 11}, 3 - rank, 3);
+      for (int stride = 1; stride <= 2; stride++) {
+        for (int dilation = 1; dilation <= 2; dilation++) {
+          for (String padding : new String[] {"SAME", "VALID", "EXPLICIT"}) {
+            for (int batch : new int[] {1, 3}) {
+              int[] k = ConvGradFixtures.filled(rank, 3);
+              ConvGeometry g = geometry(batch, in, 17, k, ConvGradFixtures.filled(rank, stride),
+                  ConvGradFixtures.filled(rank, dilation), padding);
+              check(g, 3, seed++);
+              check(g, 4, seed++);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void convolve_randomGeometries_matchDefinition() {
+    Random r = new Random(11);
+    for (int t = 0; t < 150; t++) {
+      ConvGeometry g = ConvKernelsTest.randomGeometry(r, false);
+      check(g, OUT_CHANNELS[r.nextInt(OUT_CHANNELS.length)], t);
+    }
+  }
+
+  @Test
+  void convolve_largeEnoughToRunInParallel_matchesDefinition() {
+    check(ConvGradFixtures.square(3, 2, 23, 32, 1, 1, "SAME"), 3, 1);
+  }
+
+  @Test
+  void handles_fewOutputChannelsOfManyInputChannels() {
+    ConvGeometry wide = ConvGradFixtures.square(1, 2, 4, 32, 1, 1, "SAME");
+    assertThat(NarrowConvF32.handles(wide, 3)).as("32 -> 3 channels").isTrue();
+    assertThat(NarrowConvF32.handles(wide, 32)).as("32 -> 32 channels").isFalse();
+    ConvGeometry narrow = ConvGradFixtures.square(1, 2, 4, 1, 1, 1, "SAME");
+    assertThat(NarrowConvF32.handles(narrow, 3)).as("1 -> 3 channels").isFalse();
+    ConvGeometry grouped = new ConvGeometry(1, new int[] {4, 4}, 32, new int[] {3, 3},
+        new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}, 2);
+    assertThat(NarrowConvF32.handles(grouped, 2)).as("groups = 2").isFalse();
+  }
+
+  private static void check(ConvGeometry g, int o, long seed) {
+    Random r = new Random(seed);
+    int k = g.kernelVolume() * g.channels();
+    float[] x = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
+    float[] w = ConvKernelsTest.randomFloats(r, (long) k * o);
+    float[] y = new float[g.batch() * g.outVolume() * o];
+    Arrays.fill(y, Float.NaN);
+    NarrowConvF32.convolve(g, o, x, w, y);
+    assertWithinRounding(y, reference(g, o, toDouble(x, false), toDouble(w, false)),
+        reference(g, o, toDouble(x, true), toDouble(w, true)), k, describe(g, o));
+  }
+
+  private static double[] reference(ConvGeometry g, int o, double[] x, double[] w) {
+    return NnReference.conv(x, g.batch(), g.inSpatial(), g.channels(), w, g.kernel(), o,
+        g.stride(), g.dilation(), g.padBefore(), g.outSpatial());
+  }
+}
