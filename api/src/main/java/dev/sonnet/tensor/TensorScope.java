@@ -29,7 +29,9 @@ import dev.sonnet.backend.DeviceBuffer;
  *
  * <p><b>What survives.</b> A tensor passed to {@link #keep} (it moves to the enclosing scope, or to
  * the collector when there is none), and the values of {@link Variable}s: creating or assigning a
- * variable {@link #detach detaches} its value from every open scope. Everything else is
+ * variable {@link #detach detaches} its value from every open scope. Conversely a variable's
+ * {@code assignAdd}/{@code assignSub} {@link #retire retires} the value it replaces (when the
+ * variable made it) to the innermost scope, as an in-place update would overwrite it. Everything else is
  * {@link Tensor#release released} at {@link #close}; using it afterwards throws an error that says
  * so (never a crash and never another tensor's data).
  *
@@ -114,6 +116,18 @@ public final class TensorScope implements AutoCloseable {
     DeviceBuffer b = tensor.rawBuffer();
     for (; s != null; s = s.parent) {
       s.removeAll(b);
+    }
+  }
+
+  /**
+   * Hands {@code tensor} to the innermost open scope of this thread, which frees it when it
+   * closes; nothing happens when no scope is open. For holders that replace a tensor only they
+   * made ({@link Variable}'s updates retire the values they replace).
+   */
+  public static void retire(Tensor tensor) {
+    TensorScope s = CURRENT.get();
+    if (s != null) {
+      s.add(tensor.rawBuffer());
     }
   }
 

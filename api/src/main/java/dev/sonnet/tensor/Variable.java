@@ -15,7 +15,11 @@ import java.util.Objects;
  *
  * <p>A variable's value is never freed by a {@link TensorScope}: creating or assigning a variable
  * detaches the value from the thread's open scopes, so an optimizer step inside a scope keeps its
- * updates.
+ * updates. The other way round, {@link #assignAdd} or {@link #assignSub} inside a scope retires
+ * the value it replaces to that scope (when this variable had made it by an earlier update), so it
+ * is freed when the scope closes, as PyTorch's in-place update would overwrite it. A tensor read
+ * from a variable is therefore valid until the end of the scope of the next update; copy it
+ * ({@code t.add(0)}) to keep a snapshot across training steps.
  *
  * <p>Assignments are atomic with respect to reads: a reader on another thread sees either the old
  * or the new value, never a mix.
@@ -26,6 +30,12 @@ public final class Variable implements Operand {
   private final Shape shape;
   private final DType dtype;
   private volatile Tensor value;
+  /**
+   * Whether {@link #value} was made by this variable ({@link #assignAdd}/{@link #assignSub}), so
+   * that nothing but this variable's readers holds it; a tensor handed to the constructor or to
+   * {@link #assign} may be the caller's, or another variable's, and is never retired.
+   */
+  private boolean ownsValue;
 
   /** A variable holding {@code initialValue}; {@code name} is its full path, e.g. {@code mlp/linear/w}. */
   public Variable(String name, Tensor initialValue, boolean trainable) {
@@ -81,7 +91,7 @@ public final class Variable implements Operand {
       t = newValue.asTensor();
     }
     checkCompatible("assign", t);
-    value = ownIdentity(t);
+    replace(ownIdentity(t), false);
   }
 
   /** Adds {@code delta} to the value. */
@@ -106,7 +116,23 @@ public final class Variable implements Operand {
     }
     checkCompatible(what, next);
     TensorScope.detach(next);
+    replace(next, true);
+  }
+
+  /**
+   * Installs {@code next}. Inside a {@link TensorScope}, a previous value this variable made is
+   * retired to the scope and freed when it closes, as an in-place update would overwrite it: a
+   * training step then reuses the memory of the weights it replaces instead of leaving them to the
+   * collector.
+   */
+  private synchronized void replace(Tensor next, boolean made) {
+    Tensor previous = value;
+    boolean retire = ownsValue && previous.rawBuffer() != next.rawBuffer();
     value = next;
+    ownsValue = made;
+    if (retire) {
+      TensorScope.retire(previous);
+    }
   }
 
   /**

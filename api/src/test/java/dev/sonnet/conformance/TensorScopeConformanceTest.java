@@ -110,6 +110,44 @@ class TensorScopeConformanceTest {
   }
 
   @Test
+  void updatesInAScope_retireOnlyValuesTheVariableMade() {
+    Tensor init = Tensor.of(new float[] {10, 20}, 2);
+    Variable v = new Variable("v", init, true);
+    Variable twin = new Variable("twin", init, true); // shares init's memory
+    Tensor one = Tensor.of(new float[] {1, 1}, 2);
+    try (TensorScope step = TensorScope.open()) {
+      v.assignSub(one); // replaces init, which the variable did not make
+    }
+    assertThat(init.isReleased()).isFalse();
+    assertThat(twin.peek().toFloatArray()).containsExactly(10, 20);
+    Tensor made = v.peek();
+    try (TensorScope step = TensorScope.open()) {
+      v.assignSub(one); // replaces its own earlier result: freed with this scope
+      assertThat(made.toFloatArray()).containsExactly(9, 19);
+    }
+    assertThat(made.isReleased()).isTrue();
+    assertThat(v.peek().toFloatArray()).containsExactly(8, 18);
+
+    Tensor given = Tensor.of(new float[] {5, 5}, 2);
+    try (TensorScope step = TensorScope.open()) {
+      v.assign(given);          // retires v's own previous value, adopts the caller's tensor
+      v.assignSub(one);         // must not retire the caller's tensor
+    }
+    assertThat(given.toFloatArray()).containsExactly(5, 5);
+    assertThat(v.peek().toFloatArray()).containsExactly(4, 4);
+  }
+
+  @Test
+  void updatesOutsideAnyScope_retireNothing() {
+    Variable v = new Variable("v", Tensor.of(new float[] {3}, 1), true);
+    v.assignAdd(Tensor.of(new float[] {1}, 1));
+    Tensor made = v.peek();
+    v.assignAdd(Tensor.of(new float[] {1}, 1));
+    assertThat(made.toFloatArray()).containsExactly(4);
+    assertThat(v.peek().toFloatArray()).containsExactly(5);
+  }
+
+  @Test
   void tapeGradientsInsideTheScope_areFreedWithIt() {
     Variable w = new Variable("w", Tensor.of(new float[] {3}, 1), true);
     Tensor g;
