@@ -134,8 +134,15 @@ final class CpuArrayPool {
   }
 
   private static long configuredCapacity() {
-    long fallback = Runtime.getRuntime().maxMemory() / 8;
-    String value = System.getProperty(BYTES_PROPERTY);
+    return bytesProperty(BYTES_PROPERTY, Runtime.getRuntime().maxMemory() / 8);
+  }
+
+  /**
+   * A non-negative byte count from system property {@code name}; {@code fallback} when it is unset
+   * or not a number.
+   */
+  static long bytesProperty(String name, long fallback) {
+    String value = System.getProperty(name);
     if (value == null || value.isBlank()) {
       return fallback;
     }

@@ -158,15 +158,6 @@ final class ThreadArrayCache {
   }
 
   private static long configuredCapacity() {
-    long fallback = 8L << 20;
-    String value = System.getProperty(BYTES_PROPERTY);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Math.max(0, Long.parseLong(value.trim()));
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
+    return CpuArrayPool.bytesProperty(BYTES_PROPERTY, 8L << 20);
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.conformance.nn.NnReference;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.assertj.core.data.Offset;
 
 /**
@@ -102,6 +104,45 @@ final class ConvGradFixtures {
       out = NnReference.explicitOut(in, k, s, d, before, after);
     }
     return new ConvGeometry(batch, in, c, k, s, d, before, out, 1);
+  }
+
+  /**
+   * One batch of 3-line 2-d images with {@code channels} channels, a 3x3 kernel, SAME and VALID,
+   * whose lines run from 1 to 13 pixels: narrower and wider than any register tile.
+   */
+  static List<ConvGeometry> lineWidths(int channels) {
+    List<ConvGeometry> all = new ArrayList<>();
+    for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+      for (String padding : new String[] {"SAME", "VALID"}) {
+        if (!padding.equals("VALID") || width >= 3) {
+          all.add(geometry(1, new int[] {3, width}, channels, filled(2, 3), filled(2, 1),
+              filled(2, 1), padding));
+        }
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Width-3 kernels over ranks 1 to 3 (inputs 11, 7x11, 5x7x11), strides and dilations 1 and 2,
+   * SAME, VALID and EXPLICIT padding, batches 1 and 3, with {@code channels} channels.
+   */
+  static List<ConvGeometry> stridesDilationsPaddingsAndRanks(int channels) {
+    List<ConvGeometry> all = new ArrayList<>();
+    for (int rank = 1; rank <= 3; rank++) {
+      int[] in = Arrays.copyOfRange(new int[] {5, 7, 11}, 3 - rank, 3);
+      for (int stride = 1; stride <= 2; stride++) {
+        for (int dilation = 1; dilation <= 2; dilation++) {
+          for (String padding : new String[] {"SAME", "VALID", "EXPLICIT"}) {
+            for (int batch : new int[] {1, 3}) {
+              all.add(geometry(batch, in, channels, filled(rank, 3), filled(rank, stride),
+                  filled(rank, dilation), padding));
+            }
+          }
+        }
+      }
+    }
+    return all;
   }
 
   /** A 3x3 (or 3, or 3x3x3) geometry of {@code rank} dimensions of size {@code size}. */

@@ -1,5 +1,9 @@
 package dev.sonnet.runtime.cpu;
 
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.assertWithinRounding;
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.describe;
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.geometry;
+import static dev.sonnet.runtime.cpu.ConvGradFixtures.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sonnet.backend.ConvGeometry;
@@ -38,39 +42,20 @@ class DirectConvF32Test {
 
   @Test
   void convolveDirect_linesNarrowerOrWiderThanTile_matchDefinition() {
-    for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+    long seed = 0;
+    for (ConvGeometry g : ConvGradFixtures.lineWidths(3)) {
       for (int o : new int[] {16, 32, 33}) {
-        for (String padding : new String[] {"SAME", "VALID"}) {
-          if (padding.equals("VALID") && width < 3) {
-            continue;
-          }
-          check(geometry(1, new int[] {3, width}, 3, new int[] {3, 3}, new int[] {1, 1},
-              new int[] {1, 1}, padding), o, width * 7L + o);
-        }
+        check(g, o, seed++);
       }
     }
   }
 
   @Test
   void convolveDirect_stridesDilationsAndPadding_matchDefinition() {
-    String[] paddings = {"SAME", "VALID", "EXPLICIT"};
     long seed = 0;
-    for (int rank = 1; rank <= 3; rank++) {
-      int[] in = Arrays.copyOfRange(new int[] {5, 7, 11}, 3 - rank, 3);
-      for (int stride = 1; stride <= 2; stride++) {
-        for (int dilation = 1; dilation <= 2; dilation++) {
-          for (String padding : paddings) {
-            for (int batch : new int[] {1, 3}) {
-              int[] k = new int[rank];
-              Arrays.fill(k, 3);
-              ConvGeometry g = geometry(batch, in, 3, k, filled(rank, stride),
-                  filled(rank, dilation), padding);
-              check(g, 17, seed++);
-              check(g, 32, seed++);
-            }
-          }
-        }
-      }
+    for (ConvGeometry g : ConvGradFixtures.stridesDilationsPaddingsAndRanks(3)) {
+      check(g, 17, seed++);
+      check(g, 32, seed++);
     }
   }
 
@@ -137,52 +122,12 @@ class DirectConvF32Test {
 
     double[] expected = reference(g, o, toDouble(x, false), toDouble(w, false));
     double[] magnitude = reference(g, o, toDouble(x, true), toDouble(w, true));
-    double unit = Math.scalb(1.0, -24);
-    for (int i = 0; i < size; i++) {
-      double tolerance = (k + 1) * unit * magnitude[i] + Float.MIN_NORMAL;
-      assertThat((double) actual[i])
-          .as("element %d of %d, O=%d, %s", i, size, o, ConvKernelsTest.describe(g))
-          .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tolerance));
-    }
+    assertWithinRounding(actual, expected, magnitude, k, "direct kernel, " + describe(g, o));
   }
 
   private static double[] reference(ConvGeometry g, int o, double[] x, double[] w) {
     return NnReference.conv(x, g.batch(), g.inSpatial(), g.channels(), w, g.kernel(), o,
         g.stride(), g.dilation(), g.padBefore(), g.outSpatial());
-  }
-
-  /**
-   * The geometry of a convolution with {@code padding} SAME (TensorFlow's split), VALID or
-   * EXPLICIT (one before, two after along each dimension).
-   */
-  private static ConvGeometry geometry(int batch, int[] in, int c, int[] k, int[] s, int[] d,
-      String padding) {
-    int[] before;
-    int[] out;
-    if (padding.equals("SAME")) {
-      int[][] same = NnReference.same(in, k, s, d);
-      before = same[0];
-      out = same[1];
-    } else {
-      before = filled(in.length, padding.equals("VALID") ? 0 : 1);
-      int[] after = filled(in.length, padding.equals("VALID") ? 0 : 2);
-      out = NnReference.explicitOut(in, k, s, d, before, after);
-    }
-    return new ConvGeometry(batch, in, c, k, s, d, before, out, 1);
-  }
-
-  private static int[] filled(int n, int v) {
-    int[] a = new int[n];
-    Arrays.fill(a, v);
-    return a;
-  }
-
-  private static double[] toDouble(float[] v, boolean abs) {
-    double[] d = new double[v.length];
-    for (int i = 0; i < v.length; i++) {
-      d[i] = abs ? Math.abs(v[i]) : v[i];
-    }
-    return d;
   }
 
   private static DeviceBuffer upload(int n) {

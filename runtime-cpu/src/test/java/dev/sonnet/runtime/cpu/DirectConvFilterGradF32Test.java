@@ -42,15 +42,10 @@ class DirectConvFilterGradF32Test {
 
   @Test
   void compute_linesNarrowerOrWiderThanTile_matchDefinition() {
-    for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
+    long seed = 0;
+    for (ConvGeometry g : ConvGradFixtures.lineWidths(3)) {
       for (int o : new int[] {16, 32, 33}) {
-        for (String padding : new String[] {"SAME", "VALID"}) {
-          if (padding.equals("VALID") && width < 3) {
-            continue;
-          }
-          check(geometry(1, new int[] {3, width}, 3, new int[] {3, 3}, new int[] {1, 1},
-              new int[] {1, 1}, padding), o, width * 7L + o);
-        }
+        check(g, o, seed++);
       }
     }
   }
@@ -58,21 +53,9 @@ class DirectConvFilterGradF32Test {
   @Test
   void compute_stridesDilationsPaddingAndRanks_matchDefinition() {
     long seed = 0;
-    for (int rank = 1; rank <= 3; rank++) {
-      int[] in = Arrays.copyOfRange(new int[] {5, 7, 11}, 3 - rank, 3);
-      for (int stride = 1; stride <= 2; stride++) {
-        for (int dilation = 1; dilation <= 2; dilation++) {
-          for (String padding : new String[] {"SAME", "VALID", "EXPLICIT"}) {
-            for (int batch : new int[] {1, 3}) {
-              int[] k = ConvGradFixtures.filled(rank, 3);
-              ConvGeometry g = geometry(batch, in, 3, k, ConvGradFixtures.filled(rank, stride),
-                  ConvGradFixtures.filled(rank, dilation), padding);
-              check(g, 17, seed++);
-              check(g, 32, seed++);
-            }
-          }
-        }
-      }
+    for (ConvGeometry g : ConvGradFixtures.stridesDilationsPaddingsAndRanks(3)) {
+      check(g, 17, seed++);
+      check(g, 32, seed++);
     }
   }
 

@@ -39,35 +39,18 @@ class NarrowConvF32Test {
 
   @Test
   void convolve_linesNarrowerOrWiderThanTile_matchDefinition() {
-    for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
-      for (String padding : new String[] {"SAME", "VALID"}) {
-        if (padding.equals("VALID") && width < 3) {
-          continue;
-        }
-        check(geometry(1, new int[] {3, width}, 32, new int[] {3, 3}, new int[] {1, 1},
-            new int[] {1, 1}, padding), 3, width);
-      }
+    long seed = 0;
+    for (ConvGeometry g : ConvGradFixtures.lineWidths(32)) {
+      check(g, 3, seed++);
     }
   }
 
   @Test
   void convolve_stridesDilationsPaddingAndRanks_matchDefinition() {
     long seed = 0;
-    for (int rank = 1; rank <= 3; rank++) {
-      int[] in = Arrays.copyOfRange(new int[] {5, 7, 11}, 3 - rank, 3);
-      for (int stride = 1; stride <= 2; stride++) {
-        for (int dilation = 1; dilation <= 2; dilation++) {
-          for (String padding : new String[] {"SAME", "VALID", "EXPLICIT"}) {
-            for (int batch : new int[] {1, 3}) {
-              int[] k = ConvGradFixtures.filled(rank, 3);
-              ConvGeometry g = geometry(batch, in, 17, k, ConvGradFixtures.filled(rank, stride),
-                  ConvGradFixtures.filled(rank, dilation), padding);
-              check(g, 3, seed++);
-              check(g, 4, seed++);
-            }
-          }
-        }
-      }
+    for (ConvGeometry g : ConvGradFixtures.stridesDilationsPaddingsAndRanks(17)) {
+      check(g, 3, seed++);
+      check(g, 4, seed++);
     }
   }
 
