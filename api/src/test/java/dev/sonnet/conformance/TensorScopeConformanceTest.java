@@ -79,6 +79,16 @@ class TensorScopeConformanceTest {
       assertThat(outer.size()).isEqualTo(1);
       kept = outer.keep(keptByInner.mul(keptByInner));
     }
+    Tensor a;
+    Tensor b;
+    try (TensorScope scope = TensorScope.open()) {
+      a = Tensor.of(new float[] {1}, 1).neg();
+      b = a.mul(3);
+      scope.keep(List.of(a, b));
+      assertThat(scope.size()).isEqualTo(2); // the uploaded input and mul's scalar operand
+    }
+    assertThat(a.toFloatArray()).containsExactly(-1);
+    assertThat(b.toFloatArray()).containsExactly(-3);
     assertThat(keptByInner.isReleased()).isTrue();
     assertThat(kept.toFloatArray()).containsExactly(25);
   }

@@ -243,12 +243,8 @@ public final class CpuBackend implements Backend {
   @Override
   public boolean convolveInputGradientDirect(ConvGeometry geometry, int outChannels,
       DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
-    if (!vectorized || dy.dtype() != DType.FLOAT32
-        || !DirectConvInputGradF32.handles(geometry, outChannels)) {
-      return false;
-    }
-    DirectConvInputGradF32.compute(geometry, outChannels, b(dy).f32(), b(w).f32(), b(dx).f32());
-    return true;
+    return vectorized && dy.dtype() == DType.FLOAT32 && DirectConvInputGradF32.compute(
+        geometry, outChannels, b(dy).f32(), b(w).f32(), b(dx).f32());
   }
 
   @Override

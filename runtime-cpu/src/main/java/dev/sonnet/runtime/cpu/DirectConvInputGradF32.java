@@ -41,25 +41,20 @@ final class DirectConvInputGradF32 {
    * deep windows, {@code kernelVolume * O} taps here, where the gemm path is faster).
    */
   static boolean handles(ConvGeometry g, int outChannels) {
-    if (g.groups() != 1 || outChannels <= 0) {
-      return false;
-    }
-    for (int d = 0; d < g.spatialRank(); d++) {
-      if (g.stride()[d] != 1 || g.padBefore()[d] > (g.kernel()[d] - 1) * g.dilation()[d]) {
-        return false;
-      }
-    }
-    ConvGeometry t = transposed(g, outChannels);
-    return NarrowConvF32.handles(t, g.channels()) || DirectConvF32.handles(t, g.channels());
+    return plan(g, outChannels) != null;
   }
 
   /**
    * {@code dx [batch, in..., C]}, the gradient of {@code y = conv(x, w)} for {@code x}, from {@code
    * dy [batch, out..., outChannels]} and {@code w [kernel..., C, outChannels]}; writes every
-   * element of {@code dx}. Requires {@link #handles}.
+   * element of {@code dx} and returns true, or returns false, having touched nothing, when this
+   * kernel does not {@link #handles handle} {@code g}.
    */
-  static void compute(ConvGeometry g, int outChannels, float[] dy, float[] w, float[] dx) {
-    ConvGeometry t = transposed(g, outChannels);
+  static boolean compute(ConvGeometry g, int outChannels, float[] dy, float[] w, float[] dx) {
+    ConvGeometry t = plan(g, outChannels);
+    if (t == null) {
+      return false;
+    }
     // Read only during this call, which the calling thread waits for: its scratch may hold it.
     float[] flipped = FLIPPED.get(g.kernelVolume() * g.channels() * outChannels);
     flip(g, outChannels, w, flipped);
@@ -68,6 +63,22 @@ final class DirectConvInputGradF32 {
     } else {
       DirectConvF32.convolve(t, g.channels(), dy, flipped, dx);
     }
+    return true;
+  }
+
+  /** The {@link #transposed} convolution when this kernel handles {@code g}, else null. */
+  private static ConvGeometry plan(ConvGeometry g, int outChannels) {
+    if (g.groups() != 1 || outChannels <= 0) {
+      return null;
+    }
+    for (int d = 0; d < g.spatialRank(); d++) {
+      if (g.stride()[d] != 1 || g.padBefore()[d] > (g.kernel()[d] - 1) * g.dilation()[d]) {
+        return null;
+      }
+    }
+    ConvGeometry t = transposed(g, outChannels);
+    int c = g.channels();
+    return NarrowConvF32.handles(t, c) || DirectConvF32.handles(t, c) ? t : null;
   }
 
   /**

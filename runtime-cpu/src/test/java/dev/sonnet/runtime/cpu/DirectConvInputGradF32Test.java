@@ -96,13 +96,25 @@ class DirectConvInputGradF32Test {
     assertThat(DirectConvInputGradF32.handles(grouped, 8)).as("groups = 2").isFalse();
   }
 
+  @Test
+  void compute_declinesWhatItDoesNotHandle_andLeavesDxUntouched() {
+    ConvGeometry strided = square(1, 2, 8, 3, 2, 1, "SAME");
+    float[] dx = new float[8 * 8 * 3];
+    Arrays.fill(dx, 7f);
+    float[] dy = new float[strided.outVolume() * 32];
+    float[] w = new float[9 * 3 * 32];
+    assertThat(DirectConvInputGradF32.compute(strided, 32, dy, w, dx)).isFalse();
+    assertThat(dx).containsOnly(7f);
+  }
+
   private static void check(ConvGeometry g, int o, long seed) {
     Random r = new Random(seed);
     float[] dy = ConvKernelsTest.randomFloats(r, (long) g.batch() * g.outVolume() * o);
     float[] w = ConvKernelsTest.randomFloats(r, (long) g.kernelVolume() * g.channels() * o);
     float[] dx = new float[g.batch() * g.inVolume() * g.channels()];
     Arrays.fill(dx, Float.NaN);
-    DirectConvInputGradF32.compute(g, o, dy, w, dx);
+    assertThat(DirectConvInputGradF32.compute(g, o, dy, w, dx)).as("handled, %s", describe(g, o))
+        .isTrue();
     assertWithinRounding(dx, inputGrad(g, o, toDouble(dy, false), toDouble(w, false)),
         inputGrad(g, o, toDouble(dy, true), toDouble(w, true)), (long) g.kernelVolume() * o,
         describe(g, o));
