@@ -3,6 +3,7 @@ package dev.sonnet.losses;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Operand;
+import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 
 /**
@@ -17,6 +18,11 @@ import dev.sonnet.tensor.Tensor;
  * }</pre>
  *
  * <p>Each loss has an overload with a {@link Reduction}; without one it is the mean over examples.
+ *
+ * <p>Bad labels are errors, never numbers: a class label outside {@code [0, classes)}, a binary
+ * label outside {@code [0, 1]}, and a mean or sum over an empty batch each throw
+ * {@link IllegalArgumentException} naming the loss, the label and where it is, before anything is
+ * computed.
  */
 public final class Losses {
   private Losses() {}
@@ -33,6 +39,8 @@ public final class Losses {
    *
    * @param logits {@code [batch..., classes]}, float
    * @param labels {@code [batch...]}, int32 or int64, each in {@code [0, classes)}
+   * @throws IllegalArgumentException if a label is outside {@code [0, classes)}, or the batch is
+   *     empty and {@code reduction} is not {@link Reduction#NONE}
    */
   public static Tensor softmaxCrossEntropy(Operand logits, Operand labels, Reduction reduction) {
     Tensor z = logits.asTensor();
@@ -48,6 +56,8 @@ public final class Losses {
       throw new IllegalArgumentException("softmaxCrossEntropy: labels " + y.shape()
           + " must be the logits' shape " + z.shape() + " without its last (class) axis");
     }
+    LabelChecks.requireClassIndices("softmaxCrossEntropy", y, z);
+    LabelChecks.requireExamples("softmaxCrossEntropy", y.shape(), reduction);
     Tensor oneHot = ShapeOps.oneHot(y, z.dim(-1), z.dtype());
     return reduction.reduce(z.logSoftmax(-1).mul(oneHot).sum(-1).neg());
   }
@@ -77,6 +87,7 @@ public final class Losses {
           + (t.dtype().isInteger() && t.rank() == z.rank() - 1
               ? "; for integer class labels use softmaxCrossEntropy(logits, labels)" : ""));
     }
+    LabelChecks.requireExamples("softmaxCrossEntropyOneHot", withoutLastAxis(z.shape()), reduction);
     return reduction.reduce(z.logSoftmax(-1).mul(t).sum(-1).neg());
   }
 
@@ -99,6 +110,8 @@ public final class Losses {
     Tensor x = logits.asTensor();
     Tensor z = labels.asTensor();
     checkSame("sigmoidCrossEntropy", "labels", x, z);
+    LabelChecks.requireProbabilities("sigmoidCrossEntropy", z);
+    LabelChecks.requireExamples("sigmoidCrossEntropy", z.shape(), reduction);
     return reduction.reduce(x.softplus().sub(x.mul(z)));
   }
 
@@ -118,6 +131,7 @@ public final class Losses {
     Tensor p = predictions.asTensor();
     Tensor t = targets.asTensor();
     checkSame("meanSquaredError", "targets", p, t);
+    LabelChecks.requireExamples("meanSquaredError", t.shape(), reduction);
     return reduction.reduce(p.sub(t).square());
   }
 
@@ -134,6 +148,7 @@ public final class Losses {
       throw new IllegalArgumentException("accuracy: labels " + y.dtype() + y.shape()
           + " must be integers of the logits' shape " + z.shape() + " without its last axis");
     }
+    LabelChecks.requireClassIndices("accuracy", y, z);
     Tensor predicted = z.argmax(-1);
     Tensor hits = predicted.cast(y.dtype()).equal(y).cast(DType.INT64).sum();
     return hits.toLongArray()[0];
@@ -163,6 +178,14 @@ public final class Losses {
           + a.shape() + (b.dtype() != a.dtype() ? "; cast them: " + name + ".cast(DType."
               + a.dtype().name() + ")" : ""));
     }
+  }
+
+  private static Shape withoutLastAxis(Shape s) {
+    int[] dims = new int[s.rank() - 1];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = s.dim(i);
+    }
+    return Shape.of(dims);
   }
 
   private static boolean prefixMatches(Tensor z, Tensor y) {

@@ -21,26 +21,45 @@ import java.util.Objects;
  * from a variable is therefore valid until the end of the scope of the next update; copy it
  * ({@code t.add(0)}) to keep a snapshot across training steps.
  *
- * <p>Assignments are atomic with respect to reads: a reader on another thread sees either the old
- * or the new value, never a mix.
+ * <p><b>Threads.</b> Assignments are atomic with respect to reads: a reader on another thread sees
+ * either the old or the new value, never a mix, and the tensor it got stays valid for as long as
+ * it holds it. An evaluation thread, a server answering from the model being trained or a
+ * checkpoint saved in the background may therefore read while a training thread updates. The
+ * retiring above is what could break that (the scope would free, and the runtime reuse, memory the
+ * other thread is still reading), so a value read or peeked by any thread other than the one that
+ * made it is never retired: it is left to the garbage collector instead, which frees it only when
+ * no thread holds it. A training step read by no other thread allocates as little as before.
  */
 public final class Variable implements Operand {
   private final String name;
   private final boolean trainable;
   private final Shape shape;
   private final DType dtype;
-  private volatile Tensor value;
+  private volatile Current current;
+
   /**
-   * Whether {@link #value} was made by this variable ({@link #assignAdd}/{@link #assignSub}), so
-   * that nothing but this variable's readers holds it; a tensor handed to the constructor or to
-   * {@link #assign} may be the caller's, or another variable's, and is never retired.
+   * The value and who may free it. {@code maker} is the thread whose {@link #assignAdd} or
+   * {@link #assignSub} made {@code tensor}, or null for a tensor handed to the constructor or to
+   * {@link #assign}, which may be the caller's or another variable's and is never retired.
+   * {@code readElsewhere} is set by the first read on another thread, before that read returns, and
+   * forbids retiring: see {@link #acquire()} for why the two volatile accesses suffice.
    */
-  private boolean ownsValue;
+  private static final class Current {
+    final Tensor tensor;
+    final Thread maker;
+    volatile boolean readElsewhere;
+
+    Current(Tensor tensor, Thread maker) {
+      this.tensor = tensor;
+      this.maker = maker;
+    }
+  }
 
   /** A variable holding {@code initialValue}; {@code name} is its full path, e.g. {@code mlp/linear/w}. */
   public Variable(String name, Tensor initialValue, boolean trainable) {
     this.name = Objects.requireNonNull(name, "name");
-    this.value = ownIdentity(Objects.requireNonNull(initialValue, "initialValue"));
+    this.current = new Current(ownIdentity(Objects.requireNonNull(initialValue, "initialValue")),
+        null);
     this.trainable = trainable;
     this.shape = initialValue.shape();
     this.dtype = initialValue.dtype();
@@ -68,7 +87,7 @@ public final class Variable implements Operand {
 
   /** Reads the current value, recording the read on active gradient tapes. */
   public Tensor read() {
-    Tensor v = value;
+    Tensor v = acquire();
     Dispatch.variableRead(this, v);
     return v;
   }
@@ -81,7 +100,30 @@ public final class Variable implements Operand {
 
   /** The current value without recording the read (for checkpoints, printing, optimizers). */
   public Tensor peek() {
-    return value;
+    return acquire();
+  }
+
+  /**
+   * The current value, marked as read elsewhere when this thread did not make it, so that no later
+   * update retires it while this thread may still use it.
+   *
+   * <p>Why this is enough: the reader writes {@code readElsewhere} and then reads {@link #current}
+   * again; {@link #replace} writes {@code current} and then reads {@code readElsewhere}. All four
+   * are volatile, so in their single total order either the update sees the mark (and leaves the
+   * old value to the collector), or the reader sees the new value and takes that one instead.
+   */
+  private Tensor acquire() {
+    Current c = current;
+    Thread self = Thread.currentThread();
+    while (c.maker != null && c.maker != self) {
+      c.readElsewhere = true;
+      Current again = current;
+      if (again == c) {
+        break;
+      }
+      c = again;
+    }
+    return c.tensor;
   }
 
   /** Replaces the value; {@code newValue} must have this variable's shape and dtype. */
@@ -112,6 +154,7 @@ public final class Variable implements Operand {
         throw new ShapeException("Variable '" + name + "' " + what + ": delta has shape "
             + d.shape() + ", expected " + shape);
       }
+      Tensor value = current.tensor;
       next = subtract ? value.sub(d) : value.add(d);
     }
     checkCompatible(what, next);
@@ -120,18 +163,18 @@ public final class Variable implements Operand {
   }
 
   /**
-   * Installs {@code next}. Inside a {@link TensorScope}, a previous value this variable made is
-   * retired to the scope and freed when it closes, as an in-place update would overwrite it: a
-   * training step then reuses the memory of the weights it replaces instead of leaving them to the
-   * collector.
+   * Installs {@code next}. Inside a {@link TensorScope}, a previous value this variable made on
+   * this thread, and that no other thread has read, is retired to the scope and freed when it
+   * closes, as an in-place update would overwrite it: a training step then reuses the memory of
+   * the weights it replaces instead of leaving them to the collector.
    */
   private synchronized void replace(Tensor next, boolean made) {
-    Tensor previous = value;
-    boolean retire = ownsValue && previous.rawBuffer() != next.rawBuffer();
-    value = next;
-    ownsValue = made;
-    if (retire) {
-      TensorScope.retire(previous);
+    Thread self = Thread.currentThread();
+    Current previous = current;
+    current = new Current(next, made ? self : null);
+    if (previous.maker == self && !previous.readElsewhere
+        && previous.tensor.rawBuffer() != next.rawBuffer()) {
+      TensorScope.retire(previous.tensor);
     }
   }
 
@@ -150,7 +193,8 @@ public final class Variable implements Operand {
       throw new ShapeException("Variable '" + name + "' " + what + ": got " + t.dtype()
           + t.shape() + ", expected " + dtype + shape);
     }
-    if (value != null && t.backend() != value.backend()) {
+    Tensor value = current.tensor;
+    if (t.backend() != value.backend()) {
       throw new SonnetException("Variable '" + name + "' " + what + ": value lives on backend "
           + t.backend().name() + ", the variable on " + value.backend().name());
     }
