@@ -30,6 +30,11 @@ import java.util.Set;
  * false}) and every tensor or variable passed to {@link #watch}; an operation is recorded when one
  * of its inputs is watched or was produced by a recorded operation.
  *
+ * <p>The target of {@link #gradient} must have been computed while this tape was open, on its
+ * thread; any other target (computed before the tape opened, after it closed, or on another thread)
+ * is an error, since every gradient of it would be zero for no visible reason. Sources the target
+ * does not depend on get zeros (or null, with {@link UnconnectedGradients#NONE}).
+ *
  * <p>A non-persistent tape (the default) answers one {@code gradient} call and then frees what it
  * holds; a persistent one answers any number. While a tape computes gradients it does not record
  * them, but outer tapes do, which gives higher-order derivatives.
@@ -40,6 +45,11 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
 
   private final List<Node> nodes = new ArrayList<>();
   private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+  /**
+   * Outputs of operations this tape saw run but did not record (none of their inputs watched):
+   * a target among them is legitimately unconnected (zero gradients), not a mistake.
+   */
+  private final Set<Tensor> seenUnwatched = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Variable> watchedVariables =
       Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Variable, List<Tensor>> variableReads = new IdentityHashMap<>();
@@ -101,11 +111,15 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
         return;
       }
     }
+    for (Tensor out : outputs) {
+      seenUnwatched.add(out);
+    }
   }
 
   @Override
   public void recordRead(Variable variable, Tensor value) {
     if (!watches(variable)) {
+      seenUnwatched.add(value);
       return;
     }
     List<Tensor> reads = variableReads.computeIfAbsent(variable, v -> new ArrayList<>(1));
@@ -143,6 +157,7 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
       throw new SonnetException("A non-persistent GradientTape can compute gradients only once. "
           + "Open it with GradientTape.openPersistent() to call gradient() several times.");
     }
+    requireRecorded(target);
     used = true;
     boolean wasRecording = recording;
     if (wasRecording) {
@@ -167,6 +182,26 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
         clear();
       }
     }
+  }
+
+  /**
+   * A target this tape never saw gives zero gradients for every source, which looks like a model
+   * that learns nothing rather than a mistake; so it is an error. "Zeros where unconnected" stays
+   * right for a recorded target that does not depend on some source.
+   */
+  private void requireRecorded(Tensor target) {
+    if (tracked.contains(target) || seenUnwatched.contains(target)) {
+      return;
+    }
+    throw new SonnetException("gradient: the target " + target.dtype() + target.shape()
+        + " was not recorded by this tape, so no gradient can reach any source. The usual causes:"
+        + " it was computed before the tape was opened or after it was closed, or on another"
+        + " thread (a tape records only the thread that opened it)."
+        + (nodes.isEmpty() && variableReads.isEmpty() && seenUnwatched.isEmpty()
+            ? " This tape has seen no operation at all." : "")
+        + " Compute the loss inside the tape's try-with-resources block, on the same thread:"
+        + " try (GradientTape tape = GradientTape.open()) { Tensor loss = ...;"
+        + " tape.gradient(loss, params); }");
   }
 
   private Map<Tensor, Tensor> backpropagate(Tensor target, Tensor outputGradient) {
@@ -231,6 +266,7 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
   private void clear() {
     nodes.clear();
     tracked.clear();
+    seenUnwatched.clear();
     variableReads.clear();
   }
 

@@ -1,6 +1,7 @@
 package dev.sonnet.module;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -61,6 +62,9 @@ public final class FunctionModule extends Module implements Layer {
 
   @Override
   public Tensor call(Tensor x) {
+    if (CheckNumerics.isEnabled()) {
+      CallTrail.enter(this, 0);
+    }
     Tensor[] first = new Tensor[1];
     runOnce(0, "first call", () -> first[0] = body.apply(scope, x));
     return first[0] != null ? first[0] : body.apply(scope, x);

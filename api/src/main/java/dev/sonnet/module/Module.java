@@ -1,6 +1,7 @@
 package dev.sonnet.module;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
@@ -317,6 +318,9 @@ public abstract class Module {
    *     {@link #buildNamed}), or {@code input} does not fit the method's parameter
    */
   protected final void build(Object input) {
+    if (CheckNumerics.isEnabled()) {
+      CallTrail.enter(this, 1);
+    }
     if (builtMask != 0 && soleBuild >= 0) {
       return;
     }
@@ -325,6 +329,9 @@ public abstract class Module {
 
   /** Like {@link #build(Object)} for a build method with several inputs. */
   protected final void build(Object... inputs) {
+    if (CheckNumerics.isEnabled()) {
+      CallTrail.enter(this, 1);
+    }
     if (builtMask != 0 && soleBuild >= 0) {
       return;
     }
@@ -337,6 +344,9 @@ public abstract class Module {
    * and decoder parts), in any order.
    */
   protected final void buildNamed(String method, Object... inputs) {
+    if (CheckNumerics.isEnabled()) {
+      CallTrail.enter(this, 1);
+    }
     Metas.Chain chain = chain();
     String[] names = chain.buildNames;
     for (int i = 0; i < names.length; i++) {

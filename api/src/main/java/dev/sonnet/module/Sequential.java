@@ -1,5 +1,6 @@
 package dev.sonnet.module;
 
+import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -52,6 +53,9 @@ public final class Sequential extends Module implements Layer {
 
   @Override
   public Tensor call(Tensor x) {
+    if (CheckNumerics.isEnabled()) {
+      CallTrail.enter(this, 0);
+    }
     Tensor out = x;
     for (int i = 0, n = layers.size(); i < n; i++) {
       out = layers.get(i).call(out);

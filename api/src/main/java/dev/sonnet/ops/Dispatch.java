@@ -16,7 +16,8 @@ import java.util.List;
  * {@link OpRecorder}s (gradient tapes, tracers). Nothing else in the library calls
  * {@link Op#forward} or knows about recorders, so recording, tracing or fusing later needs no change
  * to any op. It also hands new outputs to the thread's open {@link TensorScope}, which frees them
- * when it closes.
+ * when it closes, and, in {@link CheckNumerics} mode, checks every floating output for NaN and
+ * infinity.
  *
  * <p>Recorders are per thread: a tape opened on one thread never sees another thread's work.
  */
@@ -40,6 +41,9 @@ public final class Dispatch {
     checkSameBackend(op, inputs);
     Tensor[] outputs = op.forward(inputs);
     TensorScope.trackOutputs(outputs, inputs);
+    if (CheckNumerics.enabled) {
+      CheckNumerics.afterOp(op, inputs, outputs);
+    }
     State state = STATE.get();
     if (state.recording()) {
       List<OpRecorder> recorders = state.recorders;

@@ -216,6 +216,22 @@ public final class Elementwise {
     return binary(BinaryKind.LOGICAL_AND, a, b);
   }
 
+  /**
+   * Bool, true where {@code x} is neither NaN nor an infinity (always true for integer and bool
+   * tensors), as NumPy's {@code isfinite}. Written as two comparisons against the dtype's largest
+   * finite value, so it never outputs a NaN itself and is safe under {@link CheckNumerics}.
+   */
+  public static Tensor isFinite(Operand x) {
+    Tensor t = x.asTensor();
+    if (!t.dtype().isFloating()) {
+      return Tensor.full(t.backend(), t.shape(), DType.BOOL, 1);
+    }
+    double max = t.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+    Tensor lowest = Tensor.scalar(-max, t.dtype(), t.backend());
+    Tensor highest = Tensor.scalar(max, t.dtype(), t.backend());
+    return logicalAnd(greaterEqual(t, lowest), lessEqual(t, highest));
+  }
+
   /** {@code a || b} on bool tensors. */
   public static Tensor logicalOr(Operand a, Operand b) {
     return binary(BinaryKind.LOGICAL_OR, a, b);

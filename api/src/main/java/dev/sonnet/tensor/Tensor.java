@@ -537,6 +537,11 @@ public final class Tensor implements Operand {
     return Elementwise.minimum(this, scalarLike(value));
   }
 
+  /** Bool, true where the element is neither NaN nor an infinity; see {@link Elementwise#isFinite}. */
+  public Tensor isFinite() {
+    return Elementwise.isFinite(this);
+  }
+
   public Tensor equal(Operand other) {
     return Elementwise.equal(this, other);
   }

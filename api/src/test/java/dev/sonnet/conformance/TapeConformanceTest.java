@@ -65,6 +65,56 @@ class TapeConformanceTest {
   }
 
   @Test
+  void aTargetComputedBeforeTheTapeOpened_isAnError_notZeros() {
+    Variable w = new Variable("w", Tensor.of(new double[] {3}, 1), true);
+    Tensor loss = w.read().square().sum();
+    try (GradientTape tape = GradientTape.open()) {
+      assertThatThrownBy(() -> tape.gradient(loss, w))
+          .isInstanceOf(SonnetException.class)
+          .hasMessageContaining("f64[] was not recorded by this tape")
+          .hasMessageContaining("before the tape was opened")
+          .hasMessageContaining("This tape has seen no operation at all");
+    }
+  }
+
+  @Test
+  void aTargetComputedOnAnotherThread_isAnError_notZeros() throws Exception {
+    Variable w = new Variable("w", Tensor.of(new double[] {3}, 1), true);
+    try (GradientTape tape = GradientTape.open()) {
+      Tensor seen = w.read().mul(1); // the tape records this thread's work only
+      Tensor loss = java.util.concurrent.CompletableFuture
+          .supplyAsync(() -> w.read().square().sum()).get();
+      assertThatThrownBy(() -> tape.gradient(loss, w))
+          .isInstanceOf(SonnetException.class)
+          .hasMessageContaining("on another thread")
+          .hasMessageNotContaining("seen no operation");
+      assertThat(seen.toDoubleArray()).containsExactly(3);
+    }
+  }
+
+  @Test
+  void aTargetComputedInTheTapeFromNothingWatched_givesZeros() {
+    Variable frozen = new Variable("frozen", Tensor.of(new double[] {2}, 1), false);
+    Variable w = new Variable("w", Tensor.of(new double[] {3}, 1), true);
+    try (GradientTape tape = GradientTape.open()) {
+      Tensor loss = frozen.read().square().sum();
+      assertThat(tape.gradient(loss, w).toDoubleArray()).containsExactly(0);
+    }
+  }
+
+  @Test
+  void aRecordedTargetThatIgnoresASource_stillGivesZerosForIt() {
+    Variable w = new Variable("w", Tensor.of(new double[] {3}, 1), true);
+    Variable unused = new Variable("unused", Tensor.of(new double[] {1, 1}, 2), true);
+    try (GradientTape tape = GradientTape.open()) {
+      Tensor loss = w.read().square().sum();
+      List<Tensor> g = tape.gradient(loss, List.of(w, unused));
+      assertThat(g.get(0).toDoubleArray()).containsExactly(6);
+      assertThat(g.get(1).toDoubleArray()).containsExactly(0, 0);
+    }
+  }
+
+  @Test
   void nonPersistentTape_refusesSecondGradient() {
     Tensor x = Tensor.of(new double[] {1}, 1);
     try (GradientTape tape = GradientTape.open()) {
