@@ -281,6 +281,16 @@ class SafeTensorsTest {
   }
 
   @Test
+  void open_failsOnDeepNestingWithoutRecursing() throws IOException {
+    String deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+    assertFormatError(rawFile(dir, "deep.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":"
+        + deep + ",\"data_offsets\":[0,4]}}", new byte[4]),
+        "tensor \"a\" has shape[0] = an array; it must be a non-negative integer");
+    assertFormatError(rawFile(dir, "deep-top.safetensors", "{\"a\":" + deep + "}", new byte[0]),
+        "tensor \"a\" must be described by a JSON object, got an array");
+  }
+
+  @Test
   void open_failsOnNonStringMetadata() throws IOException {
     assertFormatError(rawFile(dir, "meta.safetensors", "{\"__metadata__\":{\"a\":1}}",
         new byte[0]), "metadata entry \"a\" must be a string");
