@@ -413,14 +413,14 @@ public final class Checkpoint {
       int i = 0;
       for (Map.Entry<String, Target> t : matched.entrySet()) {
         t.getValue().commit(prepared.get(i++));
-        status.restored(t.getKey());
+        status.restoredAtOnce(t.getKey());
       }
-      if (status.hasPending()) {
-        for (Module m : modules) {
-          m.interceptVariables(status::onCreate);
-          // Shared children (BatchApply's layer) have no parent to inherit it from.
-          m.submodules().forEach(child -> child.interceptVariables(status::onCreate));
-        }
+      if (targets.someUnbuilt()) {
+        // Installed on every module, not only the roots: shared children (BatchApply's layer)
+        // have no parent to inherit it from.
+        RestoreOnCreate onCreate = new RestoreOnCreate(status, options.isStrict(), modules);
+        status.restoreOnCreate(onCreate);
+        onCreate.install();
       }
       return status;
     }
