@@ -59,9 +59,13 @@ final class RestoreOnCreate implements VariableInterceptor {
     RestoreUnit unit = unitOf(spec);
     HostArray value = status.take(spec.path());
     if (unit == null || unit.judged()) {
-      // A module outside the units, or built again after its unit was judged: as if restored
-      // into a built model, only a fitting value is taken.
-      return value != null && fits(value, spec) ? given(null, spec, value) : null;
+      // A module outside the units, or built after its unit was judged: a fitting value is
+      // taken, one that does not fit is reported (it cannot fail a call that is not a first one).
+      if (value != null && !fits(value, spec)) {
+        status.mismatched(mismatch(spec, value));
+        return null;
+      }
+      return value != null ? given(null, spec, value) : null;
     }
     if (value == null) {
       if (!status.wasRestoredAtOnce(spec.path())) {
@@ -71,8 +75,7 @@ final class RestoreOnCreate implements VariableInterceptor {
       return null;
     }
     if (!fits(value, spec)) {
-      Mismatch m = new Mismatch(spec.path(), value.dtype() + "" + value.shape(),
-          spec.dtype() + "" + spec.shape());
+      Mismatch m = mismatch(spec, value);
       unit.mismatched(m, value);
       status.mismatched(m);
       return null;
@@ -86,6 +89,11 @@ final class RestoreOnCreate implements VariableInterceptor {
     }
     status.restored(spec.path());
     return value.toTensor();
+  }
+
+  private static Mismatch mismatch(VariableSpec spec, HostArray value) {
+    return new Mismatch(spec.path(), value.dtype() + "" + value.shape(),
+        spec.dtype() + "" + spec.shape());
   }
 
   private static boolean fits(HostArray value, VariableSpec spec) {
