@@ -46,6 +46,17 @@ import java.util.Set;
  * {@link RestoreStatus}): the checkpoint installs a {@link dev.sonnet.module.VariableInterceptor}
  * on each module added and every module nested in it, replacing any installed before.
  *
+ * <p>A restore before the first call keeps the same guarantees, module by module: each module
+ * added (a model, an optimizer) is judged as a whole at the end of the build after which all of
+ * it is built, normally its first call (an optimizer's first {@code apply}). A strict restore that
+ * finds any problem there (a value of another shape or dtype, a variable the file has no value
+ * for, a value under the module's path that no variable took) fails that call with one
+ * {@link CheckpointMismatchException} listing them all, and first sets every variable of the
+ * module that took a saved value back to its initializer's value: the module is left built, as
+ * after a first call without a restore. A module whose first call leaves part of it unbuilt (a
+ * second build method, a branch not taken) is judged when that part is built; until then
+ * {@link RestoreStatus#assertConsumed()} says what waits.
+ *
  * <p>For numbered checkpoints in a directory, see {@link CheckpointManager}.
  */
 public final class Checkpoint {
@@ -324,12 +335,13 @@ public final class Checkpoint {
    * Restores from {@code file}. First every name, dtype and shape is checked and every value is
    * read; only then are variables assigned, so a failed restore changes nothing. Values whose
    * variable does not exist yet, while some module is not built, are queued: the variable takes
-   * its value when it is created.
+   * its value when it is created, and each module added is checked as a whole when it is built
+   * (see the class comment), where a strict restore with a problem fails the call that built it.
    *
    * @throws CheckpointFormatException if the file is not a valid safetensors file, or a newer
    *     format version
    * @throws CheckpointMismatchException (strict restores) listing every missing, unexpected or
-   *     mis-shaped value; nothing was changed
+   *     mis-shaped value among the variables that exist; nothing was changed
    */
   public RestoreStatus restore(Path file, RestoreOptions options) {
     Targets targets = targets();
@@ -413,14 +425,14 @@ public final class Checkpoint {
       int i = 0;
       for (Map.Entry<String, Target> t : matched.entrySet()) {
         t.getValue().commit(prepared.get(i++));
-        status.restored(t.getKey());
+        status.restoredAtOnce(t.getKey());
       }
-      if (status.hasPending()) {
-        for (Module m : modules) {
-          m.interceptVariables(status::onCreate);
-          // Shared children (BatchApply's layer) have no parent to inherit it from.
-          m.submodules().forEach(child -> child.interceptVariables(status::onCreate));
-        }
+      if (targets.someUnbuilt()) {
+        // Installed on every module, not only the roots: shared children (BatchApply's layer)
+        // have no parent to inherit it from.
+        RestoreOnCreate onCreate = new RestoreOnCreate(status, options.isStrict(), modules);
+        status.restoreOnCreate(onCreate);
+        onCreate.install();
       }
       return status;
     }

@@ -6,7 +6,9 @@ import java.util.List;
  * A checkpoint file does not match the state it is restored into. Every problem is listed at once:
  * variables the file has no value for ({@link #missing()}), values in the file no variable takes
  * ({@link #unexpected()}), and values of the wrong shape or dtype ({@link #mismatched()}). When a
- * strict restore throws this, no variable has been changed.
+ * strict restore throws this, no variable has been changed; when the first call of a module
+ * restored before it throws this, none of that module's variables holds a value from the file
+ * (each has its initializer's value).
  */
 public final class CheckpointMismatchException extends CheckpointException {
   private static final long serialVersionUID = 1L;
@@ -14,6 +16,7 @@ public final class CheckpointMismatchException extends CheckpointException {
   private final transient List<String> missing;
   private final transient List<String> unexpected;
   private final transient List<Mismatch> mismatched;
+  private final transient List<String> pending;
 
   /** A value whose shape or dtype differs from its variable's. */
   public record Mismatch(String name, String found, String expected) {
@@ -26,10 +29,16 @@ public final class CheckpointMismatchException extends CheckpointException {
 
   CheckpointMismatchException(String message, List<String> missing, List<String> unexpected,
       List<Mismatch> mismatched) {
+    this(message, missing, unexpected, mismatched, List.of());
+  }
+
+  CheckpointMismatchException(String message, List<String> missing, List<String> unexpected,
+      List<Mismatch> mismatched, List<String> pending) {
     super(message);
     this.missing = List.copyOf(missing);
     this.unexpected = List.copyOf(unexpected);
     this.mismatched = List.copyOf(mismatched);
+    this.pending = List.copyOf(pending);
   }
 
   /** Variables (by name) for which the file has no value. */
@@ -47,6 +56,14 @@ public final class CheckpointMismatchException extends CheckpointException {
     return mismatched;
   }
 
+  /**
+   * Values waiting for variables not created yet, because their module has not been built
+   * ({@link RestoreStatus#assertConsumed()} only).
+   */
+  public List<String> pending() {
+    return pending;
+  }
+
   /** Lists the problems one per line, grouped; "" if there are none. */
   static String describe(List<String> missing, List<String> unexpected,
       List<Mismatch> mismatched) {
@@ -56,7 +73,8 @@ public final class CheckpointMismatchException extends CheckpointException {
           .append(SafeTensors.names(missing));
     }
     if (!unexpected.isEmpty()) {
-      sb.append("\n  in the file but not in the model (").append(unexpected.size())
+      sb.append("\n  in the file, but no variable of that name exists in the model (")
+          .append(unexpected.size())
           .append("): ").append(SafeTensors.names(unexpected));
     }
     if (!mismatched.isEmpty()) {

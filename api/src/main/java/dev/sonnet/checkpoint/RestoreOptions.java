@@ -33,7 +33,10 @@ public final class RestoreOptions {
   /**
    * The default: every variable must get a value and every value must find a variable (or be
    * queued for one not created yet), with the right shape and dtype; otherwise nothing is
-   * restored and a {@link CheckpointMismatchException} lists every problem.
+   * restored and a {@link CheckpointMismatchException} lists every problem. For variables created
+   * after the restore, that is checked for each module added to the checkpoint when it has been
+   * built, and a problem fails the call that built it (an optimizer's: its first apply), leaving
+   * none of that module's variables with a value from the file.
    */
   public static RestoreOptions strict() {
     return STRICT;
@@ -41,7 +44,8 @@ public final class RestoreOptions {
 
   /**
    * Restores every value that matches and reports the rest in the {@link RestoreStatus} instead
-   * of throwing: for fine-tuning from a model that differs in a few layers.
+   * of throwing, also for variables created after the restore: for fine-tuning from a model that
+   * differs in a few layers.
    */
   public static RestoreOptions nonStrict() {
     return new RestoreOptions(false, Function.identity(), name -> false);

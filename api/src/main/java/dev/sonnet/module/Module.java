@@ -3,7 +3,6 @@ package dev.sonnet.module;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.DType;
-import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -362,6 +361,14 @@ public abstract class Module {
         + (names.length > 0 ? names[0] : "initialize") + "\", inputs...).");
   }
 
+  /**
+   * What creates this module's variables, for messages that say why they do not exist yet:
+   * {@code "its first call"}; an optimizer says {@code "its first apply(updates, parameters)"}.
+   */
+  public String buildTrigger() {
+    return "its first call";
+  }
+
   /** True once every {@link Build} method of this module has run. */
   public final boolean isBuilt() {
     Metas.Chain chain = chain();
@@ -400,6 +407,27 @@ public abstract class Module {
     if ((builtMask & bit) != 0) {
       return;
     }
+    boolean outermost = OutermostBuild.begin();
+    if (!outermost) {
+      runOnceLocked(bit, buildName, body);
+      return;
+    }
+    try {
+      runOnceLocked(bit, buildName, body);
+    } catch (RuntimeException | Error e) {
+      OutermostBuild.end(this, findInterceptor(), false).forEach(e::addSuppressed);
+      throw e;
+    }
+    // A restore judges the variables of the whole build here, and may fail the call.
+    List<RuntimeException> failures = OutermostBuild.end(this, findInterceptor(), true);
+    if (!failures.isEmpty()) {
+      RuntimeException first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
+  }
+
+  private void runOnceLocked(long bit, String buildName, Runnable body) {
     synchronized (buildLock) {
       if ((builtMask & bit) != 0) {
         return;
@@ -479,14 +507,15 @@ public abstract class Module {
         }
       }
       String fullPath = path() + "/" + name;
-      VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable);
+      VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable, init);
       Tensor value = null;
       VariableInterceptor hook = findInterceptor();
       if (hook != null) {
+        OutermostBuild.consulted(hook);
         value = hook.initialValue(spec);
       }
       if (value == null) {
-        value = init.apply(shape, dtype, new Rng(seedFor(fullPath)));
+        value = spec.initializerValue();
       }
       if (!value.shape().equals(shape) || value.dtype() != dtype) {
         throw new ModuleException("Variable '" + fullPath + "' should be " + dtype + shape
@@ -501,7 +530,8 @@ public abstract class Module {
 
   /**
    * Supplies initial values for variables this module and the modules nested under it create
-   * from now on (see {@link VariableInterceptor}); null removes it. For checkpoint restore.
+   * from now on (see {@link VariableInterceptor}), and tells it when each outermost build that
+   * created them has ended; null removes it. For checkpoint restore.
    */
   public final Module interceptVariables(VariableInterceptor interceptor) {
     this.interceptor = interceptor;
@@ -520,7 +550,8 @@ public abstract class Module {
     return null;
   }
 
-  private static long seedFor(String path) {
+  /** The seed of the initializer of the variable at {@code path}: a hash of the path. */
+  static long seedFor(String path) {
     long h = PATH_SEED;
     for (int i = 0; i < path.length(); i++) {
       h = (h ^ path.charAt(i)) * 0x100000001B3L;

@@ -1,7 +1,10 @@
 package dev.sonnet.module;
 
+import dev.sonnet.initializers.Initializer;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.Tensor;
 
 /**
  * A variable about to be created, as seen by a {@link VariableInterceptor}.
@@ -12,6 +15,17 @@ import dev.sonnet.tensor.Shape;
  * @param shape its shape
  * @param dtype its dtype
  * @param trainable whether optimizers should update it
+ * @param initializer what gives its value when no interceptor does
  */
 public record VariableSpec(Module module, String name, String path, Shape shape, DType dtype,
-    boolean trainable) {}
+    boolean trainable, Initializer initializer) {
+
+  /**
+   * The value the initializer gives this variable: the same on every call, because its random
+   * numbers are seeded from the path. A restore that gives up puts it back into variables it had
+   * already given a saved value, so they hold what an un-restored build would have given them.
+   */
+  public Tensor initializerValue() {
+    return initializer.apply(shape, dtype, new Rng(Module.seedFor(path)));
+  }
+}

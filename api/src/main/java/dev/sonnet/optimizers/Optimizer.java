@@ -60,6 +60,12 @@ public abstract class Optimizer extends Module {
     this.learningRate = learningRate;
   }
 
+  /** Its step and slots are created by the first {@link #apply}, not by a call. */
+  @Override
+  public final String buildTrigger() {
+    return "its first apply(updates, parameters)";
+  }
+
   /** The learning rate, as given to the constructor. */
   public final LearningRate learningRate() {
     return learningRate;

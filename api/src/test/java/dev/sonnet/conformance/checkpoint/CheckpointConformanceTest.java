@@ -147,7 +147,8 @@ class CheckpointConformanceTest {
         .hasMessageContaining("mlp.safetensors does not match what it is restored into"
             + " (5 problems); nothing was restored.")
         .hasMessageContaining("missing from the file (1): [unsaved]")
-        .hasMessageContaining("in the file but not in the model (1): [extra]")
+        .hasMessageContaining("in the file, but no variable of that name exists in the model"
+            + " (1): [extra]")
         .hasMessageContaining("mlp/linear/w: the file has f32[3, 5], the variable is f32[3, 6]")
         .hasMessageContaining("RestoreOptions.nonStrict()")
         .satisfies(e -> {
@@ -202,8 +203,11 @@ class CheckpointConformanceTest {
     RestoreStatus status = Checkpoint.of(new CkLinear(3, "lin")).restore(p);
 
     assertThatThrownBy(status::assertConsumed).isInstanceOf(CheckpointMismatchException.class)
-        .hasMessageContaining("[lin/b, lin/w]")
-        .hasMessageContaining("the model has not been called yet");
+        .hasMessageContaining("not created yet (2):")
+        .hasMessageContaining("CkLinear 'lin' has not been built yet; its variables are created"
+            + " by its first call: [lin/b, lin/w]")
+        .hasMessageContaining("Call assertConsumed() once every module is built")
+        .hasMessageNotContaining("in the file, but no variable");
   }
 
   @Test
