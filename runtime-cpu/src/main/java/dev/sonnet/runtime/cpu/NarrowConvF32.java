@@ -2,7 +2,7 @@ package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.backend.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,9 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  * dropped). C2 keeps the tile's 19 live vectors unboxed (the allocation per call stays constant;
  * check it after changing the tile).
  *
- * <p><b>Threads.</b> Output lines split across {@link CpuParallel}; each writes only its own
- * outputs, so every element of {@code y} is written exactly once, and the result does not depend
- * on the thread count.
+ * <p><b>Threads and determinism.</b> Output lines split across {@link CpuParallel}; each writes
+ * only its own outputs, so every element of {@code y} is written exactly once, by the same
+ * arithmetic whatever the split: the result does not depend on the thread count. The lane sum is
+ * a fixed tree ({@link #sumLanes}), not {@code reduceLanes(ADD)}, whose order the Vector API
+ * leaves open: C2's intrinsic and the Java fallback that runs before it differ in the last bit,
+ * so the same call could give two results in one run.
  *
  * <p><b>Accuracy.</b> Each output is a float sum of its {@code kernelVolume * C} products, in FMA
  * lanes then a tree across lanes: at most about {@code K * 2^-24 * sum_k |x_k| |w_k|} from the
@@ -52,6 +55,14 @@ final class NarrowConvF32 {
    * {@code dy} (32 positions of 32 channels).
    */
   private static final int BLOCK_FLOATS = 4096;
+
+  /** Lane rotations for {@link #sumLanes}: lane {@code i} takes lane {@code i + k} (mod L). */
+  private static final VectorShuffle<Float> ROTATE_32 = S.iotaShuffle(32, 1, true);
+  private static final VectorShuffle<Float> ROTATE_16 = S.iotaShuffle(16, 1, true);
+  private static final VectorShuffle<Float> ROTATE_8 = S.iotaShuffle(8, 1, true);
+  private static final VectorShuffle<Float> ROTATE_4 = S.iotaShuffle(4, 1, true);
+  private static final VectorShuffle<Float> ROTATE_2 = S.iotaShuffle(2, 1, true);
+  private static final VectorShuffle<Float> ROTATE_1 = S.iotaShuffle(1, 1, true);
 
   /** Each thread's gathered input rows. */
   private static final FloatScratch ROWS = new FloatScratch();
@@ -210,18 +221,47 @@ final class NarrowConvF32 {
       a31 = x3.fma(w1, a31);
       a32 = x3.fma(w2, a32);
     }
-    dst[dstIdx] = a00.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 1] = a01.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2] = a02.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + ldDst] = a10.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + ldDst + 1] = a11.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + ldDst + 2] = a12.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2 * ldDst] = a20.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2 * ldDst + 1] = a21.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2 * ldDst + 2] = a22.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 3 * ldDst] = a30.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 3 * ldDst + 1] = a31.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 3 * ldDst + 2] = a32.reduceLanes(VectorOperators.ADD);
+    dst[dstIdx] = sumLanes(a00);
+    dst[dstIdx + 1] = sumLanes(a01);
+    dst[dstIdx + 2] = sumLanes(a02);
+    dst[dstIdx + ldDst] = sumLanes(a10);
+    dst[dstIdx + ldDst + 1] = sumLanes(a11);
+    dst[dstIdx + ldDst + 2] = sumLanes(a12);
+    dst[dstIdx + 2 * ldDst] = sumLanes(a20);
+    dst[dstIdx + 2 * ldDst + 1] = sumLanes(a21);
+    dst[dstIdx + 2 * ldDst + 2] = sumLanes(a22);
+    dst[dstIdx + 3 * ldDst] = sumLanes(a30);
+    dst[dstIdx + 3 * ldDst + 1] = sumLanes(a31);
+    dst[dstIdx + 3 * ldDst + 2] = sumLanes(a32);
+  }
+
+  /**
+   * The sum of {@code v}'s lanes by a fixed pairwise tree: lane {@code i} adds lane {@code i +
+   * L/2}, then {@code i + L/4}, ..., down to lane 0. Rotations and lane-wise adds are exact IEEE
+   * operations in both C2's code and the Java fallback, so the sum is the same bits in every
+   * compilation state (unlike {@code reduceLanes(ADD)}); C2 folds the {@code L} tests away.
+   */
+  static float sumLanes(FloatVector v) {
+    FloatVector s = v;
+    if (L >= 64) {
+      s = s.add(s.rearrange(ROTATE_32));
+    }
+    if (L >= 32) {
+      s = s.add(s.rearrange(ROTATE_16));
+    }
+    if (L >= 16) {
+      s = s.add(s.rearrange(ROTATE_8));
+    }
+    if (L >= 8) {
+      s = s.add(s.rearrange(ROTATE_4));
+    }
+    if (L >= 4) {
+      s = s.add(s.rearrange(ROTATE_2));
+    }
+    if (L >= 2) {
+      s = s.add(s.rearrange(ROTATE_1));
+    }
+    return s.lane(0);
   }
 
   private static int roundUp(int v, int multiple) {
