@@ -2,7 +2,6 @@ package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.backend.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Threads and determinism.</b> Output lines split across {@link CpuParallel}; each writes
  * only its own outputs, so every element of {@code y} is written exactly once, by the same
  * arithmetic whatever the split: the result does not depend on the thread count. The lane sum is
- * a fixed tree ({@link #sumLanes}), not {@code reduceLanes(ADD)}, whose order the Vector API
+ * a fixed tree ({@link #treeSum}), not {@code reduceLanes(ADD)}, whose order the Vector API
  * leaves open: C2's intrinsic and the Java fallback that runs before it differ in the last bit,
  * so the same call could give two results in one run.
  *
@@ -55,14 +54,6 @@ final class NarrowConvF32 {
    * {@code dy} (32 positions of 32 channels).
    */
   private static final int BLOCK_FLOATS = 4096;
-
-  /** Lane rotations for {@link #sumLanes}: lane {@code i} takes lane {@code i + k} (mod L). */
-  private static final VectorShuffle<Float> ROTATE_32 = S.iotaShuffle(32, 1, true);
-  private static final VectorShuffle<Float> ROTATE_16 = S.iotaShuffle(16, 1, true);
-  private static final VectorShuffle<Float> ROTATE_8 = S.iotaShuffle(8, 1, true);
-  private static final VectorShuffle<Float> ROTATE_4 = S.iotaShuffle(4, 1, true);
-  private static final VectorShuffle<Float> ROTATE_2 = S.iotaShuffle(2, 1, true);
-  private static final VectorShuffle<Float> ROTATE_1 = S.iotaShuffle(1, 1, true);
 
   /** Each thread's gathered input rows. */
   private static final FloatScratch ROWS = new FloatScratch();
@@ -153,6 +144,7 @@ final class NarrowConvF32 {
     int o = p.outChannels;
     float[] xs = ROWS.zeroed(blocks.length());
     float[] sums = new float[PX * CH];
+    float[] lanes = new float[PX * CH * L];
     for (int r = lo, end; r < hi; r = end) {
       end = blocks.blockEnd(r, hi);
       blocks.gather(x, r, end, xs);
@@ -164,7 +156,7 @@ final class NarrowConvF32 {
           for (int co = 0; co < o; co += CH) {
             boolean full = t + PX <= pixels && co + CH <= o;
             tile(xs, xBase, blocks.pixelStep(), p, w, co * p.perChannel,
-                full ? y : sums, full ? yPixel + co : 0, full ? o : CH);
+                full ? y : sums, full ? yPixel + co : 0, full ? o : CH, lanes);
             if (!full) {
               for (int i = 0; i < Math.min(PX, pixels - t); i++) {
                 for (int j = 0; j < Math.min(CH, o - co); j++) {
@@ -184,7 +176,7 @@ final class NarrowConvF32 {
    * i}, channel {@code j} into {@code dst[dstIdx + i * ldDst + j]}.
    */
   private static void tile(float[] xs, int xBase, int pixelStep, Plan p, float[] w, int wBase,
-      float[] dst, int dstIdx, int ldDst) {
+      float[] dst, int dstIdx, int ldDst, float[] lanes) {
     int wStride = p.perChannel;
     FloatVector a00 = FloatVector.zero(S);
     FloatVector a01 = FloatVector.zero(S);
@@ -221,47 +213,54 @@ final class NarrowConvF32 {
       a31 = x3.fma(w1, a31);
       a32 = x3.fma(w2, a32);
     }
-    dst[dstIdx] = sumLanes(a00);
-    dst[dstIdx + 1] = sumLanes(a01);
-    dst[dstIdx + 2] = sumLanes(a02);
-    dst[dstIdx + ldDst] = sumLanes(a10);
-    dst[dstIdx + ldDst + 1] = sumLanes(a11);
-    dst[dstIdx + ldDst + 2] = sumLanes(a12);
-    dst[dstIdx + 2 * ldDst] = sumLanes(a20);
-    dst[dstIdx + 2 * ldDst + 1] = sumLanes(a21);
-    dst[dstIdx + 2 * ldDst + 2] = sumLanes(a22);
-    dst[dstIdx + 3 * ldDst] = sumLanes(a30);
-    dst[dstIdx + 3 * ldDst + 1] = sumLanes(a31);
-    dst[dstIdx + 3 * ldDst + 2] = sumLanes(a32);
+    a00.intoArray(lanes, 0 * L);
+    a01.intoArray(lanes, 1 * L);
+    a02.intoArray(lanes, 2 * L);
+    a10.intoArray(lanes, 3 * L);
+    a11.intoArray(lanes, 4 * L);
+    a12.intoArray(lanes, 5 * L);
+    a20.intoArray(lanes, 6 * L);
+    a21.intoArray(lanes, 7 * L);
+    a22.intoArray(lanes, 8 * L);
+    a30.intoArray(lanes, 9 * L);
+    a31.intoArray(lanes, 10 * L);
+    a32.intoArray(lanes, 11 * L);
+    dst[dstIdx] = treeSum(lanes, 0 * L);
+    dst[dstIdx + 1] = treeSum(lanes, 1 * L);
+    dst[dstIdx + 2] = treeSum(lanes, 2 * L);
+    dst[dstIdx + ldDst] = treeSum(lanes, 3 * L);
+    dst[dstIdx + ldDst + 1] = treeSum(lanes, 4 * L);
+    dst[dstIdx + ldDst + 2] = treeSum(lanes, 5 * L);
+    dst[dstIdx + 2 * ldDst] = treeSum(lanes, 6 * L);
+    dst[dstIdx + 2 * ldDst + 1] = treeSum(lanes, 7 * L);
+    dst[dstIdx + 2 * ldDst + 2] = treeSum(lanes, 8 * L);
+    dst[dstIdx + 3 * ldDst] = treeSum(lanes, 9 * L);
+    dst[dstIdx + 3 * ldDst + 1] = treeSum(lanes, 10 * L);
+    dst[dstIdx + 3 * ldDst + 2] = treeSum(lanes, 11 * L);
   }
 
   /**
-   * The sum of {@code v}'s lanes by a fixed pairwise tree: lane {@code i} adds lane {@code i +
-   * L/2}, then {@code i + L/4}, ..., down to lane 0. Rotations and lane-wise adds are exact IEEE
-   * operations in both C2's code and the Java fallback, so the sum is the same bits in every
-   * compilation state (unlike {@code reduceLanes(ADD)}); C2 folds the {@code L} tests away.
+   * The sum of the {@code L} floats at {@code lanes[off]} (an accumulator's lanes) by a fixed
+   * pairwise tree: lane {@code i} adds lane {@code i + L/2}, then {@code i + L/4}, ..., down to
+   * lane 0. Plain float adds, so the sum is the same bits in every compilation state (unlike
+   * {@code reduceLanes(ADD)}). The tile stores its accumulators and sums them here, in scalar
+   * code: a tree of vector rotations was as exact, but C2 then boxed every accumulator it passed
+   * (12 MB allocated per first-layer input gradient).
    */
+  static float treeSum(float[] lanes, int off) {
+    for (int h = L / 2; h >= 1; h /= 2) {
+      for (int i = 0; i < h; i++) {
+        lanes[off + i] += lanes[off + i + h];
+      }
+    }
+    return lanes[off];
+  }
+
+  /** {@link #treeSum} of a vector's lanes; for tests. */
   static float sumLanes(FloatVector v) {
-    FloatVector s = v;
-    if (L >= 64) {
-      s = s.add(s.rearrange(ROTATE_32));
-    }
-    if (L >= 32) {
-      s = s.add(s.rearrange(ROTATE_16));
-    }
-    if (L >= 16) {
-      s = s.add(s.rearrange(ROTATE_8));
-    }
-    if (L >= 8) {
-      s = s.add(s.rearrange(ROTATE_4));
-    }
-    if (L >= 4) {
-      s = s.add(s.rearrange(ROTATE_2));
-    }
-    if (L >= 2) {
-      s = s.add(s.rearrange(ROTATE_1));
-    }
-    return s.lane(0);
+    float[] lanes = new float[L];
+    v.intoArray(lanes, 0);
+    return treeSum(lanes, 0);
   }
 
   private static int roundUp(int v, int multiple) {
