@@ -19,6 +19,18 @@ import java.util.concurrent.locks.LockSupport;
  * only on {@code n}, {@code grain} and the thread count, never on timing; which thread runs which
  * chunk does.
  *
+ * <p><b>Results never depend on the thread count.</b> Every kernel's result is bit-identical
+ * whatever {@value #THREADS_PROPERTY} is and however the chunks are scheduled, so a seeded run
+ * reproduces on any machine. Kernels keep that promise by two rules: (1) the chunks of a loop are
+ * independent outputs, and each output element is computed by the same arithmetic whichever chunk
+ * holds it: a kernel whose vector body and scalar tail may round differently asks for chunk
+ * boundaries on a multiple of {@link #VECTOR_ALIGNMENT} items ({@link #parallelFor(int, int, int,
+ * RangeBody)}), so its tail never moves; (2) a sum over a reduced dimension that is split for
+ * parallelism is split into parts fixed by the problem size alone (never by {@link #threads()}),
+ * each summed in order, and the parts are added in part order (see {@link
+ * DirectConvFilterGradF32}). {@code ThreadCountDeterminismTest} checks every kernel family with 1, 2
+ * and 3 threads through {@link #withThreads}.
+ *
  * <p><b>Spin before park.</b> An idle worker spins ({@link Thread#onSpinWait()}) for {@value
  * #SPIN_NANOS} ns before parking, and so does a caller waiting for the last chunks, so back-to-back
  * kernels (a training step's ops) hand work over without a futex wake-up; a parked worker is
@@ -44,8 +56,19 @@ final class CpuParallel {
   /** How long an idle worker, or a caller waiting for chunks, spins before parking. */
   static final long SPIN_NANOS = 30_000;
 
+  /**
+   * Items on which an element-wise kernel's chunks start: a multiple of every vector length the
+   * Vector API offers for float and double (up to 2048-bit vectors: 64 floats), so a chunk's vector
+   * body covers the same elements in every split and only the buffer's own last elements take the
+   * scalar tail.
+   */
+  static final int VECTOR_ALIGNMENT = 64;
+
   private static volatile Worker[] workers;
   private static volatile int threadCount;
+  /** The thread count that {@link #withThreads} imposes for now; 0 when none. */
+  private static volatile int threadsOverride;
+  private static final Object OVERRIDE_LOCK = new Object();
 
   private CpuParallel() {}
 
@@ -55,8 +78,40 @@ final class CpuParallel {
     void run(int start, int end);
   }
 
-  /** The number of threads kernels may use, including the calling thread. */
+  /**
+   * The number of threads kernels split their work for, including the calling thread: the pool's
+   * size, unless {@link #withThreads} says otherwise for now.
+   */
   static int threads() {
+    int o = threadsOverride;
+    return o != 0 ? o : poolThreads();
+  }
+
+  /**
+   * For tests: runs {@code body} with every loop split as if the pool had {@code threads} threads
+   * (1 runs everything inline), and returns its result. The pool itself keeps its size: chunks that
+   * outnumber its threads are claimed by whichever threads are free, which is how a loop runs on a
+   * busy pool anyway. The override is process-wide, as the pool is; calls are serialized on one
+   * lock and may nest (the inner count holds until the inner call returns). Kernels give the same
+   * results under any count, which is what this lets a single JVM check.
+   */
+  static <T> T withThreads(int threads, java.util.function.Supplier<T> body) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    synchronized (OVERRIDE_LOCK) {
+      int previous = threadsOverride;
+      threadsOverride = threads;
+      try {
+        return body.get();
+      } finally {
+        threadsOverride = previous;
+      }
+    }
+  }
+
+  /** The pool's size including the calling thread: {@value #THREADS_PROPERTY}, read once. */
+  private static int poolThreads() {
     int t = threadCount;
     if (t == 0) {
       t = configuredThreads();
@@ -84,6 +139,16 @@ final class CpuParallel {
    * once every item is done. An exception thrown by any chunk is rethrown here.
    */
   static void parallelFor(int n, int grain, RangeBody body) {
+    parallelFor(n, grain, 1, body);
+  }
+
+  /**
+   * {@link #parallelFor(int, int, RangeBody)} with every chunk but the first starting on a multiple
+   * of {@code alignment} items (a chunk may then be shorter than {@code grain}, or empty and
+   * skipped). Element-wise kernels pass {@link #VECTOR_ALIGNMENT}, so which elements take their
+   * scalar tail never depends on the split.
+   */
+  static void parallelFor(int n, int grain, int alignment, RangeBody body) {
     if (n <= 0) {
       return;
     }
@@ -98,7 +163,7 @@ final class CpuParallel {
       body.run(0, n);
       return;
     }
-    Job job = new Job(body, n, chunks);
+    Job job = new Job(body, n, chunks, Math.max(1, alignment));
     Worker[] ws = workers();
     int offered = 0;
     for (int i = 0; i < ws.length && offered < chunks - 1; i++) {
@@ -124,8 +189,13 @@ final class CpuParallel {
     return new RuntimeException(e);
   }
 
-  private static int chunkStart(int n, int chunks, int c) {
-    return (int) ((long) n * c / chunks);
+  /** Where chunk {@code c} of {@code chunks} starts: {@code n} for {@code c == chunks}. */
+  private static int chunkStart(int n, int chunks, int alignment, int c) {
+    if (c >= chunks) {
+      return n;
+    }
+    long start = (long) n * c / chunks;
+    return (int) (start / alignment * alignment);
   }
 
   private static boolean isPoolWorker() {
@@ -138,8 +208,8 @@ final class CpuParallel {
       synchronized (CpuParallel.class) {
         ws = workers;
         if (ws == null) {
-          // The caller is one of the threads().
-          ws = new Worker[Math.max(0, threads() - 1)];
+          // The caller is one of the pool's threads.
+          ws = new Worker[Math.max(0, poolThreads() - 1)];
           for (int i = 0; i < ws.length; i++) {
             ws[i] = new Worker(i);
             ws[i].start();
@@ -156,15 +226,17 @@ final class CpuParallel {
     private final RangeBody body;
     private final int n;
     private final int chunks;
+    private final int alignment;
     private final AtomicInteger nextChunk = new AtomicInteger();
     private final AtomicInteger doneChunks = new AtomicInteger();
     private volatile Thread waiter;
     volatile Throwable failure;
 
-    Job(RangeBody body, int n, int chunks) {
+    Job(RangeBody body, int n, int chunks, int alignment) {
       this.body = body;
       this.n = n;
       this.chunks = chunks;
+      this.alignment = alignment;
     }
 
     /** Claims and runs chunks until none is left. */
@@ -172,7 +244,11 @@ final class CpuParallel {
       int c;
       while ((c = nextChunk.getAndIncrement()) < chunks) {
         try {
-          body.run(chunkStart(n, chunks, c), chunkStart(n, chunks, c + 1));
+          int from = chunkStart(n, chunks, alignment, c);
+          int to = chunkStart(n, chunks, alignment, c + 1);
+          if (from < to) {
+            body.run(from, to);
+          }
         } catch (Throwable e) {
           if (failure == null) {
             failure = e;

@@ -1,6 +1,7 @@
 package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.backend.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,11 +35,14 @@ import jdk.incubator.vector.VectorSpecies;
  * are dropped. When {@code O} is not a whole number of vectors, each block's {@code dy} rows are
  * first copied into zero-padded rows.
  *
- * <p><b>Threads and determinism.</b> The output lines split into parts, contiguous ranges of lines,
- * one per chunk of {@link CpuParallel} (their number depends only on the size and the pool's
- * thread count); each part sums its lines in order into its own accumulator, and the accumulators
- * are added in part order. The result therefore never depends on timing or on which threads ran
- * the parts; it changes, by rounding, only with the configured thread count.
+ * <p><b>Threads and determinism.</b> The output lines split into parts, contiguous ranges of lines
+ * whose number ({@link #partsFor}) depends only on the problem's size, never on the thread count:
+ * up to {@link #MAX_PARTS}, each at least {@link #MIN_PART_BLOCKS} blocks long and within {@link
+ * #PARTIALS_BUDGET}. Each part sums its lines in order into its own accumulator, the parts are
+ * shared among the pool's threads (a thread may run several), and the accumulators are added in
+ * part order. So the result is bit-identical for any thread count and any scheduling. A part
+ * costs one extra pass to clear its accumulator and one to add it, small against the per-block
+ * load and store of the accumulator that the part's blocks do anyway.
  *
  * <p><b>Accuracy.</b> Each {@code dw} element is a float FMA accumulation of its {@code M}
  * products split into a few ordered partial sums: like the im2col + gemm path it is within about
@@ -72,6 +76,25 @@ final class DirectConvFilterGradF32 {
    */
   static final int MAX_ACCUMULATOR = 1 << 18;
 
+  /**
+   * Most parts the lines split into: as many threads as can share one call. 24 divides evenly
+   * among 1, 2, 3, 4, 6, 8 and 12 threads, so the parts balance on common core counts.
+   */
+  static final int MAX_PARTS = 24;
+
+  /**
+   * Fewest blocks per part: a part clears and adds its accumulator once, against one load and one
+   * store per block, so at eight blocks the parts add at most an eighth to the accumulator traffic
+   * of their blocks (which carry at least {@link #MIN_BLOCK_PIXELS} products per element each).
+   */
+  static final int MIN_PART_BLOCKS = 8;
+
+  /**
+   * Most floats of all parts' accumulators together (16 MiB): past it, parts are fewer. Only the
+   * largest accumulators (more than 2^22 / {@link #MAX_PARTS} floats, 700 KB) meet it.
+   */
+  static final int PARTIALS_BUDGET = 1 << 22;
+
   /** The calling thread's accumulators of its current call, one per part. */
   private static final FloatScratch PARTIALS = new FloatScratch();
   /** A part's gathered input rows. */
@@ -99,19 +122,34 @@ final class DirectConvFilterGradF32 {
   static void compute(ConvGeometry g, int outChannels, float[] x, float[] dy, float[] dw) {
     Plan p = Plan.of(new ConvShape3d(g), outChannels);
     int n = p.blocks.lines();
-    // One part per chunk of the pool: fixed by the size and the thread count, never by timing.
-    int grain = CpuParallel.grainFor((long) p.blocks.s().out2 * p.partLength());
-    int parts = (int) Math.max(1, Math.min(CpuParallel.threads(), (n + (long) grain - 1) / grain));
-    float[] acc = PARTIALS.zeroed(parts * p.partLength());
+    int parts = partsFor(p, n);
+    float[] acc = PARTIALS.get(parts * p.partLength());
     CpuParallel.parallelFor(parts, 1, (lo, hi) -> {
       for (int part = lo; part < hi; part++) {
+        int base = part * p.partLength();
+        // Cleared by the thread that fills it, just before: in parallel and into its cache.
+        Arrays.fill(acc, base, base + p.partLength(), 0f);
         accumulate(p, x, dy, (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts),
-            acc, part * p.partLength());
+            acc, base);
       }
     });
     int k = p.blocks.s().kernelVolume * p.blocks.s().channels;
     CpuParallel.parallelFor(k, CpuParallel.grainFor((long) parts * outChannels),
         (lo, hi) -> sumParts(p, acc, parts, lo, hi, dw));
+  }
+
+  /**
+   * How many parts {@code n} output lines split into: a function of the size alone (this is what
+   * makes the result independent of the thread count). As many as {@link #MAX_PARTS} allows,
+   * provided each part gets at least {@link #MIN_PART_BLOCKS} blocks, enough lines to be worth a
+   * thread ({@link CpuParallel#grainFor}), and all parts fit {@link #PARTIALS_BUDGET}.
+   */
+  private static int partsFor(Plan p, int n) {
+    int grain = CpuParallel.grainFor((long) p.blocks.s().out2 * p.partLength());
+    long minLines = Math.max(grain, (long) MIN_PART_BLOCKS * p.blocks.maxLines());
+    long byWork = n / minLines;
+    long byMemory = PARTIALS_BUDGET / Math.max(1, p.partLength());
+    return (int) Math.max(1, Math.min(MAX_PARTS, Math.min(byWork, byMemory)));
   }
 
   /**

@@ -17,6 +17,12 @@ import java.util.Arrays;
  * whose operand strides are 0 or 1 (same-shape, scalar and row broadcasts; for where, a contiguous
  * condition); everything else takes the scalar row loop. A buffer that is a single row is split by
  * elements, otherwise by rows.
+ *
+ * <p><b>Same result for any thread count.</b> A vector loop may round differently from its scalar
+ * tail (float32 RSQRT: one float rounding per operation in lanes, one rounding of a double result
+ * in the tail), so an element must not move between the two with the split: element splits start
+ * their chunks on multiples of {@link CpuParallel#VECTOR_ALIGNMENT}, and row splits keep every row
+ * whole, so each element takes the same path whatever the thread count.
  */
 final class ElementwiseKernels {
   /** Relative cost of one element of a transcendental function vs. one add, for the grain. */
@@ -45,7 +51,8 @@ final class ElementwiseKernels {
       unaryRange(kind, x, out, 0, n, vector);
       return;
     }
-    CpuParallel.parallelFor(n, grain, (from, to) -> unaryRange(kind, x, out, from, to, vector));
+    CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT,
+        (from, to) -> unaryRange(kind, x, out, from, to, vector));
   }
 
   private static void unaryRange(UnaryKind kind, CpuBuffer x, CpuBuffer out, int from, int to,
@@ -97,8 +104,8 @@ final class ElementwiseKernels {
         binaryRow(vector, kind, dtype, av, 0, fa, bv, 0, fb, ov, 0, n);
         return;
       }
-      CpuParallel.parallelFor(n, grain, (from, to) -> binaryRow(vector, kind, dtype,
-          av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
+      CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> binaryRow(
+          vector, kind, dtype, av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
       return;
     }
     StridedRows layout = new StridedRows(outShape, new long[3], aStrides, bStrides,
@@ -113,7 +120,8 @@ final class ElementwiseKernels {
     if (layout.rows() == 1) {
       int ao = layout.cursor(0).offset(0);
       int bo = layout.cursor(0).offset(1);
-      CpuParallel.parallelFor(len, Math.max(CpuParallel.grainFor(cost), 1024), (from, to) -> {
+      int grain = Math.max(CpuParallel.grainFor(cost), 1024);
+      CpuParallel.parallelFor(len, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> {
         if (vector) {
           VectorBinary.row(kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs,
               ov, from, to - from);
@@ -166,8 +174,8 @@ final class ElementwiseKernels {
         whereRow(vector, cv, 0, fc, av, 0, fa, bv, 0, fb, ov, 0, n);
         return;
       }
-      CpuParallel.parallelFor(n, grain, (from, to) -> whereRow(vector, cv, from * fc, fc, av,
-          from * fa, fa, bv, from * fb, fb, ov, from, to - from));
+      CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> whereRow(
+          vector, cv, from * fc, fc, av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
       return;
     }
     StridedRows layout = new StridedRows(outShape, new long[4], condStrides, aStrides, bStrides,
@@ -206,7 +214,8 @@ final class ElementwiseKernels {
       CastKernels.cast(x, out, 0, n);
       return;
     }
-    CpuParallel.parallelFor(n, grain, (from, to) -> CastKernels.cast(x, out, from, to));
+    CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT,
+        (from, to) -> CastKernels.cast(x, out, from, to));
   }
 
   private static boolean isCheap(UnaryKind kind) {

@@ -2,7 +2,6 @@ package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.backend.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,9 +30,12 @@ import jdk.incubator.vector.VectorSpecies;
  * dropped). C2 keeps the tile's 19 live vectors unboxed (the allocation per call stays constant;
  * check it after changing the tile).
  *
- * <p><b>Threads.</b> Output lines split across {@link CpuParallel}; each writes only its own
- * outputs, so every element of {@code y} is written exactly once, and the result does not depend
- * on the thread count.
+ * <p><b>Threads and determinism.</b> Output lines split across {@link CpuParallel}; each writes
+ * only its own outputs, so every element of {@code y} is written exactly once, by the same
+ * arithmetic whatever the split: the result does not depend on the thread count. The lane sum is
+ * a fixed tree ({@link #treeSum}), not {@code reduceLanes(ADD)}, whose order the Vector API
+ * leaves open: C2's intrinsic and the Java fallback that runs before it differ in the last bit,
+ * so the same call could give two results in one run.
  *
  * <p><b>Accuracy.</b> Each output is a float sum of its {@code kernelVolume * C} products, in FMA
  * lanes then a tree across lanes: at most about {@code K * 2^-24 * sum_k |x_k| |w_k|} from the
@@ -142,6 +144,7 @@ final class NarrowConvF32 {
     int o = p.outChannels;
     float[] xs = ROWS.zeroed(blocks.length());
     float[] sums = new float[PX * CH];
+    float[] lanes = new float[PX * CH * L];
     for (int r = lo, end; r < hi; r = end) {
       end = blocks.blockEnd(r, hi);
       blocks.gather(x, r, end, xs);
@@ -153,7 +156,7 @@ final class NarrowConvF32 {
           for (int co = 0; co < o; co += CH) {
             boolean full = t + PX <= pixels && co + CH <= o;
             tile(xs, xBase, blocks.pixelStep(), p, w, co * p.perChannel,
-                full ? y : sums, full ? yPixel + co : 0, full ? o : CH);
+                full ? y : sums, full ? yPixel + co : 0, full ? o : CH, lanes);
             if (!full) {
               for (int i = 0; i < Math.min(PX, pixels - t); i++) {
                 for (int j = 0; j < Math.min(CH, o - co); j++) {
@@ -173,7 +176,7 @@ final class NarrowConvF32 {
    * i}, channel {@code j} into {@code dst[dstIdx + i * ldDst + j]}.
    */
   private static void tile(float[] xs, int xBase, int pixelStep, Plan p, float[] w, int wBase,
-      float[] dst, int dstIdx, int ldDst) {
+      float[] dst, int dstIdx, int ldDst, float[] lanes) {
     int wStride = p.perChannel;
     FloatVector a00 = FloatVector.zero(S);
     FloatVector a01 = FloatVector.zero(S);
@@ -210,18 +213,54 @@ final class NarrowConvF32 {
       a31 = x3.fma(w1, a31);
       a32 = x3.fma(w2, a32);
     }
-    dst[dstIdx] = a00.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 1] = a01.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2] = a02.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + ldDst] = a10.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + ldDst + 1] = a11.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + ldDst + 2] = a12.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2 * ldDst] = a20.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2 * ldDst + 1] = a21.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 2 * ldDst + 2] = a22.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 3 * ldDst] = a30.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 3 * ldDst + 1] = a31.reduceLanes(VectorOperators.ADD);
-    dst[dstIdx + 3 * ldDst + 2] = a32.reduceLanes(VectorOperators.ADD);
+    a00.intoArray(lanes, 0 * L);
+    a01.intoArray(lanes, 1 * L);
+    a02.intoArray(lanes, 2 * L);
+    a10.intoArray(lanes, 3 * L);
+    a11.intoArray(lanes, 4 * L);
+    a12.intoArray(lanes, 5 * L);
+    a20.intoArray(lanes, 6 * L);
+    a21.intoArray(lanes, 7 * L);
+    a22.intoArray(lanes, 8 * L);
+    a30.intoArray(lanes, 9 * L);
+    a31.intoArray(lanes, 10 * L);
+    a32.intoArray(lanes, 11 * L);
+    dst[dstIdx] = treeSum(lanes, 0 * L);
+    dst[dstIdx + 1] = treeSum(lanes, 1 * L);
+    dst[dstIdx + 2] = treeSum(lanes, 2 * L);
+    dst[dstIdx + ldDst] = treeSum(lanes, 3 * L);
+    dst[dstIdx + ldDst + 1] = treeSum(lanes, 4 * L);
+    dst[dstIdx + ldDst + 2] = treeSum(lanes, 5 * L);
+    dst[dstIdx + 2 * ldDst] = treeSum(lanes, 6 * L);
+    dst[dstIdx + 2 * ldDst + 1] = treeSum(lanes, 7 * L);
+    dst[dstIdx + 2 * ldDst + 2] = treeSum(lanes, 8 * L);
+    dst[dstIdx + 3 * ldDst] = treeSum(lanes, 9 * L);
+    dst[dstIdx + 3 * ldDst + 1] = treeSum(lanes, 10 * L);
+    dst[dstIdx + 3 * ldDst + 2] = treeSum(lanes, 11 * L);
+  }
+
+  /**
+   * The sum of the {@code L} floats at {@code lanes[off]} (an accumulator's lanes) by a fixed
+   * pairwise tree: lane {@code i} adds lane {@code i + L/2}, then {@code i + L/4}, ..., down to
+   * lane 0. Plain float adds, so the sum is the same bits in every compilation state (unlike
+   * {@code reduceLanes(ADD)}). The tile stores its accumulators and sums them here, in scalar
+   * code: a tree of vector rotations was as exact, but C2 then boxed every accumulator it passed
+   * (12 MB allocated per first-layer input gradient).
+   */
+  static float treeSum(float[] lanes, int off) {
+    for (int h = L / 2; h >= 1; h /= 2) {
+      for (int i = 0; i < h; i++) {
+        lanes[off + i] += lanes[off + i + h];
+      }
+    }
+    return lanes[off];
+  }
+
+  /** {@link #treeSum} of a vector's lanes; for tests. */
+  static float sumLanes(FloatVector v) {
+    float[] lanes = new float[L];
+    v.intoArray(lanes, 0);
+    return treeSum(lanes, 0);
   }
 
   private static int roundUp(int v, int multiple) {

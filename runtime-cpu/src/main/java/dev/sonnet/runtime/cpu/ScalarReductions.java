@@ -13,7 +13,9 @@ import dev.sonnet.tensor.DType;
  * output row (innermost axis kept). Accumulators are double for floating inputs (so float32 sums
  * and products round once, at the end) and long for integers (wrapping like Java arithmetic, and
  * equal modulo 2^32 for int32). MAX and MIN use {@link Math#max}/{@link Math#min}, so NaN
- * propagates. Bool supports MAX (any) and MIN (all).
+ * propagates. Bool supports MAX (any) and MIN (all). Only layouts in which each row folds into
+ * its own output split across threads (by whole rows); the others run on the calling thread, so
+ * no sum depends on the thread count.
  *
  * <p><b>ARGMAX, ARGMIN</b> over one axis, viewed as {@code [outer, axis, inner]}: the first index
  * of the extreme value wins ties; NaN counts as the extreme, so the first NaN is returned, as in

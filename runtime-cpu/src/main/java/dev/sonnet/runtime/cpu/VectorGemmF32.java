@@ -32,7 +32,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Otherwise, above {@link #PARALLEL_MIN_FLOPS}, C is cut into one block per thread, by columns
  * (in whole panels) when it is at least as wide as tall, else by rows (in whole strips); each
  * thread packs what its block needs into its own reused scratch, so threads never wait on each
- * other inside a product.
+ * other inside a product. The split never changes an element's arithmetic: blocks start on whole
+ * panels and strips, so every tile and edge tile is the same in any split, and each element sums
+ * its depth in order of {@code p} whichever thread runs it (reading a strip of A or a panel of B in
+ * place, which a block's width may decide, gives the same products in the same order as packing
+ * it); the depth is never split across threads, so the result does not depend on the thread
+ * count.
  *
  * <p><b>Accuracy.</b> Products accumulate in float with FMA in order of {@code p}, so against the
  * exact result the error is at most about {@code k * 2^-24 * sum_p |a_ip| |b_pj|} per element.

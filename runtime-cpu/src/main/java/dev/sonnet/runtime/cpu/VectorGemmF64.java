@@ -22,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Threads.</b> With at least as many batch items as threads, items split across threads and
  * each runs serially; otherwise each item splits its row strips across threads, sharing the packed
- * B block.
+ * B block. Either way an element's sum runs in order of {@code p} in one thread, so the result
+ * does not depend on the thread count.
  *
  * <p><b>Accuracy.</b> Products accumulate in double with FMA in order of {@code p}, so against the
  * exact result the error is at most about {@code k * 2^-53 * sum_p |a_ip| |b_pj|} per element.

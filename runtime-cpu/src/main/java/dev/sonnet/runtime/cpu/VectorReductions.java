@@ -20,6 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       of {@value #COLUMN_BLOCK} that stay in L1 and split across threads.
  * </ul>
  *
+ * <p><b>Threads.</b> Only kept dimensions split across threads: whole rows in {@code [K, R]}, and
+ * column blocks at fixed multiples of {@value #COLUMN_BLOCK} in {@code [K1, R, K2]}; the reduced
+ * dimension never does, so each output's order of operations, and its result, is the same for
+ * any thread count.
+ *
  * <p>Other layouts return {@code false} and take the scalar path. Unlike the scalar reference,
  * which accumulates float32 in double, float32 sums here accumulate in float lanes: the error bound
  * grows to about {@code R * 2^-24 * sum|x|} (usually far less, as lanes split the sum). MAX and MIN

@@ -139,4 +139,46 @@ class CpuParallelTest {
     assertThat(CpuParallel.runsInline(100, 1024)).isTrue();
     assertThat(CpuParallel.runsInline(4096, 1 << 15)).isTrue();
   }
+
+  @Test
+  void withThreads_splitsAsIfThePoolHadThatManyThreads_thenRestores() {
+    int before = CpuParallel.threads();
+    for (int threads : new int[] {1, 2, 3, 5}) {
+      java.util.Set<Integer> starts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      int seen = CpuParallel.withThreads(threads, () -> {
+        CpuParallel.parallelFor(10_000, 1, (from, to) -> starts.add(from));
+        return CpuParallel.threads();
+      });
+      assertThat(seen).isEqualTo(threads);
+      assertThat(starts).hasSize(threads);
+    }
+    assertThat(CpuParallel.threads()).isEqualTo(before);
+  }
+
+  @Test
+  void withThreads_rejectsFewerThanOne() {
+    assertThatThrownBy(() -> CpuParallel.withThreads(0, () -> 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void parallelFor_aligned_startsEveryChunkOnAMultipleAndCoversEachItemOnce() {
+    int n = 10_007;
+    AtomicIntegerArray hits = new AtomicIntegerArray(n);
+    java.util.Set<Integer> starts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CpuParallel.withThreads(3, () -> {
+      CpuParallel.parallelFor(n, 1, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> {
+        starts.add(from);
+        for (int i = from; i < to; i++) {
+          hits.incrementAndGet(i);
+        }
+      });
+      return null;
+    });
+    assertThat(starts).hasSize(3).allSatisfy(
+        start -> assertThat(start % CpuParallel.VECTOR_ALIGNMENT).isZero());
+    for (int i = 0; i < n; i++) {
+      assertThat(hits.get(i)).as("item %d", i).isEqualTo(1);
+    }
+  }
 }

@@ -92,6 +92,41 @@ class NarrowConvF32Test {
         reference(g, o, toDouble(x, true), toDouble(w, true)), k, describe(g, o));
   }
 
+  /**
+   * The lane sum is the documented pairwise tree in every compilation state: the Vector API's
+   * {@code reduceLanes(ADD)} gave other bits in the interpreter than in C2's code, so the same
+   * convolution changed its result once the JIT had compiled it. Called often enough here that C2
+   * compiles it partway through, each call is checked against the tree written out in floats.
+   */
+  @Test
+  void sumLanes_isThePairwiseTreeBeforeAndAfterCompilation() {
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    Random r = new Random(11);
+    float[] v = new float[lanes];
+    for (int call = 0; call < 50_000; call++) {
+      for (int i = 0; i < lanes; i++) {
+        v[i] = (float) (r.nextGaussian() * (1 << r.nextInt(16)));
+      }
+      float expected = pairwiseTree(v.clone());
+      float actual = NarrowConvF32.sumLanes(
+          jdk.incubator.vector.FloatVector.fromArray(
+              jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, v, 0));
+      if (Float.floatToRawIntBits(actual) != Float.floatToRawIntBits(expected)) {
+        assertThat(actual).as("call %d, lanes %s", call, Arrays.toString(v)).isEqualTo(expected);
+      }
+    }
+  }
+
+  /** Lane {@code i} adds lane {@code i + h} for {@code h = L/2, L/4, ..., 1}; lane 0 at the end. */
+  private static float pairwiseTree(float[] lanes) {
+    for (int h = lanes.length / 2; h >= 1; h /= 2) {
+      for (int i = 0; i < h; i++) {
+        lanes[i] += lanes[i + h];
+      }
+    }
+    return lanes[0];
+  }
+
   private static double[] reference(ConvGeometry g, int o, double[] x, double[] w) {
     return NnReference.conv(x, g.batch(), g.inSpatial(), g.channels(), w, g.kernel(), o,
         g.stride(), g.dilation(), g.padBefore(), g.outSpatial());
