@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The checkpoint round trip of every module configuration in {@link ModuleGoldens}, and of every
- * optimizer (with the model it trains) and metric (STYLE 9, Sonnet's {@code checkpoint_test.py}):
+ * optimizer (with the model it trains) and metric, as Sonnet's own checkpoint conformance test does:
  * save, overwrite with ones, restore, compare values and outputs; restore into a fresh instance;
  * restore before the first call (restore-on-create); and checked-in checkpoints of library
  * modules restored to known values.

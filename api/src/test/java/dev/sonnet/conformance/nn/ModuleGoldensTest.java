@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The module goldens (STYLE 8-10): for each entry of {@link ModuleGoldens}, the repr, input and
+ * The module goldens, small reviewed text files that pin each module family: for each entry of {@link ModuleGoldens}, the repr, input and
  * output specs, variable and parameter counts and {@code path -> dtype[shape]} lines must equal
  * the checked-in {@code goldens/modules/<name>.txt}; and every public module class of {@code
  * dev.sonnet.nn} and {@code dev.sonnet.nets} must have a golden.
