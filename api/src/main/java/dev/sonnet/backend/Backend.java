@@ -12,7 +12,10 @@ import dev.sonnet.tensor.DType;
  * the kernel sees). All buffers are dense, row-major; strides and offsets count elements.
  *
  * <p>The set of kernels is deliberately small: every tensor operation of the library is built from
- * these, so a new runtime implements this interface and nothing else.
+ * these, so a new runtime implements this interface and nothing else. A runtime may add optional
+ * capabilities by also implementing a capability interface of this package, which the op layer
+ * looks for with {@code instanceof} and otherwise does without: {@link DirectConvolution} (convolution
+ * products straight from the image, without {@link #im2col}'s column matrix) is the one today.
  */
 public interface Backend {
   /** The short name used to select this backend, e.g. {@code cpu} or {@code opencl}. */
@@ -129,46 +132,6 @@ public interface Backend {
 
   /** The adjoint of {@link #im2col}: adds every column entry back into {@code x} (accumulates). */
   void col2im(ConvGeometry geometry, DeviceBuffer cols, DeviceBuffer x);
-
-  /**
-   * Optional fast path for a convolution's forward product: {@code y [batch, out...,
-   * outChannels] = conv(x [batch, in..., channels], w [kernel..., channels / groups,
-   * outChannels])} computed straight from the image, without the column matrix of {@link
-   * #im2col}. Returns false, having touched nothing, when this backend has no direct kernel for
-   * this geometry and dtype, or expects it to be slower; the caller then uses {@link #im2col} and
-   * {@link #gemm}. When it returns true every element of {@code y} has been written, so {@code y}
-   * may come from {@link #allocateUninitialized}. The default has no direct kernel.
-   */
-  default boolean convolveDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x,
-      DeviceBuffer w, DeviceBuffer y) {
-    return false;
-  }
-
-  /**
-   * Optional fast path for the filter gradient of {@link #convolveDirect}'s product: {@code dw
-   * [kernel..., channels, outChannels]}, the sum over every output position of the input window
-   * times {@code dy [batch, out..., outChannels]}, without an unfolded input. Same contract as
-   * {@link #convolveDirect}: false, having touched nothing, when there is no direct kernel (the
-   * caller then uses {@link #im2col} and {@link #gemm}); true when every element of {@code dw} has
-   * been written. The default has none.
-   */
-  default boolean convolveFilterGradientDirect(ConvGeometry geometry, int outChannels,
-      DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
-    return false;
-  }
-
-  /**
-   * Optional fast path for the input gradient of {@link #convolveDirect}'s product: {@code dx
-   * [batch, in..., channels]}, every input element's sum over the windows that read it of {@code
-   * dy} times the filter, without the columns that {@link #col2im} folds back. {@code dx} arrives
-   * filled with zeros (as for {@code col2im}), so a kernel may accumulate into it or overwrite it.
-   * Returns false, having touched nothing, when there is no direct kernel; true when {@code dx}
-   * holds the gradient. The default has none.
-   */
-  default boolean convolveInputGradientDirect(ConvGeometry geometry, int outChannels,
-      DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
-    return false;
-  }
 
   /** Pools {@code x [batch, inSpatial..., channels]} into {@code out [batch, outSpatial..., channels]}. */
   void pool(PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer out);

@@ -3,6 +3,7 @@ package dev.sonnet.ops;
 import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.backend.DirectConvolution;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
@@ -21,9 +22,8 @@ import java.util.Arrays;
  *
  * <p>A 1x1 kernel with stride 1 and no padding needs no unfolding: the input itself, with leading
  * dimension {@code C}, is the matrix. Any other product is first offered to the backend's direct
- * kernels ({@link Backend#convolveDirect}, {@link Backend#convolveFilterGradientDirect}, {@link
- * Backend#convolveInputGradientDirect}), which never write the unfolded input; only when the
- * backend declines does it unfold.
+ * kernels (when it implements {@link DirectConvolution}), which never write the unfolded input;
+ * only when the backend has none, or declines, does it unfold.
  */
 final class ConvSupport {
   private ConvSupport() {}
@@ -132,7 +132,8 @@ final class ConvSupport {
     // The direct kernel, or else the groups' non-accumulating products (k = kc > 0), write every
     // element of y.
     DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
-    if (!isPointwise(g) && backend.convolveDirect(g, outChannels, x.buffer(), w.buffer(), y)) {
+    if (!isPointwise(g) && backend instanceof DirectConvolution direct
+        && direct.convolveDirect(g, outChannels, x.buffer(), w.buffer(), y)) {
       return Tensor.wrap(y, yShape);
     }
     Columns a = Columns.unfold(g, x, p);
@@ -157,8 +158,8 @@ final class ConvSupport {
     if (p.isEmpty()) {
       return Tensor.wrap(dx, xShape);
     }
-    if (!isPointwise(g)
-        && backend.convolveInputGradientDirect(g, outChannels, dy.buffer(), w.buffer(), dx)) {
+    if (!isPointwise(g) && backend instanceof DirectConvolution direct
+        && direct.convolveInputGradientDirect(g, outChannels, dy.buffer(), w.buffer(), dx)) {
       return Tensor.wrap(dx, xShape);
     }
     // A pointwise window writes the product straight into dx; otherwise into columns (the product,
@@ -195,8 +196,8 @@ final class ConvSupport {
     // The direct kernel, or else the groups' non-accumulating products (k = m > 0), write every
     // element of dw.
     DeviceBuffer dw = backend.allocateUninitialized(x.dtype(), wShape.size());
-    if (!isPointwise(g)
-        && backend.convolveFilterGradientDirect(g, outChannels, x.buffer(), dy.buffer(), dw)) {
+    if (!isPointwise(g) && backend instanceof DirectConvolution direct
+        && direct.convolveFilterGradientDirect(g, outChannels, x.buffer(), dy.buffer(), dw)) {
       return Tensor.wrap(dw, wShape);
     }
     Columns a = Columns.unfold(g, x, p);

@@ -4,6 +4,7 @@ import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.backend.DirectConvolution;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
@@ -19,7 +20,7 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, DirectConvolution {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
