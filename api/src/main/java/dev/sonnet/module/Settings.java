@@ -16,7 +16,8 @@ import java.lang.annotation.Target;
  *   <li>A setting with a {@code DEFAULT_<SETTING>} constant in the class (or a superclass) is
  *       <b>optional</b>, and that constant is its one default; its Javadoc says why. A constant
  *       that is {@code null} means "chosen on the first call" (for example an initializer scaled
- *       by the fan-in). An {@code int[]} setting's default is a {@code List<Integer>} constant.
+ *       by the fan-in). An {@code int[]} setting's default is a {@code List<Integer>} constant
+ *       (or a null {@code int[]}).
  *   <li>The {@code String name} parameter is the module name, optional ({@code null}: the
  *       class name in snake_case).
  *   <li>Every other setting is <b>required</b> and is a parameter of the builder's constructor.

@@ -78,12 +78,15 @@ public final class SettingTypes {
   /** Whether a default constant of type {@code constant} can serve a setting of type {@code setting}. */
   public boolean defaultFits(TypeMirror constant, TypeMirror setting) {
     if (isIntArray(setting)) {
-      return isIntegerList(constant) || constant.getKind() == TypeKind.NULL;
+      return isIntegerList(constant) || types.isAssignable(constant, setting);
     }
     return types.isAssignable(constant, setting);
   }
 
-  /** {@code int[]}: its default is a {@code List<Integer>} constant (an array is never constant). */
+  /**
+   * {@code int[]}: its default is a {@code List<Integer>} constant (an array is never constant),
+   * or an {@code int[]} one that is null ("chosen on the first call").
+   */
   public static boolean isIntArray(TypeMirror t) {
     return t.getKind() == TypeKind.ARRAY
         && ((ArrayType) t).getComponentType().getKind() == TypeKind.INT;

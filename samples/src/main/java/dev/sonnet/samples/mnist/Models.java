@@ -66,8 +66,7 @@ public final class Models {
   }
 
   private static Conv2D conv(int outputs, int inputChannels, long seed, int index) {
-    return new Conv2D(outputs, new int[] {3}, null, null, null, Conv2D.DEFAULT_WITH_BIAS,
-        init(9 * inputChannels, seed, index), null, null, null);
+    return Conv2D.builder(outputs, 3).wInit(init(9 * inputChannels, seed, index)).build();
   }
 
   private static Initializer init(int fanIn, long seed, int index) {
