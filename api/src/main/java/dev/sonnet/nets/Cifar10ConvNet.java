@@ -95,7 +95,8 @@ public final class Cifar10ConvNet extends Module {
     }
     this.convModules = List.copyOf(convs);
     this.bnModules = List.copyOf(bns);
-    this.logitsModule = new Linear(numClasses, true, wInit, bInit, "logits");
+    this.logitsModule = Linear.builder(numClasses).wInit(wInit).bInit(bInit)
+        .name("logits").build();
   }
 
   private static int[] toArray(List<Integer> l) {

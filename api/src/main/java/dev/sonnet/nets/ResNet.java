@@ -104,7 +104,8 @@ public class ResNet extends Module {
     this.blockGroups = List.copyOf(groups);
     this.finalBatchnorm = resnetV2
         ? BottleneckBlock.batchNorm(this.bnConfig, false, "final_batchnorm") : null;
-    this.logits = new Linear(numClasses, true, Initializers.zeros(), null, "logits");
+    this.logits = Linear.builder(numClasses).wInit(Initializers.zeros())
+        .name("logits").build();
   }
 
   /** The number of blocks per group. */

@@ -62,7 +62,7 @@ public final class Models {
   }
 
   private static Linear linear(int outputs, int inputs, long seed, int index) {
-    return new Linear(outputs, Linear.DEFAULT_WITH_BIAS, init(inputs, seed, index), null, null);
+    return Linear.builder(outputs).wInit(init(inputs, seed, index)).build();
   }
 
   private static Conv2D conv(int outputs, int inputChannels, long seed, int index) {
