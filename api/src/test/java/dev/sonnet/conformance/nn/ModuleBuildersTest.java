@@ -69,12 +69,14 @@ class ModuleBuildersTest {
     assertThat(Conv2D.builder(16, 3).build().toString())
         .isEqualTo("Conv2D(outputChannels=16, kernelShape=[3, 3])");
     assertThat(Conv2D.builder(16, 3).stride(2).padding(Pad.VALID).withBias(false).build()
-        .toString()).isEqualTo("Conv2D(outputChannels=16, kernelShape=[3, 3], stride=[2, 2],"
-        + " padding=VALID, withBias=false)");
+        .toString())
+        .contains("outputChannels=16", "kernelShape=[3, 3]", "stride=[2, 2]", "padding=VALID",
+            "withBias=false")
+        .doesNotContain("rate=", "wInit", "bInit", "dataFormat", "name=");
     assertThat(Conv2D.builder(16, 3).padding(Conv2D.DEFAULT_PADDING).build().toString())
         .doesNotContain("padding");
     assertThat(Linear.builder(10).withBias(false).name("out").build().toString())
-        .isEqualTo("Linear(outputSize=10, withBias=false, name=out)");
+        .isEqualTo("Linear(outputSize=10, withBias=false, name=\"out\")");
   }
 
   @Test
@@ -84,7 +86,7 @@ class ModuleBuildersTest {
     Operand scale = Tensor.ones(x.dtype(), 3);
 
     assertThat(ln.call(x, scale, null).shape()).isEqualTo(x.shape());
-    assertThat(ln.variables()).isEmpty();
+    assertThat(ln.allowEmptyVariables().variables()).isEmpty();
     assertThat(ln.toString()).contains("eps=0.001").doesNotContain("dataFormat");
   }
 
