@@ -37,20 +37,19 @@ final class BottleneckBlock extends Module {
     this.resnetV2 = resnetV2;
     Pad same = Pad.of(Pad.Fn.SAME);
     if (useProjection) {
-      projConv = new Conv2D(channels, new int[] {1}, new int[] {stride}, null, same, false, null,
-          null, null, "shortcut_conv");
+      projConv = Conv2D.builder(channels, 1).stride(stride).padding(same).withBias(false)
+          .name("shortcut_conv").build();
       projBatchnorm = resnetV2 ? null : batchNorm(bnConfig, false, "shortcut_batchnorm");
     } else {
       projConv = null;
       projBatchnorm = null;
     }
     convs = List.of(
-        new Conv2D(channels / 4, new int[] {1}, new int[] {1}, null, same, false, null, null,
-            null, "conv_0"),
-        new Conv2D(channels / 4, new int[] {3}, new int[] {stride}, null, same, false, null,
-            null, null, "conv_1"),
-        new Conv2D(channels, new int[] {1}, new int[] {1}, null, same, false, null, null, null,
-            "conv_2"));
+        Conv2D.builder(channels / 4, 1).stride(1).padding(same).withBias(false).name("conv_0")
+            .build(),
+        Conv2D.builder(channels / 4, 3).stride(stride).padding(same).withBias(false).name("conv_1")
+            .build(),
+        Conv2D.builder(channels, 1).stride(1).padding(same).withBias(false).name("conv_2").build());
     batchnorms = List.of(batchNorm(bnConfig, false, "batchnorm_0"),
         batchNorm(bnConfig, false, "batchnorm_1"),
         batchNorm(bnConfig, !resnetV2, "batchnorm_2"));

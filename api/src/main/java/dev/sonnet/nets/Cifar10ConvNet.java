@@ -88,14 +88,15 @@ public final class Cifar10ConvNet extends Module {
     List<Conv2D> convs = new ArrayList<>();
     List<BatchNorm> bns = new ArrayList<>();
     for (int i = 0; i < ch.length; i++) {
-      convs.add(new Conv2D(ch[i], new int[] {3}, new int[] {st[i]}, null, null, true, wInit,
-          bInit, this.dataFormat, "conv_2d_" + i));
+      convs.add(Conv2D.builder(ch[i], 3).stride(st[i]).wInit(wInit).bInit(bInit)
+          .dataFormat(this.dataFormat).name("conv_2d_" + i).build());
       bns.add(new BatchNorm(false, true, BatchNorm.DEFAULT_DECAY_RATE, BatchNorm.DEFAULT_EPS,
           null, null, this.dataFormat, "batch_norm_" + i));
     }
     this.convModules = List.copyOf(convs);
     this.bnModules = List.copyOf(bns);
-    this.logitsModule = new Linear(numClasses, true, wInit, bInit, "logits");
+    this.logitsModule = Linear.builder(numClasses).wInit(wInit).bInit(bInit)
+        .name("logits").build();
   }
 
   private static int[] toArray(List<Integer> l) {

@@ -135,7 +135,8 @@ public final class MLP extends Module implements Layer {
     this.rng = dropoutSeed == null ? null : new Rng(dropoutSeed);
     List<Linear> ls = new ArrayList<>();
     for (int i = 0; i < outputSizes.length; i++) {
-      ls.add(new Linear(outputSizes[i], withBias, wInit, bInit, "linear_" + i));
+      ls.add(Linear.builder(outputSizes[i]).withBias(withBias).wInit(wInit).bInit(bInit)
+          .name("linear_" + i).build());
     }
     this.layers = List.copyOf(ls);
   }

@@ -91,8 +91,8 @@ public class ResNet extends Module {
     this.bnConfig = bnConfig == null ? DEFAULT_BN_CONFIG : bnConfig;
     this.resnetV2 = resnetV2;
     this.channels = ch;
-    this.initialConv = new Conv2D(64, new int[] {7}, new int[] {2}, null, Pad.of(Pad.Fn.SAME),
-        false, null, null, null, "initial_conv");
+    this.initialConv = Conv2D.builder(64, 7).stride(2).padding(Pad.of(Pad.Fn.SAME)).withBias(false)
+        .name("initial_conv").build();
     this.initialBatchnorm = resnetV2 ? null
         : BottleneckBlock.batchNorm(this.bnConfig, false, "initial_batchnorm");
     int[] strides = {1, 2, 2, 2};
@@ -104,7 +104,8 @@ public class ResNet extends Module {
     this.blockGroups = List.copyOf(groups);
     this.finalBatchnorm = resnetV2
         ? BottleneckBlock.batchNorm(this.bnConfig, false, "final_batchnorm") : null;
-    this.logits = new Linear(numClasses, true, Initializers.zeros(), null, "logits");
+    this.logits = Linear.builder(numClasses).wInit(Initializers.zeros())
+        .name("logits").build();
   }
 
   /** The number of blocks per group. */

@@ -1,6 +1,7 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import java.util.List;
 
@@ -25,11 +26,6 @@ public final class CausalConv1D extends ConvND {
   public static final List<Integer> DEFAULT_STRIDE = NnSupport.repeat(1, 1);
   /** {@code [1]}: an undilated kernel. */
   public static final List<Integer> DEFAULT_RATE = NnSupport.repeat(1, 1);
-  /** {@code true}, as for convolutions. */
-  public static final boolean DEFAULT_WITH_BIAS = true;
-  /** Channels-last ({@code NWC}). */
-  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
-
   /** A causal convolution with stride and rate 1. */
   public CausalConv1D(int outputChannels, int kernelShape) {
     this(outputChannels, kernelShape, 1, 1);
@@ -38,23 +34,23 @@ public final class CausalConv1D extends ConvND {
   /** A causal convolution with the given stride and dilation rate. */
   public CausalConv1D(int outputChannels, int kernelShape, int stride, int rate) {
     this(outputChannels, new int[] {kernelShape}, new int[] {stride}, new int[] {rate},
-        DEFAULT_WITH_BIAS, null, null, null, null);
+        DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A causal convolution with every setting.
-   *
-   * @param outputChannels at least 1
-   * @param kernelShape the kernel size (one value)
-   * @param stride null for 1
-   * @param rate the dilation, null for 1
-   * @param withBias default {@value #DEFAULT_WITH_BIAS}
-   * @param wInit null for a truncated normal with standard deviation {@code 1 / sqrt(k * in)}
-   * @param bInit null for zeros; null when {@code withBias} is false
-   * @param dataFormat null for channels-last
-   * @param name null for {@code causal_conv1d}
+   * Starts a CausalConv1D with every other setting at its default, e.g. {@code
+   * CausalConv1D.builder(8, 3).rate(2).withBias(false).build()}.
    */
-  public CausalConv1D(int outputChannels, int[] kernelShape, int[] stride, int[] rate,
+  public static CausalConv1DBuilder builder(int outputChannels, int... kernelShape) {
+    return new CausalConv1DBuilder(outputChannels, kernelShape);
+  }
+
+  /**
+   * Every setting; called by {@link CausalConv1DBuilder}, which documents each and its default.
+   * The padding is always causal.
+   */
+  @Settings
+  CausalConv1D(int outputChannels, int[] kernelShape, int[] stride, int[] rate,
       boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
       String name) {
     super(1, outputChannels, kernelShape, stride, rate, Pad.of(Pad.Fn.CAUSAL), withBias, wInit,

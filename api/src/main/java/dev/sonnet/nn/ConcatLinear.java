@@ -67,7 +67,8 @@ public final class ConcatLinear extends Module {
   void initialize(List<Tensor> inputs) {
     List<Linear> ls = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      ls.add(new Linear(outputSize, withBias && i == 0, wInit, i == 0 ? bInit : null, null));
+      ls.add(Linear.builder(outputSize).withBias(withBias && i == 0).wInit(wInit)
+          .bInit(i == 0 ? bInit : null).build());
     }
     layers = List.copyOf(ls);
   }

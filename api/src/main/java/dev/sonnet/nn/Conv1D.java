@@ -2,6 +2,7 @@ package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.module.Deferred;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import java.util.List;
 
@@ -32,48 +33,37 @@ public final class Conv1D extends ConvND {
   /** {@code 1} in every dimension: an undilated kernel, Sonnet's default. */
   public static final List<Integer> DEFAULT_RATE = NnSupport.repeat(1, 1);
 
-  /** {@link Pad#SAME}: at stride 1 the output keeps the input's size, Sonnet's default. */
-  public static final Pad DEFAULT_PADDING = Pad.SAME;
-
-  /** {@code true}: a convolution usually adds a per-channel bias (off before a BatchNorm). */
-  public static final boolean DEFAULT_WITH_BIAS = true;
-
-  /** {@link DataFormat#CHANNELS_LAST} ({@code NWC}), as in Sonnet and TensorFlow. */
-  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
-
   /** {@code outputChannels} filters of size {@code kernelShape} in every dimension. */
   public Conv1D(int outputChannels, int kernelShape) {
-    this(outputChannels, new int[] {kernelShape}, null, null, null, DEFAULT_WITH_BIAS, null,
-        null, null, null);
+    this(outputChannels, new int[] {kernelShape}, NnSupport.ints(DEFAULT_STRIDE),
+        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
+        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /** {@code outputChannels} filters of size {@code kernelShape}, moved by {@code stride}. */
   public Conv1D(int outputChannels, int kernelShape, int stride) {
-    this(outputChannels, new int[] {kernelShape}, new int[] {stride}, null, null,
-        DEFAULT_WITH_BIAS, null, null, null, null);
+    this(outputChannels, new int[] {kernelShape}, new int[] {stride},
+        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
+        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A convolution with every setting.
+   * Starts a Conv1D with every other setting at its default, e.g. {@code Conv1D.builder(16,
+   * 3).stride(2).padding(Pad.VALID).build()}.
    *
    * @param outputChannels the number of output channels, at least 1
    * @param kernelShape the kernel size: one value for every dimension, or 1
-   * @param stride the step between windows, one value or 1; null for the default,
-   *     {@code 1}
-   * @param rate the dilation (Sonnet's {@code rate}), one value or 1; null for the default,
-   *     {@code 1} (an undilated kernel)
-   * @param padding {@link Pad#SAME}, {@link Pad#VALID} or {@link Pad#of padding functions};
-   *     null for the default, {@link Pad#SAME}, which keeps the size at stride 1
-   * @param withBias whether to add {@code b}; default {@value #DEFAULT_WITH_BIAS}
-   * @param wInit initializer of {@code w}, or null for a truncated normal with standard deviation
-   *     {@code 1 / sqrt(fanIn)}, {@code fanIn = prod(kernel) * inChannels}, which keeps the
-   *     output's variance near the input's
-   * @param bInit initializer of {@code b}, or null for zeros; must be null when {@code
-   *     withBias} is false
-   * @param dataFormat where the channels are; null for the default, channels-last ({@code NWC})
-   * @param name the module name, or null for {@code conv1d}
    */
-  public Conv1D(int outputChannels, int[] kernelShape, int[] stride, int[] rate, Pad padding,
+  public static Conv1DBuilder builder(int outputChannels, int... kernelShape) {
+    return new Conv1DBuilder(outputChannels, kernelShape);
+  }
+
+  /**
+   * Every setting; called by {@link Conv1DBuilder},
+   * which documents each and its default.
+   */
+  @Settings
+  Conv1D(int outputChannels, int[] kernelShape, int[] stride, int[] rate, Pad padding,
       boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
       String name) {
     super(1, outputChannels, kernelShape, stride, rate, padding, withBias, wInit, bInit,

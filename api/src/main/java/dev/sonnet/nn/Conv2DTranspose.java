@@ -2,6 +2,7 @@ package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.module.Deferred;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import java.util.List;
 
@@ -31,47 +32,38 @@ public final class Conv2DTranspose extends ConvNDTranspose {
   /** {@code 1} in every dimension: an undilated kernel, Sonnet's default. */
   public static final List<Integer> DEFAULT_RATE = NnSupport.repeat(1, 2);
 
-  /** {@link Pad#SAME}, Sonnet's default: the output is {@code in * stride}. */
-  public static final Pad DEFAULT_PADDING = Pad.SAME;
-
-  /** {@code true}: a per-channel bias, as for convolutions. */
-  public static final boolean DEFAULT_WITH_BIAS = true;
-
-  /** {@link DataFormat#CHANNELS_LAST} ({@code NHWC}), as in Sonnet and TensorFlow. */
-  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
-
   /** {@code outputChannels} filters of size {@code kernelShape}, stride 1. */
   public Conv2DTranspose(int outputChannels, int kernelShape) {
-    this(outputChannels, new int[] {kernelShape}, null, null, null, null, DEFAULT_WITH_BIAS,
-        null, null, null, null);
+    this(outputChannels, new int[] {kernelShape}, DEFAULT_OUTPUT_SHAPE,
+        NnSupport.ints(DEFAULT_STRIDE), NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
-  /** {@code outputChannels} filters of size {@code kernelShape}, upsampling by {@code stride}. */
+  /** {@code outputChannels} filters of size {@code kernelShape}, upsampling by {@code
+   * stride}. */
   public Conv2DTranspose(int outputChannels, int kernelShape, int stride) {
-    this(outputChannels, new int[] {kernelShape}, null, new int[] {stride}, null, null,
-        DEFAULT_WITH_BIAS, null, null, null, null);
+    this(outputChannels, new int[] {kernelShape}, DEFAULT_OUTPUT_SHAPE, new int[] {stride},
+        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
+        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A transposed convolution with every setting.
+   * Starts a Conv2DTranspose with every other setting at its default, e.g. {@code
+   * Conv2DTranspose.builder(8, 3).stride(2).outputShape(...).build()}.
    *
    * @param outputChannels the number of output channels, at least 1
-   * @param kernelShape the kernel size: one value or 2
-   * @param outputShape the output's spatial shape (2 values), or null for the largest
-   *     consistent one (see the class comment); it must convolve back to the input's shape
-   * @param stride one value or 2; null for the default, {@code 1}
-   * @param rate the dilation, one value or 2; null for the default, {@code 1}
-   * @param padding {@link Pad#SAME} or {@link Pad#VALID} (padding functions are not
-   *     supported, as in Sonnet); null for the default, {@link Pad#SAME}
-   * @param withBias whether to add {@code b}; default {@value #DEFAULT_WITH_BIAS}
-   * @param wInit initializer of {@code w}, or null for a truncated normal with standard deviation
-   *     {@code 1 / sqrt(prod(kernel) * outputChannels)}, Sonnet's fan-in for this layout
-   * @param bInit initializer of {@code b}, or null for zeros; must be null when {@code
-   *     withBias} is false
-   * @param dataFormat where the channels are; null for the default, channels-last ({@code NHWC})
-   * @param name the module name, or null for {@code conv2d_transpose}
+   * @param kernelShape the kernel size: one value for every dimension, or 2
    */
-  public Conv2DTranspose(int outputChannels, int[] kernelShape, int[] outputShape, int[] stride,
+  public static Conv2DTransposeBuilder builder(int outputChannels, int... kernelShape) {
+    return new Conv2DTransposeBuilder(outputChannels, kernelShape);
+  }
+
+  /**
+   * Every setting; called by {@link Conv2DTransposeBuilder},
+   * which documents each and its default.
+   */
+  @Settings
+  Conv2DTranspose(int outputChannels, int[] kernelShape, int[] outputShape, int[] stride,
       int[] rate, Pad padding, boolean withBias, Initializer wInit, Initializer bInit,
       DataFormat dataFormat, String name) {
     super(2, outputChannels, kernelShape, outputShape, stride, rate, padding, withBias, wInit,

@@ -1,7 +1,6 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
-import dev.sonnet.module.Deferred;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Deferred;
@@ -33,6 +32,25 @@ import java.util.List;
  * sqrt(prod(kernel) * inChannels)} (the fan-in); {@code b:[outputChannels]}, zeros by default.
  */
 public abstract class ConvND extends Module implements Layer {
+  /** {@link Pad#SAME}: at stride 1 the output keeps the input's size, Sonnet's default. */
+  public static final Pad DEFAULT_PADDING = Pad.SAME;
+
+  /** {@code true}: a convolution usually adds a per-channel bias (off before a BatchNorm). */
+  public static final boolean DEFAULT_WITH_BIAS = true;
+
+  /**
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(fanIn)}, {@code
+   * fanIn = prod(kernel) * inChannels}, chosen on the first call when the input channels are
+   * known; it keeps the output's variance near the input's (Sonnet's default).
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unbiased; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
+  /** {@link DataFormat#CHANNELS_LAST} ({@code NWC}, {@code NHWC}, ...), as in Sonnet and TF. */
+  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
+
   final int rank;
   final int outputChannels;
   final int[] kernel;
@@ -58,7 +76,7 @@ public abstract class ConvND extends Module implements Layer {
     this.kernel = NnSupport.replicate(cls, "kernelShape", kernelShape, rank);
     this.strides = NnSupport.replicateOrOne(cls, "stride", stride, rank);
     this.rates = NnSupport.replicateOrOne(cls, "rate", rate, rank);
-    this.padding = padding == null ? Pad.SAME : padding;
+    this.padding = NnSupport.required(cls, "padding", padding);
     if (!this.padding.isString()) {
       int fns = this.padding.functions().size();
       if (fns != 1 && fns != rank) {
@@ -70,7 +88,7 @@ public abstract class ConvND extends Module implements Layer {
     this.withBias = withBias;
     this.wInit = wInit;
     this.bInit = bInit;
-    this.dataFormat = dataFormat == null ? DataFormat.CHANNELS_LAST : dataFormat;
+    this.dataFormat = NnSupport.required(cls, "dataFormat", dataFormat);
   }
 
   /** The number of output channels. */
@@ -207,12 +225,12 @@ public abstract class ConvND extends Module implements Layer {
   static ConvND create(int rank, int outputChannels, int[] kernel, int[] stride, Pad padding,
       boolean withBias, Initializer wInit, Initializer bInit, DataFormat format) {
     return switch (rank) {
-      case 1 -> new Conv1D(outputChannels, kernel, stride, null, padding, withBias, wInit, bInit,
-          format, null);
-      case 2 -> new Conv2D(outputChannels, kernel, stride, null, padding, withBias, wInit, bInit,
-          format, null);
-      default -> new Conv3D(outputChannels, kernel, stride, null, padding, withBias, wInit,
-          bInit, format, null);
+      case 1 -> Conv1D.builder(outputChannels, kernel).stride(stride).padding(padding)
+          .withBias(withBias).wInit(wInit).bInit(bInit).dataFormat(format).build();
+      case 2 -> Conv2D.builder(outputChannels, kernel).stride(stride).padding(padding)
+          .withBias(withBias).wInit(wInit).bInit(bInit).dataFormat(format).build();
+      default -> Conv3D.builder(outputChannels, kernel).stride(stride).padding(padding)
+          .withBias(withBias).wInit(wInit).bInit(bInit).dataFormat(format).build();
     };
   }
 }

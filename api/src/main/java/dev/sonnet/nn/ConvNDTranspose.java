@@ -35,6 +35,30 @@ import java.util.List;
  * {@code b:[outputChannels]}, zeros by default.
  */
 public abstract class ConvNDTranspose extends Module implements Layer {
+  /**
+   * {@code null}: the largest spatial shape consistent with the input ({@code in * stride} for
+   * SAME, {@code in * stride + kEff - 1} for VALID), chosen on the first call.
+   */
+  public static final int[] DEFAULT_OUTPUT_SHAPE = null;
+
+  /** {@link Pad#SAME}, Sonnet's default: the output is {@code in * stride}. */
+  public static final Pad DEFAULT_PADDING = Pad.SAME;
+
+  /** {@code true}: a per-channel bias, as for convolutions. */
+  public static final boolean DEFAULT_WITH_BIAS = true;
+
+  /**
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel) *
+   * outputChannels)} (all but the last dimension of {@code w}, as Sonnet computes it).
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
+  /** {@link DataFormat#CHANNELS_LAST}, as in Sonnet and TensorFlow. */
+  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
+
   final int rank;
   final int outputChannels;
   final int[] kernel;
@@ -57,15 +81,15 @@ public abstract class ConvNDTranspose extends Module implements Layer {
     super(name);
     String cls = getClass().getSimpleName();
     NnSupport.checkConvArgs(cls, outputChannels, withBias, bInit);
-    Pad p = padding == null ? Pad.SAME : padding;
+    Pad p = NnSupport.required(cls, "padding", padding);
     if (!p.isString()) {
       throw new IllegalArgumentException(cls + ": padding must be Pad.SAME or Pad.VALID, not "
           + p + "; transposed convolutions take no padding functions (as in Sonnet)");
     }
     if (outputShape != null && outputShape.length != rank) {
       throw new IllegalArgumentException(cls + ": outputShape " + Arrays.toString(outputShape)
-          + " must have " + rank + " entries, one per spatial dimension, or be null for the"
-          + " default");
+          + " must have " + rank + " entries, one per spatial dimension, or be left unset for"
+          + " the default");
     }
     this.rank = rank;
     this.outputChannels = outputChannels;
@@ -77,7 +101,7 @@ public abstract class ConvNDTranspose extends Module implements Layer {
     this.withBias = withBias;
     this.wInit = wInit;
     this.bInit = bInit;
-    this.dataFormat = dataFormat == null ? DataFormat.CHANNELS_LAST : dataFormat;
+    this.dataFormat = NnSupport.required(cls, "dataFormat", dataFormat);
   }
 
   /** The number of output channels. */
@@ -199,12 +223,15 @@ public abstract class ConvNDTranspose extends Module implements Layer {
       int[] stride, Pad padding, boolean withBias, Initializer wInit, Initializer bInit,
       DataFormat format) {
     return switch (rank) {
-      case 1 -> new Conv1DTranspose(outputChannels, kernel, outputShape, stride, null, padding,
-          withBias, wInit, bInit, format, null);
-      case 2 -> new Conv2DTranspose(outputChannels, kernel, outputShape, stride, null, padding,
-          withBias, wInit, bInit, format, null);
-      default -> new Conv3DTranspose(outputChannels, kernel, outputShape, stride, null, padding,
-          withBias, wInit, bInit, format, null);
+      case 1 -> Conv1DTranspose.builder(outputChannels, kernel).outputShape(outputShape)
+          .stride(stride).padding(padding).withBias(withBias).wInit(wInit).bInit(bInit)
+          .dataFormat(format).build();
+      case 2 -> Conv2DTranspose.builder(outputChannels, kernel).outputShape(outputShape)
+          .stride(stride).padding(padding).withBias(withBias).wInit(wInit).bInit(bInit)
+          .dataFormat(format).build();
+      default -> Conv3DTranspose.builder(outputChannels, kernel).outputShape(outputShape)
+          .stride(stride).padding(padding).withBias(withBias).wInit(wInit).bInit(bInit)
+          .dataFormat(format).build();
     };
   }
 }

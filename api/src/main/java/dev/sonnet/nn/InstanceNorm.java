@@ -1,6 +1,7 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 
 /**
@@ -19,27 +20,26 @@ import dev.sonnet.ops.DataFormat;
  * }</pre>
  */
 public final class InstanceNorm extends LayerNorm {
-  /** {@code 1e-5}, as {@link LayerNorm}. */
-  public static final double DEFAULT_EPS = LayerNorm.DEFAULT_EPS;
-
-  /** Channels-last. */
-  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
-
   /** An instance norm with the default eps, channels-last. */
   public InstanceNorm(boolean createScale, boolean createOffset) {
-    this(createScale, createOffset, DEFAULT_EPS, null, null, DEFAULT_DATA_FORMAT, null);
+    this(createScale, createOffset, DEFAULT_EPS, DEFAULT_SCALE_INIT, DEFAULT_OFFSET_INIT,
+        DEFAULT_DATA_FORMAT, null);
   }
 
   /**
+   * Starts an instance norm with every other setting at its default (those of {@link
+   * LayerNorm}), e.g. {@code InstanceNorm.builder(true, true).eps(1e-3).build()}.
+   *
    * @param createScale whether to learn {@code scale}; required, as in Sonnet
    * @param createOffset whether to learn {@code offset}; required, as in Sonnet
-   * @param eps added to the variance; default {@value #DEFAULT_EPS}
-   * @param scaleInit null for ones; null when {@code createScale} is false
-   * @param offsetInit null for zeros; null when {@code createOffset} is false
-   * @param dataFormat default channels-last
-   * @param name the module name, or null for {@code instance_norm}
    */
-  public InstanceNorm(boolean createScale, boolean createOffset, double eps,
+  public static InstanceNormBuilder builder(boolean createScale, boolean createOffset) {
+    return new InstanceNormBuilder(createScale, createOffset);
+  }
+
+  /** Every setting; called by {@link InstanceNormBuilder}, which documents each and its default. */
+  @Settings
+  InstanceNorm(boolean createScale, boolean createOffset, double eps,
       Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
     super(null, createScale, createOffset, eps, scaleInit, offsetInit, dataFormat, name);
   }

@@ -7,6 +7,7 @@ import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.ShapeException;
@@ -27,6 +28,7 @@ import dev.sonnet.tensor.Variable;
  *
  * <pre>{@code
  * var ln = new LayerNorm(new int[] {-1}, true, true);
+ * var conditional = LayerNorm.builder(false, false, -1).eps(1e-3).build();
  * Tensor y = ln.call(x);   // each row of x: mean 0, variance 1, then scaled and shifted
  * }</pre>
  *
@@ -38,6 +40,12 @@ public class LayerNorm extends Module implements Layer {
 
   /** Channels-last: the scale and offset are per last-axis channel. */
   public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
+
+  /** {@code null}: ones, so the module starts as a plain normalisation; null without a scale. */
+  public static final Initializer DEFAULT_SCALE_INIT = null;
+
+  /** {@code null}: zeros, so the module starts unshifted; null without an offset. */
+  public static final Initializer DEFAULT_OFFSET_INIT = null;
 
   final int[] axis;
   final boolean createScale;
@@ -52,26 +60,32 @@ public class LayerNorm extends Module implements Layer {
 
   /** A layer norm over {@code axis}, with the default eps and channels-last. */
   public LayerNorm(int[] axis, boolean createScale, boolean createOffset) {
-    this(axis, createScale, createOffset, DEFAULT_EPS, null, null, DEFAULT_DATA_FORMAT, null);
+    this(axis, createScale, createOffset, DEFAULT_EPS, DEFAULT_SCALE_INIT, DEFAULT_OFFSET_INIT,
+        DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A layer norm with every setting.
+   * Starts a layer norm with every other setting at its default, e.g. a conditional one whose
+   * scale and offset are passed to {@link #call(Tensor, Operand, Operand)}: {@code
+   * LayerNorm.builder(false, false, -1).eps(1e-3).build()}.
    *
+   * @param createScale whether to learn {@code scale}; required, as in Sonnet
+   * @param createOffset whether to learn {@code offset}; required, as in Sonnet
    * @param axis the axes the moments are taken over (negative counts from the end); required,
-   *     as in Sonnet, e.g. {@code {-1}} for the features or {@code {1, 2, 3}} for an image
-   * @param createScale whether to learn {@code scale}; no default (required in Sonnet)
-   * @param createOffset whether to learn {@code offset}; no default (required in Sonnet)
-   * @param eps added to the variance; default {@value #DEFAULT_EPS}
-   * @param scaleInit initializer of {@code scale}, or null for ones (the identity); must be null
-   *     when {@code createScale} is false
-   * @param offsetInit initializer of {@code offset}, or null for zeros; must be null when {@code
-   *     createOffset} is false
-   * @param dataFormat where the channels are, for the shape of scale and offset; default
-   *     channels-last
-   * @param name the module name, or null for {@code layer_norm}
+   *     as in Sonnet, e.g. {@code -1} for the features or {@code 1, 2, 3} for an image
    */
-  public LayerNorm(int[] axis, boolean createScale, boolean createOffset, double eps,
+  public static LayerNormBuilder builder(boolean createScale, boolean createOffset,
+      int... axis) {
+    return new LayerNormBuilder(axis, createScale, createOffset);
+  }
+
+  /**
+   * Every setting; called by {@link LayerNormBuilder}, which documents each and its default.
+   * {@code scaleInit} must be null when {@code createScale} is false, {@code offsetInit} when
+   * {@code createOffset} is, and {@code eps > 0}.
+   */
+  @Settings
+  LayerNorm(int[] axis, boolean createScale, boolean createOffset, double eps,
       Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
     super(name);
     String cls = getClass().getSimpleName();
@@ -98,7 +112,7 @@ public class LayerNorm extends Module implements Layer {
     this.eps = eps;
     this.scaleInit = scaleInit;
     this.offsetInit = offsetInit;
-    this.dataFormat = dataFormat == null ? DEFAULT_DATA_FORMAT : dataFormat;
+    this.dataFormat = NnSupport.required(cls, "dataFormat", dataFormat);
   }
 
   /** The axes the moments are taken over for an input of {@code rank}. */

@@ -7,6 +7,7 @@ import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Tensor;
@@ -38,6 +39,15 @@ public final class Linear extends Module implements Layer {
   /** {@code true}: an affine map is the usual layer; turn it off before a normalisation. */
   public static final boolean DEFAULT_WITH_BIAS = true;
 
+  /**
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(inputSize)}, chosen
+   * on the first call; it keeps the output's variance near the input's (Sonnet's default).
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unbiased; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
   final int outputSize;
   final boolean withBias;
   final Initializer wInit;
@@ -47,27 +57,27 @@ public final class Linear extends Module implements Layer {
 
   /** A layer with {@code outputSize} outputs, a bias and the default initializers. */
   public Linear(int outputSize) {
-    this(outputSize, DEFAULT_WITH_BIAS, null, null, null);
+    this(outputSize, DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, null);
   }
 
   /** A layer with {@code outputSize} outputs, named {@code name}. */
   public Linear(int outputSize, String name) {
-    this(outputSize, DEFAULT_WITH_BIAS, null, null, name);
+    this(outputSize, DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, name);
   }
 
   /**
-   * A layer with every setting.
+   * Starts a layer with every other setting at its default, e.g. {@code
+   * Linear.builder(10).withBias(false).wInit(Initializers.ones()).build()}.
    *
    * @param outputSize the number of outputs, at least 1
-   * @param withBias whether to add {@code b}; default {@value #DEFAULT_WITH_BIAS}
-   * @param wInit initializer of {@code w}, or null for a truncated normal with standard deviation
-   *     {@code 1 / sqrt(inputSize)}, which keeps the output's variance near the input's (Sonnet's
-   *     default)
-   * @param bInit initializer of {@code b}, or null for zeros, so the layer starts unbiased; must
-   *     be null when {@code withBias} is false
-   * @param name the module name, or null for {@code linear}
    */
-  public Linear(@TransposeWith("inputSize") int outputSize, boolean withBias, Initializer wInit,
+  public static LinearBuilder builder(int outputSize) {
+    return new LinearBuilder(outputSize);
+  }
+
+  /** Every setting; called by {@link LinearBuilder}, which documents each and its default. */
+  @Settings
+  Linear(@TransposeWith("inputSize") int outputSize, boolean withBias, Initializer wInit,
       Initializer bInit, String name) {
     super(name);
     if (outputSize < 1) {

@@ -82,6 +82,22 @@ final class NnSupport {
     return List.copyOf(out);
   }
 
+  /** A {@code List<Integer>} default (an immutable constant) as the array a setting takes. */
+  static int[] ints(List<Integer> values) {
+    return values.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** The value of a setting that has a non-null default; null is refused with the fix. */
+  static <T> T required(String module, String setting, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException(module + ": " + setting + " must not be null; leave it"
+          + " unset in the builder for its default (" + module + ".DEFAULT_"
+          + setting.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT)
+          + ")");
+    }
+    return value;
+  }
+
   static List<Integer> repeat(int value, int n) {
     int[] v = new int[n];
     Arrays.fill(v, value);

@@ -26,7 +26,7 @@ import java.util.Objects;
  * input, as in Sonnet.
  *
  * <pre>{@code
- * new Conv1D(8, 3, 1, 1, Pad.of(Pad.Fn.CAUSAL), true, null, null, null, null);  // no look-ahead
+ * Conv1D.builder(8, 3).padding(Pad.of(Pad.Fn.CAUSAL)).build();  // no look-ahead
  * Pad.of(Pad.Fn.FULL, Pad.Fn.VALID)                                           // per dimension
  * }</pre>
  */

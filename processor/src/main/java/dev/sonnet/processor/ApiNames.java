@@ -21,6 +21,14 @@ public final class ApiNames {
   public static final ClassName REPR = ClassName.get(MODULE_PACKAGE, "Repr");
   public static final ClassName BUILDS = ClassName.get(MODULE_PACKAGE, "Builds");
   public static final ClassName VARIABLE = ClassName.get("dev.sonnet.tensor", "Variable");
+  public static final ClassName SETTINGS = ClassName.get(MODULE_PACKAGE, "Settings");
+
+  /** The api types a setting may have besides primitives, strings, enums, lists and records. */
+  public static final java.util.List<String> SETTING_VALUE_TYPES = java.util.List.of(
+      "dev.sonnet.initializers.Initializer",
+      "dev.sonnet.nn.Pad",
+      "dev.sonnet.module.Layer",
+      "dev.sonnet.tensor.Tensor");
 
   public static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");

@@ -164,8 +164,25 @@ public final class ElementFacts {
         && types.isSubtype(types.erasure(t), types.erasure(target.asType()));
   }
 
-  /** The constructor the repr shows: the non-private one with the most parameters, or null. */
+  /** The constructor annotated {@code @Settings}, or null. */
+  public ExecutableElement settingsConstructor(TypeElement type) {
+    for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
+      if (annotation(c, ApiNames.SETTINGS.canonicalName()).isPresent()) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The constructor the repr shows: the {@code @Settings} one, else the non-private one with the
+   * most parameters, or null.
+   */
   public ExecutableElement reprConstructor(TypeElement type) {
+    ExecutableElement settings = settingsConstructor(type);
+    if (settings != null && !settings.getModifiers().contains(Modifier.PRIVATE)) {
+      return settings;
+    }
     ExecutableElement best = null;
     for (ExecutableElement c : ElementFilter.constructorsIn(type.getEnclosedElements())) {
       if (c.getModifiers().contains(Modifier.PRIVATE)) {
@@ -210,13 +227,18 @@ public final class ElementFacts {
     return Optional.empty();
   }
 
-  /** A static final field {@code DEFAULT_<PARAM>} declared in {@code type}, naming a default. */
+  /**
+   * A static final field {@code DEFAULT_<PARAM>} declared in {@code type} or a superclass (the
+   * nearest wins), naming a default; never a private one.
+   */
   public Optional<VariableElement> defaultConstant(TypeElement type, VariableElement param) {
     String wanted = "DEFAULT_" + upperSnake(param.getSimpleName().toString());
-    for (VariableElement f : ElementFilter.fieldsIn(type.getEnclosedElements())) {
-      if (f.getSimpleName().contentEquals(wanted)
+    PackageElement pkg = elements.getPackageOf(type);
+    for (Element member : allMembers(type)) {
+      if (member instanceof VariableElement f && member.getKind() == ElementKind.FIELD
+          && f.getSimpleName().contentEquals(wanted)
           && f.getModifiers().containsAll(List.of(Modifier.STATIC, Modifier.FINAL))
-          && !f.getModifiers().contains(Modifier.PRIVATE)) {
+          && accessibleFrom(f, pkg)) {
         return Optional.of(f);
       }
     }

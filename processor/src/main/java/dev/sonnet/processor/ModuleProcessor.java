@@ -9,6 +9,7 @@ import dev.sonnet.processor.model.ModuleModel;
 import dev.sonnet.processor.validation.Diagnostic;
 import dev.sonnet.processor.validation.ModuleValidator;
 import dev.sonnet.processor.validation.Report;
+import dev.sonnet.processor.writing.BuilderWriter;
 import dev.sonnet.processor.writing.MetaWriter;
 import dev.sonnet.processor.writing.ServicesWriter;
 import java.io.BufferedReader;
@@ -156,7 +157,8 @@ public final class ModuleProcessor extends AbstractProcessor {
   }
 
   private void checkStrayAnnotations(RoundEnvironment round) {
-    for (ClassName ann : List.of(ApiNames.PARAM, ApiNames.BUILD, ApiNames.TRANSPOSABLE)) {
+    for (ClassName ann : List.of(ApiNames.PARAM, ApiNames.BUILD, ApiNames.TRANSPOSABLE,
+        ApiNames.SETTINGS)) {
       TypeElement annotation =
           processingEnv.getElementUtils().getTypeElement(ann.canonicalName());
       if (annotation == null) {
@@ -180,16 +182,26 @@ public final class ModuleProcessor extends AbstractProcessor {
       return;
     }
     ModuleModel model = models.build(type);
-    JavaFile file = MetaWriter.write(model).toBuilder().build();
+    if (writeSource(MetaWriter.write(model), model.meta(), type)) {
+      generated.put(model.meta().reflectionName(), type);
+    }
+    JavaFile builder = BuilderWriter.write(model);
+    if (builder != null) {
+      writeSource(builder, model.settings().builder(), type);
+    }
+  }
+
+  private boolean writeSource(JavaFile file, ClassName name, TypeElement origin) {
     try {
-      Writer w = filer.createSourceFile(model.meta().canonicalName(), type).openWriter();
+      Writer w = filer.createSourceFile(name.canonicalName(), origin).openWriter();
       try (w) {
         file.writeTo(w);
       }
-      generated.put(model.meta().reflectionName(), type);
+      return true;
     } catch (IOException e) {
-      messager.printMessage(Kind.ERROR, "[SntWrite] Could not write " + model.meta() + ": "
-          + e.getMessage(), type);
+      messager.printMessage(Kind.ERROR, "[SntWrite] Could not write " + name + ": "
+          + e.getMessage(), origin);
+      return false;
     }
   }
 

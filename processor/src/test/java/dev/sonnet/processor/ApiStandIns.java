@@ -46,6 +46,14 @@ final class ApiStandIns {
             package dev.sonnet.module;
             public @interface Transposable {}
             """),
+        source("dev.sonnet.module.Settings", """
+            package dev.sonnet.module;
+            public @interface Settings {}
+            """),
+        source("dev.sonnet.initializers.Initializer", """
+            package dev.sonnet.initializers;
+            public interface Initializer {}
+            """),
         source("dev.sonnet.module.TransposeWith", """
             package dev.sonnet.module;
             public @interface TransposeWith { String value(); }

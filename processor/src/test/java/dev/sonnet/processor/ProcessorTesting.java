@@ -23,10 +23,12 @@ final class ProcessorTesting {
     return JavaFileObjects.forSourceString("test." + simpleName, """
         package test;
 
+        import dev.sonnet.initializers.Initializer;
         import dev.sonnet.module.Build;
         import dev.sonnet.module.Layer;
         import dev.sonnet.module.Module;
         import dev.sonnet.module.Param;
+        import dev.sonnet.module.Settings;
         import dev.sonnet.module.Transposable;
         import dev.sonnet.module.TransposeWith;
         import dev.sonnet.tensor.Tensor;

@@ -89,11 +89,10 @@ class CausalConv1DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new CausalConv1D(2, new int[] {3}, null, null, false, null,
-        Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> CausalConv1D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> new CausalConv1D(2, new int[] {3, 3}, null, null, true, null, null,
-        null, null)).hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> CausalConv1D.builder(2, 3, 3).build())
+        .hasMessageContaining("kernelShape");
     assertThatThrownBy(() -> new CausalConv1D(0, 3)).hasMessageContaining("outputChannels");
   }
 

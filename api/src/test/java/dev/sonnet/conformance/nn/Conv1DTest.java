@@ -42,8 +42,7 @@ class Conv1DTest {
 
   @Test
   void call_validDilated_matchesLoopReference() {
-    var conv = new Conv1D(2, new int[] {3}, null, new int[] {2}, Pad.VALID, true, null, null,
-        null, null);
+    var conv = Conv1D.builder(2, 3).rate(2).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 2, 9, 2);
     conv.call(x);
     ModuleChecks.randomize(conv.b(), 4);
@@ -55,8 +54,7 @@ class Conv1DTest {
 
   @Test
   void call_withFullPadFunction_padsKEffMinusOneOnBothSides() {
-    var conv = new Conv1D(2, new int[] {3}, null, null, Pad.of(Pad.Fn.FULL), false, null, null,
-        null, null);
+    var conv = Conv1D.builder(2, 3).padding(Pad.of(Pad.Fn.FULL)).withBias(false).build();
     Tensor x = ModuleChecks.uniform(5, 1, 4, 2);
     Tensor y = conv.call(x);
     assertThat(y.shape().dims()).containsExactly(1, 6, 2);
@@ -68,8 +66,7 @@ class Conv1DTest {
     var last = new Conv1D(3, 3);
     Tensor x = ModuleChecks.uniform(6, 2, 5, 2);
     Tensor yLast = last.call(x);
-    var first = new Conv1D(3, new int[] {3}, null, null, null, true, null, null,
-        DataFormat.CHANNELS_FIRST, null);
+    var first = Conv1D.builder(3, 3).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 2, 1));
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 2, 1));
@@ -90,7 +87,7 @@ class Conv1DTest {
 
   @Test
   void withoutBias_hasOnlyW() {
-    var conv = new Conv1D(4, new int[] {2}, null, null, null, false, null, null, null, null);
+    var conv = Conv1D.builder(4, 2).withBias(false).build();
     conv.call(Tensor.zeros(DType.FLOAT32, 1, 8, 3));
     assertThat(ModuleChecks.variableLines(conv)).containsExactly("conv1d/w -> f32[2,3,4]");
     assertThat(conv.b()).isNull();
@@ -124,15 +121,13 @@ class Conv1DTest {
   void constructor_invalidCombinations_throwStatingTheRule() {
     assertThatThrownBy(() -> new Conv1D(0, 3)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("outputChannels must be >= 1");
-    assertThatThrownBy(() -> new Conv1D(2, new int[] {3}, null, null, null, false, null,
-        Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> Conv1D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> new Conv1D(2, new int[] {3, 3}, null, null, null, true, null, null,
-        null, null)).hasMessageContaining("kernelShape");
-    assertThatThrownBy(() -> new Conv1D(2, new int[] {3}, new int[] {0}, null, null, true, null,
-        null, null, null)).hasMessageContaining("stride values must be >= 1");
-    assertThatThrownBy(() -> new Conv1D(2, new int[] {3}, null, null,
-        Pad.of(Pad.Fn.SAME, Pad.Fn.FULL), true, null, null, null, null))
+    assertThatThrownBy(() -> Conv1D.builder(2, 3, 3).build())
+        .hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> Conv1D.builder(2, 3).stride(0).build())
+        .hasMessageContaining("stride values must be >= 1");
+    assertThatThrownBy(() -> Conv1D.builder(2, 3).padding(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)).build())
         .hasMessageContaining("has 2 functions but the convolution has 1 spatial dimensions");
   }
 
@@ -151,8 +146,8 @@ class Conv1DTest {
 
   @Test
   void transpose_ofDilatedConvolution_throws() {
-    assertThatThrownBy(() -> new Conv1D(2, new int[] {3}, null, new int[] {2}, null, true, null,
-        null, null, null).transpose()).isInstanceOf(ModuleException.class)
+    assertThatThrownBy(() -> Conv1D.builder(2, 3).rate(2).build().transpose())
+        .isInstanceOf(ModuleException.class)
         .hasMessageContaining("cannot be transposed");
   }
 

@@ -12,8 +12,7 @@ class Conv1DTransposeTest {
 
   @Test
   void call_validStride2_hasLargestConsistentSizeAndMatchesScatterReference() {
-    var t = new Conv1DTranspose(2, new int[] {3}, null, new int[] {2}, null, Pad.VALID, true,
-        null, null, null, null);
+    var t = Conv1DTranspose.builder(2, 3).stride(2).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(1, 2, 4, 3);
     t.call(x);
     ModuleChecks.randomize(t.b(), 2);
@@ -56,8 +55,7 @@ class Conv1DTransposeTest {
 
   @Test
   void constructor_withPadFunction_throwsStatingTheRule() {
-    assertThatThrownBy(() -> new Conv1DTranspose(2, new int[] {3}, null, null, null,
-        Pad.of(Pad.Fn.CAUSAL), true, null, null, null, null))
+    assertThatThrownBy(() -> Conv1DTranspose.builder(2, 3).padding(Pad.of(Pad.Fn.CAUSAL)).build())
         .hasMessageContaining("padding must be Pad.SAME or Pad.VALID");
   }
 

@@ -40,8 +40,7 @@ class Conv2DTest {
 
   @Test
   void call_validDilated_matchesLoopReference() {
-    var conv = new Conv2D(2, new int[] {2, 3}, null, new int[] {2}, Pad.VALID, true, null, null,
-        null, null);
+    var conv = Conv2D.builder(2, 2, 3).rate(2).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 1, 6, 7, 3);
     Tensor y = conv.call(x);
     int[] out = NnReference.explicitOut(new int[] {6, 7}, new int[] {2, 3}, new int[] {1, 1},
@@ -52,8 +51,8 @@ class Conv2DTest {
 
   @Test
   void call_withPadFunctions_padsFixedAmountPerDimension() {
-    var conv = new Conv2D(2, new int[] {3}, new int[] {2}, null,
-        Pad.of(Pad.Fn.CAUSAL, Pad.Fn.FULL), false, null, null, null, null);
+    var conv = Conv2D.builder(2, 3).stride(2).padding(Pad.of(Pad.Fn.CAUSAL, Pad.Fn.FULL))
+        .withBias(false).build();
     Tensor x = ModuleChecks.uniform(4, 1, 5, 4, 2);
     Tensor y = conv.call(x);
     int[] before = {2, 2};
@@ -68,8 +67,7 @@ class Conv2DTest {
     var last = new Conv2D(3, 3);
     Tensor x = ModuleChecks.uniform(5, 2, 4, 4, 2);
     Tensor yLast = last.call(x);
-    var first = new Conv2D(3, new int[] {3}, null, null, null, true, null, null,
-        DataFormat.CHANNELS_FIRST, null);
+    var first = Conv2D.builder(3, 3).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 3, 1, 2));
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 3, 1, 2));
@@ -112,11 +110,10 @@ class Conv2DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new Conv2D(2, new int[] {3}, null, null, null, false, null,
-        dev.sonnet.initializers.Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> Conv2D.builder(2, 3).withBias(false).bInit(dev.sonnet.initializers.Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> new Conv2D(2, new int[] {3, 3, 3}, null, null, null, true, null,
-        null, null, null)).hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> Conv2D.builder(2, 3, 3, 3).build())
+        .hasMessageContaining("kernelShape");
   }
 
   @Test
@@ -135,8 +132,8 @@ class Conv2DTest {
 
   @Test
   void transpose_withPadFunction_throws() {
-    assertThatThrownBy(() -> new Conv2D(2, new int[] {3}, null, null, Pad.of(Pad.Fn.FULL), true,
-        null, null, null, null).transpose()).isInstanceOf(ModuleException.class)
+    assertThatThrownBy(() -> Conv2D.builder(2, 3).padding(Pad.of(Pad.Fn.FULL)).build().transpose())
+        .isInstanceOf(ModuleException.class)
         .hasMessageContaining("only SAME or VALID");
   }
 
@@ -144,8 +141,8 @@ class Conv2DTest {
   void repr_omitsDefaults() {
     assertThat(new Conv2D(16, 3).toString())
         .isEqualTo("Conv2D(outputChannels=16, kernelShape=[3, 3])");
-    assertThat(new Conv2D(8, new int[] {1, 3}, new int[] {2}, null, Pad.VALID, false, null, null,
-        DataFormat.CHANNELS_FIRST, "c").toString()).isEqualTo("Conv2D(\n  outputChannels=8,\n"
+    assertThat(Conv2D.builder(8, 1, 3).stride(2).padding(Pad.VALID).withBias(false).dataFormat(DataFormat.CHANNELS_FIRST).name("c").build().toString())
+        .isEqualTo("Conv2D(\n  outputChannels=8,\n"
         + "  kernelShape=[1, 3],\n  stride=[2, 2],\n  padding=VALID,\n  withBias=false,\n"
         + "  dataFormat=CHANNELS_FIRST,\n  name=\"c\"\n)");
   }

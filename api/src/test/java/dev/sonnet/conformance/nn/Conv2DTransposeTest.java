@@ -48,8 +48,7 @@ class Conv2DTransposeTest {
   void call_sameWithExplicitOddOutputShape_padsAsTheForwardConvolution() {
     // A SAME conv with stride 2 maps 5 (and 6) to 3; asking for 5 gives total padding
     // (3 - 1) * 2 + 3 - 5 = 2, one before.
-    var t = new Conv2DTranspose(2, new int[] {3}, new int[] {5, 7}, new int[] {2}, null, null,
-        true, null, null, null, null);
+    var t = Conv2DTranspose.builder(2, 3).outputShape(5, 7).stride(2).build();
     Tensor x = ModuleChecks.uniform(3, 1, 3, 4, 2);
     t.call(x);
     ModuleChecks.randomize(t.b(), 4);
@@ -63,8 +62,8 @@ class Conv2DTransposeTest {
 
   @Test
   void call_validRectangularKernel_hasLargestConsistentSize() {
-    var t = new Conv2DTranspose(2, new int[] {2, 3}, null, new int[] {2, 1}, null, Pad.VALID,
-        false, null, null, null, null);
+    var t = Conv2DTranspose.builder(2, 2, 3).stride(2, 1).padding(Pad.VALID).withBias(false)
+        .build();
     Tensor x = ModuleChecks.uniform(5, 1, 3, 3, 2);
     Tensor y = t.call(x);
     // in * stride + k - 1 per dimension.
@@ -74,8 +73,7 @@ class Conv2DTransposeTest {
 
   @Test
   void call_validDilated_addsTheEffectiveKernelMinusOne() {
-    var t = new Conv2DTranspose(2, new int[] {3, 2}, null, null, new int[] {2, 3}, Pad.VALID,
-        true, null, null, null, null);
+    var t = Conv2DTranspose.builder(2, 3, 2).rate(2, 3).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(12, 1, 3, 2, 2);
     t.call(x);
     ModuleChecks.randomize(t.b(), 13);
@@ -89,10 +87,8 @@ class Conv2DTransposeTest {
   void call_isTheGradientOfTheForwardConvolution() {
     // <conv(a), b> = <a, conv_transpose(b)> when both share the kernel (w's layout is [k, out,
     // in] for the transpose, [k, in, out] for the conv, so the same array serves both).
-    var conv = new Conv2D(3, new int[] {3}, new int[] {2}, null, null, false, null, null, null,
-        null);
-    var t = new Conv2DTranspose(2, new int[] {3}, new int[] {5, 6}, new int[] {2}, null, null,
-        false, null, null, null, null);
+    var conv = Conv2D.builder(3, 3).stride(2).withBias(false).build();
+    var t = Conv2DTranspose.builder(2, 3).outputShape(5, 6).stride(2).withBias(false).build();
     Tensor a = ModuleChecks.uniform(6, 1, 5, 6, 2);
     Tensor ya = conv.call(a);
     Tensor b = ModuleChecks.uniform(7, ya.shape().dims());
@@ -117,8 +113,8 @@ class Conv2DTransposeTest {
     var last = new Conv2DTranspose(2, 3, 2);
     Tensor x = ModuleChecks.uniform(8, 1, 2, 3, 2);
     Tensor yLast = last.call(x);
-    var first = new Conv2DTranspose(2, new int[] {3}, null, new int[] {2}, null, null, true,
-        null, null, DataFormat.CHANNELS_FIRST, null);
+    var first = Conv2DTranspose.builder(2, 3).stride(2)
+        .dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 3, 1, 2));
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 3, 1, 2));
@@ -147,14 +143,11 @@ class Conv2DTransposeTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new Conv2DTranspose(2, new int[] {3}, null, null, null,
-        Pad.of(Pad.Fn.SAME), true, null, null, null, null))
+    assertThatThrownBy(() -> Conv2DTranspose.builder(2, 3).padding(Pad.of(Pad.Fn.SAME)).build())
         .hasMessageContaining("padding must be Pad.SAME or Pad.VALID");
-    assertThatThrownBy(() -> new Conv2DTranspose(2, new int[] {3}, new int[] {4}, null, null,
-        null, true, null, null, null, null))
+    assertThatThrownBy(() -> Conv2DTranspose.builder(2, 3).outputShape(4).build())
         .hasMessageContaining("outputShape [4] must have 2 entries");
-    assertThatThrownBy(() -> new Conv2DTranspose(2, new int[] {3}, null, null, null, null, false,
-        null, Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> Conv2DTranspose.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
     assertThatThrownBy(() -> new Conv2DTranspose(0, 3))
         .hasMessageContaining("outputChannels must be >= 1");

@@ -45,8 +45,8 @@ class Conv3DTest {
 
   @Test
   void call_validPerDimensionKernelStrideAndRate_matchesLoopReference() {
-    var conv = new Conv3D(2, new int[] {2, 3, 1}, new int[] {1, 2, 1}, new int[] {2, 1, 1},
-        Pad.VALID, true, null, null, null, null);
+    var conv = Conv3D.builder(2, 2, 3, 1).stride(1, 2, 1).rate(2, 1, 1).padding(Pad.VALID)
+        .build();
     Tensor x = ModuleChecks.uniform(3, 1, 5, 6, 2, 3);
     conv.call(x);
     ModuleChecks.randomize(conv.b(), 4);
@@ -60,9 +60,9 @@ class Conv3DTest {
 
   @Test
   void call_withPadFunctionsPerDimension_padsFixedAmounts() {
-    var conv = new Conv3D(2, new int[] {3}, null, null,
-        Pad.of(Pad.Fn.CAUSAL, Pad.Fn.REVERSE_CAUSAL, Pad.Fn.VALID), false, null, null, null,
-        null);
+    var conv = Conv3D.builder(2, 3)
+        .padding(Pad.of(Pad.Fn.CAUSAL, Pad.Fn.REVERSE_CAUSAL, Pad.Fn.VALID)).withBias(false)
+        .build();
     Tensor x = ModuleChecks.uniform(5, 1, 3, 4, 3, 1);
     Tensor y = conv.call(x);
     int[] before = {2, 0, 0};
@@ -78,8 +78,7 @@ class Conv3DTest {
     var last = new Conv3D(2, 2);
     Tensor x = ModuleChecks.uniform(6, 1, 3, 3, 2, 2);
     Tensor yLast = last.call(x);
-    var first = new Conv3D(2, new int[] {2}, null, null, null, true, null, null,
-        DataFormat.CHANNELS_FIRST, null);
+    var first = Conv3D.builder(2, 2).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 4, 1, 2, 3));
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 4, 1, 2, 3));
@@ -114,13 +113,12 @@ class Conv3DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new Conv3D(2, new int[] {3}, null, null, null, false, null,
-        Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> Conv3D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> new Conv3D(2, new int[] {3, 3}, null, null, null, true, null, null,
-        null, null)).hasMessageContaining("kernelShape [3, 3] has 2 entries");
-    assertThatThrownBy(() -> new Conv3D(2, new int[] {3}, null, new int[] {1, 0, 1}, null, true,
-        null, null, null, null)).hasMessageContaining("rate values must be >= 1");
+    assertThatThrownBy(() -> Conv3D.builder(2, 3, 3).build())
+        .hasMessageContaining("kernelShape [3, 3] has 2 entries");
+    assertThatThrownBy(() -> Conv3D.builder(2, 3).rate(1, 0, 1).build())
+        .hasMessageContaining("rate values must be >= 1");
   }
 
   @Test

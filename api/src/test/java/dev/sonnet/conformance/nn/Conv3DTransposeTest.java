@@ -42,8 +42,7 @@ class Conv3DTransposeTest {
 
   @Test
   void call_validPerDimensionStride_hasLargestConsistentSize() {
-    var t = new Conv3DTranspose(3, new int[] {2}, null, new int[] {1, 2, 3}, null, Pad.VALID,
-        true, null, null, null, null);
+    var t = Conv3DTranspose.builder(3, 2).stride(1, 2, 3).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 2, 2, 2, 2, 1);
     t.call(x);
     ModuleChecks.randomize(t.b(), 4);
@@ -72,14 +71,12 @@ class Conv3DTransposeTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new Conv3DTranspose(2, new int[] {3}, null, null, null,
-        Pad.of(Pad.Fn.CAUSAL), true, null, null, null, null))
+    assertThatThrownBy(() -> Conv3DTranspose.builder(2, 3).padding(Pad.of(Pad.Fn.CAUSAL)).build())
         .hasMessageContaining("padding must be Pad.SAME or Pad.VALID");
-    assertThatThrownBy(() -> new Conv3DTranspose(2, new int[] {3}, new int[] {4, 4}, null, null,
-        null, true, null, null, null, null))
+    assertThatThrownBy(() -> Conv3DTranspose.builder(2, 3).outputShape(4, 4).build())
         .hasMessageContaining("must have 3 entries");
-    assertThatThrownBy(() -> new Conv3DTranspose(2, new int[] {3, 3}, null, null, null, null,
-        true, null, null, null, null)).hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> Conv3DTranspose.builder(2, 3, 3).build())
+        .hasMessageContaining("kernelShape");
   }
 
   @Test

@@ -59,7 +59,7 @@ class InstanceNormTest {
 
   @Test
   void call_withoutScaleAndOffset_givesZeroMeanUnitVariancePerInstance() {
-    var norm = new InstanceNorm(false, false, 1e-3, null, null, null, null);
+    var norm = InstanceNorm.builder(false, false).eps(1e-3).build();
     Tensor x = ModuleChecks.uniform(4, 3, 5, 2);
     ModuleChecks.assertClose(norm.call(x),
         reference(x.toDoubleArray(), 3, 5, 2, null, null, 1e-3), 1e-9);
@@ -73,8 +73,7 @@ class InstanceNormTest {
     ModuleChecks.randomize(last.scale(), 6);
     ModuleChecks.randomize(last.offset(), 7);
     Tensor yLast = last.call(x);
-    var first = new InstanceNorm(true, true, InstanceNorm.DEFAULT_EPS, null, null,
-        DataFormat.CHANNELS_FIRST, null);
+    var first = InstanceNorm.builder(true, true).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 3, 1, 2));
     first.scale().assign(last.scale().peek().reshape(4, 1, 1));
     first.offset().assign(last.offset().peek().reshape(4, 1, 1));
@@ -88,8 +87,7 @@ class InstanceNormTest {
     last.call(ModuleChecks.uniform(1, 2, 3, 3, 5));
     assertThat(ModuleChecks.variableLines(last)).containsExactly(
         "instance_norm/offset -> f64[5]", "instance_norm/scale -> f64[5]");
-    var first = new InstanceNorm(true, false, InstanceNorm.DEFAULT_EPS, null, null,
-        DataFormat.CHANNELS_FIRST, null);
+    var first = InstanceNorm.builder(true, false).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(ModuleChecks.uniform(1, 2, 5, 3, 3));
     assertThat(ModuleChecks.variableLines(first))
         .containsExactly("instance_norm/scale -> f64[5,1,1]");
@@ -113,11 +111,11 @@ class InstanceNormTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new InstanceNorm(false, true, 1e-5, Initializers.ones(), null, null,
-        null)).hasMessageContaining("when createScale is false, scaleInit must be null");
-    assertThatThrownBy(() -> new InstanceNorm(true, false, 1e-5, null, Initializers.zeros(), null,
-        null)).hasMessageContaining("when createOffset is false, offsetInit must be null");
-    assertThatThrownBy(() -> new InstanceNorm(true, true, 0, null, null, null, null))
+    assertThatThrownBy(() -> InstanceNorm.builder(false, true).scaleInit(Initializers.ones()).build())
+        .hasMessageContaining("when createScale is false, scaleInit must be null");
+    assertThatThrownBy(() -> InstanceNorm.builder(true, false).offsetInit(Initializers.zeros()).build())
+        .hasMessageContaining("when createOffset is false, offsetInit must be null");
+    assertThatThrownBy(() -> InstanceNorm.builder(true, true).eps(0).build())
         .hasMessageContaining("eps must be > 0");
   }
 

@@ -68,7 +68,7 @@ class LinearTest {
 
   @Test
   void withoutBias_hasOnlyW() {
-    var linear = new Linear(2, false, Initializers.ones(), null, null);
+    var linear = Linear.builder(2).withBias(false).wInit(Initializers.ones()).build();
     Tensor y = linear.call(Tensor.ones(DType.FLOAT32, 1, 3));
     assertThat(y.toFloatArray()).containsExactly(3f, 3f);
     assertThat(ModuleChecks.variableLines(linear)).containsExactly("linear/w -> f32[3,2]");
@@ -76,7 +76,7 @@ class LinearTest {
 
   @Test
   void constructor_withBiasFalseAndBInit_throwsStatingTheRule() {
-    assertThatThrownBy(() -> new Linear(2, false, null, Initializers.zeros(), null))
+    assertThatThrownBy(() -> Linear.builder(2).withBias(false).bInit(Initializers.zeros()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("when withBias is false, bInit must be null");
   }
@@ -110,7 +110,7 @@ class LinearTest {
   @Test
   void repr_omitsDefaults() {
     assertThat(new Linear(10).toString()).isEqualTo("Linear(outputSize=10)");
-    assertThat(new Linear(10, false, null, null, "out").toString())
+    assertThat(Linear.builder(10).withBias(false).name("out").build().toString())
         .isEqualTo("Linear(outputSize=10, withBias=false, name=\"out\")");
   }
 

@@ -111,7 +111,7 @@ public final class ModuleGoldens {
     return List.of(
         layer("linear_1x1", Linear.class, () -> new Linear(1), s(8, 1)),
         layer("linear_nobias_1x1", Linear.class,
-            () -> new Linear(1, false, null, null, null), s(8, 1)),
+            () -> Linear.builder(1).withBias(false).build(), s(8, 1)),
         layer("bias_3x3x3", Bias.class, Bias::new, s(8, 3, 3, 3)),
         layer("bias_last_dim", Bias.class, () -> new Bias(null, new int[] {-1}, null, null),
             s(8, 3, 4)),
@@ -119,8 +119,9 @@ public final class ModuleGoldens {
             (m, x) -> ((Embed) m).call(x)),
         layer("conv1d_3x3_2x2", Conv1D.class, () -> new Conv1D(3, 3, 2), s(8, 4, 2)),
         layer("conv2d_3x3_2x2", Conv2D.class, () -> new Conv2D(3, 3, 2), s(8, 4, 4, 2)),
-        layer("conv2d_channels_first_valid", Conv2D.class, () -> new Conv2D(3, new int[] {2},
-            null, null, Pad.VALID, true, null, null, DataFormat.CHANNELS_FIRST, null),
+        layer("conv2d_channels_first_valid", Conv2D.class,
+            () -> Conv2D.builder(3, 2).padding(Pad.VALID).dataFormat(DataFormat.CHANNELS_FIRST)
+                .build(),
             s(8, 2, 4, 4)),
         layer("conv3d_3x3_2x2", Conv3D.class, () -> new Conv3D(3, 3, 2), s(8, 4, 4, 4, 2)),
         layer("conv1d_transpose_3x3_2x2", Conv1DTranspose.class,

@@ -10,6 +10,10 @@ import dev.sonnet.processor.model.ModuleModel.BuildModel;
 import dev.sonnet.processor.model.ModuleModel.BuildParam;
 import dev.sonnet.processor.model.ModuleModel.ChildModel;
 import dev.sonnet.processor.model.ModuleModel.ParamModel;
+import dev.sonnet.processor.model.SettingsModel.Role;
+import dev.sonnet.processor.model.SettingsModel.Setting;
+import dev.sonnet.processor.SettingTypes;
+import dev.sonnet.processor.ElementFacts.SourceKind;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,19 +68,54 @@ public final class ModelBuilder {
       ctor = new ArrayList<>();
       for (VariableElement p : c.getParameters()) {
         Source s = facts.source(type, p).orElseThrow();
-        String def = facts.defaultConstant(type, p)
-            .map(v -> v.getSimpleName().toString()).orElse(null);
+        VariableElement constant = facts.defaultConstant(type, p).orElse(null);
+        String def = constant == null ? null : constant.getSimpleName().toString();
+        ClassName owner = constant == null ? null : ownerOf(constant);
         String transposeWith = facts.annotation(p, ApiNames.TRANSPOSE_WITH.canonicalName())
             .map(a -> (String) facts.annotationValue(a, "value")).orElse(null);
         ctor.add(new ArgModel(p.getSimpleName().toString(), TypeName.get(p.asType()),
-            s.kind(), s.member(), def, transposeWith));
+            s.kind(), s.member(), owner, def, transposeWith));
       }
       ctor = List.copyOf(ctor);
     }
     boolean transposable =
         facts.annotation(type, ApiNames.TRANSPOSABLE.canonicalName()).isPresent();
     return new ModuleModel(name, name, generic, metaName(name), type.getSimpleName().toString(),
-        List.copyOf(params), List.copyOf(children), List.copyOf(builds), ctor, transposable);
+        List.copyOf(params), List.copyOf(children), List.copyOf(builds), ctor, transposable,
+        settings(type));
+  }
+
+  /** The {@code @Settings} constructor as a {@link SettingsModel}, or null without one. */
+  private SettingsModel settings(TypeElement type) {
+    ExecutableElement c = facts.settingsConstructor(type);
+    if (c == null) {
+      return null;
+    }
+    List<Setting> settings = new ArrayList<>();
+    for (VariableElement p : c.getParameters()) {
+      String name = p.getSimpleName().toString();
+      VariableElement constant = facts.defaultConstant(type, p).orElse(null);
+      if (facts.source(type, p).map(s -> s.kind() == SourceKind.NAME).orElse(false)) {
+        settings.add(new Setting(name, TypeName.get(p.asType()), Role.NAME, null, null, false));
+      } else if (constant == null) {
+        settings.add(new Setting(name, TypeName.get(p.asType()), Role.REQUIRED, null, null,
+            false));
+      } else {
+        boolean fromList = SettingTypes.isIntArray(p.asType())
+            && !SettingTypes.isIntArray(constant.asType());
+        settings.add(new Setting(name, TypeName.get(p.asType()), Role.OPTIONAL, ownerOf(constant),
+            constant.getSimpleName().toString(), fromList));
+      }
+    }
+    ClassName type0 = ClassName.get(type);
+    ClassName builder = ClassName.get(type0.packageName(),
+        String.join("_", type0.simpleNames()) + "Builder");
+    return new SettingsModel(builder, type.getModifiers().contains(Modifier.PUBLIC),
+        List.copyOf(settings));
+  }
+
+  private static ClassName ownerOf(VariableElement constant) {
+    return ClassName.get((TypeElement) constant.getEnclosingElement());
   }
 
   /** {@code a.b.Outer.Inner -> a.b.Outer_Inner_Meta}. */

@@ -22,6 +22,7 @@ import java.util.List;
  * @param constructor the constructor the repr shows and transposes call; null for an abstract
  *     class or one without a usable constructor
  * @param transposable whether the class is {@code @Transposable}
+ * @param settings the {@code @Settings} constructor's description, or null without one
  */
 public record ModuleModel(
     ClassName type,
@@ -33,7 +34,8 @@ public record ModuleModel(
     List<ChildModel> children,
     List<BuildModel> builds,
     List<ArgModel> constructor,
-    boolean transposable) {
+    boolean transposable,
+    SettingsModel settings) {
 
   /** A {@code @Param} field. */
   public record ParamModel(String field, boolean trainable) {}
@@ -71,6 +73,7 @@ public record ModuleModel(
    * @param type its type
    * @param source where generated code reads its value
    * @param member the field or method read
+   * @param defaultOwner the class declaring the {@code DEFAULT_X} constant, or null
    * @param defaultConstant the {@code DEFAULT_X} constant, or null
    * @param transposeWith the method giving the transpose's value, or null
    */
@@ -79,6 +82,7 @@ public record ModuleModel(
       TypeName type,
       SourceKind source,
       String member,
+      ClassName defaultOwner,
       String defaultConstant,
       String transposeWith) {}
 }

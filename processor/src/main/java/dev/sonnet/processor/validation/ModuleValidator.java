@@ -32,11 +32,13 @@ import javax.lang.model.util.ElementFilter;
 public final class ModuleValidator {
   private final ElementFacts facts;
   private final Trees trees;
+  private final SettingsValidator settings;
 
   /** {@code trees} may be null outside javac: the build-overlap check is then skipped. */
   public ModuleValidator(ElementFacts facts, Trees trees) {
     this.facts = facts;
     this.trees = trees;
+    this.settings = new SettingsValidator(facts);
   }
 
   /** Reports {@code @Param}, {@code @Build} or {@code @Transposable} outside a module class. */
@@ -80,6 +82,7 @@ public final class ModuleValidator {
     if (!type.getModifiers().contains(Modifier.ABSTRACT)) {
       checkConstructor(type, report);
     }
+    settings.validate(type, report);
     return report;
   }
 

@@ -50,7 +50,7 @@ final class ReprWriter {
     if (a.defaultConstant() == null) {
       return t.isPrimitive() ? null : CodeBlock.of("$L != null", value);
     }
-    CodeBlock def = CodeBlock.of("$T.$N", model.type(), a.defaultConstant());
+    CodeBlock def = CodeBlock.of("$T.$N", a.defaultOwner(), a.defaultConstant());
     if (t.equals(TypeName.DOUBLE)) {
       return CodeBlock.of("$T.compare($L, $L) != 0", Double.class, value, def);
     }

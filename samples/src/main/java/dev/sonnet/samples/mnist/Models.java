@@ -62,12 +62,11 @@ public final class Models {
   }
 
   private static Linear linear(int outputs, int inputs, long seed, int index) {
-    return new Linear(outputs, Linear.DEFAULT_WITH_BIAS, init(inputs, seed, index), null, null);
+    return Linear.builder(outputs).wInit(init(inputs, seed, index)).build();
   }
 
   private static Conv2D conv(int outputs, int inputChannels, long seed, int index) {
-    return new Conv2D(outputs, new int[] {3}, null, null, null, Conv2D.DEFAULT_WITH_BIAS,
-        init(9 * inputChannels, seed, index), null, null, null);
+    return Conv2D.builder(outputs, 3).wInit(init(9 * inputChannels, seed, index)).build();
   }
 
   private static Initializer init(int fanIn, long seed, int index) {

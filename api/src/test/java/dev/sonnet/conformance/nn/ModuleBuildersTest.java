@@ -1,0 +1,114 @@
+package dev.sonnet.conformance.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.Module;
+import dev.sonnet.nn.Conv2D;
+import dev.sonnet.nn.Conv2DTranspose;
+import dev.sonnet.nn.InstanceNorm;
+import dev.sonnet.nn.LayerNorm;
+import dev.sonnet.nn.Linear;
+import dev.sonnet.nn.Pad;
+import dev.sonnet.ops.DataFormat;
+import dev.sonnet.tensor.Operand;
+import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generated builders: a builder left at its defaults makes the same module as the short
+ * constructor (same variables, same repr, same output), the repr shows only settings that differ
+ * from their defaults, and a broken rule is reported by {@code build()} naming the module.
+ */
+class ModuleBuildersTest {
+
+  private static List<String> variables(Module m) {
+    return m.variables().stream().map(Variable::toString).toList();
+  }
+
+  private static void assertSameModule(Module fromConstructor, Module fromBuilder,
+      Function<Module, Tensor> call) {
+    Tensor a = call.apply(fromConstructor);
+    Tensor b = call.apply(fromBuilder);
+    assertThat(fromBuilder.toString()).isEqualTo(fromConstructor.toString());
+    assertThat(variables(fromBuilder)).isEqualTo(variables(fromConstructor));
+    assertThat(b.shape()).isEqualTo(a.shape());
+  }
+
+  @Test
+  void conv2d_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(1, 2, 6, 6, 3);
+    assertSameModule(new Conv2D(4, 3, 2), Conv2D.builder(4, 3).stride(2).build(),
+        m -> ((Conv2D) m).call(x));
+  }
+
+  @Test
+  void conv2dTranspose_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(1, 2, 3, 3, 4);
+    assertSameModule(new Conv2DTranspose(2, 3, 2), Conv2DTranspose.builder(2, 3).stride(2).build(),
+        m -> ((Conv2DTranspose) m).call(x));
+  }
+
+  @Test
+  void linearLayerNormInstanceNorm_builderAtDefaults_isTheShortConstructor() {
+    Tensor flat = ModuleChecks.uniform(1, 4, 3);
+    Tensor image = ModuleChecks.uniform(2, 2, 3, 3, 2);
+    assertSameModule(new Linear(5), Linear.builder(5).build(), m -> ((Linear) m).call(flat));
+    assertSameModule(new LayerNorm(new int[] {-1}, true, false),
+        LayerNorm.builder(true, false, -1).build(), m -> ((LayerNorm) m).call(flat));
+    assertSameModule(new InstanceNorm(true, true), InstanceNorm.builder(true, true).build(),
+        m -> ((InstanceNorm) m).call(image));
+  }
+
+  @Test
+  void repr_showsOnlySettingsThatDifferFromTheirDefaults() {
+    assertThat(Conv2D.builder(16, 3).build().toString())
+        .isEqualTo("Conv2D(outputChannels=16, kernelShape=[3, 3])");
+    assertThat(Conv2D.builder(16, 3).stride(2).padding(Pad.VALID).withBias(false).build()
+        .toString())
+        .contains("outputChannels=16", "kernelShape=[3, 3]", "stride=[2, 2]", "padding=VALID",
+            "withBias=false")
+        .doesNotContain("rate=", "wInit", "bInit", "dataFormat", "name=");
+    assertThat(Conv2D.builder(16, 3).padding(Conv2D.DEFAULT_PADDING).build().toString())
+        .doesNotContain("padding");
+    assertThat(Linear.builder(10).withBias(false).name("out").build().toString())
+        .isEqualTo("Linear(outputSize=10, withBias=false, name=\"out\")");
+  }
+
+  @Test
+  void conditionalLayerNorm_fromTheBuilder_takesItsScaleAndOffsetInCall() {
+    LayerNorm ln = LayerNorm.builder(false, false, -1).eps(1e-3).build();
+    Tensor x = ModuleChecks.uniform(3, 4, 3);
+    Operand scale = Tensor.ones(x.dtype(), 3);
+
+    assertThat(ln.call(x, scale, null).shape()).isEqualTo(x.shape());
+    assertThat(ln.allowEmptyVariables().variables()).isEmpty();
+    assertThat(ln.toString()).contains("eps=0.001").doesNotContain("dataFormat");
+  }
+
+  @Test
+  void build_reportsTheModuleAndTheRule() {
+    assertThatThrownBy(() -> Conv2D.builder(0, 3).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Conv2D: ");
+    assertThatThrownBy(() -> Conv2D.builder(4, 3).padding(null).build())
+        .hasMessage("Conv2D: padding must not be null; leave it unset in the builder for its"
+            + " default (Conv2D.DEFAULT_PADDING)");
+    assertThatThrownBy(() -> Conv2D.builder(4, 3).dataFormat(null).build())
+        .hasMessageContaining("Conv2D: dataFormat must not be null");
+    assertThatThrownBy(() -> Linear.builder(2).withBias(false).bInit(Initializers.zeros()).build())
+        .hasMessageContaining("Linear: when withBias is false, bInit must be null");
+    assertThatThrownBy(() -> LayerNorm.builder(true, true, -1).eps(0).build())
+        .hasMessageContaining("LayerNorm: eps must be > 0");
+  }
+
+  @Test
+  void builder_isReusable_eachBuildIsANewModule() {
+    var builder = Conv2D.builder(4, 3).dataFormat(DataFormat.CHANNELS_FIRST);
+    assertThat(builder.build()).isNotSameAs(builder.build());
+    assertThat(builder.build().dataFormat()).isEqualTo(DataFormat.CHANNELS_FIRST);
+  }
+}
