@@ -6,13 +6,7 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The base class of everything that holds variables or other modules: layers, networks,
@@ -78,37 +72,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Building is thread-safe; once built, a module can be called from many threads at once.
  */
 public abstract class Module {
-  /** Orders constructions and builds; only ever compared, never part of a name. */
-  private static final AtomicLong ORDER = new AtomicLong();
   private static final long PATH_SEED = 0x5EED_50AA_E7L;
-  private static final int MAX_BUILD_METHODS = 64;
 
-  private final long order;
-  private final String explicitName;
-  private final NameScope nameScope;
-  private final Scopes.Frame context;
-  private volatile long closedAt;
-
-  // Naming, guarded by Naming.LOCK.
-  private String name;
-  private String path;
-  private Module parent;
-  private Naming.NameTable childNames;
-  private Module fosterHolder;
-  private Naming.NameTable fosterNames;
-
-  // Building, guarded by buildLock.
-  private final Object buildLock = new Object();
-  private volatile long builtMask;
-  private long buildingMask;
-  private int soleBuild = -2;
-  private final List<Created> created = new ArrayList<>();
-  private final List<Module> builtChildren = Collections.synchronizedList(new ArrayList<>());
-
+  private final ModuleNaming naming;
+  private final BuildState builds = new BuildState();
   private volatile boolean allowEmpty;
   private volatile VariableInterceptor interceptor;
-
-  private record Created(String name, Variable variable, String buildMethod) {}
 
   /** A module with the default name: its class name in snake_case. */
   protected Module() {
@@ -122,13 +91,10 @@ public abstract class Module {
    */
   @SuppressWarnings("this-escape")
   protected Module(String name) {
-    this.explicitName = name == null ? null : Naming.checkName(name, "Module name");
-    this.order = ORDER.incrementAndGet();
-    this.nameScope = NameScope.current();
-    this.context = Scopes.enterConstruction(this);
-    Module builder = Scopes.innermostBuilder(context);
+    this.naming = new ModuleNaming(this, name);
+    Module builder = Scopes.innermostBuilder(naming.context());
     if (builder != null) {
-      builder.builtChildren.add(this);
+      builder.builds.addBuiltChild(this);
     }
   }
 
@@ -136,28 +102,22 @@ public abstract class Module {
 
   /** The name given to the constructor, or null for the default; for generated code and reprs. */
   public final String explicitName() {
-    return explicitName;
+    return naming.explicitName();
   }
 
   /** The final name: the given or default name, uniquified among siblings ({@code linear_1}). */
   public final String name() {
-    synchronized (Naming.LOCK) {
-      resolveLocked();
-      return name;
-    }
+    return naming.name();
   }
 
   /** The full path, like {@code parent_module/linear}; variables are named {@code <path>/<name>}. */
   public final String path() {
-    synchronized (Naming.LOCK) {
-      resolveLocked();
-      return path;
-    }
+    return naming.path();
   }
 
   /** The name before uniquification. */
   String baseName() {
-    return explicitName != null ? explicitName : Naming.snakeCase(getClass().getSimpleName());
+    return naming.defaultBaseName();
   }
 
   /** True for wrappers whose single child takes the wrapper's name and path (transposes). */
@@ -165,8 +125,16 @@ public abstract class Module {
     return false;
   }
 
+  final ModuleNaming naming() {
+    return naming;
+  }
+
+  final BuildState builds() {
+    return builds;
+  }
+
   final long closedAt() {
-    return closedAt;
+    return builds.closedAt();
   }
 
   /**
@@ -174,137 +142,7 @@ public abstract class Module {
    * linear_1) when their names are fixed, as {@link Sequential} does for its layers.
    */
   final void numberTopLevelMembers(List<?> members) {
-    synchronized (Naming.LOCK) {
-      for (Object o : members) {
-        if (o instanceof Module m && m.path == null && m.fosterHolder == null) {
-          m.fosterHolder = this;
-        }
-      }
-    }
-  }
-
-  private void resolveLocked() {
-    if (path != null) {
-      return;
-    }
-    Module p = findParent();
-    if (p != null) {
-      p.resolveLocked();
-      if (path == null) {
-        p.nameChildrenLocked(this);
-      }
-    } else if (nameScope != null) {
-      name = nameScope.roots.claim(baseName());
-      path = nameScope.path() == null ? name : nameScope.path() + "/" + name;
-    } else if (fosterHolder != null) {
-      fosterHolder.nameFosteredLocked(this);
-    } else {
-      name = baseName();
-      path = name;
-    }
-  }
-
-  /** The module this one nests under, or null for a top-level module; see the class comment. */
-  private Module findParent() {
-    for (Scopes.Frame f = context; f != null; f = f.next()) {
-      if (f.building() != null) {
-        return f.building();
-      }
-      Module candidate = f.constructing().get();
-      if (candidate == null || candidate == this) {
-        continue;
-      }
-      long closed = candidate.closedAt;
-      if ((closed == 0 || closed > order) && candidate.holdsQuietly(this)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * {@link #holds}, false for a module whose class cannot list its children (compiled without the
-   * processor): an unrelated module must not break the naming of others.
-   */
-  private boolean holdsQuietly(Module target) {
-    try {
-      return holds(target);
-    } catch (ModuleException e) {
-      return false;
-    }
-  }
-
-  /** Whether {@code target} is reachable from this module's submodule fields. */
-  private boolean holds(Module target) {
-    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Module> todo = new ArrayList<>();
-    todo.add(this);
-    seen.add(this);
-    while (!todo.isEmpty()) {
-      Module m = todo.remove(todo.size() - 1);
-      for (Module child : m.childModules()) {
-        if (child == target) {
-          return true;
-        }
-        if (seen.add(child)) {
-          todo.add(child);
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Names every not-yet-named module whose parent is this one, in construction order. */
-  private void nameChildrenLocked(Module trigger) {
-    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Module> found = new ArrayList<>();
-    seen.add(this);
-    List<Module> todo = new ArrayList<>(childModules());
-    synchronized (builtChildren) {
-      todo.addAll(builtChildren);
-    }
-    todo.add(trigger);
-    while (!todo.isEmpty()) {
-      Module m = todo.remove(todo.size() - 1);
-      if (!seen.add(m)) {
-        continue;
-      }
-      if (m.path == null && m.findParent() == this) {
-        found.add(m);
-      }
-      todo.addAll(m.childModules());
-    }
-    found.sort(Comparator.comparingLong(m -> m.order));
-    for (Module m : found) {
-      m.parent = this;
-      if (transparent()) {
-        m.name = name;
-        m.path = path;
-      } else {
-        if (childNames == null) {
-          childNames = new Naming.NameTable();
-        }
-        m.name = childNames.claim(m.baseName());
-        m.path = path + "/" + m.name;
-      }
-    }
-  }
-
-  private void nameFosteredLocked(Module trigger) {
-    if (fosterNames == null) {
-      fosterNames = new Naming.NameTable();
-    }
-    for (Module m : childModules()) {
-      if (m.path == null && m.fosterHolder == this && m.nameScope == null
-          && m.findParent() == null) {
-        m.name = fosterNames.claim(m.baseName());
-        m.path = m.name;
-      }
-    }
-    if (trigger.path == null) { // no longer held: name it alone
-      trigger.name = trigger.baseName();
-      trigger.path = trigger.name;
-    }
+    naming.fosterTopLevel(members);
   }
 
   // ---- building ----------------------------------------------------------------------------
@@ -320,7 +158,7 @@ public abstract class Module {
     if (CheckNumerics.isEnabled()) {
       CallTrail.enter(this, 1);
     }
-    if (builtMask != 0 && soleBuild >= 0) {
+    if (builds.soleBuildDone()) {
       return;
     }
     buildSole(new Object[] {input});
@@ -331,7 +169,7 @@ public abstract class Module {
     if (CheckNumerics.isEnabled()) {
       CallTrail.enter(this, 1);
     }
-    if (builtMask != 0 && soleBuild >= 0) {
+    if (builds.soleBuildDone()) {
       return;
     }
     buildSole(inputs);
@@ -350,7 +188,7 @@ public abstract class Module {
     String[] names = chain.buildNames;
     for (int i = 0; i < names.length; i++) {
       if (names[i].equals(method)) {
-        if ((builtMask & (1L << i)) == 0) {
+        if (!builds.isDone(i)) {
           runBuild(chain, i, inputs);
         }
         return;
@@ -371,10 +209,7 @@ public abstract class Module {
 
   /** True once every {@link Build} method of this module has run. */
   public final boolean isBuilt() {
-    Metas.Chain chain = chain();
-    int n = chain.buildNames.length;
-    long all = n == 64 ? -1L : (1L << n) - 1;
-    return (builtMask & all) == all;
+    return builds.allDone(chain().buildNames.length);
   }
 
   private void buildSole(Object[] inputs) {
@@ -387,7 +222,7 @@ public abstract class Module {
           : n + " @Build methods " + List.of(chain.buildNames) + "; say which to run: buildNamed(\""
               + chain.buildNames[0] + "\", inputs...)"));
     }
-    soleBuild = 0;
+    builds.markSoleBuild();
     runBuild(chain, 0, inputs);
   }
 
@@ -400,20 +235,20 @@ public abstract class Module {
   /**
    * Runs {@code body} as build step {@code index} once: under this module's lock, in its scope
    * (modules constructed meanwhile nest under it, variables may be created). On failure the step
-   * is not marked done and what it created is forgotten.
+   * is not marked done and what it created is forgotten. The outermost build on the thread also
+   * tells the restore interceptors it consulted that it has ended, which may fail the call.
    */
   final void runOnce(int index, String buildName, Runnable body) {
-    long bit = 1L << index;
-    if ((builtMask & bit) != 0) {
+    if (builds.isDone(index)) {
       return;
     }
     boolean outermost = OutermostBuild.begin();
     if (!outermost) {
-      runOnceLocked(bit, buildName, body);
+      builds.runLocked(this, index, buildName, body);
       return;
     }
     try {
-      runOnceLocked(bit, buildName, body);
+      builds.runLocked(this, index, buildName, body);
     } catch (RuntimeException | Error e) {
       OutermostBuild.end(this, findInterceptor(), false).forEach(e::addSuppressed);
       throw e;
@@ -427,46 +262,7 @@ public abstract class Module {
     }
   }
 
-  private void runOnceLocked(long bit, String buildName, Runnable body) {
-    synchronized (buildLock) {
-      if ((builtMask & bit) != 0) {
-        return;
-      }
-      if ((buildingMask & bit) != 0) {
-        throw new ModuleException(getClass().getSimpleName() + " '" + name() + "': @Build "
-            + buildName + " was called again while it was running; a build method must not"
-            + " (indirectly) call itself");
-      }
-      if (closedAt == 0) {
-        closedAt = ORDER.incrementAndGet();
-      }
-      buildingMask |= bit;
-      int createdBefore = created.size();
-      int childrenBefore = builtChildren.size();
-      Scopes.Frame saved = Scopes.enterBuild(this, buildName);
-      boolean ok = false;
-      try {
-        body.run();
-        ok = true;
-      } finally {
-        Scopes.exit(saved);
-        buildingMask &= ~bit;
-        if (ok) {
-          builtMask |= bit;
-        } else {
-          created.subList(createdBefore, created.size()).clear();
-          synchronized (builtChildren) {
-            if (builtChildren.size() > childrenBefore) {
-              builtChildren.subList(childrenBefore, builtChildren.size()).clear();
-            }
-          }
-        }
-      }
-    }
-  }
-
   // ---- variable creation -------------------------------------------------------------------
-
   /** Creates a trainable float32 variable of shape {@code dims}; call it in a {@link Build} method. */
   protected final Variable variable(String name, Initializer init, int... dims) {
     return variable(name, init, DType.FLOAT32, Shape.of(dims), true);
@@ -497,14 +293,13 @@ public abstract class Module {
           + " the module is built from its first inputs; create it in a method annotated @Build"
           + " and run that with build(x) at the start of call(x).");
     }
-    synchronized (buildLock) {
-      for (Created c : created) {
-        if (c.name().equals(name)) {
-          throw new ModuleException(getClass().getSimpleName() + " '" + path() + "': variable \""
-              + name + "\" was already created by @Build " + c.buildMethod() + "; @Build "
-              + frame.buildName() + " creates it again. Each variable belongs to one build"
-              + " method: create it there only, or give the second one another name.");
-        }
+    synchronized (builds.lock) {
+      String earlier = builds.creatorOf(name);
+      if (earlier != null) {
+        throw new ModuleException(getClass().getSimpleName() + " '" + path() + "': variable \""
+            + name + "\" was already created by @Build " + earlier + "; @Build "
+            + frame.buildName() + " creates it again. Each variable belongs to one build"
+            + " method: create it there only, or give the second one another name.");
       }
       String fullPath = path() + "/" + name;
       VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable, init);
@@ -523,7 +318,7 @@ public abstract class Module {
             + " gave " + value.dtype() + value.shape());
       }
       Variable v = new Variable(fullPath, value, trainable);
-      created.add(new Created(name, v, frame.buildName()));
+      builds.addCreated(name, v, frame.buildName());
       return v;
     }
   }
@@ -540,7 +335,7 @@ public abstract class Module {
 
   private VariableInterceptor findInterceptor() {
     synchronized (Naming.LOCK) {
-      for (Module m = this; m != null; m = m.parent != null ? m.parent : m.fosterHolder) {
+      for (Module m = this; m != null; m = m.naming.enclosing()) {
         VariableInterceptor i = m.interceptor;
         if (i != null) {
           return i;
@@ -569,17 +364,17 @@ public abstract class Module {
    *     called); {@link #allowEmptyVariables()} lifts this for modules that really have none
    */
   public final List<Variable> variables() {
-    return checked(collect(ALL), "variables");
+    return checked(ModuleTree.variables(this, VariableFilter.ALL), "variables");
   }
 
   /** The variables optimizers should update: trainable ones, excluding non-trainable state. */
   public final List<Variable> trainableVariables() {
-    return checked(collect(TRAINABLE), "trainableVariables");
+    return checked(ModuleTree.variables(this, VariableFilter.TRAINABLE), "trainableVariables");
   }
 
   /** The variables optimizers should not update, such as moving averages; may be empty. */
   public final List<Variable> nonTrainableVariables() {
-    return collect(NON_TRAINABLE);
+    return ModuleTree.variables(this, VariableFilter.NON_TRAINABLE);
   }
 
   /**
@@ -593,20 +388,7 @@ public abstract class Module {
 
   /** Every module nested in this one (not this one), in variable order, each once. */
   public final List<Module> submodules() {
-    List<Module> out = new ArrayList<>();
-    Set<Module> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    seen.add(this);
-    walkModules(this, seen, out);
-    return Collections.unmodifiableList(out);
-  }
-
-  private static void walkModules(Module m, Set<Module> seen, List<Module> out) {
-    for (Module child : m.childModules()) {
-      if (seen.add(child)) {
-        out.add(child);
-        walkModules(child, seen, out);
-      }
-    }
+    return ModuleTree.submodules(this);
   }
 
   /**
@@ -614,21 +396,7 @@ public abstract class Module {
    * keyed by field, in {@link #variables()} order. Walk submodules by calling this on them.
    */
   public final void visitState(StateVisitor visitor) {
-    Set<Variable> own = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (ParamEntry p : paramEntries()) {
-      if (p.value != null) {
-        own.add(p.value);
-        visitor.variable(p.field, p.value);
-      }
-    }
-    for (Created c : createdSnapshot()) {
-      if (own.add(c.variable())) {
-        visitor.variable(c.name(), c.variable());
-      }
-    }
-    for (ChildEntry c : childEntries()) {
-      visitor.module(c.key, c.module);
-    }
+    ModuleTree.visitState(this, visitor);
   }
 
   /**
@@ -648,40 +416,6 @@ public abstract class Module {
     return false;
   }
 
-  private static final int ALL = 0;
-  private static final int TRAINABLE = 1;
-  private static final int NON_TRAINABLE = 2;
-
-  private List<Variable> collect(int filter) {
-    List<Variable> out = new ArrayList<>();
-    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    seen.add(this);
-    collect(this, filter, seen, out);
-    return Collections.unmodifiableList(out);
-  }
-
-  private static void collect(Module m, int filter, Set<Object> seen, List<Variable> out) {
-    for (ParamEntry p : m.paramEntries()) {
-      if (p.value != null && seen.add(p.value)) {
-        boolean trainable = p.trainable && p.value.trainable();
-        if (filter == ALL || (filter == TRAINABLE) == trainable) {
-          out.add(p.value);
-        }
-      }
-    }
-    for (Created c : m.createdSnapshot()) {
-      Variable v = c.variable();
-      if (seen.add(v) && (filter == ALL || (filter == TRAINABLE) == v.trainable())) {
-        out.add(v);
-      }
-    }
-    for (ChildEntry c : m.childEntries()) {
-      if (seen.add(c.module)) {
-        collect(c.module, filter, seen, out);
-      }
-    }
-  }
-
   private List<Variable> checked(List<Variable> vars, String what) {
     if (vars.isEmpty() && !allowEmpty) {
       String cls = getClass().getSimpleName();
@@ -692,43 +426,6 @@ public abstract class Module {
           + " purpose, use module.allowEmptyVariables()." + what + "().");
     }
     return vars;
-  }
-
-  private List<Created> createdSnapshot() {
-    synchronized (buildLock) {
-      return created.isEmpty() ? List.of() : List.copyOf(created);
-    }
-  }
-
-  private record ParamEntry(String field, Variable value, boolean trainable) {}
-
-  private record ChildEntry(String field, String key, Module module) {}
-
-  private List<ParamEntry> paramEntries() {
-    List<ParamEntry> out = new ArrayList<>();
-    visitParams((f, v, t) -> out.add(new ParamEntry(f, v, t)));
-    out.sort(Comparator.comparing(ParamEntry::field));
-    return out;
-  }
-
-  private List<ChildEntry> childEntries() {
-    List<ChildEntry> out = new ArrayList<>();
-    visitChildren((field, key, value) -> {
-      if (value instanceof Module m && m != this) {
-        out.add(new ChildEntry(field, key == null ? field : field + "/" + key, m));
-      }
-    });
-    out.sort(Comparator.comparing(ChildEntry::field));
-    return out;
-  }
-
-  private List<Module> childModules() {
-    List<ChildEntry> entries = childEntries();
-    List<Module> out = new ArrayList<>(entries.size());
-    for (ChildEntry e : entries) {
-      out.add(e.module);
-    }
-    return out;
   }
 
   // ---- hooks: generated metas by default, overridden by the hand-written modules here ------
@@ -763,9 +460,9 @@ public abstract class Module {
 
   final Metas.Chain chain() {
     Metas.Chain chain = Metas.chain(getClass());
-    if (chain.buildNames.length > MAX_BUILD_METHODS) {
+    if (chain.buildNames.length > BuildState.MAX_BUILD_METHODS) {
       throw new ModuleException(getClass().getSimpleName() + " has "
-          + chain.buildNames.length + " @Build methods; at most " + MAX_BUILD_METHODS
+          + chain.buildNames.length + " @Build methods; at most " + BuildState.MAX_BUILD_METHODS
           + " are supported");
     }
     return chain;
