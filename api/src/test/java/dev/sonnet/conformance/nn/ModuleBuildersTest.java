@@ -7,6 +7,7 @@ import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Module;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
+import dev.sonnet.nn.DepthwiseConv2D;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
@@ -110,5 +111,14 @@ class ModuleBuildersTest {
     var builder = Conv2D.builder(4, 3).dataFormat(DataFormat.CHANNELS_FIRST);
     assertThat(builder.build()).isNotSameAs(builder.build());
     assertThat(builder.build().dataFormat()).isEqualTo(DataFormat.CHANNELS_FIRST);
+  }
+
+  @Test
+  void depthwiseConv2D_builderAtDefaults_isTheShortConstructor() {
+    Tensor image = ModuleChecks.uniform(3, 2, 5, 5, 3);
+    assertSameModule(new DepthwiseConv2D(3), DepthwiseConv2D.builder(3).build(),
+        m -> ((DepthwiseConv2D) m).call(image));
+    assertThatThrownBy(() -> DepthwiseConv2D.builder(3).padding(null).build())
+        .hasMessageContaining("DepthwiseConv2D: padding must not be null");
   }
 }
