@@ -12,6 +12,8 @@ import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.nn.Pad;
+import dev.sonnet.nn.SeparableConv1D;
+import dev.sonnet.nn.SeparableConv2D;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
@@ -120,5 +122,17 @@ class ModuleBuildersTest {
         m -> ((DepthwiseConv2D) m).call(image));
     assertThatThrownBy(() -> DepthwiseConv2D.builder(3).padding(null).build())
         .hasMessageContaining("DepthwiseConv2D: padding must not be null");
+  }
+
+  @Test
+  void separableConv_builderAtDefaults_isTheShortConstructor() {
+    Tensor seq = ModuleChecks.uniform(4, 2, 6, 3);
+    Tensor image = ModuleChecks.uniform(5, 2, 5, 5, 3);
+    assertSameModule(new SeparableConv1D(4, 2, 3), SeparableConv1D.builder(4, 2, 3).build(),
+        m -> ((SeparableConv1D) m).call(seq));
+    assertSameModule(new SeparableConv2D(4, 2, 3), SeparableConv2D.builder(4, 2, 3).build(),
+        m -> ((SeparableConv2D) m).call(image));
+    assertThatThrownBy(() -> SeparableConv2D.builder(4, 2, 3).dataFormat(null).build())
+        .hasMessageContaining("SeparableConv2D: dataFormat must not be null");
   }
 }
