@@ -8,6 +8,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.DepthwiseConv2D;
+import dev.sonnet.nn.GroupNorm;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
@@ -134,5 +135,17 @@ class ModuleBuildersTest {
         m -> ((SeparableConv2D) m).call(image));
     assertThatThrownBy(() -> SeparableConv2D.builder(4, 2, 3).dataFormat(null).build())
         .hasMessageContaining("SeparableConv2D: dataFormat must not be null");
+  }
+
+  @Test
+  void groupNorm_builderAtDefaults_isTheShortConstructor() {
+    Tensor image = ModuleChecks.uniform(6, 2, 3, 3, 4);
+    assertSameModule(new GroupNorm(2), GroupNorm.builder(2).build(),
+        m -> ((GroupNorm) m).call(image));
+    assertThat(GroupNorm.builder(2).createScale(false).eps(1e-3).build().toString())
+        .contains("groups=2", "createScale=false", "eps=0.001").doesNotContain("axis");
+    assertThatThrownBy(() -> GroupNorm.builder(2).createOffset(false)
+        .offsetInit(Initializers.zeros()).build())
+        .hasMessageContaining("GroupNorm: when createOffset is false, offsetInit must be null");
   }
 }
