@@ -8,6 +8,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.DepthwiseConv2D;
+import dev.sonnet.nn.Dropout;
 import dev.sonnet.nn.GroupNorm;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
@@ -147,5 +148,16 @@ class ModuleBuildersTest {
     assertThatThrownBy(() -> GroupNorm.builder(2).createOffset(false)
         .offsetInit(Initializers.zeros()).build())
         .hasMessageContaining("GroupNorm: when createOffset is false, offsetInit must be null");
+  }
+
+  @Test
+  void dropout_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(7, 4, 3);
+    assertSameModule(new Dropout(0.5, 3), Dropout.builder(0.5, 3).build(),
+        m -> ((Dropout) m).call(x, true));
+    assertThat(new Dropout(0.5, 3).call(x, true).toDoubleArray())
+        .containsExactly(Dropout.builder(0.5, 3).build().call(x, true).toDoubleArray());
+    assertThat(Dropout.builder(0.5, 3).noiseShape(4, 1).build().toString())
+        .contains("noiseShape=[4, 1]");
   }
 }
