@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nn.BatchNorm;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.DepthwiseConv2D;
@@ -159,5 +160,16 @@ class ModuleBuildersTest {
         .containsExactly(Dropout.builder(0.5, 3).build().call(x, true).toDoubleArray());
     assertThat(Dropout.builder(0.5, 3).noiseShape(4, 1).build().toString())
         .contains("noiseShape=[4, 1]");
+  }
+
+  @Test
+  void batchNorm_builderAtDefaults_isTheShortConstructor() {
+    Tensor image = ModuleChecks.uniform(8, 2, 3, 3, 4);
+    assertSameModule(new BatchNorm(true, false), BatchNorm.builder(true, false).build(),
+        m -> ((BatchNorm) m).call(image, true));
+    assertThat(BatchNorm.builder(true, true).decayRate(0.9).build().toString())
+        .contains("decayRate=0.9").doesNotContain("eps", "dataFormat");
+    assertThatThrownBy(() -> BatchNorm.builder(true, true).dataFormat(null).build())
+        .hasMessageContaining("BatchNorm: dataFormat must not be null");
   }
 }
