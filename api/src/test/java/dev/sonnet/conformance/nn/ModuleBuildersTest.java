@@ -14,6 +14,7 @@ import dev.sonnet.nn.GroupNorm;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
+import dev.sonnet.nn.MovingAverage;
 import dev.sonnet.nn.Pad;
 import dev.sonnet.nn.SeparableConv1D;
 import dev.sonnet.nn.SeparableConv2D;
@@ -171,5 +172,16 @@ class ModuleBuildersTest {
         .contains("decayRate=0.9").doesNotContain("eps", "dataFormat");
     assertThatThrownBy(() -> BatchNorm.builder(true, true).dataFormat(null).build())
         .hasMessageContaining("BatchNorm: dataFormat must not be null");
+  }
+
+  @Test
+  void movingAverage_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(9, 3);
+    assertSameModule(new MovingAverage(0.9), MovingAverage.builder(0.9).build(), m -> {
+      ((MovingAverage) m).update(x);
+      return ((MovingAverage) m).value();
+    });
+    assertThat(MovingAverage.builder(0.9).name("ema").build().toString())
+        .isEqualTo("MovingAverage(decay=0.9, name=\"ema\")");
   }
 }

@@ -147,7 +147,7 @@ public final class ModuleGoldens {
         g("batch_norm_training_1x2x2x3", BatchNorm.class,
             () -> new BatchNorm(false, true), s(8, 2, 2, 3),
             (m, x) -> ((BatchNorm) m).call(x, true)),
-        g("moving_average_2", MovingAverage.class, () -> new MovingAverage(0.9, null), s(2),
+        g("moving_average_2", MovingAverage.class, () -> new MovingAverage(0.9), s(2),
             (m, x) -> {
               ((MovingAverage) m).update(x);
               return ((MovingAverage) m).value();
