@@ -56,8 +56,9 @@ final class BottleneckBlock extends Module {
   }
 
   static BatchNorm batchNorm(BatchNormConfig c, boolean zeroScale, String name) {
-    return new BatchNorm(c.createScale(), c.createOffset(), c.decayRate(), c.eps(),
-        zeroScale && c.createScale() ? Initializers.zeros() : null, null, null, name);
+    return BatchNorm.builder(c.createScale(), c.createOffset()).decayRate(c.decayRate())
+        .eps(c.eps()).scaleInit(zeroScale && c.createScale() ? Initializers.zeros() : null)
+        .name(name).build();
   }
 
   Tensor call(Tensor x, boolean isTraining) {

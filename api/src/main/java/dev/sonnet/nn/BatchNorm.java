@@ -6,6 +6,7 @@ import dev.sonnet.module.Build;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Shape;
@@ -46,9 +47,17 @@ import dev.sonnet.tensor.Variable;
 public final class BatchNorm extends Module {
   /** {@code 0.999}: a horizon of about a thousand steps, Sonnet's default. */
   public static final double DEFAULT_DECAY_RATE = 0.999;
-  /** {@code 1e-5}, as the other normalisations. */
+
+  /** {@code 1e-5}: as the other normalisations, small against unit variance. */
   public static final double DEFAULT_EPS = 1e-5;
-  /** Channels-last. */
+
+  /** {@code null}: ones, so the layer starts as a plain normalisation. */
+  public static final Initializer DEFAULT_SCALE_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unshifted. */
+  public static final Initializer DEFAULT_OFFSET_INIT = null;
+
+  /** {@link DataFormat#CHANNELS_LAST}: the channels are the last axis, as in Sonnet and TF. */
   public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
 
   final boolean createScale;
@@ -66,23 +75,26 @@ public final class BatchNorm extends Module {
 
   /** A batch norm with the default decay, eps and data format. */
   public BatchNorm(boolean createScale, boolean createOffset) {
-    this(createScale, createOffset, DEFAULT_DECAY_RATE, DEFAULT_EPS, null, null,
-        DEFAULT_DATA_FORMAT, null);
+    this(createScale, createOffset, DEFAULT_DECAY_RATE, DEFAULT_EPS, DEFAULT_SCALE_INIT,
+        DEFAULT_OFFSET_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A batch norm with every setting.
+   * Starts a batch norm with every other setting at its default, e.g. {@code
+   * BatchNorm.builder(true, true).decayRate(0.9).build()}.
    *
    * @param createScale whether {@code scale} is trainable; required, as in Sonnet
    * @param createOffset whether {@code offset} is trainable; required, as in Sonnet
-   * @param decayRate decay of the moving averages, in {@code [0, 1]}; default {@value
-   *     #DEFAULT_DECAY_RATE}
-   * @param eps added to the variance; default {@value #DEFAULT_EPS}
-   * @param scaleInit null for ones; null when {@code createScale} is false
-   * @param offsetInit null for zeros; null when {@code createOffset} is false
-   * @param dataFormat where the channels are; default channels-last
-   * @param name the module name, or null for {@code batch_norm}
    */
+  public static BatchNormBuilder builder(boolean createScale, boolean createOffset) {
+    return new BatchNormBuilder(createScale, createOffset);
+  }
+
+  /**
+   * Every setting; called by {@link BatchNormBuilder}, which documents each and its default.
+   * Still public while {@code Cifar10ConvNet} (another package) calls it; use the builder.
+   */
+  @Settings
   @SuppressWarnings("this-escape")
   public BatchNorm(boolean createScale, boolean createOffset, double decayRate, double eps,
       Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
@@ -105,7 +117,7 @@ public final class BatchNorm extends Module {
     this.eps = eps;
     this.scaleInit = scaleInit;
     this.offsetInit = offsetInit;
-    this.dataFormat = dataFormat == null ? DEFAULT_DATA_FORMAT : dataFormat;
+    this.dataFormat = NnSupport.required("BatchNorm", "dataFormat", dataFormat);
     this.movingMean = new MovingAverage(decayRate, "moving_mean");
     this.movingVariance = new MovingAverage(decayRate, "moving_variance");
   }

@@ -6,6 +6,7 @@ import dev.sonnet.module.Build;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.ConvOptions;
 import dev.sonnet.ops.Convolution;
 import dev.sonnet.ops.DataFormat;
@@ -30,17 +31,31 @@ import java.util.List;
  * }</pre>
  */
 public final class DepthwiseConv2D extends Module implements Layer {
-  /** {@code 1}: one filter per channel. */
+  /** {@code 1}: one filter per input channel, so the output keeps the input's channels. */
   public static final int DEFAULT_CHANNEL_MULTIPLIER = 1;
-  /** {@code 1} in both dimensions. */
+
+  /** {@code 1} in both dimensions: every position is visited, Sonnet's default. */
   public static final List<Integer> DEFAULT_STRIDE = NnSupport.repeat(1, 2);
-  /** {@code 1} in both dimensions: an undilated kernel. */
+
+  /** {@code 1} in both dimensions: an undilated kernel, Sonnet's default. */
   public static final List<Integer> DEFAULT_RATE = NnSupport.repeat(1, 2);
-  /** {@link Pad#SAME}, Sonnet's default. */
+
+  /** {@link Pad#SAME}: at stride 1 the output keeps the input's size, Sonnet's default. */
   public static final Pad DEFAULT_PADDING = Pad.SAME;
-  /** {@code true}, as for convolutions. */
+
+  /** {@code true}: as for convolutions, a per-channel bias (off before a BatchNorm). */
   public static final boolean DEFAULT_WITH_BIAS = true;
-  /** Channels-last ({@code NHWC}). */
+
+  /**
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(kh * kw)}, chosen on
+   * the first call; each output sees one input channel, so the fan-in has no channel factor.
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unbiased; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
+  /** {@link DataFormat#CHANNELS_LAST} ({@code NHWC}), as in Sonnet and TF. */
   public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
 
   final int[] kernel;
@@ -57,28 +72,28 @@ public final class DepthwiseConv2D extends Module implements Layer {
 
   /** A depthwise convolution with a {@code kernelShape} square kernel and multiplier 1. */
   public DepthwiseConv2D(int kernelShape) {
-    this(new int[] {kernelShape}, DEFAULT_CHANNEL_MULTIPLIER, null, null, null,
-        DEFAULT_WITH_BIAS, null, null, null, null);
+    this(new int[] {kernelShape}, DEFAULT_CHANNEL_MULTIPLIER, NnSupport.ints(DEFAULT_STRIDE),
+        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
+        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A depthwise convolution with every setting.
+   * Starts a depthwise convolution with every other setting at its default, e.g. {@code
+   * DepthwiseConv2D.builder(3).channelMultiplier(2).padding(Pad.VALID).build()}.
    *
-   * @param kernelShape one value or two
-   * @param channelMultiplier filters per input channel, at least 1; default {@value
-   *     #DEFAULT_CHANNEL_MULTIPLIER}
-   * @param stride one value or two; null for 1
-   * @param rate dilation, one value or two; null for 1
-   * @param padding {@link Pad#SAME} or {@link Pad#VALID} (Sonnet takes only these here); null for
-   *     SAME
-   * @param withBias whether to add {@code b}; default {@value #DEFAULT_WITH_BIAS}
-   * @param wInit initializer of {@code w}, or null for a truncated normal with standard deviation
-   *     {@code 1 / sqrt(kh * kw)}
-   * @param bInit initializer of {@code b}, or null for zeros; null when {@code withBias} is false
-   * @param dataFormat null for channels-last
-   * @param name the module name, or null for {@code depthwise_conv2d}
+   * @param kernelShape the kernel size: one value for both dimensions, or 2
    */
-  public DepthwiseConv2D(int[] kernelShape, int channelMultiplier, int[] stride, int[] rate,
+  public static DepthwiseConv2DBuilder builder(int... kernelShape) {
+    return new DepthwiseConv2DBuilder(kernelShape);
+  }
+
+  /**
+   * Every setting; called by {@link DepthwiseConv2DBuilder}, which documents each and its
+   * default. The padding must be {@link Pad#SAME} or {@link Pad#VALID} (Sonnet takes only these
+   * here).
+   */
+  @Settings
+  DepthwiseConv2D(int[] kernelShape, int channelMultiplier, int[] stride, int[] rate,
       Pad padding, boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
       String name) {
     super(name);
@@ -90,7 +105,7 @@ public final class DepthwiseConv2D extends Module implements Layer {
       throw new IllegalArgumentException("DepthwiseConv2D: when withBias is false, bInit must be"
           + " null");
     }
-    this.padding = padding == null ? Pad.SAME : padding;
+    this.padding = NnSupport.required("DepthwiseConv2D", "padding", padding);
     if (!this.padding.isString()) {
       throw new IllegalArgumentException("DepthwiseConv2D: padding must be Pad.SAME or"
           + " Pad.VALID, not " + padding + " (as in Sonnet)");
@@ -102,7 +117,7 @@ public final class DepthwiseConv2D extends Module implements Layer {
     this.withBias = withBias;
     this.wInit = wInit;
     this.bInit = bInit;
-    this.dataFormat = dataFormat == null ? DataFormat.CHANNELS_LAST : dataFormat;
+    this.dataFormat = NnSupport.required("DepthwiseConv2D", "dataFormat", dataFormat);
   }
 
   public List<Integer> kernelShape() {

@@ -1,6 +1,7 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -27,6 +28,12 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class Dropout extends Module {
+  /**
+   * {@code null}: the input's shape, chosen on each call, so every element is kept or dropped
+   * independently (the usual choice).
+   */
+  public static final int[] DEFAULT_NOISE_SHAPE = null;
+
   final double rate;
   final int[] noiseShape;
   final long seed;
@@ -34,21 +41,25 @@ public final class Dropout extends Module {
 
   /** Drops elements with probability {@code rate}, drawing from {@code new Rng(seed)}. */
   public Dropout(double rate, long seed) {
-    this(rate, null, seed, null);
+    this(rate, DEFAULT_NOISE_SHAPE, seed, null);
   }
 
   /**
-   * Dropout with every setting.
+   * Starts a dropout with every other setting at its default, e.g. {@code Dropout.builder(0.5,
+   * 3).noiseShape(8, 1, 16).build()}.
    *
    * @param rate probability of dropping each element, in {@code [0, 1)}; no default, since it is
    *     the point of the module (Sonnet requires it too)
-   * @param noiseShape shape of the keep/drop mask, broadcast to the input, or null for the
-   *     input's shape (independent decisions per element, the usual choice)
-   * @param seed seed of the module's generator; required, so that runs are reproducible
-   *     (random numbers come from an explicit generator, never a global one)
-   * @param name the module name, or null for {@code dropout}
+   * @param seed seed of the module's generator; required, so that runs are reproducible (random
+   *     numbers come from an explicit generator, never a global one)
    */
-  public Dropout(double rate, int[] noiseShape, long seed, String name) {
+  public static DropoutBuilder builder(double rate, long seed) {
+    return new DropoutBuilder(rate, seed);
+  }
+
+  /** Every setting; called by {@link DropoutBuilder}, which documents each and its default. */
+  @Settings
+  Dropout(double rate, int[] noiseShape, long seed, String name) {
     super(name);
     NnSupport.checkRate("Dropout", rate);
     this.rate = rate;

@@ -7,6 +7,7 @@ import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.ShapeException;
@@ -32,13 +33,28 @@ import java.util.Arrays;
  * }</pre>
  */
 public final class GroupNorm extends Module implements Layer {
+  /**
+   * {@code null}: every non-batch axis (Sonnet's {@code slice(1, None)}), chosen on the first
+   * call when the input's rank is known.
+   */
+  public static final int[] DEFAULT_AXIS = null;
+
   /** {@code true}: unlike LayerNorm, Sonnet learns a scale by default here. */
   public static final boolean DEFAULT_CREATE_SCALE = true;
-  /** {@code true}: and an offset. */
+
+  /** {@code true}: and an offset, so the layer can undo the normalisation. */
   public static final boolean DEFAULT_CREATE_OFFSET = true;
-  /** {@code 1e-5}, as the other normalisations. */
+
+  /** {@code 1e-5}: as the other normalisations, small against unit variance. */
   public static final double DEFAULT_EPS = 1e-5;
-  /** Channels-last. */
+
+  /** {@code null}: ones, so the layer starts as a plain normalisation. */
+  public static final Initializer DEFAULT_SCALE_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unshifted. */
+  public static final Initializer DEFAULT_OFFSET_INIT = null;
+
+  /** {@link DataFormat#CHANNELS_LAST}: the groups split the last axis, as in Sonnet. */
   public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
 
   final int groups;
@@ -55,25 +71,23 @@ public final class GroupNorm extends Module implements Layer {
 
   /** A group norm over all non-batch axes with a learned scale and offset. */
   public GroupNorm(int groups) {
-    this(groups, null, DEFAULT_CREATE_SCALE, DEFAULT_CREATE_OFFSET, DEFAULT_EPS, null, null,
-        DEFAULT_DATA_FORMAT, null);
+    this(groups, DEFAULT_AXIS, DEFAULT_CREATE_SCALE, DEFAULT_CREATE_OFFSET, DEFAULT_EPS,
+        DEFAULT_SCALE_INIT, DEFAULT_OFFSET_INIT, DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A group norm with every setting.
+   * Starts a group norm with every other setting at its default, e.g. {@code
+   * GroupNorm.builder(2).createScale(false).eps(1e-3).build()}.
    *
    * @param groups the number of channel groups, at least 1; must divide the channels
-   * @param axis the axes to normalise over, or null for all non-batch axes (Sonnet's default
-   *     {@code slice(1, None)})
-   * @param createScale default {@value #DEFAULT_CREATE_SCALE}
-   * @param createOffset default {@value #DEFAULT_CREATE_OFFSET}
-   * @param eps added to the variance; default {@value #DEFAULT_EPS}
-   * @param scaleInit null for ones; null when {@code createScale} is false
-   * @param offsetInit null for zeros; null when {@code createOffset} is false
-   * @param dataFormat default channels-last
-   * @param name the module name, or null for {@code group_norm}
    */
-  public GroupNorm(int groups, int[] axis, boolean createScale, boolean createOffset, double eps,
+  public static GroupNormBuilder builder(int groups) {
+    return new GroupNormBuilder(groups);
+  }
+
+  /** Every setting; called by {@link GroupNormBuilder}, which documents each and its default. */
+  @Settings
+  GroupNorm(int groups, int[] axis, boolean createScale, boolean createOffset, double eps,
       Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
     super(name);
     if (groups < 1) {
@@ -94,7 +108,7 @@ public final class GroupNorm extends Module implements Layer {
     this.eps = eps;
     this.scaleInit = scaleInit;
     this.offsetInit = offsetInit;
-    this.dataFormat = dataFormat == null ? DEFAULT_DATA_FORMAT : dataFormat;
+    this.dataFormat = NnSupport.required("GroupNorm", "dataFormat", dataFormat);
   }
 
   /** The learned scale, or null. */

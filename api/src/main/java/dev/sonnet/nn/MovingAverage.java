@@ -5,6 +5,7 @@ import dev.sonnet.module.Build;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -25,7 +26,7 @@ import dev.sonnet.tensor.Variable;
  * average} of the value's shape and dtype, all starting at zero.
  *
  * <pre>{@code
- * var ema = new MovingAverage(0.9, null);
+ * var ema = new MovingAverage(0.9);
  * ema.update(Tensor.scalar(2.0));   // average 2.0
  * ema.update(Tensor.scalar(4.0));   // average 0.58 / (1 - 0.81) = 3.0526...
  * }</pre>
@@ -37,10 +38,31 @@ public final class MovingAverage extends Module {
   @Param(trainable = false) Variable average;
 
   /**
+   * An average with the past weighted by {@code decay}, named {@code moving_average}.
+   *
    * @param decay the weight of the past, in {@code [0, 1]}; no default: it sets the horizon,
    *     about {@code 1 / (1 - decay)} updates
-   * @param name the module name, or null for {@code moving_average}
    */
+  public MovingAverage(double decay) {
+    this(decay, null);
+  }
+
+  /**
+   * Starts a moving average, e.g. {@code MovingAverage.builder(0.99).name("ema").build()}.
+   *
+   * @param decay the weight of the past, in {@code [0, 1]}; no default: it sets the horizon,
+   *     about {@code 1 / (1 - decay)} updates
+   */
+  public static MovingAverageBuilder builder(double decay) {
+    return new MovingAverageBuilder(decay);
+  }
+
+  /**
+   * Every setting; called by {@link MovingAverageBuilder}, which documents each. Public because
+   * modules in other packages (VectorQuantizerEMA) name their averages; pass a name, never
+   * null (use {@link #MovingAverage(double)} for the default name).
+   */
+  @Settings
   public MovingAverage(double decay, String name) {
     super(name);
     if (!(decay >= 0 && decay <= 1)) {

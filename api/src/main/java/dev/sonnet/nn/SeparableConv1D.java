@@ -1,6 +1,7 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.DataFormat;
 import java.util.List;
 
@@ -23,43 +24,39 @@ import java.util.List;
  * }</pre>
  */
 public final class SeparableConv1D extends SeparableConvND {
-  /** {@code 1} in every dimension. */
+  /** {@code 1} in every dimension: every position is visited, Sonnet's default. */
   public static final List<Integer> DEFAULT_STRIDE = NnSupport.repeat(1, 1);
-  /** {@code 1} in every dimension: an undilated kernel. */
+
+  /** {@code 1} in every dimension: an undilated kernel, Sonnet's default. */
   public static final List<Integer> DEFAULT_RATE = NnSupport.repeat(1, 1);
-  /** {@link Pad#SAME}, as for the other convolutions. */
-  public static final Pad DEFAULT_PADDING = Pad.SAME;
-  /** {@code true}, as for the other convolutions. */
-  public static final boolean DEFAULT_WITH_BIAS = true;
-  /** Channels-last ({@code NWC}). */
-  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
 
   /** A separable convolution with stride 1 and SAME padding. */
   public SeparableConv1D(int outputChannels, int channelMultiplier, int kernelShape) {
-    this(outputChannels, channelMultiplier, new int[] {kernelShape}, null, null, null,
-        DEFAULT_WITH_BIAS, null, null, null, null, null);
+    this(outputChannels, channelMultiplier, new int[] {kernelShape},
+        NnSupport.ints(DEFAULT_STRIDE), NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS, DEFAULT_W_DW_INIT, DEFAULT_W_PW_INIT, DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT, null);
   }
 
   /**
-   * A separable convolution with every setting.
+   * Starts a separable convolution with every other setting at its default, e.g. {@code
+   * SeparableConv1D.builder(16, 2, 3).stride(2).padding(Pad.VALID).build()}.
    *
    * @param outputChannels channels of the pointwise output, at least 1
    * @param channelMultiplier depthwise filters per input channel, at least 1
    * @param kernelShape the depthwise kernel, one value or 1
-   * @param stride of the depthwise convolution, one value or 1; null for 1
-   * @param rate dilation of the depthwise convolution; null for 1
-   * @param padding of the depthwise convolution: {@link Pad#SAME}, {@link Pad#VALID} or
-   *     padding functions; null for SAME, which keeps the size at stride 1
-   * @param withBias whether to add {@code b}; default {@value #DEFAULT_WITH_BIAS}
-   * @param wDwInit null for a truncated normal with standard deviation {@code 1 /
-   *     sqrt(prod(kernel))}
-   * @param wPwInit null for a truncated normal with standard deviation {@code 1 / sqrt(C *
-   *     channelMultiplier)}
-   * @param bInit null for zeros; null when {@code withBias} is false
-   * @param dataFormat null for channels-last
-   * @param name null for {@code separable_conv1d}
    */
-  public SeparableConv1D(int outputChannels, int channelMultiplier, int[] kernelShape,
+  public static SeparableConv1DBuilder builder(int outputChannels, int channelMultiplier,
+      int... kernelShape) {
+    return new SeparableConv1DBuilder(outputChannels, channelMultiplier, kernelShape);
+  }
+
+  /**
+   * Every setting; called by {@link SeparableConv1DBuilder}, which documents each and its
+   * default. Stride, rate and padding are those of the depthwise convolution.
+   */
+  @Settings
+  SeparableConv1D(int outputChannels, int channelMultiplier, int[] kernelShape,
       int[] stride, int[] rate, Pad padding, boolean withBias, Initializer wDwInit,
       Initializer wPwInit, Initializer bInit, DataFormat dataFormat, String name) {
     super(1, outputChannels, channelMultiplier, kernelShape, stride, rate, padding, withBias,

@@ -27,6 +27,33 @@ import java.util.List;
  * b:[outputChannels]}, zeros (each default the fan-in rule of the other convolutions).
  */
 public abstract class SeparableConvND extends Module implements Layer {
+  /**
+   * {@link Pad#SAME}: at stride 1 the output keeps the input's size, as for the other
+   * convolutions.
+   */
+  public static final Pad DEFAULT_PADDING = Pad.SAME;
+
+  /** {@code true}: as for the other convolutions, a per-channel bias (off before a BatchNorm). */
+  public static final boolean DEFAULT_WITH_BIAS = true;
+
+  /**
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel))},
+   * chosen on the first call; each depthwise output sees one input channel.
+   */
+  public static final Initializer DEFAULT_W_DW_INIT = null;
+
+  /**
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(C *
+   * channelMultiplier)} (the pointwise fan-in), chosen on the first call when {@code C} is known.
+   */
+  public static final Initializer DEFAULT_W_PW_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unbiased; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
+  /** {@link DataFormat#CHANNELS_LAST} ({@code NWC}, {@code NHWC}), as in Sonnet and TF. */
+  public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
+
   final int rank;
   final int outputChannels;
   final int channelMultiplier;
@@ -61,7 +88,7 @@ public abstract class SeparableConvND extends Module implements Layer {
     this.kernel = NnSupport.replicate(cls, "kernelShape", kernelShape, rank);
     this.strides = NnSupport.replicateOrOne(cls, "stride", stride, rank);
     this.rates = NnSupport.replicateOrOne(cls, "rate", rate, rank);
-    this.padding = padding == null ? Pad.SAME : padding;
+    this.padding = NnSupport.required(cls, "padding", padding);
     int fns = this.padding.functions().size();
     if (fns > 1 && fns != rank) {
       throw new IllegalArgumentException(cls + ": padding " + this.padding + " has " + fns
@@ -72,7 +99,7 @@ public abstract class SeparableConvND extends Module implements Layer {
     this.wDwInit = wDwInit;
     this.wPwInit = wPwInit;
     this.bInit = bInit;
-    this.dataFormat = dataFormat == null ? DataFormat.CHANNELS_LAST : dataFormat;
+    this.dataFormat = NnSupport.required(cls, "dataFormat", dataFormat);
   }
 
   public final List<Integer> kernelShape() {

@@ -100,8 +100,8 @@ class BatchNormTest {
 
   @Test
   void constructor_scaleInitWithoutCreateScale_throwsStatingTheRule() {
-    assertThatThrownBy(() -> new BatchNorm(false, true, 0.9, 1e-5, Initializers.ones(), null,
-        null, null)).hasMessageContaining("when createScale is false, scaleInit must be null");
+    assertThatThrownBy(() -> BatchNorm.builder(false, true).decayRate(0.9)
+        .scaleInit(Initializers.ones()).build()).hasMessageContaining("when createScale is false, scaleInit must be null");
   }
 
   @Test

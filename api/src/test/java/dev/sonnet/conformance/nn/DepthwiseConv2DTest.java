@@ -35,8 +35,7 @@ class DepthwiseConv2DTest {
 
   @Test
   void call_multiplier2_outputChannelCTimesMPlusJIsChannelCWithFilterJ() {
-    var dw = new DepthwiseConv2D(new int[] {3}, 2, null, null, null, true, null, null, null,
-        null);
+    var dw = DepthwiseConv2D.builder(3).channelMultiplier(2).build();
     Tensor x = ModuleChecks.uniform(1, 2, 4, 5, 3);
     dw.call(x);
     ModuleChecks.randomize(dw.b(), 2);
@@ -49,8 +48,8 @@ class DepthwiseConv2DTest {
 
   @Test
   void call_validStridedDilated_matchesLoopReference() {
-    var dw = new DepthwiseConv2D(new int[] {2, 3}, 1, new int[] {2, 1}, new int[] {1, 2},
-        Pad.VALID, true, null, null, null, null);
+    var dw = DepthwiseConv2D.builder(2, 3).stride(2, 1).rate(1, 2)
+        .padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 1, 5, 7, 2);
     dw.call(x);
     ModuleChecks.randomize(dw.b(), 4);
@@ -63,12 +62,11 @@ class DepthwiseConv2DTest {
 
   @Test
   void call_channelsFirst_equalsChannelsLastTransposed() {
-    var last = new DepthwiseConv2D(new int[] {3}, 2, null, null, null, true, null, null, null,
-        null);
+    var last = DepthwiseConv2D.builder(3).channelMultiplier(2).build();
     Tensor x = ModuleChecks.uniform(5, 1, 3, 4, 2);
     Tensor yLast = last.call(x);
-    var first = new DepthwiseConv2D(new int[] {3}, 2, null, null, null, true, null, null,
-        DataFormat.CHANNELS_FIRST, null);
+    var first = DepthwiseConv2D.builder(3).channelMultiplier(2)
+        .dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 3, 1, 2));
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 3, 1, 2));
@@ -79,8 +77,7 @@ class DepthwiseConv2DTest {
 
   @Test
   void variables_haveKernelChannelMultiplierLayout() {
-    var dw = new DepthwiseConv2D(new int[] {3}, 4, null, null, null, true, null, null, null,
-        null);
+    var dw = DepthwiseConv2D.builder(3).channelMultiplier(4).build();
     dw.call(Tensor.zeros(DType.FLOAT32, 1, 5, 5, 3));
     assertThat(ModuleChecks.variableLines(dw))
         .containsExactly("depthwise_conv2d/b -> f32[12]", "depthwise_conv2d/w -> f32[3,3,3,4]");
@@ -89,8 +86,7 @@ class DepthwiseConv2DTest {
   @Test
   void defaultInit_hasStddevFromTheKernelAreaOnly() {
     // Truncated at 2 sigma: |w| <= 2 / sqrt(kh * kw) with no channel factor, as in Sonnet.
-    var dw = new DepthwiseConv2D(new int[] {2}, 8, null, null, null, true, null, null, null,
-        null);
+    var dw = DepthwiseConv2D.builder(2).channelMultiplier(8).build();
     dw.call(Tensor.zeros(DType.FLOAT64, 1, 2, 2, 64));
     double max = 0;
     for (double v : dw.w().peek().toDoubleArray()) {
@@ -103,8 +99,7 @@ class DepthwiseConv2DTest {
 
   @Test
   void gradients_matchFiniteDifferences() {
-    var dw = new DepthwiseConv2D(new int[] {2}, 2, new int[] {2}, null, null, true, null, null,
-        null, null);
+    var dw = DepthwiseConv2D.builder(2).channelMultiplier(2).stride(2).build();
     Tensor x = ModuleChecks.uniform(7, 1, 3, 4, 2);
     dw.call(x);
     ModuleChecks.randomize(dw.b(), 8);
@@ -121,23 +116,23 @@ class DepthwiseConv2DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new DepthwiseConv2D(new int[] {3}, 0, null, null, null, true, null,
-        null, null, null)).hasMessageContaining("channelMultiplier must be >= 1");
-    assertThatThrownBy(() -> new DepthwiseConv2D(new int[] {3}, 1, null, null,
-        Pad.of(Pad.Fn.FULL), true, null, null, null, null))
+    assertThatThrownBy(() -> DepthwiseConv2D.builder(3).channelMultiplier(0).build())
+        .hasMessageContaining("channelMultiplier must be >= 1");
+    assertThatThrownBy(() -> DepthwiseConv2D.builder(3).padding(Pad.of(Pad.Fn.FULL)).build())
         .hasMessageContaining("padding must be Pad.SAME or Pad.VALID");
-    assertThatThrownBy(() -> new DepthwiseConv2D(new int[] {3}, 1, null, null, null, false, null,
-        Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> DepthwiseConv2D.builder(3).withBias(false)
+        .bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> new DepthwiseConv2D(new int[] {3, 3, 3}, 1, null, null, null, true,
-        null, null, null, null)).hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> DepthwiseConv2D.builder(3, 3, 3).build())
+        .hasMessageContaining("kernelShape");
   }
 
   @Test
   void repr_omitsDefaults() {
     assertThat(new DepthwiseConv2D(3).toString()).isEqualTo("DepthwiseConv2D(kernelShape=[3, 3])");
-    assertThat(new DepthwiseConv2D(new int[] {3}, 2, new int[] {2}, null, Pad.VALID, false, null,
-        null, null, null).toString()).isEqualTo("DepthwiseConv2D(\n  kernelShape=[3, 3],\n"
+    assertThat(DepthwiseConv2D.builder(3).channelMultiplier(2).stride(2)
+        .padding(Pad.VALID).withBias(false).build().toString())
+        .isEqualTo("DepthwiseConv2D(\n  kernelShape=[3, 3],\n"
         + "  channelMultiplier=2,\n  stride=[2, 2],\n  padding=VALID,\n  withBias=false\n)");
   }
 }

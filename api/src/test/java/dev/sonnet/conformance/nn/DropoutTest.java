@@ -59,7 +59,7 @@ class DropoutTest {
   @Test
   void call_withNoiseShape_sharesDecisionsAlongUnitDims() {
     Tensor x = Tensor.ones(DType.FLOAT64, 2, 5, 3);
-    double[] y = new Dropout(0.5, new int[] {2, 1, 3}, 5, null).call(x, true).toDoubleArray();
+    double[] y = Dropout.builder(0.5, 5).noiseShape(2, 1, 3).build().call(x, true).toDoubleArray();
     for (int b = 0; b < 2; b++) {
       for (int c = 0; c < 3; c++) {
         for (int t = 1; t < 5; t++) {
@@ -71,7 +71,7 @@ class DropoutTest {
 
   @Test
   void call_withBadNoiseShape_teachesTheRule() {
-    assertThatThrownBy(() -> new Dropout(0.5, new int[] {2, 2}, 5, null)
+    assertThatThrownBy(() -> Dropout.builder(0.5, 5).noiseShape(2, 2).build()
         .call(Tensor.ones(DType.FLOAT64, 3, 4), true))
         .isInstanceOf(ShapeException.class).hasMessageContaining("does not broadcast");
   }

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nn.BatchNorm;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
+import dev.sonnet.nn.DepthwiseConv2D;
+import dev.sonnet.nn.Dropout;
+import dev.sonnet.nn.GroupNorm;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
+import dev.sonnet.nn.MovingAverage;
 import dev.sonnet.nn.Pad;
+import dev.sonnet.nn.SeparableConv1D;
+import dev.sonnet.nn.SeparableConv2D;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
@@ -110,5 +117,71 @@ class ModuleBuildersTest {
     var builder = Conv2D.builder(4, 3).dataFormat(DataFormat.CHANNELS_FIRST);
     assertThat(builder.build()).isNotSameAs(builder.build());
     assertThat(builder.build().dataFormat()).isEqualTo(DataFormat.CHANNELS_FIRST);
+  }
+
+  @Test
+  void depthwiseConv2D_builderAtDefaults_isTheShortConstructor() {
+    Tensor image = ModuleChecks.uniform(3, 2, 5, 5, 3);
+    assertSameModule(new DepthwiseConv2D(3), DepthwiseConv2D.builder(3).build(),
+        m -> ((DepthwiseConv2D) m).call(image));
+    assertThatThrownBy(() -> DepthwiseConv2D.builder(3).padding(null).build())
+        .hasMessageContaining("DepthwiseConv2D: padding must not be null");
+  }
+
+  @Test
+  void separableConv_builderAtDefaults_isTheShortConstructor() {
+    Tensor seq = ModuleChecks.uniform(4, 2, 6, 3);
+    Tensor image = ModuleChecks.uniform(5, 2, 5, 5, 3);
+    assertSameModule(new SeparableConv1D(4, 2, 3), SeparableConv1D.builder(4, 2, 3).build(),
+        m -> ((SeparableConv1D) m).call(seq));
+    assertSameModule(new SeparableConv2D(4, 2, 3), SeparableConv2D.builder(4, 2, 3).build(),
+        m -> ((SeparableConv2D) m).call(image));
+    assertThatThrownBy(() -> SeparableConv2D.builder(4, 2, 3).dataFormat(null).build())
+        .hasMessageContaining("SeparableConv2D: dataFormat must not be null");
+  }
+
+  @Test
+  void groupNorm_builderAtDefaults_isTheShortConstructor() {
+    Tensor image = ModuleChecks.uniform(6, 2, 3, 3, 4);
+    assertSameModule(new GroupNorm(2), GroupNorm.builder(2).build(),
+        m -> ((GroupNorm) m).call(image));
+    assertThat(GroupNorm.builder(2).createScale(false).eps(1e-3).build().toString())
+        .contains("groups=2", "createScale=false", "eps=0.001").doesNotContain("axis");
+    assertThatThrownBy(() -> GroupNorm.builder(2).createOffset(false)
+        .offsetInit(Initializers.zeros()).build())
+        .hasMessageContaining("GroupNorm: when createOffset is false, offsetInit must be null");
+  }
+
+  @Test
+  void dropout_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(7, 4, 3);
+    assertSameModule(new Dropout(0.5, 3), Dropout.builder(0.5, 3).build(),
+        m -> ((Dropout) m).call(x, true));
+    assertThat(new Dropout(0.5, 3).call(x, true).toDoubleArray())
+        .containsExactly(Dropout.builder(0.5, 3).build().call(x, true).toDoubleArray());
+    assertThat(Dropout.builder(0.5, 3).noiseShape(4, 1).build().toString())
+        .contains("noiseShape=[4, 1]");
+  }
+
+  @Test
+  void batchNorm_builderAtDefaults_isTheShortConstructor() {
+    Tensor image = ModuleChecks.uniform(8, 2, 3, 3, 4);
+    assertSameModule(new BatchNorm(true, false), BatchNorm.builder(true, false).build(),
+        m -> ((BatchNorm) m).call(image, true));
+    assertThat(BatchNorm.builder(true, true).decayRate(0.9).build().toString())
+        .contains("decayRate=0.9").doesNotContain("eps", "dataFormat");
+    assertThatThrownBy(() -> BatchNorm.builder(true, true).dataFormat(null).build())
+        .hasMessageContaining("BatchNorm: dataFormat must not be null");
+  }
+
+  @Test
+  void movingAverage_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(9, 3);
+    assertSameModule(new MovingAverage(0.9), MovingAverage.builder(0.9).build(), m -> {
+      ((MovingAverage) m).update(x);
+      return ((MovingAverage) m).value();
+    });
+    assertThat(MovingAverage.builder(0.9).name("ema").build().toString())
+        .isEqualTo("MovingAverage(decay=0.9, name=\"ema\")");
   }
 }

@@ -132,8 +132,7 @@ public final class ModuleGoldens {
             () -> new Conv3DTranspose(3, 3, 2), s(8, 4, 4, 4, 2)),
         layer("causal_conv1d_2x3", CausalConv1D.class, () -> new CausalConv1D(3, 2), s(8, 5, 2)),
         layer("depthwise_conv2d_3x3_x2", DepthwiseConv2D.class,
-            () -> new DepthwiseConv2D(new int[] {3}, 2, null, null, null, true, null, null, null,
-                null), s(8, 4, 4, 2)),
+            () -> DepthwiseConv2D.builder(3).channelMultiplier(2).build(), s(8, 4, 4, 2)),
         layer("separable_conv1d_3_x2", SeparableConv1D.class,
             () -> new SeparableConv1D(4, 2, 3), s(8, 5, 2)),
         layer("separable_conv2d_3x3_x2", SeparableConv2D.class,
@@ -148,7 +147,7 @@ public final class ModuleGoldens {
         g("batch_norm_training_1x2x2x3", BatchNorm.class,
             () -> new BatchNorm(false, true), s(8, 2, 2, 3),
             (m, x) -> ((BatchNorm) m).call(x, true)),
-        g("moving_average_2", MovingAverage.class, () -> new MovingAverage(0.9, null), s(2),
+        g("moving_average_2", MovingAverage.class, () -> new MovingAverage(0.9), s(2),
             (m, x) -> {
               ((MovingAverage) m).update(x);
               return ((MovingAverage) m).value();

@@ -20,7 +20,7 @@ class MovingAverageTest {
 
   @Test
   void update_isDebiasedSoTheFirstAverageIsTheValue() {
-    var ema = new MovingAverage(0.9, null);
+    var ema = new MovingAverage(0.9);
     ema.update(Tensor.of(new double[] {2, -4}, 2));
     ModuleChecks.assertClose(ema.value(), new double[] {2, -4}, 1e-12);
   }
@@ -28,7 +28,7 @@ class MovingAverageTest {
   @Test
   void update_followsTheDebiasedRecurrence() {
     double decay = 0.8;
-    var ema = new MovingAverage(decay, null);
+    var ema = new MovingAverage(decay);
     double[][] values = {{1, 2, 3}, {-2, 0.5, 4}, {3, 3, -1}, {0, -6, 2}};
     double[] hidden = new double[3];
     for (int n = 1; n <= values.length; n++) {
@@ -47,7 +47,7 @@ class MovingAverageTest {
 
   @Test
   void update_ofAConstant_keepsTheConstant() {
-    var ema = new MovingAverage(0.99, null);
+    var ema = new MovingAverage(0.99);
     for (int i = 0; i < 5; i++) {
       ema.update(Tensor.scalar(3.0));
     }
@@ -56,7 +56,7 @@ class MovingAverageTest {
 
   @Test
   void variables_areNonTrainableCounterHiddenAndAverage() {
-    var ema = new MovingAverage(0.9, null);
+    var ema = new MovingAverage(0.9);
     ema.initialize(Tensor.zeros(DType.FLOAT32, 2, 3));
     assertThat(ModuleChecks.variableLines(ema)).containsExactly(
         "moving_average/average -> f32[2,3] (non-trainable)",
@@ -68,7 +68,7 @@ class MovingAverageTest {
 
   @Test
   void update_passesNoGradient() {
-    var ema = new MovingAverage(0.5, null);
+    var ema = new MovingAverage(0.5);
     Tensor x = Tensor.of(new double[] {1, 2}, 2);
     List<Tensor> grads;
     try (GradientTape tape = GradientTape.open()) {
@@ -82,7 +82,7 @@ class MovingAverageTest {
 
   @Test
   void reset_setsEverythingBackToZero() {
-    var ema = new MovingAverage(0.9, null);
+    var ema = new MovingAverage(0.9);
     ema.update(Tensor.of(new double[] {5}, 1));
     ema.reset();
     assertThat(ema.value().toDoubleArray()).containsExactly(0.0);
@@ -92,7 +92,7 @@ class MovingAverageTest {
 
   @Test
   void update_withOtherShape_throws() {
-    var ema = new MovingAverage(0.9, null);
+    var ema = new MovingAverage(0.9);
     ema.update(Tensor.of(new double[] {1, 2}, 2));
     assertThatThrownBy(() -> ema.update(Tensor.of(new double[] {1, 2, 3}, 3)))
         .isInstanceOf(ShapeException.class).hasMessageContaining("shape of the first value");
@@ -100,18 +100,18 @@ class MovingAverageTest {
 
   @Test
   void value_beforeAnyUpdate_throwsNotBuilt() {
-    assertThatThrownBy(() -> new MovingAverage(0.9, null).value())
+    assertThatThrownBy(() -> new MovingAverage(0.9).value())
         .isInstanceOf(NotBuiltException.class).hasMessageContaining("update it");
   }
 
   @Test
   void constructor_decayOutsideUnitInterval_throws() {
-    assertThatThrownBy(() -> new MovingAverage(1.5, null)).hasMessageContaining("[0, 1]");
-    assertThatThrownBy(() -> new MovingAverage(Double.NaN, null)).hasMessageContaining("[0, 1]");
+    assertThatThrownBy(() -> new MovingAverage(1.5)).hasMessageContaining("[0, 1]");
+    assertThatThrownBy(() -> new MovingAverage(Double.NaN)).hasMessageContaining("[0, 1]");
   }
 
   @Test
   void repr_showsTheDecay() {
-    assertThat(new MovingAverage(0.9, null).toString()).isEqualTo("MovingAverage(decay=0.9)");
+    assertThat(new MovingAverage(0.9).toString()).isEqualTo("MovingAverage(decay=0.9)");
   }
 }

@@ -42,8 +42,8 @@ class SeparableConv1DTest {
 
   @Test
   void call_validStride2Dilated_matchesLoopReference() {
-    var sep = new SeparableConv1D(3, 1, new int[] {2}, new int[] {2}, new int[] {3}, Pad.VALID,
-        true, null, null, null, null, null);
+    var sep = SeparableConv1D.builder(3, 1, 2).stride(2).rate(3)
+        .padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 1, 9, 2);
     sep.call(x);
     ModuleChecks.randomize(sep.b(), 4);
@@ -80,16 +80,16 @@ class SeparableConv1DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new SeparableConv1D(2, 1, new int[] {3, 3}, null, null, null, true,
-        null, null, null, null, null)).hasMessageContaining("kernelShape [3, 3] has 2 entries");
+    assertThatThrownBy(() -> SeparableConv1D.builder(2, 1, 3, 3).build())
+        .hasMessageContaining("kernelShape [3, 3] has 2 entries");
     assertThatThrownBy(() -> new SeparableConv1D(2, -1, 3))
         .hasMessageContaining("channelMultiplier must be >= 1");
   }
 
   @Test
   void constructor_withPadFunctionCountOtherThanOneOrRank_throwsStatingTheRule() {
-    assertThatThrownBy(() -> new SeparableConv1D(2, 1, new int[] {3}, null, null,
-        Pad.of(Pad.Fn.SAME, Pad.Fn.FULL), true, null, null, null, null, null))
+    assertThatThrownBy(() -> SeparableConv1D.builder(2, 1, 3)
+        .padding(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has 2 functions but the convolution has 1 spatial dimensions");
   }

@@ -37,8 +37,7 @@ class SeparableConv2DTest {
 
   @Test
   void call_sameStride2_isDepthwiseThenPointwisePlusBias() {
-    var sep = new SeparableConv2D(4, 2, new int[] {3}, new int[] {2}, null, null, true, null,
-        null, null, null, null);
+    var sep = SeparableConv2D.builder(4, 2, 3).stride(2).build();
     Tensor x = ModuleChecks.uniform(1, 2, 5, 4, 3);
     sep.call(x);
     ModuleChecks.randomize(sep.b(), 2);
@@ -51,8 +50,8 @@ class SeparableConv2DTest {
 
   @Test
   void call_withPadFunction_padsTheDepthwiseStage() {
-    var sep = new SeparableConv2D(2, 1, new int[] {2, 3}, null, new int[] {2, 1},
-        Pad.of(Pad.Fn.CAUSAL), false, null, null, null, null, null);
+    var sep = SeparableConv2D.builder(2, 1, 2, 3).rate(2, 1)
+        .padding(Pad.of(Pad.Fn.CAUSAL)).withBias(false).build();
     Tensor x = ModuleChecks.uniform(3, 1, 4, 4, 2);
     Tensor y = sep.call(x);
     // kEff = (2 - 1) * 2 + 1 = 3 and 3: causal pads [2, 0] on both.
@@ -66,8 +65,8 @@ class SeparableConv2DTest {
     var last = new SeparableConv2D(3, 2, 3);
     Tensor x = ModuleChecks.uniform(4, 1, 3, 3, 2);
     Tensor yLast = last.call(x);
-    var first = new SeparableConv2D(3, 2, new int[] {3}, null, null, null, true, null, null,
-        null, DataFormat.CHANNELS_FIRST, null);
+    var first = SeparableConv2D.builder(3, 2, 3)
+        .dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 3, 1, 2));
     first.wDw().assign(last.wDw().peek());
     first.wPw().assign(last.wPw().peek());
@@ -87,8 +86,7 @@ class SeparableConv2DTest {
 
   @Test
   void gradients_matchFiniteDifferences() {
-    var sep = new SeparableConv2D(2, 2, new int[] {2}, new int[] {2}, null, null, true, null,
-        null, null, null, null);
+    var sep = SeparableConv2D.builder(2, 2, 2).stride(2).build();
     Tensor x = ModuleChecks.uniform(5, 1, 3, 4, 2);
     sep.call(x);
     ModuleChecks.randomize(sep.b(), 6);
@@ -101,17 +99,17 @@ class SeparableConv2DTest {
         .hasMessageContaining("outputChannels and channelMultiplier must be >= 1");
     assertThatThrownBy(() -> new SeparableConv2D(0, 1, 3))
         .hasMessageContaining("outputChannels and channelMultiplier must be >= 1");
-    assertThatThrownBy(() -> new SeparableConv2D(2, 1, new int[] {3}, null, null, null, false,
-        null, null, Initializers.zeros(), null, null))
+    assertThatThrownBy(() -> SeparableConv2D.builder(2, 1, 3).withBias(false)
+        .bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> new SeparableConv2D(2, 1, new int[] {3, 3, 3}, null, null, null,
-        true, null, null, null, null, null)).hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> SeparableConv2D.builder(2, 1, 3, 3, 3).build())
+        .hasMessageContaining("kernelShape");
   }
 
   @Test
   void constructor_withPadFunctionCountOtherThanOneOrRank_throwsStatingTheRule() {
-    assertThatThrownBy(() -> new SeparableConv2D(2, 1, new int[] {3}, null, null,
-        Pad.of(Pad.Fn.SAME, Pad.Fn.FULL, Pad.Fn.VALID), true, null, null, null, null, null))
+    assertThatThrownBy(() -> SeparableConv2D.builder(2, 1, 3)
+        .padding(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL, Pad.Fn.VALID)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has 3 functions but the convolution has 2 spatial dimensions");
   }
