@@ -37,15 +37,14 @@ class ThreadCountTrainingDeterminismTest {
     // conv 3x3 1->8, relu, max-pool 2, conv 3x3 8->16, relu, max-pool 2, dense 7*7*16 -> 10.
     assertSameBitsForEveryThreadCount("ConvNet weights after one SGD step",
         () -> weightsAfterOneStep(seed -> new Sequential(List.of(
-            new Conv2D(8, new int[] {3}, null, null, null, true, init(9, seed), null, null, null),
+            Conv2D.builder(8, 3).wInit(init(9, seed)).build(),
             Layers.relu(),
             Layers.named("pool", x -> Convolution.maxPool(x, new int[] {2, 2})),
-            new Conv2D(16, new int[] {3}, null, null, null, true, init(72, seed + 1), null, null,
-                null),
+            Conv2D.builder(16, 3).wInit(init(72, seed + 1)).build(),
             Layers.relu(),
             Layers.named("pool", x -> Convolution.maxPool(x, new int[] {2, 2})),
             new Flatten(),
-            new Linear(CLASSES, true, init(7 * 7 * 16, seed + 2), null, null))),
+            Linear.builder(CLASSES).wInit(init(7 * 7 * 16, seed + 2)).build())),
             Shape.of(BATCH, 28, 28, 1)));
   }
 
@@ -54,9 +53,9 @@ class ThreadCountTrainingDeterminismTest {
     assertSameBitsForEveryThreadCount("MLP weights after one SGD step",
         () -> weightsAfterOneStep(seed -> new Sequential(List.of(
             new Flatten(),
-            new Linear(257, true, init(784, seed), null, null),
+            Linear.builder(257).wInit(init(784, seed)).build(),
             Layers.relu(),
-            new Linear(CLASSES, true, init(257, seed + 1), null, null))),
+            Linear.builder(CLASSES).wInit(init(257, seed + 1)).build())),
             Shape.of(BATCH, 28, 28, 1)));
   }
 
