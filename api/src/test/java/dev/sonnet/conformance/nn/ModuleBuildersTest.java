@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nn.Bias;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.InstanceNorm;
@@ -44,6 +45,14 @@ class ModuleBuildersTest {
     Tensor x = ModuleChecks.uniform(1, 2, 6, 6, 3);
     assertSameModule(new Conv2D(4, 3, 2), Conv2D.builder(4, 3).stride(2).build(),
         m -> ((Conv2D) m).call(x));
+  }
+
+  @Test
+  void bias_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(1, 2, 3, 4);
+    assertSameModule(new Bias(), Bias.builder().build(), m -> ((Bias) m).call(x));
+    assertThat(Bias.builder().biasDims(-1).build().toString())
+        .isEqualTo("Bias(biasDims=[-1])");
   }
 
   @Test

@@ -113,7 +113,7 @@ public final class ModuleGoldens {
         layer("linear_nobias_1x1", Linear.class,
             () -> Linear.builder(1).withBias(false).build(), s(8, 1)),
         layer("bias_3x3x3", Bias.class, Bias::new, s(8, 3, 3, 3)),
-        layer("bias_last_dim", Bias.class, () -> new Bias(null, new int[] {-1}, null, null),
+        layer("bias_last_dim", Bias.class, () -> Bias.builder().biasDims(-1).build(),
             s(8, 3, 4)),
         new Golden("embed_100_20", Embed.class, () -> new Embed(100, 20), DType.INT32, s(8),
             (m, x) -> ((Embed) m).call(x)),
