@@ -8,6 +8,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.nn.Bias;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
+import dev.sonnet.nn.Embed;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
@@ -53,6 +54,16 @@ class ModuleBuildersTest {
     assertSameModule(new Bias(), Bias.builder().build(), m -> ((Bias) m).call(x));
     assertThat(Bias.builder().biasDims(-1).build().toString())
         .isEqualTo("Bias(biasDims=[-1])");
+  }
+
+  @Test
+  void embed_builderAtDefaults_isTheShortConstructor() {
+    Tensor ids = Tensor.of(new int[] {1, 3, 1}, 3);
+    Tensor table = ModuleChecks.uniform(1, 4, 2);
+    assertSameModule(new Embed(7, 3), Embed.builder(7).embedDim(3).build(),
+        m -> ((Embed) m).call(ids));
+    assertSameModule(new Embed(100), Embed.builder(100).build(), m -> ((Embed) m).call(ids));
+    assertSameModule(new Embed(table), Embed.builder(table).build(), m -> ((Embed) m).call(ids));
   }
 
   @Test
