@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Module;
 import dev.sonnet.nn.Bias;
+import dev.sonnet.nn.ConcatLinear;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.Embed;
@@ -64,6 +65,13 @@ class ModuleBuildersTest {
         m -> ((Embed) m).call(ids));
     assertSameModule(new Embed(100), Embed.builder(100).build(), m -> ((Embed) m).call(ids));
     assertSameModule(new Embed(table), Embed.builder(table).build(), m -> ((Embed) m).call(ids));
+  }
+
+  @Test
+  void concatLinear_builderAtDefaults_isTheShortConstructor() {
+    List<Tensor> xs = List.of(ModuleChecks.uniform(1, 4, 3), ModuleChecks.uniform(2, 4, 2, 2));
+    assertSameModule(new ConcatLinear(5), ConcatLinear.builder(5).build(),
+        m -> ((ConcatLinear) m).call(xs));
   }
 
   @Test
