@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nets.MLP;
 import dev.sonnet.nn.Bias;
 import dev.sonnet.nn.ConcatLinear;
 import dev.sonnet.nn.Conv2D;
@@ -72,6 +74,15 @@ class ModuleBuildersTest {
     List<Tensor> xs = List.of(ModuleChecks.uniform(1, 4, 3), ModuleChecks.uniform(2, 4, 2, 2));
     assertSameModule(new ConcatLinear(5), ConcatLinear.builder(5).build(),
         m -> ((ConcatLinear) m).call(xs));
+  }
+
+  @Test
+  void mlp_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(1, 4, 3);
+    assertSameModule(new MLP(new int[] {4, 2}), MLP.builder(4, 2).build(),
+        m -> ((MLP) m).call(x));
+    assertSameModule(new MLP(new int[] {4, 2}, Layers.tanh(), "m"),
+        MLP.builder(4, 2).activation(Layers.tanh()).name("m").build(), m -> ((MLP) m).call(x));
   }
 
   @Test

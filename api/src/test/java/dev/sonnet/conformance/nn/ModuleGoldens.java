@@ -171,10 +171,10 @@ public final class ModuleGoldens {
         g("select_input", SelectInput.class, () -> new SelectInput(1), s(8, 3),
             (m, x) -> ((SelectInput) m).callOne(x.mul(2.0), x)),
         layer("mlp_3x4x5_1x3", MLP.class, () -> new MLP(new int[] {3, 4, 5}), s(8, 3)),
-        layer("mlp_tanh_activate_final", MLP.class, () -> new MLP(new int[] {3, 2}, null, null,
-            true, Layers.tanh(), 0, null, true, null), s(8, 3)),
-        g("mlp_dropout", MLP.class, () -> new MLP(new int[] {3, 2}, null, null, true,
-            Layers.relu(), 0.5, 1L, false, null), s(8, 3),
+        layer("mlp_tanh_activate_final", MLP.class, () -> MLP.builder(3, 2)
+            .activation(Layers.tanh()).activateFinal(true).build(), s(8, 3)),
+        g("mlp_dropout", MLP.class, () -> MLP.builder(3, 2).dropoutRate(0.5)
+            .dropoutSeed(1L).build(), s(8, 3),
             (m, x) -> ((MLP) m).call(x, true)),
         g("cifar10_convnet_2x3_2x2_1x3x3x2", Cifar10ConvNet.class,
             () -> new Cifar10ConvNet(10, null, null, null, new int[] {2, 3}, new int[] {2, 2},
