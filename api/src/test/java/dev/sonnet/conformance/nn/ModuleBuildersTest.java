@@ -7,6 +7,7 @@ import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.nets.MLP;
+import dev.sonnet.nets.VectorQuantizer;
 import dev.sonnet.nn.Bias;
 import dev.sonnet.nn.ConcatLinear;
 import dev.sonnet.nn.Conv2D;
@@ -17,6 +18,7 @@ import dev.sonnet.nn.LayerNorm;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.nn.Pad;
 import dev.sonnet.ops.DataFormat;
+import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -83,6 +85,13 @@ class ModuleBuildersTest {
         m -> ((MLP) m).call(x));
     assertSameModule(new MLP(new int[] {4, 2}, Layers.tanh(), "m"),
         MLP.builder(4, 2).activation(Layers.tanh()).name("m").build(), m -> ((MLP) m).call(x));
+  }
+
+  @Test
+  void vectorQuantizer_builderAtDefaults_isTheShortConstructor() {
+    Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
+    assertSameModule(new VectorQuantizer(4, 6, 0.25), VectorQuantizer.builder(4, 6, 0.25).build(),
+        m -> ((VectorQuantizer) m).call(z, false).quantize());
   }
 
   @Test
