@@ -8,6 +8,7 @@ import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nets.VectorQuantizer;
+import dev.sonnet.nets.VectorQuantizerEMA;
 import dev.sonnet.nn.Bias;
 import dev.sonnet.nn.ConcatLinear;
 import dev.sonnet.nn.Conv2D;
@@ -92,6 +93,14 @@ class ModuleBuildersTest {
     Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
     assertSameModule(new VectorQuantizer(4, 6, 0.25), VectorQuantizer.builder(4, 6, 0.25).build(),
         m -> ((VectorQuantizer) m).call(z, false).quantize());
+  }
+
+  @Test
+  void vectorQuantizerEma_builderAtDefaults_isTheShortConstructor() {
+    Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
+    assertSameModule(new VectorQuantizerEMA(4, 6, 0.25, 0.99),
+        VectorQuantizerEMA.builder(4, 6, 0.25, 0.99).build(),
+        m -> ((VectorQuantizerEMA) m).call(z, false).quantize());
   }
 
   @Test
