@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nets.VectorQuantizer;
 import dev.sonnet.nets.VectorQuantizerEMA;
@@ -101,6 +102,13 @@ class ModuleBuildersTest {
     assertSameModule(new VectorQuantizerEMA(4, 6, 0.25, 0.99),
         VectorQuantizerEMA.builder(4, 6, 0.25, 0.99).build(),
         m -> ((VectorQuantizerEMA) m).call(z, false).quantize());
+  }
+
+  @Test
+  void cifar10ConvNet_builderAtDefaults_isTheShortConstructor() {
+    Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
+    assertSameModule(new Cifar10ConvNet(), Cifar10ConvNet.builder().build(),
+        m -> ((Cifar10ConvNet) m).call(images, false).logits());
   }
 
   @Test
