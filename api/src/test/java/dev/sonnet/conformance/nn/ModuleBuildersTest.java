@@ -8,6 +8,7 @@ import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.nets.MLP;
+import dev.sonnet.nets.ResNet;
 import dev.sonnet.nets.VectorQuantizer;
 import dev.sonnet.nets.VectorQuantizerEMA;
 import dev.sonnet.nn.Bias;
@@ -109,6 +110,14 @@ class ModuleBuildersTest {
     Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
     assertSameModule(new Cifar10ConvNet(), Cifar10ConvNet.builder().build(),
         m -> ((Cifar10ConvNet) m).call(images, false).logits());
+  }
+
+  @Test
+  void resNet_builderAtDefaults_isTheShortConstructor() {
+    Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
+    int[] blocks = {1, 1, 1, 1};
+    assertSameModule(new ResNet(blocks, 3), ResNet.builder(blocks, 3).build(),
+        m -> ((ResNet) m).call(images, false));
   }
 
   @Test

@@ -177,12 +177,15 @@ public final class ModuleGoldens {
             .dropoutSeed(1L).build(), s(8, 3),
             (m, x) -> ((MLP) m).call(x, true)),
         g("cifar10_convnet_2x3_2x2_1x3x3x2", Cifar10ConvNet.class,
-            () -> Cifar10ConvNet.builder().outputChannels(2, 3).strides(2, 2).build(), s(1, 3, 3, 2), (m, x) -> ((Cifar10ConvNet) m).call(x, false).logits()),
-        g("resnet_1111_9", ResNet.class, () -> new ResNet(new int[] {1, 1, 1, 1}, 9,
-            null, false, new int[] {8, 8, 8, 8}, null), s(1, 8, 8, 3),
+            () -> Cifar10ConvNet.builder().outputChannels(2, 3).strides(2, 2).build(),
+            s(1, 3, 3, 2),
+            (m, x) -> ((Cifar10ConvNet) m).call(x, false).logits()),
+        g("resnet_1111_9", ResNet.class, () -> ResNet.builder(new int[] {1, 1, 1, 1}, 9)
+            .channelsPerGroup(8, 8, 8, 8).build(), s(1, 8, 8, 3),
             (m, x) -> ((ResNet) m).call(x, false)),
-        g("resnet_v2_1111_9", ResNet.class, () -> new ResNet(new int[] {1, 1, 1, 1}, 9,
-            new BatchNormConfig(0.99, 1e-3, true, false), true, new int[] {8, 8, 8, 8}, null),
+        g("resnet_v2_1111_9", ResNet.class, () -> ResNet.builder(new int[] {1, 1, 1, 1}, 9)
+            .bnConfig(new BatchNormConfig(0.99, 1e-3, true, false)).resnetV2(true)
+            .channelsPerGroup(8, 8, 8, 8).build(),
             s(1, 8, 8, 3), (m, x) -> ((ResNet) m).call(x, true)),
         g("resnet50", ResNet50.class, () -> new ResNet50(10), s(1, 8, 8, 3),
             (m, x) -> ((ResNet) m).call(x, false)),
