@@ -2,6 +2,7 @@ package dev.sonnet.nets;
 
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.nn.BatchNorm;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Linear;
@@ -25,17 +26,30 @@ import java.util.List;
  *
  * <pre>{@code
  * var net = new Cifar10ConvNet();
+ * var small = Cifar10ConvNet.builder().outputChannels(16, 32).strides(1, 2).build();
  * Cifar10ConvNet.Output out = net.call(images, true);   // out.logits(): [batch, 10]
  * }</pre>
  */
 public final class Cifar10ConvNet extends Module {
   /** {@code 10}: CIFAR-10's classes. */
   public static final int DEFAULT_NUM_CLASSES = 10;
+
+  /**
+   * {@code null}: each convolution's and the logits' own default (a truncated normal scaled by
+   * the fan-in), chosen on the first call.
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros, so the layers start unbiased. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
   /** Channels-last ({@code NHWC}). */
   public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
+
   /** Sonnet's widths: 64, 64, 128, 128, 128, 256, 256, 256, 512, 512, 512. */
   public static final List<Integer> DEFAULT_OUTPUT_CHANNELS =
       List.of(64, 64, 128, 128, 128, 256, 256, 256, 512, 512, 512);
+
   /** Sonnet's strides: 2 at layers 3, 6 and 9, halving the image three times. */
   public static final List<Integer> DEFAULT_STRIDES = List.of(1, 1, 2, 1, 1, 2, 1, 1, 2, 1, 1);
 
@@ -54,27 +68,30 @@ public final class Cifar10ConvNet extends Module {
 
   /** Sonnet's network for 10 classes. */
   public Cifar10ConvNet() {
-    this(DEFAULT_NUM_CLASSES, null, null, DEFAULT_DATA_FORMAT, null, null, null);
+    this(DEFAULT_NUM_CLASSES, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_DATA_FORMAT,
+        toArray(DEFAULT_OUTPUT_CHANNELS), toArray(DEFAULT_STRIDES), null);
   }
 
   /**
-   * A network with every setting.
-   *
-   * @param numClasses the logits' size; default {@value #DEFAULT_NUM_CLASSES}
-   * @param wInit initializer of every convolution's and the logits' {@code w}, or null for their
-   *     defaults
-   * @param bInit initializer of their {@code b}, or null for zeros
-   * @param dataFormat default channels-last
-   * @param outputChannels each layer's channels, or null for {@link #DEFAULT_OUTPUT_CHANNELS}
-   * @param strides each layer's stride, same length; null for {@link #DEFAULT_STRIDES}
-   * @param name the module name, or null for {@code cifar10_conv_net}
+   * Starts Sonnet's network with every setting at its default, e.g. a small one for 3 classes:
+   * {@code Cifar10ConvNet.builder().numClasses(3).outputChannels(16, 32).strides(1, 2).build()}.
+   */
+  public static Cifar10ConvNetBuilder builder() {
+    return new Cifar10ConvNetBuilder();
+  }
+
+  /**
+   * Every setting; called by {@link Cifar10ConvNetBuilder}, which documents each and its default.
+   * {@code outputChannels} and {@code strides} need the same length, one per layer.
    */
   @SuppressWarnings("this-escape")
-  public Cifar10ConvNet(int numClasses, Initializer wInit, Initializer bInit,
+  @Settings
+  Cifar10ConvNet(int numClasses, Initializer wInit, Initializer bInit,
       DataFormat dataFormat, int[] outputChannels, int[] strides, String name) {
     super(name);
-    int[] ch = outputChannels != null ? outputChannels.clone() : toArray(DEFAULT_OUTPUT_CHANNELS);
-    int[] st = strides != null ? strides.clone() : toArray(DEFAULT_STRIDES);
+    int[] ch = required("outputChannels", outputChannels).clone();
+    int[] st = required("strides", strides).clone();
+    required("dataFormat", dataFormat);
     if (ch.length != st.length) {
       throw new IllegalArgumentException("Cifar10ConvNet: outputChannels " + Arrays.toString(ch)
           + " and strides " + Arrays.toString(st) + " need the same length, one per layer");
@@ -82,7 +99,7 @@ public final class Cifar10ConvNet extends Module {
     this.numClasses = numClasses;
     this.wInit = wInit;
     this.bInit = bInit;
-    this.dataFormat = dataFormat == null ? DEFAULT_DATA_FORMAT : dataFormat;
+    this.dataFormat = dataFormat;
     this.channels = ch;
     this.strideList = st;
     List<Conv2D> convs = new ArrayList<>();
@@ -90,13 +107,23 @@ public final class Cifar10ConvNet extends Module {
     for (int i = 0; i < ch.length; i++) {
       convs.add(Conv2D.builder(ch[i], 3).stride(st[i]).wInit(wInit).bInit(bInit)
           .dataFormat(this.dataFormat).name("conv_2d_" + i).build());
-      bns.add(new BatchNorm(false, true, BatchNorm.DEFAULT_DECAY_RATE, BatchNorm.DEFAULT_EPS,
-          null, null, this.dataFormat, "batch_norm_" + i));
+      bns.add(BatchNorm.builder(false, true).dataFormat(this.dataFormat)
+          .name("batch_norm_" + i).build());
     }
     this.convModules = List.copyOf(convs);
     this.bnModules = List.copyOf(bns);
     this.logitsModule = Linear.builder(numClasses).wInit(wInit).bInit(bInit)
         .name("logits").build();
+  }
+
+  private static <T> T required(String setting, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException("Cifar10ConvNet: " + setting + " must not be null; leave"
+          + " it unset in the builder for its default (Cifar10ConvNet.DEFAULT_"
+          + setting.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT)
+          + ")");
+    }
+    return value;
   }
 
   private static int[] toArray(List<Integer> l) {

@@ -6,6 +6,7 @@ import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.nn.Linear;
@@ -32,6 +33,7 @@ import java.util.List;
  * Tensor logits = mlp.call(x);                    // x: [batch, 784] -> [batch, 10]
  * // variables: mlp/linear_0/{b,w}, mlp/linear_1/{b,w}, mlp/linear_2/{b,w}
  * MLP decoder = mlp.reverse();                    // sizes [1024, 1024, 784], new variables
+ * var tanh = MLP.builder(128, 10).activation(Layers.tanh()).activateFinal(true).build();
  * }</pre>
  *
  * <p><b>Dropout</b> (with {@code dropoutRate > 0}) is applied before the activation of each
@@ -41,6 +43,15 @@ import java.util.List;
  */
 @Transposable
 public final class MLP extends Module implements Layer {
+  /**
+   * {@code null}: {@link Linear}'s default for every layer, a truncated normal with standard
+   * deviation {@code 1 / sqrt(fanIn)}, chosen on the first call.
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros, so the layers start unbiased; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
   /** {@code relu}: Sonnet's default, cheap and non-saturating. */
   public static final Layer DEFAULT_ACTIVATION = Layers.relu();
 
@@ -49,6 +60,12 @@ public final class MLP extends Module implements Layer {
 
   /** {@code 0}: no dropout unless asked for. */
   public static final double DEFAULT_DROPOUT_RATE = 0.0;
+
+  /**
+   * {@code null}: no dropout generator, as there is no dropout by default; give a seed exactly
+   * when {@code dropoutRate > 0} (random numbers come from an explicit generator).
+   */
+  public static final Long DEFAULT_DROPOUT_SEED = null;
 
   /** {@code false}: the output is usually logits or a regression target, left unactivated. */
   public static final boolean DEFAULT_ACTIVATE_FINAL = false;
@@ -66,37 +83,36 @@ public final class MLP extends Module implements Layer {
 
   /** An MLP with the given layer sizes, relu between layers and no dropout. */
   public MLP(int[] outputSizes) {
-    this(outputSizes, null, null, DEFAULT_WITH_BIAS, DEFAULT_ACTIVATION, DEFAULT_DROPOUT_RATE,
-        null, DEFAULT_ACTIVATE_FINAL, null);
+    this(outputSizes, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_WITH_BIAS, DEFAULT_ACTIVATION,
+        DEFAULT_DROPOUT_RATE, DEFAULT_DROPOUT_SEED, DEFAULT_ACTIVATE_FINAL, null);
   }
 
   /** An MLP with the given layer sizes and activation, named {@code name} (or {@code mlp}). */
   public MLP(int[] outputSizes, Layer activation, String name) {
-    this(outputSizes, null, null, DEFAULT_WITH_BIAS, activation, DEFAULT_DROPOUT_RATE, null,
-        DEFAULT_ACTIVATE_FINAL, name);
+    this(outputSizes, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_WITH_BIAS, activation,
+        DEFAULT_DROPOUT_RATE, DEFAULT_DROPOUT_SEED, DEFAULT_ACTIVATE_FINAL, name);
   }
 
   /**
-   * An MLP with every setting.
+   * Starts an MLP with every other setting at its default, e.g. one with dropout: {@code
+   * MLP.builder(128, 10).dropoutRate(0.5).dropoutSeed(42L).build()}.
    *
    * @param outputSizes the output size of each layer, first to last; at least one, each >= 1
-   * @param wInit initializer of every layer's {@code w}, or null for {@link Linear}'s default
-   *     (truncated normal, standard deviation {@code 1 / sqrt(fanIn)})
-   * @param bInit initializer of every layer's {@code b}, or null for zeros; must be null when
-   *     {@code withBias} is false
-   * @param withBias whether the layers add a bias; default {@value #DEFAULT_WITH_BIAS}
-   * @param activation applied between layers (and after the last with {@code activateFinal});
-   *     default relu; may be a module, whose variables then belong to the MLP
-   * @param dropoutRate probability of dropping each activation in training, in {@code [0, 1)};
-   *     default {@value #DEFAULT_DROPOUT_RATE} (no dropout)
-   * @param dropoutSeed seed of the dropout generator: required when {@code dropoutRate > 0}
-   *     (random numbers come from an explicit generator) and null otherwise
-   * @param activateFinal whether to activate (and drop out) the last layer's output too; default
-   *     {@value #DEFAULT_ACTIVATE_FINAL}
-   * @param name the module name, or null for {@code mlp}
+   */
+  public static MLPBuilder builder(int... outputSizes) {
+    return new MLPBuilder(outputSizes);
+  }
+
+  /**
+   * Every setting; called by {@link MLPBuilder}, which documents each and its default. {@code
+   * bInit} must be null when {@code withBias} is false; {@code activation} must not be null
+   * ({@code Layers.identity()} for none; a module's variables belong to the MLP); {@code
+   * dropoutRate} is in {@code [0, 1)}; {@code dropoutSeed} is given exactly when {@code
+   * dropoutRate > 0}.
    */
   @SuppressWarnings("this-escape")
-  public MLP(@TransposeWith("reversedInputSizes") int[] outputSizes, Initializer wInit,
+  @Settings
+  MLP(@TransposeWith("reversedInputSizes") int[] outputSizes, Initializer wInit,
       Initializer bInit, boolean withBias, Layer activation, double dropoutRate,
       Long dropoutSeed, boolean activateFinal, String name) {
     super(name);

@@ -2,6 +2,7 @@ package dev.sonnet.nets;
 
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.nn.BatchNorm;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Linear;
@@ -33,14 +34,17 @@ import java.util.List;
  *
  * <pre>{@code
  * var net = new ResNet(new int[] {1, 1, 1, 1}, 10);
+ * var v2 = ResNet.builder(new int[] {1, 1, 1, 1}, 10).resnetV2(true).build();
  * Tensor logits = net.call(images, true);   // [batch, 10]
  * }</pre>
  */
 public class ResNet extends Module {
   /** Sonnet's BatchNorm settings for ResNets: decay 0.9, eps 1e-5, scale and offset learned. */
   public static final BatchNormConfig DEFAULT_BN_CONFIG = BatchNormConfig.DEFAULT;
+
   /** {@code false}: the original (v1) blocks, Sonnet's default. */
   public static final boolean DEFAULT_RESNET_V2 = false;
+
   /** Sonnet's widths: 256, 512, 1024, 2048. */
   public static final List<Integer> DEFAULT_CHANNELS_PER_GROUP = List.of(256, 512, 1024, 2048);
 
@@ -57,27 +61,41 @@ public class ResNet extends Module {
 
   /** A v1 ResNet with the default widths and BatchNorm settings. */
   public ResNet(int[] blocksPerGroup, int numClasses) {
-    this(blocksPerGroup, numClasses, DEFAULT_BN_CONFIG, DEFAULT_RESNET_V2, null, null);
+    this(blocksPerGroup, numClasses, DEFAULT_BN_CONFIG, DEFAULT_RESNET_V2,
+        toArray(DEFAULT_CHANNELS_PER_GROUP), null);
   }
 
   /**
-   * A ResNet with every setting.
+   * Starts a ResNet with every other setting at its default, e.g. a narrow v2 one: {@code
+   * ResNet.builder(new int[] {1, 1, 1, 1}, 10).resnetV2(true).channelsPerGroup(8, 8, 8, 8)
+   * .build()}.
    *
    * @param blocksPerGroup the number of blocks in each of the 4 groups
    * @param numClasses the logits' size
-   * @param bnConfig the BatchNorm settings; null for {@link #DEFAULT_BN_CONFIG}
-   * @param resnetV2 whether to use pre-activation (v2) blocks; default {@value
-   *     #DEFAULT_RESNET_V2}
-   * @param channelsPerGroup the 4 groups' output channels (each divisible by 4), or null for
-   *     {@link #DEFAULT_CHANNELS_PER_GROUP}
-   * @param name the module name, or null for {@code res_net}
+   */
+  public static ResNetBuilder builder(int[] blocksPerGroup, int numClasses) {
+    return new ResNetBuilder(blocksPerGroup, numClasses);
+  }
+
+  /**
+   * Every setting; called by {@link ResNetBuilder}, which documents each and its default.
+   * {@code blocksPerGroup} and {@code channelsPerGroup} have 4 entries, one per group; each
+   * channel count is divisible by 4.
    */
   @SuppressWarnings("this-escape")
-  public ResNet(int[] blocksPerGroup, int numClasses, BatchNormConfig bnConfig, boolean resnetV2,
+  @Settings
+  ResNet(int[] blocksPerGroup, int numClasses, BatchNormConfig bnConfig, boolean resnetV2,
       int[] channelsPerGroup, String name) {
     super(name);
-    int[] ch = channelsPerGroup != null ? channelsPerGroup.clone()
-        : DEFAULT_CHANNELS_PER_GROUP.stream().mapToInt(Integer::intValue).toArray();
+    if (channelsPerGroup == null) {
+      throw new IllegalArgumentException("ResNet: channelsPerGroup must not be null; leave it"
+          + " unset in the builder for its default (ResNet.DEFAULT_CHANNELS_PER_GROUP)");
+    }
+    if (bnConfig == null) {
+      throw new IllegalArgumentException("ResNet: bnConfig must not be null; leave it unset in"
+          + " the builder for its default (ResNet.DEFAULT_BN_CONFIG)");
+    }
+    int[] ch = channelsPerGroup.clone();
     if (blocksPerGroup == null || blocksPerGroup.length != 4) {
       throw new IllegalArgumentException("ResNet: blocksPerGroup must have 4 entries (one per"
           + " group), got " + Arrays.toString(blocksPerGroup));
@@ -88,7 +106,7 @@ public class ResNet extends Module {
     }
     this.blocks = blocksPerGroup.clone();
     this.numClasses = numClasses;
-    this.bnConfig = bnConfig == null ? DEFAULT_BN_CONFIG : bnConfig;
+    this.bnConfig = bnConfig;
     this.resnetV2 = resnetV2;
     this.channels = ch;
     this.initialConv = Conv2D.builder(64, 7).stride(2).padding(Pad.of(Pad.Fn.SAME)).withBias(false)
@@ -106,6 +124,10 @@ public class ResNet extends Module {
         ? BottleneckBlock.batchNorm(this.bnConfig, false, "final_batchnorm") : null;
     this.logits = Linear.builder(numClasses).wInit(Initializers.zeros())
         .name("logits").build();
+  }
+
+  static int[] toArray(List<Integer> l) {
+    return l.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** The number of blocks per group. */

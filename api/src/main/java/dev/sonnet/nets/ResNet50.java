@@ -27,6 +27,7 @@ public final class ResNet50 extends ResNet {
    * @param name null for {@code res_net50}
    */
   public ResNet50(int numClasses, BatchNormConfig bnConfig, boolean resnetV2, String name) {
-    super(new int[] {3, 4, 6, 3}, numClasses, bnConfig, resnetV2, null, name);
+    super(new int[] {3, 4, 6, 3}, numClasses, bnConfig == null ? DEFAULT_BN_CONFIG : bnConfig,
+        resnetV2, toArray(ResNet.DEFAULT_CHANNELS_PER_GROUP), name);
   }
 }

@@ -5,6 +5,7 @@ import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -31,7 +32,7 @@ import dev.sonnet.tensor.Variable;
  * }</pre>
  */
 public final class VectorQuantizer extends Module {
-  /** {@link DType#FLOAT32}. */
+  /** {@link DType#FLOAT32}: the codebook's dtype; inputs must match it. */
   public static final DType DEFAULT_DTYPE = DType.FLOAT32;
 
   /** What a call returns (Sonnet's dictionary). */
@@ -50,14 +51,25 @@ public final class VectorQuantizer extends Module {
   }
 
   /**
+   * Starts a quantiser with every other setting at its default, e.g. {@code
+   * VectorQuantizer.builder(64, 512, 0.25).dtype(DType.FLOAT64).build()}.
+   *
    * @param embeddingDim the size of each code (the input's last dimension), at least 1
    * @param numEmbeddings the number of codes, at least 1
    * @param commitmentCost the weight of the commitment term (the paper's beta, 0.25 there); no
    *     default, as in Sonnet
-   * @param dtype the codes' dtype; default float32
-   * @param name the module name, or null for {@code vector_quantizer} (Sonnet's name)
    */
-  public VectorQuantizer(int embeddingDim, int numEmbeddings, double commitmentCost, DType dtype,
+  public static VectorQuantizerBuilder builder(int embeddingDim, int numEmbeddings,
+      double commitmentCost) {
+    return new VectorQuantizerBuilder(embeddingDim, numEmbeddings, commitmentCost);
+  }
+
+  /**
+   * Every setting; called by {@link VectorQuantizerBuilder}, which documents each and its
+   * default.
+   */
+  @Settings
+  VectorQuantizer(int embeddingDim, int numEmbeddings, double commitmentCost, DType dtype,
       String name) {
     super(name);
     if (embeddingDim < 1 || numEmbeddings < 1) {
@@ -67,7 +79,11 @@ public final class VectorQuantizer extends Module {
     this.embeddingDim = embeddingDim;
     this.numEmbeddings = numEmbeddings;
     this.commitmentCost = commitmentCost;
-    this.dtype = dtype == null ? DEFAULT_DTYPE : dtype;
+    if (dtype == null) {
+      throw new IllegalArgumentException("VectorQuantizer: dtype must not be null; leave it unset"
+          + " in the builder for its default (VectorQuantizer.DEFAULT_DTYPE)");
+    }
+    this.dtype = dtype;
   }
 
   @Build

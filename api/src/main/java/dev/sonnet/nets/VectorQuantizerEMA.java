@@ -4,6 +4,7 @@ import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.nn.MovingAverage;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
@@ -33,7 +34,8 @@ import dev.sonnet.tensor.Variable;
 public final class VectorQuantizerEMA extends Module {
   /** {@code 1e-5}: Laplace smoothing that keeps unused codes from dividing by zero. */
   public static final double DEFAULT_EPSILON = 1e-5;
-  /** {@link DType#FLOAT32}. */
+
+  /** {@link DType#FLOAT32}: the codebook's dtype; inputs must match it. */
   public static final DType DEFAULT_DTYPE = DType.FLOAT32;
 
   final int embeddingDim;
@@ -53,16 +55,26 @@ public final class VectorQuantizerEMA extends Module {
   }
 
   /**
+   * Starts a quantiser with every other setting at its default, e.g. {@code
+   * VectorQuantizerEMA.builder(64, 512, 0.25, 0.99).epsilon(1e-3).build()}.
+   *
    * @param embeddingDim the size of each code, at least 1
    * @param numEmbeddings the number of codes, at least 1
    * @param commitmentCost weight of the commitment loss; no default
    * @param decay decay of the moving averages, in {@code [0, 1]}; no default (0.99 in the paper)
-   * @param epsilon Laplace smoothing; default {@value #DEFAULT_EPSILON}
-   * @param dtype default float32
-   * @param name the module name, or null for {@code vector_quantizer_ema} (Sonnet's name)
+   */
+  public static VectorQuantizerEMABuilder builder(int embeddingDim, int numEmbeddings,
+      double commitmentCost, double decay) {
+    return new VectorQuantizerEMABuilder(embeddingDim, numEmbeddings, commitmentCost, decay);
+  }
+
+  /**
+   * Every setting; called by {@link VectorQuantizerEMABuilder}, which documents each and its
+   * default.
    */
   @SuppressWarnings("this-escape")
-  public VectorQuantizerEMA(int embeddingDim, int numEmbeddings, double commitmentCost,
+  @Settings
+  VectorQuantizerEMA(int embeddingDim, int numEmbeddings, double commitmentCost,
       double decay, double epsilon, DType dtype, String name) {
     super(name);
     if (embeddingDim < 1 || numEmbeddings < 1) {
@@ -78,7 +90,11 @@ public final class VectorQuantizerEMA extends Module {
     this.commitmentCost = commitmentCost;
     this.decay = decay;
     this.epsilon = epsilon;
-    this.dtype = dtype == null ? DEFAULT_DTYPE : dtype;
+    if (dtype == null) {
+      throw new IllegalArgumentException("VectorQuantizerEMA: dtype must not be null; leave it"
+          + " unset in the builder for its default (VectorQuantizerEMA.DEFAULT_DTYPE)");
+    }
+    this.dtype = dtype;
     this.emaClusterSize = new MovingAverage(decay, "ema_cluster_size");
     this.emaDw = new MovingAverage(decay, "ema_dw");
   }

@@ -92,11 +92,10 @@ public final class BatchNorm extends Module {
 
   /**
    * Every setting; called by {@link BatchNormBuilder}, which documents each and its default.
-   * Still public while {@code Cifar10ConvNet} (another package) calls it; use the builder.
    */
   @Settings
   @SuppressWarnings("this-escape")
-  public BatchNorm(boolean createScale, boolean createOffset, double decayRate, double eps,
+  BatchNorm(boolean createScale, boolean createOffset, double decayRate, double eps,
       Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
     super(name);
     if (!createScale && scaleInit != null) {

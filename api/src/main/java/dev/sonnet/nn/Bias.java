@@ -7,6 +7,7 @@ import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Operand;
@@ -31,13 +32,28 @@ import java.util.Arrays;
  * <pre>{@code
  * var bias = new Bias();
  * bias.call(Tensor.zeros(DType.FLOAT32, 8, 3, 4));      // b: [3, 4]
- * new Bias(null, new int[] {-1}, null, null);           // b: [last dim]
+ * Bias.builder().biasDims(-1).build();                  // b: [last dim]
  * }</pre>
  *
  * <p>{@code Transpose.of(bias)} is a new {@code Bias} over this one's input shape.
  */
 @Transposable
 public final class Bias extends Module implements Layer {
+  /**
+   * {@code null}: the expected input shape (without batch) is taken from the first input, the
+   * usual choice; give it only to have the first call check the shape.
+   */
+  public static final int[] DEFAULT_OUTPUT_SIZE = null;
+
+  /**
+   * {@code null}: the bias covers all non-batch dimensions, a bias per element (Sonnet's
+   * default).
+   */
+  public static final int[] DEFAULT_BIAS_DIMS = null;
+
+  /** {@code null}: zeros, so the module starts as the identity. */
+  public static final Initializer DEFAULT_B_INIT = null;
+
   final int[] outputSize;
   final int[] biasDims;
   final Initializer bInit;
@@ -46,20 +62,23 @@ public final class Bias extends Module implements Layer {
 
   /** A bias over all non-batch dimensions, initialised to zeros. */
   public Bias() {
-    this(null, null, null, null);
+    this(DEFAULT_OUTPUT_SIZE, DEFAULT_BIAS_DIMS, DEFAULT_B_INIT, null);
   }
 
   /**
-   * A bias with every setting.
-   *
-   * @param outputSize the expected input shape without the batch dimension, checked on the first
-   *     call; null to take it from the input (the usual choice)
-   * @param biasDims the dimensions the bias covers; null for all non-batch dimensions (Sonnet's
-   *     default, a bias per element); must not contain 0, the batch dimension
-   * @param bInit initializer of {@code b}, or null for zeros, so the module starts as the identity
-   * @param name the module name, or null for {@code bias}
+   * Starts a bias with every setting at its default, e.g. a bias over the last dimension only:
+   * {@code Bias.builder().biasDims(-1).build()}.
    */
-  public Bias(@TransposeWith("inputSize") int[] outputSize, int[] biasDims, Initializer bInit,
+  public static BiasBuilder builder() {
+    return new BiasBuilder();
+  }
+
+  /**
+   * Every setting; called by {@link BiasBuilder}, which documents each and its default.
+   * {@code biasDims} must not contain 0, the batch dimension.
+   */
+  @Settings
+  Bias(@TransposeWith("inputSize") int[] outputSize, int[] biasDims, Initializer bInit,
       String name) {
     super(name);
     if (biasDims != null) {

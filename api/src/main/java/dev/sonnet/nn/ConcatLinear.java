@@ -3,6 +3,7 @@ package dev.sonnet.nn;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.ArrayList;
@@ -26,8 +27,17 @@ import java.util.List;
  * }</pre>
  */
 public final class ConcatLinear extends Module {
-  /** {@code true}, as {@link Linear}. */
+  /** {@code true}, as {@link Linear}: an affine map is the usual layer. */
   public static final boolean DEFAULT_WITH_BIAS = true;
+
+  /**
+   * {@code null}: {@link Linear}'s default, a truncated normal with standard deviation {@code 1 /
+   * sqrt(inputSize)} per input, chosen on the first call.
+   */
+  public static final Initializer DEFAULT_W_INIT = null;
+
+  /** {@code null}: zeros, so the layer starts unbiased; must stay null without a bias. */
+  public static final Initializer DEFAULT_B_INIT = null;
 
   final int outputSize;
   final boolean withBias;
@@ -37,17 +47,25 @@ public final class ConcatLinear extends Module {
 
   /** A layer with {@code outputSize} outputs. */
   public ConcatLinear(int outputSize) {
-    this(outputSize, DEFAULT_WITH_BIAS, null, null, null);
+    this(outputSize, DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, null);
   }
 
   /**
-   * @param outputSize at least 1
-   * @param withBias whether to add a bias; default {@value #DEFAULT_WITH_BIAS}
-   * @param wInit null for {@link Linear}'s default
-   * @param bInit null for zeros; null when {@code withBias} is false
-   * @param name the module name, or null for {@code concat_linear}
+   * Starts a layer with every other setting at its default, e.g. {@code
+   * ConcatLinear.builder(10).withBias(false).build()}.
+   *
+   * @param outputSize the number of outputs, at least 1
    */
-  public ConcatLinear(int outputSize, boolean withBias, Initializer wInit, Initializer bInit,
+  public static ConcatLinearBuilder builder(int outputSize) {
+    return new ConcatLinearBuilder(outputSize);
+  }
+
+  /**
+   * Every setting; called by {@link ConcatLinearBuilder}, which documents each and its default.
+   * {@code bInit} must be null when {@code withBias} is false.
+   */
+  @Settings
+  ConcatLinear(int outputSize, boolean withBias, Initializer wInit, Initializer bInit,
       String name) {
     super(name);
     if (outputSize < 1) {

@@ -6,6 +6,7 @@ import dev.sonnet.module.Build;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -26,14 +27,39 @@ import dev.sonnet.tensor.Variable;
  *
  * <pre>{@code
  * var embed = new Embed(1000, 16);
+ * var frozen = Embed.builder(pretrained).trainable(false).build();
  * Tensor y = embed.call(Tensor.of(new int[] {3, 7, 7}, 3));   // [3, 16]
  * }</pre>
  */
 public final class Embed extends Module implements Layer {
+  /**
+   * {@code null}: no row count; set it ({@link #builder(int)}) unless {@code existingVocab} is
+   * given, which then supplies it.
+   */
+  public static final Integer DEFAULT_VOCAB_SIZE = null;
+
+  /**
+   * {@code null}: {@code round(6 * vocabSize^0.25)} (Sonnet's rule of thumb), or the table's row
+   * size with {@code existingVocab}.
+   */
+  public static final Integer DEFAULT_EMBED_DIM = null;
+
+  /**
+   * {@code null}: no initial table; the table is initialised by {@code initializer}. When given,
+   * it excludes {@code vocabSize}, {@code embedDim} and {@code initializer}.
+   */
+  public static final Tensor DEFAULT_EXISTING_VOCAB = null;
+
+  /**
+   * {@code null}: a truncated normal with standard deviation 1, chosen on the first call
+   * (Sonnet's default: rows of unit scale); must stay null with {@code existingVocab}.
+   */
+  public static final Initializer DEFAULT_INITIALIZER = null;
+
   /** {@code true}: embeddings are usually learned. */
   public static final boolean DEFAULT_TRAINABLE = true;
 
-  /** {@link DType#FLOAT32}, as in Sonnet. */
+  /** {@link DType#FLOAT32}, as in Sonnet; with {@code existingVocab} the table's dtype is used. */
   public static final DType DEFAULT_DTYPE = DType.FLOAT32;
 
   final Integer vocabSize;
@@ -48,37 +74,50 @@ public final class Embed extends Module implements Layer {
 
   /** A table of {@code vocabSize} rows of size {@code round(6 * vocabSize^0.25)}. */
   public Embed(int vocabSize) {
-    this(vocabSize, null, null, null, DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
+    this(vocabSize, DEFAULT_EMBED_DIM, DEFAULT_EXISTING_VOCAB, DEFAULT_INITIALIZER,
+        DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
   }
 
   /** A table of {@code vocabSize} rows of size {@code embedDim}. */
   public Embed(int vocabSize, int embedDim) {
-    this(vocabSize, embedDim, null, null, DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
+    this(vocabSize, embedDim, DEFAULT_EXISTING_VOCAB, DEFAULT_INITIALIZER, DEFAULT_TRAINABLE,
+        DEFAULT_DTYPE, null);
   }
 
   /** A table initialised from {@code existingVocab} {@code [vocabSize, embedDim]}. */
   public Embed(Tensor existingVocab) {
-    this(null, null, existingVocab, null, DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
+    this(DEFAULT_VOCAB_SIZE, DEFAULT_EMBED_DIM, existingVocab, DEFAULT_INITIALIZER,
+        DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
   }
 
   /**
-   * An embedding with every setting.
+   * Starts a table of {@code vocabSize} rows with every other setting at its default, e.g.
+   * {@code Embed.builder(1000).embedDim(16).initializer(Initializers.zeros()).build()}.
    *
-   * @param vocabSize the number of rows; required unless {@code existingVocab} is given, and then
-   *     null
-   * @param embedDim the row size, or null for {@code round(6 * vocabSize^0.25)} (Sonnet's rule of
-   *     thumb); must be null with {@code existingVocab}
-   * @param existingVocab the initial table {@code [vocabSize, embedDim]}, or null; excludes
-   *     {@code vocabSize}, {@code embedDim} and {@code initializer}
-   * @param initializer initializer of the table, or null for a truncated normal with standard
-   *     deviation 1 (Sonnet's default: rows of unit scale); must be null with {@code existingVocab}
-   * @param trainable whether optimizers update the table; default {@value #DEFAULT_TRAINABLE}
-   * @param dtype the table's dtype; default float32 (with {@code existingVocab}: its dtype)
-   * @param name the module name, or null for {@code embed}
+   * @param vocabSize the number of rows, at least 1
    */
-  public Embed(Integer vocabSize, Integer embedDim, Tensor existingVocab, Initializer initializer,
+  public static EmbedBuilder builder(int vocabSize) {
+    return new EmbedBuilder().vocabSize(vocabSize);
+  }
+
+  /**
+   * Starts a table initialised from {@code existingVocab} {@code [vocabSize, embedDim]}, e.g.
+   * {@code Embed.builder(pretrained).trainable(false).build()}.
+   */
+  public static EmbedBuilder builder(Tensor existingVocab) {
+    return new EmbedBuilder().existingVocab(existingVocab);
+  }
+
+  /**
+   * Every setting; called by {@link EmbedBuilder}, which documents each and its default.
+   * {@code vocabSize} is required unless {@code existingVocab} is given, and then {@code
+   * vocabSize}, {@code embedDim} and {@code initializer} must be null.
+   */
+  @Settings
+  Embed(Integer vocabSize, Integer embedDim, Tensor existingVocab, Initializer initializer,
       boolean trainable, DType dtype, String name) {
     super(name);
+    NnSupport.required("Embed", "dtype", dtype);
     if (existingVocab != null) {
       if (vocabSize != null || embedDim != null || initializer != null) {
         throw new IllegalArgumentException("Embed: when existingVocab is given, vocabSize,"
@@ -101,7 +140,7 @@ public final class Embed extends Module implements Layer {
       if (this.dim < 1) {
         throw new IllegalArgumentException("Embed: embedDim must be >= 1, got " + embedDim);
       }
-      this.dtype = dtype == null ? DEFAULT_DTYPE : dtype;
+      this.dtype = dtype;
     }
     this.vocabSize = vocabSize;
     this.embedDim = embedDim;

@@ -21,7 +21,8 @@ class Cifar10ConvNetTest {
   private static final int[] STRIDES = {1, 2};
 
   private static Cifar10ConvNet smallNet() {
-    return new Cifar10ConvNet(3, null, null, null, CHANNELS, STRIDES, null);
+    return Cifar10ConvNet.builder().numClasses(3).outputChannels(CHANNELS).strides(STRIDES)
+        .build();
   }
 
   private static <T extends Module> T child(Module net, String name, Class<T> type) {
@@ -142,8 +143,8 @@ class Cifar10ConvNetTest {
 
   @Test
   void constructor_mismatchedChannelsAndStrides_throws() {
-    assertThatThrownBy(() -> new Cifar10ConvNet(10, null, null, null, new int[] {4, 8},
-        new int[] {1}, null)).hasMessageContaining("need the same length");
+    assertThatThrownBy(() -> Cifar10ConvNet.builder().outputChannels(4, 8).strides(1).build())
+        .hasMessageContaining("need the same length");
   }
 
   @Test

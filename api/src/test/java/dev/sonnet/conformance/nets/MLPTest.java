@@ -46,7 +46,7 @@ class MLPTest {
 
   @Test
   void call_withActivateFinal_activatesTheOutput() {
-    var mlp = new MLP(new int[] {3}, null, null, true, Layers.relu(), 0, null, true, null);
+    var mlp = MLP.builder(3).activateFinal(true).build();
     Tensor y = mlp.call(ModuleChecks.uniform(2, 4, 5));
     for (double v : y.toDoubleArray()) {
       assertThat(v).isGreaterThanOrEqualTo(0);
@@ -67,7 +67,8 @@ class MLPTest {
     // With a tanh, dropout after the activation would leave tanh(0)=0 too; use an activation
     // with f(0) != 0 to tell the order apart.
     Layer plusOne = Layers.named("plus_one", t -> t.add(1.0));
-    var mlp = new MLP(new int[] {50}, null, null, true, plusOne, 0.5, 3L, true, null);
+    var mlp = MLP.builder(50).activation(plusOne).dropoutRate(0.5).dropoutSeed(3L)
+        .activateFinal(true).build();
     Tensor x = ModuleChecks.uniform(3, 4, 6);
     double[] y = mlp.call(x, true).toDoubleArray();
     int ones = 0;
@@ -83,7 +84,7 @@ class MLPTest {
 
   @Test
   void call_withoutFlagButDropout_throws() {
-    var mlp = new MLP(new int[] {2}, null, null, true, Layers.relu(), 0.5, 1L, false, null);
+    var mlp = MLP.builder(2).dropoutRate(0.5).dropoutSeed(1L).build();
     assertThatThrownBy(() -> mlp.call(Tensor.ones(DType.FLOAT32, 1, 2)))
         .isInstanceOf(ModuleException.class).hasMessageContaining("call(x, isTraining)");
   }
@@ -96,11 +97,11 @@ class MLPTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new MLP(new int[] {2}, null, null, true, Layers.relu(), 0.5, null,
-        false, null)).hasMessageContaining("when dropoutRate is above 0, dropoutSeed must be");
-    assertThatThrownBy(() -> new MLP(new int[] {2}, null,
-        dev.sonnet.initializers.Initializers.zeros(), false, Layers.relu(), 0, null, false,
-        null)).hasMessageContaining("when withBias is false, bInit must be null");
+    assertThatThrownBy(() -> MLP.builder(2).dropoutRate(0.5).build())
+        .hasMessageContaining("when dropoutRate is above 0, dropoutSeed must be");
+    assertThatThrownBy(() -> MLP.builder(2).withBias(false)
+        .bInit(dev.sonnet.initializers.Initializers.zeros()).build())
+        .hasMessageContaining("when withBias is false, bInit must be null");
     assertThatThrownBy(() -> new MLP(new int[0])).hasMessageContaining("at least one");
   }
 

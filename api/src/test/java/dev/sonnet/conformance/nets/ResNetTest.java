@@ -21,7 +21,7 @@ class ResNetTest {
   private static final int[] NARROW = {8, 8, 8, 8};
 
   private static ResNet tiny(boolean v2) {
-    return new ResNet(ONE_BLOCK_EACH, 3, null, v2, NARROW, null);
+    return ResNet.builder(ONE_BLOCK_EACH, 3).resnetV2(v2).channelsPerGroup(NARROW).build();
   }
 
   private static Module child(Module net, String path) {
@@ -100,7 +100,7 @@ class ResNetTest {
 
   @Test
   void blockGroups_haveTheConfiguredNumberOfBlocks() {
-    var net = new ResNet(new int[] {2, 1, 3, 1}, 2, null, false, NARROW, null);
+    var net = ResNet.builder(new int[] {2, 1, 3, 1}, 2).channelsPerGroup(NARROW).build();
     net.call(Tensor.zeros(DType.FLOAT32, 1, 8, 8, 1), true);
     assertThat(net.submodules()).extracting(Module::path).contains(
         "res_net/block_group_0/block_1", "res_net/block_group_2/block_2")
@@ -145,7 +145,7 @@ class ResNetTest {
   void constructor_listsOfOtherLength_throwStatingTheRule() {
     assertThatThrownBy(() -> new ResNet(new int[] {1, 1, 1}, 10))
         .hasMessageContaining("blocksPerGroup must have 4 entries");
-    assertThatThrownBy(() -> new ResNet(ONE_BLOCK_EACH, 10, null, false, new int[] {8, 8}, null))
+    assertThatThrownBy(() -> ResNet.builder(ONE_BLOCK_EACH, 10).channelsPerGroup(8, 8).build())
         .hasMessageContaining("channelsPerGroup must have 4 entries");
     assertThatThrownBy(() -> new BatchNormConfig(1.5, 1e-5, true, true))
         .hasMessageContaining("decayRate must be in [0, 1]");

@@ -27,7 +27,8 @@ class VectorQuantizerEMATest {
   private static final double[] X2 = {0.5, 0.6, -0.9, -0.3, 0.2, 1.2, 1.0, 0.0};
 
   private static VectorQuantizerEMA quantizer(double beta) {
-    var vq = new VectorQuantizerEMA(D, K, beta, DECAY, EPS, DType.FLOAT64, null);
+    var vq = VectorQuantizerEMA.builder(D, K, beta, DECAY).epsilon(EPS)
+        .dtype(DType.FLOAT64).build();
     vq.embeddings().assign(Tensor.of(CODES, D, K));
     return vq;
   }

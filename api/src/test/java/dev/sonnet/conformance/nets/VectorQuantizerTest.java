@@ -23,7 +23,7 @@ class VectorQuantizerTest {
   private static final int K = 5;
 
   private static VectorQuantizer quantizer(double commitment) {
-    var vq = new VectorQuantizer(D, K, commitment, DType.FLOAT64, null);
+    var vq = VectorQuantizer.builder(D, K, commitment).dtype(DType.FLOAT64).build();
     ModuleChecks.randomize(vq.embeddings(), 11);
     return vq;
   }

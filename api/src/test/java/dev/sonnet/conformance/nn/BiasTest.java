@@ -21,7 +21,7 @@ class BiasTest {
   }
 
   private static int[] shapeFor(Tensor x, int[] dims) {
-    var b = new Bias(null, dims, null, null);
+    var b = Bias.builder().biasDims(dims).build();
     b.call(x);
     return b.b().shape().dims();
   }
@@ -43,7 +43,7 @@ class BiasTest {
 
   @Test
   void gradients_matchFiniteDifferences() {
-    var bias = new Bias(null, new int[] {-1}, null, null);
+    var bias = Bias.builder().biasDims(-1).build();
     Tensor x = ModuleChecks.uniform(4, 3, 2);
     bias.call(x);
     ModuleChecks.checkGradients(bias, bias::call, x);
@@ -51,7 +51,7 @@ class BiasTest {
 
   @Test
   void constructor_batchDim_throws() {
-    assertThatThrownBy(() -> new Bias(null, new int[] {0}, null, null))
+    assertThatThrownBy(() -> Bias.builder().biasDims(0).build())
         .hasMessageContaining("batch dimension");
   }
 

@@ -60,7 +60,7 @@ class ConcatLinearTest {
 
   @Test
   void withoutBias_hasNoBiasAtAll() {
-    var cl = new ConcatLinear(2, false, null, null, null);
+    var cl = ConcatLinear.builder(2).withBias(false).build();
     cl.call(List.of(Tensor.zeros(DType.FLOAT32, 1, 3), Tensor.zeros(DType.FLOAT32, 1, 2)));
     assertThat(cl.variables()).hasSize(2);
     assertThat(cl.layers()).allSatisfy(l -> assertThat(l.b()).isNull());
@@ -89,14 +89,14 @@ class ConcatLinearTest {
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
     assertThatThrownBy(() -> new ConcatLinear(0)).hasMessageContaining("outputSize must be >= 1");
-    assertThatThrownBy(() -> new ConcatLinear(2, false, null, Initializers.zeros(), null))
+    assertThatThrownBy(() -> ConcatLinear.builder(2).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
   }
 
   @Test
   void repr_omitsDefaults() {
     assertThat(new ConcatLinear(10).toString()).isEqualTo("ConcatLinear(outputSize=10)");
-    assertThat(new ConcatLinear(10, false, null, null, null).toString())
+    assertThat(ConcatLinear.builder(10).withBias(false).build().toString())
         .isEqualTo("ConcatLinear(outputSize=10, withBias=false)");
   }
 }

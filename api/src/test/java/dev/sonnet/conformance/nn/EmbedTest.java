@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.nn.Embed;
+import dev.sonnet.nn.EmbedBuilder;
 import dev.sonnet.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +41,11 @@ class EmbedTest {
 
   @Test
   void constructor_existingVocabWithVocabSize_throwsStatingTheRule() {
-    assertThatThrownBy(() -> new Embed(3, null, Tensor.zeros(dev.sonnet.tensor.DType.FLOAT32, 3,
-        2), null, true, null, null))
+    assertThatThrownBy(() -> Embed.builder(Tensor.zeros(dev.sonnet.tensor.DType.FLOAT32, 3, 2))
+        .vocabSize(3).build())
         .hasMessageContaining("when existingVocab is given, vocabSize, embedDim and initializer"
             + " must be null");
-    assertThatThrownBy(() -> new Embed(null, null, null, Initializers.ones(), true, null, null))
+    assertThatThrownBy(() -> new EmbedBuilder().initializer(Initializers.ones()).build())
         .hasMessageContaining("vocabSize must be >= 1");
   }
 

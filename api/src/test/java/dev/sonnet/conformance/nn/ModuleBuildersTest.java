@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nets.Cifar10ConvNet;
+import dev.sonnet.nets.MLP;
+import dev.sonnet.nets.ResNet;
+import dev.sonnet.nets.VectorQuantizer;
+import dev.sonnet.nets.VectorQuantizerEMA;
 import dev.sonnet.nn.BatchNorm;
+import dev.sonnet.nn.Bias;
+import dev.sonnet.nn.ConcatLinear;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.DepthwiseConv2D;
 import dev.sonnet.nn.Dropout;
+import dev.sonnet.nn.Embed;
 import dev.sonnet.nn.GroupNorm;
 import dev.sonnet.nn.InstanceNorm;
 import dev.sonnet.nn.LayerNorm;
@@ -19,6 +28,7 @@ import dev.sonnet.nn.Pad;
 import dev.sonnet.nn.SeparableConv1D;
 import dev.sonnet.nn.SeparableConv2D;
 import dev.sonnet.ops.DataFormat;
+import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -51,6 +61,70 @@ class ModuleBuildersTest {
     Tensor x = ModuleChecks.uniform(1, 2, 6, 6, 3);
     assertSameModule(new Conv2D(4, 3, 2), Conv2D.builder(4, 3).stride(2).build(),
         m -> ((Conv2D) m).call(x));
+  }
+
+  @Test
+  void bias_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(1, 2, 3, 4);
+    assertSameModule(new Bias(), Bias.builder().build(), m -> ((Bias) m).call(x));
+    assertThat(Bias.builder().biasDims(-1).build().toString())
+        .isEqualTo("Bias(biasDims=[-1])");
+  }
+
+  @Test
+  void embed_builderAtDefaults_isTheShortConstructor() {
+    Tensor ids = Tensor.of(new int[] {1, 3, 1}, 3);
+    Tensor table = ModuleChecks.uniform(1, 4, 2);
+    assertSameModule(new Embed(7, 3), Embed.builder(7).embedDim(3).build(),
+        m -> ((Embed) m).call(ids));
+    assertSameModule(new Embed(100), Embed.builder(100).build(), m -> ((Embed) m).call(ids));
+    assertSameModule(new Embed(table), Embed.builder(table).build(), m -> ((Embed) m).call(ids));
+  }
+
+  @Test
+  void concatLinear_builderAtDefaults_isTheShortConstructor() {
+    List<Tensor> xs = List.of(ModuleChecks.uniform(1, 4, 3), ModuleChecks.uniform(2, 4, 2, 2));
+    assertSameModule(new ConcatLinear(5), ConcatLinear.builder(5).build(),
+        m -> ((ConcatLinear) m).call(xs));
+  }
+
+  @Test
+  void mlp_builderAtDefaults_isTheShortConstructor() {
+    Tensor x = ModuleChecks.uniform(1, 4, 3);
+    assertSameModule(new MLP(new int[] {4, 2}), MLP.builder(4, 2).build(),
+        m -> ((MLP) m).call(x));
+    assertSameModule(new MLP(new int[] {4, 2}, Layers.tanh(), "m"),
+        MLP.builder(4, 2).activation(Layers.tanh()).name("m").build(), m -> ((MLP) m).call(x));
+  }
+
+  @Test
+  void vectorQuantizer_builderAtDefaults_isTheShortConstructor() {
+    Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
+    assertSameModule(new VectorQuantizer(4, 6, 0.25), VectorQuantizer.builder(4, 6, 0.25).build(),
+        m -> ((VectorQuantizer) m).call(z, false).quantize());
+  }
+
+  @Test
+  void vectorQuantizerEma_builderAtDefaults_isTheShortConstructor() {
+    Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
+    assertSameModule(new VectorQuantizerEMA(4, 6, 0.25, 0.99),
+        VectorQuantizerEMA.builder(4, 6, 0.25, 0.99).build(),
+        m -> ((VectorQuantizerEMA) m).call(z, false).quantize());
+  }
+
+  @Test
+  void cifar10ConvNet_builderAtDefaults_isTheShortConstructor() {
+    Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
+    assertSameModule(new Cifar10ConvNet(), Cifar10ConvNet.builder().build(),
+        m -> ((Cifar10ConvNet) m).call(images, false).logits());
+  }
+
+  @Test
+  void resNet_builderAtDefaults_isTheShortConstructor() {
+    Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
+    int[] blocks = {1, 1, 1, 1};
+    assertSameModule(new ResNet(blocks, 3), ResNet.builder(blocks, 3).build(),
+        m -> ((ResNet) m).call(images, false));
   }
 
   @Test
