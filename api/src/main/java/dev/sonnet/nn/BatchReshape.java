@@ -37,6 +37,11 @@ public final class BatchReshape extends Module implements Layer {
     this(shape, DEFAULT_PRESERVE_DIMS, null);
   }
 
+  /** Reshapes everything after the first {@code preserveDims} dimensions into {@code shape}. */
+  public BatchReshape(int[] shape, int preserveDims) {
+    this(shape, preserveDims, null);
+  }
+
   /**
    * @param shape the new shape of the non-preserved dimensions; at most one {@code -1}
    * @param preserveDims leading dimensions to keep, at least 1; default {@value

@@ -10,7 +10,7 @@ package dev.sonnet.nn;
  *
  * <pre>{@code
  * new Flatten().call(Tensor.zeros(DType.FLOAT32, 8, 28, 28, 1)).shape();   // [8, 784]
- * new Flatten(2, null).call(x);                                             // [8, 4, 5, 6] -> [8, 4, 30]
+ * new Flatten(2).call(x);                                                   // [8, 4, 5, 6] -> [8, 4, 30]
  * }</pre>
  */
 public final class Flatten extends Reshape {
@@ -20,6 +20,11 @@ public final class Flatten extends Reshape {
   /** Flattens everything after the batch dimension. */
   public Flatten() {
     this(DEFAULT_PRESERVE_DIMS, null);
+  }
+
+  /** Flattens everything after the first {@code preserveDims} dimensions (at least 1). */
+  public Flatten(int preserveDims) {
+    this(preserveDims, null);
   }
 
   /**

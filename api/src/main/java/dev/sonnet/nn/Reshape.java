@@ -36,6 +36,11 @@ public class Reshape extends Module implements Layer {
     this(outputShape, DEFAULT_PRESERVE_DIMS, null);
   }
 
+  /** Reshapes everything after the first {@code preserveDims} dimensions into {@code outputShape}. */
+  public Reshape(int[] outputShape, int preserveDims) {
+    this(outputShape, preserveDims, null);
+  }
+
   /**
    * A reshape with every setting.
    *

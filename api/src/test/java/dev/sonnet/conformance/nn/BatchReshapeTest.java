@@ -24,7 +24,7 @@ class BatchReshapeTest {
 
   @Test
   void call_withPreserveDims2_keepsTwoLeadingDimensions() {
-    Tensor y = new BatchReshape(new int[] {3, 2}, 2, null).call(ModuleChecks.range(0, 1, 2, 4, 6));
+    Tensor y = new BatchReshape(new int[] {3, 2}, 2).call(ModuleChecks.range(0, 1, 2, 4, 6));
     assertThat(y.shape().dims()).containsExactly(2, 4, 3, 2);
   }
 
@@ -69,7 +69,7 @@ class BatchReshapeTest {
 
   @Test
   void constructor_withPreserveDimsBelow1_throws() {
-    assertThatThrownBy(() -> new BatchReshape(new int[] {4}, 0, null))
+    assertThatThrownBy(() -> new BatchReshape(new int[] {4}, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("preserveDims must be >= 1");
   }

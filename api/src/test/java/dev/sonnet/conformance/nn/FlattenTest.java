@@ -19,7 +19,7 @@ class FlattenTest {
 
   @Test
   void call_withPreserveDims2_keepsTwoDims() {
-    Tensor y = new Flatten(2, null).call(ModuleChecks.range(0, 1, 2, 3, 4, 5));
+    Tensor y = new Flatten(2).call(ModuleChecks.range(0, 1, 2, 3, 4, 5));
     assertThat(y.shape().dims()).containsExactly(2, 3, 20);
   }
 
@@ -42,7 +42,7 @@ class FlattenTest {
 
   @Test
   void constructor_withPreserveDims0_throws() {
-    assertThatThrownBy(() -> new Flatten(0, null)).hasMessageContaining("preserveDims must be >= 1");
+    assertThatThrownBy(() -> new Flatten(0)).hasMessageContaining("preserveDims must be >= 1");
   }
 
   @Test
@@ -56,6 +56,6 @@ class FlattenTest {
   @Test
   void repr_isFlattenWithDefaultsOmitted() {
     assertThat(new Flatten().toString()).isEqualTo("Flatten()");
-    assertThat(new Flatten(2, null).toString()).isEqualTo("Flatten(preserveDims=2)");
+    assertThat(new Flatten(2).toString()).isEqualTo("Flatten(preserveDims=2)");
   }
 }

@@ -21,7 +21,7 @@ class ReshapeTest {
 
   @Test
   void call_withPreserveDims2_reshapesOnlyTheTail() {
-    Tensor y = new Reshape(new int[] {3, 2}, 2, null).call(ModuleChecks.range(0, 1, 2, 5, 6));
+    Tensor y = new Reshape(new int[] {3, 2}, 2).call(ModuleChecks.range(0, 1, 2, 5, 6));
     assertThat(y.shape().dims()).containsExactly(2, 5, 3, 2);
   }
 
