@@ -169,7 +169,7 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
       for (Operand source : sources) {
         Tensor g = gradientOf(source, grads);
         if (g == null && unconnected == UnconnectedGradients.ZERO) {
-          g = Tensor.full(target.backend(), source.shape(), source.dtype(), 0);
+          g = Tensor.full(target.backend(), source.dtype(), source.shape(), 0);
         }
         result.add(g);
       }

@@ -118,7 +118,7 @@ public final class Initializers {
 
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
-      return Tensor.zeros(shape, dtype);
+      return Tensor.zeros(dtype, shape);
     }
 
     @Override
@@ -132,7 +132,7 @@ public final class Initializers {
 
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
-      return Tensor.ones(shape, dtype);
+      return Tensor.ones(dtype, shape);
     }
 
     @Override
@@ -144,7 +144,7 @@ public final class Initializers {
   private record Constant(double value) implements Initializer {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
-      return Tensor.full(value, dtype, shape.dims());
+      return Tensor.full(dtype, value, shape.dims());
     }
 
     @Override
@@ -157,7 +157,7 @@ public final class Initializers {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       checkFloat("randomUniform", dtype);
-      return Tensor.randomUniform(rng, shape, dtype, min, max);
+      return Tensor.randomUniform(rng, dtype, shape, min, max);
     }
 
     @Override
@@ -170,7 +170,7 @@ public final class Initializers {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       checkFloat("randomNormal", dtype);
-      return Tensor.randomNormal(rng, shape, dtype, mean, stddev);
+      return Tensor.randomNormal(rng, dtype, shape, mean, stddev);
     }
 
     @Override
@@ -183,7 +183,7 @@ public final class Initializers {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       checkFloat("truncatedNormal", dtype);
-      return Tensor.truncatedNormal(rng, shape, dtype, mean, stddev);
+      return Tensor.truncatedNormal(rng, dtype, shape, mean, stddev);
     }
 
     @Override

@@ -46,7 +46,7 @@ public record Orthogonal(double gain) implements Initializer {
     int cols = shape.dim(-1);
     int rows = shape.intSize() / Math.max(1, cols);
     if (shape.intSize() == 0) {
-      return Tensor.zeros(shape, dtype);
+      return Tensor.zeros(dtype, shape);
     }
     int m = Math.max(rows, cols);
     int n = Math.min(rows, cols);

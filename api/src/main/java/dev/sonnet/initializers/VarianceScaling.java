@@ -132,11 +132,11 @@ public record VarianceScaling(double scale, Mode mode, Distribution distribution
     double variance = variance(shape);
     return switch (distribution) {
       case TRUNCATED_NORMAL ->
-          Tensor.truncatedNormal(rng, shape, dtype, 0, Math.sqrt(variance) / TRUNCATION_STDDEV);
-      case UNTRUNCATED_NORMAL -> Tensor.randomNormal(rng, shape, dtype, 0, Math.sqrt(variance));
+          Tensor.truncatedNormal(rng, dtype, shape, 0, Math.sqrt(variance) / TRUNCATION_STDDEV);
+      case UNTRUNCATED_NORMAL -> Tensor.randomNormal(rng, dtype, shape, 0, Math.sqrt(variance));
       case UNIFORM -> {
         double limit = Math.sqrt(3 * variance);
-        yield Tensor.randomUniform(rng, shape, dtype, -limit, limit);
+        yield Tensor.randomUniform(rng, dtype, shape, -limit, limit);
       }
     };
   }

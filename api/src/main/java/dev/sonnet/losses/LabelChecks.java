@@ -57,7 +57,7 @@ final class LabelChecks {
     }
     // |z - 0.5| <= 0.5 holds exactly for z in [0, 1]; NaN compares false, so it counts as outside.
     Tensor inside = labels.sub(0.5).abs()
-        .lessEqual(Tensor.scalar(0.5, labels.dtype(), labels.backend()));
+        .lessEqual(Tensor.scalar(labels.backend(), labels.dtype(), 0.5));
     long outside = labels.size() - inside.cast(DType.INT64).sum().toLongArray()[0];
     if (outside == 0) {
       return;

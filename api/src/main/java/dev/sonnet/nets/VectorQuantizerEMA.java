@@ -104,7 +104,7 @@ public final class VectorQuantizerEMA extends Module {
     double limit = Math.sqrt(3.0 / embeddingDim);
     embeddings = variable("embeddings", Initializers.randomUniform(-limit, limit), dtype,
         Shape.of(embeddingDim, numEmbeddings), false);
-    emaClusterSize.initialize(Tensor.zeros(Shape.of(numEmbeddings), dtype));
+    emaClusterSize.initialize(Tensor.zeros(dtype, Shape.of(numEmbeddings)));
     emaDw.initialize(embeddings.peek());
   }
 

@@ -163,7 +163,7 @@ public final class BatchNorm extends Module {
     java.util.Arrays.fill(kept, 1);
     int ch = dataFormat.channelAxis(rank);
     kept[ch] = x.dim(ch);
-    Tensor zeros = Tensor.zeros(Shape.of(kept), x.dtype());
+    Tensor zeros = Tensor.zeros(x.dtype(), Shape.of(kept));
     movingMean.initialize(zeros);
     movingVariance.initialize(zeros);
     int[] shape = Norms.paramShape(x, dataFormat);

@@ -224,11 +224,11 @@ public final class Elementwise {
   public static Tensor isFinite(Operand x) {
     Tensor t = x.asTensor();
     if (!t.dtype().isFloating()) {
-      return Tensor.full(t.backend(), t.shape(), DType.BOOL, 1);
+      return Tensor.full(t.backend(), DType.BOOL, t.shape(), 1);
     }
     double max = t.dtype() == DType.FLOAT32 ? Float.MAX_VALUE : Double.MAX_VALUE;
-    Tensor lowest = Tensor.scalar(-max, t.dtype(), t.backend());
-    Tensor highest = Tensor.scalar(max, t.dtype(), t.backend());
+    Tensor lowest = Tensor.scalar(t.backend(), t.dtype(), -max);
+    Tensor highest = Tensor.scalar(t.backend(), t.dtype(), max);
     return logicalAnd(greaterEqual(t, lowest), lessEqual(t, highest));
   }
 

@@ -50,7 +50,7 @@ final class OpSupport {
 
   /** A scalar of {@code like}'s dtype on its backend. */
   static Tensor scalarLike(Tensor like, double value) {
-    return Tensor.scalar(value, like.dtype(), like.backend());
+    return Tensor.scalar(like.backend(), like.dtype(), value);
   }
 
   /** Throws unless both operands have one dtype (the library never promotes silently). */

@@ -115,7 +115,7 @@ public final class Reductions {
     }
     if (t.size() == 0) {
       // log of an empty sum: -inf wherever the output has elements (as TensorFlow and SciPy).
-      return Tensor.full(t.backend(), ReduceOp.reducedShape(t.shape(), ax, keepDims), t.dtype(),
+      return Tensor.full(t.backend(), t.dtype(), ReduceOp.reducedShape(t.shape(), ax, keepDims),
           Double.NEGATIVE_INFINITY);
     }
     Tensor m = reduceSorted(ReduceKind.MAX, t, true, ax).stopGradient();

@@ -195,11 +195,11 @@ public final class ShapeOps {
 
   /** Joins tensors along {@code axis}; all other dimensions and the dtype must agree. */
   public static Tensor concat(int axis, Operand... xs) {
-    return concat(Arrays.asList(xs), axis);
+    return concat(axis, Arrays.asList(xs));
   }
 
   /** Joins tensors along {@code axis}; all other dimensions and the dtype must agree. */
-  public static Tensor concat(List<? extends Operand> xs, int axis) {
+  public static Tensor concat(int axis, List<? extends Operand> xs) {
     if (xs.isEmpty()) {
       throw new ShapeException("concat: needs at least one tensor");
     }
@@ -229,11 +229,11 @@ public final class ShapeOps {
 
   /** Stacks equally shaped tensors along a new axis {@code axis} in {@code [-(rank+1), rank]}. */
   public static Tensor stack(int axis, Operand... xs) {
-    return stack(Arrays.asList(xs), axis);
+    return stack(axis, Arrays.asList(xs));
   }
 
   /** Stacks equally shaped tensors along a new axis {@code axis} in {@code [-(rank+1), rank]}. */
-  public static Tensor stack(List<? extends Operand> xs, int axis) {
+  public static Tensor stack(int axis, List<? extends Operand> xs) {
     if (xs.isEmpty()) {
       throw new ShapeException("stack: needs at least one tensor");
     }
@@ -248,7 +248,7 @@ public final class ShapeOps {
       expanded.add(expandDims(x, axis));
     }
     int a = axis < 0 ? axis + first.rank() + 1 : axis;
-    return concat(expanded, a);
+    return concat(a, expanded);
   }
 
   /** Splits into {@code count} equal parts along {@code axis}; the size must divide evenly. */

@@ -22,8 +22,11 @@ import java.util.List;
  * static operations in {@code dev.sonnet.ops}; those classes document broadcasting, shapes and
  * gradients.
  *
- * <p>Creation methods put the tensor on the default backend ({@link Backends#getDefault()}); use
- * {@link #to(Backend)} to move one. Reading values back ({@link #toFloatArray()} and friends) is
+ * <p>Creation methods put the tensor on the default backend ({@link Backends#getDefault()}) unless
+ * given one; use {@link #to(Backend)} to move one. Their arguments come in one order: where the
+ * values live or come from (a {@link Backend} or an {@link Rng}), the dtype, the shape, then the
+ * values' parameters ({@code randomNormal(rng, FLOAT32, shape, mean, stddev)}); a shape given as
+ * {@code int...} comes last ({@code full(FLOAT32, 0.5, 2, 3)}), as Java requires of varargs. Reading values back ({@link #toFloatArray()} and friends) is
  * where the host waits for a device.
  *
  * <p>Memory is freed when the tensor becomes unreachable; {@link #release()} frees it at once, and
@@ -131,37 +134,37 @@ public final class Tensor implements Operand {
   }
 
   /** A scalar of {@code dtype} on {@code backend} holding {@code value} converted to it. */
-  public static Tensor scalar(double value, DType dtype, Backend backend) {
-    return full(backend, Shape.SCALAR, dtype, value);
+  public static Tensor scalar(Backend backend, DType dtype, double value) {
+    return full(backend, dtype, Shape.SCALAR, value);
   }
 
   /** A tensor of zeros. */
   public static Tensor zeros(DType dtype, int... shape) {
-    return zeros(Shape.of(shape), dtype);
+    return zeros(dtype, Shape.of(shape));
   }
 
   /** A tensor of zeros. */
-  public static Tensor zeros(Shape shape, DType dtype) {
+  public static Tensor zeros(DType dtype, Shape shape) {
     return fresh(Backends.getDefault().allocate(dtype, shape.size()), shape);
   }
 
   /** A tensor of ones. */
   public static Tensor ones(DType dtype, int... shape) {
-    return full(1, dtype, shape);
+    return full(dtype, 1, shape);
   }
 
   /** A tensor of ones. */
-  public static Tensor ones(Shape shape, DType dtype) {
-    return full(Backends.getDefault(), shape, dtype, 1);
+  public static Tensor ones(DType dtype, Shape shape) {
+    return full(Backends.getDefault(), dtype, shape, 1);
   }
 
   /** A tensor with every element {@code value} (converted to {@code dtype}). */
-  public static Tensor full(double value, DType dtype, int... shape) {
-    return full(Backends.getDefault(), Shape.of(shape), dtype, value);
+  public static Tensor full(DType dtype, double value, int... shape) {
+    return full(Backends.getDefault(), dtype, Shape.of(shape), value);
   }
 
   /** A tensor on {@code backend} with every element {@code value}. */
-  public static Tensor full(Backend backend, Shape shape, DType dtype, double value) {
+  public static Tensor full(Backend backend, DType dtype, Shape shape, double value) {
     DeviceBuffer b = backend.allocate(dtype, shape.size());
     if (value != 0) {
       backend.fill(b, value);
@@ -171,12 +174,12 @@ public final class Tensor implements Operand {
 
   /** Zeros with this tensor's shape, dtype and backend. */
   public Tensor zerosLike() {
-    return full(backend(), shape, dtype(), 0);
+    return full(backend(), dtype(), shape, 0);
   }
 
   /** Ones with this tensor's shape, dtype and backend. */
   public Tensor onesLike() {
-    return full(backend(), shape, dtype(), 1);
+    return full(backend(), dtype(), shape, 1);
   }
 
   /** {@code [0, 1, ..., n-1]} as int64, like NumPy's {@code arange(n)}. */
@@ -192,7 +195,7 @@ public final class Tensor implements Operand {
    * {@code start, start + step, ...} while below {@code stop} (above, for a negative step), in
    * {@code dtype}. Values are computed as {@code start + i * step}, so no error accumulates.
    */
-  public static Tensor arange(double start, double stop, double step, DType dtype) {
+  public static Tensor arange(DType dtype, double start, double stop, double step) {
     if (step == 0 || Double.isNaN(step)) {
       throw new IllegalArgumentException("arange: step must be nonzero, got " + step);
     }
@@ -209,7 +212,7 @@ public final class Tensor implements Operand {
   }
 
   /** Uniform samples in {@code [low, high)}. */
-  public static Tensor randomUniform(Rng rng, Shape shape, DType dtype, double low, double high) {
+  public static Tensor randomUniform(Rng rng, DType dtype, Shape shape, double low, double high) {
     double[] v = new double[shape.intSize()];
     for (int i = 0; i < v.length; i++) {
       v[i] = low + (high - low) * rng.nextDouble();
@@ -218,7 +221,7 @@ public final class Tensor implements Operand {
   }
 
   /** Normal samples with the given mean and standard deviation. */
-  public static Tensor randomNormal(Rng rng, Shape shape, DType dtype, double mean,
+  public static Tensor randomNormal(Rng rng, DType dtype, Shape shape, double mean,
       double stddev) {
     double[] v = new double[shape.intSize()];
     for (int i = 0; i < v.length; i++) {
@@ -231,7 +234,7 @@ public final class Tensor implements Operand {
    * Normal samples re-drawn until within two standard deviations of the mean (TensorFlow's
    * {@code truncated_normal}, the default weight initializer of Sonnet).
    */
-  public static Tensor truncatedNormal(Rng rng, Shape shape, DType dtype, double mean,
+  public static Tensor truncatedNormal(Rng rng, DType dtype, Shape shape, double mean,
       double stddev) {
     double[] v = new double[shape.intSize()];
     for (int i = 0; i < v.length; i++) {
@@ -588,7 +591,7 @@ public final class Tensor implements Operand {
 
   /** A scalar of this tensor's dtype on its backend. */
   private Tensor scalarLike(double value) {
-    return scalar(value, dtype(), backend());
+    return scalar(backend(), dtype(), value);
   }
 
   // ---- reductions --------------------------------------------------------------------------

@@ -7,6 +7,17 @@ import java.util.Objects;
 /**
  * A named, mutable holder of a tensor: the parameters and state of a model.
  *
+ * <p><b>Three ways to get the value</b>, for three jobs:
+ *
+ * <ul>
+ *   <li>{@link #read()}: the value, and the read is recorded on the thread's gradient tapes, so
+ *       {@code tape.gradient(loss, variable)} reaches it. Use it in model code.
+ *   <li>{@link #asTensor()}: the same as {@code read()}; it is the {@link Operand} method that lets
+ *       a variable go wherever a tensor does ({@code x.matmul(w)}), and what operations call.
+ *   <li>{@link #peek()}: the value without recording, for code that must not put the variable on
+ *       a gradient path: optimizers, checkpoints, metrics, printing.
+ * </ul>
+ *
  * <p>Its shape and dtype are fixed at creation; {@link #assign}, {@link #assignAdd} and
  * {@link #assignSub} replace the value (the update itself is not recorded by gradient tapes).
  * Using a variable in an operation reads its current value, and that read is recorded, so

@@ -55,8 +55,8 @@ public final class Utils {
         (in, out, upstream) -> {
           Tensor v = in[0];
           Tensor zero = upstream.zerosLike();
-          Tensor lo = Tensor.full(v.backend(), Shape.SCALAR, v.dtype(), min);
-          Tensor hi = Tensor.full(v.backend(), Shape.SCALAR, v.dtype(), max);
+          Tensor lo = Tensor.full(v.backend(), v.dtype(), Shape.SCALAR, min);
+          Tensor hi = Tensor.full(v.backend(), v.dtype(), Shape.SCALAR, max);
           Tensor pushesDown = Elementwise.logicalAnd(v.less(lo), upstream.greater(zero));
           Tensor pushesUp = Elementwise.logicalAnd(v.greater(hi), upstream.less(zero));
           return new Tensor[] {Elementwise.logicalOr(pushesDown, pushesUp).where(zero, upstream)};

@@ -40,7 +40,7 @@ public final class GradientCheck {
       assertThat(in.dtype()).as("gradient checks run in float64").isEqualTo(DType.FLOAT64);
     }
     Tensor probe = f.apply(inputs);
-    Tensor weights = Tensor.randomUniform(new Rng(1234), probe.shape(), DType.FLOAT64, 0.5, 1.5);
+    Tensor weights = Tensor.randomUniform(new Rng(1234), DType.FLOAT64, probe.shape(), 0.5, 1.5);
 
     List<Tensor> analytic;
     try (GradientTape tape = GradientTape.open()) {
@@ -76,6 +76,6 @@ public final class GradientCheck {
 
   /** Uniform float64 samples in {@code [low, high)} of the given shape, from a fixed seed. */
   public static Tensor uniform(long seed, double low, double high, int... shape) {
-    return Tensor.randomUniform(new Rng(seed), Shape.of(shape), DType.FLOAT64, low, high);
+    return Tensor.randomUniform(new Rng(seed), DType.FLOAT64, Shape.of(shape), low, high);
   }
 }

@@ -49,11 +49,11 @@ class MlpRegressionConformanceTest {
     // Hidden units get slopes ~N(0, 2) and offsets in [-1, 1], so their tanh bends spread over
     // the input range; the output layer starts at Sonnet's 1 / sqrt(fanIn) = 0.25 scale.
     Variable w1 = new Variable("mlp/linear_0/w",
-        Tensor.truncatedNormal(rng, Shape.of(1, HIDDEN), DType.FLOAT64, 0, 2), true);
+        Tensor.truncatedNormal(rng, DType.FLOAT64, Shape.of(1, HIDDEN), 0, 2), true);
     Variable b1 = new Variable("mlp/linear_0/b",
-        Tensor.randomUniform(rng, Shape.of(HIDDEN), DType.FLOAT64, -1, 1), true);
+        Tensor.randomUniform(rng, DType.FLOAT64, Shape.of(HIDDEN), -1, 1), true);
     Variable w2 = new Variable("mlp/linear_1/w",
-        Tensor.truncatedNormal(rng, Shape.of(HIDDEN, 1), DType.FLOAT64, 0, 0.25), true);
+        Tensor.truncatedNormal(rng, DType.FLOAT64, Shape.of(HIDDEN, 1), 0, 0.25), true);
     Variable b2 = new Variable("mlp/linear_1/b", Tensor.zeros(DType.FLOAT64, 1), true);
     List<Variable> params = List.of(w1, b1, w2, b2);
 

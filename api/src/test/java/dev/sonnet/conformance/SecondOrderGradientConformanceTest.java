@@ -54,7 +54,7 @@ class SecondOrderGradientConformanceTest {
   @MethodSource("functions")
   void gradientOfGradient_matchesFiniteDifferences(String name, Function<Tensor, Tensor> f) {
     Tensor x = GradientCheck.uniform(101, -1, 1, 3, 5);
-    Tensor c = Tensor.randomUniform(new Rng(102), f.apply(x).shape(), DType.FLOAT64, 0.5, 1.5);
+    Tensor c = Tensor.randomUniform(new Rng(102), DType.FLOAT64, f.apply(x).shape(), 0.5, 1.5);
     GradientCheck.check(in -> {
       try (GradientTape tape = GradientTape.open()) {
         tape.watch(in[0]);

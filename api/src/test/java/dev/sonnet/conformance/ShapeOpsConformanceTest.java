@@ -135,7 +135,7 @@ class ShapeOpsConformanceTest {
     Tensor b = iota(2, 1).add(10.0);
     assertValues(ShapeOps.concat(1, a, b), Shape.of(2, 3), 0, 1, 10, 2, 3, 11);
     assertValues(ShapeOps.concat(0, a, a), Shape.of(4, 2), 0, 1, 2, 3, 0, 1, 2, 3);
-    assertValues(ShapeOps.concat(List.of(a, Tensor.zeros(DType.FLOAT64, 0, 2)), 0),
+    assertValues(ShapeOps.concat(0, List.of(a, Tensor.zeros(DType.FLOAT64, 0, 2))),
         Shape.of(2, 2), 0, 1, 2, 3);
     assertThatThrownBy(() -> ShapeOps.concat(0, a, b))
         .isInstanceOf(ShapeException.class).hasMessageContaining("concat")
@@ -151,7 +151,7 @@ class ShapeOpsConformanceTest {
     Tensor s = ShapeOps.stack(1, a, b);
     assertThat(s.shape()).isEqualTo(Shape.of(2, 2, 3));
     assertValues(s, Shape.of(2, 2, 3), 0, 1, 2, 0, -1, -2, 3, 4, 5, -3, -4, -5);
-    assertThat(ShapeOps.stack(List.of(a, b), -1).shape()).isEqualTo(Shape.of(2, 3, 2));
+    assertThat(ShapeOps.stack(-1, List.of(a, b)).shape()).isEqualTo(Shape.of(2, 3, 2));
     List<Tensor> parts = ShapeOps.split(s, 2, 1);
     assertValues(parts.get(0).squeeze(1), Shape.of(2, 3), 0, 1, 2, 3, 4, 5);
     List<Tensor> uneven = ShapeOps.split(iota(7), new int[] {2, 0, 5}, 0);

@@ -46,29 +46,29 @@ class TensorConformanceTest {
   void zerosOnesFull_fillEveryElement() {
     assertThat(Tensor.zeros(DType.INT32, 2, 2).toIntArray()).containsOnly(0);
     assertThat(Tensor.ones(DType.FLOAT32, 3).toFloatArray()).containsExactly(1, 1, 1);
-    assertThat(Tensor.full(7, DType.INT64, 2).toLongArray()).containsExactly(7, 7);
-    assertThat(Tensor.full(1, DType.BOOL, 2).toBooleanArray()).containsExactly(true, true);
+    assertThat(Tensor.full(DType.INT64, 7, 2).toLongArray()).containsExactly(7, 7);
+    assertThat(Tensor.full(DType.BOOL, 1, 2).toBooleanArray()).containsExactly(true, true);
     assertThat(Tensor.zeros(DType.FLOAT32, 0, 3).size()).isZero();
   }
 
   @Test
   void arange_matchesNumpy() {
     assertThat(Tensor.arange(4).toLongArray()).containsExactly(0, 1, 2, 3);
-    assertThat(Tensor.arange(1, 2, 0.25, DType.FLOAT64).toDoubleArray())
+    assertThat(Tensor.arange(DType.FLOAT64, 1, 2, 0.25).toDoubleArray())
         .containsExactly(1, 1.25, 1.5, 1.75);
-    assertThat(Tensor.arange(3, 0, -1, DType.INT32).toIntArray()).containsExactly(3, 2, 1);
-    assertThat(Tensor.arange(0, 0, 1, DType.FLOAT32).size()).isZero();
+    assertThat(Tensor.arange(DType.INT32, 3, 0, -1).toIntArray()).containsExactly(3, 2, 1);
+    assertThat(Tensor.arange(DType.FLOAT32, 0, 0, 1).size()).isZero();
   }
 
   @Test
   void random_isReproducibleForASeed_andRespectsBounds() {
-    Tensor a = Tensor.randomUniform(new Rng(9), Shape.of(100), DType.FLOAT32, -1, 1);
-    Tensor b = Tensor.randomUniform(new Rng(9), Shape.of(100), DType.FLOAT32, -1, 1);
+    Tensor a = Tensor.randomUniform(new Rng(9), DType.FLOAT32, Shape.of(100), -1, 1);
+    Tensor b = Tensor.randomUniform(new Rng(9), DType.FLOAT32, Shape.of(100), -1, 1);
     assertThat(a.toFloatArray()).containsExactly(b.toFloatArray());
     for (float v : a.toFloatArray()) {
       assertThat(v).isBetween(-1f, 1f);
     }
-    for (double v : Tensor.truncatedNormal(new Rng(1), Shape.of(1000), DType.FLOAT64, 5, 2)
+    for (double v : Tensor.truncatedNormal(new Rng(1), DType.FLOAT64, Shape.of(1000), 5, 2)
         .toDoubleArray()) {
       assertThat(v).isBetween(1.0, 9.0);
     }

@@ -230,8 +230,8 @@ class TensorScopeConformanceTest {
 
   private static List<float[]> train(boolean scoped) {
     Rng rng = new Rng(7);
-    Tensor x = Tensor.randomNormal(rng, Shape.of(16, 5), DType.FLOAT32, 0, 1);
-    Tensor y = Tensor.randomNormal(rng, Shape.of(16, 3), DType.FLOAT32, 0, 1);
+    Tensor x = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(16, 5), 0, 1);
+    Tensor y = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(16, 3), 0, 1);
     MLP mlp = new MLP(new int[] {8, 3});
     SGD sgd = new SGD(0.05);
     List<float[]> losses = new ArrayList<>();

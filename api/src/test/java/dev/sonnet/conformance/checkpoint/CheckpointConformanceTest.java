@@ -79,7 +79,7 @@ class CheckpointConformanceTest {
     Checkpoint checkpoint = Checkpoint.of(m);
     checkpoint.save(p);
     for (Variable v : m.variables()) {
-      v.assign(Tensor.ones(v.shape(), v.dtype()));
+      v.assign(Tensor.ones(v.dtype(), v.shape()));
     }
 
     RestoreStatus status = checkpoint.restore(p).assertConsumed();
@@ -269,7 +269,7 @@ class CheckpointConformanceTest {
     bytes[(int) maskAt] = 7; // a bool that is neither 0 nor 1: caught only when read
     Files.write(p, bytes);
     for (Variable v : m.variables()) {
-      v.assign(Tensor.ones(v.shape(), v.dtype()));
+      v.assign(Tensor.ones(v.dtype(), v.shape()));
     }
     Map<String, HostArray> before = values(m);
 
@@ -426,7 +426,7 @@ class CheckpointConformanceTest {
   private static void scramble(Module m, long seed) {
     Rng rng = new Rng(seed);
     for (Variable v : m.variables()) {
-      v.assign(Tensor.randomUniform(rng, v.shape(), DType.FLOAT32, -3, 3).cast(v.dtype()));
+      v.assign(Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), -3, 3).cast(v.dtype()));
     }
   }
 

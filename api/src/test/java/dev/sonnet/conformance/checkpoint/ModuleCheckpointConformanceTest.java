@@ -165,7 +165,7 @@ class ModuleCheckpointConformanceTest {
     s.checkpoint().save(p);
     Map<String, HostArray> saved = values(s);
     for (Variable v : variables(s)) {
-      v.assign(Tensor.ones(v.shape(), v.dtype()));
+      v.assign(Tensor.ones(v.dtype(), v.shape()));
     }
 
     RestoreStatus status = s.checkpoint().restore(p).assertConsumed();
@@ -480,8 +480,8 @@ class ModuleCheckpointConformanceTest {
     Rng rng = new Rng(seed);
     for (Variable v : variables(s)) {
       Tensor t = v.dtype().isFloating()
-          ? Tensor.randomUniform(rng, v.shape(), DType.FLOAT32, 0.25, 1.75)
-          : Tensor.randomUniform(rng, v.shape(), DType.FLOAT32, 2, 9.5);
+          ? Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), 0.25, 1.75)
+          : Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), 2, 9.5);
       v.assign(t.cast(v.dtype()));
     }
   }

@@ -219,7 +219,7 @@ class RestoreBeforeFirstCallConformanceTest {
     m.call(x);
     Rng rng = new Rng(3);
     for (Variable v : m.variables()) {
-      v.assign(Tensor.randomUniform(rng, v.shape(), DType.FLOAT32, -3, 3));
+      v.assign(Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), -3, 3));
     }
     return new LinkedHashMap<>(Checkpoint.of(m).state());
   }

@@ -34,12 +34,12 @@ public final class ModuleChecks {
 
   /** Uniform float64 samples in {@code [-1, 1)} from {@code seed}. */
   public static Tensor uniform(long seed, int... shape) {
-    return Tensor.randomUniform(new Rng(seed), Shape.of(shape), DType.FLOAT64, -1, 1);
+    return Tensor.randomUniform(new Rng(seed), DType.FLOAT64, Shape.of(shape), -1, 1);
   }
 
   /** Sets {@code v} to uniform samples in {@code [-1, 1)} from {@code seed}. */
   public static void randomize(Variable v, long seed) {
-    v.assign(Tensor.randomUniform(new Rng(seed), v.shape(), v.dtype(), -1, 1));
+    v.assign(Tensor.randomUniform(new Rng(seed), v.dtype(), v.shape(), -1, 1));
   }
 
   /** Values of {@code t} as doubles. */
@@ -88,7 +88,7 @@ public final class ModuleChecks {
   /** Checks the gradient of {@code f}'s output with respect to each trainable variable. */
   public static void checkVariableGradients(Module module, java.util.function.Supplier<Tensor> f) {
     Tensor probe = f.get();
-    Tensor weights = Tensor.randomUniform(new Rng(4321), probe.shape(), DType.FLOAT64, 0.5, 1.5);
+    Tensor weights = Tensor.randomUniform(new Rng(4321), DType.FLOAT64, probe.shape(), 0.5, 1.5);
     List<Variable> vars = module.trainableVariables();
     List<Tensor> analytic;
     try (GradientTape tape = GradientTape.open()) {

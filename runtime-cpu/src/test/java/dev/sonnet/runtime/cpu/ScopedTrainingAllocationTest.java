@@ -32,7 +32,7 @@ class ScopedTrainingAllocationTest {
     Sequential model = Sequential.of(new Linear(1024), Layers.relu(), new Linear(1024),
         Layers.relu(), new Linear(10)); // the main job's MLP;
     Rng rng = new Rng(7);
-    Tensor x = Tensor.randomNormal(rng, Shape.of(100, 784), DType.FLOAT32, 0, 1);
+    Tensor x = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(100, 784), 0, 1);
     int[] y = new int[100];
     for (int i = 0; i < y.length; i++) {
       y[i] = i % 10;

@@ -331,7 +331,7 @@ class ThreadCountDeterminismTest {
   @Test
   void gatherScatterAddAndOneHot_sameForEveryThreadCount() {
     Rng rng = new Rng(19);
-    Tensor x = Tensor.randomNormal(rng, Shape.of(37, 211, 129), DType.FLOAT32, 0, 1);
+    Tensor x = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(37, 211, 129), 0, 1);
     int[] picks = new int[301];
     Random r = new Random(20);
     for (int i = 0; i < picks.length; i++) {
@@ -339,7 +339,7 @@ class ThreadCountDeterminismTest {
     }
     Tensor indices = Tensor.of(picks, picks.length);
     assertSameBitsForEveryThreadCount("gather", () -> x.gather(indices, 1).toFloatArray());
-    Tensor updates = Tensor.randomNormal(rng, Shape.of(37, 301, 129), DType.FLOAT32, 0, 1);
+    Tensor updates = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(37, 301, 129), 0, 1);
     assertSameBitsForEveryThreadCount("scatterAdd",
         () -> ShapeOps.scatterAdd(x, indices, updates, 1).toFloatArray());
     Tensor labels = Tensor.of(picks, picks.length).reshape(1, picks.length);
@@ -350,7 +350,7 @@ class ThreadCountDeterminismTest {
   /** Softmax and log-softmax (reductions and element-wise kernels) through the ops. */
   @Test
   void softmaxAndLogSoftmax_sameForEveryThreadCount() {
-    Tensor x = Tensor.randomNormal(new Rng(21), Shape.of(257, 1001), DType.FLOAT32, 0, 3);
+    Tensor x = Tensor.randomNormal(new Rng(21), DType.FLOAT32, Shape.of(257, 1001), 0, 3);
     for (int axis : new int[] {0, 1}) {
       assertSameBitsForEveryThreadCount("softmax axis " + axis,
           () -> x.softmax(axis).toFloatArray());

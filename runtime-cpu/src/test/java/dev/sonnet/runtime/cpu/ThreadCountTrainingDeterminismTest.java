@@ -67,7 +67,7 @@ class ThreadCountTrainingDeterminismTest {
   private static List<float[]> weightsAfterOneStep(LongFunction<Sequential> model,
       Shape inputShape) {
     Rng rng = new Rng(42);
-    Tensor images = Tensor.randomNormal(rng, inputShape, DType.FLOAT32, 0, 1);
+    Tensor images = Tensor.randomNormal(rng, DType.FLOAT32, inputShape, 0, 1);
     int[] labels = new int[BATCH];
     for (int i = 0; i < BATCH; i++) {
       labels[i] = (i * 7 + 3) % CLASSES;

@@ -31,13 +31,13 @@ class DeviceMemoryTest {
   void trainingLoop_keepsDeviceMemoryFlat_withoutExplicitReleases() {
     OpenClBackend be = OpenClFixtures.backend();
     Rng rng = new Rng(3);
-    Tensor x = Tensor.randomUniform(rng, Shape.of(32, 8), DType.FLOAT32, -1, 1).to(be);
-    Tensor y = Tensor.randomUniform(rng, Shape.of(32, 1), DType.FLOAT32, -1, 1).to(be);
+    Tensor x = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(32, 8), -1, 1).to(be);
+    Tensor y = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(32, 1), -1, 1).to(be);
     Variable w1 = new Variable("mlp/linear_0/w",
-        Tensor.randomUniform(rng, Shape.of(8, 16), DType.FLOAT32, -0.5, 0.5).to(be), true);
+        Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(8, 16), -0.5, 0.5).to(be), true);
     Variable b1 = new Variable("mlp/linear_0/b", Tensor.zeros(DType.FLOAT32, 16).to(be), true);
     Variable w2 = new Variable("mlp/linear_1/w",
-        Tensor.randomUniform(rng, Shape.of(16, 1), DType.FLOAT32, -0.5, 0.5).to(be), true);
+        Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(16, 1), -0.5, 0.5).to(be), true);
     List<Variable> params = List.of(w1, b1, w2);
 
     long baseline = 0;
@@ -74,9 +74,9 @@ class DeviceMemoryTest {
     try {
       Rng rng = new Rng(4);
       // Each step allocates about 1 MiB of activations and gradients, 100 MiB over the loop.
-      Tensor x = Tensor.randomUniform(rng, Shape.of(256, 64), DType.FLOAT32, -1, 1).to(be);
+      Tensor x = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(256, 64), -1, 1).to(be);
       Variable w = new Variable("linear/w",
-          Tensor.randomUniform(rng, Shape.of(64, 128), DType.FLOAT32, -0.1, 0.1).to(be), true);
+          Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(64, 128), -0.1, 0.1).to(be), true);
       long peak = 0;
       for (int step = 0; step < 100; step++) {
         Tensor g;

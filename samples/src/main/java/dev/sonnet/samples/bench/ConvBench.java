@@ -43,9 +43,9 @@ public class ConvBench {
   public void setUp() {
     int[] s = BenchShapes.CONV.get(layer);
     Rng rng = new Rng(2);
-    x = Tensor.randomNormal(rng, Shape.of(s[0], s[1], s[2], s[3]), DType.FLOAT32, 0, 1);
-    w = Tensor.randomNormal(rng, Shape.of(3, 3, s[3], s[4]), DType.FLOAT32, 0, 0.1);
-    dy = Tensor.randomNormal(rng, Shape.of(s[0], s[1], s[2], s[4]), DType.FLOAT32, 0, 1);
+    x = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(s[0], s[1], s[2], s[3]), 0, 1);
+    w = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(3, 3, s[3], s[4]), 0, 0.1);
+    dy = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(s[0], s[1], s[2], s[4]), 0, 1);
   }
 
   @Benchmark

@@ -60,14 +60,14 @@ public class ElementwiseBench {
   public void setUp() {
     backend = Backends.getDefault();
     Rng rng = new Rng(3);
-    largeA = Tensor.randomUniform(rng, Shape.of(LARGE), DType.FLOAT32, -1, 1);
-    largeB = Tensor.randomUniform(rng, Shape.of(LARGE), DType.FLOAT32, -1, 1);
+    largeA = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(LARGE), -1, 1);
+    largeB = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(LARGE), -1, 1);
     largeOut = backend.allocate(DType.FLOAT32, LARGE);
     ta = new float[LARGE];
     tb = largeA.toFloatArray();
     tc = largeB.toFloatArray();
-    smallA = Tensor.randomUniform(rng, Shape.of(SMALL), DType.FLOAT32, -1, 1);
-    smallB = Tensor.randomUniform(rng, Shape.of(SMALL), DType.FLOAT32, -1, 1);
+    smallA = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(SMALL), -1, 1);
+    smallB = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(SMALL), -1, 1);
     smallOut = backend.allocate(DType.FLOAT32, SMALL);
   }
 

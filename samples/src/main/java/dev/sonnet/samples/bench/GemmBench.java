@@ -52,9 +52,9 @@ public class GemmBench {
     boolean transB = s[4] != 0;
     Rng rng = new Rng(1);
     // Stored as op(A) would be transposed: A is [k, m] when transA, B is [n, k] when transB.
-    Tensor at = Tensor.randomNormal(rng, Shape.of(transA ? k : m, transA ? m : k), DType.FLOAT32,
+    Tensor at = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(transA ? k : m, transA ? m : k),
         0, 1);
-    Tensor bt = Tensor.randomNormal(rng, Shape.of(transB ? n : k, transB ? k : n), DType.FLOAT32,
+    Tensor bt = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(transB ? n : k, transB ? k : n),
         0, 1);
     a = at.to(backend).buffer();
     b = bt.to(backend).buffer();

@@ -39,7 +39,7 @@ final class TrainSteps {
     Rng rng = new Rng(4);
     int classes = sizes[sizes.length - 1];
     TrainSteps t = new TrainSteps(
-        Tensor.randomNormal(rng, Shape.of(batch, sizes[0]), DType.FLOAT32, 0, 1),
+        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, sizes[0]), 0, 1),
         oneHot(rng, batch, classes), false);
     for (int i = 0; i + 1 < sizes.length; i++) {
       t.dense(rng, "linear_" + i, sizes[i], sizes[i + 1]);
@@ -54,27 +54,27 @@ final class TrainSteps {
   static TrainSteps convNet(int batch) {
     Rng rng = new Rng(5);
     TrainSteps t = new TrainSteps(
-        Tensor.randomNormal(rng, Shape.of(batch, 28, 28, 1), DType.FLOAT32, 0, 1),
+        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, 28, 28, 1), 0, 1),
         oneHot(rng, batch, 10), true);
-    t.params.add(new Variable("conv_0/w", Tensor.randomNormal(rng, Shape.of(3, 3, 1, 16),
-        DType.FLOAT32, 0, Math.sqrt(2.0 / 9)), true));
+    t.params.add(new Variable("conv_0/w", Tensor.randomNormal(rng, DType.FLOAT32,
+        Shape.of(3, 3, 1, 16), 0, Math.sqrt(2.0 / 9)), true));
     t.params.add(new Variable("conv_0/b", Tensor.zeros(DType.FLOAT32, 16), true));
-    t.params.add(new Variable("conv_1/w", Tensor.randomNormal(rng, Shape.of(3, 3, 16, 32),
-        DType.FLOAT32, 0, Math.sqrt(2.0 / 144)), true));
+    t.params.add(new Variable("conv_1/w", Tensor.randomNormal(rng, DType.FLOAT32,
+        Shape.of(3, 3, 16, 32), 0, Math.sqrt(2.0 / 144)), true));
     t.params.add(new Variable("conv_1/b", Tensor.zeros(DType.FLOAT32, 32), true));
     t.dense(rng, "linear", 7 * 7 * 32, 10);
     return t;
   }
 
   private void dense(Rng rng, String name, int in, int out) {
-    params.add(new Variable(name + "/w", Tensor.randomNormal(rng, Shape.of(in, out),
-        DType.FLOAT32, 0, Math.sqrt(2.0 / in)), true));
+    params.add(new Variable(name + "/w", Tensor.randomNormal(rng, DType.FLOAT32,
+        Shape.of(in, out), 0, Math.sqrt(2.0 / in)), true));
     params.add(new Variable(name + "/b", Tensor.zeros(DType.FLOAT32, out), true));
   }
 
   private static Tensor oneHot(Rng rng, int batch, int classes) {
     float[] y = new float[batch * classes];
-    Tensor u = Tensor.randomUniform(rng, Shape.of(batch), DType.FLOAT64, 0, classes);
+    Tensor u = Tensor.randomUniform(rng, DType.FLOAT64, Shape.of(batch), 0, classes);
     double[] picks = u.toDoubleArray();
     for (int i = 0; i < batch; i++) {
       y[i * classes + Math.min(classes - 1, (int) picks[i])] = 1f;

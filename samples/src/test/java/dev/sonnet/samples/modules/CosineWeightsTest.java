@@ -21,8 +21,8 @@ class CosineWeightsTest {
     var cosWeights = new CosineWeights(4, 3);
     var cosParamsMod = new MyLinear(cosWeights.paramSize());
     Rng rng = new Rng(1);
-    Tensor inputs = Tensor.randomNormal(rng, Shape.of(2, 6), DType.FLOAT32, 0, 1);
-    Tensor memory = Tensor.randomNormal(rng, Shape.of(2, 5, 4), DType.FLOAT32, 0, 1);
+    Tensor inputs = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(2, 6), 0, 1);
+    Tensor memory = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(2, 5, 4), 0, 1);
 
     Tensor weights = cosWeights.call(memory, cosParamsMod.call(inputs));
 

@@ -18,7 +18,7 @@ class FunctionModuleTest {
   @Test
   void firstCall_createsTheVariables_laterCallsShareThem() {
     var mod = ScaleAndShift.create();
-    Tensor y = mod.call(Tensor.full(2.0, DType.FLOAT32, 2, 3));
+    Tensor y = mod.call(Tensor.full(DType.FLOAT32, 2.0, 2, 3));
     var vars = mod.variables();
 
     mod.call(Tensor.ones(DType.FLOAT32, 4, 3));

@@ -57,7 +57,7 @@ class ModuleStateTest {
   void restoreParam_setsTheFieldWithoutReflection() {
     var mod = new MyLinear(2);
     mod.call(Tensor.ones(DType.FLOAT32, 1, 2));
-    var replacement = new Variable("my_linear/b", Tensor.full(7, DType.FLOAT32, 2), true);
+    var replacement = new Variable("my_linear/b", Tensor.full(DType.FLOAT32, 7, 2), true);
 
     assertThat(mod.restoreParam("b", replacement)).isTrue();
     assertThat(mod.restoreParam("nope", replacement)).isFalse();
@@ -70,7 +70,7 @@ class ModuleStateTest {
     List<String> seen = new ArrayList<>();
     mlp.interceptVariables((VariableSpec spec) -> {
       seen.add(spec.path());
-      return spec.name().equals("b") ? Tensor.full(3, spec.dtype(), spec.shape().dims()) : null;
+      return spec.name().equals("b") ? Tensor.full(spec.dtype(), 3, spec.shape().dims()) : null;
     });
 
     mlp.call(Tensor.ones(DType.FLOAT32, 1, 3));
