@@ -338,6 +338,77 @@ final class JsonReader {
     return value;
   }
 
+  /**
+   * Reads {@code true}, {@code false}, {@code null} or a number (RFC 8259's grammar, at most 40
+   * characters): a {@code Long} when it is an integer in range without fraction or exponent,
+   * else a finite {@code Double}. A {@code Boolean} or null for the literals.
+   *
+   * @throws JsonException if no such value follows
+   */
+  Object nextScalar() throws JsonException {
+    skipWhitespace();
+    for (String word : new String[] {"true", "false", "null"}) {
+      if (startsWith(word)) {
+        pos += word.length();
+        return word.equals("null") ? null : Boolean.valueOf(word);
+      }
+    }
+    int at = pos;
+    if (at < end && text[at] == '-') {
+      at++;
+    }
+    int digits = at;
+    while (at < end && isDigit(text[at])) {
+      at++;
+    }
+    if (at == digits || (text[digits] == '0' && at - digits > 1)) {
+      throw error("expected a number, true, false or null");
+    }
+    boolean integer = true;
+    if (at < end && text[at] == '.') {
+      integer = false;
+      int from = ++at;
+      while (at < end && isDigit(text[at])) {
+        at++;
+      }
+      if (at == from) {
+        throw error("a number needs digits after its '.'");
+      }
+    }
+    if (at < end && (text[at] == 'e' || text[at] == 'E')) {
+      integer = false;
+      at++;
+      if (at < end && (text[at] == '+' || text[at] == '-')) {
+        at++;
+      }
+      int from = at;
+      while (at < end && isDigit(text[at])) {
+        at++;
+      }
+      if (at == from) {
+        throw error("a number needs digits in its exponent");
+      }
+    }
+    if (at - pos > 40) {
+      throw error("a number longer than 40 characters");
+    }
+    String number = new String(text, pos, at - pos, StandardCharsets.US_ASCII);
+    int start = pos;
+    pos = at;
+    if (integer) {
+      try {
+        return Long.parseLong(number);
+      } catch (NumberFormatException e) {
+        throw error("the integer " + number + " does not fit in 64 bits", start);
+      }
+    }
+    double d = Double.parseDouble(number);
+    if (!Double.isFinite(d)) {
+      throw error("the number " + number + " is out of range", start);
+    }
+    return d;
+  }
+
   private static boolean isDigit(byte b) {
     return b >= '0' && b <= '9';
   }

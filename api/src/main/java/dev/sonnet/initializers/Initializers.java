@@ -113,7 +113,7 @@ public final class Initializers {
     }
   }
 
-  private enum Zeros implements Initializer {
+  enum Zeros implements Initializer {
     INSTANCE;
 
     @Override
@@ -127,7 +127,7 @@ public final class Initializers {
     }
   }
 
-  private enum Ones implements Initializer {
+  enum Ones implements Initializer {
     INSTANCE;
 
     @Override
@@ -141,7 +141,7 @@ public final class Initializers {
     }
   }
 
-  private record Constant(double value) implements Initializer {
+  record Constant(double value) implements Initializer {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       return Tensor.full(dtype, value, shape.dims());
@@ -153,7 +153,7 @@ public final class Initializers {
     }
   }
 
-  private record RandomUniform(double min, double max) implements Initializer {
+  record RandomUniform(double min, double max) implements Initializer {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       checkFloat("randomUniform", dtype);
@@ -166,7 +166,7 @@ public final class Initializers {
     }
   }
 
-  private record RandomNormal(double mean, double stddev) implements Initializer {
+  record RandomNormal(double mean, double stddev) implements Initializer {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       checkFloat("randomNormal", dtype);
@@ -179,7 +179,7 @@ public final class Initializers {
     }
   }
 
-  private record TruncatedNormal(double mean, double stddev) implements Initializer {
+  record TruncatedNormal(double mean, double stddev) implements Initializer {
     @Override
     public Tensor apply(Shape shape, DType dtype, Rng rng) {
       checkFloat("truncatedNormal", dtype);

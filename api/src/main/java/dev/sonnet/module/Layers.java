@@ -15,7 +15,38 @@ public final class Layers {
   private static final Layer GELU = named("gelu", Tensor::gelu);
   private static final Layer IDENTITY = named("identity", x -> x);
 
+  private static final java.util.List<Layer> LIBRARY = java.util.List.of(RELU, TANH, SIGMOID, GELU,
+      IDENTITY);
+
   private Layers() {}
+
+  /**
+   * The name of {@code layer} if it is one of this class's functions (compared by identity, so a
+   * user's {@code named("relu", ...)} is not mistaken for it), else null. For configurations.
+   */
+  static String libraryName(Layer layer) {
+    for (Layer l : LIBRARY) {
+      if (l == layer) {
+        return l.toString();
+      }
+    }
+    return null;
+  }
+
+  /** The function {@link #libraryName} calls {@code name}, or null. */
+  static Layer byLibraryName(String name) {
+    for (Layer l : LIBRARY) {
+      if (l.toString().equals(name)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /** The names of this class's functions. */
+  static java.util.List<String> libraryNames() {
+    return LIBRARY.stream().map(Layer::toString).toList();
+  }
 
   /** {@code max(x, 0)}. */
   public static Layer relu() {

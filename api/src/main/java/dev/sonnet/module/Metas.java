@@ -49,6 +49,27 @@ final class Metas {
     return REGISTRY.get(type);
   }
 
+  /**
+   * The meta of the module class named {@code className} (fully qualified), among those the
+   * class loaders of this library and of the current thread register; null if none does. The
+   * name is only compared, never loaded, so a configuration from a file cannot make us load a
+   * class.
+   */
+  static ModuleMeta<?> findByName(String className) {
+    for (ClassLoader loader : new ClassLoader[] {Metas.class.getClassLoader(),
+        Thread.currentThread().getContextClassLoader()}) {
+      if (loader != null && SCANNED.add(loader)) {
+        scan(loader);
+      }
+    }
+    for (ModuleMeta<?> meta : REGISTRY.values()) {
+      if (meta.moduleClass().getName().equals(className)) {
+        return meta;
+      }
+    }
+    return null;
+  }
+
   @SuppressWarnings("rawtypes")
   private static void scan(ClassLoader loader) {
     Iterator<ModuleMeta> it = ServiceLoader.load(ModuleMeta.class, loader).iterator();

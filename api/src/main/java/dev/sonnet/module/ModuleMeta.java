@@ -68,6 +68,24 @@ public interface ModuleMeta<M extends Module> {
     throw new ModuleException(module.getClass().getSimpleName() + " is not @Transposable");
   }
 
+  /** True if the class has a {@code @Settings} constructor, so it can be written out and read back. */
+  default boolean hasSettings() {
+    return false;
+  }
+
+  /**
+   * Writes the value of each {@code @Settings} constructor parameter, read back from the
+   * module's fields or accessors; see {@link ModuleConfig}.
+   */
+  default void writeSettings(M module, SettingsWriter out) {
+    throw new ModuleConfigException(module.getClass().getName() + " has no @Settings constructor");
+  }
+
+  /** A new, unbuilt module from settings {@link #writeSettings} wrote, via its constructor. */
+  default M readSettings(SettingsReader in) {
+    throw new ModuleConfigException(moduleClass().getName() + " has no @Settings constructor");
+  }
+
   /** Receives each {@link Param} field. */
   @FunctionalInterface
   interface ParamVisitor {

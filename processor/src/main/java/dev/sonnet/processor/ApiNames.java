@@ -22,6 +22,9 @@ public final class ApiNames {
   public static final ClassName BUILDS = ClassName.get(MODULE_PACKAGE, "Builds");
   public static final ClassName VARIABLE = ClassName.get("dev.sonnet.tensor", "Variable");
   public static final ClassName SETTINGS = ClassName.get(MODULE_PACKAGE, "Settings");
+  public static final ClassName SETTINGS_WRITER = ClassName.get(MODULE_PACKAGE, "SettingsWriter");
+  public static final ClassName SETTINGS_READER = ClassName.get(MODULE_PACKAGE, "SettingsReader");
+  public static final ClassName SETTING_VALUE = ClassName.get(MODULE_PACKAGE, "SettingValue");
 
   /** The api types a setting may have besides primitives, strings, enums, lists and records. */
   public static final java.util.List<String> SETTING_VALUE_TYPES = java.util.List.of(

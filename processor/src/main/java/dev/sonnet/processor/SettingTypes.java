@@ -1,5 +1,9 @@
 package dev.sonnet.processor;
 
+import com.squareup.javapoet.TypeName;
+import dev.sonnet.processor.model.SettingType;
+import dev.sonnet.processor.model.SettingType.Kind;
+import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.RecordComponentElement;
@@ -73,6 +77,56 @@ public final class SettingTypes {
       return true;
     }
     return false;
+  }
+
+  /**
+   * How a supported type is written out and read back; call only for a type {@link #supported}
+   * accepted.
+   */
+  public SettingType describe(TypeMirror type) {
+    TypeName name = TypeName.get(type);
+    switch (type.getKind()) {
+      case INT: return leaf(Kind.INT, name);
+      case LONG: return leaf(Kind.LONG, name);
+      case DOUBLE: return leaf(Kind.DOUBLE, name);
+      case FLOAT: return leaf(Kind.FLOAT, name);
+      case BOOLEAN: return leaf(Kind.BOOLEAN, name);
+      case ARRAY: return leaf(Kind.INT_ARRAY, name);
+      default: break;
+    }
+    TypeElement e = (TypeElement) types.asElement(type);
+    String qualified = e.getQualifiedName().toString();
+    Kind kind = switch (qualified) {
+      case "java.lang.Integer" -> Kind.BOXED_INT;
+      case "java.lang.Long" -> Kind.BOXED_LONG;
+      case "java.lang.Double" -> Kind.BOXED_DOUBLE;
+      case "java.lang.Float" -> Kind.BOXED_FLOAT;
+      case "java.lang.Boolean" -> Kind.BOXED_BOOLEAN;
+      case "java.lang.String" -> Kind.STRING;
+      case "dev.sonnet.initializers.Initializer" -> Kind.INITIALIZER;
+      case "dev.sonnet.nn.Pad" -> Kind.PAD;
+      case "dev.sonnet.module.Layer" -> Kind.LAYER;
+      case "dev.sonnet.tensor.Tensor" -> Kind.TENSOR;
+      case "java.util.List" -> Kind.LIST;
+      default -> e.getKind() == ElementKind.ENUM ? Kind.ENUM : Kind.RECORD;
+    };
+    if (kind == Kind.LIST) {
+      TypeMirror element = ((DeclaredType) type).getTypeArguments().get(0);
+      return new SettingType(kind, name, describe(element), List.of());
+    }
+    if (kind == Kind.RECORD) {
+      List<SettingType.Component> components = new ArrayList<>();
+      for (RecordComponentElement c : e.getRecordComponents()) {
+        components.add(new SettingType.Component(c.getSimpleName().toString(),
+            describe(c.asType())));
+      }
+      return new SettingType(kind, name, null, List.copyOf(components));
+    }
+    return leaf(kind, name);
+  }
+
+  private static SettingType leaf(Kind kind, TypeName name) {
+    return new SettingType(kind, name, null, List.of());
   }
 
   /** Whether a default constant of type {@code constant} can serve a setting of type {@code setting}. */

@@ -88,6 +88,44 @@ final class ApiStandIns {
               }
             }
             """),
+        source("dev.sonnet.module.SettingsWriter", """
+            package dev.sonnet.module;
+            public final class SettingsWriter {
+              public SettingsWriter(String where) {}
+              public void put(String name, Object value) {}
+            }
+            """),
+        source("dev.sonnet.module.SettingsReader", """
+            package dev.sonnet.module;
+            public final class SettingsReader {
+              public SettingValue get(String name) { return null; }
+              public void requireAllRead() {}
+            }
+            """),
+        source("dev.sonnet.module.SettingValue", """
+            package dev.sonnet.module;
+            import java.util.List;
+            import java.util.function.Function;
+            public final class SettingValue {
+              public int asInt() { return 0; }
+              public long asLong() { return 0; }
+              public double asDouble() { return 0; }
+              public float asFloat() { return 0; }
+              public boolean asBoolean() { return false; }
+              public Integer asNullableInt() { return null; }
+              public Long asNullableLong() { return null; }
+              public Double asNullableDouble() { return null; }
+              public Float asNullableFloat() { return null; }
+              public Boolean asNullableBoolean() { return null; }
+              public String asString() { return null; }
+              public <E extends Enum<E>> E asEnum(E[] values) { return null; }
+              public int[] asIntArray() { return null; }
+              public <T> List<T> asList(Function<SettingValue, T> element) { return null; }
+              public SettingsReader asRecord() { return null; }
+              public dev.sonnet.initializers.Initializer asInitializer() { return null; }
+              public Layer asLayer() { return null; }
+            }
+            """),
         source("dev.sonnet.module.ModuleMeta", """
             package dev.sonnet.module;
             import dev.sonnet.tensor.Variable;
@@ -103,6 +141,9 @@ final class ApiStandIns {
               default boolean transposable() { return false; }
               default Module transpose(M module) { throw new UnsupportedOperationException(); }
               default Module respecify(M module) { throw new UnsupportedOperationException(); }
+              default boolean hasSettings() { return false; }
+              default void writeSettings(M module, SettingsWriter out) {}
+              default M readSettings(SettingsReader in) { return null; }
               interface ParamVisitor { void param(String field, Variable value, boolean t); }
               interface ChildVisitor { void child(String field, String key, Object value); }
             }

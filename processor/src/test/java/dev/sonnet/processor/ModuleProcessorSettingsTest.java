@@ -69,6 +69,15 @@ class ModuleProcessorSettingsTest {
     GoldenFiles.assertMatches(c, "test.MyConvBuilder");
   }
 
+  /** The meta's configuration code: writeSettings, readSettings, one reader per setting type. */
+  @Test
+  void settingsSerializer_golden() {
+    Compilation c = compile(source("MyConv", MY_CONV));
+
+    assertThat(c).succeededWithoutWarnings();
+    GoldenFiles.assertMatches(c, "test.MyConv_Meta");
+  }
+
   @Test
   void builder_isByteIdenticalAcrossCompilations() throws IOException {
     String first = builderSource(compile(source("MyConv", MY_CONV)));

@@ -1,6 +1,7 @@
 package dev.sonnet.processor.model;
 
 import com.squareup.javapoet.ClassName;
+import com.squareup.javapoet.CodeBlock;
 import com.squareup.javapoet.TypeName;
 import dev.sonnet.processor.ApiNames;
 import dev.sonnet.processor.ElementFacts;
@@ -29,9 +30,11 @@ import javax.lang.model.util.ElementFilter;
 /** Turns a validated module class into a {@link ModuleModel}. */
 public final class ModelBuilder {
   private final ElementFacts facts;
+  private final SettingTypes settingTypes;
 
   public ModelBuilder(ElementFacts facts) {
     this.facts = facts;
+    this.settingTypes = new SettingTypes(facts.types());
   }
 
   public ModuleModel build(TypeElement type) {
@@ -95,16 +98,23 @@ public final class ModelBuilder {
     for (VariableElement p : c.getParameters()) {
       String name = p.getSimpleName().toString();
       VariableElement constant = facts.defaultConstant(type, p).orElse(null);
-      if (facts.source(type, p).map(s -> s.kind() == SourceKind.NAME).orElse(false)) {
-        settings.add(new Setting(name, TypeName.get(p.asType()), Role.NAME, null, null, false));
+      Source source = facts.source(type, p).orElseThrow();
+      SettingType valueType = settingTypes.describe(p.asType());
+      CodeBlock read = source.kind() == SourceKind.FIELD
+          ? CodeBlock.of("module.$N", source.member())
+          : CodeBlock.of("module.$N()", source.member());
+      if (source.kind() == SourceKind.NAME) {
+        settings.add(new Setting(name, TypeName.get(p.asType()), Role.NAME, null, null, false,
+            valueType, read, true));
       } else if (constant == null) {
         settings.add(new Setting(name, TypeName.get(p.asType()), Role.REQUIRED, null, null,
-            false));
+            false, valueType, read, source.assignable()));
       } else {
         boolean fromList = SettingTypes.isIntArray(p.asType())
             && !SettingTypes.isIntArray(constant.asType());
         settings.add(new Setting(name, TypeName.get(p.asType()), Role.OPTIONAL, ownerOf(constant),
-            constant.getSimpleName().toString(), fromList));
+            constant.getSimpleName().toString(), fromList, valueType, read,
+            source.assignable()));
       }
     }
     ClassName type0 = ClassName.get(type);

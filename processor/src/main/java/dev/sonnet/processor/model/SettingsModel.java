@@ -27,6 +27,10 @@ public record SettingsModel(ClassName builder, boolean publicBuilder, List<Setti
    * @param defaultConstant the constant's name; null unless optional
    * @param arrayFromList whether an {@code int[]} setting is filled from a {@code List<Integer>}
    *     default
+   * @param valueType how its value is written out and read back
+   * @param read how generated code in the module's package reads it back from {@code module}
+   * @param readFits whether what {@code read} gives has the setting's type (else it is written
+   *     by its runtime kind: a {@code List<Integer>} accessor for an {@code int[]} setting)
    */
   public record Setting(
       String name,
@@ -34,7 +38,10 @@ public record SettingsModel(ClassName builder, boolean publicBuilder, List<Setti
       Role role,
       ClassName defaultOwner,
       String defaultConstant,
-      boolean arrayFromList) {}
+      boolean arrayFromList,
+      SettingType valueType,
+      com.squareup.javapoet.CodeBlock read,
+      boolean readFits) {}
 
   /** The settings the builder's constructor takes. */
   public List<Setting> required() {

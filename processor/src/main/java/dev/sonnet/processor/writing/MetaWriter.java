@@ -49,6 +49,7 @@ public final class MetaWriter {
     BuildWriter.write(model, spec);
     ReprWriter.write(model, spec);
     TransposeWriter.write(model, spec);
+    SettingsCodeWriter.write(model, spec);
     return JavaFile.builder(type.packageName(), spec.build())
         .skipJavaLangImports(true)
         .indent("  ")
