@@ -159,7 +159,7 @@ class ModuleFileConformanceTest {
 
   @Test
   void anInitializerOfTheUsersOwn_failsNamingTheSetting() {
-    Linear linear = Linear.builder(2).wInit((shape, dtype, rng) -> Tensor.zeros(shape, dtype))
+    Linear linear = Linear.builder(2).wInit((shape, dtype, rng) -> Tensor.zeros(dtype, shape))
         .build();
     assertThatThrownBy(() -> ModuleCopies.deepCopy(linear))
         .isInstanceOf(ModuleConfigException.class)
