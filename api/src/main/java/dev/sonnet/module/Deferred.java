@@ -51,6 +51,21 @@ public final class Deferred<M extends Module> extends Module implements Layer {
     return t;
   }
 
+  /**
+   * The transpose of this transpose: a fresh module with the original's settings and its own
+   * variables (for a transposed convolution made by {@code conv.transpose()}, use that module's
+   * own {@code transpose()} once built).
+   *
+   * @throws ModuleException if this deferred module is not a transpose
+   */
+  public Module transpose() {
+    if (origin == null) {
+      throw new ModuleException("Deferred '" + path() + "' is not a transpose made by"
+          + " Transpose.of; transpose its target instead: d.target().transpose()");
+    }
+    return Transpose.respecify(origin);
+  }
+
   /** Constructs the target if needed and calls it; the target must be a {@link Layer}. */
   @Override
   public Tensor call(Tensor x) {

@@ -1,38 +1,49 @@
 package dev.sonnet.module;
 
 /**
- * Transposes of {@link Transposable} modules.
+ * How a {@link Transposable} module makes its transpose: the one way to transpose a module is its
+ * {@code transpose()} method, and a transposable class implements it with this.
  *
  * <pre>{@code
+ * @Transposable
+ * public final class Dense extends Module implements Layer {
+ *   ...
+ *   public Deferred<Dense> transpose() { return Transpose.of(this); }
+ * }
+ *
  * var encoder = new Dense(64);
- * Layer decoder = Transpose.layer(encoder);   // may come before encoder's first call
- * Tensor back = decoder.call(encoder.call(x)); // decoder is built here, from encoder's input size
+ * Deferred<Dense> decoder = encoder.transpose();   // may come before encoder's first call
+ * Tensor back = decoder.call(encoder.call(x));     // decoder is built here, from encoder's input
  * }</pre>
+ *
+ * <p>Every transposable module of the library has {@code transpose()}: {@code Linear}, {@code
+ * Bias}, {@code BatchReshape}, {@code MLP} (Sonnet 2's {@code reverse()}) and the convolutions
+ * (whose transposes are the transposed convolutions, and back). The transpose of a transpose
+ * ({@link Deferred#transpose()}) is a fresh module with the original's settings.
  */
 public final class Transpose {
   private Transpose() {}
 
   /**
-   * The transpose of {@code module}: a new module with its own variables whose sizes come from
-   * {@code module} once built. The transpose of a transpose is a fresh module with the original's
-   * constructor arguments.
+   * The transpose of {@code module}: a new module of the same class with its own variables, whose
+   * sizes come from {@code module} once built; constructed on its first call.
    *
-   * @throws ModuleException if the class is not {@link Transposable}
+   * @throws ModuleException if the class is not {@link Transposable}, or {@code module} is itself
+   *     a transpose (call its {@link Deferred#transpose()})
    */
-  public static Module of(Module module) {
-    if (module instanceof Deferred<?> d && d.origin() != null) {
-      Module origin = d.origin();
-      return meta(origin).respecify(origin);
+  public static <M extends Module> Deferred<M> of(M module) {
+    if (module instanceof Deferred<?>) {
+      throw new ModuleException("Transpose.of: '" + module.path() + "' is itself a transpose;"
+          + " transpose it with its own transpose() method, which gives the original's settings");
     }
-    return Deferred.transposeOf(module, meta(module));
+    @SuppressWarnings("unchecked") // the processor's transpose constructs the module's own class
+    Deferred<M> transpose = (Deferred<M>) Deferred.transposeOf(module, meta(module));
+    return transpose;
   }
 
-  /** {@link #of(Module)} for a module that is a {@link Layer}; the transpose is one too. */
-  public static Layer layer(Layer module) {
-    if (!(module instanceof Module m)) {
-      throw new ModuleException("Only modules can be transposed; " + module + " is a function");
-    }
-    return (Layer) of(m);
+  /** A fresh module with {@code origin}'s settings: the transpose of {@code origin}'s transpose. */
+  static Module respecify(Module origin) {
+    return meta(origin).respecify(origin);
   }
 
   private static ModuleMeta<Module> meta(Module module) {

@@ -1,6 +1,7 @@
 package dev.sonnet.nets;
 
 import dev.sonnet.initializers.Initializer;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
@@ -8,6 +9,7 @@ import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
+import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.tensor.Rng;
@@ -32,7 +34,7 @@ import java.util.List;
  * var mlp = new MLP(new int[] {1024, 1024, 10});
  * Tensor logits = mlp.call(x);                    // x: [batch, 784] -> [batch, 10]
  * // variables: mlp/linear_0/{b,w}, mlp/linear_1/{b,w}, mlp/linear_2/{b,w}
- * MLP decoder = mlp.reverse();                    // sizes [1024, 1024, 784], new variables
+ * Deferred<MLP> decoder = mlp.transpose();        // sizes [1024, 1024, 784], new variables
  * var tanh = MLP.builder(128, 10).activation(Layers.tanh()).activateFinal(true).build();
  * }</pre>
  *
@@ -236,24 +238,14 @@ public final class MLP extends Module implements Layer {
     return out;
   }
 
-  /** {@link #reverse(Boolean, String)} keeping {@code activateFinal}, named {@code <name>_reversed}. */
-  public MLP reverse() {
-    return reverse(null, null);
-  }
-
   /**
-   * Sonnet 2's {@code reverse()}: a new MLP, with its own variables, whose layer sizes are this
-   * one's input sizes in reverse order, so it maps this one's outputs back to its inputs' size.
-   * It has the same initializers, bias, activation and dropout.
-   *
-   * @param activateFinal whether the new MLP activates its output; null to keep this one's
-   * @param name its name; null for {@code <name>_reversed}
-   * @throws NotBuiltException before this MLP's first call
+   * Sonnet 2's {@code reverse()}: a new MLP, with its own variables and this one's settings,
+   * whose layer sizes are this one's input sizes in reverse order, so it maps this one's outputs
+   * back to its inputs' size; constructed on its first call, so it may be made before this one is
+   * built. For other settings (say, without a final activation), build one from
+   * {@link #reversedInputSizes()}: {@code MLP.builder(mlp.reversedInputSizes()).activateFinal(false).build()}.
    */
-  public MLP reverse(Boolean activateFinal, String name) {
-    int[] sizes = reversedInputSizes();
-    return new MLP(sizes, wInit, bInit, withBias, activation, dropoutRate, dropoutSeed,
-        activateFinal == null ? this.activateFinal : activateFinal,
-        name == null ? name() + "_reversed" : name);
+  public Deferred<MLP> transpose() {
+    return Transpose.of(this);
   }
 }

@@ -1,9 +1,11 @@
 package dev.sonnet.nn;
 
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Transposable;
+import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
@@ -82,5 +84,10 @@ public final class BatchReshape extends Module implements Layer {
       inputShape = Arrays.copyOfRange(d, preserveDims, d.length);
     }
     return y;
+  }
+
+  /** A new {@code BatchReshape} back to this one's input shape (Sonnet 1's {@code transpose()}). */
+  public Deferred<BatchReshape> transpose() {
+    return Transpose.of(this);
   }
 }

@@ -3,12 +3,14 @@ package dev.sonnet.nn;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
 import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
+import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.ShapeException;
@@ -35,7 +37,7 @@ import java.util.Arrays;
  * Bias.builder().biasDims(-1).build();                  // b: [last dim]
  * }</pre>
  *
- * <p>{@code Transpose.of(bias)} is a new {@code Bias} over this one's input shape.
+ * <p>{@link #transpose()} is a new {@code Bias} over this one's input shape.
  */
 @Transposable
 public final class Bias extends Module implements Layer {
@@ -180,5 +182,10 @@ public final class Bias extends Module implements Layer {
       bias = bias.mul(multiplier);
     }
     return x.add(bias);
+  }
+
+  /** A new {@code Bias}, with its own variable, over this one's input shape (Sonnet 1's). */
+  public Deferred<Bias> transpose() {
+    return Transpose.of(this);
   }
 }

@@ -3,12 +3,14 @@ package dev.sonnet.nn;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
 import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
+import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -28,11 +30,11 @@ import dev.sonnet.tensor.Variable;
  * var linear = new Linear(10);
  * Tensor y = linear.call(Tensor.ones(DType.FLOAT32, 8, 3));   // [8, 10]
  * linear.variables();   // linear/b f32[10], linear/w f32[3, 10]
- * Layer back = Transpose.layer(linear);                        // Linear with outputSize 3
+ * Layer back = linear.transpose();                             // Linear with outputSize 3
  * }</pre>
  *
- * <p>{@code Transpose.of(linear)} (Sonnet 1's {@code transpose()}) is a new {@code Linear}, with its
- * own variables, whose output size is this one's input size.
+ * <p>{@link #transpose()} (Sonnet 1's {@code transpose()}) is a new {@code Linear}, with its own
+ * variables, whose output size is this one's input size.
  */
 @Transposable
 public final class Linear extends Module implements Layer {
@@ -136,5 +138,13 @@ public final class Linear extends Module implements Layer {
   /** The bias {@code b:[outputSize]}, or null before the first call or without a bias. */
   public Variable b() {
     return b;
+  }
+
+  /**
+   * A new {@code Linear}, with its own variables, mapping this one's outputs back to its input
+   * size; constructed on its first call, so it may be made before this one is built.
+   */
+  public Deferred<Linear> transpose() {
+    return Transpose.of(this);
   }
 }

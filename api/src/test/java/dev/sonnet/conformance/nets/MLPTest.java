@@ -3,14 +3,13 @@ package dev.sonnet.conformance.nets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sonnet.module.Deferred;
 import dev.sonnet.conformance.nn.ModuleChecks;
 import dev.sonnet.conformance.nn.NnReference;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Layers;
-import dev.sonnet.module.Module;
 import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.NotBuiltException;
-import dev.sonnet.module.Transpose;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.tensor.DType;
@@ -114,29 +113,31 @@ class MLPTest {
   }
 
   @Test
-  void reverse_mapsBackToTheInputSizeWithNewVariables() {
+  void transpose_mapsBackToTheInputSizeWithNewVariables() {
     var mlp = new MLP(new int[] {4, 2});
     Tensor x = Tensor.ones(DType.FLOAT32, 3, 6);
     Tensor y = mlp.call(x);
-    MLP back = mlp.reverse();
-    assertThat(back.outputSizes()).containsExactly(4, 6);
+    Deferred<MLP> back = mlp.transpose();
     assertThat(back.call(y).shape()).isEqualTo(x.shape());
-    assertThat(back.name()).isEqualTo("mlp_reversed");
+    assertThat(back.target().outputSizes()).containsExactly(4, 6);
+    assertThat(back.name()).isEqualTo("mlp_transpose");
     assertThat(back.variables()).doesNotContainAnyElementsOf(mlp.variables());
   }
 
   @Test
-  void reverse_beforeCall_throwsNotBuilt() {
-    assertThatThrownBy(() -> new MLP(new int[] {2}).reverse()).isInstanceOf(NotBuiltException.class);
+  void transpose_beforeTheOriginalsFirstCall_isBuiltFromItLater() {
+    var mlp = new MLP(new int[] {4, 2});
+    Deferred<MLP> back = mlp.transpose();
+    Tensor x = Tensor.ones(DType.FLOAT32, 3, 6);
+    assertThat(back.call(mlp.call(x)).shape()).isEqualTo(x.shape());
+    assertThat(back.transpose().toString()).isEqualTo(mlp.toString());
   }
 
   @Test
-  void transpose_isAnMlpWithReversedInputSizes() {
-    var mlp = new MLP(new int[] {4, 2});
-    Layer t = Transpose.layer(mlp);
-    Tensor x = Tensor.ones(DType.FLOAT32, 3, 6);
-    assertThat(t.call(mlp.call(x)).shape()).isEqualTo(x.shape());
-    assertThat(Transpose.of((Module) t).toString()).isEqualTo(mlp.toString());
+  void transpose_ofAnUnbuiltOriginal_throwsNotBuiltAtItsFirstCall() {
+    Deferred<MLP> back = new MLP(new int[] {2}).transpose();
+    assertThatThrownBy(() -> back.call(Tensor.ones(DType.FLOAT32, 3, 2)))
+        .isInstanceOf(NotBuiltException.class);
   }
 
   @Test

@@ -3,8 +3,7 @@ package dev.sonnet.conformance.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sonnet.module.Layer;
-import dev.sonnet.module.Module;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Transpose;
 import dev.sonnet.nn.BatchReshape;
@@ -40,12 +39,12 @@ class BatchReshapeTest {
     Tensor x = ModuleChecks.range(0, 1, 3, 16);
     Tensor img = r.call(x);
     assertThat(r.inputShape()).containsExactly(16);
-    Layer back = Transpose.layer(r);
+    Deferred<BatchReshape> back = r.transpose();
     Tensor y = back.call(img);
     assertThat(y.shape()).isEqualTo(x.shape());
     assertThat(y.toDoubleArray()).containsExactly(x.toDoubleArray());
     assertThat(back.toString()).isEqualTo("Transpose(\n  BatchReshape(shape=[4, 4])\n)");
-    assertThat(Transpose.of((Module) back).toString()).isEqualTo(r.toString());
+    assertThat(back.transpose().toString()).isEqualTo(r.toString());
   }
 
   @Test

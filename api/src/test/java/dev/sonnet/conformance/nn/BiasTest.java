@@ -3,8 +3,7 @@ package dev.sonnet.conformance.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sonnet.module.Module;
-import dev.sonnet.module.Transpose;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.nn.Bias;
 import dev.sonnet.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,9 @@ class BiasTest {
   void transpose_isABiasOverTheInputShape() {
     var bias = new Bias();
     Tensor x = ModuleChecks.uniform(5, 2, 3);
-    Module t = Transpose.of(bias);
+    Deferred<Bias> t = bias.transpose();
     bias.call(x);
-    assertThat(((dev.sonnet.module.Layer) t).call(x).shape()).isEqualTo(x.shape());
+    assertThat(t.call(x).shape()).isEqualTo(x.shape());
     assertThat(ModuleChecks.variableLines(t)).containsExactly("bias_transpose/b -> f64[3]");
   }
 }

@@ -3,11 +3,10 @@ package dev.sonnet.conformance.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sonnet.module.Deferred;
 import dev.sonnet.initializers.Initializers;
-import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
-import dev.sonnet.module.Transpose;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
@@ -117,13 +116,13 @@ class LinearTest {
   @Test
   void transpose_mapsBackToTheInputSizeWithOwnVariables() {
     var linear = new Linear(4);
-    Layer back = Transpose.layer(linear);
+    Deferred<Linear> back = linear.transpose();
     Tensor x = Tensor.ones(DType.FLOAT32, 2, 6);
     Tensor y = back.call(linear.call(x));
     assertThat(y.shape()).isEqualTo(x.shape());
-    assertThat(ModuleChecks.variableLines((Module) back))
+    assertThat(ModuleChecks.variableLines(back))
         .containsExactly("linear_transpose/b -> f32[6]", "linear_transpose/w -> f32[4,6]");
-    Module twice = Transpose.of((Module) back);
+    Module twice = back.transpose();
     assertThat(twice.toString()).isEqualTo(linear.toString());
   }
 

@@ -2,23 +2,26 @@ package dev.sonnet.samples.modules;
 
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
 import dev.sonnet.module.Transposable;
+import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 
 /**
- * A linear layer with a transpose (Sonnet 1's {@code Transposable}): {@code Transpose.layer(dense)}
+ * A linear layer with a transpose (Sonnet 1's {@code Transposable}): {@code dense.transpose()}
  * is a {@code Dense} whose output size is this one's input size, known once this one is built.
- * The transpose has its own variables.
+ * The transpose has its own variables. {@code @Transposable} has the processor write how the
+ * transpose is constructed; {@link #transpose()} is the one line that offers it.
  *
  * <pre>{@code
  * var encoder = new Dense(16);
- * Layer decoder = Transpose.layer(encoder);          // before encoder's first call
+ * Deferred<Dense> decoder = encoder.transpose();     // before encoder's first call
  * decoder.call(encoder.call(x)).shape();             // x's shape
  * }</pre>
  */
@@ -36,6 +39,11 @@ public final class Dense extends Module implements Layer {
   public Dense(@TransposeWith("inputSize") int outputSize, String name) {
     super(name);
     this.outputSize = outputSize;
+  }
+
+  /** A new {@code Dense} mapping this one's outputs back to its input size. */
+  public Deferred<Dense> transpose() {
+    return Transpose.of(this);
   }
 
   /** The input size, known once the module is built. */

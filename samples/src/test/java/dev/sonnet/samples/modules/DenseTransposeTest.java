@@ -3,10 +3,9 @@ package dev.sonnet.samples.modules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sonnet.module.Layer;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
-import dev.sonnet.module.Transpose;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -20,30 +19,30 @@ class DenseTransposeTest {
   @Test
   void transpose_madeBeforeTheOriginalIsCalled_mapsBackToTheInputSize() {
     var encoder = new Dense(3);
-    Layer decoder = Transpose.layer(encoder);
+    Deferred<Dense> decoder = encoder.transpose();
 
     Tensor back = decoder.call(encoder.call(X));
 
     assertThat(back.shape()).isEqualTo(X.shape());
-    assertThat(((Module) decoder).variables()).extracting(Variable::name)
+    assertThat(decoder.variables()).extracting(Variable::name)
         .containsExactly("dense_transpose/b", "dense_transpose/w");
-    assertThat(((Module) decoder).variables()).extracting(Variable::shape)
+    assertThat(decoder.variables()).extracting(Variable::shape)
         .containsExactly(Shape.of(7), Shape.of(3, 7));
   }
 
   @Test
   void transpose_hasItsOwnVariables() {
     var encoder = new Dense(3);
-    Layer decoder = Transpose.layer(encoder);
+    Deferred<Dense> decoder = encoder.transpose();
     decoder.call(encoder.call(X));
 
-    assertThat(((Module) decoder).variables()).doesNotContainAnyElementsOf(encoder.variables());
+    assertThat(decoder.variables()).doesNotContainAnyElementsOf(encoder.variables());
   }
 
   @Test
   void transposeTwice_givesTheOriginalsSpecification_unbuilt() {
     var encoder = new Dense(3, "enc");
-    Module twice = Transpose.of(Transpose.of(encoder));
+    Module twice = encoder.transpose().transpose();
 
     assertThat(twice).isInstanceOf(Dense.class).hasToString(encoder.toString());
     assertThat(twice.toString()).isEqualTo("Dense(outputSize=3, name=\"enc\")");
@@ -52,7 +51,7 @@ class DenseTransposeTest {
 
   @Test
   void transpose_calledBeforeTheOriginal_saysToCallTheOriginalFirst() {
-    Layer decoder = Transpose.layer(new Dense(3));
+    Deferred<Dense> decoder = new Dense(3).transpose();
 
     assertThatThrownBy(() -> decoder.call(Tensor.ones(DType.FLOAT32, 4, 3)))
         .isInstanceOf(NotBuiltException.class)
@@ -61,7 +60,7 @@ class DenseTransposeTest {
 
   @Test
   void transposeRepr_namesTheOriginal() {
-    assertThat(Transpose.of(new Dense(3))).hasToString("""
+    assertThat(new Dense(3).transpose()).hasToString("""
         Transpose(
           Dense(outputSize=3)
         )""");
