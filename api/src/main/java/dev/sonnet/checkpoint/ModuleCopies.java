@@ -39,7 +39,7 @@ public final class ModuleCopies {
     String from = module.path();
     String to = copy.path();
     for (Variable v : module.variables()) {
-      values.put(rebase(v.name(), from, to), HostArray.of(v.read()).toTensor());
+      values.put(rebase(v.name(), from, to), HostArray.of(v.peek()).toTensor());
     }
     if (!values.isEmpty()) {
       VariableInterceptor copies = (VariableSpec spec) -> values.remove(spec.path());
