@@ -3,6 +3,7 @@ package dev.sonnet.nn;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
 import dev.sonnet.module.TransposeWith;
 import dev.sonnet.tensor.Tensor;
@@ -48,6 +49,7 @@ public final class BatchReshape extends Module implements Layer {
    *     #DEFAULT_PRESERVE_DIMS}
    * @param name the module name, or null for {@code batch_reshape}
    */
+  @Settings
   public BatchReshape(@TransposeWith("inputShape") int[] shape, int preserveDims, String name) {
     super(name);
     if (preserveDims < 1) {
