@@ -1,8 +1,13 @@
 package dev.sonnet.nets;
 
+import dev.sonnet.module.Settings;
+
 /**
  * ResNet-50: a {@link ResNet} with {@code [3, 4, 6, 3]} bottleneck blocks per group and widths
  * 256, 512, 1024, 2048.
+ *
+ * <p>Its defaults are {@link ResNet}'s: {@link ResNet#DEFAULT_BN_CONFIG} and {@link
+ * ResNet#DEFAULT_RESNET_V2}.
  *
  * <pre>{@code
  * var net = new ResNet50(1000);
@@ -10,11 +15,6 @@ package dev.sonnet.nets;
  * }</pre>
  */
 public final class ResNet50 extends ResNet {
-  /** Sonnet's BatchNorm settings for ResNets. */
-  public static final BatchNormConfig DEFAULT_BN_CONFIG = BatchNormConfig.DEFAULT;
-  /** {@code false}: v1 blocks. */
-  public static final boolean DEFAULT_RESNET_V2 = false;
-
   /** A v1 ResNet-50 for {@code numClasses} classes. */
   public ResNet50(int numClasses) {
     this(numClasses, DEFAULT_BN_CONFIG, DEFAULT_RESNET_V2, null);
@@ -22,12 +22,13 @@ public final class ResNet50 extends ResNet {
 
   /**
    * @param numClasses the logits' size
-   * @param bnConfig null for the default
-   * @param resnetV2 default {@value #DEFAULT_RESNET_V2}
+   * @param bnConfig the BatchNorm settings, not null; default {@link ResNet#DEFAULT_BN_CONFIG}
+   * @param resnetV2 whether to use v2 blocks; default {@value ResNet#DEFAULT_RESNET_V2}
    * @param name null for {@code res_net50}
    */
+  @Settings
   public ResNet50(int numClasses, BatchNormConfig bnConfig, boolean resnetV2, String name) {
-    super(new int[] {3, 4, 6, 3}, numClasses, bnConfig == null ? DEFAULT_BN_CONFIG : bnConfig,
-        resnetV2, toArray(ResNet.DEFAULT_CHANNELS_PER_GROUP), name);
+    super(new int[] {3, 4, 6, 3}, numClasses, bnConfig, resnetV2,
+        toArray(DEFAULT_CHANNELS_PER_GROUP), name);
   }
 }

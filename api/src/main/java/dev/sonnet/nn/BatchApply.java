@@ -2,6 +2,7 @@ package dev.sonnet.nn;
 
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ public final class BatchApply extends Module implements Layer {
    *     #DEFAULT_NUM_DIMS}
    * @param name the module name, or null for {@code batch_apply}
    */
+  @Settings
   public BatchApply(Layer module, int numDims, String name) {
     super(name);
     if (module == null) {

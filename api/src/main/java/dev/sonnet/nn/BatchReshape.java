@@ -4,6 +4,7 @@ import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
 import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
@@ -50,6 +51,7 @@ public final class BatchReshape extends Module implements Layer {
    *     #DEFAULT_PRESERVE_DIMS}
    * @param name the module name, or null for {@code batch_reshape}
    */
+  @Settings
   public BatchReshape(@TransposeWith("inputShape") int[] shape, int preserveDims, String name) {
     super(name);
     if (preserveDims < 1) {

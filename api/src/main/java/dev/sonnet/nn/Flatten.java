@@ -1,5 +1,7 @@
 package dev.sonnet.nn;
 
+import dev.sonnet.module.Settings;
+
 /**
  * Flattens all but the leading dimensions: {@code Reshape(outputShape=[-1])}.
  *
@@ -14,9 +16,6 @@ package dev.sonnet.nn;
  * }</pre>
  */
 public final class Flatten extends Reshape {
-  /** {@code 1}: keep the batch dimension, flatten the rest. */
-  public static final int DEFAULT_PRESERVE_DIMS = 1;
-
   /** Flattens everything after the batch dimension. */
   public Flatten() {
     this(DEFAULT_PRESERVE_DIMS, null);
@@ -29,9 +28,11 @@ public final class Flatten extends Reshape {
 
   /**
    * @param preserveDims how many leading dimensions to keep, at least 1; default {@value
-   *     #DEFAULT_PRESERVE_DIMS}
+   *     #DEFAULT_PRESERVE_DIMS} (inherited from {@link Reshape}): keep the batch dimension,
+   *     flatten the rest
    * @param name the module name, or null for {@code flatten}
    */
+  @Settings
   public Flatten(int preserveDims, String name) {
     super(new int[] {-1}, preserveDims, name);
   }

@@ -2,6 +2,7 @@ package dev.sonnet.nn;
 
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 
@@ -32,6 +33,7 @@ public final class MergeDims extends Module implements Layer {
    * @param size how many dimensions to merge, {@code >= 2} (merging one would do nothing)
    * @param name the module name, or null for {@code merge_dims}
    */
+  @Settings
   public MergeDims(int start, int size, String name) {
     super(name);
     if (start < 0) {

@@ -3,6 +3,7 @@ package dev.sonnet.nn;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
@@ -49,6 +50,7 @@ public class Reshape extends Module implements Layer {
    *     #DEFAULT_PRESERVE_DIMS}, the batch dimension
    * @param name the module name, or null for {@code reshape}
    */
+  @Settings
   public Reshape(int[] outputShape, int preserveDims, String name) {
     super(name);
     if (preserveDims < 1) {

@@ -1,6 +1,7 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +26,16 @@ public final class SelectInput extends Module {
    * @param indices the inputs to return, each {@code >= 0}; at least one
    */
   public SelectInput(int... indices) {
-    super(null);
+    this(indices, null);
+  }
+
+  /**
+   * @param indices the inputs to return, each {@code >= 0}; at least one
+   * @param name the module name, or null for {@code select_input}
+   */
+  @Settings
+  public SelectInput(int[] indices, String name) {
+    super(name);
     if (indices.length == 0) {
       throw new IllegalArgumentException("SelectInput needs at least one index");
     }

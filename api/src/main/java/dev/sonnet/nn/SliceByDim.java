@@ -2,6 +2,7 @@ package dev.sonnet.nn;
 
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class SliceByDim extends Module implements Layer {
    * @param size the length per dimension, or {@code -1} for the rest
    * @param name the module name, or null for {@code slice_by_dim}
    */
+  @Settings
   public SliceByDim(int[] dims, int[] begin, int[] size, String name) {
     super(name);
     if (dims.length != begin.length || dims.length != size.length) {

@@ -2,6 +2,7 @@ package dev.sonnet.nn;
 
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Module;
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -35,6 +36,7 @@ public final class TileByDim extends Module implements Layer {
    * @param multiples the number of copies per dimension, each >= 1
    * @param name the module name, or null for {@code tile_by_dim}
    */
+  @Settings
   public TileByDim(int[] dims, int[] multiples, String name) {
     super(name);
     if (dims.length != multiples.length) {
