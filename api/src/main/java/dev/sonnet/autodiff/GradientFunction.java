@@ -6,8 +6,8 @@ import dev.sonnet.tensor.Tensor;
 @FunctionalInterface
 public interface GradientFunction {
   /**
-   * Returns the gradient with respect to each input (null where none flows), given the inputs,
-   * the forward output and the gradient with respect to that output.
+   * Returns the gradient with respect to each input (null where none flows), given the inputs, the
+   * forward output and the gradient with respect to that output.
    */
   Tensor[] apply(Tensor[] inputs, Tensor output, Tensor upstream);
 }

@@ -26,9 +26,9 @@ import java.util.Set;
  * }</pre>
  *
  * <p>A tape records from {@link #open} until {@link #close}, on the opening thread only. It watches
- * every trainable variable that is read (unless opened with {@code watchAccessedVariables =
- * false}) and every tensor or variable passed to {@link #watch}; an operation is recorded when one
- * of its inputs is watched or was produced by a recorded operation.
+ * every trainable variable that is read (unless opened with {@code watchAccessedVariables = false})
+ * and every tensor or variable passed to {@link #watch}; an operation is recorded when one of its
+ * inputs is watched or was produced by a recorded operation.
  *
  * <p>The target of {@link #gradient} must have been computed while this tape was open, on its
  * thread; any other target (computed before the tape opened, after it closed, or on another thread)
@@ -45,13 +45,14 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
 
   private final List<Node> nodes = new ArrayList<>();
   private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /**
-   * Outputs of operations this tape saw run but did not record (none of their inputs watched):
-   * a target among them is legitimately unconnected (zero gradients), not a mistake.
+   * Outputs of operations this tape saw run but did not record (none of their inputs watched): a
+   * target among them is legitimately unconnected (zero gradients), not a mistake.
    */
   private final Set<Tensor> seenUnwatched = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final Set<Variable> watchedVariables =
-      Collections.newSetFromMap(new IdentityHashMap<>());
+
+  private final Set<Variable> watchedVariables = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Variable, List<Tensor>> variableReads = new IdentityHashMap<>();
   private boolean recording;
   private boolean used;
@@ -151,11 +152,15 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
    *     non-scalar target is differentiated as the sum of its elements)
    * @param unconnected what to return for sources the target does not depend on
    */
-  public List<Tensor> gradient(Tensor target, List<? extends Operand> sources,
-      Tensor outputGradient, UnconnectedGradients unconnected) {
+  public List<Tensor> gradient(
+      Tensor target,
+      List<? extends Operand> sources,
+      Tensor outputGradient,
+      UnconnectedGradients unconnected) {
     if (used && !persistent) {
-      throw new SonnetException("A non-persistent GradientTape can compute gradients only once. "
-          + "Open it with GradientTape.openPersistent() to call gradient() several times.");
+      throw new SonnetException(
+          "A non-persistent GradientTape can compute gradients only once. "
+              + "Open it with GradientTape.openPersistent() to call gradient() several times.");
     }
     requireRecorded(target);
     used = true;
@@ -193,15 +198,19 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
     if (tracked.contains(target) || seenUnwatched.contains(target)) {
       return;
     }
-    throw new SonnetException("gradient: the target " + target.dtype() + target.shape()
-        + " was not recorded by this tape, so no gradient can reach any source. The usual causes:"
-        + " it was computed before the tape was opened or after it was closed, or on another"
-        + " thread (a tape records only the thread that opened it)."
-        + (nodes.isEmpty() && variableReads.isEmpty() && seenUnwatched.isEmpty()
-            ? " This tape has seen no operation at all." : "")
-        + " Compute the loss inside the tape's try-with-resources block, on the same thread:"
-        + " try (GradientTape tape = GradientTape.open()) { Tensor loss = ...;"
-        + " tape.gradient(loss, params); }");
+    throw new SonnetException(
+        "gradient: the target "
+            + target.dtype()
+            + target.shape()
+            + " was not recorded by this tape, so no gradient can reach any source. The usual causes:"
+            + " it was computed before the tape was opened or after it was closed, or on another"
+            + " thread (a tape records only the thread that opened it)."
+            + (nodes.isEmpty() && variableReads.isEmpty() && seenUnwatched.isEmpty()
+                ? " This tape has seen no operation at all."
+                : "")
+            + " Compute the loss inside the tape's try-with-resources block, on the same thread:"
+            + " try (GradientTape tape = GradientTape.open()) { Tensor loss = ...;"
+            + " tape.gradient(loss, params); }");
   }
 
   private Map<Tensor, Tensor> backpropagate(Tensor target, Tensor outputGradient) {
@@ -211,8 +220,11 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
     }
     Tensor seed = outputGradient != null ? outputGradient : target.onesLike();
     if (!seed.shape().equals(target.shape())) {
-      throw new SonnetException("gradient: outputGradient has shape " + seed.shape()
-          + " but the target has shape " + target.shape());
+      throw new SonnetException(
+          "gradient: outputGradient has shape "
+              + seed.shape()
+              + " but the target has shape "
+              + target.shape());
     }
     grads.put(target, seed);
     for (int n = nodes.size() - 1; n >= 0; n--) {
@@ -239,9 +251,18 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
           continue;
         }
         if (!g.shape().equals(in.shape()) || g.dtype() != in.dtype()) {
-          throw new SonnetException("Gradient of op '" + node.op.name() + "' for input " + i
-              + " is " + g.dtype() + g.shape() + " but the input is " + in.dtype() + in.shape()
-              + " (a bug in the op's backward)");
+          throw new SonnetException(
+              "Gradient of op '"
+                  + node.op.name()
+                  + "' for input "
+                  + i
+                  + " is "
+                  + g.dtype()
+                  + g.shape()
+                  + " but the input is "
+                  + in.dtype()
+                  + in.shape()
+                  + " (a bug in the op's backward)");
         }
         grads.merge(in, g, Tensor::add);
       }

@@ -17,13 +17,16 @@ public final class Gradients {
 
   /**
    * Computes {@code forward(inputs)} without recording its inner operations, and records one node
-   * whose gradient is {@code gradient}. This is how {@code scale_gradient} and
-   * {@code leaky_clip_by_value} are built.
+   * whose gradient is {@code gradient}. This is how {@code scale_gradient} and {@code
+   * leaky_clip_by_value} are built.
    *
    * @param name a name for the operation, shown by recorders and in errors
    */
-  public static Tensor custom(String name, Function<Tensor[], Tensor> forward,
-      GradientFunction gradient, Operand... inputs) {
+  public static Tensor custom(
+      String name,
+      Function<Tensor[], Tensor> forward,
+      GradientFunction gradient,
+      Operand... inputs) {
     return Dispatch.run1(new CustomGradient(name, forward, gradient), Dispatch.values(inputs));
   }
 
@@ -47,8 +50,8 @@ public final class Gradients {
     }
   }
 
-  private record CustomGradient(String name, Function<Tensor[], Tensor> function,
-      GradientFunction gradient) implements Op {
+  private record CustomGradient(
+      String name, Function<Tensor[], Tensor> function, GradientFunction gradient) implements Op {
     @Override
     public Tensor[] forward(Tensor[] inputs) {
       try (var pause = Dispatch.pause()) {

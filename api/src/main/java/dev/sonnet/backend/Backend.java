@@ -14,8 +14,9 @@ import dev.sonnet.tensor.DType;
  * <p>The set of kernels is deliberately small: every tensor operation of the library is built from
  * these, so a new runtime implements this interface and nothing else. A runtime may add optional
  * capabilities by also implementing a capability interface of this package, which the op layer
- * looks for with {@code instanceof} and otherwise does without: {@link DirectConvolution} (convolution
- * products straight from the image, without {@link #im2col}'s column matrix) is the one today.
+ * looks for with {@code instanceof} and otherwise does without: {@link DirectConvolution}
+ * (convolution products straight from the image, without {@link #im2col}'s column matrix) is the
+ * one today.
  */
 public interface Backend {
   /** The short name used to select this backend, e.g. {@code cpu} or {@code opencl}. */
@@ -76,22 +77,34 @@ public interface Backend {
   void unary(UnaryKind kind, DeviceBuffer x, DeviceBuffer out);
 
   /**
-   * {@code out[idx] = f(a[idx . aStrides], b[idx . bStrides])} for every multi-index {@code idx}
-   * of {@code outShape}; strides of 0 broadcast. {@code out} is dense in {@code outShape}.
+   * {@code out[idx] = f(a[idx . aStrides], b[idx . bStrides])} for every multi-index {@code idx} of
+   * {@code outShape}; strides of 0 broadcast. {@code out} is dense in {@code outShape}.
    */
-  void binary(BinaryKind kind, DeviceBuffer a, long[] aStrides, DeviceBuffer b, long[] bStrides,
-      DeviceBuffer out, int[] outShape);
+  void binary(
+      BinaryKind kind,
+      DeviceBuffer a,
+      long[] aStrides,
+      DeviceBuffer b,
+      long[] bStrides,
+      DeviceBuffer out,
+      int[] outShape);
 
   /** {@code out[idx] = cond[..] ? a[..] : b[..]}, broadcasting like {@link #binary}. */
-  void where(DeviceBuffer cond, long[] condStrides, DeviceBuffer a, long[] aStrides,
-      DeviceBuffer b, long[] bStrides, DeviceBuffer out, int[] outShape);
+  void where(
+      DeviceBuffer cond,
+      long[] condStrides,
+      DeviceBuffer a,
+      long[] aStrides,
+      DeviceBuffer b,
+      long[] bStrides,
+      DeviceBuffer out,
+      int[] outShape);
 
   /**
    * Reduces dense {@code x} of {@code shape} over the axes flagged in {@code reduceAxes}; {@code
    * out} is dense in the shape with those axes removed (or set to 1: the same layout).
    */
-  void reduce(ReduceKind kind, DeviceBuffer x, int[] shape, boolean[] reduceAxes,
-      DeviceBuffer out);
+  void reduce(ReduceKind kind, DeviceBuffer x, int[] shape, boolean[] reduceAxes, DeviceBuffer out);
 
   /** Batched, strided matrix product; see {@link GemmSpec}. Floating dtypes only. */
   void gemm(GemmSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
@@ -101,45 +114,63 @@ public interface Backend {
    * dstStrides] = src[srcOffset + idx . srcStrides]}. Transpose, slice, concat, broadcast and pad
    * are all this kernel. Same dtype.
    */
-  void copy(DeviceBuffer src, long srcOffset, long[] srcStrides,
-      DeviceBuffer dst, long dstOffset, long[] dstStrides, int[] shape);
+  void copy(
+      DeviceBuffer src,
+      long srcOffset,
+      long[] srcStrides,
+      DeviceBuffer dst,
+      long dstOffset,
+      long[] dstStrides,
+      int[] shape);
 
   /** Converts every element of {@code x} to {@code out}'s dtype (bool: nonzero is true). */
   void cast(DeviceBuffer x, DeviceBuffer out);
 
   /**
-   * Gathers along an axis: {@code x} is viewed as {@code [outer, axisSize, inner]}, {@code
-   * indices} (INT32 or INT64, {@code n} elements) select rows, {@code out} is {@code [outer, n,
-   * inner]}. An index outside {@code [0, axisSize)} is an error.
+   * Gathers along an axis: {@code x} is viewed as {@code [outer, axisSize, inner]}, {@code indices}
+   * (INT32 or INT64, {@code n} elements) select rows, {@code out} is {@code [outer, n, inner]}. An
+   * index outside {@code [0, axisSize)} is an error.
    */
-  void gather(DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out,
-      int outer, int axisSize, int inner);
+  void gather(
+      DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out, int outer, int axisSize, int inner);
 
   /**
    * The adjoint of {@link #gather}: {@code out[o, indices[j], i] += updates[o, j, i]}; {@code out}
    * is {@code [outer, axisSize, inner]} and is accumulated into, not overwritten.
    */
-  void scatterAdd(DeviceBuffer updates, DeviceBuffer indices, DeviceBuffer out,
-      int outer, int axisSize, int inner);
+  void scatterAdd(
+      DeviceBuffer updates,
+      DeviceBuffer indices,
+      DeviceBuffer out,
+      int outer,
+      int axisSize,
+      int inner);
 
   /**
    * Unfolds convolution windows: {@code cols} is {@code [groups, batch * outVolume, kernelVolume *
    * channels / groups]}, each row one output position, its columns ordered kernel-offset-major,
-   * channel-in-group-minor (matching a filter {@code [kernel..., channels / groups, out]}).
-   * Padding reads as zero.
+   * channel-in-group-minor (matching a filter {@code [kernel..., channels / groups, out]}). Padding
+   * reads as zero.
    */
   void im2col(ConvGeometry geometry, DeviceBuffer x, DeviceBuffer cols);
 
   /** The adjoint of {@link #im2col}: adds every column entry back into {@code x} (accumulates). */
   void col2im(ConvGeometry geometry, DeviceBuffer cols, DeviceBuffer x);
 
-  /** Pools {@code x [batch, inSpatial..., channels]} into {@code out [batch, outSpatial..., channels]}. */
+  /**
+   * Pools {@code x [batch, inSpatial..., channels]} into {@code out [batch, outSpatial...,
+   * channels]}.
+   */
   void pool(PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer out);
 
   /**
    * The gradient of {@link #pool}: {@code gradIn} (same shape as {@code x}) is overwritten with the
    * pooled gradient of {@code gradOut}.
    */
-  void poolBackward(PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer gradOut,
+  void poolBackward(
+      PoolKind kind,
+      ConvGeometry geometry,
+      DeviceBuffer x,
+      DeviceBuffer gradOut,
       DeviceBuffer gradIn);
 }

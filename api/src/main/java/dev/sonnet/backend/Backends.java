@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Backends {
   /** System property that forces a backend by name. */
   public static final String PROPERTY = "sonnet.backend";
+
   /** Environment variable that forces a backend by name when the property is unset. */
   public static final String ENV = "SONNET_BACKEND";
 
@@ -53,8 +54,10 @@ public final class Backends {
   public static List<BackendProvider> providers() {
     List<BackendProvider> list = new ArrayList<>();
     ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
-    list.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
-        .thenComparing(BackendProvider::name));
+    list.sort(
+        Comparator.comparingInt(BackendProvider::priority)
+            .reversed()
+            .thenComparing(BackendProvider::name));
     return list;
   }
 
@@ -68,8 +71,9 @@ public final class Backends {
     }
     List<BackendProvider> providers = providers();
     if (providers.isEmpty()) {
-      throw new SonnetException("No Sonnet backend found on the classpath. Add a runtime, e.g. "
-          + "the Maven artifact dev.sonnet:sonnet-runtime-cpu.");
+      throw new SonnetException(
+          "No Sonnet backend found on the classpath. Add a runtime, e.g. "
+              + "the Maven artifact dev.sonnet:sonnet-runtime-cpu.");
     }
     StringBuilder refusals = new StringBuilder();
     for (BackendProvider p : providers) {
@@ -92,15 +96,19 @@ public final class Backends {
       if (p.name().equals(name)) {
         BackendProvider.Availability a = p.availability();
         if (!a.available()) {
-          throw new SonnetException("Backend '" + name + "' is on the classpath but unavailable: "
-              + a.reason());
+          throw new SonnetException(
+              "Backend '" + name + "' is on the classpath but unavailable: " + a.reason());
         }
         return p;
       }
     }
     List<String> names = providers.stream().map(BackendProvider::name).sorted().toList();
-    throw new SonnetException("Unknown Sonnet backend '" + name + "'. Available: " + names
-        + (names.isEmpty() ? " (add dev.sonnet:sonnet-runtime-cpu to the classpath)" : ""));
+    throw new SonnetException(
+        "Unknown Sonnet backend '"
+            + name
+            + "'. Available: "
+            + names
+            + (names.isEmpty() ? " (add dev.sonnet:sonnet-runtime-cpu to the classpath)" : ""));
   }
 
   private static Backend create(BackendProvider provider) {

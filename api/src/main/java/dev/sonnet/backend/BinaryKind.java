@@ -6,9 +6,21 @@ package dev.sonnet.backend;
  * Java does.
  */
 public enum BinaryKind {
-  ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM,
-  EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL,
-  LOGICAL_AND, LOGICAL_OR;
+  ADD,
+  SUB,
+  MUL,
+  DIV,
+  POW,
+  MAXIMUM,
+  MINIMUM,
+  EQUAL,
+  NOT_EQUAL,
+  LESS,
+  LESS_EQUAL,
+  GREATER,
+  GREATER_EQUAL,
+  LOGICAL_AND,
+  LOGICAL_OR;
 
   /** True for kinds whose output is {@code BOOL} whatever the input dtype. */
   public boolean returnsBool() {

@@ -5,16 +5,23 @@ package dev.sonnet.backend;
  * im2col/col2im and pooling kernels.
  *
  * <p>Input is {@code [batch, inSpatial..., channels]}; output spatial sizes are {@code outSpatial};
- * window position {@code o} along dimension {@code d} reads input coordinate
- * {@code o * stride[d] - padBefore[d] + j * dilation[d]} for window offset {@code j <
- * kernel[d]}; coordinates outside {@code [0, inSpatial[d])} read as padding.
+ * window position {@code o} along dimension {@code d} reads input coordinate {@code o * stride[d] -
+ * padBefore[d] + j * dilation[d]} for window offset {@code j < kernel[d]}; coordinates outside
+ * {@code [0, inSpatial[d])} read as padding.
  *
- * <p>For convolution with {@code groups > 1}, channels split into {@code groups} equal,
- * contiguous groups.
+ * <p>For convolution with {@code groups > 1}, channels split into {@code groups} equal, contiguous
+ * groups.
  */
 public record ConvGeometry(
-    int batch, int[] inSpatial, int channels, int[] kernel, int[] stride, int[] dilation,
-    int[] padBefore, int[] outSpatial, int groups) {
+    int batch,
+    int[] inSpatial,
+    int channels,
+    int[] kernel,
+    int[] stride,
+    int[] dilation,
+    int[] padBefore,
+    int[] outSpatial,
+    int groups) {
 
   /** Number of spatial dimensions. */
   public int spatialRank() {

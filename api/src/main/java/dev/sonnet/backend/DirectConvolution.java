@@ -2,32 +2,31 @@ package dev.sonnet.backend;
 
 /**
  * An optional capability of a {@link Backend}: the three products of a convolution computed
- * straight from the image, without the column matrix that {@link Backend#im2col} writes (for a
- * 3x3 kernel, nine times the input). A backend that implements it may still decline any call
- * (returning false, having touched nothing) for a geometry or dtype it has no kernel for, or
- * expects to be slower; the op layer then uses {@link Backend#im2col} and {@link Backend#gemm}
- * (and {@link Backend#col2im}), which every backend has. The CPU runtime implements it; OpenCL
- * does not yet.
+ * straight from the image, without the column matrix that {@link Backend#im2col} writes (for a 3x3
+ * kernel, nine times the input). A backend that implements it may still decline any call (returning
+ * false, having touched nothing) for a geometry or dtype it has no kernel for, or expects to be
+ * slower; the op layer then uses {@link Backend#im2col} and {@link Backend#gemm} (and {@link
+ * Backend#col2im}), which every backend has. The CPU runtime implements it; OpenCL does not yet.
  *
- * <p>Shapes are those of {@link Backend#im2col}'s convolution: {@code x [batch, in...,
- * channels]}, {@code w [kernel..., channels / groups, outChannels]}, {@code y [batch, out...,
- * outChannels]}, all dense and row-major.
+ * <p>Shapes are those of {@link Backend#im2col}'s convolution: {@code x [batch, in..., channels]},
+ * {@code w [kernel..., channels / groups, outChannels]}, {@code y [batch, out..., outChannels]},
+ * all dense and row-major.
  */
 public interface DirectConvolution {
   /**
-   * The forward product {@code y = conv(x, w)}. When it returns true every element of {@code y}
-   * has been written, so {@code y} may come from {@link Backend#allocateUninitialized}.
+   * The forward product {@code y = conv(x, w)}. When it returns true every element of {@code y} has
+   * been written, so {@code y} may come from {@link Backend#allocateUninitialized}.
    */
-  boolean convolveDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer w,
-      DeviceBuffer y);
+  boolean convolveDirect(
+      ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y);
 
   /**
    * The filter gradient {@code dw [kernel..., channels, outChannels]}: the sum over every output
    * position of the input window times {@code dy}. True when every element of {@code dw} has been
    * written.
    */
-  boolean convolveFilterGradientDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x,
-      DeviceBuffer dy, DeviceBuffer dw);
+  boolean convolveFilterGradientDirect(
+      ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw);
 
   /**
    * The input gradient {@code dx [batch, in..., channels]}: every input element's sum over the
@@ -35,6 +34,6 @@ public interface DirectConvolution {
    * for {@link Backend#col2im}), so a kernel may accumulate into it or overwrite it. True when
    * {@code dx} holds the gradient.
    */
-  boolean convolveInputGradientDirect(ConvGeometry geometry, int outChannels, DeviceBuffer dy,
-      DeviceBuffer w, DeviceBuffer dx);
+  boolean convolveInputGradientDirect(
+      ConvGeometry geometry, int outChannels, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx);
 }

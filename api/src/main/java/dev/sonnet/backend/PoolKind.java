@@ -6,5 +6,6 @@ package dev.sonnet.backend;
  * ignores padding, and its gradient goes to the first maximal position of each window.
  */
 public enum PoolKind {
-  MAX, AVG
+  MAX,
+  AVG
 }

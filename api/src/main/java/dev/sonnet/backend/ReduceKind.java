@@ -6,5 +6,10 @@ package dev.sonnet.backend;
  * Reducing an empty axis gives 0 for SUM, 1 for PROD, and is an error for MAX, MIN and the args.
  */
 public enum ReduceKind {
-  SUM, PROD, MAX, MIN, ARGMAX, ARGMIN
+  SUM,
+  PROD,
+  MAX,
+  MIN,
+  ARGMAX,
+  ARGMIN
 }

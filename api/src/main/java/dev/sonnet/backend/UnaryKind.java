@@ -6,12 +6,24 @@ package dev.sonnet.backend;
  * integers; {@link #LOGICAL_NOT} takes only bool.
  */
 public enum UnaryKind {
-  NEG, ABS, EXP, LOG, LOG1P, SQRT, RSQRT, SQUARE, TANH, SIGMOID, RELU,
+  NEG,
+  ABS,
+  EXP,
+  LOG,
+  LOG1P,
+  SQRT,
+  RSQRT,
+  SQUARE,
+  TANH,
+  SIGMOID,
+  RELU,
   /** Exact GELU, {@code x * Phi(x)} with the normal CDF through erf (TensorFlow's default). */
   GELU,
   /** {@code log(1 + exp(x))}, computed without overflow. */
   SOFTPLUS,
-  SIGN, SIN, COS,
+  SIGN,
+  SIN,
+  COS,
   /** {@code 1 / x}. */
   RECIPROCAL,
   /** Standard normal CDF {@code 0.5 * (1 + erf(x / sqrt 2))}; GELU's gradient needs it. */

@@ -19,9 +19,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The state of a training program, saved to and restored from one safetensors file: the
- * variables of its modules (a model, an optimizer and its slots and step counter, metrics), loose
- * variables, and random number generators whose position matters for resuming.
+ * The state of a training program, saved to and restored from one safetensors file: the variables
+ * of its modules (a model, an optimizer and its slots and step counter, metrics), loose variables,
+ * and random number generators whose position matters for resuming.
  *
  * <p>Each value is stored under its variable's path ({@code mlp/linear_1/w}), so the file reads
  * naturally in PyTorch, JAX or NumPy; an {@link Rng} under the name it was added with, as an int64
@@ -46,16 +46,16 @@ import java.util.Set;
  * {@link RestoreStatus}): the checkpoint installs a {@link dev.sonnet.module.VariableInterceptor}
  * on each module added and every module nested in it, replacing any installed before.
  *
- * <p>A restore before the first call keeps the same guarantees, module by module: each module
- * added (a model, an optimizer) is judged as a whole at the end of the build after which all of
- * it is built, normally its first call (an optimizer's first {@code apply}). A strict restore that
- * finds any problem there (a value of another shape or dtype, a variable the file has no value
- * for, a value under the module's path that no variable took) fails that call with one
- * {@link CheckpointMismatchException} listing them all, and first sets every variable of the
- * module that took a saved value back to its initializer's value: the module is left built, as
- * after a first call without a restore. A module whose first call leaves part of it unbuilt (a
- * second build method, a branch not taken) is judged when that part is built; until then
- * {@link RestoreStatus#assertConsumed()} says what waits.
+ * <p>A restore before the first call keeps the same guarantees, module by module: each module added
+ * (a model, an optimizer) is judged as a whole at the end of the build after which all of it is
+ * built, normally its first call (an optimizer's first {@code apply}). A strict restore that finds
+ * any problem there (a value of another shape or dtype, a variable the file has no value for, a
+ * value under the module's path that no variable took) fails that call with one {@link
+ * CheckpointMismatchException} listing them all, and first sets every variable of the module that
+ * took a saved value back to its initializer's value: the module is left built, as after a first
+ * call without a restore. A module whose first call leaves part of it unbuilt (a second build
+ * method, a branch not taken) is judged when that part is built; until then {@link
+ * RestoreStatus#assertConsumed()} says what waits.
  *
  * <p>For numbered checkpoints in a directory, see {@link CheckpointManager}.
  */
@@ -119,8 +119,10 @@ public final class Checkpoint {
       throw new CheckpointException("A checkpoint entry cannot be named \"" + name + "\"");
     }
     if (variables.containsKey(name) || rngs.containsKey(name)) {
-      throw new CheckpointException("The checkpoint already has an entry named \"" + name
-          + "\"; give each added variable or generator its own name");
+      throw new CheckpointException(
+          "The checkpoint already has an entry named \""
+              + name
+              + "\"; give each added variable or generator its own name");
     }
   }
 
@@ -215,7 +217,12 @@ public final class Checkpoint {
     }
     for (Map.Entry<String, Variable> e : variables.entrySet()) {
       if (seen.add(e.getValue())) {
-        put(e.getKey(), new VariableTarget(e.getValue()), "an added variable", byName, owner,
+        put(
+            e.getKey(),
+            new VariableTarget(e.getValue()),
+            "an added variable",
+            byName,
+            owner,
             clashes);
       }
     }
@@ -223,17 +230,27 @@ public final class Checkpoint {
       put(e.getKey(), new RngTarget(e.getValue()), "an added Rng", byName, owner, clashes);
     }
     if (!clashes.isEmpty()) {
-      throw new CheckpointException("Checkpoint names must be unique, but " + clashes.size()
-          + " name" + (clashes.size() == 1 ? " is" : "s are") + " used twice:\n  "
-          + String.join("\n  ", clashes) + "\nVariables are named by module path: give one of"
-          + " the modules its own name (new MyLinear(10, \"encoder\")), or build them under"
-          + " one parent module.");
+      throw new CheckpointException(
+          "Checkpoint names must be unique, but "
+              + clashes.size()
+              + " name"
+              + (clashes.size() == 1 ? " is" : "s are")
+              + " used twice:\n  "
+              + String.join("\n  ", clashes)
+              + "\nVariables are named by module path: give one of"
+              + " the modules its own name (new MyLinear(10, \"encoder\")), or build them under"
+              + " one parent module.");
     }
     return new Targets(byName, unbuilt[0]);
   }
 
-  private static void walk(Module m, Map<String, Target> byName, Map<String, Object> owner,
-      List<String> clashes, Set<Object> seen, boolean[] unbuilt) {
+  private static void walk(
+      Module m,
+      Map<String, Target> byName,
+      Map<String, Object> owner,
+      List<String> clashes,
+      Set<Object> seen,
+      boolean[] unbuilt) {
     if (!seen.add(m)) {
       return;
     }
@@ -241,43 +258,55 @@ public final class Checkpoint {
       unbuilt[0] = true;
     }
     List<Module> children = new ArrayList<>();
-    m.visitState(new StateVisitor() {
-      @Override
-      public void variable(String key, Variable value) {
-        if (seen.add(value)) {
-          put(value.name(), new VariableTarget(value), m, byName, owner, clashes);
-        }
-      }
+    m.visitState(
+        new StateVisitor() {
+          @Override
+          public void variable(String key, Variable value) {
+            if (seen.add(value)) {
+              put(value.name(), new VariableTarget(value), m, byName, owner, clashes);
+            }
+          }
 
-      @Override
-      public void module(String key, Module child) {
-        children.add(child);
-      }
-    });
+          @Override
+          public void module(String key, Module child) {
+            children.add(child);
+          }
+        });
     for (Module child : children) {
       walk(child, byName, owner, clashes, seen, unbuilt);
     }
   }
 
   /** {@code where} is the module holding the value, or a description. */
-  private static void put(String name, Target t, Object where, Map<String, Target> byName,
-      Map<String, Object> owner, List<String> clashes) {
+  private static void put(
+      String name,
+      Target t,
+      Object where,
+      Map<String, Target> byName,
+      Map<String, Object> owner,
+      List<String> clashes) {
     if (byName.putIfAbsent(name, t) != null) {
-      clashes.add("\"" + name + "\" by " + describeOwner(owner.get(name)) + " and by "
-          + describeOwner(where));
+      clashes.add(
+          "\""
+              + name
+              + "\" by "
+              + describeOwner(owner.get(name))
+              + " and by "
+              + describeOwner(where));
     } else {
       owner.put(name, where);
     }
   }
 
   private static String describeOwner(Object where) {
-    return where instanceof Module m ? m.getClass().getSimpleName() + " '" + m.path() + "'"
+    return where instanceof Module m
+        ? m.getClass().getSimpleName() + " '" + m.path() + "'"
         : where.toString();
   }
 
   /**
-   * The values {@link #save} writes, by name, in save order: each module's variables in
-   * {@link Module#variables()} order, then added variables, then generators.
+   * The values {@link #save} writes, by name, in save order: each module's variables in {@link
+   * Module#variables()} order, then added variables, then generators.
    */
   public Map<String, HostArray> state() {
     Map<String, HostArray> out = new LinkedHashMap<>();
@@ -316,8 +345,11 @@ public final class Checkpoint {
     meta.put(WRITER_KEY, WRITER);
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       if (meta.containsKey(e.getKey())) {
-        throw new CheckpointException("Metadata key \"" + e.getKey() + "\" is reserved for the"
-            + " checkpoint format; use another key");
+        throw new CheckpointException(
+            "Metadata key \""
+                + e.getKey()
+                + "\" is reserved for the"
+                + " checkpoint format; use another key");
       }
       meta.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
     }
@@ -334,9 +366,9 @@ public final class Checkpoint {
   /**
    * Restores from {@code file}. First every name, dtype and shape is checked and every value is
    * read; only then are variables assigned, so a failed restore changes nothing. Values whose
-   * variable does not exist yet, while some module is not built, are queued: the variable takes
-   * its value when it is created, and each module added is checked as a whole when it is built
-   * (see the class comment), where a strict restore with a problem fails the call that built it.
+   * variable does not exist yet, while some module is not built, are queued: the variable takes its
+   * value when it is created, and each module added is checked as a whole when it is built (see the
+   * class comment), where a strict restore with a problem fails the call that built it.
    *
    * @throws CheckpointFormatException if the file is not a valid safetensors file, or a newer
    *     format version
@@ -358,9 +390,16 @@ public final class Checkpoint {
         }
         String earlier = fileNameOf.putIfAbsent(ours, e.name());
         if (earlier != null) {
-          throw new CheckpointException(file + ": tensors \"" + earlier + "\" and \"" + e.name()
-              + "\" are both renamed to \"" + ours + "\"; the renaming function must map each"
-              + " name to its own variable (or to null to skip it)");
+          throw new CheckpointException(
+              file
+                  + ": tensors \""
+                  + earlier
+                  + "\" and \""
+                  + e.name()
+                  + "\" are both renamed to \""
+                  + ours
+                  + "\"; the renaming function must map each"
+                  + " name to its own variable (or to null to skip it)");
         }
         byName.put(ours, e);
       }
@@ -391,22 +430,32 @@ public final class Checkpoint {
         if (!targets.someUnbuilt()) {
           unexpected.add(e.getKey());
         } else if (e.getValue().dtype() == null) {
-          mismatched.add(new Mismatch(e.getKey(), describe(e.getValue(), options),
-              "a variable (this dtype cannot be loaded)"));
+          mismatched.add(
+              new Mismatch(
+                  e.getKey(),
+                  describe(e.getValue(), options),
+                  "a variable (this dtype cannot be loaded)"));
         } else {
           queued.add(e.getKey());
         }
       }
 
-      if (options.isStrict() && !(missing.isEmpty() && unexpected.isEmpty()
-          && mismatched.isEmpty())) {
+      if (options.isStrict()
+          && !(missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty())) {
         int n = missing.size() + unexpected.size() + mismatched.size();
-        throw new CheckpointMismatchException(file + " does not match what it is restored into ("
-            + n + " problem" + (n == 1 ? "" : "s") + "); nothing was restored."
-            + CheckpointMismatchException.describe(missing, unexpected, mismatched)
-            + "\nUsual causes: a model built with other sizes, or modules named differently"
-            + " from when it was saved. To restore what matches and report the rest:"
-            + " checkpoint.restore(path, RestoreOptions.nonStrict())", missing, unexpected,
+        throw new CheckpointMismatchException(
+            file
+                + " does not match what it is restored into ("
+                + n
+                + " problem"
+                + (n == 1 ? "" : "s")
+                + "); nothing was restored."
+                + CheckpointMismatchException.describe(missing, unexpected, mismatched)
+                + "\nUsual causes: a model built with other sizes, or modules named differently"
+                + " from when it was saved. To restore what matches and report the rest:"
+                + " checkpoint.restore(path, RestoreOptions.nonStrict())",
+            missing,
+            unexpected,
             mismatched);
       }
       missing.forEach(status::missing);
@@ -443,10 +492,18 @@ public final class Checkpoint {
     if (FORMAT.equals(meta.get(FORMAT_KEY))) {
       String version = meta.get(VERSION_KEY);
       if (!FORMAT_VERSION.equals(version)) {
-        throw new CheckpointFormatException(f.path(), "it was written in checkpoint format"
-            + " version " + version + " by " + meta.get(WRITER_KEY) + "; this library reads"
-            + " version " + FORMAT_VERSION + ". Restore it with the library that wrote it, or"
-            + " a newer one");
+        throw new CheckpointFormatException(
+            f.path(),
+            "it was written in checkpoint format"
+                + " version "
+                + version
+                + " by "
+                + meta.get(WRITER_KEY)
+                + "; this library reads"
+                + " version "
+                + FORMAT_VERSION
+                + ". Restore it with the library that wrote it, or"
+                + " a newer one");
       }
     }
   }
@@ -465,8 +522,8 @@ public final class Checkpoint {
     return sb.append(']').toString();
   }
 
-  private static HostArray read(SafeTensorsFile f, SafeTensorsFile.Entry e,
-      RestoreOptions options) {
+  private static HostArray read(
+      SafeTensorsFile f, SafeTensorsFile.Entry e, RestoreOptions options) {
     HostArray a = f.read(e);
     return a.shape().rank() == 2 && options.transposes(e.name()) ? a.transpose2d() : a;
   }

@@ -3,9 +3,9 @@ package dev.sonnet.checkpoint;
 import java.nio.file.Path;
 
 /**
- * A file is not a valid safetensors file, or lies about itself: it is truncated, its header is
- * not JSON or declares sizes, offsets or dtypes that cannot be right. The message names the file
- * and the problem, with the numbers involved. Nothing was restored when this is thrown.
+ * A file is not a valid safetensors file, or lies about itself: it is truncated, its header is not
+ * JSON or declares sizes, offsets or dtypes that cannot be right. The message names the file and
+ * the problem, with the numbers involved. Nothing was restored when this is thrown.
  */
 public final class CheckpointFormatException extends CheckpointException {
   private static final long serialVersionUID = 1L;

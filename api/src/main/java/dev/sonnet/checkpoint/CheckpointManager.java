@@ -16,8 +16,8 @@ import java.util.Optional;
  * ...; the latest; the last {@code maxToKeep} kept and older ones deleted; a listing.
  *
  * <p>The directory listing is the only index: each file appears by an atomic rename when its save
- * is complete, so the latest checkpoint is always whole, whatever happened to the process that
- * was writing the next one. Temporary files left by a crashed save are ignored, and deleted when a
+ * is complete, so the latest checkpoint is always whole, whatever happened to the process that was
+ * writing the next one. Temporary files left by a crashed save are ignored, and deleted when a
  * manager is created for the directory. One manager should write to a directory at a time.
  *
  * <pre>{@code
@@ -65,31 +65,32 @@ public final class CheckpointManager {
   }
 
   /**
-   * Manages the checkpoints named {@code <prefix>-<step>.safetensors} in {@code directory}
-   * (created if needed), keeping the last {@code maxToKeep} ({@link Integer#MAX_VALUE} keeps
-   * all).
+   * Manages the checkpoints named {@code <prefix>-<step>.safetensors} in {@code directory} (created
+   * if needed), keeping the last {@code maxToKeep} ({@link Integer#MAX_VALUE} keeps all).
    *
-   * @throws CheckpointException if {@code maxToKeep} is below 1, the prefix is not letters,
-   *     digits and underscores, or the directory cannot be created
+   * @throws CheckpointException if {@code maxToKeep} is below 1, the prefix is not letters, digits
+   *     and underscores, or the directory cannot be created
    */
   public CheckpointManager(Path directory, Checkpoint checkpoint, int maxToKeep, String prefix) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.checkpoint = Objects.requireNonNull(checkpoint, "checkpoint");
     if (maxToKeep < 1) {
-      throw new CheckpointException("maxToKeep must be at least 1 (the latest checkpoint), got "
-          + maxToKeep + "; use Integer.MAX_VALUE to keep every checkpoint");
+      throw new CheckpointException(
+          "maxToKeep must be at least 1 (the latest checkpoint), got "
+              + maxToKeep
+              + "; use Integer.MAX_VALUE to keep every checkpoint");
     }
     if (prefix == null || !prefix.matches("[A-Za-z0-9_]+")) {
-      throw new CheckpointException("A checkpoint prefix is letters, digits and underscores,"
-          + " got \"" + prefix + "\"");
+      throw new CheckpointException(
+          "A checkpoint prefix is letters, digits and underscores," + " got \"" + prefix + "\"");
     }
     this.maxToKeep = maxToKeep;
     this.prefix = prefix;
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new CheckpointException(directory + ": cannot create the checkpoint directory: " + e,
-          e);
+      throw new CheckpointException(
+          directory + ": cannot create the checkpoint directory: " + e, e);
     }
     for (Path p : files()) {
       String name = p.getFileName().toString();
@@ -139,8 +140,8 @@ public final class CheckpointManager {
   }
 
   /**
-   * Saves a checkpoint of {@code step} atomically, then deletes the oldest beyond
-   * {@code maxToKeep}.
+   * Saves a checkpoint of {@code step} atomically, then deletes the oldest beyond {@code
+   * maxToKeep}.
    *
    * @throws CheckpointException if {@code step} is negative or below the latest step, or writing
    *     fails (then every existing checkpoint is untouched)
@@ -151,10 +152,17 @@ public final class CheckpointManager {
     }
     Optional<Entry> latest = latest();
     if (latest.isPresent() && step < latest.get().step()) {
-      throw new CheckpointException(directory + ": cannot save step " + step + ": the latest"
-          + " checkpoint is step " + latest.get().step() + " (" + latest.get().path()
-          .getFileName() + "), and steps only increase. Resume from it with restoreLatest(), or"
-          + " use a new directory");
+      throw new CheckpointException(
+          directory
+              + ": cannot save step "
+              + step
+              + ": the latest"
+              + " checkpoint is step "
+              + latest.get().step()
+              + " ("
+              + latest.get().path().getFileName()
+              + "), and steps only increase. Resume from it with restoreLatest(), or"
+              + " use a new directory");
     }
     Path file = pathFor(step);
     checkpoint.save(file, Map.of(STEP_KEY, Long.toString(step)));
@@ -182,7 +190,8 @@ public final class CheckpointManager {
       return -1;
     }
     String digits = name.substring(head.length(), name.length() - EXTENSION.length());
-    if (digits.isEmpty() || digits.length() > 18
+    if (digits.isEmpty()
+        || digits.length() > 18
         || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
         || (digits.length() > 1 && digits.charAt(0) == '0')) {
       return -1;
@@ -199,15 +208,19 @@ public final class CheckpointManager {
         }
       }
     } catch (IOException e) {
-      throw new CheckpointException(directory + ": cannot list the checkpoint directory: " + e,
-          e);
+      throw new CheckpointException(directory + ": cannot list the checkpoint directory: " + e, e);
     }
     return out;
   }
 
   @Override
   public String toString() {
-    return "CheckpointManager(" + directory + ", maxToKeep=" + maxToKeep + ", prefix=" + prefix
+    return "CheckpointManager("
+        + directory
+        + ", maxToKeep="
+        + maxToKeep
+        + ", prefix="
+        + prefix
         + ")";
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * variables the file has no value for ({@link #missing()}), values in the file no variable takes
  * ({@link #unexpected()}), and values of the wrong shape or dtype ({@link #mismatched()}). When a
  * strict restore throws this, no variable has been changed; when the first call of a module
- * restored before it throws this, none of that module's variables holds a value from the file
- * (each has its initializer's value).
+ * restored before it throws this, none of that module's variables holds a value from the file (each
+ * has its initializer's value).
  */
 public final class CheckpointMismatchException extends CheckpointException {
   private static final long serialVersionUID = 1L;
@@ -27,13 +27,17 @@ public final class CheckpointMismatchException extends CheckpointException {
     }
   }
 
-  CheckpointMismatchException(String message, List<String> missing, List<String> unexpected,
-      List<Mismatch> mismatched) {
+  CheckpointMismatchException(
+      String message, List<String> missing, List<String> unexpected, List<Mismatch> mismatched) {
     this(message, missing, unexpected, mismatched, List.of());
   }
 
-  CheckpointMismatchException(String message, List<String> missing, List<String> unexpected,
-      List<Mismatch> mismatched, List<String> pending) {
+  CheckpointMismatchException(
+      String message,
+      List<String> missing,
+      List<String> unexpected,
+      List<Mismatch> mismatched,
+      List<String> pending) {
     super(message);
     this.missing = List.copyOf(missing);
     this.unexpected = List.copyOf(unexpected);
@@ -57,25 +61,27 @@ public final class CheckpointMismatchException extends CheckpointException {
   }
 
   /**
-   * Values waiting for variables not created yet, because their module has not been built
-   * ({@link RestoreStatus#assertConsumed()} only).
+   * Values waiting for variables not created yet, because their module has not been built ({@link
+   * RestoreStatus#assertConsumed()} only).
    */
   public List<String> pending() {
     return pending;
   }
 
   /** Lists the problems one per line, grouped; "" if there are none. */
-  static String describe(List<String> missing, List<String> unexpected,
-      List<Mismatch> mismatched) {
+  static String describe(List<String> missing, List<String> unexpected, List<Mismatch> mismatched) {
     StringBuilder sb = new StringBuilder();
     if (!missing.isEmpty()) {
-      sb.append("\n  missing from the file (").append(missing.size()).append("): ")
+      sb.append("\n  missing from the file (")
+          .append(missing.size())
+          .append("): ")
           .append(SafeTensors.names(missing));
     }
     if (!unexpected.isEmpty()) {
       sb.append("\n  in the file, but no variable of that name exists in the model (")
           .append(unexpected.size())
-          .append("): ").append(SafeTensors.names(unexpected));
+          .append("): ")
+          .append(SafeTensors.names(unexpected));
     }
     if (!mismatched.isEmpty()) {
       sb.append("\n  wrong shape or dtype (").append(mismatched.size()).append("):");

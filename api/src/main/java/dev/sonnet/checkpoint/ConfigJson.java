@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a module configuration's JSON into plain data (maps, lists, strings, {@code Long},
- * {@code Double}, {@code Boolean}, null) with hard bounds, because the text comes from a file:
- * at most {@link #MAX_DEPTH} nested objects and arrays, {@link #MAX_VALUES} values in all, and
- * {@link #MAX_BYTES} bytes; duplicate keys are errors. Any breach is a {@link JsonException}
- * with the byte offset, before anything is built from the data.
+ * Reads a module configuration's JSON into plain data (maps, lists, strings, {@code Long}, {@code
+ * Double}, {@code Boolean}, null) with hard bounds, because the text comes from a file: at most
+ * {@link #MAX_DEPTH} nested objects and arrays, {@link #MAX_VALUES} values in all, and {@link
+ * #MAX_BYTES} bytes; duplicate keys are errors. Any breach is a {@link JsonException} with the byte
+ * offset, before anything is built from the data.
  *
  * <p>{@link JsonReader} does the lexing; this class adds the one recursion, bounded by depth.
  */
@@ -37,8 +37,12 @@ final class ConfigJson {
   static Object parse(String text) throws JsonException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_BYTES) {
-      throw new JsonException("the configuration has " + bytes.length + " bytes, more than the "
-          + MAX_BYTES + " allowed");
+      throw new JsonException(
+          "the configuration has "
+              + bytes.length
+              + " bytes, more than the "
+              + MAX_BYTES
+              + " allowed");
     }
     ConfigJson json = new ConfigJson(new JsonReader(bytes, bytes.length));
     Object value = json.value(0);

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The moments of an atomic save at which a test can simulate a crash or a full disk (see
- * {@link SafeTensors}): throwing an {@link IOException} from the hook is a failed write, which the
- * writer cleans up after; throwing an {@link Error} is a crash, after which nothing is cleaned up,
- * just as when the process dies.
+ * The moments of an atomic save at which a test can simulate a crash or a full disk (see {@link
+ * SafeTensors}): throwing an {@link IOException} from the hook is a failed write, which the writer
+ * cleans up after; throwing an {@link Error} is a crash, after which nothing is cleaned up, just as
+ * when the process dies.
  */
 enum FaultPoint {
   /** The temporary file exists and is empty. */

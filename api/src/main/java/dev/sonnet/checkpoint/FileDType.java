@@ -3,10 +3,10 @@ package dev.sonnet.checkpoint;
 import dev.sonnet.tensor.DType;
 
 /**
- * The dtypes of the safetensors format, with their sizes, so a reader can check every tensor's
- * byte range even for dtypes it cannot load. {@link #sonnet} is the dtype a tensor is loaded as,
- * or null where it cannot be loaded: F16 and BF16 are widened to float32; the rest are refused
- * with a clear error when read.
+ * The dtypes of the safetensors format, with their sizes, so a reader can check every tensor's byte
+ * range even for dtypes it cannot load. {@link #sonnet} is the dtype a tensor is loaded as, or null
+ * where it cannot be loaded: F16 and BF16 are widened to float32; the rest are refused with a clear
+ * error when read.
  */
 enum FileDType {
   BOOL(1, DType.BOOL),
@@ -29,8 +29,7 @@ enum FileDType {
   private static final FileDType[] ALL = values();
 
   /** The names, for matching a header's dtype strings without decoding them. */
-  static final String[] NAMES = java.util.Arrays.stream(ALL).map(Enum::name)
-      .toArray(String[]::new);
+  static final String[] NAMES = java.util.Arrays.stream(ALL).map(Enum::name).toArray(String[]::new);
 
   final int byteSize;
   final DType sonnet;

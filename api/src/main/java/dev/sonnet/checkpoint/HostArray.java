@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A tensor's values in host memory: a dtype, a shape and one Java array, row-major. What
- * checkpoint files are read into and written from, so that reading and writing them needs no
- * backend; {@link #toTensor} and {@link #of(Tensor)} cross to and from device memory.
+ * A tensor's values in host memory: a dtype, a shape and one Java array, row-major. What checkpoint
+ * files are read into and written from, so that reading and writing them needs no backend; {@link
+ * #toTensor} and {@link #of(Tensor)} cross to and from device memory.
  */
 public final class HostArray {
   private final DType dtype;
@@ -22,8 +22,14 @@ public final class HostArray {
 
   private HostArray(DType dtype, Shape shape, Object data, int length) {
     if (shape.size() != length) {
-      throw new ShapeException("An array of " + length + " elements cannot have shape " + shape
-          + " (" + shape.size() + " elements)");
+      throw new ShapeException(
+          "An array of "
+              + length
+              + " elements cannot have shape "
+              + shape
+              + " ("
+              + shape.size()
+              + " elements)");
     }
     this.dtype = dtype;
     this.shape = shape;
@@ -131,13 +137,14 @@ public final class HostArray {
 
   /** The values as a tensor on {@code backend}. */
   public Tensor toTensor(Backend backend) {
-    DeviceBuffer b = switch (dtype) {
-      case FLOAT32 -> backend.upload((float[]) data);
-      case FLOAT64 -> backend.upload((double[]) data);
-      case INT32 -> backend.upload((int[]) data);
-      case INT64 -> backend.upload((long[]) data);
-      case BOOL -> backend.upload((boolean[]) data);
-    };
+    DeviceBuffer b =
+        switch (dtype) {
+          case FLOAT32 -> backend.upload((float[]) data);
+          case FLOAT64 -> backend.upload((double[]) data);
+          case INT32 -> backend.upload((int[]) data);
+          case INT64 -> backend.upload((long[]) data);
+          case BOOL -> backend.upload((boolean[]) data);
+        };
     return Tensor.wrap(b, shape);
   }
 

@@ -7,17 +7,17 @@ import java.util.Arrays;
  * A strict pull reader of JSON text (RFC 8259) in UTF-8 bytes, for the few shapes a safetensors
  * header has: objects of objects, strings and arrays of integers.
  *
- * <p>It reads straight from the header's bytes and builds nothing general: no tree of maps,
- * lists and boxed numbers, no copy of the text as a {@code String}. A string is decoded only when
- * the caller keeps it, one the caller expects (a field name, a dtype) is matched in place and
- * returned as the caller's own constant, and {@link #nextString(Utf8Sink)} hands the bytes over
- * without decoding them at all. So reading a header allocates what the caller keeps and little
- * more, which is what bounds the checkpoint reader's memory by the file's size.
+ * <p>It reads straight from the header's bytes and builds nothing general: no tree of maps, lists
+ * and boxed numbers, no copy of the text as a {@code String}. A string is decoded only when the
+ * caller keeps it, one the caller expects (a field name, a dtype) is matched in place and returned
+ * as the caller's own constant, and {@link #nextString(Utf8Sink)} hands the bytes over without
+ * decoding them at all. So reading a header allocates what the caller keeps and little more, which
+ * is what bounds the checkpoint reader's memory by the file's size.
  *
  * <p>It never trusts its input: control characters in strings, bad or unpaired-surrogate escapes,
- * unterminated strings, missing separators and trailing content are errors naming the byte
- * offset. There is no recursion: the caller walks the nesting it expects. The bytes must be valid
- * UTF-8 ({@link Utf8}); strings are decoded trusting that.
+ * unterminated strings, missing separators and trailing content are errors naming the byte offset.
+ * There is no recursion: the caller walks the nesting it expects. The bytes must be valid UTF-8
+ * ({@link Utf8}); strings are decoded trusting that.
  */
 final class JsonReader {
   /** Receives a string's UTF-8 bytes (escapes resolved). */
@@ -41,6 +41,7 @@ final class JsonReader {
 
   /** Where the last string's bytes are: in {@link #text} itself, or in {@link #unescaped}. */
   private byte[] stringBytes;
+
   private int stringStart;
   private int stringLength;
 
@@ -106,8 +107,8 @@ final class JsonReader {
       pos++;
       return false;
     }
-    throw error("expected ',' or '" + close + "'" + (close == '}' ? " in an object"
-        : " in an array"));
+    throw error(
+        "expected ',' or '" + close + "'" + (close == '}' ? " in an object" : " in an array"));
   }
 
   /** Checks that nothing but whitespace follows the value just read. */
@@ -216,19 +217,20 @@ final class JsonReader {
       throw error("unterminated escape");
     }
     int e = text[pos++] & 0xFF;
-    int c = switch (e) {
-      case '"', '\\', '/' -> e;
-      case 'b' -> '\b';
-      case 'f' -> '\f';
-      case 'n' -> '\n';
-      case 'r' -> '\r';
-      case 't' -> '\t';
-      case 'u' -> codePointOfEscape();
-      default -> {
-        pos--;
-        throw error("invalid escape \\" + describe(e));
-      }
-    };
+    int c =
+        switch (e) {
+          case '"', '\\', '/' -> e;
+          case 'b' -> '\b';
+          case 'f' -> '\f';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          case 't' -> '\t';
+          case 'u' -> codePointOfEscape();
+          default -> {
+            pos--;
+            throw error("invalid escape \\" + describe(e));
+          }
+        };
     return at + encode(c, unescaped, at);
   }
 
@@ -307,10 +309,10 @@ final class JsonReader {
   // ---- numbers -------------------------------------------------------------------------------
 
   /**
-   * Reads the next value if it is a plain non-negative integer below 2^63: {@code 0} or digits
-   * not starting with {@code 0}, with no sign, fraction or exponent (so not {@code -0},
-   * {@code 01}, {@code +1}, {@code 1.0} or {@code 1e3}). Otherwise returns -1 and consumes
-   * nothing, so the caller can {@link #describeNext describe} the value in its error.
+   * Reads the next value if it is a plain non-negative integer below 2^63: {@code 0} or digits not
+   * starting with {@code 0}, with no sign, fraction or exponent (so not {@code -0}, {@code 01},
+   * {@code +1}, {@code 1.0} or {@code 1e3}). Otherwise returns -1 and consumes nothing, so the
+   * caller can {@link #describeNext describe} the value in its error.
    */
   long nextPlainNonNegativeLong() {
     skipWhitespace();
@@ -330,8 +332,7 @@ final class JsonReader {
     } else {
       return -1;
     }
-    if (at < end && (isDigit(text[at]) || text[at] == '.' || text[at] == 'e'
-        || text[at] == 'E')) {
+    if (at < end && (isDigit(text[at]) || text[at] == '.' || text[at] == 'e' || text[at] == 'E')) {
       return -1;
     }
     pos = at;
@@ -340,8 +341,8 @@ final class JsonReader {
 
   /**
    * Reads {@code true}, {@code false}, {@code null} or a number (RFC 8259's grammar, at most 40
-   * characters): a {@code Long} when it is an integer in range without fraction or exponent,
-   * else a finite {@code Double}. A {@code Boolean} or null for the literals.
+   * characters): a {@code Long} when it is an integer in range without fraction or exponent, else a
+   * finite {@code Double}. A {@code Boolean} or null for the literals.
    *
    * @throws JsonException if no such value follows
    */
@@ -416,8 +417,8 @@ final class JsonReader {
   // ---- errors --------------------------------------------------------------------------------
 
   /**
-   * Describes the next value for an error message, like {@code an array}, {@code null},
-   * {@code the string "x"} or {@code -0}; afterwards the position is unspecified.
+   * Describes the next value for an error message, like {@code an array}, {@code null}, {@code the
+   * string "x"} or {@code -0}; afterwards the position is unspecified.
    *
    * @throws JsonException if what follows is no JSON value at all
    */

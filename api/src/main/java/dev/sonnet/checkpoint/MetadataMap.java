@@ -13,17 +13,20 @@ import java.util.Set;
  * A header's {@code __metadata__}: an immutable, insertion-ordered map of strings kept as their
  * UTF-8 bytes back to back in one array, with an open-addressing index of ints.
  *
- * <p>Why not a {@code LinkedHashMap<String, String>}: a metadata pair can take as little as 8
- * bytes of header ({@code "ab":"",}) but two {@code String}s and a map node take about 150 bytes,
- * so a hostile header of small pairs would cost 20 times its size. Here a pair costs its bytes
- * plus about 16 bytes of bounds and index; strings are decoded only when asked for.
+ * <p>Why not a {@code LinkedHashMap<String, String>}: a metadata pair can take as little as 8 bytes
+ * of header ({@code "ab":"",}) but two {@code String}s and a map node take about 150 bytes, so a
+ * hostile header of small pairs would cost 20 times its size. Here a pair costs its bytes plus
+ * about 16 bytes of bounds and index; strings are decoded only when asked for.
  */
 final class MetadataMap extends AbstractMap<String, String> {
   private final byte[] utf8;
+
   /** Pair {@code i}'s key is {@code utf8[bounds[2i], bounds[2i+1])}, its value runs to 2i+2. */
   private final int[] bounds;
+
   /** Pair index + 1 at each key's hash slot (0: empty); at most half full. */
   private final int[] slots;
+
   private final int size;
 
   private MetadataMap(Builder b) {
@@ -121,9 +124,9 @@ final class MetadataMap extends AbstractMap<String, String> {
   }
 
   /**
-   * Collects pairs as the header is read: {@link #beginKey}, the key's bytes (it is the
-   * reader's {@link JsonReader.Utf8Sink}), {@link #beginValue}, the value's bytes, then
-   * {@link #endPair}, which refuses a key seen before.
+   * Collects pairs as the header is read: {@link #beginKey}, the key's bytes (it is the reader's
+   * {@link JsonReader.Utf8Sink}), {@link #beginValue}, the value's bytes, then {@link #endPair},
+   * which refuses a key seen before.
    */
   static final class Builder implements JsonReader.Utf8Sink {
     private byte[] utf8 = new byte[64];
@@ -131,6 +134,7 @@ final class MetadataMap extends AbstractMap<String, String> {
     private int[] bounds = new int[16];
     private int[] slots = new int[16];
     private int size;
+
     /** Where the pending pair's key ends, once its value has begun; -1 before. */
     private int keyEnd = -1;
 
@@ -152,8 +156,7 @@ final class MetadataMap extends AbstractMap<String, String> {
     /** The key of the pair being read (or just refused), for an error message. */
     String pendingKey() {
       int from = bounds[2 * size];
-      return new String(utf8, from, (keyEnd < 0 ? length : keyEnd) - from,
-          StandardCharsets.UTF_8);
+      return new String(utf8, from, (keyEnd < 0 ? length : keyEnd) - from, StandardCharsets.UTF_8);
     }
 
     /** Ends the pair; false (and the pair is dropped) if its key came before. */

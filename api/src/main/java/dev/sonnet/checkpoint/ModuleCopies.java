@@ -53,7 +53,8 @@ public final class ModuleCopies {
 
   /** {@code name} under {@code to} instead of {@code from} when it is under {@code from}. */
   static String rebase(String name, String from, String to) {
-    return from.equals(to) || !name.startsWith(from + "/") ? name
+    return from.equals(to) || !name.startsWith(from + "/")
+        ? name
         : to + name.substring(from.length());
   }
 }

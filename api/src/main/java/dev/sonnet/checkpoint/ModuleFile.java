@@ -25,25 +25,25 @@ import java.util.Map;
  * <p><b>Format.</b> A normal checkpoint ({@link Checkpoint}: safetensors, each variable under its
  * path, so PyTorch and NumPy read the weights and {@code Checkpoint.restore} restores them into a
  * module made in code), whose header metadata also holds, under {@link #METADATA_KEY}, a JSON
- * document: {@code {"format_version": 1, "path": "mlp", "module": {"module":
- * "dev.sonnet.nets.MLP", "settings": {...}}}} ({@link ModuleConfig}). A tensor setting is stored as
- * a tensor named {@code sonnet.settings/<n>} and referred to as {@code {"tensor":
- * "sonnet.settings/<n>"}}; no variable can have that name (module names have no dots).
+ * document: {@code {"format_version": 1, "path": "mlp", "module": {"module": "dev.sonnet.nets.MLP",
+ * "settings": {...}}}} ({@link ModuleConfig}). A tensor setting is stored as a tensor named {@code
+ * sonnet.settings/<n>} and referred to as {@code {"tensor": "sonnet.settings/<n>"}}; no variable
+ * can have that name (module names have no dots).
  *
  * <p><b>Building.</b> Modules build from their first input, which the file does not hold, so the
  * loaded module is returned unbuilt with the file's values waiting for its variables
- * (restore-on-create, see {@link Checkpoint#restore}): its first call builds it from the real
- * input and each variable is created with its saved value. Everything that can be checked
- * without an input is checked by {@code load}; a variable whose saved shape does not fit the first
- * input fails that first call with a {@link CheckpointMismatchException} naming the file, and
- * leaves no variable with a value from it. The alternative, storing each module's build input
- * spec, would need every module to record its build inputs; restore-on-create uses what exists.
+ * (restore-on-create, see {@link Checkpoint#restore}): its first call builds it from the real input
+ * and each variable is created with its saved value. Everything that can be checked without an
+ * input is checked by {@code load}; a variable whose saved shape does not fit the first input fails
+ * that first call with a {@link CheckpointMismatchException} naming the file, and leaves no
+ * variable with a value from it. The alternative, storing each module's build input spec, would
+ * need every module to record its build inputs; restore-on-create uses what exists.
  *
- * <p><b>Hostile files.</b> Loading trusts nothing: the header is read with the checkpoint
- * reader's bounds, the configuration with {@link ConfigJson}'s (depth, count, size), every class
- * must be a registered module class (compared by name, never loaded by name), and every setting
- * is checked by the module's own constructor. Every error is a {@link CheckpointException} whose
- * message starts with the file; no module is returned half-configured.
+ * <p><b>Hostile files.</b> Loading trusts nothing: the header is read with the checkpoint reader's
+ * bounds, the configuration with {@link ConfigJson}'s (depth, count, size), every class must be a
+ * registered module class (compared by name, never loaded by name), and every setting is checked by
+ * the module's own constructor. Every error is a {@link CheckpointException} whose message starts
+ * with the file; no module is returned half-configured.
  */
 public final class ModuleFile {
   /** The metadata key of the configuration document. */
@@ -68,8 +68,8 @@ public final class ModuleFile {
     try {
       config = ModuleConfig.of(module);
     } catch (ModuleConfigException e) {
-      throw new ModuleConfigException(file + ": cannot save " + module.getClass().getSimpleName()
-          + ": " + e.getMessage(), e);
+      throw new ModuleConfigException(
+          file + ": cannot save " + module.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
     List<Tensor> tensors = new ArrayList<>();
     Object tree = storeTensors(config.toTree(), tensors);
@@ -97,9 +97,12 @@ public final class ModuleFile {
     try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
       String text = f.metadata().get(METADATA_KEY);
       if (text == null) {
-        throw new CheckpointFormatException(file, "it holds no module configuration (no \""
-            + METADATA_KEY + "\" metadata): it is a plain checkpoint. Create the module in code"
-            + " and restore into it: Checkpoint.of(module).restore(file)");
+        throw new CheckpointFormatException(
+            file,
+            "it holds no module configuration (no \""
+                + METADATA_KEY
+                + "\" metadata): it is a plain checkpoint. Create the module in code"
+                + " and restore into it: Checkpoint.of(module).restore(file)");
       }
       Map<String, Object> document = document(file, text);
       savedPath = (String) document.get("path");
@@ -108,14 +111,20 @@ public final class ModuleFile {
         Map<String, Object> tree = (Map<String, Object>) loadTensors(document.get("module"), f);
         module = ModuleConfig.fromTree(tree, "module").create();
       } catch (ModuleConfigException e) {
-        throw new CheckpointFormatException(file, "its module configuration cannot be used: "
-            + e.getMessage(), e);
+        throw new CheckpointFormatException(
+            file, "its module configuration cannot be used: " + e.getMessage(), e);
       }
     }
     String loadedPath = module.path();
-    Checkpoint.of(module).restore(file, RestoreOptions.strict().renaming(name ->
-        name.startsWith(SETTINGS_TENSORS) ? null : ModuleCopies.rebase(name, savedPath,
-            loadedPath)));
+    Checkpoint.of(module)
+        .restore(
+            file,
+            RestoreOptions.strict()
+                .renaming(
+                    name ->
+                        name.startsWith(SETTINGS_TENSORS)
+                            ? null
+                            : ModuleCopies.rebase(name, savedPath, loadedPath)));
     return module;
   }
 
@@ -127,8 +136,8 @@ public final class ModuleFile {
   public static <M extends Module> M load(Path file, Class<M> type) {
     Module module = load(file);
     if (!type.isInstance(module)) {
-      throw new CheckpointFormatException(file, "it holds a " + module.getClass().getName()
-          + ", not a " + type.getName());
+      throw new CheckpointFormatException(
+          file, "it holds a " + module.getClass().getName() + ", not a " + type.getName());
     }
     return type.cast(module);
   }
@@ -138,18 +147,34 @@ public final class ModuleFile {
     try {
       parsed = ConfigJson.parse(text);
     } catch (JsonException e) {
-      throw new CheckpointFormatException(file, "its \"" + METADATA_KEY + "\" metadata is not a"
-          + " valid configuration: " + e.getMessage(), e);
+      throw new CheckpointFormatException(
+          file,
+          "its \""
+              + METADATA_KEY
+              + "\" metadata is not a"
+              + " valid configuration: "
+              + e.getMessage(),
+          e);
     }
-    if (!(parsed instanceof Map<?, ?> map) || !(map.get("format_version") instanceof Long v)
-        || !(map.get("path") instanceof String) || !(map.get("module") instanceof Map<?, ?>)
+    if (!(parsed instanceof Map<?, ?> map)
+        || !(map.get("format_version") instanceof Long v)
+        || !(map.get("path") instanceof String)
+        || !(map.get("module") instanceof Map<?, ?>)
         || map.size() != 3) {
-      throw new CheckpointFormatException(file, "its \"" + METADATA_KEY + "\" metadata must be"
-          + " an object with format_version, path and module, and nothing else");
+      throw new CheckpointFormatException(
+          file,
+          "its \""
+              + METADATA_KEY
+              + "\" metadata must be"
+              + " an object with format_version, path and module, and nothing else");
     }
     if (v != FORMAT_VERSION) {
-      throw new CheckpointFormatException(file, "its module configuration has format version "
-          + v + "; this library reads version " + FORMAT_VERSION);
+      throw new CheckpointFormatException(
+          file,
+          "its module configuration has format version "
+              + v
+              + "; this library reads version "
+              + FORMAT_VERSION);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> document = (Map<String, Object>) map;
@@ -181,8 +206,12 @@ public final class ModuleFile {
       if (map.size() == 1 && map.get("tensor") instanceof String name) {
         SafeTensorsFile.Entry e = name.startsWith(SETTINGS_TENSORS) ? f.entry(name) : null;
         if (e == null || e.dtype() == null) {
-          throw new ModuleConfigException("a tensor setting refers to \"" + Json.abbreviate(name)
-              + "\", which is not a " + SETTINGS_TENSORS + "* tensor of the file");
+          throw new ModuleConfigException(
+              "a tensor setting refers to \""
+                  + Json.abbreviate(name)
+                  + "\", which is not a "
+                  + SETTINGS_TENSORS
+                  + "* tensor of the file");
         }
         return Map.of("tensor", f.read(e).toTensor());
       }

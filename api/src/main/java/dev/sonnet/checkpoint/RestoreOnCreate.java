@@ -16,15 +16,15 @@ import java.util.Map;
  * whole when its last module has been built, which is what makes it keep the guarantees of a
  * restore into a built model.
  *
- * <p>While a unit is being built, a variable whose value fits takes it at once (so the first
- * call computes with the saved weights); one without a value, or with a value of another shape or
- * dtype, takes its initializer's value and is noted. At the end of the outermost build after which
- * every module of the unit is built (for a model, normally its first call; for an optimizer, its
- * first apply), values left in the file under the unit's paths are noted as unexpected. Then, for
- * a strict restore with anything noted, every variable of the unit that took a saved value is set
- * back to its initializer's value, and one {@link CheckpointMismatchException} lists every
- * problem of the unit: the call fails, and leaves the unit built with the values an un-restored
- * first call gives. A non-strict restore records the problems in the {@link RestoreStatus}.
+ * <p>While a unit is being built, a variable whose value fits takes it at once (so the first call
+ * computes with the saved weights); one without a value, or with a value of another shape or dtype,
+ * takes its initializer's value and is noted. At the end of the outermost build after which every
+ * module of the unit is built (for a model, normally its first call; for an optimizer, its first
+ * apply), values left in the file under the unit's paths are noted as unexpected. Then, for a
+ * strict restore with anything noted, every variable of the unit that took a saved value is set
+ * back to its initializer's value, and one {@link CheckpointMismatchException} lists every problem
+ * of the unit: the call fails, and leaves the unit built with the values an un-restored first call
+ * gives. A non-strict restore records the problems in the {@link RestoreStatus}.
  */
 final class RestoreOnCreate implements VariableInterceptor {
   private final RestoreStatus status;
@@ -92,8 +92,8 @@ final class RestoreOnCreate implements VariableInterceptor {
   }
 
   private static Mismatch mismatch(VariableSpec spec, HostArray value) {
-    return new Mismatch(spec.path(), value.dtype() + "" + value.shape(),
-        spec.dtype() + "" + spec.shape());
+    return new Mismatch(
+        spec.path(), value.dtype() + "" + value.shape(), spec.dtype() + "" + spec.shape());
   }
 
   private static boolean fits(HostArray value, VariableSpec spec) {
@@ -145,8 +145,8 @@ final class RestoreOnCreate implements VariableInterceptor {
         status.unexpected(name);
       }
     }
-    if (!strict || (unit.missing().isEmpty() && unit.mismatched().isEmpty()
-        && unexpected.isEmpty())) {
+    if (!strict
+        || (unit.missing().isEmpty() && unit.mismatched().isEmpty() && unexpected.isEmpty())) {
       return null;
     }
     for (RestoreUnit.Given g : unit.givenValues().values()) {
@@ -154,18 +154,26 @@ final class RestoreOnCreate implements VariableInterceptor {
       status.unrestored(g.spec().path());
     }
     int n = unit.missing().size() + unit.mismatched().size() + unexpected.size();
-    String message = status.file() + " does not match " + unit.describe() + ", whose variables"
-        + " were created by " + unit.root().buildTrigger() + " (" + n + " problem"
-        + (n == 1 ? "" : "s") + "). No variable of it holds a value from the file: each has its"
-        + " initializer's value, as after a first call without a restore."
-        + CheckpointMismatchException.describe(unit.missing(), unexpected, unit.mismatched())
-        + "\nUsual causes: a model configured with other sizes, called with another input size,"
-        + " or with modules named differently from when it was saved. Construct it as it was"
-        + " saved and restore again; or, to take what matches into this module, which is now"
-        + " built: checkpoint.restore(path, RestoreOptions.nonStrict())";
+    String message =
+        status.file()
+            + " does not match "
+            + unit.describe()
+            + ", whose variables"
+            + " were created by "
+            + unit.root().buildTrigger()
+            + " ("
+            + n
+            + " problem"
+            + (n == 1 ? "" : "s")
+            + "). No variable of it holds a value from the file: each has its"
+            + " initializer's value, as after a first call without a restore."
+            + CheckpointMismatchException.describe(unit.missing(), unexpected, unit.mismatched())
+            + "\nUsual causes: a model configured with other sizes, called with another input size,"
+            + " or with modules named differently from when it was saved. Construct it as it was"
+            + " saved and restore again; or, to take what matches into this module, which is now"
+            + " built: checkpoint.restore(path, RestoreOptions.nonStrict())";
     status.abandoned(unit.describe());
-    return new CheckpointMismatchException(message, unit.missing(), unexpected,
-        unit.mismatched());
+    return new CheckpointMismatchException(message, unit.missing(), unexpected, unit.mismatched());
   }
 
   /** The unit the variable's module belongs to, or null. */
@@ -186,9 +194,9 @@ final class RestoreOnCreate implements VariableInterceptor {
   }
 
   /**
-   * Why each pending value waits, one line per module that will create them, for
-   * {@link RestoreStatus#assertConsumed()}: like {@code CkLinear 'mlp/linear_1' has not been
-   * built yet; its variables are created by its first call: [mlp/linear_1/b, mlp/linear_1/w]}.
+   * Why each pending value waits, one line per module that will create them, for {@link
+   * RestoreStatus#assertConsumed()}: like {@code CkLinear 'mlp/linear_1' has not been built yet;
+   * its variables are created by its first call: [mlp/linear_1/b, mlp/linear_1/w]}.
    */
   synchronized List<String> whyPending(List<String> pending) {
     Map<Module, List<String>> byOwner = new java.util.LinkedHashMap<>();
@@ -207,13 +215,22 @@ final class RestoreOnCreate implements VariableInterceptor {
       }
     }
     List<String> lines = new ArrayList<>();
-    byOwner.forEach((owner, names) -> lines.add(owner.getClass().getSimpleName() + " '"
-        + owner.path() + "' has not been built yet; its variables are created by "
-        + owner.buildTrigger() + ": " + SafeTensors.names(names)));
+    byOwner.forEach(
+        (owner, names) ->
+            lines.add(
+                owner.getClass().getSimpleName()
+                    + " '"
+                    + owner.path()
+                    + "' has not been built yet; its variables are created by "
+                    + owner.buildTrigger()
+                    + ": "
+                    + SafeTensors.names(names)));
     if (!noOwner.isEmpty()) {
-      lines.add("no module that is not built yet lies on their path, so no variable may ever"
-          + " take them; once every module is built they count as in the file but not in the"
-          + " model: " + SafeTensors.names(noOwner));
+      lines.add(
+          "no module that is not built yet lies on their path, so no variable may ever"
+              + " take them; once every module is built they count as in the file but not in the"
+              + " model: "
+              + SafeTensors.names(noOwner));
     }
     return lines;
   }

@@ -23,28 +23,28 @@ public final class RestoreOptions {
   private final Function<String, String> renaming;
   private final Predicate<String> transposing;
 
-  private RestoreOptions(boolean strict, Function<String, String> renaming,
-      Predicate<String> transposing) {
+  private RestoreOptions(
+      boolean strict, Function<String, String> renaming, Predicate<String> transposing) {
     this.strict = strict;
     this.renaming = renaming;
     this.transposing = transposing;
   }
 
   /**
-   * The default: every variable must get a value and every value must find a variable (or be
-   * queued for one not created yet), with the right shape and dtype; otherwise nothing is
-   * restored and a {@link CheckpointMismatchException} lists every problem. For variables created
-   * after the restore, that is checked for each module added to the checkpoint when it has been
-   * built, and a problem fails the call that built it (an optimizer's: its first apply), leaving
-   * none of that module's variables with a value from the file.
+   * The default: every variable must get a value and every value must find a variable (or be queued
+   * for one not created yet), with the right shape and dtype; otherwise nothing is restored and a
+   * {@link CheckpointMismatchException} lists every problem. For variables created after the
+   * restore, that is checked for each module added to the checkpoint when it has been built, and a
+   * problem fails the call that built it (an optimizer's: its first apply), leaving none of that
+   * module's variables with a value from the file.
    */
   public static RestoreOptions strict() {
     return STRICT;
   }
 
   /**
-   * Restores every value that matches and reports the rest in the {@link RestoreStatus} instead
-   * of throwing, also for variables created after the restore: for fine-tuning from a model that
+   * Restores every value that matches and reports the rest in the {@link RestoreStatus} instead of
+   * throwing, also for variables created after the restore: for fine-tuning from a model that
    * differs in a few layers.
    */
   public static RestoreOptions nonStrict() {
@@ -52,18 +52,17 @@ public final class RestoreOptions {
   }
 
   /**
-   * Maps each name in the file to the name of the variable it restores ({@code mlp/linear/w});
-   * a null result skips that tensor. For files written by other tools.
+   * Maps each name in the file to the name of the variable it restores ({@code mlp/linear/w}); a
+   * null result skips that tensor. For files written by other tools.
    */
   public RestoreOptions renaming(Function<String, String> fileNameToVariableName) {
-    return new RestoreOptions(strict, Objects.requireNonNull(fileNameToVariableName),
-        transposing);
+    return new RestoreOptions(strict, Objects.requireNonNull(fileNameToVariableName), transposing);
   }
 
   /**
    * Transposes the matrices whose name in the file matches, before comparing shapes: PyTorch's
-   * {@code nn.Linear} stores its weight as {@code [out, in]}, Sonnet's {@code w} is
-   * {@code [in, out]}.
+   * {@code nn.Linear} stores its weight as {@code [out, in]}, Sonnet's {@code w} is {@code [in,
+   * out]}.
    */
   public RestoreOptions transposing(Predicate<String> fileNames) {
     return new RestoreOptions(strict, renaming, Objects.requireNonNull(fileNames));

@@ -12,16 +12,16 @@ import java.util.Set;
 /**
  * What a {@link Checkpoint#restore} did, and what it is still waiting for.
  *
- * <p>Values for variables that exist were assigned during the restore ({@link #restored()}).
- * Values for variables that do not exist yet, because their module has not been built, are
- * queued ({@link #pending()}): each variable takes its value when it is created. Each module added
- * to the checkpoint is judged as a whole once it is built, normally at the end of its first call
- * (an optimizer's at its first apply): a strict restore then fails that call with every problem
- * of the module at once, and leaves none of its variables with a value from the file.
+ * <p>Values for variables that exist were assigned during the restore ({@link #restored()}). Values
+ * for variables that do not exist yet, because their module has not been built, are queued ({@link
+ * #pending()}): each variable takes its value when it is created. Each module added to the
+ * checkpoint is judged as a whole once it is built, normally at the end of its first call (an
+ * optimizer's at its first apply): a strict restore then fails that call with every problem of the
+ * module at once, and leaves none of its variables with a value from the file.
  *
- * <p>{@link #assertConsumed()} checks that every value found a home and every variable got a
- * value. Call it once everything the checkpoint holds is built: after the model's first call, and,
- * when the checkpoint holds an optimizer, after its first apply, which creates its slots and step.
+ * <p>{@link #assertConsumed()} checks that every value found a home and every variable got a value.
+ * Call it once everything the checkpoint holds is built: after the model's first call, and, when
+ * the checkpoint holds an optimizer, after its first apply, which creates its slots and step.
  *
  * <pre>{@code
  * RestoreStatus status = Checkpoint.of(model, optimizer).restore(path); // before the first call
@@ -147,8 +147,8 @@ public final class RestoreStatus {
   }
 
   /**
-   * Values in the file that no variable takes: no variable of that name exists in what was
-   * restored into, and (for a module restored before its first call) none was created by it.
+   * Values in the file that no variable takes: no variable of that name exists in what was restored
+   * into, and (for a module restored before its first call) none was created by it.
    */
   public synchronized List<String> unexpected() {
     return List.copyOf(unexpected);
@@ -166,8 +166,7 @@ public final class RestoreStatus {
 
   /** True when every value found its variable and every variable got a value. */
   public synchronized boolean isConsumed() {
-    return pending.isEmpty() && missing.isEmpty() && unexpected.isEmpty()
-        && mismatched.isEmpty();
+    return pending.isEmpty() && missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty();
   }
 
   /**
@@ -176,10 +175,10 @@ public final class RestoreStatus {
    * call, and after the optimizer's first apply if the checkpoint holds one.
    *
    * @return this status
-   * @throws CheckpointMismatchException listing what is left: variables the file has no value
-   *     for, values no variable of that name takes, values of the wrong shape or dtype (both
-   *     shapes), and values still waiting for their variable, with the module that will create
-   *     it and what builds that module
+   * @throws CheckpointMismatchException listing what is left: variables the file has no value for,
+   *     values no variable of that name takes, values of the wrong shape or dtype (both shapes),
+   *     and values still waiting for their variable, with the module that will create it and what
+   *     builds that module
    */
   public RestoreStatus assertConsumed() {
     List<String> missingNow;
@@ -202,29 +201,38 @@ public final class RestoreStatus {
     if (!pendingNow.isEmpty()) {
       sb.append("\n  not created yet (").append(pendingNow.size()).append("):");
       RestoreOnCreate waiting = onCreate;
-      List<String> why = waiting == null ? List.of(SafeTensors.names(pendingNow))
-          : waiting.whyPending(pendingNow);
+      List<String> why =
+          waiting == null ? List.of(SafeTensors.names(pendingNow)) : waiting.whyPending(pendingNow);
       why.forEach(line -> sb.append("\n    ").append(line));
-      sb.append("\nValues wait for variables that their module creates when it is built. Call"
-          + " assertConsumed() once every module is built: after the model's first call,"
-          + " model.call(x), and after the optimizer's first optimizer.apply(grads, params).");
+      sb.append(
+          "\nValues wait for variables that their module creates when it is built. Call"
+              + " assertConsumed() once every module is built: after the model's first call,"
+              + " model.call(x), and after the optimizer's first optimizer.apply(grads, params).");
     }
     if (!abandonedNow.isEmpty()) {
-      sb.append("\nThe strict restore failed at the first call of ").append(String.join(", ",
-          abandonedNow)).append(", which threw these problems; none of its variables holds a"
-          + " value from the file.");
+      sb.append("\nThe strict restore failed at the first call of ")
+          .append(String.join(", ", abandonedNow))
+          .append(
+              ", which threw these problems; none of its variables holds a"
+                  + " value from the file.");
     }
-    throw new CheckpointMismatchException(sb.toString(), missingNow, unexpectedNow,
-        mismatchedNow, pendingNow);
+    throw new CheckpointMismatchException(
+        sb.toString(), missingNow, unexpectedNow, mismatchedNow, pendingNow);
   }
 
-  /**
-   * Like {@code RestoreStatus(restored=4, pending=0, missing=0, unexpected=0, mismatched=0)}.
-   */
+  /** Like {@code RestoreStatus(restored=4, pending=0, missing=0, unexpected=0, mismatched=0)}. */
   @Override
   public synchronized String toString() {
-    return "RestoreStatus(restored=" + restored.size() + ", pending=" + pending.size()
-        + ", missing=" + missing.size() + ", unexpected=" + unexpected.size() + ", mismatched="
-        + mismatched.size() + ")";
+    return "RestoreStatus(restored="
+        + restored.size()
+        + ", pending="
+        + pending.size()
+        + ", missing="
+        + missing.size()
+        + ", unexpected="
+        + unexpected.size()
+        + ", mismatched="
+        + mismatched.size()
+        + ")";
   }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * One module added to a checkpoint (a model, an optimizer, a metric) with everything nested in it,
- * while a restore before its first call waits for its variables: what each variable created so
- * far was given, and which variables had no fitting value. The restore judges a unit as a whole
- * once every module in it is built ({@link #isBuilt}), normally at the end of its first call (an
+ * while a restore before its first call waits for its variables: what each variable created so far
+ * was given, and which variables had no fitting value. The restore judges a unit as a whole once
+ * every module in it is built ({@link #isBuilt}), normally at the end of its first call (an
  * optimizer's first apply). Not thread-safe: {@link RestoreOnCreate} guards it.
  */
 final class RestoreUnit {
@@ -77,7 +77,8 @@ final class RestoreUnit {
     Module best = null;
     for (Module m : modules()) {
       String path = m.path();
-      if (name.startsWith(path + "/") && (!unbuiltOnly || !m.isBuilt())
+      if (name.startsWith(path + "/")
+          && (!unbuiltOnly || !m.isBuilt())
           && (best == null || path.length() > best.path().length())) {
         best = m;
       }
@@ -89,15 +90,16 @@ final class RestoreUnit {
   Map<String, Variable> variables() {
     Map<String, Variable> out = new LinkedHashMap<>();
     for (Module m : modules()) {
-      m.visitState(new StateVisitor() {
-        @Override
-        public void variable(String key, Variable value) {
-          out.putIfAbsent(value.name(), value);
-        }
+      m.visitState(
+          new StateVisitor() {
+            @Override
+            public void variable(String key, Variable value) {
+              out.putIfAbsent(value.name(), value);
+            }
 
-        @Override
-        public void module(String key, Module child) {}
-      });
+            @Override
+            public void module(String key, Module child) {}
+          });
     }
     return out;
   }
@@ -133,21 +135,25 @@ final class RestoreUnit {
    */
   Map<String, HostArray> forgetVanished(Map<String, Variable> existing) {
     Map<String, HostArray> back = new LinkedHashMap<>();
-    given.entrySet().removeIf(e -> {
-      if (existing.containsKey(e.getKey())) {
-        return false;
-      }
-      back.put(e.getKey(), e.getValue().value());
-      return true;
-    });
+    given
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (existing.containsKey(e.getKey())) {
+                return false;
+              }
+              back.put(e.getKey(), e.getValue().value());
+              return true;
+            });
     missing.removeIf(name -> !existing.containsKey(name));
-    mismatched.removeIf(m -> {
-      if (existing.containsKey(m.name())) {
-        return false;
-      }
-      back.put(m.name(), mismatchedValues.remove(m.name()));
-      return true;
-    });
+    mismatched.removeIf(
+        m -> {
+          if (existing.containsKey(m.name())) {
+            return false;
+          }
+          back.put(m.name(), mismatchedValues.remove(m.name()));
+          return true;
+        });
     return back;
   }
 

@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Reads and writes files in the safetensors layout, which PyTorch, JAX and NumPy users can read
- * and write too: an 8-byte little-endian header length, a JSON header mapping each tensor's name
- * to its dtype, shape and byte range, then the raw little-endian data.
+ * Reads and writes files in the safetensors layout, which PyTorch, JAX and NumPy users can read and
+ * write too: an 8-byte little-endian header length, a JSON header mapping each tensor's name to its
+ * dtype, shape and byte range, then the raw little-endian data.
  *
  * <p>{@link #write} is atomic: it writes a temporary file beside the target, syncs it to the disk,
  * and renames it into place, so a crash or a full disk at any moment leaves the previous file
@@ -51,20 +51,27 @@ public final class SafeTensors {
    * @throws CheckpointException if a name is empty or {@code __metadata__}, or writing fails (the
    *     previous file, if any, is then untouched)
    */
-  public static void write(Path file, Map<String, HostArray> tensors,
-      Map<String, String> metadata) {
+  public static void write(
+      Path file, Map<String, HostArray> tensors, Map<String, String> metadata) {
     write(file, tensors, metadata, FaultPoint.Hook.NONE);
   }
 
-  static void write(Path file, Map<String, HostArray> tensors, Map<String, String> metadata,
+  static void write(
+      Path file,
+      Map<String, HostArray> tensors,
+      Map<String, String> metadata,
       FaultPoint.Hook hook) {
     byte[] header = header(file, tensors, metadata);
     Path dir = file.toAbsolutePath().getParent();
-    Path temp = dir.resolve("." + file.getFileName() + TEMP_INFIX
-        + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+    Path temp =
+        dir.resolve(
+            "."
+                + file.getFileName()
+                + TEMP_INFIX
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         hook.reached(FaultPoint.TEMP_CREATED, temp);
         ByteBuffer buf = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(header.length);
@@ -80,24 +87,28 @@ public final class SafeTensors {
       }
       hook.reached(FaultPoint.SYNCED, temp);
       try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system cannot rename " + temp + " to " + file
-            + " atomically, so a crash could lose the checkpoint; save to a local disk", e);
+        throw new IOException(
+            "the file system cannot rename "
+                + temp
+                + " to "
+                + file
+                + " atomically, so a crash could lose the checkpoint; save to a local disk",
+            e);
       }
       hook.reached(FaultPoint.RENAMED, temp);
       syncDirectory(dir);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(temp);
-      throw new CheckpointException(file + ": writing failed, and the previous file (if any) is"
-          + " untouched: " + e, e);
+      throw new CheckpointException(
+          file + ": writing failed, and the previous file (if any) is" + " untouched: " + e, e);
     }
   }
 
   /** The header bytes, padded with spaces so the data starts 8-byte aligned. */
-  private static byte[] header(Path file, Map<String, HostArray> tensors,
-      Map<String, String> metadata) {
+  private static byte[] header(
+      Path file, Map<String, HostArray> tensors, Map<String, String> metadata) {
     Map<String, Object> json = new LinkedHashMap<>();
     if (!metadata.isEmpty()) {
       json.put(SafeTensorsFile.METADATA_KEY, new LinkedHashMap<>(metadata));
@@ -125,9 +136,15 @@ public final class SafeTensors {
     byte[] raw = Json.write(json).getBytes(StandardCharsets.UTF_8);
     int padded = (raw.length + 7) & ~7;
     if (padded > SafeTensorsFile.MAX_HEADER_BYTES) {
-      throw new CheckpointException(file + ": the header would be " + padded + " bytes, more"
-          + " than readers accept (" + SafeTensorsFile.MAX_HEADER_BYTES + "); save fewer,"
-          + " larger tensors");
+      throw new CheckpointException(
+          file
+              + ": the header would be "
+              + padded
+              + " bytes, more"
+              + " than readers accept ("
+              + SafeTensorsFile.MAX_HEADER_BYTES
+              + "); save fewer,"
+              + " larger tensors");
     }
     byte[] out = new byte[padded];
     System.arraycopy(raw, 0, out, 0, raw.length);
@@ -192,7 +209,8 @@ public final class SafeTensors {
 
   /** For messages: the names, at most 20 of them. */
   static String names(List<String> names) {
-    return names.size() <= 20 ? names.toString()
+    return names.size() <= 20
+        ? names.toString()
         : names.subList(0, 20) + " and " + (names.size() - 20) + " more";
   }
 }

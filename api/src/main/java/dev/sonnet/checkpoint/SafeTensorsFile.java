@@ -18,24 +18,23 @@ import java.util.Map;
  * An open safetensors file: its header, checked completely when the file is opened, and its
  * tensors, read one at a time on demand.
  *
- * <p>The file is never trusted. Opening checks the length prefix against the file size and
- * {@link #MAX_HEADER_BYTES} before allocating anything, parses the header with a strict JSON
- * reader, and checks every tensor's dtype, shape and byte range: each range must match its dtype
- * and shape, lie inside the data section, and the ranges must cover the data section exactly,
- * without overlaps or gaps (as the format requires). Dims and offsets must be plain non-negative
- * integers ({@code -0}, {@code 01}, {@code 1.0} are refused). Any problem is a
- * {@link CheckpointFormatException} naming the file and the numbers involved
- * ({@link SafeTensorsHeader} does the checking).
+ * <p>The file is never trusted. Opening checks the length prefix against the file size and {@link
+ * #MAX_HEADER_BYTES} before allocating anything, parses the header with a strict JSON reader, and
+ * checks every tensor's dtype, shape and byte range: each range must match its dtype and shape, lie
+ * inside the data section, and the ranges must cover the data section exactly, without overlaps or
+ * gaps (as the format requires). Dims and offsets must be plain non-negative integers ({@code -0},
+ * {@code 01}, {@code 1.0} are refused). Any problem is a {@link CheckpointFormatException} naming
+ * the file and the numbers involved ({@link SafeTensorsHeader} does the checking).
  *
- * <p><b>Memory is bounded by the file, not by what its header claims.</b> The header is read
- * once into one array and parsed straight into compact records (a name, a dtype, the dims and two
+ * <p><b>Memory is bounded by the file, not by what its header claims.</b> The header is read once
+ * into one array and parsed straight into compact records (a name, a dtype, the dims and two
  * offsets per tensor; the metadata as UTF-8 bytes), with no general JSON tree. Opening a file
  * allocates at most about 6 times the header's size plus about 200 bytes per tensor (64 per
- * metadata pair), garbage included: a 16 MB header of a million metadata pairs allocates 83 MB
- * and one of 40,000 tensors 10 MB, where a JSON tree took 342 MB and 70 MB, so even a hostile
- * header at the 100 MB limit cannot exhaust a default heap. Tensors are read with positional reads
- * through a buffer as large as the tensor, at most {@value #CHUNK_BYTES} bytes, straight into the
- * result array, so a large file is never held in memory twice and a small one costs little. Not
+ * metadata pair), garbage included: a 16 MB header of a million metadata pairs allocates 83 MB and
+ * one of 40,000 tensors 10 MB, where a JSON tree took 342 MB and 70 MB, so even a hostile header at
+ * the 100 MB limit cannot exhaust a default heap. Tensors are read with positional reads through a
+ * buffer as large as the tensor, at most {@value #CHUNK_BYTES} bytes, straight into the result
+ * array, so a large file is never held in memory twice and a small one costs little. Not
  * thread-safe for reads in parallel: reads are serialised.
  *
  * <pre>{@code
@@ -63,6 +62,7 @@ public final class SafeTensorsFile implements AutoCloseable {
   private final List<Entry> entries;
   private final Map<String, Entry> byName;
   private final Map<String, String> metadata;
+
   /** The read buffer: as large as the largest tensor read so far, at most {@link #CHUNK_BYTES}. */
   private ByteBuffer chunk;
 
@@ -145,13 +145,12 @@ public final class SafeTensorsFile implements AutoCloseable {
     /** Like {@code fc1.weight: F32[4, 3] at bytes [0, 48)}. */
     @Override
     public String toString() {
-      return name + ": " + dtype + Arrays.toString(dims) + " at bytes [" + begin + ", " + end
-          + ")";
+      return name + ": " + dtype + Arrays.toString(dims) + " at bytes [" + begin + ", " + end + ")";
     }
   }
 
-  private SafeTensorsFile(Path path, FileChannel channel, long dataStart,
-      SafeTensorsHeader header) {
+  private SafeTensorsFile(
+      Path path, FileChannel channel, long dataStart, SafeTensorsHeader header) {
     this.path = path;
     this.channel = channel;
     this.dataStart = dataStart;
@@ -192,26 +191,39 @@ public final class SafeTensorsFile implements AutoCloseable {
   private static SafeTensorsFile readHeader(Path file, FileChannel ch) throws IOException {
     long size = ch.size();
     if (size < 8) {
-      throw new CheckpointFormatException(file, "the file is " + size + " bytes long, shorter"
-          + " than the 8-byte header length that starts every safetensors file; it is empty or"
-          + " truncated");
+      throw new CheckpointFormatException(
+          file,
+          "the file is "
+              + size
+              + " bytes long, shorter"
+              + " than the 8-byte header length that starts every safetensors file; it is empty or"
+              + " truncated");
     }
     ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     readFully(file, ch, lenBuf, 0, "the header length");
     long headerLen = lenBuf.getLong(0);
     if (headerLen < 2 || headerLen > MAX_HEADER_BYTES) {
-      throw new CheckpointFormatException(file, "the header length is " + Long.toUnsignedString(
-          headerLen) + " bytes; a safetensors header is between 2 and " + MAX_HEADER_BYTES
-          + " bytes. This is not a safetensors file, or its first 8 bytes are damaged");
+      throw new CheckpointFormatException(
+          file,
+          "the header length is "
+              + Long.toUnsignedString(headerLen)
+              + " bytes; a safetensors header is between 2 and "
+              + MAX_HEADER_BYTES
+              + " bytes. This is not a safetensors file, or its first 8 bytes are damaged");
     }
     if (headerLen > size - 8) {
-      throw new CheckpointFormatException(file, "the header length says " + headerLen
-          + " bytes but only " + (size - 8) + " bytes follow it; the file is truncated");
+      throw new CheckpointFormatException(
+          file,
+          "the header length says "
+              + headerLen
+              + " bytes but only "
+              + (size - 8)
+              + " bytes follow it; the file is truncated");
     }
     byte[] header = new byte[(int) headerLen];
     readFully(file, ch, ByteBuffer.wrap(header), 8, "the header");
-    SafeTensorsHeader parsed = SafeTensorsHeader.parse(file, header, header.length,
-        size - 8 - headerLen);
+    SafeTensorsHeader parsed =
+        SafeTensorsHeader.parse(file, header, header.length, size - 8 - headerLen);
     return new SafeTensorsFile(file, ch, 8 + headerLen, parsed);
   }
 
@@ -246,8 +258,8 @@ public final class SafeTensorsFile implements AutoCloseable {
   public HostArray read(String name) {
     Entry e = byName.get(name);
     if (e == null) {
-      throw new CheckpointException(path + ": has no tensor \"" + name + "\"; it has "
-          + abbreviatedNames());
+      throw new CheckpointException(
+          path + ": has no tensor \"" + name + "\"; it has " + abbreviatedNames());
     }
     return read(e);
   }
@@ -258,15 +270,27 @@ public final class SafeTensorsFile implements AutoCloseable {
       throw new CheckpointException(path + ": " + e.name + " is an entry of another file");
     }
     if (e.dtype.sonnet == null) {
-      throw new CheckpointException(path + ": tensor \"" + e.name + "\" has unsupported dtype "
-          + e.dtype + "; this library reads F32, F64, I32, I64, BOOL, and F16 and BF16 as"
-          + " float32. Convert it before saving, e.g. in PyTorch: t.to(torch.float32)");
+      throw new CheckpointException(
+          path
+              + ": tensor \""
+              + e.name
+              + "\" has unsupported dtype "
+              + e.dtype
+              + "; this library reads F32, F64, I32, I64, BOOL, and F16 and BF16 as"
+              + " float32. Convert it before saving, e.g. in PyTorch: t.to(torch.float32)");
     }
     Shape shape = e.shape();
     if (shape == null) {
-      throw new CheckpointException(path + ": tensor \"" + e.name + "\" has shape "
-          + Arrays.toString(e.dims) + " (" + e.size() + " elements), more than one tensor can"
-          + " hold (2^31 - 9 elements)");
+      throw new CheckpointException(
+          path
+              + ": tensor \""
+              + e.name
+              + "\" has shape "
+              + Arrays.toString(e.dims)
+              + " ("
+              + e.size()
+              + " elements), more than one tensor can"
+              + " hold (2^31 - 9 elements)");
     }
     int n = shape.intSize();
     try {
@@ -279,13 +303,16 @@ public final class SafeTensorsFile implements AutoCloseable {
         case F16, BF16 -> {
           float[] out = new float[n];
           boolean brain = e.dtype == FileDType.BF16;
-          readElements(e, 2, (buf, at, k) -> {
-            for (int i = 0; i < k; i++) {
-              short s = buf.getShort(i * 2);
-              out[at + i] = brain ? Float.intBitsToFloat((s & 0xFFFF) << 16)
-                  : Float.float16ToFloat(s);
-            }
-          });
+          readElements(
+              e,
+              2,
+              (buf, at, k) -> {
+                for (int i = 0; i < k; i++) {
+                  short s = buf.getShort(i * 2);
+                  out[at + i] =
+                      brain ? Float.intBitsToFloat((s & 0xFFFF) << 16) : Float.float16ToFloat(s);
+                }
+              });
           yield HostArray.of(out, shape);
         }
         case F64 -> {
@@ -305,27 +332,35 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
         case BOOL -> {
           boolean[] out = new boolean[n];
-          readElements(e, 1, (buf, at, k) -> {
-            for (int i = 0; i < k; i++) {
-              byte b = buf.get(i);
-              if (b != 0 && b != 1) {
-                throw new CheckpointFormatException(path, "bool tensor \"" + e.name
-                    + "\" holds the byte " + (b & 0xFF) + " at element " + (at + i)
-                    + "; booleans are stored as 0 or 1");
-              }
-              out[at + i] = b == 1;
-            }
-          });
+          readElements(
+              e,
+              1,
+              (buf, at, k) -> {
+                for (int i = 0; i < k; i++) {
+                  byte b = buf.get(i);
+                  if (b != 0 && b != 1) {
+                    throw new CheckpointFormatException(
+                        path,
+                        "bool tensor \""
+                            + e.name
+                            + "\" holds the byte "
+                            + (b & 0xFF)
+                            + " at element "
+                            + (at + i)
+                            + "; booleans are stored as 0 or 1");
+                  }
+                  out[at + i] = b == 1;
+                }
+              });
           yield HostArray.of(out, shape);
         }
         default -> throw new AssertionError(e.dtype);
       };
     } catch (ClosedChannelException ex) {
-      throw new CheckpointException(path + ": the file was closed; read tensors before"
-          + " closing it", ex);
+      throw new CheckpointException(
+          path + ": the file was closed; read tensors before" + " closing it", ex);
     } catch (IOException ex) {
-      throw new CheckpointException(path + ": reading tensor \"" + e.name + "\" failed: " + ex,
-          ex);
+      throw new CheckpointException(path + ": reading tensor \"" + e.name + "\" failed: " + ex, ex);
     }
   }
 
@@ -360,8 +395,8 @@ public final class SafeTensorsFile implements AutoCloseable {
    * into a heap buffer through a temporary direct buffer as large as the request, and keeps the
    * largest one per thread, so one read of a 100 MB header would pin 100 MB of native memory.
    */
-  private static void readFully(Path file, FileChannel ch, ByteBuffer dst, long position,
-      String what) throws IOException {
+  private static void readFully(
+      Path file, FileChannel ch, ByteBuffer dst, long position, String what) throws IOException {
     long at = position;
     int limit = dst.limit();
     while (dst.hasRemaining()) {
@@ -369,8 +404,14 @@ public final class SafeTensorsFile implements AutoCloseable {
       int r = ch.read(dst, at);
       dst.limit(limit);
       if (r < 0) {
-        throw new CheckpointFormatException(file, "the file ended at byte " + at + " while"
-            + " reading " + what + "; it is truncated (or was truncated after it was opened)");
+        throw new CheckpointFormatException(
+            file,
+            "the file ended at byte "
+                + at
+                + " while"
+                + " reading "
+                + what
+                + "; it is truncated (or was truncated after it was opened)");
       }
       at += r;
     }
@@ -378,7 +419,8 @@ public final class SafeTensorsFile implements AutoCloseable {
 
   private String abbreviatedNames() {
     List<String> names = entries.stream().limit(20).map(Entry::name).toList();
-    return entries.size() <= 20 ? names.toString()
+    return entries.size() <= 20
+        ? names.toString()
         : names + " and " + (entries.size() - 20) + " more";
   }
 

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A safetensors header, parsed and checked: its tensors as compact {@link Entry} records in
- * header order and by name, and its {@code __metadata__}.
+ * A safetensors header, parsed and checked: its tensors as compact {@link Entry} records in header
+ * order and by name, and its {@code __metadata__}.
  *
  * <p>It reads the header's bytes once, with a {@link JsonReader}, straight into what it keeps: a
  * name {@code String}, a dtype constant, a {@code long[]} of dims and two offsets per tensor, and
@@ -23,10 +23,10 @@ import java.util.Map;
  * times the header's size.
  *
  * <p>Every check is here: the JSON syntax, field names and types, dtype names, dims and offsets
- * (plain non-negative integers: not {@code -0}, {@code 01}, {@code 1.0} or {@code 1e3}), each
- * range against its dtype and shape and against the data section, duplicate names, and that the
- * ranges tile the data section without overlaps or gaps. A problem is a
- * {@link CheckpointFormatException} naming the file, the tensor and the numbers involved.
+ * (plain non-negative integers: not {@code -0}, {@code 01}, {@code 1.0} or {@code 1e3}), each range
+ * against its dtype and shape and against the data section, duplicate names, and that the ranges
+ * tile the data section without overlaps or gaps. A problem is a {@link CheckpointFormatException}
+ * naming the file, the tensor and the numbers involved.
  */
 final class SafeTensorsHeader {
   private static final String[] METADATA = {SafeTensorsFile.METADATA_KEY};
@@ -40,39 +40,41 @@ final class SafeTensorsHeader {
 
   /** The tensors in header order. */
   final List<Entry> entries;
+
   /** The tensors by name. */
   final Map<String, Entry> byName;
+
   /** The {@code __metadata__} strings; empty if there are none. */
   final Map<String, String> metadata;
 
-  private SafeTensorsHeader(List<Entry> entries, Map<String, Entry> byName,
-      Map<String, String> metadata) {
+  private SafeTensorsHeader(
+      List<Entry> entries, Map<String, Entry> byName, Map<String, String> metadata) {
     this.entries = entries;
     this.byName = byName;
     this.metadata = metadata;
   }
 
   /**
-   * Parses and checks {@code header[0, length)} of {@code file}, whose data section holds
-   * {@code dataLength} bytes.
+   * Parses and checks {@code header[0, length)} of {@code file}, whose data section holds {@code
+   * dataLength} bytes.
    *
    * @throws CheckpointFormatException if the header is not a valid safetensors header for it
    */
   static SafeTensorsHeader parse(Path file, byte[] header, int length, long dataLength) {
     int malformed = Utf8.firstMalformedByte(header, length);
     if (malformed >= 0) {
-      throw new CheckpointFormatException(file, "the header is not valid UTF-8 text (byte "
-          + malformed + " of the header)");
+      throw new CheckpointFormatException(
+          file, "the header is not valid UTF-8 text (byte " + malformed + " of the header)");
     }
     if (length == 0 || header[0] != '{') {
-      throw new CheckpointFormatException(file, "the header does not start with '{'; a"
-          + " safetensors header is a JSON object");
+      throw new CheckpointFormatException(
+          file, "the header does not start with '{'; a" + " safetensors header is a JSON object");
     }
     try {
       return new Parser(file, new JsonReader(header, length), dataLength).header();
     } catch (JsonException e) {
-      throw new CheckpointFormatException(file, "the header is not valid JSON: "
-          + e.getMessage(), e);
+      throw new CheckpointFormatException(
+          file, "the header is not valid JSON: " + e.getMessage(), e);
     }
   }
 
@@ -81,6 +83,7 @@ final class SafeTensorsHeader {
     private final Path file;
     private final JsonReader json;
     private final long dataLength;
+
     /** Numbers of the array being read; grows to the longest shape. */
     private long[] numbers = new long[8];
 
@@ -114,14 +117,20 @@ final class SafeTensorsHeader {
       }
       json.endOfText();
       checkCoverage(entries);
-      return new SafeTensorsHeader(Collections.unmodifiableList(entries),
-          Collections.unmodifiableMap(byName), metadata == null ? Map.of() : metadata);
+      return new SafeTensorsHeader(
+          Collections.unmodifiableList(entries),
+          Collections.unmodifiableMap(byName),
+          metadata == null ? Map.of() : metadata);
     }
 
     private Map<String, String> metadata() throws JsonException {
       if (!json.nextIs('{')) {
-        throw format("\"" + SafeTensorsFile.METADATA_KEY + "\" must be a JSON object of"
-            + " strings, got " + json.describeNext());
+        throw format(
+            "\""
+                + SafeTensorsFile.METADATA_KEY
+                + "\" must be a JSON object of"
+                + " strings, got "
+                + json.describeNext());
       }
       MetadataMap.Builder pairs = new MetadataMap.Builder();
       json.beginObject();
@@ -131,14 +140,22 @@ final class SafeTensorsHeader {
         json.nextString(pairs);
         json.expectColon();
         if (!json.nextIs('"')) {
-          throw format("metadata entry \"" + Json.abbreviate(pairs.pendingKey())
-              + "\" must be a string, got " + json.describeNext());
+          throw format(
+              "metadata entry \""
+                  + Json.abbreviate(pairs.pendingKey())
+                  + "\" must be a string, got "
+                  + json.describeNext());
         }
         pairs.beginValue();
         json.nextString(pairs);
         if (!pairs.endPair()) {
-          throw json.error("duplicate key \"" + Json.abbreviate(pairs.pendingKey()) + "\" in \""
-              + SafeTensorsFile.METADATA_KEY + "\"", keyAt);
+          throw json.error(
+              "duplicate key \""
+                  + Json.abbreviate(pairs.pendingKey())
+                  + "\" in \""
+                  + SafeTensorsFile.METADATA_KEY
+                  + "\"",
+              keyAt);
         }
       }
       return pairs.build();
@@ -149,8 +166,8 @@ final class SafeTensorsHeader {
         throw format("a tensor has an empty name");
       }
       if (!json.nextIs('{')) {
-        throw format(tensor(name) + " must be described by a JSON object, got "
-            + json.describeNext());
+        throw format(
+            tensor(name) + " must be described by a JSON object, got " + json.describeNext());
       }
       FileDType dtype = null;
       long[] dims = null;
@@ -178,8 +195,12 @@ final class SafeTensorsHeader {
             begin = numbers[0];
             end = numbers[1];
           }
-          default -> throw format(tensor(name) + " has an unknown field \""
-              + Json.abbreviate(field) + "\"; expected dtype, shape and data_offsets");
+          default ->
+              throw format(
+                  tensor(name)
+                      + " has an unknown field \""
+                      + Json.abbreviate(field)
+                      + "\"; expected dtype, shape and data_offsets");
         }
         if (seen) {
           throw json.error("duplicate key \"" + field + "\"", keyAt);
@@ -189,8 +210,11 @@ final class SafeTensorsHeader {
         throw format(tensor(name) + " needs a string \"dtype\", got nothing");
       }
       if (dims == null || begin < 0) {
-        throw format(tensor(name) + " needs a \"" + (dims == null ? SHAPE : OFFSETS)
-            + "\" array of integers, got nothing");
+        throw format(
+            tensor(name)
+                + " needs a \""
+                + (dims == null ? SHAPE : OFFSETS)
+                + "\" array of integers, got nothing");
       }
       checkRange(name, dtype, dims, begin, end);
       return new Entry(name, dtype, dims, begin, end);
@@ -203,29 +227,44 @@ final class SafeTensorsHeader {
       String dtypeName = json.nextString(FileDType.NAMES);
       FileDType dtype = FileDType.named(dtypeName);
       if (dtype == null) {
-        throw format(tensor(name) + " has unknown dtype \"" + Json.abbreviate(dtypeName)
-            + "\"; safetensors dtypes are " + Arrays.toString(FileDType.NAMES));
+        throw format(
+            tensor(name)
+                + " has unknown dtype \""
+                + Json.abbreviate(dtypeName)
+                + "\"; safetensors dtypes are "
+                + Arrays.toString(FileDType.NAMES));
       }
       return dtype;
     }
 
     /**
-     * Reads an array of plain non-negative integers into {@link #numbers}; their count, which
-     * must be {@code length} unless that is -1.
+     * Reads an array of plain non-negative integers into {@link #numbers}; their count, which must
+     * be {@code length} unless that is -1.
      */
     private int numbers(String name, String field, int length) throws JsonException {
       if (!json.nextIs('[')) {
-        throw format(tensor(name) + " needs a \"" + field + "\" array of integers, got "
-            + json.describeNext());
+        throw format(
+            tensor(name)
+                + " needs a \""
+                + field
+                + "\" array of integers, got "
+                + json.describeNext());
       }
       int n = 0;
       json.beginArray();
       for (boolean more = json.firstItem(']'); more; more = json.nextItem(']')) {
         long v = json.nextPlainNonNegativeLong();
         if (v < 0) {
-          throw format(tensor(name) + " has " + field + "[" + n + "] = " + json.describeNext()
-              + "; it must be a non-negative integer, written as plain digits (no sign, leading"
-              + " zero, fraction or exponent) below 2^63");
+          throw format(
+              tensor(name)
+                  + " has "
+                  + field
+                  + "["
+                  + n
+                  + "] = "
+                  + json.describeNext()
+                  + "; it must be a non-negative integer, written as plain digits (no sign, leading"
+                  + " zero, fraction or exponent) below 2^63");
         }
         if (n == numbers.length) {
           numbers = Arrays.copyOf(numbers, 2 * n);
@@ -233,8 +272,8 @@ final class SafeTensorsHeader {
         numbers[n++] = v;
       }
       if (length >= 0 && n != length) {
-        throw format(tensor(name) + " has a \"" + field + "\" of " + n + " numbers; it needs "
-            + length);
+        throw format(
+            tensor(name) + " has a \"" + field + "\" of " + n + " numbers; it needs " + length);
       }
       return n;
     }
@@ -249,22 +288,51 @@ final class SafeTensorsHeader {
         }
         bytes = Math.multiplyExact(elements, (long) dtype.byteSize);
       } catch (ArithmeticException e) {
-        throw format(tensor(name) + " has shape " + Arrays.toString(dims)
-            + ", whose size in bytes does not fit in 64 bits");
+        throw format(
+            tensor(name)
+                + " has shape "
+                + Arrays.toString(dims)
+                + ", whose size in bytes does not fit in 64 bits");
       }
       if (begin > end) {
-        throw format(tensor(name) + " has data_offsets [" + begin + ", " + end
-            + "], which end before they begin");
+        throw format(
+            tensor(name)
+                + " has data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "], which end before they begin");
       }
       if (end - begin != bytes) {
-        throw format(tensor(name) + " has data_offsets [" + begin + ", " + end + "] ("
-            + (end - begin) + " bytes), but " + dtype + Arrays.toString(dims) + " needs "
-            + elements + " x " + dtype.byteSize + " = " + bytes + " bytes");
+        throw format(
+            tensor(name)
+                + " has data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "] ("
+                + (end - begin)
+                + " bytes), but "
+                + dtype
+                + Arrays.toString(dims)
+                + " needs "
+                + elements
+                + " x "
+                + dtype.byteSize
+                + " = "
+                + bytes
+                + " bytes");
       }
       if (end > dataLength) {
-        throw format(tensor(name) + " has data_offsets [" + begin + ", " + end
-            + "], past the end of the data section, which holds " + dataLength
-            + " bytes; the file is truncated or the header is wrong");
+        throw format(
+            tensor(name)
+                + " has data_offsets ["
+                + begin
+                + ", "
+                + end
+                + "], past the end of the data section, which holds "
+                + dataLength
+                + " bytes; the file is truncated or the header is wrong");
       }
     }
 
@@ -276,14 +344,29 @@ final class SafeTensorsHeader {
       Entry previous = null;
       for (Entry e : sorted) {
         if (e.begin() < at) {
-          throw format("tensors \"" + Json.abbreviate(previous.name()) + "\" (bytes ["
-              + previous.begin() + ", " + previous.end() + ")) and \""
-              + Json.abbreviate(e.name()) + "\" (bytes [" + e.begin() + ", " + e.end()
-              + ")) overlap");
+          throw format(
+              "tensors \""
+                  + Json.abbreviate(previous.name())
+                  + "\" (bytes ["
+                  + previous.begin()
+                  + ", "
+                  + previous.end()
+                  + ")) and \""
+                  + Json.abbreviate(e.name())
+                  + "\" (bytes ["
+                  + e.begin()
+                  + ", "
+                  + e.end()
+                  + ")) overlap");
         }
         if (e.begin() > at) {
-          throw format("bytes [" + at + ", " + e.begin() + ") of the data section belong to no"
-              + " tensor; the header does not describe this data");
+          throw format(
+              "bytes ["
+                  + at
+                  + ", "
+                  + e.begin()
+                  + ") of the data section belong to no"
+                  + " tensor; the header does not describe this data");
         }
         at = e.end();
         if (e.end() > e.begin() || previous == null) {
@@ -291,8 +374,12 @@ final class SafeTensorsHeader {
         }
       }
       if (at != dataLength) {
-        throw format("the tensors end at byte " + at + " of the data section but it holds "
-            + dataLength + " bytes; the header does not describe this data");
+        throw format(
+            "the tensors end at byte "
+                + at
+                + " of the data section but it holds "
+                + dataLength
+                + " bytes; the header does not describe this data");
       }
     }
 

@@ -3,8 +3,8 @@ package dev.sonnet.checkpoint;
 /**
  * Strict UTF-8 validation (RFC 3629) of bytes in place, without decoding them.
  *
- * <p>The header reader checks the whole header once with this and then decodes only the strings
- * it keeps, with {@code new String(bytes, offset, length, UTF_8)}, which would otherwise replace a
+ * <p>The header reader checks the whole header once with this and then decodes only the strings it
+ * keeps, with {@code new String(bytes, offset, length, UTF_8)}, which would otherwise replace a
  * malformed sequence silently. Overlong forms, encoded surrogates and code points above U+10FFFF
  * are malformed, exactly as for the JDK's reporting decoder.
  */

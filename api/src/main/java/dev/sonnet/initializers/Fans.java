@@ -4,9 +4,9 @@ import dev.sonnet.tensor.Shape;
 
 /**
  * The number of inputs and outputs feeding each unit of a weight tensor, as Sonnet and TensorFlow
- * count them: rank 0 is {@code (1, 1)}; rank 1 {@code (n, n)}; rank 2 {@code [in, out]} is
- * {@code (in, out)}; a convolution kernel {@code [k..., in, out]} multiplies both by the receptive
- * field {@code prod(k...)}.
+ * count them: rank 0 is {@code (1, 1)}; rank 1 {@code (n, n)}; rank 2 {@code [in, out]} is {@code
+ * (in, out)}; a convolution kernel {@code [k..., in, out]} multiplies both by the receptive field
+ * {@code prod(k...)}.
  *
  * @param fanIn inputs per output unit
  * @param fanOut outputs per input unit

@@ -32,8 +32,10 @@ public record Identity(double gain) implements Initializer {
   @Override
   public Tensor apply(Shape shape, DType dtype, Rng rng) {
     if (shape.rank() < 2) {
-      throw new IllegalArgumentException("Identity needs a weight of rank 2 or more (the last two"
-          + " dimensions hold the matrix), got shape " + shape);
+      throw new IllegalArgumentException(
+          "Identity needs a weight of rank 2 or more (the last two"
+              + " dimensions hold the matrix), got shape "
+              + shape);
     }
     int rows = shape.dim(-2);
     int cols = shape.dim(-1);

@@ -10,8 +10,8 @@ import dev.sonnet.tensor.Tensor;
  *
  * <p>Random initializers draw from the {@link Rng} they are given. Modules pass one seeded from the
  * variable's path ({@link dev.sonnet.module.Module#variable}), so a program starts from the same
- * weights on every run; {@link #seeded(long)} fixes the seed instead. Implementations should have
- * a readable {@code toString} and value-based {@code equals}, so modules can print them and leave
+ * weights on every run; {@link #seeded(long)} fixes the seed instead. Implementations should have a
+ * readable {@code toString} and value-based {@code equals}, so modules can print them and leave
  * defaults out of their repr (the ones in {@link Initializers} do).
  */
 @FunctionalInterface

@@ -7,13 +7,13 @@ import java.util.Map;
 
 /**
  * The library's initializers as configuration data, so a module setting holding one can be written
- * to a file and read back: {@code {"initializer": "truncated_normal", "mean": 0.0, "stddev":
- * 0.1}}. The set is closed on purpose: a user's initializer (a lambda, a class of its own) has no
- * description, so saving a module configured with it fails, naming the setting, instead of
- * writing something that cannot be read back.
+ * to a file and read back: {@code {"initializer": "truncated_normal", "mean": 0.0, "stddev": 0.1}}.
+ * The set is closed on purpose: a user's initializer (a lambda, a class of its own) has no
+ * description, so saving a module configured with it fails, naming the setting, instead of writing
+ * something that cannot be read back.
  *
- * <p>Kinds: {@code zeros}, {@code ones}, {@code constant(value)}, {@code random_uniform(min,
- * max)}, {@code random_normal(mean, stddev)}, {@code truncated_normal(mean, stddev)}, {@code
+ * <p>Kinds: {@code zeros}, {@code ones}, {@code constant(value)}, {@code random_uniform(min, max)},
+ * {@code random_normal(mean, stddev)}, {@code truncated_normal(mean, stddev)}, {@code
  * identity(gain)}, {@code orthogonal(gain)}, {@code variance_scaling(scale, mode, distribution)}
  * (enum names) and {@code seeded(inner, seed)} for {@link Initializer#seeded(long)}.
  */
@@ -92,34 +92,45 @@ public final class InitializerDescriptions {
     String kind = in.get(KIND).asString();
     Initializer init;
     try {
-      init = switch (kind == null ? "" : kind) {
-        case "zeros" -> Initializers.zeros();
-        case "ones" -> Initializers.ones();
-        case "constant" -> Initializers.constant(in.get("value").asDouble());
-        case "random_uniform" ->
-            Initializers.randomUniform(in.get("min").asDouble(), in.get("max").asDouble());
-        case "random_normal" ->
-            Initializers.randomNormal(in.get("mean").asDouble(), in.get("stddev").asDouble());
-        case "truncated_normal" ->
-            Initializers.truncatedNormal(in.get("mean").asDouble(), in.get("stddev").asDouble());
-        case "identity" -> new Identity(in.get("gain").asDouble());
-        case "orthogonal" -> new Orthogonal(in.get("gain").asDouble());
-        case "variance_scaling" -> new VarianceScaling(in.get("scale").asDouble(),
-            in.get("mode").asEnum(VarianceScaling.Mode.values()),
-            in.get("distribution").asEnum(VarianceScaling.Distribution.values()));
-        case "seeded" -> {
-          var inner = in.get("inner").asRecord();
-          if (inner == null) {
-            throw new ModuleConfigException(in.where() + ".inner: a seeded initializer needs"
-                + " the initializer it seeds");
-          }
-          yield create(inner).seeded(in.get("seed").asLong());
-        }
-        default -> throw new ModuleConfigException(in.where() + ": \"" + kind + "\" is not an"
-            + " initializer of the library (zeros, ones, constant, random_uniform,"
-            + " random_normal, truncated_normal, identity, orthogonal, variance_scaling,"
-            + " seeded)");
-      };
+      init =
+          switch (kind == null ? "" : kind) {
+            case "zeros" -> Initializers.zeros();
+            case "ones" -> Initializers.ones();
+            case "constant" -> Initializers.constant(in.get("value").asDouble());
+            case "random_uniform" ->
+                Initializers.randomUniform(in.get("min").asDouble(), in.get("max").asDouble());
+            case "random_normal" ->
+                Initializers.randomNormal(in.get("mean").asDouble(), in.get("stddev").asDouble());
+            case "truncated_normal" ->
+                Initializers.truncatedNormal(
+                    in.get("mean").asDouble(), in.get("stddev").asDouble());
+            case "identity" -> new Identity(in.get("gain").asDouble());
+            case "orthogonal" -> new Orthogonal(in.get("gain").asDouble());
+            case "variance_scaling" ->
+                new VarianceScaling(
+                    in.get("scale").asDouble(),
+                    in.get("mode").asEnum(VarianceScaling.Mode.values()),
+                    in.get("distribution").asEnum(VarianceScaling.Distribution.values()));
+            case "seeded" -> {
+              var inner = in.get("inner").asRecord();
+              if (inner == null) {
+                throw new ModuleConfigException(
+                    in.where()
+                        + ".inner: a seeded initializer needs"
+                        + " the initializer it seeds");
+              }
+              yield create(inner).seeded(in.get("seed").asLong());
+            }
+            default ->
+                throw new ModuleConfigException(
+                    in.where()
+                        + ": \""
+                        + kind
+                        + "\" is not an"
+                        + " initializer of the library (zeros, ones, constant, random_uniform,"
+                        + " random_normal, truncated_normal, identity, orthogonal, variance_scaling,"
+                        + " seeded)");
+          };
     } catch (IllegalArgumentException e) {
       throw new ModuleConfigException(in.where() + ": " + e.getMessage(), e);
     }

@@ -35,8 +35,8 @@ public final class Initializers {
   /** Uniform samples in {@code [min, max)}; float dtypes only. */
   public static Initializer randomUniform(double min, double max) {
     if (!(min < max)) {
-      throw new IllegalArgumentException("randomUniform needs min < max, got min=" + min
-          + ", max=" + max);
+      throw new IllegalArgumentException(
+          "randomUniform needs min < max, got min=" + min + ", max=" + max);
     }
     return new RandomUniform(min, max);
   }
@@ -82,34 +82,40 @@ public final class Initializers {
    * Samples of variance {@code scale / fan}; see {@link VarianceScaling}, which also parses
    * Sonnet's spellings ({@code VarianceScaling.of(2.0, "fan_in", "truncated_normal")}).
    */
-  public static Initializer varianceScaling(double scale, VarianceScaling.Mode mode,
-      VarianceScaling.Distribution distribution) {
+  public static Initializer varianceScaling(
+      double scale, VarianceScaling.Mode mode, VarianceScaling.Distribution distribution) {
     return new VarianceScaling(scale, mode, distribution);
   }
 
   /** Glorot uniform: {@code VarianceScaling(1, FAN_AVG, UNIFORM)}. */
   public static Initializer glorotUniform() {
-    return new VarianceScaling(1.0, VarianceScaling.Mode.FAN_AVG,
-        VarianceScaling.Distribution.UNIFORM);
+    return new VarianceScaling(
+        1.0, VarianceScaling.Mode.FAN_AVG, VarianceScaling.Distribution.UNIFORM);
   }
 
   /** He (Kaiming) for relu nets: {@code VarianceScaling(2, FAN_IN, TRUNCATED_NORMAL)}. */
   public static Initializer heNormal() {
-    return new VarianceScaling(2.0, VarianceScaling.Mode.FAN_IN,
-        VarianceScaling.Distribution.TRUNCATED_NORMAL);
+    return new VarianceScaling(
+        2.0, VarianceScaling.Mode.FAN_IN, VarianceScaling.Distribution.TRUNCATED_NORMAL);
   }
 
   private static void checkStddev(String what, double stddev) {
     if (!(stddev >= 0) || Double.isInfinite(stddev)) {
-      throw new IllegalArgumentException(what + " needs a finite stddev >= 0, got " + stddev
-          + " (for weights the usual value is 1 / Math.sqrt(fanIn))");
+      throw new IllegalArgumentException(
+          what
+              + " needs a finite stddev >= 0, got "
+              + stddev
+              + " (for weights the usual value is 1 / Math.sqrt(fanIn))");
     }
   }
 
   static void checkFloat(String what, DType dtype) {
     if (!dtype.isFloating()) {
-      throw new IllegalArgumentException(what + " makes float32 or float64 values, not " + dtype
-          + "; use zeros(), ones() or constant(v) for integer variables");
+      throw new IllegalArgumentException(
+          what
+              + " makes float32 or float64 values, not "
+              + dtype
+              + "; use zeros(), ones() or constant(v) for integer variables");
     }
   }
 
@@ -201,7 +207,8 @@ public final class Initializers {
     @Override
     public String toString() {
       String s = inner.toString();
-      return s.endsWith("()") ? s.substring(0, s.length() - 1) + "seed=" + seed + ")"
+      return s.endsWith("()")
+          ? s.substring(0, s.length() - 1) + "seed=" + seed + ")"
           : s.substring(0, s.length() - 1) + ", seed=" + seed + ")";
     }
   }

@@ -10,12 +10,12 @@ import dev.sonnet.tensor.Tensor;
  * multiplying by it preserves norms, so deep linear stacks neither explode nor vanish at the start.
  *
  * <p>The weight is viewed as a matrix of {@code rows = prod(shape[:-1])} by {@code cols =
- * shape[-1]}. A matrix of standard normal samples of {@code max(rows, cols)} by
- * {@code min(rows, cols)} is factored as {@code Q R}; the columns of {@code Q} are multiplied by
- * the signs of {@code R}'s diagonal (which makes the result uniformly distributed over orthogonal
- * matrices), and {@code Q} is transposed when {@code rows < cols}. So the rows are orthonormal when
- * there are fewer rows than columns, the columns otherwise. The factorisation runs on the host in
- * double precision. Rank 2 or more, float dtypes only.
+ * shape[-1]}. A matrix of standard normal samples of {@code max(rows, cols)} by {@code min(rows,
+ * cols)} is factored as {@code Q R}; the columns of {@code Q} are multiplied by the signs of {@code
+ * R}'s diagonal (which makes the result uniformly distributed over orthogonal matrices), and {@code
+ * Q} is transposed when {@code rows < cols}. So the rows are orthonormal when there are fewer rows
+ * than columns, the columns otherwise. The factorisation runs on the host in double precision. Rank
+ * 2 or more, float dtypes only.
  *
  * @param gain the factor applied to the orthogonal matrix; default {@value #DEFAULT_GAIN}
  *     (norm-preserving); use {@code sqrt(2)} before a relu
@@ -40,8 +40,10 @@ public record Orthogonal(double gain) implements Initializer {
   public Tensor apply(Shape shape, DType dtype, Rng rng) {
     Initializers.checkFloat("Orthogonal", dtype);
     if (shape.rank() < 2) {
-      throw new IllegalArgumentException("Orthogonal needs a weight of rank 2 or more, got shape "
-          + shape + "; for a vector use randomNormal or zeros");
+      throw new IllegalArgumentException(
+          "Orthogonal needs a weight of rank 2 or more, got shape "
+              + shape
+              + "; for a vector use randomNormal or zeros");
     }
     int cols = shape.dim(-1);
     int rows = shape.intSize() / Math.max(1, cols);

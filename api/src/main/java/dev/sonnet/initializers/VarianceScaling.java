@@ -11,12 +11,12 @@ import java.util.Locale;
  * their average ({@link Fans}): the family behind Glorot, He and LeCun initialisation.
  *
  * <ul>
- *   <li>{@link Distribution#TRUNCATED_NORMAL}: a normal truncated at two standard deviations,
- *       with {@code stddev = sqrt(scale / n) / 0.87962566103423978}, the constant that restores
- *       the variance the truncation removes;
+ *   <li>{@link Distribution#TRUNCATED_NORMAL}: a normal truncated at two standard deviations, with
+ *       {@code stddev = sqrt(scale / n) / 0.87962566103423978}, the constant that restores the
+ *       variance the truncation removes;
  *   <li>{@link Distribution#UNTRUNCATED_NORMAL}: a normal with {@code stddev = sqrt(scale / n)};
- *   <li>{@link Distribution#UNIFORM}: uniform in {@code [-limit, limit)} with
- *       {@code limit = sqrt(3 scale / n)}.
+ *   <li>{@link Distribution#UNIFORM}: uniform in {@code [-limit, limit)} with {@code limit = sqrt(3
+ *       scale / n)}.
  * </ul>
  *
  * <p>{@code n} is never taken below 1. Common members: {@code new VarianceScaling(1, FAN_AVG,
@@ -26,21 +26,23 @@ import java.util.Locale;
  * @param scale the variance numerator; default {@value #DEFAULT_SCALE} (LeCun)
  * @param mode which fan divides it; default {@link Mode#FAN_IN}, which keeps the forward
  *     activations' variance constant from layer to layer
- * @param distribution the shape of the samples; default {@link Distribution#TRUNCATED_NORMAL},
- *     as Sonnet, which avoids rare very large initial weights
+ * @param distribution the shape of the samples; default {@link Distribution#TRUNCATED_NORMAL}, as
+ *     Sonnet, which avoids rare very large initial weights
  */
 public record VarianceScaling(double scale, Mode mode, Distribution distribution)
     implements Initializer {
   /** Sonnet's default scale. */
   public static final double DEFAULT_SCALE = 1.0;
+
   /** Sonnet's default mode. */
   public static final Mode DEFAULT_MODE = Mode.FAN_IN;
+
   /** Sonnet's default distribution. */
   public static final Distribution DEFAULT_DISTRIBUTION = Distribution.TRUNCATED_NORMAL;
 
   /**
-   * The standard deviation of a standard normal truncated to {@code [-2, 2]}; dividing by it
-   * makes the truncated samples' variance the one asked for.
+   * The standard deviation of a standard normal truncated to {@code [-2, 2]}; dividing by it makes
+   * the truncated samples' variance the one asked for.
    */
   public static final double TRUNCATION_STDDEV = 0.87962566103423978;
 
@@ -60,8 +62,8 @@ public record VarianceScaling(double scale, Mode mode, Distribution distribution
           return m;
         }
       }
-      throw new IllegalArgumentException("VarianceScaling mode must be fan_in, fan_out or"
-          + " fan_avg, got \"" + name + "\"");
+      throw new IllegalArgumentException(
+          "VarianceScaling mode must be fan_in, fan_out or" + " fan_avg, got \"" + name + "\"");
     }
   }
 
@@ -75,8 +77,8 @@ public record VarianceScaling(double scale, Mode mode, Distribution distribution
     UNIFORM;
 
     /**
-     * {@code "truncated_normal"}, {@code "untruncated_normal"} (or {@code "normal"}, which
-     * Sonnet's code accepts in its place) or {@code "uniform"}.
+     * {@code "truncated_normal"}, {@code "untruncated_normal"} (or {@code "normal"}, which Sonnet's
+     * code accepts in its place) or {@code "uniform"}.
      */
     public static Distribution parse(String name) {
       String n = name.toLowerCase(Locale.ROOT);
@@ -88,20 +90,29 @@ public record VarianceScaling(double scale, Mode mode, Distribution distribution
           return d;
         }
       }
-      throw new IllegalArgumentException("VarianceScaling distribution must be truncated_normal,"
-          + " untruncated_normal or uniform, got \"" + name + "\"");
+      throw new IllegalArgumentException(
+          "VarianceScaling distribution must be truncated_normal,"
+              + " untruncated_normal or uniform, got \""
+              + name
+              + "\"");
     }
   }
 
   /** Checks the arguments. */
   public VarianceScaling {
     if (!(scale > 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException("VarianceScaling needs a finite scale > 0, got " + scale
-          + " (1.0 for LeCun or Glorot, 2.0 for He with relu)");
+      throw new IllegalArgumentException(
+          "VarianceScaling needs a finite scale > 0, got "
+              + scale
+              + " (1.0 for LeCun or Glorot, 2.0 for He with relu)");
     }
     if (mode == null || distribution == null) {
-      throw new IllegalArgumentException("VarianceScaling needs a mode and a distribution, got "
-          + mode + " and " + distribution + "; the defaults are FAN_IN and TRUNCATED_NORMAL");
+      throw new IllegalArgumentException(
+          "VarianceScaling needs a mode and a distribution, got "
+              + mode
+              + " and "
+              + distribution
+              + "; the defaults are FAN_IN and TRUNCATED_NORMAL");
     }
   }
 
@@ -118,11 +129,12 @@ public record VarianceScaling(double scale, Mode mode, Distribution distribution
   /** The variance the samples have for a weight of {@code shape}: {@code scale / max(1, n)}. */
   public double variance(Shape shape) {
     Fans fans = Fans.of(shape);
-    double n = switch (mode) {
-      case FAN_IN -> fans.fanIn();
-      case FAN_OUT -> fans.fanOut();
-      case FAN_AVG -> fans.fanAvg();
-    };
+    double n =
+        switch (mode) {
+          case FAN_IN -> fans.fanIn();
+          case FAN_OUT -> fans.fanOut();
+          case FAN_AVG -> fans.fanAvg();
+        };
     return scale / Math.max(1.0, n);
   }
 
@@ -144,7 +156,12 @@ public record VarianceScaling(double scale, Mode mode, Distribution distribution
   /** Like {@code VarianceScaling(scale=2.0, mode=FAN_IN, distribution=TRUNCATED_NORMAL)}. */
   @Override
   public String toString() {
-    return "VarianceScaling(scale=" + scale + ", mode=" + mode + ", distribution=" + distribution
+    return "VarianceScaling(scale="
+        + scale
+        + ", mode="
+        + mode
+        + ", distribution="
+        + distribution
         + ")";
   }
 }

@@ -37,12 +37,25 @@ final class LabelChecks {
     long[] values = labels.toLongArray();
     for (int i = 0; i < values.length; i++) {
       if (values[i] < 0 || values[i] >= classes) {
-        throw new IllegalArgumentException(op + ": label " + values[i] + " of example "
-            + position(labels.shape(), i) + " is outside the class range [0, " + classes
-            + "): the logits " + logits.dtype() + logits.shape() + " have " + classes
-            + " classes along their last axis, so labels must be in [0, " + (classes - 1) + "]"
-            + (range[0] < 0 && range[1] >= classes ? " (labels range from " + range[0] + " to "
-                + range[1] + ")" : ""));
+        throw new IllegalArgumentException(
+            op
+                + ": label "
+                + values[i]
+                + " of example "
+                + position(labels.shape(), i)
+                + " is outside the class range [0, "
+                + classes
+                + "): the logits "
+                + logits.dtype()
+                + logits.shape()
+                + " have "
+                + classes
+                + " classes along their last axis, so labels must be in [0, "
+                + (classes - 1)
+                + "]"
+                + (range[0] < 0 && range[1] >= classes
+                    ? " (labels range from " + range[0] + " to " + range[1] + ")"
+                    : ""));
       }
     }
   }
@@ -56,8 +69,8 @@ final class LabelChecks {
       return;
     }
     // |z - 0.5| <= 0.5 holds exactly for z in [0, 1]; NaN compares false, so it counts as outside.
-    Tensor inside = labels.sub(0.5).abs()
-        .lessEqual(Tensor.scalar(labels.backend(), labels.dtype(), 0.5));
+    Tensor inside =
+        labels.sub(0.5).abs().lessEqual(Tensor.scalar(labels.backend(), labels.dtype(), 0.5));
     long outside = labels.size() - inside.cast(DType.INT64).sum().toLongArray()[0];
     if (outside == 0) {
       return;
@@ -65,10 +78,20 @@ final class LabelChecks {
     double[] values = labels.toDoubleArray();
     for (int i = 0; i < values.length; i++) {
       if (!(values[i] >= 0 && values[i] <= 1)) {
-        throw new IllegalArgumentException(op + ": label " + values[i] + " at "
-            + position(labels.shape(), i) + " of labels " + labels.dtype() + labels.shape()
-            + " is not a probability in [0, 1] (" + outside + " label" + (outside == 1 ? " is"
-                : "s are") + " outside)");
+        throw new IllegalArgumentException(
+            op
+                + ": label "
+                + values[i]
+                + " at "
+                + position(labels.shape(), i)
+                + " of labels "
+                + labels.dtype()
+                + labels.shape()
+                + " is not a probability in [0, 1] ("
+                + outside
+                + " label"
+                + (outside == 1 ? " is" : "s are")
+                + " outside)");
       }
     }
   }
@@ -80,10 +103,14 @@ final class LabelChecks {
    */
   static void requireExamples(String op, Shape perExample, Reduction reduction) {
     if (perExample.size() == 0 && reduction != Reduction.NONE) {
-      throw new IllegalArgumentException(op + ": the batch is empty (per-example losses "
-          + perExample + "), so the " + reduction.name().toLowerCase(java.util.Locale.ROOT)
-          + " over examples is undefined; skip empty batches, or use Reduction.NONE for "
-          + "per-example losses");
+      throw new IllegalArgumentException(
+          op
+              + ": the batch is empty (per-example losses "
+              + perExample
+              + "), so the "
+              + reduction.name().toLowerCase(java.util.Locale.ROOT)
+              + " over examples is undefined; skip empty batches, or use Reduction.NONE for "
+              + "per-example losses");
     }
   }
 

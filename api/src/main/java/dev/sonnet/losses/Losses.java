@@ -20,8 +20,8 @@ import dev.sonnet.tensor.Tensor;
  * <p>Each loss has an overload with a {@link Reduction}; without one it is the mean over examples.
  *
  * <p>Bad labels are errors, never numbers: a class label outside {@code [0, classes)}, a binary
- * label outside {@code [0, 1]}, and a mean or sum over an empty batch each throw
- * {@link IllegalArgumentException} naming the loss, the label and where it is, before anything is
+ * label outside {@code [0, 1]}, and a mean or sum over an empty batch each throw {@link
+ * IllegalArgumentException} naming the loss, the label and where it is, before anything is
  * computed.
  */
 public final class Losses {
@@ -33,9 +33,9 @@ public final class Losses {
   }
 
   /**
-   * Cross-entropy between {@code softmax(logits)} and integer class labels:
-   * {@code -log_softmax(logits)[label]} per example, computed through {@code logSoftmax}, which is
-   * stable for any logits.
+   * Cross-entropy between {@code softmax(logits)} and integer class labels: {@code
+   * -log_softmax(logits)[label]} per example, computed through {@code logSoftmax}, which is stable
+   * for any logits.
    *
    * @param logits {@code [batch..., classes]}, float
    * @param labels {@code [batch...]}, int32 or int64, each in {@code [0, classes)}
@@ -47,14 +47,22 @@ public final class Losses {
     Tensor y = labels.asTensor();
     checkLogits("softmaxCrossEntropy", z);
     if (!y.dtype().isInteger()) {
-      throw new IllegalArgumentException("softmaxCrossEntropy takes integer class labels, got "
-          + y.dtype() + y.shape() + (y.shape().equals(z.shape())
-              ? "; for one-hot or probability targets use softmaxCrossEntropyOneHot(logits, "
-                  + "targets)" : ""));
+      throw new IllegalArgumentException(
+          "softmaxCrossEntropy takes integer class labels, got "
+              + y.dtype()
+              + y.shape()
+              + (y.shape().equals(z.shape())
+                  ? "; for one-hot or probability targets use softmaxCrossEntropyOneHot(logits, "
+                      + "targets)"
+                  : ""));
     }
     if (y.rank() != z.rank() - 1 || !prefixMatches(z, y)) {
-      throw new IllegalArgumentException("softmaxCrossEntropy: labels " + y.shape()
-          + " must be the logits' shape " + z.shape() + " without its last (class) axis");
+      throw new IllegalArgumentException(
+          "softmaxCrossEntropy: labels "
+              + y.shape()
+              + " must be the logits' shape "
+              + z.shape()
+              + " without its last (class) axis");
     }
     LabelChecks.requireClassIndices("softmaxCrossEntropy", y, z);
     LabelChecks.requireExamples("softmaxCrossEntropy", y.shape(), reduction);
@@ -76,16 +84,22 @@ public final class Losses {
    * @param logits {@code [batch..., classes]}, float
    * @param targets the same shape and dtype, each row summing to 1
    */
-  public static Tensor softmaxCrossEntropyOneHot(Operand logits, Operand targets,
-      Reduction reduction) {
+  public static Tensor softmaxCrossEntropyOneHot(
+      Operand logits, Operand targets, Reduction reduction) {
     Tensor z = logits.asTensor();
     Tensor t = targets.asTensor();
     checkLogits("softmaxCrossEntropyOneHot", z);
     if (!t.shape().equals(z.shape()) || t.dtype() != z.dtype()) {
-      throw new IllegalArgumentException("softmaxCrossEntropyOneHot: targets " + t.dtype()
-          + t.shape() + " must have the logits' shape and dtype " + z.dtype() + z.shape()
-          + (t.dtype().isInteger() && t.rank() == z.rank() - 1
-              ? "; for integer class labels use softmaxCrossEntropy(logits, labels)" : ""));
+      throw new IllegalArgumentException(
+          "softmaxCrossEntropyOneHot: targets "
+              + t.dtype()
+              + t.shape()
+              + " must have the logits' shape and dtype "
+              + z.dtype()
+              + z.shape()
+              + (t.dtype().isInteger() && t.rank() == z.rank() - 1
+                  ? "; for integer class labels use softmaxCrossEntropy(logits, labels)"
+                  : ""));
     }
     LabelChecks.requireExamples("softmaxCrossEntropyOneHot", withoutLastAxis(z.shape()), reduction);
     return reduction.reduce(z.logSoftmax(-1).mul(t).sum(-1).neg());
@@ -97,11 +111,11 @@ public final class Losses {
   }
 
   /**
-   * Binary cross-entropy of independent labels {@code z} in {@code [0, 1]} against
-   * {@code sigmoid(x)}, element-wise: {@code -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))},
-   * computed as {@code softplus(x) - x z}, which never overflows and whose gradient is exactly
-   * {@code sigmoid(x) - z}. The reduction runs over every element; the labels get a gradient too
-   * ({@code -x}), as in TensorFlow.
+   * Binary cross-entropy of independent labels {@code z} in {@code [0, 1]} against {@code
+   * sigmoid(x)}, element-wise: {@code -z log(sigmoid(x)) - (1 - z) log(1 - sigmoid(x))}, computed
+   * as {@code softplus(x) - x z}, which never overflows and whose gradient is exactly {@code
+   * sigmoid(x) - z}. The reduction runs over every element; the labels get a gradient too ({@code
+   * -x}), as in TensorFlow.
    *
    * @param logits any shape, float
    * @param labels the same shape and dtype
@@ -126,8 +140,7 @@ public final class Losses {
    * @param predictions any shape, float
    * @param targets the same shape and dtype
    */
-  public static Tensor meanSquaredError(Operand predictions, Operand targets,
-      Reduction reduction) {
+  public static Tensor meanSquaredError(Operand predictions, Operand targets, Reduction reduction) {
     Tensor p = predictions.asTensor();
     Tensor t = targets.asTensor();
     checkSame("meanSquaredError", "targets", p, t);
@@ -145,8 +158,13 @@ public final class Losses {
     Tensor z = logits.asTensor();
     Tensor y = labels.asTensor();
     if (!y.dtype().isInteger() || y.rank() != z.rank() - 1 || !prefixMatches(z, y)) {
-      throw new IllegalArgumentException("accuracy: labels " + y.dtype() + y.shape()
-          + " must be integers of the logits' shape " + z.shape() + " without its last axis");
+      throw new IllegalArgumentException(
+          "accuracy: labels "
+              + y.dtype()
+              + y.shape()
+              + " must be integers of the logits' shape "
+              + z.shape()
+              + " without its last axis");
     }
     LabelChecks.requireClassIndices("accuracy", y, z);
     Tensor predicted = z.argmax(-1);
@@ -166,17 +184,30 @@ public final class Losses {
 
   private static void checkLogits(String what, Tensor z) {
     if (!z.dtype().isFloating() || z.rank() < 1) {
-      throw new IllegalArgumentException(what + ": logits must be float with a class axis last,"
-          + " got " + z.dtype() + z.shape());
+      throw new IllegalArgumentException(
+          what
+              + ": logits must be float with a class axis last,"
+              + " got "
+              + z.dtype()
+              + z.shape());
     }
   }
 
   private static void checkSame(String what, String name, Tensor a, Tensor b) {
     if (!a.dtype().isFloating() || a.dtype() != b.dtype() || !a.shape().equals(b.shape())) {
-      throw new IllegalArgumentException(what + ": " + name + " " + b.dtype() + b.shape()
-          + " must have the shape and float dtype of the first argument, " + a.dtype()
-          + a.shape() + (b.dtype() != a.dtype() ? "; cast them: " + name + ".cast(DType."
-              + a.dtype().name() + ")" : ""));
+      throw new IllegalArgumentException(
+          what
+              + ": "
+              + name
+              + " "
+              + b.dtype()
+              + b.shape()
+              + " must have the shape and float dtype of the first argument, "
+              + a.dtype()
+              + a.shape()
+              + (b.dtype() != a.dtype()
+                  ? "; cast them: " + name + ".cast(DType." + a.dtype().name() + ")"
+                  : ""));
     }
   }
 

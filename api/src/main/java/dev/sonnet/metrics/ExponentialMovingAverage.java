@@ -18,10 +18,10 @@ import dev.sonnet.tensor.Variable;
  * average  = hidden / (1 - decay^counter)
  * </pre>
  *
- * <p>{@code hidden} starts at zero, so it is biased towards zero early on; dividing by
- * {@code 1 - decay^counter} removes that bias exactly (the first average is the first value), as
- * Adam does for its moments. Variables: int64 {@code counter}, {@code hidden} and {@code average}
- * of the value's shape and dtype. Float values only.
+ * <p>{@code hidden} starts at zero, so it is biased towards zero early on; dividing by {@code 1 -
+ * decay^counter} removes that bias exactly (the first average is the first value), as Adam does for
+ * its moments. Variables: int64 {@code counter}, {@code hidden} and {@code average} of the value's
+ * shape and dtype. Float values only.
  *
  * <pre>{@code
  * var ema = new ExponentialMovingAverage(0.99);
@@ -30,18 +30,21 @@ import dev.sonnet.tensor.Variable;
  */
 public final class ExponentialMovingAverage extends Metric {
   final double decay;
+
   @Param(trainable = false)
   Variable counter;
+
   @Param(trainable = false)
   Variable hidden;
+
   @Param(trainable = false)
   Variable average;
 
   /**
    * An average named {@code exponential_moving_average}.
    *
-   * @param decay the weight of the past, in {@code [0, 1)}: the average spans about
-   *     {@code 1 / (1 - decay)} values; no default, as in Sonnet (0.99 is usual)
+   * @param decay the weight of the past, in {@code [0, 1)}: the average spans about {@code 1 / (1 -
+   *     decay)} values; no default, as in Sonnet (0.99 is usual)
    */
   public ExponentialMovingAverage(double decay) {
     this(decay, null);
@@ -51,8 +54,10 @@ public final class ExponentialMovingAverage extends Metric {
   public ExponentialMovingAverage(double decay, String name) {
     super(name);
     if (!(decay >= 0 && decay < 1)) {
-      throw new IllegalArgumentException("ExponentialMovingAverage needs 0 <= decay < 1, got "
-          + decay + " (0.99 averages over about 100 values)");
+      throw new IllegalArgumentException(
+          "ExponentialMovingAverage needs 0 <= decay < 1, got "
+              + decay
+              + " (0.99 averages over about 100 values)");
     }
     this.decay = decay;
   }
@@ -60,8 +65,8 @@ public final class ExponentialMovingAverage extends Metric {
   @Build
   void initialize(Tensor value) {
     if (!value.dtype().isFloating()) {
-      throw new IllegalArgumentException("ExponentialMovingAverage averages float values, got "
-          + value.dtype());
+      throw new IllegalArgumentException(
+          "ExponentialMovingAverage averages float values, got " + value.dtype());
     }
     counter = variable("counter", Initializers.zeros(), DType.INT64, Shape.SCALAR, false);
     hidden = variable("hidden", Initializers.zeros(), value.dtype(), value.shape(), false);

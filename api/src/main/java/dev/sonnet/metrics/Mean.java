@@ -11,8 +11,8 @@ import dev.sonnet.tensor.Variable;
 
 /**
  * The element-wise mean of the values so far, each value counting once: a {@link Sum} submodule
- * ({@code mean/sum/sum}) and an int64 {@code count}; {@link #value} is {@code sum / count}.
- * Float values only.
+ * ({@code mean/sum/sum}) and an int64 {@code count}; {@link #value} is {@code sum / count}. Float
+ * values only.
  *
  * <pre>{@code
  * var m = new Mean();
@@ -22,6 +22,7 @@ import dev.sonnet.tensor.Variable;
  */
 public final class Mean extends Metric {
   final Sum sum = new Sum();
+
   @Param(trainable = false)
   Variable count;
 
@@ -38,8 +39,10 @@ public final class Mean extends Metric {
   @Build
   void initialize(Tensor value) {
     if (!value.dtype().isFloating()) {
-      throw new IllegalArgumentException("Mean averages float values, got " + value.dtype()
-          + "; cast first: value.cast(DType.FLOAT32)");
+      throw new IllegalArgumentException(
+          "Mean averages float values, got "
+              + value.dtype()
+              + "; cast first: value.cast(DType.FLOAT32)");
     }
     count = variable("count", Initializers.zeros(), DType.INT64, Shape.SCALAR, false);
   }

@@ -20,12 +20,16 @@ final class BuildState {
 
   /** Guards every field below except the volatile ones, which are also read without it. */
   final Object lock = new Object();
+
   private volatile long builtMask;
   private long buildingMask;
+
   /** 0 once {@link Module#build(Object)} found the class's one build method; -2 before. */
   private int soleBuild = -2;
+
   /** When the first build step started ({@link ModuleNaming#nextOrder()}), 0 before. */
   private volatile long closedAt;
+
   private final List<Created> created = new ArrayList<>();
   private final List<Module> builtChildren = Collections.synchronizedList(new ArrayList<>());
 
@@ -101,9 +105,14 @@ final class BuildState {
         return;
       }
       if ((buildingMask & bit) != 0) {
-        throw new ModuleException(module.getClass().getSimpleName() + " '" + module.name()
-            + "': @Build " + buildName + " was called again while it was running; a build"
-            + " method must not (indirectly) call itself");
+        throw new ModuleException(
+            module.getClass().getSimpleName()
+                + " '"
+                + module.name()
+                + "': @Build "
+                + buildName
+                + " was called again while it was running; a build"
+                + " method must not (indirectly) call itself");
       }
       if (closedAt == 0) {
         closedAt = ModuleNaming.nextOrder();

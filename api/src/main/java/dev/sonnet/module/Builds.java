@@ -15,21 +15,41 @@ public final class Builds {
   /** Throws unless there are exactly {@code count} inputs. */
   public static void arity(Object[] inputs, int count, String module, String signature) {
     if (inputs.length != count) {
-      throw new ModuleException(module + "." + signature + " takes " + count + " input"
-          + (count == 1 ? "" : "s") + " but was built with " + inputs.length + " ("
-          + describe(inputs) + "). Pass the inputs it declares, e.g. build(x) at the start of"
-          + " call(x).");
+      throw new ModuleException(
+          module
+              + "."
+              + signature
+              + " takes "
+              + count
+              + " input"
+              + (count == 1 ? "" : "s")
+              + " but was built with "
+              + inputs.length
+              + " ("
+              + describe(inputs)
+              + "). Pass the inputs it declares, e.g. build(x) at the start of"
+              + " call(x).");
     }
   }
 
   /** Input {@code index} as {@code type}, or a message naming the method and the types. */
-  public static <T> T input(Object[] inputs, int index, Class<T> type, String module,
-      String signature) {
+  public static <T> T input(
+      Object[] inputs, int index, Class<T> type, String module, String signature) {
     Object value = inputs[index];
     if (value != null && !type.isInstance(value)) {
-      throw new ModuleException(module + "." + signature + ": input " + index + " should be a "
-          + type.getSimpleName() + " but is a " + value.getClass().getSimpleName() + " (inputs: "
-          + describe(inputs) + ")");
+      throw new ModuleException(
+          module
+              + "."
+              + signature
+              + ": input "
+              + index
+              + " should be a "
+              + type.getSimpleName()
+              + " but is a "
+              + value.getClass().getSimpleName()
+              + " (inputs: "
+              + describe(inputs)
+              + ")");
     }
     return type.cast(value);
   }

@@ -8,9 +8,9 @@ import java.util.List;
  * Which module call is running on this thread, for {@link CheckNumerics}' messages: a module's
  * {@code call} does not enter a scope (only its first call builds), so nothing else knows.
  *
- * <p>Kept only while check-numerics mode is on: each call records its module and the Java frame
- * it runs in (the method that called {@code build(x)}, by its depth from the bottom of the stack).
- * A record is live while that frame is still on the stack, which is checked only when an error
+ * <p>Kept only while check-numerics mode is on: each call records its module and the Java frame it
+ * runs in (the method that called {@code build(x)}, by its depth from the bottom of the stack). A
+ * record is live while that frame is still on the stack, which is checked only when an error
  * message needs it; a new record drops those at its depth or deeper, which have returned, so the
  * trail never grows past the stack's depth.
  */
@@ -54,7 +54,8 @@ final class CallTrail {
     for (int i = trail.size() - 1; i >= 0; i--) {
       Entry e = trail.get(i);
       int index = frames.size() - 1 - e.depth();
-      if (index >= 0 && index < frames.size()
+      if (index >= 0
+          && index < frames.size()
           && frames.get(index).getClassName().equals(e.className())
           && frames.get(index).getMethodName().equals(e.methodName())) {
         return e.module().path();

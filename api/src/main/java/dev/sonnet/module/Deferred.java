@@ -9,9 +9,9 @@ import java.util.function.Supplier;
  * constructor arguments are only known later, such as a transpose, whose sizes come from the
  * original module once that has been built (see {@link Transpose}).
  *
- * <p>The target takes this module's name and path: its variables are {@code <path>/w}, not
- * {@code <path>/<target name>/w}. Calling a deferred {@link Layer} calls the target; for other
- * methods use {@link #target()}.
+ * <p>The target takes this module's name and path: its variables are {@code <path>/w}, not {@code
+ * <path>/<target name>/w}. Calling a deferred {@link Layer} calls the target; for other methods use
+ * {@link #target()}.
  *
  * @param <M> the target's class
  */
@@ -26,7 +26,10 @@ public final class Deferred<M extends Module> extends Module implements Layer {
     this.origin = origin;
   }
 
-  /** A module named {@code name} (or {@code deferred}) that runs {@code constructor} when first used. */
+  /**
+   * A module named {@code name} (or {@code deferred}) that runs {@code constructor} when first
+   * used.
+   */
   public static <M extends Module> Deferred<M> of(String name, Supplier<? extends M> constructor) {
     return new Deferred<>(name, constructor, null);
   }
@@ -53,15 +56,18 @@ public final class Deferred<M extends Module> extends Module implements Layer {
 
   /**
    * The transpose of this transpose: a fresh module with the original's settings and its own
-   * variables (for a transposed convolution made by {@code conv.transpose()}, use that module's
-   * own {@code transpose()} once built).
+   * variables (for a transposed convolution made by {@code conv.transpose()}, use that module's own
+   * {@code transpose()} once built).
    *
    * @throws ModuleException if this deferred module is not a transpose
    */
   public Module transpose() {
     if (origin == null) {
-      throw new ModuleException("Deferred '" + path() + "' is not a transpose made by"
-          + " Transpose.of; transpose its target instead: d.target().transpose()");
+      throw new ModuleException(
+          "Deferred '"
+              + path()
+              + "' is not a transpose made by"
+              + " Transpose.of; transpose its target instead: d.target().transpose()");
     }
     return Transpose.respecify(origin);
   }
@@ -73,8 +79,12 @@ public final class Deferred<M extends Module> extends Module implements Layer {
     if (t instanceof Layer layer) {
       return layer.call(x);
     }
-    throw new ModuleException("Deferred '" + path() + "' holds a " + t.getClass().getSimpleName()
-        + ", which is not a Layer; call its methods through target(), e.g. d.target().encode(x)");
+    throw new ModuleException(
+        "Deferred '"
+            + path()
+            + "' holds a "
+            + t.getClass().getSimpleName()
+            + ", which is not a Layer; call its methods through target(), e.g. d.target().encode(x)");
   }
 
   @Override

@@ -80,17 +80,21 @@ public final class FunctionModule extends Module implements Layer {
     }
 
     /** The variable {@code name}, created on the first call with these properties. */
-    public Variable variable(String name, Initializer init, DType dtype, Shape shape,
-        boolean trainable) {
+    public Variable variable(
+        String name, Initializer init, DType dtype, Shape shape, boolean trainable) {
       synchronized (variables) {
         Variable existing = variables.get(name);
         if (existing != null) {
           return existing;
         }
         if (Scopes.buildFrameOf(FunctionModule.this) == null) {
-          throw new ModuleException("FunctionModule '" + path() + "' created variable \"" + name
-              + "\" on a call after the first; the first call must create every variable (as a"
-              + " Sonnet 1 template). Create it unconditionally.");
+          throw new ModuleException(
+              "FunctionModule '"
+                  + path()
+                  + "' created variable \""
+                  + name
+                  + "\" on a call after the first; the first call must create every variable (as a"
+                  + " Sonnet 1 template). Create it unconditionally.");
         }
         Variable v = FunctionModule.this.variable(name, init, dtype, shape, trainable);
         variables.put(name, v);
@@ -104,8 +108,12 @@ public final class FunctionModule extends Module implements Layer {
         Module existing = modules.get(key);
         if (existing == null) {
           if (Scopes.buildFrameOf(FunctionModule.this) == null) {
-            throw new ModuleException("FunctionModule '" + path() + "' created submodule \"" + key
-                + "\" on a call after the first; create every submodule on the first call.");
+            throw new ModuleException(
+                "FunctionModule '"
+                    + path()
+                    + "' created submodule \""
+                    + key
+                    + "\" on a call after the first; create every submodule on the first call.");
           }
           existing = factory.get();
           modules.put(key, existing);

@@ -15,8 +15,8 @@ public final class Layers {
   private static final Layer GELU = named("gelu", Tensor::gelu);
   private static final Layer IDENTITY = named("identity", x -> x);
 
-  private static final java.util.List<Layer> LIBRARY = java.util.List.of(RELU, TANH, SIGMOID, GELU,
-      IDENTITY);
+  private static final java.util.List<Layer> LIBRARY =
+      java.util.List.of(RELU, TANH, SIGMOID, GELU, IDENTITY);
 
   private Layers() {}
 
@@ -78,7 +78,8 @@ public final class Layers {
    * {@link FunctionModule#wrap(String, Layer)} for a function that should be a named module.
    */
   public static Layer named(String name, Layer function) {
-    return new Named(Objects.requireNonNull(name, "name"), Objects.requireNonNull(function, "function"));
+    return new Named(
+        Objects.requireNonNull(name, "name"), Objects.requireNonNull(function, "function"));
   }
 
   private record Named(String name, Layer function) implements Layer {

@@ -19,12 +19,13 @@ final class Metas {
   private static final Set<ClassLoader> SCANNED = ConcurrentHashMap.newKeySet();
   private static final int MAX_BROKEN_ENTRIES = 10_000;
 
-  private static final ClassValue<Chain> CHAINS = new ClassValue<>() {
-    @Override
-    protected Chain computeValue(Class<?> type) {
-      return Chain.of(type);
-    }
-  };
+  private static final ClassValue<Chain> CHAINS =
+      new ClassValue<>() {
+        @Override
+        protected Chain computeValue(Class<?> type) {
+          return Chain.of(type);
+        }
+      };
 
   private Metas() {}
 
@@ -50,14 +51,15 @@ final class Metas {
   }
 
   /**
-   * The meta of the module class named {@code className} (fully qualified), among those the
-   * class loaders of this library and of the current thread register; null if none does. The
-   * name is only compared, never loaded, so a configuration from a file cannot make us load a
-   * class.
+   * The meta of the module class named {@code className} (fully qualified), among those the class
+   * loaders of this library and of the current thread register; null if none does. The name is only
+   * compared, never loaded, so a configuration from a file cannot make us load a class.
    */
   static ModuleMeta<?> findByName(String className) {
-    for (ClassLoader loader : new ClassLoader[] {Metas.class.getClassLoader(),
-        Thread.currentThread().getContextClassLoader()}) {
+    for (ClassLoader loader :
+        new ClassLoader[] {
+          Metas.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
       if (loader != null && SCANNED.add(loader)) {
         scan(loader);
       }
@@ -89,10 +91,13 @@ final class Metas {
   /** The metas of one class hierarchy, topmost module class first, and its build methods. */
   static final class Chain {
     final List<ModuleMeta<Module>> metas;
+
     /** The most derived class's meta, or null if it has none. */
     final ModuleMeta<Module> own;
+
     /** Classes of the hierarchy compiled without the processor, or empty. */
     final List<String> missing;
+
     final String[] buildNames;
     final int[] buildMeta;
     final int[] buildLocal;
@@ -141,14 +146,19 @@ final class Metas {
       }
       String cls = missing.get(missing.size() - 1);
       String simple = cls.substring(cls.lastIndexOf('.') + 1).replace('$', '_');
-      throw new ModuleException(module.getClass().getSimpleName() + " cannot list its variables,"
-          + " submodules or repr: " + String.join(", ", missing) + " has no generated "
-          + simple + "_Meta, so it was compiled without the Sonnet annotation processor. Add it"
-          + " to maven-compiler-plugin: <annotationProcessorPaths><path><groupId>dev.sonnet"
-          + "</groupId><artifactId>sonnet-processor</artifactId><version>${sonnet.version}"
-          + "</version></path></annotationProcessorPaths> (javac: -processorpath"
-          + " sonnet-processor.jar). Anonymous and local classes cannot be modules: make it a"
-          + " top-level or static nested class.");
+      throw new ModuleException(
+          module.getClass().getSimpleName()
+              + " cannot list its variables,"
+              + " submodules or repr: "
+              + String.join(", ", missing)
+              + " has no generated "
+              + simple
+              + "_Meta, so it was compiled without the Sonnet annotation processor. Add it"
+              + " to maven-compiler-plugin: <annotationProcessorPaths><path><groupId>dev.sonnet"
+              + "</groupId><artifactId>sonnet-processor</artifactId><version>${sonnet.version}"
+              + "</version></path></annotationProcessorPaths> (javac: -processorpath"
+              + " sonnet-processor.jar). Anonymous and local classes cannot be modules: make it a"
+              + " top-level or static nested class.");
     }
   }
 }

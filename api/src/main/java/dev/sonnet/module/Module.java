@@ -9,14 +9,13 @@ import dev.sonnet.tensor.Variable;
 import java.util.List;
 
 /**
- * The base class of everything that holds variables or other modules: layers, networks,
- * optimizers.
+ * The base class of everything that holds variables or other modules: layers, networks, optimizers.
  *
- * <p>A module is configured in its constructor and creates its variables lazily, in a
- * {@link Build} method that runs once, on the first call, when the input shapes are known. Its
- * variables are the {@link Param} fields; its submodules are the fields that hold modules (or
- * lists, arrays or maps of them). The annotation processor finds both at compile time and writes a
- * {@code <Class>_Meta} class, so nothing here uses reflection:
+ * <p>A module is configured in its constructor and creates its variables lazily, in a {@link Build}
+ * method that runs once, on the first call, when the input shapes are known. Its variables are the
+ * {@link Param} fields; its submodules are the fields that hold modules (or lists, arrays or maps
+ * of them). The annotation processor finds both at compile time and writes a {@code <Class>_Meta}
+ * class, so nothing here uses reflection:
  *
  * <pre>{@code
  * public final class MyLinear extends Module implements Layer {
@@ -40,24 +39,24 @@ import java.util.List;
  *
  * <h2>Names</h2>
  *
- * <p>A module's default name is its class name in snake_case ({@code MyLinear -> my_linear},
- * {@code MLP -> mlp}, {@code Conv2D -> conv2d}, {@code Cifar10ConvNet -> cifar10_conv_net}); a
- * name passed to the constructor overrides it. Its <em>parent</em> is the module whose constructor
- * or build method was running on the same thread when it was constructed and that holds it (in a
- * field, directly or through modules it holds), or, for a module constructed during a build and
- * not held, the module being built. A module constructed elsewhere and passed in (to a
- * {@link Sequential}, say) keeps its own place: it is shared, not adopted. Variables are named by
- * path, {@code parent_module/linear/w}, whether the child was created before or after anything
- * else in the parent's constructor, or in its build. (Java has no hook at the end of a
- * constructor, so a module constructed after another module's constructor has returned, and then
- * added to it through a method, nests under that module too.)
+ * <p>A module's default name is its class name in snake_case ({@code MyLinear -> my_linear}, {@code
+ * MLP -> mlp}, {@code Conv2D -> conv2d}, {@code Cifar10ConvNet -> cifar10_conv_net}); a name passed
+ * to the constructor overrides it. Its <em>parent</em> is the module whose constructor or build
+ * method was running on the same thread when it was constructed and that holds it (in a field,
+ * directly or through modules it holds), or, for a module constructed during a build and not held,
+ * the module being built. A module constructed elsewhere and passed in (to a {@link Sequential},
+ * say) keeps its own place: it is shared, not adopted. Variables are named by path, {@code
+ * parent_module/linear/w}, whether the child was created before or after anything else in the
+ * parent's constructor, or in its build. (Java has no hook at the end of a constructor, so a module
+ * constructed after another module's constructor has returned, and then added to it through a
+ * method, nests under that module too.)
  *
- * <p>Siblings with the same name are numbered in construction order: {@code linear},
- * {@code linear_1}, {@code linear_2}. Top-level modules are numbered within a {@link NameScope}
- * and among the layers of one {@link Sequential}; elsewhere they keep their name, so names never
- * depend on what else ran in the JVM. A module's path is fixed when first needed (its first
- * variable, or {@link #name()}/{@link #path()}); ask for it only once the module has been stored
- * where it belongs.
+ * <p>Siblings with the same name are numbered in construction order: {@code linear}, {@code
+ * linear_1}, {@code linear_2}. Top-level modules are numbered within a {@link NameScope} and among
+ * the layers of one {@link Sequential}; elsewhere they keep their name, so names never depend on
+ * what else ran in the JVM. A module's path is fixed when first needed (its first variable, or
+ * {@link #name()}/{@link #path()}); ask for it only once the module has been stored where it
+ * belongs.
  *
  * <h2>Enumeration order</h2>
  *
@@ -110,7 +109,9 @@ public abstract class Module {
     return naming.name();
   }
 
-  /** The full path, like {@code parent_module/linear}; variables are named {@code <path>/<name>}. */
+  /**
+   * The full path, like {@code parent_module/linear}; variables are named {@code <path>/<name>}.
+   */
   public final String path() {
     return naming.path();
   }
@@ -138,8 +139,8 @@ public abstract class Module {
   }
 
   /**
-   * Makes the top-level modules among {@code members} numbered among themselves (linear,
-   * linear_1) when their names are fixed, as {@link Sequential} does for its layers.
+   * Makes the top-level modules among {@code members} numbered among themselves (linear, linear_1)
+   * when their names are fixed, as {@link Sequential} does for its layers.
    */
   final void numberTopLevelMembers(List<?> members) {
     naming.fosterTopLevel(members);
@@ -151,8 +152,8 @@ public abstract class Module {
    * Runs the module's {@link Build} method with {@code input} the first time, and does nothing
    * after that. Call it at the start of {@code call}.
    *
-   * @throws ModuleException if the class has no build method, or several (use
-   *     {@link #buildNamed}), or {@code input} does not fit the method's parameter
+   * @throws ModuleException if the class has no build method, or several (use {@link #buildNamed}),
+   *     or {@code input} does not fit the method's parameter
    */
   protected final void build(Object input) {
     if (CheckNumerics.isEnabled()) {
@@ -177,8 +178,8 @@ public abstract class Module {
 
   /**
    * Runs the {@link Build} method called {@code method} with {@code inputs} the first time, for
-   * modules with several build methods that each own some variables (an auto-encoder's encoder
-   * and decoder parts), in any order.
+   * modules with several build methods that each own some variables (an auto-encoder's encoder and
+   * decoder parts), in any order.
    */
   protected final void buildNamed(String method, Object... inputs) {
     if (CheckNumerics.isEnabled()) {
@@ -194,14 +195,20 @@ public abstract class Module {
         return;
       }
     }
-    throw new ModuleException(getClass().getSimpleName() + " has no @Build method \"" + method
-        + "\"; its build methods are " + List.of(names) + ". Call buildNamed(\""
-        + (names.length > 0 ? names[0] : "initialize") + "\", inputs...).");
+    throw new ModuleException(
+        getClass().getSimpleName()
+            + " has no @Build method \""
+            + method
+            + "\"; its build methods are "
+            + List.of(names)
+            + ". Call buildNamed(\""
+            + (names.length > 0 ? names[0] : "initialize")
+            + "\", inputs...).");
   }
 
   /**
-   * What creates this module's variables, for messages that say why they do not exist yet:
-   * {@code "its first call"}; an optimizer says {@code "its first apply(updates, parameters)"}.
+   * What creates this module's variables, for messages that say why they do not exist yet: {@code
+   * "its first call"}; an optimizer says {@code "its first apply(updates, parameters)"}.
    */
   public String buildTrigger() {
     return "its first call";
@@ -216,11 +223,18 @@ public abstract class Module {
     Metas.Chain chain = chain();
     int n = chain.buildNames.length;
     if (n != 1) {
-      throw new ModuleException(getClass().getSimpleName() + " has " + (n == 0
-          ? "no @Build method, so build(...) has nothing to run. Annotate the method that"
-              + " creates its variables: @Build void initialize(Tensor x) { w = variable(...); }"
-          : n + " @Build methods " + List.of(chain.buildNames) + "; say which to run: buildNamed(\""
-              + chain.buildNames[0] + "\", inputs...)"));
+      throw new ModuleException(
+          getClass().getSimpleName()
+              + " has "
+              + (n == 0
+                  ? "no @Build method, so build(...) has nothing to run. Annotate the method that"
+                      + " creates its variables: @Build void initialize(Tensor x) { w = variable(...); }"
+                  : n
+                      + " @Build methods "
+                      + List.of(chain.buildNames)
+                      + "; say which to run: buildNamed(\""
+                      + chain.buildNames[0]
+                      + "\", inputs...)"));
     }
     builds.markSoleBuild();
     runBuild(chain, 0, inputs);
@@ -234,9 +248,9 @@ public abstract class Module {
 
   /**
    * Runs {@code body} as build step {@code index} once: under this module's lock, in its scope
-   * (modules constructed meanwhile nest under it, variables may be created). On failure the step
-   * is not marked done and what it created is forgotten. The outermost build on the thread also
-   * tells the restore interceptors it consulted that it has ended, which may fail the call.
+   * (modules constructed meanwhile nest under it, variables may be created). On failure the step is
+   * not marked done and what it created is forgotten. The outermost build on the thread also tells
+   * the restore interceptors it consulted that it has ended, which may fail the call.
    */
   final void runOnce(int index, String buildName, Runnable body) {
     if (builds.isDone(index)) {
@@ -263,7 +277,9 @@ public abstract class Module {
   }
 
   // ---- variable creation -------------------------------------------------------------------
-  /** Creates a trainable float32 variable of shape {@code dims}; call it in a {@link Build} method. */
+  /**
+   * Creates a trainable float32 variable of shape {@code dims}; call it in a {@link Build} method.
+   */
   protected final Variable variable(String name, Initializer init, int... dims) {
     return variable(name, init, DType.FLOAT32, Shape.of(dims), true);
   }
@@ -283,23 +299,35 @@ public abstract class Module {
    * @throws ModuleException outside a build method of this module, or if this module already
    *     created a variable with that name
    */
-  protected final Variable variable(String name, Initializer init, DType dtype, Shape shape,
-      boolean trainable) {
+  protected final Variable variable(
+      String name, Initializer init, DType dtype, Shape shape, boolean trainable) {
     Naming.checkName(name, "Variable name");
     Scopes.Frame frame = Scopes.buildFrameOf(this);
     if (frame == null) {
-      throw new ModuleException(getClass().getSimpleName() + ": variable(\"" + name + "\", ...)"
-          + " was called outside a @Build method of this module. Variables are created once, when"
-          + " the module is built from its first inputs; create it in a method annotated @Build"
-          + " and run that with build(x) at the start of call(x).");
+      throw new ModuleException(
+          getClass().getSimpleName()
+              + ": variable(\""
+              + name
+              + "\", ...)"
+              + " was called outside a @Build method of this module. Variables are created once, when"
+              + " the module is built from its first inputs; create it in a method annotated @Build"
+              + " and run that with build(x) at the start of call(x).");
     }
     synchronized (builds.lock) {
       String earlier = builds.creatorOf(name);
       if (earlier != null) {
-        throw new ModuleException(getClass().getSimpleName() + " '" + path() + "': variable \""
-            + name + "\" was already created by @Build " + earlier + "; @Build "
-            + frame.buildName() + " creates it again. Each variable belongs to one build"
-            + " method: create it there only, or give the second one another name.");
+        throw new ModuleException(
+            getClass().getSimpleName()
+                + " '"
+                + path()
+                + "': variable \""
+                + name
+                + "\" was already created by @Build "
+                + earlier
+                + "; @Build "
+                + frame.buildName()
+                + " creates it again. Each variable belongs to one build"
+                + " method: create it there only, or give the second one another name.");
       }
       String fullPath = path() + "/" + name;
       VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable, init);
@@ -313,9 +341,19 @@ public abstract class Module {
         value = spec.initializerValue();
       }
       if (!value.shape().equals(shape) || value.dtype() != dtype) {
-        throw new ModuleException("Variable '" + fullPath + "' should be " + dtype + shape
-            + " but its " + (hook != null ? "interceptor or " : "") + "initializer " + init
-            + " gave " + value.dtype() + value.shape());
+        throw new ModuleException(
+            "Variable '"
+                + fullPath
+                + "' should be "
+                + dtype
+                + shape
+                + " but its "
+                + (hook != null ? "interceptor or " : "")
+                + "initializer "
+                + init
+                + " gave "
+                + value.dtype()
+                + value.shape());
       }
       Variable v = new Variable(fullPath, value, trainable);
       builds.addCreated(name, v, frame.buildName());
@@ -324,9 +362,9 @@ public abstract class Module {
   }
 
   /**
-   * Supplies initial values for variables this module and the modules nested under it create
-   * from now on (see {@link VariableInterceptor}), and tells it when each outermost build that
-   * created them has ended; null removes it. For checkpoint restore.
+   * Supplies initial values for variables this module and the modules nested under it create from
+   * now on (see {@link VariableInterceptor}), and tells it when each outermost build that created
+   * them has ended; null removes it. For checkpoint restore.
    */
   public final Module interceptVariables(VariableInterceptor interceptor) {
     this.interceptor = interceptor;
@@ -357,8 +395,8 @@ public abstract class Module {
   // ---- enumeration -------------------------------------------------------------------------
 
   /**
-   * Every variable of this module and its submodules, in the order described in the class
-   * comment, each once.
+   * Every variable of this module and its submodules, in the order described in the class comment,
+   * each once.
    *
    * @throws NotBuiltException if there are none yet (the usual cause: the module has not been
    *     called); {@link #allowEmptyVariables()} lifts this for modules that really have none
@@ -392,8 +430,8 @@ public abstract class Module {
   }
 
   /**
-   * Visits this module's own state, for checkpoints: its variables and its direct submodules,
-   * keyed by field, in {@link #variables()} order. Walk submodules by calling this on them.
+   * Visits this module's own state, for checkpoints: its variables and its direct submodules, keyed
+   * by field, in {@link #variables()} order. Walk submodules by calling this on them.
    */
   public final void visitState(StateVisitor visitor) {
     ModuleTree.visitState(this, visitor);
@@ -419,11 +457,18 @@ public abstract class Module {
   private List<Variable> checked(List<Variable> vars, String what) {
     if (vars.isEmpty() && !allowEmpty) {
       String cls = getClass().getSimpleName();
-      throw new NotBuiltException(cls + " '" + name() + "' has no " + (what.equals("variables")
-          ? "variables" : "trainable variables") + " yet. Modules create their variables on"
-          + " their first call, when the input shape is known: call it once first, e.g."
-          + " module.call(Tensor.zeros(DType.FLOAT32, batchSize, inputSize)). If it has none on"
-          + " purpose, use module.allowEmptyVariables()." + what + "().");
+      throw new NotBuiltException(
+          cls
+              + " '"
+              + name()
+              + "' has no "
+              + (what.equals("variables") ? "variables" : "trainable variables")
+              + " yet. Modules create their variables on"
+              + " their first call, when the input shape is known: call it once first, e.g."
+              + " module.call(Tensor.zeros(DType.FLOAT32, batchSize, inputSize)). If it has none on"
+              + " purpose, use module.allowEmptyVariables()."
+              + what
+              + "().");
     }
     return vars;
   }
@@ -461,9 +506,13 @@ public abstract class Module {
   final Metas.Chain chain() {
     Metas.Chain chain = Metas.chain(getClass());
     if (chain.buildNames.length > BuildState.MAX_BUILD_METHODS) {
-      throw new ModuleException(getClass().getSimpleName() + " has "
-          + chain.buildNames.length + " @Build methods; at most " + BuildState.MAX_BUILD_METHODS
-          + " are supported");
+      throw new ModuleException(
+          getClass().getSimpleName()
+              + " has "
+              + chain.buildNames.length
+              + " @Build methods; at most "
+              + BuildState.MAX_BUILD_METHODS
+              + " are supported");
     }
     return chain;
   }

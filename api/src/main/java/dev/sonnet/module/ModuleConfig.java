@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * A module's configuration as data: its class's registered name (the fully qualified name, looked
- * up among the ServiceLoader-registered {@code <Class>_Meta}s, never loaded by name) and the
- * values of its {@code @Settings} constructor's parameters, nested modules and records included.
- * No variable values: those are the checkpoint's.
+ * up among the ServiceLoader-registered {@code <Class>_Meta}s, never loaded by name) and the values
+ * of its {@code @Settings} constructor's parameters, nested modules and records included. No
+ * variable values: those are the checkpoint's.
  *
  * <pre>{@code
  * ModuleConfig config = ModuleConfig.of(linear);   // Linear, {outputSize=10, withBias=true, ...}
@@ -49,18 +49,24 @@ public record ModuleConfig(String className, Map<String, Object> settings) {
       return new ModuleConfig(SEQUENTIAL, out.values());
     }
     if (module instanceof FunctionModule) {
-      throw new ModuleConfigException(where + " is a FunctionModule, which runs a Java function"
-          + " that cannot be written out. Write it as a module class with a @Settings"
-          + " constructor");
+      throw new ModuleConfigException(
+          where
+              + " is a FunctionModule, which runs a Java function"
+              + " that cannot be written out. Write it as a module class with a @Settings"
+              + " constructor");
     }
     Metas.Chain chain = Metas.chain(module.getClass());
     chain.requireComplete(module);
     ModuleMeta<Module> meta = chain.own;
     if (meta == null || !meta.hasSettings()) {
-      throw new ModuleConfigException(where + ": " + module.getClass().getName() + " has no"
-          + " @Settings constructor, so its configuration cannot be written out and read back."
-          + " Fix: mark its full constructor @Settings (each parameter readable from a field or"
-          + " accessor of the same name), which also generates its builder");
+      throw new ModuleConfigException(
+          where
+              + ": "
+              + module.getClass().getName()
+              + " has no"
+              + " @Settings constructor, so its configuration cannot be written out and read back."
+              + " Fix: mark its full constructor @Settings (each parameter readable from a field or"
+              + " accessor of the same name), which also generates its builder");
     }
     SettingsWriter out = new SettingsWriter(where);
     meta.writeSettings(module, out);
@@ -86,8 +92,8 @@ public record ModuleConfig(String className, Map<String, Object> settings) {
     SettingsReader settings = in.get(SettingEncoding.SETTINGS).asRecord();
     in.requireAllRead();
     if (className == null || settings == null) {
-      throw new ModuleConfigException(where + ": a module configuration needs a class name and"
-          + " its settings");
+      throw new ModuleConfigException(
+          where + ": a module configuration needs a class name and" + " its settings");
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> values = (Map<String, Object>) tree.get(SettingEncoding.SETTINGS);
@@ -115,19 +121,26 @@ public record ModuleConfig(String className, Map<String, Object> settings) {
     }
     ModuleMeta<?> meta = Metas.findByName(className);
     if (meta == null) {
-      throw new ModuleConfigException(where + ": " + className + " is not a registered module"
-          + " class (no generated meta for it is on the classpath); add the jar that defines it,"
-          + " compiled with the Sonnet annotation processor");
+      throw new ModuleConfigException(
+          where
+              + ": "
+              + className
+              + " is not a registered module"
+              + " class (no generated meta for it is on the classpath); add the jar that defines it,"
+              + " compiled with the Sonnet annotation processor");
     }
     if (!meta.hasSettings()) {
-      throw new ModuleConfigException(where + ": " + className + " has no @Settings"
-          + " constructor, so it cannot be created from a configuration");
+      throw new ModuleConfigException(
+          where
+              + ": "
+              + className
+              + " has no @Settings"
+              + " constructor, so it cannot be created from a configuration");
     }
     try {
       return meta.readSettings(in);
     } catch (IllegalArgumentException e) {
-      throw new ModuleConfigException(where + ": the settings were refused: " + e.getMessage(),
-          e);
+      throw new ModuleConfigException(where + ": the settings were refused: " + e.getMessage(), e);
     }
   }
 }

@@ -8,11 +8,11 @@ import dev.sonnet.tensor.Variable;
  * {@link Transposable} class, how to build the transpose.
  *
  * <p>The processor writes one implementation per module class, named {@code <Class>_Meta} in the
- * class's package, and lists it in {@code META-INF/services/dev.sonnet.module.ModuleMeta};
- * {@link Module} finds it there the first time it needs it, so no reflection on fields is ever used.
- * Each meta describes only the fields and methods its class declares; a subclass's module walks
- * the metas of its superclasses first. Not for users: the methods take the module as an argument
- * and do no checking of their own.
+ * class's package, and lists it in {@code META-INF/services/dev.sonnet.module.ModuleMeta}; {@link
+ * Module} finds it there the first time it needs it, so no reflection on fields is ever used. Each
+ * meta describes only the fields and methods its class declares; a subclass's module walks the
+ * metas of its superclasses first. Not for users: the methods take the module as an argument and do
+ * no checking of their own.
  *
  * @param <M> the module class described
  */
@@ -56,8 +56,8 @@ public interface ModuleMeta<M extends Module> {
 
   /**
    * A new, unbuilt module for the transpose of {@code module}; throws for a class that is not
-   * {@link Transposable}. Called on the transpose's first call, so methods named by
-   * {@link TransposeWith} may read the original's built state.
+   * {@link Transposable}. Called on the transpose's first call, so methods named by {@link
+   * TransposeWith} may read the original's built state.
    */
   default Module transpose(M module) {
     throw new ModuleException(module.getClass().getSimpleName() + " is not @Transposable");
@@ -68,14 +68,16 @@ public interface ModuleMeta<M extends Module> {
     throw new ModuleException(module.getClass().getSimpleName() + " is not @Transposable");
   }
 
-  /** True if the class has a {@code @Settings} constructor, so it can be written out and read back. */
+  /**
+   * True if the class has a {@code @Settings} constructor, so it can be written out and read back.
+   */
   default boolean hasSettings() {
     return false;
   }
 
   /**
-   * Writes the value of each {@code @Settings} constructor parameter, read back from the
-   * module's fields or accessors; see {@link ModuleConfig}.
+   * Writes the value of each {@code @Settings} constructor parameter, read back from the module's
+   * fields or accessors; see {@link ModuleConfig}.
    */
   default void writeSettings(M module, SettingsWriter out) {
     throw new ModuleConfigException(module.getClass().getName() + " has no @Settings constructor");

@@ -10,19 +10,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One module's place in the tree of names: its name and path, fixed the first time anything asks
- * (its first variable, {@link Module#name()}, {@link Module#path()}), following the rules of
- * {@link Module}'s class comment. The module holds one; the resolution of one module's name may
- * name its siblings too, so every field here is guarded by {@link Naming#LOCK}.
+ * (its first variable, {@link Module#name()}, {@link Module#path()}), following the rules of {@link
+ * Module}'s class comment. The module holds one; the resolution of one module's name may name its
+ * siblings too, so every field here is guarded by {@link Naming#LOCK}.
  */
 final class ModuleNaming {
   /** Orders constructions and builds; only ever compared, never part of a name. */
   private static final AtomicLong ORDER = new AtomicLong();
 
   private final Module owner;
+
   /** When the module was constructed, relative to other constructions and builds. */
   final long order;
+
   private final String explicitName;
   private final NameScope nameScope;
+
   /** What the thread was constructing and building when the module was constructed. */
   private final Scopes.Frame context;
 
@@ -30,8 +33,10 @@ final class ModuleNaming {
   private String path;
   private Module parent;
   private Naming.NameTable childNames;
+
   /** The {@link Sequential} (or other holder) that numbers this top-level module among others. */
   private Module fosterHolder;
+
   private Naming.NameTable fosterNames;
 
   /** Called from {@link Module}'s constructor: records where the module was constructed. */
@@ -59,8 +64,7 @@ final class ModuleNaming {
 
   /** The name before uniquification: the given name, or the class name in snake_case. */
   String defaultBaseName() {
-    return explicitName != null ? explicitName
-        : Naming.snakeCase(owner.getClass().getSimpleName());
+    return explicitName != null ? explicitName : Naming.snakeCase(owner.getClass().getSimpleName());
   }
 
   String name() {
@@ -83,8 +87,8 @@ final class ModuleNaming {
   }
 
   /**
-   * Makes the top-level modules among {@code members} numbered among themselves (linear,
-   * linear_1) when their names are fixed, as {@link Sequential} does for its layers.
+   * Makes the top-level modules among {@code members} numbered among themselves (linear, linear_1)
+   * when their names are fixed, as {@link Sequential} does for its layers.
    */
   void fosterTopLevel(List<?> members) {
     synchronized (Naming.LOCK) {
@@ -136,9 +140,9 @@ final class ModuleNaming {
   }
 
   /**
-   * Whether {@code holder} reaches {@code target} through its submodule fields; false for a
-   * holder whose class cannot list its children (compiled without the processor): an unrelated
-   * module must not break the naming of others.
+   * Whether {@code holder} reaches {@code target} through its submodule fields; false for a holder
+   * whose class cannot list its children (compiled without the processor): an unrelated module must
+   * not break the naming of others.
    */
   private static boolean holdsQuietly(Module holder, Module target) {
     try {
@@ -189,7 +193,9 @@ final class ModuleNaming {
     }
     for (Module m : ModuleTree.children(owner)) {
       ModuleNaming n = m.naming();
-      if (n.path == null && n.fosterHolder == owner && n.nameScope == null
+      if (n.path == null
+          && n.fosterHolder == owner
+          && n.nameScope == null
           && n.findParent() == null) {
         n.name = fosterNames.claim(m.baseName());
         n.path = n.name;

@@ -35,11 +35,12 @@ final class ModuleTree {
   /** The module's direct submodules with their fields, sorted by field name. */
   static List<ChildEntry> childEntries(Module m) {
     List<ChildEntry> out = new ArrayList<>();
-    m.visitChildren((field, key, value) -> {
-      if (value instanceof Module child && child != m) {
-        out.add(new ChildEntry(field, key == null ? field : field + "/" + key, child));
-      }
-    });
+    m.visitChildren(
+        (field, key, value) -> {
+          if (value instanceof Module child && child != m) {
+            out.add(new ChildEntry(field, key == null ? field : field + "/" + key, child));
+          }
+        });
     out.sort(Comparator.comparing(ChildEntry::field));
     return out;
   }
@@ -101,10 +102,11 @@ final class ModuleTree {
     return Collections.unmodifiableList(out);
   }
 
-  private static void collect(Module m, VariableFilter filter, Set<Object> seen,
-      List<Variable> out) {
+  private static void collect(
+      Module m, VariableFilter filter, Set<Object> seen, List<Variable> out) {
     for (ParamEntry p : params(m)) {
-      if (p.value() != null && seen.add(p.value())
+      if (p.value() != null
+          && seen.add(p.value())
           && filter.keeps(p.trainable() && p.value().trainable())) {
         out.add(p.value());
       }

@@ -3,9 +3,9 @@ package dev.sonnet.module;
 /**
  * A region of a thread in which top-level modules get unique names, optionally under a prefix.
  *
- * <p>Modules nested in another module are always uniquified among their siblings. Top-level
- * modules are uniquified only inside a name scope (and among the layers of one {@link Sequential}),
- * so that a program's names never depend on what else ran earlier in the JVM:
+ * <p>Modules nested in another module are always uniquified among their siblings. Top-level modules
+ * are uniquified only inside a name scope (and among the layers of one {@link Sequential}), so that
+ * a program's names never depend on what else ran earlier in the JVM:
  *
  * <pre>{@code
  * try (var _ = NameScope.open()) {
@@ -70,9 +70,11 @@ public final class NameScope implements AutoCloseable {
       return;
     }
     if (Thread.currentThread() != owner || CURRENT.get() != this) {
-      throw new ModuleException("NameScope " + (path == null ? "" : "\"" + path + "\" ")
-          + "closed out of order or on another thread: close scopes in reverse order of"
-          + " opening, on the thread that opened them (use try (var s = NameScope.open()) {...})");
+      throw new ModuleException(
+          "NameScope "
+              + (path == null ? "" : "\"" + path + "\" ")
+              + "closed out of order or on another thread: close scopes in reverse order of"
+              + " opening, on the thread that opened them (use try (var s = NameScope.open()) {...})");
     }
     closed = true;
     if (outer == null) {

@@ -16,10 +16,10 @@ final class Naming {
   /**
    * The default module name for a class: its simple name in snake_case. An underscore goes before
    * an upper-case letter that follows a lower-case letter ({@code MyLinear -> my_linear}), that
-   * ends a run of capitals and starts a word ({@code MLPHead -> mlp_head}), or that follows a
-   * digit and starts a word ({@code Cifar10ConvNet -> cifar10_conv_net}); a capital after a digit
-   * that starts no word stays attached ({@code Conv2D -> conv2d},
-   * {@code Conv2DTranspose -> conv2d_transpose}). Everything is then lower-cased.
+   * ends a run of capitals and starts a word ({@code MLPHead -> mlp_head}), or that follows a digit
+   * and starts a word ({@code Cifar10ConvNet -> cifar10_conv_net}); a capital after a digit that
+   * starts no word stays attached ({@code Conv2D -> conv2d}, {@code Conv2DTranspose ->
+   * conv2d_transpose}). Everything is then lower-cased.
    */
   static String snakeCase(String className) {
     if (className.isEmpty()) {
@@ -30,8 +30,8 @@ final class Naming {
       char c = className.charAt(i);
       if (i > 0 && Character.isUpperCase(c)) {
         char prev = className.charAt(i - 1);
-        boolean nextLower = i + 1 < className.length()
-            && Character.isLowerCase(className.charAt(i + 1));
+        boolean nextLower =
+            i + 1 < className.length() && Character.isLowerCase(className.charAt(i + 1));
         if (Character.isLowerCase(prev)
             || (Character.isUpperCase(prev) && nextLower)
             || (Character.isDigit(prev) && nextLower)) {
@@ -46,10 +46,15 @@ final class Naming {
   /** Throws unless {@code name} can be a path component. */
   static String checkName(String name, String what) {
     if (!VALID.matcher(name).matches()) {
-      throw new ModuleException(what + " \"" + name + "\" is not a valid name: use letters, digits"
-          + " and underscores, not starting with a digit (names become path components such as"
-          + " parent/" + (name.isEmpty() ? "linear" : name.replaceAll("[^A-Za-z0-9_]", "_"))
-          + "/w)");
+      throw new ModuleException(
+          what
+              + " \""
+              + name
+              + "\" is not a valid name: use letters, digits"
+              + " and underscores, not starting with a digit (names become path components such as"
+              + " parent/"
+              + (name.isEmpty() ? "linear" : name.replaceAll("[^A-Za-z0-9_]", "_"))
+              + "/w)");
     }
     return name;
   }

@@ -9,9 +9,9 @@ import java.util.Set;
 
 /**
  * Which {@link VariableInterceptor}s were asked for values during the outermost build running on
- * this thread, so that {@link Module} can tell them, once, when it ends (see
- * {@link VariableInterceptor#buildEnded}). A build is outermost when no other build is running on
- * the thread.
+ * this thread, so that {@link Module} can tell them, once, when it ends (see {@link
+ * VariableInterceptor#buildEnded}). A build is outermost when no other build is running on the
+ * thread.
  */
 final class OutermostBuild {
   private static final ThreadLocal<Set<VariableInterceptor>> CONSULTED = new ThreadLocal<>();

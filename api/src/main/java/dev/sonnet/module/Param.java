@@ -9,10 +9,10 @@ import java.lang.annotation.Target;
 /**
  * Marks a field of a {@link Module} as one of its variables.
  *
- * <p>The field's type must be {@link dev.sonnet.tensor.Variable}; it must be neither
- * {@code static}, {@code final} (it is assigned when the module is built) nor {@code private}
- * (the generated {@code <Module>_Meta} class reads it). Assign it in a {@link Build} method with
- * {@link Module#variable}:
+ * <p>The field's type must be {@link dev.sonnet.tensor.Variable}; it must be neither {@code
+ * static}, {@code final} (it is assigned when the module is built) nor {@code private} (the
+ * generated {@code <Module>_Meta} class reads it). Assign it in a {@link Build} method with {@link
+ * Module#variable}:
  *
  * <pre>{@code
  * @Param Variable w;
@@ -27,8 +27,8 @@ import java.lang.annotation.Target;
 @Target(ElementType.FIELD)
 public @interface Param {
   /**
-   * False for state that optimizers must not update, such as moving averages. A variable counts
-   * as trainable when both this flag and {@link dev.sonnet.tensor.Variable#trainable()} say so.
+   * False for state that optimizers must not update, such as moving averages. A variable counts as
+   * trainable when both this flag and {@link dev.sonnet.tensor.Variable#trainable()} say so.
    */
   boolean trainable() default true;
 }

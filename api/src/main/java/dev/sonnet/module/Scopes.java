@@ -8,8 +8,8 @@ import java.lang.ref.WeakReference;
  * <p>A construction frame is pushed when a module's constructor starts and is never popped (Java
  * has no hook at the end of a subclass constructor); frames pushed during a build are dropped when
  * the build returns, and stale top-level frames are dropped from time to time. A module keeps the
- * stack as it was at its construction and decides its parent from it later (see
- * {@link Module#path()}).
+ * stack as it was at its construction and decides its parent from it later (see {@link
+ * Module#path()}).
  */
 final class Scopes {
   private static final ThreadLocal<Frame> TOP = new ThreadLocal<>();
@@ -19,8 +19,8 @@ final class Scopes {
   private Scopes() {}
 
   /**
-   * One frame: {@code constructing} is set for a constructor, {@code building} for a build
-   * method ({@code buildName} names it).
+   * One frame: {@code constructing} is set for a constructor, {@code building} for a build method
+   * ({@code buildName} names it).
    */
   record Frame(WeakReference<Module> constructing, Module building, String buildName, Frame next) {}
 

@@ -14,8 +14,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>The layers stay where they were constructed (a module passed in is shared, not adopted), but
- * top-level ones are numbered among themselves, so the example's variables are
- * {@code linear/b, linear/w, linear_1/b, linear_1/w}. It has no variables of its own.
+ * top-level ones are numbered among themselves, so the example's variables are {@code linear/b,
+ * linear/w, linear_1/b, linear_1/w}. It has no variables of its own.
  */
 public final class Sequential extends Module implements Layer {
   private final List<Layer> layers;

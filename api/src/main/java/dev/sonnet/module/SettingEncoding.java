@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Turns a setting's value into configuration data: {@code null}, {@code Boolean}, {@code Long},
  * {@code Double}, {@code String}, {@code List} and {@code Map<String, Object>} (an object), plus
- * {@link Tensor} leaves that a file stores as tensors. The closed set of setting types
- * ({@code Settings}) maps as follows:
+ * {@link Tensor} leaves that a file stores as tensors. The closed set of setting types ({@code
+ * Settings}) maps as follows:
  *
  * <ul>
  *   <li>integers to {@code Long}, floating point numbers to {@code Double} (finite only), enums to
@@ -23,8 +23,8 @@ import java.util.Map;
  *       library's ({@link InitializerDescriptions}); any other is an error;
  *   <li>a {@link Pad} to {@code {"pad": "SAME"}} or {@code {"pad": ["CAUSAL", ...]}};
  *   <li>a module to {@code {"module": class, "settings": {...}}} ({@link ModuleConfig}), a named
- *       library function ({@link Layers}) to {@code {"function": "relu"}}; any other function
- *       (a lambda, a method reference) is an error;
+ *       library function ({@link Layers}) to {@code {"function": "relu"}}; any other function (a
+ *       lambda, a method reference) is an error;
  *   <li>a tensor to {@code {"tensor": tensor}}.
  * </ul>
  */
@@ -68,15 +68,19 @@ final class SettingEncoding {
       case Module module -> ModuleConfig.of(module, where).toTree();
       case Layer layer -> function(layer, where);
       case Tensor tensor -> Map.of(TENSOR, tensor);
-      default -> throw new ModuleConfigException(where + ": a " + value.getClass().getName()
-          + " cannot be written as a setting; setting types are a closed set (see @Settings)");
+      default ->
+          throw new ModuleConfigException(
+              where
+                  + ": a "
+                  + value.getClass().getName()
+                  + " cannot be written as a setting; setting types are a closed set (see @Settings)");
     };
   }
 
   private static Double finite(double d, String where) {
     if (!Double.isFinite(d)) {
-      throw new ModuleConfigException(where + " is " + d + ", which a configuration cannot"
-          + " hold; use a finite value");
+      throw new ModuleConfigException(
+          where + " is " + d + ", which a configuration cannot" + " hold; use a finite value");
     }
     return d;
   }
@@ -84,11 +88,16 @@ final class SettingEncoding {
   private static Object initializer(Initializer init, String where) {
     Map<String, Object> description = InitializerDescriptions.describe(init);
     if (description == null) {
-      throw new ModuleConfigException(where + " is the initializer " + init + " ("
-          + init.getClass().getName() + "), which is not one of the library's, so it cannot be"
-          + " written out and read back. Use one of dev.sonnet.initializers.Initializers (or"
-          + " VarianceScaling, Orthogonal, Identity, optionally .seeded(seed)), or leave the"
-          + " setting at its default");
+      throw new ModuleConfigException(
+          where
+              + " is the initializer "
+              + init
+              + " ("
+              + init.getClass().getName()
+              + "), which is not one of the library's, so it cannot be"
+              + " written out and read back. Use one of dev.sonnet.initializers.Initializers (or"
+              + " VarianceScaling, Orthogonal, Identity, optionally .seeded(seed)), or leave the"
+              + " setting at its default");
     }
     return description;
   }
@@ -107,10 +116,14 @@ final class SettingEncoding {
   private static Object function(Layer layer, String where) {
     String name = Layers.libraryName(layer);
     if (name == null) {
-      throw new ModuleConfigException(where + " is the function " + layer + ", which is not a"
-          + " module or a named library function, so it cannot be written out and read back."
-          + " Use one of Layers.relu(), tanh(), sigmoid(), gelu(), identity(), or a module with"
-          + " a @Settings constructor");
+      throw new ModuleConfigException(
+          where
+              + " is the function "
+              + layer
+              + ", which is not a"
+              + " module or a named library function, so it cannot be written out and read back."
+              + " Use one of Layers.relu(), tanh(), sigmoid(), gelu(), identity(), or a module with"
+              + " a @Settings constructor");
     }
     return Map.of(FUNCTION, name);
   }

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One value of a configuration tree, read back as the type its setting has; the generated
- * {@code <Class>_Meta} picks the method from the {@code @Settings} constructor's parameter type.
- * The tree came from a file, so every method checks the kind and range of what it finds and
- * throws a {@link ModuleConfigException} naming the setting ({@link #where()}) otherwise.
- * Reference types accept {@code null}; primitives do not.
+ * One value of a configuration tree, read back as the type its setting has; the generated {@code
+ * <Class>_Meta} picks the method from the {@code @Settings} constructor's parameter type. The tree
+ * came from a file, so every method checks the kind and range of what it finds and throws a {@link
+ * ModuleConfigException} naming the setting ({@link #where()}) otherwise. Reference types accept
+ * {@code null}; primitives do not.
  */
 public final class SettingValue {
   private final Object raw;
@@ -108,8 +108,8 @@ public final class SettingValue {
         return e;
       }
     }
-    throw new ModuleConfigException(where + ": \"" + name + "\" is not one of "
-        + Arrays.toString(values));
+    throw new ModuleConfigException(
+        where + ": \"" + name + "\" is not one of " + Arrays.toString(values));
   }
 
   public int[] asIntArray() {
@@ -145,7 +145,9 @@ public final class SettingValue {
 
   public Initializer asInitializer() {
     Map<String, Object> object = object();
-    return object == null ? null : InitializerDescriptions.create(new SettingsReader(object, where));
+    return object == null
+        ? null
+        : InitializerDescriptions.create(new SettingsReader(object, where));
   }
 
   public Pad asPad() {
@@ -160,8 +162,9 @@ public final class SettingValue {
       return switch (s) {
         case "SAME" -> Pad.SAME;
         case "VALID" -> Pad.VALID;
-        default -> throw new ModuleConfigException(v.where + ": \"" + s + "\" is not SAME or"
-            + " VALID (or a list of Pad.Fn names)");
+        default ->
+            throw new ModuleConfigException(
+                v.where + ": \"" + s + "\" is not SAME or" + " VALID (or a list of Pad.Fn names)");
       };
     }
     List<Pad.Fn> fns = v.asList(e -> e.asEnum(Pad.Fn.values()));
@@ -183,15 +186,24 @@ public final class SettingValue {
       in.requireAllRead();
       Layer layer = name == null ? null : Layers.byLibraryName(name);
       if (layer == null) {
-        throw new ModuleConfigException(where + ": \"" + name + "\" is not a library function;"
-            + " the library's are " + Layers.libraryNames());
+        throw new ModuleConfigException(
+            where
+                + ": \""
+                + name
+                + "\" is not a library function;"
+                + " the library's are "
+                + Layers.libraryNames());
       }
       return layer;
     }
     Module module = ModuleConfig.fromTree(object, where).create();
     if (!(module instanceof Layer layer)) {
-      throw new ModuleConfigException(where + ": " + module.getClass().getName() + " is not a"
-          + " Layer (a module with call(Tensor)), so it cannot serve here");
+      throw new ModuleConfigException(
+          where
+              + ": "
+              + module.getClass().getName()
+              + " is not a"
+              + " Layer (a module with call(Tensor)), so it cannot serve here");
     }
     return layer;
   }
@@ -239,8 +251,8 @@ public final class SettingValue {
   }
 
   private ModuleConfigException wrong(String expected, Object found) {
-    return new ModuleConfigException(where + ": expected " + expected + ", found "
-        + describe(found));
+    return new ModuleConfigException(
+        where + ": expected " + expected + ", found " + describe(found));
   }
 
   private static String describe(Object v) {

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads back one object of a configuration tree (a module's settings or a record's components),
- * for the generated {@code <Class>_Meta}: {@link #get} each setting, then {@link #requireAllRead()},
- * so a setting the class does not have is an error rather than silently dropped.
+ * Reads back one object of a configuration tree (a module's settings or a record's components), for
+ * the generated {@code <Class>_Meta}: {@link #get} each setting, then {@link #requireAllRead()}, so
+ * a setting the class does not have is an error rather than silently dropped.
  */
 public final class SettingsReader {
   private final Map<String, Object> values;
@@ -27,8 +27,12 @@ public final class SettingsReader {
   public SettingValue get(String name) {
     String at = where + "." + name;
     if (!values.containsKey(name)) {
-      throw new ModuleConfigException(at + ": the configuration has no value for this setting;"
-          + " it has " + values.keySet() + ". Save the module again with this library version");
+      throw new ModuleConfigException(
+          at
+              + ": the configuration has no value for this setting;"
+              + " it has "
+              + values.keySet()
+              + ". Save the module again with this library version");
     }
     read.add(name);
     return new SettingValue(values.get(name), at);
@@ -38,9 +42,15 @@ public final class SettingsReader {
   public void requireAllRead() {
     for (String key : values.keySet()) {
       if (!read.contains(key)) {
-        throw new ModuleConfigException(where + "." + key + ": the class has no setting of this"
-            + " name (its settings are " + read + "); the file was written for another version"
-            + " of the class");
+        throw new ModuleConfigException(
+            where
+                + "."
+                + key
+                + ": the class has no setting of this"
+                + " name (its settings are "
+                + read
+                + "); the file was written for another version"
+                + " of the class");
       }
     }
   }

@@ -28,13 +28,16 @@ public final class Transpose {
    * The transpose of {@code module}: a new module of the same class with its own variables, whose
    * sizes come from {@code module} once built; constructed on its first call.
    *
-   * @throws ModuleException if the class is not {@link Transposable}, or {@code module} is itself
-   *     a transpose (call its {@link Deferred#transpose()})
+   * @throws ModuleException if the class is not {@link Transposable}, or {@code module} is itself a
+   *     transpose (call its {@link Deferred#transpose()})
    */
   public static <M extends Module> Deferred<M> of(M module) {
     if (module instanceof Deferred<?>) {
-      throw new ModuleException("Transpose.of: '" + module.path() + "' is itself a transpose;"
-          + " transpose it with its own transpose() method, which gives the original's settings");
+      throw new ModuleException(
+          "Transpose.of: '"
+              + module.path()
+              + "' is itself a transpose;"
+              + " transpose it with its own transpose() method, which gives the original's settings");
     }
     @SuppressWarnings("unchecked") // the processor's transpose constructs the module's own class
     Deferred<M> transpose = (Deferred<M>) Deferred.transposeOf(module, meta(module));
@@ -49,9 +52,11 @@ public final class Transpose {
   private static ModuleMeta<Module> meta(Module module) {
     ModuleMeta<Module> meta = module.chain().own;
     if (meta == null || !meta.transposable()) {
-      throw new ModuleException(module.getClass().getSimpleName() + " cannot be transposed: mark"
-          + " the class @Transposable and say where each size of the transpose comes from with"
-          + " @TransposeWith(\"inputSize\") on its constructor parameters");
+      throw new ModuleException(
+          module.getClass().getSimpleName()
+              + " cannot be transposed: mark"
+              + " the class @Transposable and say where each size of the transpose comes from with"
+              + " @TransposeWith(\"inputSize\") on its constructor parameters");
     }
     return meta;
   }

@@ -17,8 +17,14 @@ import dev.sonnet.tensor.Tensor;
  * @param trainable whether optimizers should update it
  * @param initializer what gives its value when no interceptor does
  */
-public record VariableSpec(Module module, String name, String path, Shape shape, DType dtype,
-    boolean trainable, Initializer initializer) {
+public record VariableSpec(
+    Module module,
+    String name,
+    String path,
+    Shape shape,
+    DType dtype,
+    boolean trainable,
+    Initializer initializer) {
 
   /**
    * The value the initializer gives this variable: the same on every call, because its random

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A group of ResNet bottleneck blocks {@code block_0, block_1, ...}: the first has the stride
- * and a projection shortcut, the others stride 1 and the identity shortcut.
+ * A group of ResNet bottleneck blocks {@code block_0, block_1, ...}: the first has the stride and a
+ * projection shortcut, the others stride 1 and the identity shortcut.
  */
 final class BlockGroup extends Module {
   final int channels;
@@ -18,7 +18,12 @@ final class BlockGroup extends Module {
   final List<BottleneckBlock> blocks;
 
   @SuppressWarnings("this-escape")
-  BlockGroup(int channels, int numBlocks, int stride, BatchNormConfig bnConfig, boolean resnetV2,
+  BlockGroup(
+      int channels,
+      int numBlocks,
+      int stride,
+      BatchNormConfig bnConfig,
+      boolean resnetV2,
       String name) {
     super(name);
     this.channels = channels;
@@ -28,8 +33,9 @@ final class BlockGroup extends Module {
     this.resnetV2 = resnetV2;
     List<BottleneckBlock> bs = new ArrayList<>();
     for (int i = 0; i < numBlocks; i++) {
-      bs.add(new BottleneckBlock(channels, i == 0 ? stride : 1, i == 0, bnConfig, resnetV2,
-          "block_" + i));
+      bs.add(
+          new BottleneckBlock(
+              channels, i == 0 ? stride : 1, i == 0, bnConfig, resnetV2, "block_" + i));
     }
     this.blocks = List.copyOf(bs);
   }

@@ -35,8 +35,8 @@ public final class Cifar10ConvNet extends Module {
   public static final int DEFAULT_NUM_CLASSES = 10;
 
   /**
-   * {@code null}: each convolution's and the logits' own default (a truncated normal scaled by
-   * the fan-in), chosen on the first call.
+   * {@code null}: each convolution's and the logits' own default (a truncated normal scaled by the
+   * fan-in), chosen on the first call.
    */
   public static final Initializer DEFAULT_W_INIT = null;
 
@@ -68,8 +68,14 @@ public final class Cifar10ConvNet extends Module {
 
   /** Sonnet's network for 10 classes. */
   public Cifar10ConvNet() {
-    this(DEFAULT_NUM_CLASSES, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_DATA_FORMAT,
-        toArray(DEFAULT_OUTPUT_CHANNELS), toArray(DEFAULT_STRIDES), null);
+    this(
+        DEFAULT_NUM_CLASSES,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        toArray(DEFAULT_OUTPUT_CHANNELS),
+        toArray(DEFAULT_STRIDES),
+        null);
   }
 
   /**
@@ -86,15 +92,25 @@ public final class Cifar10ConvNet extends Module {
    */
   @SuppressWarnings("this-escape")
   @Settings
-  Cifar10ConvNet(int numClasses, Initializer wInit, Initializer bInit,
-      DataFormat dataFormat, int[] outputChannels, int[] strides, String name) {
+  Cifar10ConvNet(
+      int numClasses,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
+      int[] outputChannels,
+      int[] strides,
+      String name) {
     super(name);
     int[] ch = required("outputChannels", outputChannels).clone();
     int[] st = required("strides", strides).clone();
     required("dataFormat", dataFormat);
     if (ch.length != st.length) {
-      throw new IllegalArgumentException("Cifar10ConvNet: outputChannels " + Arrays.toString(ch)
-          + " and strides " + Arrays.toString(st) + " need the same length, one per layer");
+      throw new IllegalArgumentException(
+          "Cifar10ConvNet: outputChannels "
+              + Arrays.toString(ch)
+              + " and strides "
+              + Arrays.toString(st)
+              + " need the same length, one per layer");
     }
     this.numClasses = numClasses;
     this.wInit = wInit;
@@ -105,23 +121,34 @@ public final class Cifar10ConvNet extends Module {
     List<Conv2D> convs = new ArrayList<>();
     List<BatchNorm> bns = new ArrayList<>();
     for (int i = 0; i < ch.length; i++) {
-      convs.add(Conv2D.builder(ch[i], 3).stride(st[i]).wInit(wInit).bInit(bInit)
-          .dataFormat(this.dataFormat).name("conv_2d_" + i).build());
-      bns.add(BatchNorm.builder(false, true).dataFormat(this.dataFormat)
-          .name("batch_norm_" + i).build());
+      convs.add(
+          Conv2D.builder(ch[i], 3)
+              .stride(st[i])
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(this.dataFormat)
+              .name("conv_2d_" + i)
+              .build());
+      bns.add(
+          BatchNorm.builder(false, true)
+              .dataFormat(this.dataFormat)
+              .name("batch_norm_" + i)
+              .build());
     }
     this.convModules = List.copyOf(convs);
     this.bnModules = List.copyOf(bns);
-    this.logitsModule = Linear.builder(numClasses).wInit(wInit).bInit(bInit)
-        .name("logits").build();
+    this.logitsModule = Linear.builder(numClasses).wInit(wInit).bInit(bInit).name("logits").build();
   }
 
   private static <T> T required(String setting, T value) {
     if (value == null) {
-      throw new IllegalArgumentException("Cifar10ConvNet: " + setting + " must not be null; leave"
-          + " it unset in the builder for its default (Cifar10ConvNet.DEFAULT_"
-          + setting.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT)
-          + ")");
+      throw new IllegalArgumentException(
+          "Cifar10ConvNet: "
+              + setting
+              + " must not be null; leave"
+              + " it unset in the builder for its default (Cifar10ConvNet.DEFAULT_"
+              + setting.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT)
+              + ")");
     }
     return value;
   }

@@ -19,16 +19,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A multi-layer perceptron: {@link Linear} layers with an activation between them,
- * {@code h[i+1] = activation(dropout(linear_i(h[i])))}; the last layer is activated (and dropped
- * out) only with {@code activateFinal}.
+ * A multi-layer perceptron: {@link Linear} layers with an activation between them, {@code h[i+1] =
+ * activation(dropout(linear_i(h[i])))}; the last layer is activated (and dropped out) only with
+ * {@code activateFinal}.
  *
  * <p><b>Shapes.</b> Input {@code [batch..., inputSize]}; output {@code [batch...,
  * outputSizes[last]]}.
  *
- * <p><b>Variables:</b> those of the layers {@code linear_0, linear_1, ...}: {@code w:[in, out]}
- * and {@code b:[out]} each, initialised as in {@link Linear} unless {@code wInit}/{@code bInit}
- * are given. The layers are constructed with the MLP, so {@link #layers()} is available at once.
+ * <p><b>Variables:</b> those of the layers {@code linear_0, linear_1, ...}: {@code w:[in, out]} and
+ * {@code b:[out]} each, initialised as in {@link Linear} unless {@code wInit}/{@code bInit} are
+ * given. The layers are constructed with the MLP, so {@link #layers()} is available at once.
  *
  * <pre>{@code
  * var mlp = new MLP(new int[] {1024, 1024, 10});
@@ -64,8 +64,8 @@ public final class MLP extends Module implements Layer {
   public static final double DEFAULT_DROPOUT_RATE = 0.0;
 
   /**
-   * {@code null}: no dropout generator, as there is no dropout by default; give a seed exactly
-   * when {@code dropoutRate > 0} (random numbers come from an explicit generator).
+   * {@code null}: no dropout generator, as there is no dropout by default; give a seed exactly when
+   * {@code dropoutRate > 0} (random numbers come from an explicit generator).
    */
   public static final Long DEFAULT_DROPOUT_SEED = null;
 
@@ -85,14 +85,30 @@ public final class MLP extends Module implements Layer {
 
   /** An MLP with the given layer sizes, relu between layers and no dropout. */
   public MLP(int[] outputSizes) {
-    this(outputSizes, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_WITH_BIAS, DEFAULT_ACTIVATION,
-        DEFAULT_DROPOUT_RATE, DEFAULT_DROPOUT_SEED, DEFAULT_ACTIVATE_FINAL, null);
+    this(
+        outputSizes,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_WITH_BIAS,
+        DEFAULT_ACTIVATION,
+        DEFAULT_DROPOUT_RATE,
+        DEFAULT_DROPOUT_SEED,
+        DEFAULT_ACTIVATE_FINAL,
+        null);
   }
 
   /** An MLP with the given layer sizes and activation, named {@code name} (or {@code mlp}). */
   public MLP(int[] outputSizes, Layer activation, String name) {
-    this(outputSizes, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_WITH_BIAS, activation,
-        DEFAULT_DROPOUT_RATE, DEFAULT_DROPOUT_SEED, DEFAULT_ACTIVATE_FINAL, name);
+    this(
+        outputSizes,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_WITH_BIAS,
+        activation,
+        DEFAULT_DROPOUT_RATE,
+        DEFAULT_DROPOUT_SEED,
+        DEFAULT_ACTIVATE_FINAL,
+        name);
   }
 
   /**
@@ -107,40 +123,46 @@ public final class MLP extends Module implements Layer {
 
   /**
    * Every setting; called by {@link MLPBuilder}, which documents each and its default. {@code
-   * bInit} must be null when {@code withBias} is false; {@code activation} must not be null
-   * ({@code Layers.identity()} for none; a module's variables belong to the MLP); {@code
-   * dropoutRate} is in {@code [0, 1)}; {@code dropoutSeed} is given exactly when {@code
-   * dropoutRate > 0}.
+   * bInit} must be null when {@code withBias} is false; {@code activation} must not be null ({@code
+   * Layers.identity()} for none; a module's variables belong to the MLP); {@code dropoutRate} is in
+   * {@code [0, 1)}; {@code dropoutSeed} is given exactly when {@code dropoutRate > 0}.
    */
   @SuppressWarnings("this-escape")
   @Settings
-  MLP(@TransposeWith("reversedInputSizes") int[] outputSizes, Initializer wInit,
-      Initializer bInit, boolean withBias, Layer activation, double dropoutRate,
-      Long dropoutSeed, boolean activateFinal, String name) {
+  MLP(
+      @TransposeWith("reversedInputSizes") int[] outputSizes,
+      Initializer wInit,
+      Initializer bInit,
+      boolean withBias,
+      Layer activation,
+      double dropoutRate,
+      Long dropoutSeed,
+      boolean activateFinal,
+      String name) {
     super(name);
     if (outputSizes == null || outputSizes.length == 0) {
-      throw new IllegalArgumentException("MLP: outputSizes needs at least one layer size, e.g."
-          + " new int[] {128, 10}");
+      throw new IllegalArgumentException(
+          "MLP: outputSizes needs at least one layer size, e.g." + " new int[] {128, 10}");
     }
     if (!withBias && bInit != null) {
-      throw new IllegalArgumentException("MLP: when withBias is false, bInit must be null (got "
-          + bInit + ")");
+      throw new IllegalArgumentException(
+          "MLP: when withBias is false, bInit must be null (got " + bInit + ")");
     }
     if (activation == null) {
-      throw new IllegalArgumentException("MLP: activation must not be null; use"
-          + " Layers.identity() for none");
+      throw new IllegalArgumentException(
+          "MLP: activation must not be null; use" + " Layers.identity() for none");
     }
     if (!(dropoutRate >= 0 && dropoutRate < 1)) {
-      throw new IllegalArgumentException("MLP: dropoutRate must be in [0, 1), got "
-          + dropoutRate);
+      throw new IllegalArgumentException("MLP: dropoutRate must be in [0, 1), got " + dropoutRate);
     }
     if (dropoutRate > 0 && dropoutSeed == null) {
-      throw new IllegalArgumentException("MLP: when dropoutRate is above 0, dropoutSeed must be"
-          + " given: dropout masks come from an explicit generator, e.g. dropoutSeed=42L");
+      throw new IllegalArgumentException(
+          "MLP: when dropoutRate is above 0, dropoutSeed must be"
+              + " given: dropout masks come from an explicit generator, e.g. dropoutSeed=42L");
     }
     if (dropoutRate == 0 && dropoutSeed != null) {
-      throw new IllegalArgumentException("MLP: when dropoutRate is 0, dropoutSeed must be null;"
-          + " there is no dropout to seed");
+      throw new IllegalArgumentException(
+          "MLP: when dropoutRate is 0, dropoutSeed must be null;" + " there is no dropout to seed");
     }
     this.outputSizes = outputSizes.clone();
     this.wInit = wInit;
@@ -153,8 +175,13 @@ public final class MLP extends Module implements Layer {
     this.rng = dropoutSeed == null ? null : new Rng(dropoutSeed);
     List<Linear> ls = new ArrayList<>();
     for (int i = 0; i < outputSizes.length; i++) {
-      ls.add(Linear.builder(outputSizes[i]).withBias(withBias).wInit(wInit).bInit(bInit)
-          .name("linear_" + i).build());
+      ls.add(
+          Linear.builder(outputSizes[i])
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .name("linear_" + i)
+              .build());
     }
     this.layers = List.copyOf(ls);
   }
@@ -173,8 +200,13 @@ public final class MLP extends Module implements Layer {
   @Override
   public Tensor call(Tensor x) {
     if (dropoutRate > 0) {
-      throw new ModuleException("MLP '" + path() + "' uses dropout (rate " + dropoutRate + "), so"
-          + " it needs to know whether it is training: call mlp.call(x, isTraining)");
+      throw new ModuleException(
+          "MLP '"
+              + path()
+              + "' uses dropout (rate "
+              + dropoutRate
+              + "), so"
+              + " it needs to know whether it is training: call mlp.call(x, isTraining)");
     }
     return run(x, false, null);
   }
@@ -182,13 +214,16 @@ public final class MLP extends Module implements Layer {
   /**
    * Applies the MLP with dropout active when {@code isTraining}; for an MLP with dropout.
    *
-   * @throws ModuleException if the MLP has no dropout (the flag would do nothing): use
-   *     {@link #call(Tensor)}
+   * @throws ModuleException if the MLP has no dropout (the flag would do nothing): use {@link
+   *     #call(Tensor)}
    */
   public Tensor call(Tensor x, boolean isTraining) {
     if (dropoutRate == 0) {
-      throw new ModuleException("MLP '" + path() + "' has no dropout, so isTraining has no"
-          + " effect; call mlp.call(x), or construct it with a dropoutRate");
+      throw new ModuleException(
+          "MLP '"
+              + path()
+              + "' has no dropout, so isTraining has no"
+              + " effect; call mlp.call(x), or construct it with a dropoutRate");
     }
     Rng r = null;
     if (isTraining) {
@@ -230,8 +265,11 @@ public final class MLP extends Module implements Layer {
     for (int i = 0; i < out.length; i++) {
       Linear l = layers.get(layers.size() - 1 - i);
       if (l.w() == null) {
-        throw new NotBuiltException("MLP '" + name() + "' has no input sizes yet: they are read"
-            + " from the first input. Call it once (mlp.call(x)) before reversing it.");
+        throw new NotBuiltException(
+            "MLP '"
+                + name()
+                + "' has no input sizes yet: they are read"
+                + " from the first input. Call it once (mlp.call(x)) before reversing it.");
       }
       out[i] = l.inputSize();
     }
@@ -239,11 +277,12 @@ public final class MLP extends Module implements Layer {
   }
 
   /**
-   * Sonnet 2's {@code reverse()}: a new MLP, with its own variables and this one's settings,
-   * whose layer sizes are this one's input sizes in reverse order, so it maps this one's outputs
-   * back to its inputs' size; constructed on its first call, so it may be made before this one is
-   * built. For other settings (say, without a final activation), build one from
-   * {@link #reversedInputSizes()}: {@code MLP.builder(mlp.reversedInputSizes()).activateFinal(false).build()}.
+   * Sonnet 2's {@code reverse()}: a new MLP, with its own variables and this one's settings, whose
+   * layer sizes are this one's input sizes in reverse order, so it maps this one's outputs back to
+   * its inputs' size; constructed on its first call, so it may be made before this one is built.
+   * For other settings (say, without a final activation), build one from {@link
+   * #reversedInputSizes()}: {@code
+   * MLP.builder(mlp.reversedInputSizes()).activateFinal(false).build()}.
    */
   public Deferred<MLP> transpose() {
     return Transpose.of(this);

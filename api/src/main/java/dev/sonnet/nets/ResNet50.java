@@ -3,8 +3,8 @@ package dev.sonnet.nets;
 import dev.sonnet.module.Settings;
 
 /**
- * ResNet-50: a {@link ResNet} with {@code [3, 4, 6, 3]} bottleneck blocks per group and widths
- * 256, 512, 1024, 2048.
+ * ResNet-50: a {@link ResNet} with {@code [3, 4, 6, 3]} bottleneck blocks per group and widths 256,
+ * 512, 1024, 2048.
  *
  * <p>Its defaults are {@link ResNet}'s: {@link ResNet#DEFAULT_BN_CONFIG} and {@link
  * ResNet#DEFAULT_RESNET_V2}.
@@ -28,7 +28,12 @@ public final class ResNet50 extends ResNet {
    */
   @Settings
   public ResNet50(int numClasses, BatchNormConfig bnConfig, boolean resnetV2, String name) {
-    super(new int[] {3, 4, 6, 3}, numClasses, bnConfig, resnetV2,
-        toArray(DEFAULT_CHANNELS_PER_GROUP), name);
+    super(
+        new int[] {3, 4, 6, 3},
+        numClasses,
+        bnConfig,
+        resnetV2,
+        toArray(DEFAULT_CHANNELS_PER_GROUP),
+        name);
   }
 }

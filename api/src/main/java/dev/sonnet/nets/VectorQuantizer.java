@@ -18,10 +18,10 @@ import dev.sonnet.tensor.Variable;
  * estimator {@code quantize = x + stopGradient(q - x)} and the loss {@code mean((q - sg(x))^2) +
  * commitmentCost * mean((sg(q) - x)^2)}.
  *
- * <p><b>Shapes.</b> Input {@code [..., embeddingDim]}; {@code quantize} the same; {@code
- * encodings [N, numEmbeddings]} one-hot and {@code distances [N, numEmbeddings]} with {@code N}
- * the number of input vectors; {@code encodingIndices [...]} (int32); {@code loss} and {@code
- * perplexity} scalars.
+ * <p><b>Shapes.</b> Input {@code [..., embeddingDim]}; {@code quantize} the same; {@code encodings
+ * [N, numEmbeddings]} one-hot and {@code distances [N, numEmbeddings]} with {@code N} the number of
+ * input vectors; {@code encodingIndices [...]} (int32); {@code loss} and {@code perplexity}
+ * scalars.
  *
  * <p><b>Variables:</b> {@code embeddings:[embeddingDim, numEmbeddings]} (codes in columns, as in
  * Sonnet), uniform in {@code +-sqrt(3 / embeddingDim)} (variance scaling, fan-in, uniform).
@@ -36,8 +36,13 @@ public final class VectorQuantizer extends Module {
   public static final DType DEFAULT_DTYPE = DType.FLOAT32;
 
   /** What a call returns (Sonnet's dictionary). */
-  public record Result(Tensor quantize, Tensor loss, Tensor perplexity, Tensor encodings,
-      Tensor encodingIndices, Tensor distances) {}
+  public record Result(
+      Tensor quantize,
+      Tensor loss,
+      Tensor perplexity,
+      Tensor encodings,
+      Tensor encodingIndices,
+      Tensor distances) {}
 
   final int embeddingDim;
   final int numEmbeddings;
@@ -59,29 +64,33 @@ public final class VectorQuantizer extends Module {
    * @param commitmentCost the weight of the commitment term (the paper's beta, 0.25 there); no
    *     default, as in Sonnet
    */
-  public static VectorQuantizerBuilder builder(int embeddingDim, int numEmbeddings,
-      double commitmentCost) {
+  public static VectorQuantizerBuilder builder(
+      int embeddingDim, int numEmbeddings, double commitmentCost) {
     return new VectorQuantizerBuilder(embeddingDim, numEmbeddings, commitmentCost);
   }
 
   /**
-   * Every setting; called by {@link VectorQuantizerBuilder}, which documents each and its
-   * default.
+   * Every setting; called by {@link VectorQuantizerBuilder}, which documents each and its default.
    */
   @Settings
-  VectorQuantizer(int embeddingDim, int numEmbeddings, double commitmentCost, DType dtype,
-      String name) {
+  VectorQuantizer(
+      int embeddingDim, int numEmbeddings, double commitmentCost, DType dtype, String name) {
     super(name);
     if (embeddingDim < 1 || numEmbeddings < 1) {
-      throw new IllegalArgumentException("VectorQuantizer: embeddingDim and numEmbeddings must"
-          + " be >= 1, got " + embeddingDim + " and " + numEmbeddings);
+      throw new IllegalArgumentException(
+          "VectorQuantizer: embeddingDim and numEmbeddings must"
+              + " be >= 1, got "
+              + embeddingDim
+              + " and "
+              + numEmbeddings);
     }
     this.embeddingDim = embeddingDim;
     this.numEmbeddings = numEmbeddings;
     this.commitmentCost = commitmentCost;
     if (dtype == null) {
-      throw new IllegalArgumentException("VectorQuantizer: dtype must not be null; leave it unset"
-          + " in the builder for its default (VectorQuantizer.DEFAULT_DTYPE)");
+      throw new IllegalArgumentException(
+          "VectorQuantizer: dtype must not be null; leave it unset"
+              + " in the builder for its default (VectorQuantizer.DEFAULT_DTYPE)");
     }
     this.dtype = dtype;
   }
@@ -90,8 +99,7 @@ public final class VectorQuantizer extends Module {
   void initialize(DType requested) {
     double limit = Math.sqrt(3.0 / embeddingDim);
     Initializer init = Initializers.randomUniform(-limit, limit);
-    embeddings = variable("embeddings", init, dtype, Shape.of(embeddingDim, numEmbeddings),
-        true);
+    embeddings = variable("embeddings", init, dtype, Shape.of(embeddingDim, numEmbeddings), true);
   }
 
   /** The codebook {@code [embeddingDim, numEmbeddings]}, created now if needed. */
@@ -119,16 +127,31 @@ public final class VectorQuantizer extends Module {
   /** The shared nearest-code computation of both quantisers. */
   static Quantized quantize(Module m, Tensor x, Tensor codes, int dim, int k) {
     if (x.rank() < 1 || x.dim(-1) != dim) {
-      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
-          + x.shape() + " should end in embeddingDim=" + dim);
+      throw new ShapeException(
+          m.getClass().getSimpleName()
+              + " '"
+              + m.path()
+              + "': input "
+              + x.shape()
+              + " should end in embeddingDim="
+              + dim);
     }
     if (x.dtype() != codes.dtype()) {
-      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input dtype "
-          + x.dtype() + " differs from the codebook's " + codes.dtype());
+      throw new ShapeException(
+          m.getClass().getSimpleName()
+              + " '"
+              + m.path()
+              + "': input dtype "
+              + x.dtype()
+              + " differs from the codebook's "
+              + codes.dtype());
     }
     Tensor flat = x.reshape(-1, dim);
-    Tensor distances = flat.square().sum(true, 1).sub(flat.matmul(codes).mul(2.0))
-        .add(codes.square().sum(true, 0));
+    Tensor distances =
+        flat.square()
+            .sum(true, 1)
+            .sub(flat.matmul(codes).mul(2.0))
+            .add(codes.square().sum(true, 0));
     Tensor indices = distances.neg().argmax(1).cast(DType.INT32);
     Tensor encodings = dev.sonnet.ops.ShapeOps.oneHot(indices, k, distances.dtype());
     int[] lead = java.util.Arrays.copyOf(x.shape().dims(), x.rank() - 1);
@@ -137,8 +160,8 @@ public final class VectorQuantizer extends Module {
     return new Quantized(flat, distances, encodings, shapedIndices, quantized);
   }
 
-  record Quantized(Tensor flat, Tensor distances, Tensor encodings, Tensor indices,
-      Tensor quantized) {
+  record Quantized(
+      Tensor flat, Tensor distances, Tensor encodings, Tensor indices, Tensor quantized) {
     Result result(Tensor x, Tensor loss) {
       Tensor st = x.add(quantized.sub(x).stopGradient());
       Tensor avg = encodings.mean(0);

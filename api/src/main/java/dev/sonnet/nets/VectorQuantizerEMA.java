@@ -13,16 +13,16 @@ import dev.sonnet.tensor.Variable;
 
 /**
  * The VQ-VAE quantiser whose codebook is learned by exponential moving averages instead of
- * gradients (van den Oord et al., 2017, appendix): as {@link VectorQuantizer}, but in training
- * the codes become {@code ema_dw / smoothed(ema_cluster_size)}, where {@code ema_cluster_size}
- * averages how many inputs chose each code and {@code ema_dw} the sum of those inputs, with
- * Laplace smoothing {@code (n_k + eps) / (n + K eps) * n}. The loss is the commitment term only,
- * {@code commitmentCost * mean((sg(q) - x)^2)}.
+ * gradients (van den Oord et al., 2017, appendix): as {@link VectorQuantizer}, but in training the
+ * codes become {@code ema_dw / smoothed(ema_cluster_size)}, where {@code ema_cluster_size} averages
+ * how many inputs chose each code and {@code ema_dw} the sum of those inputs, with Laplace
+ * smoothing {@code (n_k + eps) / (n + K eps) * n}. The loss is the commitment term only, {@code
+ * commitmentCost * mean((sg(q) - x)^2)}.
  *
  * <p><b>Shapes:</b> as {@link VectorQuantizer}.
  *
- * <p><b>Variables:</b> {@code embeddings:[embeddingDim, numEmbeddings]} (non-trainable, uniform
- * in {@code +-sqrt(3 / embeddingDim)} as in {@link VectorQuantizer} and Sonnet 2; Sonnet 1 used a
+ * <p><b>Variables:</b> {@code embeddings:[embeddingDim, numEmbeddings]} (non-trainable, uniform in
+ * {@code +-sqrt(3 / embeddingDim)} as in {@link VectorQuantizer} and Sonnet 2; Sonnet 1 used a
  * standard normal), and the debiased {@link MovingAverage}s {@code ema_cluster_size} ({@code
  * [numEmbeddings]}) and {@code ema_dw} ({@code [embeddingDim, numEmbeddings]}), 7 in all.
  *
@@ -44,13 +44,16 @@ public final class VectorQuantizerEMA extends Module {
   final double decay;
   final double epsilon;
   final DType dtype;
-  @Param(trainable = false) Variable embeddings;
+
+  @Param(trainable = false)
+  Variable embeddings;
+
   final MovingAverage emaClusterSize;
   final MovingAverage emaDw;
 
   /** A quantiser with the default epsilon and float32 codes. */
-  public VectorQuantizerEMA(int embeddingDim, int numEmbeddings, double commitmentCost,
-      double decay) {
+  public VectorQuantizerEMA(
+      int embeddingDim, int numEmbeddings, double commitmentCost, double decay) {
     this(embeddingDim, numEmbeddings, commitmentCost, decay, DEFAULT_EPSILON, DEFAULT_DTYPE, null);
   }
 
@@ -63,8 +66,8 @@ public final class VectorQuantizerEMA extends Module {
    * @param commitmentCost weight of the commitment loss; no default
    * @param decay decay of the moving averages, in {@code [0, 1]}; no default (0.99 in the paper)
    */
-  public static VectorQuantizerEMABuilder builder(int embeddingDim, int numEmbeddings,
-      double commitmentCost, double decay) {
+  public static VectorQuantizerEMABuilder builder(
+      int embeddingDim, int numEmbeddings, double commitmentCost, double decay) {
     return new VectorQuantizerEMABuilder(embeddingDim, numEmbeddings, commitmentCost, decay);
   }
 
@@ -74,16 +77,22 @@ public final class VectorQuantizerEMA extends Module {
    */
   @SuppressWarnings("this-escape")
   @Settings
-  VectorQuantizerEMA(int embeddingDim, int numEmbeddings, double commitmentCost,
-      double decay, double epsilon, DType dtype, String name) {
+  VectorQuantizerEMA(
+      int embeddingDim,
+      int numEmbeddings,
+      double commitmentCost,
+      double decay,
+      double epsilon,
+      DType dtype,
+      String name) {
     super(name);
     if (embeddingDim < 1 || numEmbeddings < 1) {
-      throw new IllegalArgumentException("VectorQuantizerEMA: embeddingDim and numEmbeddings"
-          + " must be >= 1");
+      throw new IllegalArgumentException(
+          "VectorQuantizerEMA: embeddingDim and numEmbeddings" + " must be >= 1");
     }
     if (!(decay >= 0 && decay <= 1)) {
-      throw new IllegalArgumentException("VectorQuantizerEMA: decay must be in [0, 1], got "
-          + decay);
+      throw new IllegalArgumentException(
+          "VectorQuantizerEMA: decay must be in [0, 1], got " + decay);
     }
     this.embeddingDim = embeddingDim;
     this.numEmbeddings = numEmbeddings;
@@ -91,8 +100,9 @@ public final class VectorQuantizerEMA extends Module {
     this.decay = decay;
     this.epsilon = epsilon;
     if (dtype == null) {
-      throw new IllegalArgumentException("VectorQuantizerEMA: dtype must not be null; leave it"
-          + " unset in the builder for its default (VectorQuantizerEMA.DEFAULT_DTYPE)");
+      throw new IllegalArgumentException(
+          "VectorQuantizerEMA: dtype must not be null; leave it"
+              + " unset in the builder for its default (VectorQuantizerEMA.DEFAULT_DTYPE)");
     }
     this.dtype = dtype;
     this.emaClusterSize = new MovingAverage(decay, "ema_cluster_size");
@@ -102,8 +112,13 @@ public final class VectorQuantizerEMA extends Module {
   @Build
   void initialize(DType requested) {
     double limit = Math.sqrt(3.0 / embeddingDim);
-    embeddings = variable("embeddings", Initializers.randomUniform(-limit, limit), dtype,
-        Shape.of(embeddingDim, numEmbeddings), false);
+    embeddings =
+        variable(
+            "embeddings",
+            Initializers.randomUniform(-limit, limit),
+            dtype,
+            Shape.of(embeddingDim, numEmbeddings),
+            false);
     emaClusterSize.initialize(Tensor.zeros(dtype, Shape.of(numEmbeddings)));
     emaDw.initialize(embeddings.peek());
   }
@@ -117,8 +132,8 @@ public final class VectorQuantizerEMA extends Module {
   /** Quantises {@code x}; in training also moves the codebook towards the assigned inputs. */
   public VectorQuantizer.Result call(Tensor x, boolean isTraining) {
     build(dtype);
-    VectorQuantizer.Quantized q = VectorQuantizer.quantize(this, x, embeddings.asTensor(),
-        embeddingDim, numEmbeddings);
+    VectorQuantizer.Quantized q =
+        VectorQuantizer.quantize(this, x, embeddings.asTensor(), embeddingDim, numEmbeddings);
     Tensor eLatent = q.quantized().stopGradient().sub(x).square().mean();
     if (isTraining) {
       emaClusterSize.update(q.encodings().sum(0));

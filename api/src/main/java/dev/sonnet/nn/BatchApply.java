@@ -64,7 +64,10 @@ public final class BatchApply extends Module implements Layer {
     return splitLeadingDim(y, x, numDims);
   }
 
-  /** {@code x} with its first {@code numDims} dimensions merged into one (unchanged if rank is lower). */
+  /**
+   * {@code x} with its first {@code numDims} dimensions merged into one (unchanged if rank is
+   * lower).
+   */
   public static Tensor mergeLeadingDims(Tensor x, int numDims) {
     if (x.rank() < numDims) {
       return x;
@@ -80,7 +83,9 @@ public final class BatchApply extends Module implements Layer {
     return x.reshape(out);
   }
 
-  /** {@code x}'s first dimension split into the first {@code numDims} dimensions of {@code example}. */
+  /**
+   * {@code x}'s first dimension split into the first {@code numDims} dimensions of {@code example}.
+   */
   public static Tensor splitLeadingDim(Tensor x, Tensor example, int numDims) {
     int[] e = example.shape().dims();
     int[] d = x.shape().dims();
@@ -89,10 +94,19 @@ public final class BatchApply extends Module implements Layer {
       merged *= e[i];
     }
     if (d.length == 0 || d[0] != merged) {
-      throw new ShapeException("BatchApply: the layer's output " + x.shape() + " should start"
-          + " with the merged batch size " + merged + " (the first " + numDims + " dimensions "
-          + Arrays.toString(Arrays.copyOf(e, numDims)) + " of the input " + example.shape()
-          + "); the wrapped layer must keep its first dimension");
+      throw new ShapeException(
+          "BatchApply: the layer's output "
+              + x.shape()
+              + " should start"
+              + " with the merged batch size "
+              + merged
+              + " (the first "
+              + numDims
+              + " dimensions "
+              + Arrays.toString(Arrays.copyOf(e, numDims))
+              + " of the input "
+              + example.shape()
+              + "); the wrapped layer must keep its first dimension");
     }
     int[] out = new int[d.length - 1 + numDims];
     System.arraycopy(e, 0, out, 0, numDims);

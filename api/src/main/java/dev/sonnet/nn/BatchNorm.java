@@ -30,9 +30,9 @@ import dev.sonnet.tensor.Variable;
  * created, trainable only with {@code createScale}/{@code createOffset} (as in Sonnet, so the
  * variable set does not depend on the flags); and two debiased {@link MovingAverage}s, {@code
  * moving_mean} and {@code moving_variance} ({@code counter}, {@code hidden}, {@code average} each,
- * non-trainable), of the moments' kept-dimension shape ({@code [1, ..., C]}). The averages start
- * at zero and are debiased, so after one training step they equal that batch's moments; before
- * any training step, evaluation divides by {@code sqrt(0 + eps)} (as in Sonnet).
+ * non-trainable), of the moments' kept-dimension shape ({@code [1, ..., C]}). The averages start at
+ * zero and are debiased, so after one training step they equal that batch's moments; before any
+ * training step, evaluation divides by {@code sqrt(0 + eps)} (as in Sonnet).
  *
  * <pre>{@code
  * var bn = new BatchNorm(true, true);
@@ -75,8 +75,15 @@ public final class BatchNorm extends Module {
 
   /** A batch norm with the default decay, eps and data format. */
   public BatchNorm(boolean createScale, boolean createOffset) {
-    this(createScale, createOffset, DEFAULT_DECAY_RATE, DEFAULT_EPS, DEFAULT_SCALE_INIT,
-        DEFAULT_OFFSET_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        createScale,
+        createOffset,
+        DEFAULT_DECAY_RATE,
+        DEFAULT_EPS,
+        DEFAULT_SCALE_INIT,
+        DEFAULT_OFFSET_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
@@ -90,25 +97,32 @@ public final class BatchNorm extends Module {
     return new BatchNormBuilder(createScale, createOffset);
   }
 
-  /**
-   * Every setting; called by {@link BatchNormBuilder}, which documents each and its default.
-   */
+  /** Every setting; called by {@link BatchNormBuilder}, which documents each and its default. */
   @Settings
   @SuppressWarnings("this-escape")
-  BatchNorm(boolean createScale, boolean createOffset, double decayRate, double eps,
-      Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
+  BatchNorm(
+      boolean createScale,
+      boolean createOffset,
+      double decayRate,
+      double eps,
+      Initializer scaleInit,
+      Initializer offsetInit,
+      DataFormat dataFormat,
+      String name) {
     super(name);
     if (!createScale && scaleInit != null) {
-      throw new IllegalArgumentException("BatchNorm: when createScale is false, scaleInit must"
-          + " be null (the scale stays at ones)");
+      throw new IllegalArgumentException(
+          "BatchNorm: when createScale is false, scaleInit must"
+              + " be null (the scale stays at ones)");
     }
     if (!createOffset && offsetInit != null) {
-      throw new IllegalArgumentException("BatchNorm: when createOffset is false, offsetInit must"
-          + " be null (the offset stays at zeros)");
+      throw new IllegalArgumentException(
+          "BatchNorm: when createOffset is false, offsetInit must"
+              + " be null (the offset stays at zeros)");
     }
     if (!(decayRate >= 0 && decayRate <= 1)) {
-      throw new IllegalArgumentException("BatchNorm: decayRate must be in [0, 1], got "
-          + decayRate);
+      throw new IllegalArgumentException(
+          "BatchNorm: decayRate must be in [0, 1], got " + decayRate);
     }
     this.createScale = createScale;
     this.createOffset = createOffset;
@@ -155,8 +169,12 @@ public final class BatchNorm extends Module {
   @Build
   void initialize(Tensor x) {
     if (x.rank() < 2) {
-      throw new ShapeException("BatchNorm '" + path() + "': input " + x.shape()
-          + " needs rank >= 2 ([batch, ..., channels])");
+      throw new ShapeException(
+          "BatchNorm '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " needs rank >= 2 ([batch, ..., channels])");
     }
     rank = x.rank();
     int[] kept = new int[rank];
@@ -167,10 +185,20 @@ public final class BatchNorm extends Module {
     movingMean.initialize(zeros);
     movingVariance.initialize(zeros);
     int[] shape = Norms.paramShape(x, dataFormat);
-    scale = variable("scale", scaleInit != null ? scaleInit : Initializers.ones(), x.dtype(),
-        Shape.of(shape), createScale);
-    offset = variable("offset", offsetInit != null ? offsetInit : Initializers.zeros(),
-        x.dtype(), Shape.of(shape), createOffset);
+    scale =
+        variable(
+            "scale",
+            scaleInit != null ? scaleInit : Initializers.ones(),
+            x.dtype(),
+            Shape.of(shape),
+            createScale);
+    offset =
+        variable(
+            "offset",
+            offsetInit != null ? offsetInit : Initializers.zeros(),
+            x.dtype(),
+            Shape.of(shape),
+            createOffset);
   }
 
   /** {@link #call(Tensor, boolean, boolean)} with {@code testLocalStats} false. */
@@ -189,19 +217,30 @@ public final class BatchNorm extends Module {
    *
    * @throws ModuleException if a scale (offset) is passed while the module learns its own
    */
-  public Tensor call(Tensor x, boolean isTraining, boolean testLocalStats, Operand scale,
-      Operand offset) {
+  public Tensor call(
+      Tensor x, boolean isTraining, boolean testLocalStats, Operand scale, Operand offset) {
     build(x);
     if (x.rank() != rank) {
-      throw new ShapeException("BatchNorm '" + path() + "': input " + x.shape() + " has rank "
-          + x.rank() + " but the module was built for rank " + rank);
+      throw new ShapeException(
+          "BatchNorm '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " has rank "
+              + x.rank()
+              + " but the module was built for rank "
+              + rank);
     }
-    NnSupport.requireDim(this, x, dataFormat.channelAxis(rank), this.scale.shape().dim(0),
-        "channels");
+    NnSupport.requireDim(
+        this, x, dataFormat.channelAxis(rank), this.scale.shape().dim(0), "channels");
     if ((createScale && scale != null) || (createOffset && offset != null)) {
-      throw new ModuleException("BatchNorm '" + path() + "' learns its own "
-          + (createScale && scale != null ? "scale" : "offset") + "; pass one to call only when"
-          + " createScale/createOffset is false");
+      throw new ModuleException(
+          "BatchNorm '"
+              + path()
+              + "' learns its own "
+              + (createScale && scale != null ? "scale" : "offset")
+              + "; pass one to call only when"
+              + " createScale/createOffset is false");
     }
     int[] ax = axes(rank);
     Tensor mean;

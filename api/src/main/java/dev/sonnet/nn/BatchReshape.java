@@ -55,8 +55,8 @@ public final class BatchReshape extends Module implements Layer {
   public BatchReshape(@TransposeWith("inputShape") int[] shape, int preserveDims, String name) {
     super(name);
     if (preserveDims < 1) {
-      throw new IllegalArgumentException("BatchReshape: preserveDims must be >= 1, got "
-          + preserveDims);
+      throw new IllegalArgumentException(
+          "BatchReshape: preserveDims must be >= 1, got " + preserveDims);
     }
     this.shape = shape.clone();
     this.preserveDims = preserveDims;
@@ -72,8 +72,11 @@ public final class BatchReshape extends Module implements Layer {
   public int[] inputShape() {
     int[] s = inputShape;
     if (s == null) {
-      throw new NotBuiltException("BatchReshape '" + name() + "' has no input shape yet: call it"
-          + " once before its transpose.");
+      throw new NotBuiltException(
+          "BatchReshape '"
+              + name()
+              + "' has no input shape yet: call it"
+              + " once before its transpose.");
     }
     return s.clone();
   }

@@ -21,10 +21,10 @@ import java.util.Arrays;
 /**
  * Adds a learned bias: {@code y = x + b} (or {@code x + b * multiplier}).
  *
- * <p><b>Shapes.</b> Input {@code [batch, d1, ..., dn]}, rank at least 2; output the same. The
- * bias covers the dimensions in {@code biasDims} and broadcasts over the others: by default (null)
- * all non-batch dimensions, {@code b:[d1, ..., dn]}; {@code []} gives a scalar; {@code [-1]} the
- * last dimension, {@code b:[dn]}; {@code [1]} the first, {@code b:[d1, 1, ..., 1]} (leading unit
+ * <p><b>Shapes.</b> Input {@code [batch, d1, ..., dn]}, rank at least 2; output the same. The bias
+ * covers the dimensions in {@code biasDims} and broadcasts over the others: by default (null) all
+ * non-batch dimensions, {@code b:[d1, ..., dn]}; {@code []} gives a scalar; {@code [-1]} the last
+ * dimension, {@code b:[dn]}; {@code [1]} the first, {@code b:[d1, 1, ..., 1]} (leading unit
  * dimensions are left out, trailing ones kept, so {@code b} broadcasts). The batch dimension 0 is
  * never biased.
  *
@@ -42,14 +42,13 @@ import java.util.Arrays;
 @Transposable
 public final class Bias extends Module implements Layer {
   /**
-   * {@code null}: the expected input shape (without batch) is taken from the first input, the
-   * usual choice; give it only to have the first call check the shape.
+   * {@code null}: the expected input shape (without batch) is taken from the first input, the usual
+   * choice; give it only to have the first call check the shape.
    */
   public static final int[] DEFAULT_OUTPUT_SIZE = null;
 
   /**
-   * {@code null}: the bias covers all non-batch dimensions, a bias per element (Sonnet's
-   * default).
+   * {@code null}: the bias covers all non-batch dimensions, a bias per element (Sonnet's default).
    */
   public static final int[] DEFAULT_BIAS_DIMS = null;
 
@@ -76,18 +75,23 @@ public final class Bias extends Module implements Layer {
   }
 
   /**
-   * Every setting; called by {@link BiasBuilder}, which documents each and its default.
-   * {@code biasDims} must not contain 0, the batch dimension.
+   * Every setting; called by {@link BiasBuilder}, which documents each and its default. {@code
+   * biasDims} must not contain 0, the batch dimension.
    */
   @Settings
-  Bias(@TransposeWith("inputSize") int[] outputSize, int[] biasDims, Initializer bInit,
+  Bias(
+      @TransposeWith("inputSize") int[] outputSize,
+      int[] biasDims,
+      Initializer bInit,
       String name) {
     super(name);
     if (biasDims != null) {
       for (int d : biasDims) {
         if (d == 0) {
-          throw new IllegalArgumentException("Bias: biasDims " + Arrays.toString(biasDims)
-              + " contains 0, the batch dimension; a bias across the minibatch is not allowed");
+          throw new IllegalArgumentException(
+              "Bias: biasDims "
+                  + Arrays.toString(biasDims)
+                  + " contains 0, the batch dimension; a bias across the minibatch is not allowed");
         }
       }
     }
@@ -105,8 +109,11 @@ public final class Bias extends Module implements Layer {
   public int[] inputSize() {
     int[] s = inputSize;
     if (s == null) {
-      throw new NotBuiltException("Bias '" + name() + "' has no input size yet: it is read from"
-          + " the first input. Call it once (bias.call(x)) first.");
+      throw new NotBuiltException(
+          "Bias '"
+              + name()
+              + "' has no input size yet: it is read from"
+              + " the first input. Call it once (bias.call(x)) first.");
     }
     return s.clone();
   }
@@ -130,12 +137,26 @@ public final class Bias extends Module implements Layer {
     for (int d : biasDims) {
       int a = d < 0 ? d + rank : d;
       if (a == 0) {
-        throw new ShapeException(where + ": biasDims " + Arrays.toString(biasDims) + " maps to"
-            + " the batch dimension for an input of rank " + rank + "; bias another dimension");
+        throw new ShapeException(
+            where
+                + ": biasDims "
+                + Arrays.toString(biasDims)
+                + " maps to"
+                + " the batch dimension for an input of rank "
+                + rank
+                + "; bias another dimension");
       }
       if (a < 0 || a >= rank) {
-        throw new ShapeException(where + ": biasDims " + Arrays.toString(biasDims) + " has "
-            + d + ", outside an input of rank " + rank + " " + Arrays.toString(shape));
+        throw new ShapeException(
+            where
+                + ": biasDims "
+                + Arrays.toString(biasDims)
+                + " has "
+                + d
+                + ", outside an input of rank "
+                + rank
+                + " "
+                + Arrays.toString(shape));
       }
       full[a] = shape[a];
     }
@@ -154,9 +175,16 @@ public final class Bias extends Module implements Layer {
     NnSupport.requireMinRank(this, x, 2, "[batch, ...]");
     int[] in = Arrays.copyOfRange(x.shape().dims(), 1, x.rank());
     if (outputSize != null && !Arrays.equals(outputSize, in)) {
-      throw new ShapeException("Bias '" + path() + "': input " + x.shape() + " should be [batch, "
-          + Arrays.toString(outputSize).substring(1) + " (outputSize " + Arrays.toString(outputSize)
-          + "); pass outputSize=null to take the shape from the input");
+      throw new ShapeException(
+          "Bias '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " should be [batch, "
+              + Arrays.toString(outputSize).substring(1)
+              + " (outputSize "
+              + Arrays.toString(outputSize)
+              + "); pass outputSize=null to take the shape from the input");
     }
     inputSize = in;
     int[] shape = biasShape(x.shape().dims(), biasDims, "Bias '" + path() + "'");
@@ -173,9 +201,15 @@ public final class Bias extends Module implements Layer {
     build(x);
     int[] in = Arrays.copyOfRange(x.shape().dims(), 1, x.rank());
     if (!Arrays.equals(in, inputSize)) {
-      throw new ShapeException("Bias '" + path() + "': input " + x.shape() + " should be [batch, "
-          + Arrays.toString(inputSize).substring(1) + ", the shape it was built for; use a new"
-          + " module for another shape");
+      throw new ShapeException(
+          "Bias '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " should be [batch, "
+              + Arrays.toString(inputSize).substring(1)
+              + ", the shape it was built for; use a new"
+              + " module for another shape");
     }
     Tensor bias = b.asTensor();
     if (multiplier != null) {

@@ -24,8 +24,10 @@ import java.util.List;
 public final class CausalConv1D extends ConvND {
   /** {@code [1]}: every time step. */
   public static final List<Integer> DEFAULT_STRIDE = NnSupport.repeat(1, 1);
+
   /** {@code [1]}: an undilated kernel. */
   public static final List<Integer> DEFAULT_RATE = NnSupport.repeat(1, 1);
+
   /** A causal convolution with stride and rate 1. */
   public CausalConv1D(int outputChannels, int kernelShape) {
     this(outputChannels, kernelShape, 1, 1);
@@ -33,8 +35,16 @@ public final class CausalConv1D extends ConvND {
 
   /** A causal convolution with the given stride and dilation rate. */
   public CausalConv1D(int outputChannels, int kernelShape, int stride, int rate) {
-    this(outputChannels, new int[] {kernelShape}, new int[] {stride}, new int[] {rate},
-        DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        outputChannels,
+        new int[] {kernelShape},
+        new int[] {stride},
+        new int[] {rate},
+        DEFAULT_WITH_BIAS,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
@@ -46,14 +56,31 @@ public final class CausalConv1D extends ConvND {
   }
 
   /**
-   * Every setting; called by {@link CausalConv1DBuilder}, which documents each and its default.
-   * The padding is always causal.
+   * Every setting; called by {@link CausalConv1DBuilder}, which documents each and its default. The
+   * padding is always causal.
    */
   @Settings
-  CausalConv1D(int outputChannels, int[] kernelShape, int[] stride, int[] rate,
-      boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
+  CausalConv1D(
+      int outputChannels,
+      int[] kernelShape,
+      int[] stride,
+      int[] rate,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
       String name) {
-    super(1, outputChannels, kernelShape, stride, rate, Pad.of(Pad.Fn.CAUSAL), withBias, wInit,
-        bInit, dataFormat, name);
+    super(
+        1,
+        outputChannels,
+        kernelShape,
+        stride,
+        rate,
+        Pad.of(Pad.Fn.CAUSAL),
+        withBias,
+        wInit,
+        bInit,
+        dataFormat,
+        name);
   }
 }

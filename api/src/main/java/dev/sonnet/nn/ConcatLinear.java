@@ -15,11 +15,11 @@ import java.util.List;
  * ({@code linear}, {@code linear_1}, ...), only the first with a bias, which equals one linear
  * layer over the concatenation without copying it.
  *
- * <p><b>Shapes.</b> Inputs {@code [batch, ...]} each (flattened after the batch dimension);
- * output {@code [batch, outputSize]}. The number of inputs is fixed by the first call.
+ * <p><b>Shapes.</b> Inputs {@code [batch, ...]} each (flattened after the batch dimension); output
+ * {@code [batch, outputSize]}. The number of inputs is fixed by the first call.
  *
- * <p><b>Variables:</b> {@code linear/w:[size_0, outputSize]}, {@code linear/b:[outputSize]},
- * {@code linear_i/w:[size_i, outputSize]}; initialised as in {@link Linear}.
+ * <p><b>Variables:</b> {@code linear/w:[size_0, outputSize]}, {@code linear/b:[outputSize]}, {@code
+ * linear_i/w:[size_i, outputSize]}; initialised as in {@link Linear}.
  *
  * <pre>{@code
  * var cl = new ConcatLinear(10);
@@ -65,15 +65,15 @@ public final class ConcatLinear extends Module {
    * {@code bInit} must be null when {@code withBias} is false.
    */
   @Settings
-  ConcatLinear(int outputSize, boolean withBias, Initializer wInit, Initializer bInit,
-      String name) {
+  ConcatLinear(
+      int outputSize, boolean withBias, Initializer wInit, Initializer bInit, String name) {
     super(name);
     if (outputSize < 1) {
       throw new IllegalArgumentException("ConcatLinear: outputSize must be >= 1");
     }
     if (!withBias && bInit != null) {
-      throw new IllegalArgumentException("ConcatLinear: when withBias is false, bInit must be"
-          + " null");
+      throw new IllegalArgumentException(
+          "ConcatLinear: when withBias is false, bInit must be" + " null");
     }
     this.outputSize = outputSize;
     this.withBias = withBias;
@@ -85,8 +85,12 @@ public final class ConcatLinear extends Module {
   void initialize(List<Tensor> inputs) {
     List<Linear> ls = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
-      ls.add(Linear.builder(outputSize).withBias(withBias && i == 0).wInit(wInit)
-          .bInit(i == 0 ? bInit : null).build());
+      ls.add(
+          Linear.builder(outputSize)
+              .withBias(withBias && i == 0)
+              .wInit(wInit)
+              .bInit(i == 0 ? bInit : null)
+              .build());
     }
     layers = List.copyOf(ls);
   }
@@ -99,13 +103,19 @@ public final class ConcatLinear extends Module {
   /** {@code sum_i flatten(x_i) w_i + b}. */
   public Tensor call(List<Tensor> inputs) {
     if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("ConcatLinear '" + path() + "': needs at least one"
-          + " input");
+      throw new IllegalArgumentException(
+          "ConcatLinear '" + path() + "': needs at least one" + " input");
     }
     build(inputs);
     if (inputs.size() != layers.size()) {
-      throw new ShapeException("ConcatLinear '" + path() + "': got " + inputs.size()
-          + " inputs but was built for " + layers.size() + "; pass the same number every call");
+      throw new ShapeException(
+          "ConcatLinear '"
+              + path()
+              + "': got "
+              + inputs.size()
+              + " inputs but was built for "
+              + layers.size()
+              + "; pass the same number every call");
     }
     Tensor y = null;
     for (int i = 0; i < inputs.size(); i++) {

@@ -7,18 +7,18 @@ import dev.sonnet.ops.DataFormat;
 import java.util.List;
 
 /**
- * A 1-d transposed convolution ({@code tf.nn.conv_transpose}): the gradient of a {@link
- * Conv1D} with respect to its input, used to upsample: {@code y = conv1d_transpose(x, w) + b}.
+ * A 1-d transposed convolution ({@code tf.nn.conv_transpose}): the gradient of a {@link Conv1D}
+ * with respect to its input, used to upsample: {@code y = conv1d_transpose(x, w) + b}.
  *
- * <p><b>Shapes.</b> Input {@code [batch, width, channels]} ({@code NWC}) or channels-first; output the same
- * layout with {@code outputChannels} channels and spatial shape {@code outputShape}, by default
- * the largest consistent one: {@code in * stride} for SAME, {@code in * stride + kEff - 1} for
- * VALID ({@code kEff = (k - 1) * rate + 1}).
+ * <p><b>Shapes.</b> Input {@code [batch, width, channels]} ({@code NWC}) or channels-first; output
+ * the same layout with {@code outputChannels} channels and spatial shape {@code outputShape}, by
+ * default the largest consistent one: {@code in * stride} for SAME, {@code in * stride + kEff - 1}
+ * for VALID ({@code kEff = (k - 1) * rate + 1}).
  *
  * <p><b>Variables</b>, created on the first call with the input's dtype: {@code w:[kernel x 1,
  * outputChannels, inChannels]} (TensorFlow's order), by default a truncated normal with standard
- * deviation {@code 1 / sqrt(prod(kernel) * outputChannels)} (all but the last dimension of
- * {@code w}, as Sonnet computes it); {@code b:[outputChannels]}, zeros by default.
+ * deviation {@code 1 / sqrt(prod(kernel) * outputChannels)} (all but the last dimension of {@code
+ * w}, as Sonnet computes it); {@code b:[outputChannels]}, zeros by default.
  *
  * <pre>{@code
  * var up = new Conv1DTranspose(8, 3, 2);   // doubles each spatial size
@@ -34,17 +34,34 @@ public final class Conv1DTranspose extends ConvNDTranspose {
 
   /** {@code outputChannels} filters of size {@code kernelShape}, stride 1. */
   public Conv1DTranspose(int outputChannels, int kernelShape) {
-    this(outputChannels, new int[] {kernelShape}, DEFAULT_OUTPUT_SHAPE,
-        NnSupport.ints(DEFAULT_STRIDE), NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING,
-        DEFAULT_WITH_BIAS, DEFAULT_W_INIT, DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        outputChannels,
+        new int[] {kernelShape},
+        DEFAULT_OUTPUT_SHAPE,
+        NnSupport.ints(DEFAULT_STRIDE),
+        NnSupport.ints(DEFAULT_RATE),
+        DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
-  /** {@code outputChannels} filters of size {@code kernelShape}, upsampling by {@code
-   * stride}. */
+  /** {@code outputChannels} filters of size {@code kernelShape}, upsampling by {@code stride}. */
   public Conv1DTranspose(int outputChannels, int kernelShape, int stride) {
-    this(outputChannels, new int[] {kernelShape}, DEFAULT_OUTPUT_SHAPE, new int[] {stride},
-        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
-        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        outputChannels,
+        new int[] {kernelShape},
+        DEFAULT_OUTPUT_SHAPE,
+        new int[] {stride},
+        NnSupport.ints(DEFAULT_RATE),
+        DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
@@ -59,15 +76,34 @@ public final class Conv1DTranspose extends ConvNDTranspose {
   }
 
   /**
-   * Every setting; called by {@link Conv1DTransposeBuilder},
-   * which documents each and its default.
+   * Every setting; called by {@link Conv1DTransposeBuilder}, which documents each and its default.
    */
   @Settings
-  Conv1DTranspose(int outputChannels, int[] kernelShape, int[] outputShape, int[] stride,
-      int[] rate, Pad padding, boolean withBias, Initializer wInit, Initializer bInit,
-      DataFormat dataFormat, String name) {
-    super(1, outputChannels, kernelShape, outputShape, stride, rate, padding, withBias, wInit,
-        bInit, dataFormat, name);
+  Conv1DTranspose(
+      int outputChannels,
+      int[] kernelShape,
+      int[] outputShape,
+      int[] stride,
+      int[] rate,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
+      String name) {
+    super(
+        1,
+        outputChannels,
+        kernelShape,
+        outputShape,
+        stride,
+        rate,
+        padding,
+        withBias,
+        wInit,
+        bInit,
+        dataFormat,
+        name);
   }
 
   @Override

@@ -10,11 +10,11 @@ import java.util.List;
  * A 2-d convolution over an image: {@code y = conv2d(x, w) + b}, with TensorFlow's semantics
  * ({@code tf.nn.convolution}) and Sonnet's defaults.
  *
- * <p><b>Shapes.</b> Input {@code [batch, height, width, channels]} ({@code NHWC}, channels-last, the default) or
- * channels-first; output the same layout with {@code outputChannels} channels; each spatial size
- * is {@code ceil(in / stride)} for {@link Pad#SAME}, {@code floor((in - kEff) / stride) + 1}
- * for {@link Pad#VALID} ({@code kEff = (k - 1) * rate + 1}), or that of the padded input for a
- * {@link Pad} function.
+ * <p><b>Shapes.</b> Input {@code [batch, height, width, channels]} ({@code NHWC}, channels-last,
+ * the default) or channels-first; output the same layout with {@code outputChannels} channels; each
+ * spatial size is {@code ceil(in / stride)} for {@link Pad#SAME}, {@code floor((in - kEff) /
+ * stride) + 1} for {@link Pad#VALID} ({@code kEff = (k - 1) * rate + 1}), or that of the padded
+ * input for a {@link Pad} function.
  *
  * <p><b>Variables</b>, created on the first call with the input's dtype: {@code w:[kernel x 2,
  * inChannels, outputChannels]}, by default a truncated normal with standard deviation {@code 1 /
@@ -35,16 +35,32 @@ public final class Conv2D extends ConvND {
 
   /** {@code outputChannels} filters of size {@code kernelShape} in every dimension. */
   public Conv2D(int outputChannels, int kernelShape) {
-    this(outputChannels, new int[] {kernelShape}, NnSupport.ints(DEFAULT_STRIDE),
-        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
-        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        outputChannels,
+        new int[] {kernelShape},
+        NnSupport.ints(DEFAULT_STRIDE),
+        NnSupport.ints(DEFAULT_RATE),
+        DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /** {@code outputChannels} filters of size {@code kernelShape}, moved by {@code stride}. */
   public Conv2D(int outputChannels, int kernelShape, int stride) {
-    this(outputChannels, new int[] {kernelShape}, new int[] {stride},
-        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
-        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        outputChannels,
+        new int[] {kernelShape},
+        new int[] {stride},
+        NnSupport.ints(DEFAULT_RATE),
+        DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
@@ -58,16 +74,31 @@ public final class Conv2D extends ConvND {
     return new Conv2DBuilder(outputChannels, kernelShape);
   }
 
-  /**
-   * Every setting; called by {@link Conv2DBuilder},
-   * which documents each and its default.
-   */
+  /** Every setting; called by {@link Conv2DBuilder}, which documents each and its default. */
   @Settings
-  Conv2D(int outputChannels, int[] kernelShape, int[] stride, int[] rate, Pad padding,
-      boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
+  Conv2D(
+      int outputChannels,
+      int[] kernelShape,
+      int[] stride,
+      int[] rate,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
       String name) {
-    super(2, outputChannels, kernelShape, stride, rate, padding, withBias, wInit, bInit,
-        dataFormat, name);
+    super(
+        2,
+        outputChannels,
+        kernelShape,
+        stride,
+        rate,
+        padding,
+        withBias,
+        wInit,
+        bInit,
+        dataFormat,
+        name);
   }
 
   @Override

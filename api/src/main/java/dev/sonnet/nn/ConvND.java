@@ -18,14 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The convolution modules' common part ({@link Conv1D}, {@link Conv2D}, {@link Conv3D},
- * {@link CausalConv1D}): {@code y = conv(x, w) + b} over {@code n} spatial dimensions.
+ * The convolution modules' common part ({@link Conv1D}, {@link Conv2D}, {@link Conv3D}, {@link
+ * CausalConv1D}): {@code y = conv(x, w) + b} over {@code n} spatial dimensions.
  *
- * <p><b>Shapes.</b> Input {@code [batch, spatial..., inChannels]} (channels-last, the default)
- * or {@code [batch, inChannels, spatial...]}; output the same layout with {@code outputChannels}
- * channels and the spatial sizes given by the padding: {@code ceil(in / stride)} for SAME,
- * {@code floor((in - kEff) / stride) + 1} for VALID, and the padded input's for a {@link Pad}
- * function.
+ * <p><b>Shapes.</b> Input {@code [batch, spatial..., inChannels]} (channels-last, the default) or
+ * {@code [batch, inChannels, spatial...]}; output the same layout with {@code outputChannels}
+ * channels and the spatial sizes given by the padding: {@code ceil(in / stride)} for SAME, {@code
+ * floor((in - kEff) / stride) + 1} for VALID, and the padded input's for a {@link Pad} function.
  *
  * <p><b>Variables</b>, created on the first call with the input's dtype: {@code w:[kernel...,
  * inChannels, outputChannels]}, by default a truncated normal with standard deviation {@code 1 /
@@ -39,9 +38,9 @@ public abstract class ConvND extends Module implements Layer {
   public static final boolean DEFAULT_WITH_BIAS = true;
 
   /**
-   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(fanIn)}, {@code
-   * fanIn = prod(kernel) * inChannels}, chosen on the first call when the input channels are
-   * known; it keeps the output's variance near the input's (Sonnet's default).
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(fanIn)}, {@code fanIn
+   * = prod(kernel) * inChannels}, chosen on the first call when the input channels are known; it
+   * keeps the output's variance near the input's (Sonnet's default).
    */
   public static final Initializer DEFAULT_W_INIT = null;
 
@@ -65,8 +64,17 @@ public abstract class ConvND extends Module implements Layer {
   @Param Variable b;
   private volatile int[] inputSpatial;
 
-  ConvND(int rank, int outputChannels, int[] kernelShape, int[] stride, int[] rate, Pad padding,
-      boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
+  ConvND(
+      int rank,
+      int outputChannels,
+      int[] kernelShape,
+      int[] stride,
+      int[] rate,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
       String name) {
     super(name);
     String cls = getClass().getSimpleName();
@@ -80,9 +88,16 @@ public abstract class ConvND extends Module implements Layer {
     if (!this.padding.isString()) {
       int fns = this.padding.functions().size();
       if (fns != 1 && fns != rank) {
-        throw new IllegalArgumentException(cls + ": padding " + this.padding + " has " + fns
-            + " functions but the convolution has " + rank + " spatial dimensions; give one"
-            + " function for all or one per dimension");
+        throw new IllegalArgumentException(
+            cls
+                + ": padding "
+                + this.padding
+                + " has "
+                + fns
+                + " functions but the convolution has "
+                + rank
+                + " spatial dimensions; give one"
+                + " function for all or one per dimension");
       }
     }
     this.withBias = withBias;
@@ -143,8 +158,10 @@ public abstract class ConvND extends Module implements Layer {
     int[] shape = Arrays.copyOf(kernel, rank + 2);
     shape[rank] = in;
     shape[rank + 1] = outputChannels;
-    Initializer wi = wInit != null ? wInit
-        : Initializers.truncatedNormal(1 / Math.sqrt((double) NnSupport.product(kernel) * in));
+    Initializer wi =
+        wInit != null
+            ? wInit
+            : Initializers.truncatedNormal(1 / Math.sqrt((double) NnSupport.product(kernel) * in));
     w = variable("w", wi, x.dtype(), shape);
     if (withBias) {
       b = variable("b", bInit != null ? bInit : Initializers.zeros(), x.dtype(), outputChannels);
@@ -155,8 +172,8 @@ public abstract class ConvND extends Module implements Layer {
   public Tensor call(Tensor x) {
     build(x);
     NnSupport.requireRank(this, x, rank + 2, layout());
-    NnSupport.requireDim(this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank),
-        "channels");
+    NnSupport.requireDim(
+        this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank), "channels");
     ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor y = Convolution.conv(x, w, options);
     return withBias ? addBias(y, b, dataFormat) : y;
@@ -191,46 +208,102 @@ public abstract class ConvND extends Module implements Layer {
   }
 
   private NotBuiltException notBuilt(String what) {
-    return new NotBuiltException(getClass().getSimpleName() + " '" + name() + "' has no " + what
-        + " yet: it is read from the first input. Call the module once (conv.call(x)) first.");
+    return new NotBuiltException(
+        getClass().getSimpleName()
+            + " '"
+            + name()
+            + "' has no "
+            + what
+            + " yet: it is read from the first input. Call the module once (conv.call(x)) first.");
   }
 
   /**
-   * The transpose (Sonnet 1's {@code transpose()}): a transposed convolution with its own
-   * variables that maps this module's outputs back to the shape of its inputs: its output
-   * channels are this module's input channels and its output spatial shape this module's input
-   * spatial shape. It is constructed on its first call, so it may be made before this module is
-   * called; it is named {@code <name>_transpose}.
+   * The transpose (Sonnet 1's {@code transpose()}): a transposed convolution with its own variables
+   * that maps this module's outputs back to the shape of its inputs: its output channels are this
+   * module's input channels and its output spatial shape this module's input spatial shape. It is
+   * constructed on its first call, so it may be made before this module is called; it is named
+   * {@code <name>_transpose}.
    *
-   * @throws ModuleException if the padding is not {@link Pad#SAME} or {@link Pad#VALID}, or a
-   *     rate is above 1: transposed convolutions support neither
+   * @throws ModuleException if the padding is not {@link Pad#SAME} or {@link Pad#VALID}, or a rate
+   *     is above 1: transposed convolutions support neither
    */
   public Deferred<? extends ConvNDTranspose> transpose() {
     if (!padding.isString()) {
-      throw new ModuleException(getClass().getSimpleName() + " '" + name() + "': only SAME or"
-          + " VALID padding can be transposed, not " + padding);
+      throw new ModuleException(
+          getClass().getSimpleName()
+              + " '"
+              + name()
+              + "': only SAME or"
+              + " VALID padding can be transposed, not "
+              + padding);
     }
     for (int r : rates) {
       if (r != 1) {
-        throw new ModuleException(getClass().getSimpleName() + " '" + name() + "': a dilated"
-            + " convolution (rate " + rate() + ") cannot be transposed; use rate 1");
+        throw new ModuleException(
+            getClass().getSimpleName()
+                + " '"
+                + name()
+                + "': a dilated"
+                + " convolution (rate "
+                + rate()
+                + ") cannot be transposed; use rate 1");
       }
     }
-    return Deferred.of(name() + "_transpose", () -> ConvNDTranspose.create(rank,
-        inputChannels(), kernel, inputSpatialShape(), strides, padding, withBias, wInit, bInit,
-        dataFormat));
+    return Deferred.of(
+        name() + "_transpose",
+        () ->
+            ConvNDTranspose.create(
+                rank,
+                inputChannels(),
+                kernel,
+                inputSpatialShape(),
+                strides,
+                padding,
+                withBias,
+                wInit,
+                bInit,
+                dataFormat));
   }
 
   /** A convolution with {@code rank} spatial dimensions; for transposes. */
-  static ConvND create(int rank, int outputChannels, int[] kernel, int[] stride, Pad padding,
-      boolean withBias, Initializer wInit, Initializer bInit, DataFormat format) {
+  static ConvND create(
+      int rank,
+      int outputChannels,
+      int[] kernel,
+      int[] stride,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat format) {
     return switch (rank) {
-      case 1 -> Conv1D.builder(outputChannels, kernel).stride(stride).padding(padding)
-          .withBias(withBias).wInit(wInit).bInit(bInit).dataFormat(format).build();
-      case 2 -> Conv2D.builder(outputChannels, kernel).stride(stride).padding(padding)
-          .withBias(withBias).wInit(wInit).bInit(bInit).dataFormat(format).build();
-      default -> Conv3D.builder(outputChannels, kernel).stride(stride).padding(padding)
-          .withBias(withBias).wInit(wInit).bInit(bInit).dataFormat(format).build();
+      case 1 ->
+          Conv1D.builder(outputChannels, kernel)
+              .stride(stride)
+              .padding(padding)
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(format)
+              .build();
+      case 2 ->
+          Conv2D.builder(outputChannels, kernel)
+              .stride(stride)
+              .padding(padding)
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(format)
+              .build();
+      default ->
+          Conv3D.builder(outputChannels, kernel)
+              .stride(stride)
+              .padding(padding)
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(format)
+              .build();
     };
   }
 }

@@ -1,7 +1,6 @@
 package dev.sonnet.nn;
 
 import dev.sonnet.initializers.Initializer;
-import dev.sonnet.module.Deferred;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Deferred;
@@ -30,9 +29,9 @@ import java.util.List;
  * {@code kEff = (k - 1) * rate + 1}.
  *
  * <p><b>Variables</b>: {@code w:[kernel..., outputChannels, inChannels]} (note the order, as in
- * TensorFlow), by default a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel)
- * * outputChannels)}, the product of all but the last dimension of {@code w}, as in Sonnet;
- * {@code b:[outputChannels]}, zeros by default.
+ * TensorFlow), by default a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel) *
+ * outputChannels)}, the product of all but the last dimension of {@code w}, as in Sonnet; {@code
+ * b:[outputChannels]}, zeros by default.
  */
 public abstract class ConvNDTranspose extends Module implements Layer {
   /**
@@ -75,21 +74,39 @@ public abstract class ConvNDTranspose extends Module implements Layer {
   private volatile int[] inputSpatial;
   private volatile int[] resolvedOutput;
 
-  ConvNDTranspose(int rank, int outputChannels, int[] kernelShape, int[] outputShape,
-      int[] stride, int[] rate, Pad padding, boolean withBias, Initializer wInit,
-      Initializer bInit, DataFormat dataFormat, String name) {
+  ConvNDTranspose(
+      int rank,
+      int outputChannels,
+      int[] kernelShape,
+      int[] outputShape,
+      int[] stride,
+      int[] rate,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
+      String name) {
     super(name);
     String cls = getClass().getSimpleName();
     NnSupport.checkConvArgs(cls, outputChannels, withBias, bInit);
     Pad p = NnSupport.required(cls, "padding", padding);
     if (!p.isString()) {
-      throw new IllegalArgumentException(cls + ": padding must be Pad.SAME or Pad.VALID, not "
-          + p + "; transposed convolutions take no padding functions (as in Sonnet)");
+      throw new IllegalArgumentException(
+          cls
+              + ": padding must be Pad.SAME or Pad.VALID, not "
+              + p
+              + "; transposed convolutions take no padding functions (as in Sonnet)");
     }
     if (outputShape != null && outputShape.length != rank) {
-      throw new IllegalArgumentException(cls + ": outputShape " + Arrays.toString(outputShape)
-          + " must have " + rank + " entries, one per spatial dimension, or be left unset for"
-          + " the default");
+      throw new IllegalArgumentException(
+          cls
+              + ": outputShape "
+              + Arrays.toString(outputShape)
+              + " must have "
+              + rank
+              + " entries, one per spatial dimension, or be left unset for"
+              + " the default");
     }
     this.rank = rank;
     this.outputChannels = outputChannels;
@@ -174,8 +191,11 @@ public abstract class ConvNDTranspose extends Module implements Layer {
     int[] shape = Arrays.copyOf(kernel, rank + 2);
     shape[rank] = outputChannels;
     shape[rank + 1] = in;
-    Initializer wi = wInit != null ? wInit : Initializers.truncatedNormal(
-        1 / Math.sqrt((double) NnSupport.product(kernel) * outputChannels));
+    Initializer wi =
+        wInit != null
+            ? wInit
+            : Initializers.truncatedNormal(
+                1 / Math.sqrt((double) NnSupport.product(kernel) * outputChannels));
     w = variable("w", wi, x.dtype(), shape);
     if (withBias) {
       b = variable("b", bInit != null ? bInit : Initializers.zeros(), x.dtype(), outputChannels);
@@ -186,14 +206,24 @@ public abstract class ConvNDTranspose extends Module implements Layer {
   public Tensor call(Tensor x) {
     build(x);
     NnSupport.requireRank(this, x, rank + 2, layout());
-    NnSupport.requireDim(this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank + 1),
-        "channels");
+    NnSupport.requireDim(
+        this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank + 1), "channels");
     int[] spatial = NnSupport.spatial(x.shape(), dataFormat);
     if (!Arrays.equals(spatial, inputSpatial)) {
-      throw new ShapeException(getClass().getSimpleName() + " '" + path() + "': input "
-          + x.shape() + " has spatial shape " + Arrays.toString(spatial) + " but the module was"
-          + " built for " + Arrays.toString(inputSpatial) + ", which fixed its output shape "
-          + Arrays.toString(resolvedOutput) + "; use a new module for another input size");
+      throw new ShapeException(
+          getClass().getSimpleName()
+              + " '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " has spatial shape "
+              + Arrays.toString(spatial)
+              + " but the module was"
+              + " built for "
+              + Arrays.toString(inputSpatial)
+              + ", which fixed its output shape "
+              + Arrays.toString(resolvedOutput)
+              + "; use a new module for another input size");
     }
     ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor y = Convolution.convTranspose(x, w, resolvedOutput, options);
@@ -203,35 +233,79 @@ public abstract class ConvNDTranspose extends Module implements Layer {
   /** The number of input channels, known once the module has been called. */
   public final int inputChannels() {
     if (w == null) {
-      throw new NotBuiltException(getClass().getSimpleName() + " '" + name() + "' has no input"
-          + " channels yet: they are read from the first input. Call the module once first.");
+      throw new NotBuiltException(
+          getClass().getSimpleName()
+              + " '"
+              + name()
+              + "' has no input"
+              + " channels yet: they are read from the first input. Call the module once first.");
     }
     return w.shape().dim(rank + 1);
   }
 
   /**
-   * The transpose: a convolution with its own variables mapping this module's outputs back to
-   * its inputs' shape (output channels = this module's input channels), with the same kernel,
-   * stride and padding, constructed on its first call and named {@code <name>_transpose}.
+   * The transpose: a convolution with its own variables mapping this module's outputs back to its
+   * inputs' shape (output channels = this module's input channels), with the same kernel, stride
+   * and padding, constructed on its first call and named {@code <name>_transpose}.
    */
   public Deferred<? extends ConvND> transpose() {
-    return Deferred.of(name() + "_transpose", () -> ConvND.create(rank, inputChannels(), kernel,
-        strides, padding, withBias, wInit, bInit, dataFormat));
+    return Deferred.of(
+        name() + "_transpose",
+        () ->
+            ConvND.create(
+                rank,
+                inputChannels(),
+                kernel,
+                strides,
+                padding,
+                withBias,
+                wInit,
+                bInit,
+                dataFormat));
   }
 
-  static ConvNDTranspose create(int rank, int outputChannels, int[] kernel, int[] outputShape,
-      int[] stride, Pad padding, boolean withBias, Initializer wInit, Initializer bInit,
+  static ConvNDTranspose create(
+      int rank,
+      int outputChannels,
+      int[] kernel,
+      int[] outputShape,
+      int[] stride,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
       DataFormat format) {
     return switch (rank) {
-      case 1 -> Conv1DTranspose.builder(outputChannels, kernel).outputShape(outputShape)
-          .stride(stride).padding(padding).withBias(withBias).wInit(wInit).bInit(bInit)
-          .dataFormat(format).build();
-      case 2 -> Conv2DTranspose.builder(outputChannels, kernel).outputShape(outputShape)
-          .stride(stride).padding(padding).withBias(withBias).wInit(wInit).bInit(bInit)
-          .dataFormat(format).build();
-      default -> Conv3DTranspose.builder(outputChannels, kernel).outputShape(outputShape)
-          .stride(stride).padding(padding).withBias(withBias).wInit(wInit).bInit(bInit)
-          .dataFormat(format).build();
+      case 1 ->
+          Conv1DTranspose.builder(outputChannels, kernel)
+              .outputShape(outputShape)
+              .stride(stride)
+              .padding(padding)
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(format)
+              .build();
+      case 2 ->
+          Conv2DTranspose.builder(outputChannels, kernel)
+              .outputShape(outputShape)
+              .stride(stride)
+              .padding(padding)
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(format)
+              .build();
+      default ->
+          Conv3DTranspose.builder(outputChannels, kernel)
+              .outputShape(outputShape)
+              .stride(stride)
+              .padding(padding)
+              .withBias(withBias)
+              .wInit(wInit)
+              .bInit(bInit)
+              .dataFormat(format)
+              .build();
     };
   }
 }

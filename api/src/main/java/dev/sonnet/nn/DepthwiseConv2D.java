@@ -72,9 +72,17 @@ public final class DepthwiseConv2D extends Module implements Layer {
 
   /** A depthwise convolution with a {@code kernelShape} square kernel and multiplier 1. */
   public DepthwiseConv2D(int kernelShape) {
-    this(new int[] {kernelShape}, DEFAULT_CHANNEL_MULTIPLIER, NnSupport.ints(DEFAULT_STRIDE),
-        NnSupport.ints(DEFAULT_RATE), DEFAULT_PADDING, DEFAULT_WITH_BIAS, DEFAULT_W_INIT,
-        DEFAULT_B_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        new int[] {kernelShape},
+        DEFAULT_CHANNEL_MULTIPLIER,
+        NnSupport.ints(DEFAULT_STRIDE),
+        NnSupport.ints(DEFAULT_RATE),
+        DEFAULT_PADDING,
+        DEFAULT_WITH_BIAS,
+        DEFAULT_W_INIT,
+        DEFAULT_B_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
@@ -88,27 +96,37 @@ public final class DepthwiseConv2D extends Module implements Layer {
   }
 
   /**
-   * Every setting; called by {@link DepthwiseConv2DBuilder}, which documents each and its
-   * default. The padding must be {@link Pad#SAME} or {@link Pad#VALID} (Sonnet takes only these
-   * here).
+   * Every setting; called by {@link DepthwiseConv2DBuilder}, which documents each and its default.
+   * The padding must be {@link Pad#SAME} or {@link Pad#VALID} (Sonnet takes only these here).
    */
   @Settings
-  DepthwiseConv2D(int[] kernelShape, int channelMultiplier, int[] stride, int[] rate,
-      Pad padding, boolean withBias, Initializer wInit, Initializer bInit, DataFormat dataFormat,
+  DepthwiseConv2D(
+      int[] kernelShape,
+      int channelMultiplier,
+      int[] stride,
+      int[] rate,
+      Pad padding,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      DataFormat dataFormat,
       String name) {
     super(name);
     if (channelMultiplier < 1) {
-      throw new IllegalArgumentException("DepthwiseConv2D: channelMultiplier must be >= 1, got "
-          + channelMultiplier);
+      throw new IllegalArgumentException(
+          "DepthwiseConv2D: channelMultiplier must be >= 1, got " + channelMultiplier);
     }
     if (!withBias && bInit != null) {
-      throw new IllegalArgumentException("DepthwiseConv2D: when withBias is false, bInit must be"
-          + " null");
+      throw new IllegalArgumentException(
+          "DepthwiseConv2D: when withBias is false, bInit must be" + " null");
     }
     this.padding = NnSupport.required("DepthwiseConv2D", "padding", padding);
     if (!this.padding.isString()) {
-      throw new IllegalArgumentException("DepthwiseConv2D: padding must be Pad.SAME or"
-          + " Pad.VALID, not " + padding + " (as in Sonnet)");
+      throw new IllegalArgumentException(
+          "DepthwiseConv2D: padding must be Pad.SAME or"
+              + " Pad.VALID, not "
+              + padding
+              + " (as in Sonnet)");
     }
     this.kernel = NnSupport.replicate("DepthwiseConv2D", "kernelShape", kernelShape, 2);
     this.channelMultiplier = channelMultiplier;
@@ -146,12 +164,13 @@ public final class DepthwiseConv2D extends Module implements Layer {
   void initialize(Tensor x) {
     NnSupport.requireRank(this, x, 4, "[batch, height, width, channels] or channels-first");
     int in = x.dim(dataFormat.channelAxis(4));
-    Initializer wi = wInit != null ? wInit
-        : Initializers.truncatedNormal(1 / Math.sqrt(kernel[0] * kernel[1]));
+    Initializer wi =
+        wInit != null ? wInit : Initializers.truncatedNormal(1 / Math.sqrt(kernel[0] * kernel[1]));
     w = variable("w", wi, x.dtype(), kernel[0], kernel[1], in, channelMultiplier);
     if (withBias) {
-      b = variable("b", bInit != null ? bInit : Initializers.zeros(), x.dtype(),
-          in * channelMultiplier);
+      b =
+          variable(
+              "b", bInit != null ? bInit : Initializers.zeros(), x.dtype(), in * channelMultiplier);
     }
   }
 

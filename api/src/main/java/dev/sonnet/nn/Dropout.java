@@ -9,9 +9,9 @@ import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Dropout (Srivastava et al., 2014): in training, each element is zeroed with probability
- * {@code rate} and the kept ones are scaled by {@code 1 / (1 - rate)}, so the expected value is
- * unchanged; in evaluation it is the identity.
+ * Dropout (Srivastava et al., 2014): in training, each element is zeroed with probability {@code
+ * rate} and the kept ones are scaled by {@code 1 / (1 - rate)}, so the expected value is unchanged;
+ * in evaluation it is the identity.
  *
  * <p><b>Shapes.</b> Output shape = input shape. With {@code noiseShape}, one keep/drop decision is
  * drawn per element of {@code noiseShape} and broadcast to the input (e.g. {@code [batch, 1,
@@ -104,18 +104,26 @@ public final class Dropout extends Module {
       ok = noiseShape[i] == 1 || noiseShape[i] == x.dim(i);
     }
     if (!ok) {
-      throw new ShapeException("Dropout '" + path() + "': noiseShape "
-          + Arrays.toString(noiseShape) + " does not broadcast to input " + x.shape()
-          + "; it needs the input's rank, each size 1 or the input's size (e.g. [" + x.dim(0)
-          + ", 1, ..., " + x.dim(-1) + "])");
+      throw new ShapeException(
+          "Dropout '"
+              + path()
+              + "': noiseShape "
+              + Arrays.toString(noiseShape)
+              + " does not broadcast to input "
+              + x.shape()
+              + "; it needs the input's rank, each size 1 or the input's size (e.g. ["
+              + x.dim(0)
+              + ", 1, ..., "
+              + x.dim(-1)
+              + "])");
     }
   }
 
   /** Dropout of {@code x} with a mask of shape {@code maskShape} drawn from {@code rng}. */
   static Tensor apply(Tensor x, double rate, Shape maskShape, Rng rng) {
     if (!x.dtype().isFloating()) {
-      throw new IllegalArgumentException("Dropout needs a float32 or float64 input, got "
-          + x.dtype() + x.shape());
+      throw new IllegalArgumentException(
+          "Dropout needs a float32 or float64 input, got " + x.dtype() + x.shape());
     }
     double scale = 1.0 / (1.0 - rate);
     double[] mask = new double[maskShape.intSize()];

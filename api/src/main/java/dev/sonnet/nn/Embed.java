@@ -16,12 +16,12 @@ import dev.sonnet.tensor.Variable;
 /**
  * An embedding table: {@code y[..., :] = embeddings[ids[...], :]}.
  *
- * <p><b>Shapes.</b> Input: int32 or int64 ids of any shape, each in {@code [0, vocabSize)};
- * output {@code ids.shape + [embedDim]}.
+ * <p><b>Shapes.</b> Input: int32 or int64 ids of any shape, each in {@code [0, vocabSize)}; output
+ * {@code ids.shape + [embedDim]}.
  *
  * <p><b>Variables:</b> {@code embeddings:[vocabSize, embedDim]} of {@code dtype}, initialised by
- * {@code initializer} (default a truncated normal with standard deviation 1) or copied from
- * {@code existingVocab}; trainable unless {@code trainable} is false. Sonnet creates it in the
+ * {@code initializer} (default a truncated normal with standard deviation 1) or copied from {@code
+ * existingVocab}; trainable unless {@code trainable} is false. Sonnet creates it in the
  * constructor; here it is created on the first call (or {@link #embeddings()}), once the module
  * sits at its final path, with the same value.
  *
@@ -45,14 +45,14 @@ public final class Embed extends Module implements Layer {
   public static final Integer DEFAULT_EMBED_DIM = null;
 
   /**
-   * {@code null}: no initial table; the table is initialised by {@code initializer}. When given,
-   * it excludes {@code vocabSize}, {@code embedDim} and {@code initializer}.
+   * {@code null}: no initial table; the table is initialised by {@code initializer}. When given, it
+   * excludes {@code vocabSize}, {@code embedDim} and {@code initializer}.
    */
   public static final Tensor DEFAULT_EXISTING_VOCAB = null;
 
   /**
-   * {@code null}: a truncated normal with standard deviation 1, chosen on the first call
-   * (Sonnet's default: rows of unit scale); must stay null with {@code existingVocab}.
+   * {@code null}: a truncated normal with standard deviation 1, chosen on the first call (Sonnet's
+   * default: rows of unit scale); must stay null with {@code existingVocab}.
    */
   public static final Initializer DEFAULT_INITIALIZER = null;
 
@@ -74,25 +74,43 @@ public final class Embed extends Module implements Layer {
 
   /** A table of {@code vocabSize} rows of size {@code round(6 * vocabSize^0.25)}. */
   public Embed(int vocabSize) {
-    this(vocabSize, DEFAULT_EMBED_DIM, DEFAULT_EXISTING_VOCAB, DEFAULT_INITIALIZER,
-        DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
+    this(
+        vocabSize,
+        DEFAULT_EMBED_DIM,
+        DEFAULT_EXISTING_VOCAB,
+        DEFAULT_INITIALIZER,
+        DEFAULT_TRAINABLE,
+        DEFAULT_DTYPE,
+        null);
   }
 
   /** A table of {@code vocabSize} rows of size {@code embedDim}. */
   public Embed(int vocabSize, int embedDim) {
-    this(vocabSize, embedDim, DEFAULT_EXISTING_VOCAB, DEFAULT_INITIALIZER, DEFAULT_TRAINABLE,
-        DEFAULT_DTYPE, null);
+    this(
+        vocabSize,
+        embedDim,
+        DEFAULT_EXISTING_VOCAB,
+        DEFAULT_INITIALIZER,
+        DEFAULT_TRAINABLE,
+        DEFAULT_DTYPE,
+        null);
   }
 
   /** A table initialised from {@code existingVocab} {@code [vocabSize, embedDim]}. */
   public Embed(Tensor existingVocab) {
-    this(DEFAULT_VOCAB_SIZE, DEFAULT_EMBED_DIM, existingVocab, DEFAULT_INITIALIZER,
-        DEFAULT_TRAINABLE, DEFAULT_DTYPE, null);
+    this(
+        DEFAULT_VOCAB_SIZE,
+        DEFAULT_EMBED_DIM,
+        existingVocab,
+        DEFAULT_INITIALIZER,
+        DEFAULT_TRAINABLE,
+        DEFAULT_DTYPE,
+        null);
   }
 
   /**
-   * Starts a table of {@code vocabSize} rows with every other setting at its default, e.g.
-   * {@code Embed.builder(1000).embedDim(16).initializer(Initializers.zeros()).build()}.
+   * Starts a table of {@code vocabSize} rows with every other setting at its default, e.g. {@code
+   * Embed.builder(1000).embedDim(16).initializer(Initializers.zeros()).build()}.
    *
    * @param vocabSize the number of rows, at least 1
    */
@@ -109,31 +127,38 @@ public final class Embed extends Module implements Layer {
   }
 
   /**
-   * Every setting; called by {@link EmbedBuilder}, which documents each and its default.
-   * {@code vocabSize} is required unless {@code existingVocab} is given, and then {@code
-   * vocabSize}, {@code embedDim} and {@code initializer} must be null.
+   * Every setting; called by {@link EmbedBuilder}, which documents each and its default. {@code
+   * vocabSize} is required unless {@code existingVocab} is given, and then {@code vocabSize},
+   * {@code embedDim} and {@code initializer} must be null.
    */
   @Settings
-  Embed(Integer vocabSize, Integer embedDim, Tensor existingVocab, Initializer initializer,
-      boolean trainable, DType dtype, String name) {
+  Embed(
+      Integer vocabSize,
+      Integer embedDim,
+      Tensor existingVocab,
+      Initializer initializer,
+      boolean trainable,
+      DType dtype,
+      String name) {
     super(name);
     NnSupport.required("Embed", "dtype", dtype);
     if (existingVocab != null) {
       if (vocabSize != null || embedDim != null || initializer != null) {
-        throw new IllegalArgumentException("Embed: when existingVocab is given, vocabSize,"
-            + " embedDim and initializer must be null (they come from the table)");
+        throw new IllegalArgumentException(
+            "Embed: when existingVocab is given, vocabSize,"
+                + " embedDim and initializer must be null (they come from the table)");
       }
       if (existingVocab.rank() != 2) {
-        throw new ShapeException("Embed: existingVocab must be [vocabSize, embedDim], got "
-            + existingVocab.shape());
+        throw new ShapeException(
+            "Embed: existingVocab must be [vocabSize, embedDim], got " + existingVocab.shape());
       }
       this.rows = existingVocab.dim(0);
       this.dim = existingVocab.dim(1);
       this.dtype = existingVocab.dtype();
     } else {
       if (vocabSize == null || vocabSize < 1) {
-        throw new IllegalArgumentException("Embed: vocabSize must be >= 1 when no existingVocab"
-            + " is given, got " + vocabSize);
+        throw new IllegalArgumentException(
+            "Embed: vocabSize must be >= 1 when no existingVocab" + " is given, got " + vocabSize);
       }
       this.rows = vocabSize;
       this.dim = embedDim != null ? embedDim : (int) Math.round(6 * Math.pow(vocabSize, 0.25));
@@ -161,8 +186,10 @@ public final class Embed extends Module implements Layer {
 
   @Build
   void initialize(DType requested) {
-    Initializer init = existingVocab != null ? (s, d, r) -> existingVocab.cast(d)
-        : initializer != null ? initializer : Initializers.truncatedNormal(1.0);
+    Initializer init =
+        existingVocab != null
+            ? (s, d, r) -> existingVocab.cast(d)
+            : initializer != null ? initializer : Initializers.truncatedNormal(1.0);
     embeddings = variable("embeddings", init, dtype, Shape.of(rows, dim), trainable);
   }
 
@@ -176,8 +203,13 @@ public final class Embed extends Module implements Layer {
   public Tensor call(Tensor ids) {
     build(dtype);
     if (!ids.dtype().isInteger()) {
-      throw new ShapeException("Embed '" + path() + "': ids must be int32 or int64, got "
-          + ids.dtype() + ids.shape() + "; cast them, e.g. ids.cast(DType.INT32)");
+      throw new ShapeException(
+          "Embed '"
+              + path()
+              + "': ids must be int32 or int64, got "
+              + ids.dtype()
+              + ids.shape()
+              + "; cast them, e.g. ids.cast(DType.INT32)");
     }
     return embeddings.asTensor().gather(ids, 0);
   }

@@ -28,8 +28,8 @@ public final class Flatten extends Reshape {
 
   /**
    * @param preserveDims how many leading dimensions to keep, at least 1; default {@value
-   *     #DEFAULT_PRESERVE_DIMS} (inherited from {@link Reshape}): keep the batch dimension,
-   *     flatten the rest
+   *     #DEFAULT_PRESERVE_DIMS} (inherited from {@link Reshape}): keep the batch dimension, flatten
+   *     the rest
    * @param name the module name, or null for {@code flatten}
    */
   @Settings

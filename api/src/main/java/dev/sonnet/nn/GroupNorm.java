@@ -17,8 +17,8 @@ import java.util.Arrays;
 
 /**
  * Group normalisation (Wu &amp; He, 2018): the channels are split into {@code groups} groups and
- * each group of each example is normalised over {@code axis}: {@code y = (x - mean_g) /
- * sqrt(var_g + eps) * scale + offset}.
+ * each group of each example is normalised over {@code axis}: {@code y = (x - mean_g) / sqrt(var_g
+ * + eps) * scale + offset}.
  *
  * <p><b>Shapes.</b> Input {@code [batch, ..., C]} (or channels-first) with {@code C} divisible by
  * {@code groups}; output the same. The moments are taken over {@code axis} with the channel axis
@@ -34,8 +34,8 @@ import java.util.Arrays;
  */
 public final class GroupNorm extends Module implements Layer {
   /**
-   * {@code null}: every non-batch axis (Sonnet's {@code slice(1, None)}), chosen on the first
-   * call when the input's rank is known.
+   * {@code null}: every non-batch axis (Sonnet's {@code slice(1, None)}), chosen on the first call
+   * when the input's rank is known.
    */
   public static final int[] DEFAULT_AXIS = null;
 
@@ -71,8 +71,16 @@ public final class GroupNorm extends Module implements Layer {
 
   /** A group norm over all non-batch axes with a learned scale and offset. */
   public GroupNorm(int groups) {
-    this(groups, DEFAULT_AXIS, DEFAULT_CREATE_SCALE, DEFAULT_CREATE_OFFSET, DEFAULT_EPS,
-        DEFAULT_SCALE_INIT, DEFAULT_OFFSET_INIT, DEFAULT_DATA_FORMAT, null);
+    this(
+        groups,
+        DEFAULT_AXIS,
+        DEFAULT_CREATE_SCALE,
+        DEFAULT_CREATE_OFFSET,
+        DEFAULT_EPS,
+        DEFAULT_SCALE_INIT,
+        DEFAULT_OFFSET_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
@@ -87,19 +95,27 @@ public final class GroupNorm extends Module implements Layer {
 
   /** Every setting; called by {@link GroupNormBuilder}, which documents each and its default. */
   @Settings
-  GroupNorm(int groups, int[] axis, boolean createScale, boolean createOffset, double eps,
-      Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
+  GroupNorm(
+      int groups,
+      int[] axis,
+      boolean createScale,
+      boolean createOffset,
+      double eps,
+      Initializer scaleInit,
+      Initializer offsetInit,
+      DataFormat dataFormat,
+      String name) {
     super(name);
     if (groups < 1) {
       throw new IllegalArgumentException("GroupNorm: groups must be >= 1, got " + groups);
     }
     if (!createScale && scaleInit != null) {
-      throw new IllegalArgumentException("GroupNorm: when createScale is false, scaleInit must"
-          + " be null");
+      throw new IllegalArgumentException(
+          "GroupNorm: when createScale is false, scaleInit must" + " be null");
     }
     if (!createOffset && offsetInit != null) {
-      throw new IllegalArgumentException("GroupNorm: when createOffset is false, offsetInit must"
-          + " be null");
+      throw new IllegalArgumentException(
+          "GroupNorm: when createOffset is false, offsetInit must" + " be null");
     }
     this.groups = groups;
     this.axis = axis == null ? null : axis.clone();
@@ -124,24 +140,34 @@ public final class GroupNorm extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     if (x.rank() < 2) {
-      throw new ShapeException("GroupNorm '" + path() + "': input " + x.shape()
-          + " needs rank >= 2");
+      throw new ShapeException(
+          "GroupNorm '" + path() + "': input " + x.shape() + " needs rank >= 2");
     }
     int c = x.dim(dataFormat.channelAxis(x.rank()));
     if (c % groups != 0) {
-      throw new ShapeException("GroupNorm '" + path() + "': input " + x.shape() + " has " + c
-          + " channels, not divisible into " + groups + " groups; use a number of groups that"
-          + " divides " + c);
+      throw new ShapeException(
+          "GroupNorm '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " has "
+              + c
+              + " channels, not divisible into "
+              + groups
+              + " groups; use a number of groups that"
+              + " divides "
+              + c);
     }
     rank = x.rank();
     int[] shape = Norms.paramShape(x, dataFormat);
     if (createScale) {
-      scale = variable("scale", scaleInit != null ? scaleInit : Initializers.ones(), x.dtype(),
-          shape);
+      scale =
+          variable("scale", scaleInit != null ? scaleInit : Initializers.ones(), x.dtype(), shape);
     }
     if (createOffset) {
-      offset = variable("offset", offsetInit != null ? offsetInit : Initializers.zeros(),
-          x.dtype(), shape);
+      offset =
+          variable(
+              "offset", offsetInit != null ? offsetInit : Initializers.zeros(), x.dtype(), shape);
     }
   }
 
@@ -154,18 +180,36 @@ public final class GroupNorm extends Module implements Layer {
   public Tensor call(Tensor x, Operand scale, Operand offset) {
     build(x);
     if (x.rank() != rank) {
-      throw new ShapeException("GroupNorm '" + path() + "': input " + x.shape() + " has rank "
-          + x.rank() + " but the module was built for rank " + rank);
+      throw new ShapeException(
+          "GroupNorm '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " has rank "
+              + x.rank()
+              + " but the module was built for rank "
+              + rank);
     }
     if ((createScale && scale != null) || (createOffset && offset != null)) {
-      throw new ModuleException("GroupNorm '" + path() + "' learns its own scale and offset;"
-          + " pass them to call only when createScale/createOffset are false");
+      throw new ModuleException(
+          "GroupNorm '"
+              + path()
+              + "' learns its own scale and offset;"
+              + " pass them to call only when createScale/createOffset are false");
     }
     int ch = dataFormat.channelAxis(rank);
     int c = x.dim(ch);
     if (c % groups != 0) {
-      throw new ShapeException("GroupNorm '" + path() + "': input " + x.shape() + " has " + c
-          + " channels, not divisible into " + groups + " groups");
+      throw new ShapeException(
+          "GroupNorm '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " has "
+              + c
+              + " channels, not divisible into "
+              + groups
+              + " groups");
     }
     int[] dims = x.shape().dims();
     int[] grouped = new int[rank + 1];

@@ -22,13 +22,19 @@ import dev.sonnet.ops.DataFormat;
 public final class InstanceNorm extends LayerNorm {
   /** An instance norm with the default eps, channels-last. */
   public InstanceNorm(boolean createScale, boolean createOffset) {
-    this(createScale, createOffset, DEFAULT_EPS, DEFAULT_SCALE_INIT, DEFAULT_OFFSET_INIT,
-        DEFAULT_DATA_FORMAT, null);
+    this(
+        createScale,
+        createOffset,
+        DEFAULT_EPS,
+        DEFAULT_SCALE_INIT,
+        DEFAULT_OFFSET_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
-   * Starts an instance norm with every other setting at its default (those of {@link
-   * LayerNorm}), e.g. {@code InstanceNorm.builder(true, true).eps(1e-3).build()}.
+   * Starts an instance norm with every other setting at its default (those of {@link LayerNorm}),
+   * e.g. {@code InstanceNorm.builder(true, true).eps(1e-3).build()}.
    *
    * @param createScale whether to learn {@code scale}; required, as in Sonnet
    * @param createOffset whether to learn {@code offset}; required, as in Sonnet
@@ -39,16 +45,26 @@ public final class InstanceNorm extends LayerNorm {
 
   /** Every setting; called by {@link InstanceNormBuilder}, which documents each and its default. */
   @Settings
-  InstanceNorm(boolean createScale, boolean createOffset, double eps,
-      Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
+  InstanceNorm(
+      boolean createScale,
+      boolean createOffset,
+      double eps,
+      Initializer scaleInit,
+      Initializer offsetInit,
+      DataFormat dataFormat,
+      String name) {
     super(null, createScale, createOffset, eps, scaleInit, offsetInit, dataFormat, name);
   }
 
   @Override
   int[] axes(int rank) {
     if (rank < 3) {
-      throw new dev.sonnet.tensor.ShapeException("InstanceNorm '" + path() + "': input rank "
-          + rank + " has no spatial axes; it needs [batch, spatial..., channels]");
+      throw new dev.sonnet.tensor.ShapeException(
+          "InstanceNorm '"
+              + path()
+              + "': input rank "
+              + rank
+              + " has no spatial axes; it needs [batch, spatial..., channels]");
     }
     int[] out = new int[rank - 2];
     int first = dataFormat == DataFormat.CHANNELS_LAST ? 1 : 2;

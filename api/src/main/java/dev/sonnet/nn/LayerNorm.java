@@ -15,16 +15,16 @@ import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 
 /**
- * Layer normalisation (Ba et al., 2016): {@code y = (x - mean) / sqrt(var + eps) * scale +
- * offset}, the moments taken over {@code axis} of each example.
+ * Layer normalisation (Ba et al., 2016): {@code y = (x - mean) / sqrt(var + eps) * scale + offset},
+ * the moments taken over {@code axis} of each example.
  *
  * <p><b>Shapes.</b> Output shape = input shape. The rank must not change between calls.
  *
- * <p><b>Variables</b>, created on the first call with the input's dtype: {@code scale} (with
- * {@code createScale}, ones by default) and {@code offset} (with {@code createOffset}, zeros by
- * default), of the channel shape only: {@code [C]} channels-last, {@code [C, 1, ...]}
- * channels-first (as in Sonnet, not the normalised shape). Without them, a scale and offset may be
- * passed to {@link #call(Tensor, Operand, Operand)} (conditional normalisation).
+ * <p><b>Variables</b>, created on the first call with the input's dtype: {@code scale} (with {@code
+ * createScale}, ones by default) and {@code offset} (with {@code createOffset}, zeros by default),
+ * of the channel shape only: {@code [C]} channels-last, {@code [C, 1, ...]} channels-first (as in
+ * Sonnet, not the normalised shape). Without them, a scale and offset may be passed to {@link
+ * #call(Tensor, Operand, Operand)} (conditional normalisation).
  *
  * <pre>{@code
  * var ln = new LayerNorm(new int[] {-1}, true, true);
@@ -60,33 +60,46 @@ public class LayerNorm extends Module implements Layer {
 
   /** A layer norm over {@code axis}, with the default eps and channels-last. */
   public LayerNorm(int[] axis, boolean createScale, boolean createOffset) {
-    this(axis, createScale, createOffset, DEFAULT_EPS, DEFAULT_SCALE_INIT, DEFAULT_OFFSET_INIT,
-        DEFAULT_DATA_FORMAT, null);
+    this(
+        axis,
+        createScale,
+        createOffset,
+        DEFAULT_EPS,
+        DEFAULT_SCALE_INIT,
+        DEFAULT_OFFSET_INIT,
+        DEFAULT_DATA_FORMAT,
+        null);
   }
 
   /**
-   * Starts a layer norm with every other setting at its default, e.g. a conditional one whose
-   * scale and offset are passed to {@link #call(Tensor, Operand, Operand)}: {@code
+   * Starts a layer norm with every other setting at its default, e.g. a conditional one whose scale
+   * and offset are passed to {@link #call(Tensor, Operand, Operand)}: {@code
    * LayerNorm.builder(false, false, -1).eps(1e-3).build()}.
    *
    * @param createScale whether to learn {@code scale}; required, as in Sonnet
    * @param createOffset whether to learn {@code offset}; required, as in Sonnet
-   * @param axis the axes the moments are taken over (negative counts from the end); required,
-   *     as in Sonnet, e.g. {@code -1} for the features or {@code 1, 2, 3} for an image
+   * @param axis the axes the moments are taken over (negative counts from the end); required, as in
+   *     Sonnet, e.g. {@code -1} for the features or {@code 1, 2, 3} for an image
    */
-  public static LayerNormBuilder builder(boolean createScale, boolean createOffset,
-      int... axis) {
+  public static LayerNormBuilder builder(boolean createScale, boolean createOffset, int... axis) {
     return new LayerNormBuilder(axis, createScale, createOffset);
   }
 
   /**
-   * Every setting; called by {@link LayerNormBuilder}, which documents each and its default.
-   * {@code scaleInit} must be null when {@code createScale} is false, {@code offsetInit} when
-   * {@code createOffset} is, and {@code eps > 0}.
+   * Every setting; called by {@link LayerNormBuilder}, which documents each and its default. {@code
+   * scaleInit} must be null when {@code createScale} is false, {@code offsetInit} when {@code
+   * createOffset} is, and {@code eps > 0}.
    */
   @Settings
-  LayerNorm(int[] axis, boolean createScale, boolean createOffset, double eps,
-      Initializer scaleInit, Initializer offsetInit, DataFormat dataFormat, String name) {
+  LayerNorm(
+      int[] axis,
+      boolean createScale,
+      boolean createOffset,
+      double eps,
+      Initializer scaleInit,
+      Initializer offsetInit,
+      DataFormat dataFormat,
+      String name) {
     super(name);
     String cls = getClass().getSimpleName();
     if (axis == null && getClass() == LayerNorm.class) {
@@ -96,12 +109,16 @@ public class LayerNorm extends Module implements Layer {
       throw new IllegalArgumentException(cls + ": axis needs at least one axis");
     }
     if (!createScale && scaleInit != null) {
-      throw new IllegalArgumentException(cls + ": when createScale is false, scaleInit must be"
-          + " null (there is no scale to initialise)");
+      throw new IllegalArgumentException(
+          cls
+              + ": when createScale is false, scaleInit must be"
+              + " null (there is no scale to initialise)");
     }
     if (!createOffset && offsetInit != null) {
-      throw new IllegalArgumentException(cls + ": when createOffset is false, offsetInit must be"
-          + " null (there is no offset to initialise)");
+      throw new IllegalArgumentException(
+          cls
+              + ": when createOffset is false, offsetInit must be"
+              + " null (there is no offset to initialise)");
     }
     if (!(eps > 0)) {
       throw new IllegalArgumentException(cls + ": eps must be > 0, got " + eps);
@@ -133,18 +150,24 @@ public class LayerNorm extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     if (x.rank() < 2) {
-      throw new ShapeException(getClass().getSimpleName() + " '" + path() + "': input "
-          + x.shape() + " needs rank >= 2 ([batch, ...])");
+      throw new ShapeException(
+          getClass().getSimpleName()
+              + " '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " needs rank >= 2 ([batch, ...])");
     }
     rank = x.rank();
     int[] shape = Norms.paramShape(x, dataFormat);
     if (createScale) {
-      scale = variable("scale", scaleInit != null ? scaleInit : Initializers.ones(), x.dtype(),
-          shape);
+      scale =
+          variable("scale", scaleInit != null ? scaleInit : Initializers.ones(), x.dtype(), shape);
     }
     if (createOffset) {
-      offset = variable("offset", offsetInit != null ? offsetInit : Initializers.zeros(),
-          x.dtype(), shape);
+      offset =
+          variable(
+              "offset", offsetInit != null ? offsetInit : Initializers.zeros(), x.dtype(), shape);
     }
   }
 
@@ -162,22 +185,43 @@ public class LayerNorm extends Module implements Layer {
   public Tensor call(Tensor x, Operand scale, Operand offset) {
     build(x);
     if (x.rank() != rank) {
-      throw new ShapeException(getClass().getSimpleName() + " '" + path() + "': input "
-          + x.shape() + " has rank " + x.rank() + " but the module was built for rank " + rank
-          + "; the rank may not change between calls");
+      throw new ShapeException(
+          getClass().getSimpleName()
+              + " '"
+              + path()
+              + "': input "
+              + x.shape()
+              + " has rank "
+              + x.rank()
+              + " but the module was built for rank "
+              + rank
+              + "; the rank may not change between calls");
     }
     if (createScale && scale != null) {
-      throw new ModuleException(getClass().getSimpleName() + " '" + path() + "' learns its own"
-          + " scale (createScale=true), so none may be passed to call");
+      throw new ModuleException(
+          getClass().getSimpleName()
+              + " '"
+              + path()
+              + "' learns its own"
+              + " scale (createScale=true), so none may be passed to call");
     }
     if (createOffset && offset != null) {
-      throw new ModuleException(getClass().getSimpleName() + " '" + path() + "' learns its own"
-          + " offset (createOffset=true), so none may be passed to call");
+      throw new ModuleException(
+          getClass().getSimpleName()
+              + " '"
+              + path()
+              + "' learns its own"
+              + " offset (createOffset=true), so none may be passed to call");
     }
     int[] ax = axes(x.rank());
     Tensor mean = x.mean(true, ax);
     Tensor variance = x.variance(true, ax);
-    return Norms.normalize(x, mean, variance, eps, createScale ? this.scale : scale,
+    return Norms.normalize(
+        x,
+        mean,
+        variance,
+        eps,
+        createScale ? this.scale : scale,
         createOffset ? this.offset : offset);
   }
 }

@@ -42,8 +42,8 @@ public final class Linear extends Module implements Layer {
   public static final boolean DEFAULT_WITH_BIAS = true;
 
   /**
-   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(inputSize)}, chosen
-   * on the first call; it keeps the output's variance near the input's (Sonnet's default).
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(inputSize)}, chosen on
+   * the first call; it keeps the output's variance near the input's (Sonnet's default).
    */
   public static final Initializer DEFAULT_W_INIT = null;
 
@@ -79,15 +79,22 @@ public final class Linear extends Module implements Layer {
 
   /** Every setting; called by {@link LinearBuilder}, which documents each and its default. */
   @Settings
-  Linear(@TransposeWith("inputSize") int outputSize, boolean withBias, Initializer wInit,
-      Initializer bInit, String name) {
+  Linear(
+      @TransposeWith("inputSize") int outputSize,
+      boolean withBias,
+      Initializer wInit,
+      Initializer bInit,
+      String name) {
     super(name);
     if (outputSize < 1) {
       throw new IllegalArgumentException("Linear: outputSize must be >= 1, got " + outputSize);
     }
     if (!withBias && bInit != null) {
-      throw new IllegalArgumentException("Linear: when withBias is false, bInit must be null"
-          + " (got " + bInit + "); there is no bias to initialise");
+      throw new IllegalArgumentException(
+          "Linear: when withBias is false, bInit must be null"
+              + " (got "
+              + bInit
+              + "); there is no bias to initialise");
     }
     this.outputSize = outputSize;
     this.withBias = withBias;
@@ -123,9 +130,12 @@ public final class Linear extends Module implements Layer {
   /** The input size, known once the module has been called. */
   public int inputSize() {
     if (w == null) {
-      throw new NotBuiltException("Linear '" + name() + "' has no input size yet: it is read from"
-          + " the first input. Call it once (linear.call(x)) before asking, or before calling its"
-          + " transpose.");
+      throw new NotBuiltException(
+          "Linear '"
+              + name()
+              + "' has no input size yet: it is read from"
+              + " the first input. Call it once (linear.call(x)) before asking, or before calling its"
+              + " transpose.");
     }
     return w.shape().dim(0);
   }

@@ -10,8 +10,8 @@ import dev.sonnet.tensor.Tensor;
  * Sonnet 1's {@code MergeDims}: merges {@code size} consecutive dimensions starting at {@code
  * start} into one.
  *
- * <p><b>Shapes.</b> {@code [a..., d(start), ..., d(start+size-1), b...]} to {@code [a...,
- * d(start) * ... * d(start+size-1), b...]}.
+ * <p><b>Shapes.</b> {@code [a..., d(start), ..., d(start+size-1), b...]} to {@code [a..., d(start)
+ * * ... * d(start+size-1), b...]}.
  *
  * <p><b>Variables:</b> none.
  *
@@ -40,8 +40,10 @@ public final class MergeDims extends Module implements Layer {
       throw new IllegalArgumentException("MergeDims: start must be >= 0, got " + start);
     }
     if (size < 2) {
-      throw new IllegalArgumentException("MergeDims: size must be >= 2, got " + size
-          + "; merging fewer than two dimensions changes nothing");
+      throw new IllegalArgumentException(
+          "MergeDims: size must be >= 2, got "
+              + size
+              + "; merging fewer than two dimensions changes nothing");
     }
     this.start = start;
     this.size = size;
@@ -52,8 +54,17 @@ public final class MergeDims extends Module implements Layer {
   public Tensor call(Tensor x) {
     int rank = x.rank();
     if (start + size > rank) {
-      throw new ShapeException("MergeDims '" + path() + "': dimensions " + start + " to "
-          + (start + size - 1) + " do not exist in input " + x.shape() + " of rank " + rank);
+      throw new ShapeException(
+          "MergeDims '"
+              + path()
+              + "': dimensions "
+              + start
+              + " to "
+              + (start + size - 1)
+              + " do not exist in input "
+              + x.shape()
+              + " of rank "
+              + rank);
     }
     int[] in = x.shape().dims();
     int[] out = new int[rank - size + 1];

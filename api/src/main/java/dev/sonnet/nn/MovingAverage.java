@@ -14,16 +14,16 @@ import dev.sonnet.tensor.Variable;
 
 /**
  * A debiased exponential moving average, the state {@link BatchNorm} keeps for its statistics
- * (Sonnet's {@code ExponentialMovingAverage}): on each update with value {@code v},
- * {@code counter += 1; hidden -= (hidden - v) * (1 - decay); average = hidden / (1 -
- * decay^counter)}. The division removes the bias towards the zero start (Kingma &amp; Ba, 2015,
- * section 3), so after one update the average is {@code v}.
+ * (Sonnet's {@code ExponentialMovingAverage}): on each update with value {@code v}, {@code counter
+ * += 1; hidden -= (hidden - v) * (1 - decay); average = hidden / (1 - decay^counter)}. The division
+ * removes the bias towards the zero start (Kingma &amp; Ba, 2015, section 3), so after one update
+ * the average is {@code v}.
  *
- * <p><b>Shapes.</b> The value's shape is fixed by the first value ({@link #initialize} or
- * {@link #update}).
+ * <p><b>Shapes.</b> The value's shape is fixed by the first value ({@link #initialize} or {@link
+ * #update}).
  *
- * <p><b>Variables</b>, all non-trainable: {@code counter:i64[]}, {@code hidden} and {@code
- * average} of the value's shape and dtype, all starting at zero.
+ * <p><b>Variables</b>, all non-trainable: {@code counter:i64[]}, {@code hidden} and {@code average}
+ * of the value's shape and dtype, all starting at zero.
  *
  * <pre>{@code
  * var ema = new MovingAverage(0.9);
@@ -33,15 +33,21 @@ import dev.sonnet.tensor.Variable;
  */
 public final class MovingAverage extends Module {
   final double decay;
-  @Param(trainable = false) Variable counter;
-  @Param(trainable = false) Variable hidden;
-  @Param(trainable = false) Variable average;
+
+  @Param(trainable = false)
+  Variable counter;
+
+  @Param(trainable = false)
+  Variable hidden;
+
+  @Param(trainable = false)
+  Variable average;
 
   /**
    * An average with the past weighted by {@code decay}, named {@code moving_average}.
    *
-   * @param decay the weight of the past, in {@code [0, 1]}; no default: it sets the horizon,
-   *     about {@code 1 / (1 - decay)} updates
+   * @param decay the weight of the past, in {@code [0, 1]}; no default: it sets the horizon, about
+   *     {@code 1 / (1 - decay)} updates
    */
   public MovingAverage(double decay) {
     this(decay, null);
@@ -50,8 +56,8 @@ public final class MovingAverage extends Module {
   /**
    * Starts a moving average, e.g. {@code MovingAverage.builder(0.99).name("ema").build()}.
    *
-   * @param decay the weight of the past, in {@code [0, 1]}; no default: it sets the horizon,
-   *     about {@code 1 / (1 - decay)} updates
+   * @param decay the weight of the past, in {@code [0, 1]}; no default: it sets the horizon, about
+   *     {@code 1 / (1 - decay)} updates
    */
   public static MovingAverageBuilder builder(double decay) {
     return new MovingAverageBuilder(decay);
@@ -59,8 +65,8 @@ public final class MovingAverage extends Module {
 
   /**
    * Every setting; called by {@link MovingAverageBuilder}, which documents each. Public because
-   * modules in other packages (VectorQuantizerEMA) name their averages; pass a name, never
-   * null (use {@link #MovingAverage(double)} for the default name).
+   * modules in other packages (VectorQuantizerEMA) name their averages; pass a name, never null
+   * (use {@link #MovingAverage(double)} for the default name).
    */
   @Settings
   public MovingAverage(double decay, String name) {
@@ -87,8 +93,13 @@ public final class MovingAverage extends Module {
   public void update(Tensor value) {
     initialize(value);
     if (!value.shape().equals(hidden.shape())) {
-      throw new ShapeException("MovingAverage '" + path() + "': value " + value.shape()
-          + " should have the shape of the first value, " + hidden.shape());
+      throw new ShapeException(
+          "MovingAverage '"
+              + path()
+              + "': value "
+              + value.shape()
+              + " should have the shape of the first value, "
+              + hidden.shape());
     }
     Tensor v = value.stopGradient();
     synchronized (this) {
@@ -104,8 +115,11 @@ public final class MovingAverage extends Module {
   /** The current average (zeros before the first update). */
   public Tensor value() {
     if (average == null) {
-      throw new NotBuiltException("MovingAverage '" + name() + "' has no value yet: update it"
-          + " (or initialize it) first");
+      throw new NotBuiltException(
+          "MovingAverage '"
+              + name()
+              + "' has no value yet: update it"
+              + " (or initialize it) first");
     }
     return average.asTensor();
   }

@@ -18,20 +18,29 @@ final class NnSupport {
   /** {@code values} for {@code n} dimensions: one value repeated, or one per dimension. */
   static int[] replicate(String module, String what, int[] values, int n) {
     if (values == null || values.length == 0) {
-      throw new IllegalArgumentException(module + ": " + what + " needs one value, or one per"
-          + " spatial dimension (" + n + ")");
+      throw new IllegalArgumentException(
+          module + ": " + what + " needs one value, or one per" + " spatial dimension (" + n + ")");
     }
     if (values.length != 1 && values.length != n) {
-      throw new IllegalArgumentException(module + ": " + what + " " + Arrays.toString(values)
-          + " has " + values.length + " entries; give one value for all " + n
-          + " spatial dimensions or exactly " + n);
+      throw new IllegalArgumentException(
+          module
+              + ": "
+              + what
+              + " "
+              + Arrays.toString(values)
+              + " has "
+              + values.length
+              + " entries; give one value for all "
+              + n
+              + " spatial dimensions or exactly "
+              + n);
     }
     int[] out = new int[n];
     for (int i = 0; i < n; i++) {
       out[i] = values.length == 1 ? values[0] : values[i];
       if (out[i] < 1) {
-        throw new IllegalArgumentException(module + ": " + what + " values must be >= 1, got "
-            + Arrays.toString(values));
+        throw new IllegalArgumentException(
+            module + ": " + what + " values must be >= 1, got " + Arrays.toString(values));
       }
     }
     return out;
@@ -49,29 +58,37 @@ final class NnSupport {
    * The argument checks the convolution and transposed convolution modules share, in this order:
    * {@code outputChannels >= 1}, and no {@code bInit} without a bias.
    */
-  static void checkConvArgs(String module, int outputChannels, boolean withBias,
-      Initializer bInit) {
+  static void checkConvArgs(
+      String module, int outputChannels, boolean withBias, Initializer bInit) {
     if (outputChannels < 1) {
-      throw new IllegalArgumentException(module + ": outputChannels must be >= 1, got "
-          + outputChannels);
+      throw new IllegalArgumentException(
+          module + ": outputChannels must be >= 1, got " + outputChannels);
     }
     if (!withBias && bInit != null) {
-      throw new IllegalArgumentException(module + ": when withBias is false, bInit must be null"
-          + " (got " + bInit + "); there is no bias to initialise");
+      throw new IllegalArgumentException(
+          module
+              + ": when withBias is false, bInit must be null"
+              + " (got "
+              + bInit
+              + "); there is no bias to initialise");
     }
   }
 
   /** The input layout a convolution module with {@code rank} spatial dimensions expects. */
   static String convLayout(DataFormat format, int rank) {
-    return format == DataFormat.CHANNELS_LAST ? "[batch, spatial x " + rank + ", channels]"
+    return format == DataFormat.CHANNELS_LAST
+        ? "[batch, spatial x " + rank + ", channels]"
         : "[batch, channels, spatial x " + rank + "]";
   }
 
   /** The ops' options for a convolution module's stride, rate, padding and data format. */
-  static ConvOptions convOptions(int[] kernel, int[] strides, int[] rates, Pad padding,
-      DataFormat format) {
-    return ConvOptions.DEFAULT.withStride(strides).withDilation(rates)
-        .withPadding(padding.toPadding(kernel, rates)).withDataFormat(format);
+  static ConvOptions convOptions(
+      int[] kernel, int[] strides, int[] rates, Pad padding, DataFormat format) {
+    return ConvOptions.DEFAULT
+        .withStride(strides)
+        .withDilation(rates)
+        .withPadding(padding.toPadding(kernel, rates))
+        .withDataFormat(format);
   }
 
   static List<Integer> list(int[] values) {
@@ -90,10 +107,16 @@ final class NnSupport {
   /** The value of a setting that has a non-null default; null is refused with the fix. */
   static <T> T required(String module, String setting, T value) {
     if (value == null) {
-      throw new IllegalArgumentException(module + ": " + setting + " must not be null; leave it"
-          + " unset in the builder for its default (" + module + ".DEFAULT_"
-          + setting.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT)
-          + ")");
+      throw new IllegalArgumentException(
+          module
+              + ": "
+              + setting
+              + " must not be null; leave it"
+              + " unset in the builder for its default ("
+              + module
+              + ".DEFAULT_"
+              + setting.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT)
+              + ")");
     }
     return value;
   }
@@ -115,18 +138,38 @@ final class NnSupport {
   /** Throws unless {@code x} has at least {@code rank} dimensions. */
   static void requireMinRank(Module m, Tensor x, int rank, String layout) {
     if (x.rank() < rank) {
-      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
-          + x.shape() + " has rank " + x.rank() + " but needs rank >= " + rank + " (" + layout
-          + ")");
+      throw new ShapeException(
+          m.getClass().getSimpleName()
+              + " '"
+              + m.path()
+              + "': input "
+              + x.shape()
+              + " has rank "
+              + x.rank()
+              + " but needs rank >= "
+              + rank
+              + " ("
+              + layout
+              + ")");
     }
   }
 
   /** Throws unless {@code x} has exactly {@code rank} dimensions. */
   static void requireRank(Module m, Tensor x, int rank, String layout) {
     if (x.rank() != rank) {
-      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
-          + x.shape() + " has rank " + x.rank() + " but needs rank " + rank + " (" + layout
-          + ")");
+      throw new ShapeException(
+          m.getClass().getSimpleName()
+              + " '"
+              + m.path()
+              + "': input "
+              + x.shape()
+              + " has rank "
+              + x.rank()
+              + " but needs rank "
+              + rank
+              + " ("
+              + layout
+              + ")");
     }
   }
 
@@ -134,10 +177,23 @@ final class NnSupport {
   static void requireDim(Module m, Tensor x, int axis, int expected, String what) {
     int actual = x.dim(axis);
     if (actual != expected) {
-      throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': input "
-          + x.shape() + " has " + actual + " " + what + " (axis " + axis + ") but the module was"
-          + " built for " + expected + "; its variables were created from its first input. Use"
-          + " a new module for inputs of another size.");
+      throw new ShapeException(
+          m.getClass().getSimpleName()
+              + " '"
+              + m.path()
+              + "': input "
+              + x.shape()
+              + " has "
+              + actual
+              + " "
+              + what
+              + " (axis "
+              + axis
+              + ") but the module was"
+              + " built for "
+              + expected
+              + "; its variables were created from its first input. Use"
+              + " a new module for inputs of another size.");
     }
   }
 
@@ -158,8 +214,11 @@ final class NnSupport {
 
   static void checkRate(String module, double rate) {
     if (!(rate >= 0 && rate < 1)) {
-      throw new IllegalArgumentException(module + ": dropout rate must be in [0, 1), got " + rate
-          + "; it is the probability of dropping each element");
+      throw new IllegalArgumentException(
+          module
+              + ": dropout rate must be in [0, 1), got "
+              + rate
+              + "; it is the probability of dropping each element");
     }
   }
 }

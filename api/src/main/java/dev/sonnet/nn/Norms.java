@@ -28,8 +28,16 @@ final class Norms {
     for (int i = 0; i < axes.length; i++) {
       int a = axes[i] < 0 ? axes[i] + rank : axes[i];
       if (a < 0 || a >= rank) {
-        throw new ShapeException(m.getClass().getSimpleName() + " '" + m.path() + "': axis "
-            + axes[i] + " of " + Arrays.toString(axes) + " is outside an input of rank " + rank);
+        throw new ShapeException(
+            m.getClass().getSimpleName()
+                + " '"
+                + m.path()
+                + "': axis "
+                + axes[i]
+                + " of "
+                + Arrays.toString(axes)
+                + " is outside an input of rank "
+                + rank);
       }
       out[i] = a;
     }
@@ -37,8 +45,8 @@ final class Norms {
   }
 
   /** {@code (x - mean) * rsqrt(var + eps) * scale + offset}, scale and offset optional. */
-  static Tensor normalize(Tensor x, Tensor mean, Tensor variance, double eps, Operand scale,
-      Operand offset) {
+  static Tensor normalize(
+      Tensor x, Tensor mean, Tensor variance, double eps, Operand scale, Operand offset) {
     Tensor inv = variance.add(eps).rsqrt();
     if (scale != null) {
       inv = inv.mul(scale);

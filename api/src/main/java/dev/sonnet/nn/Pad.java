@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The padding of a convolution module: TensorFlow's input-size dependent {@link #SAME} and
- * {@link #VALID}, or one of Sonnet's {@code snt.pad} functions per spatial dimension, which pad a
- * fixed amount computed from the dilated kernel size {@code kEff = (k - 1) * rate + 1}:
+ * The padding of a convolution module: TensorFlow's input-size dependent {@link #SAME} and {@link
+ * #VALID}, or one of Sonnet's {@code snt.pad} functions per spatial dimension, which pad a fixed
+ * amount computed from the dilated kernel size {@code kEff = (k - 1) * rate + 1}:
  *
  * <table>
  *   <caption>The padding functions</caption>
@@ -47,8 +47,12 @@ public final class Pad {
     /** {@code [before, after]} for a dilated kernel of size {@code effectiveKernel}. */
     public int[] apply(int effectiveKernel) {
       if (effectiveKernel < 1) {
-        throw new IllegalArgumentException("Pad." + name() + ": the effective kernel size must be"
-            + " >= 1, got " + effectiveKernel);
+        throw new IllegalArgumentException(
+            "Pad."
+                + name()
+                + ": the effective kernel size must be"
+                + " >= 1, got "
+                + effectiveKernel);
       }
       int k = effectiveKernel;
       return switch (this) {
@@ -81,8 +85,8 @@ public final class Pad {
    */
   public static Pad of(Fn... fns) {
     if (fns.length == 0) {
-      throw new IllegalArgumentException("Pad.of needs at least one padding function, e.g."
-          + " Pad.of(Pad.Fn.SAME)");
+      throw new IllegalArgumentException(
+          "Pad.of needs at least one padding function, e.g." + " Pad.of(Pad.Fn.SAME)");
     }
     for (Fn f : fns) {
       Objects.requireNonNull(f, "padding function");
@@ -101,8 +105,8 @@ public final class Pad {
   }
 
   /**
-   * Sonnet's {@code pad.create}: one {@code [before, after]} pair per dimension of an input of
-   * rank {@code n + 2}, zeros for the batch and channel dimensions.
+   * Sonnet's {@code pad.create}: one {@code [before, after]} pair per dimension of an input of rank
+   * {@code n + 2}, zeros for the batch and channel dimensions.
    *
    * @param kernel the kernel size per spatial dimension
    * @param rate the dilation per spatial dimension
@@ -133,12 +137,18 @@ public final class Pad {
   private int[][] spatial(int[] kernel, int[] rate) {
     int n = kernel.length;
     if (string != null) {
-      throw new IllegalStateException(this + " depends on the input size; only padding functions"
-          + " give a fixed padding");
+      throw new IllegalStateException(
+          this + " depends on the input size; only padding functions" + " give a fixed padding");
     }
     if (fns.size() != 1 && fns.size() != n) {
-      throw new IllegalArgumentException("Pad: " + fns.size() + " padding functions " + fns
-          + " for " + n + " spatial dimensions; give one for all or one per dimension");
+      throw new IllegalArgumentException(
+          "Pad: "
+              + fns.size()
+              + " padding functions "
+              + fns
+              + " for "
+              + n
+              + " spatial dimensions; give one for all or one per dimension");
     }
     int[][] out = new int[n][];
     for (int d = 0; d < n; d++) {

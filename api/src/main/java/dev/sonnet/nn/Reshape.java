@@ -9,8 +9,8 @@ import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Reshapes all but the leading dimensions: the first {@code preserveDims} dimensions are kept,
- * the rest become {@code outputShape}.
+ * Reshapes all but the leading dimensions: the first {@code preserveDims} dimensions are kept, the
+ * rest become {@code outputShape}.
  *
  * <p><b>Shapes.</b> Input {@code [d0, ..., d(p-1), rest...]}; output {@code [d0, ..., d(p-1),
  * outputShape...]}, where one entry of {@code outputShape} may be {@code -1}, inferred from the
@@ -37,7 +37,9 @@ public class Reshape extends Module implements Layer {
     this(outputShape, DEFAULT_PRESERVE_DIMS, null);
   }
 
-  /** Reshapes everything after the first {@code preserveDims} dimensions into {@code outputShape}. */
+  /**
+   * Reshapes everything after the first {@code preserveDims} dimensions into {@code outputShape}.
+   */
   public Reshape(int[] outputShape, int preserveDims) {
     this(outputShape, preserveDims, null);
   }
@@ -54,23 +56,34 @@ public class Reshape extends Module implements Layer {
   public Reshape(int[] outputShape, int preserveDims, String name) {
     super(name);
     if (preserveDims < 1) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": preserveDims must be"
-          + " >= 1 (the batch dimension is always kept), got " + preserveDims);
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + ": preserveDims must be"
+              + " >= 1 (the batch dimension is always kept), got "
+              + preserveDims);
     }
     int wildcards = 0;
     for (int d : outputShape) {
       if (d == -1) {
         wildcards++;
       } else if (d < 0) {
-        throw new IllegalArgumentException(getClass().getSimpleName() + ": outputShape "
-            + Arrays.toString(outputShape) + " has a negative size; use sizes >= 0 and at most"
-            + " one -1");
+        throw new IllegalArgumentException(
+            getClass().getSimpleName()
+                + ": outputShape "
+                + Arrays.toString(outputShape)
+                + " has a negative size; use sizes >= 0 and at most"
+                + " one -1");
       }
     }
     if (wildcards > 1) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": outputShape "
-          + Arrays.toString(outputShape) + " has " + wildcards + " entries -1; at most one size"
-          + " can be inferred");
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + ": outputShape "
+              + Arrays.toString(outputShape)
+              + " has "
+              + wildcards
+              + " entries -1; at most one size"
+              + " can be inferred");
     }
     this.outputShape = outputShape.clone();
     this.preserveDims = preserveDims;
@@ -96,9 +109,16 @@ public class Reshape extends Module implements Layer {
   static int[] resolve(Module module, Tensor x, int[] outputShape, int preserveDims) {
     String who = module.getClass().getSimpleName() + " '" + module.path() + "'";
     if (x.rank() < preserveDims) {
-      throw new ShapeException(who + ": input " + x.shape() + " has rank " + x.rank()
-          + ", fewer than preserveDims=" + preserveDims + "; lower preserveDims or add"
-          + " dimensions");
+      throw new ShapeException(
+          who
+              + ": input "
+              + x.shape()
+              + " has rank "
+              + x.rank()
+              + ", fewer than preserveDims="
+              + preserveDims
+              + "; lower preserveDims or add"
+              + " dimensions");
     }
     int[] in = x.shape().dims();
     long rest = 1;
@@ -120,27 +140,41 @@ public class Reshape extends Module implements Layer {
     if (wildcard >= 0 && known != 0 && rest % known == 0) {
       shape[wildcard] = (int) (rest / known);
     } else if (wildcard >= 0 || known != rest) {
-      throw new ShapeException(who + ": cannot reshape the trailing dimensions "
-          + Arrays.toString(Arrays.copyOfRange(in, preserveDims, in.length)) + " of input "
-          + x.shape() + " (" + rest + " elements) into " + Arrays.toString(outputShape)
-          + "; the sizes must match (keeping the first " + preserveDims + " dimension"
-          + (preserveDims == 1 ? "" : "s") + ")");
+      throw new ShapeException(
+          who
+              + ": cannot reshape the trailing dimensions "
+              + Arrays.toString(Arrays.copyOfRange(in, preserveDims, in.length))
+              + " of input "
+              + x.shape()
+              + " ("
+              + rest
+              + " elements) into "
+              + Arrays.toString(outputShape)
+              + "; the sizes must match (keeping the first "
+              + preserveDims
+              + " dimension"
+              + (preserveDims == 1 ? "" : "s")
+              + ")");
     }
     return shape;
   }
 
   /**
-   * The inverse reshape (Sonnet's {@code reversed()}): a {@code Reshape} back to the trailing
-   * shape of this module's first input, named {@code <name>_reversed}.
+   * The inverse reshape (Sonnet's {@code reversed()}): a {@code Reshape} back to the trailing shape
+   * of this module's first input, named {@code <name>_reversed}.
    *
    * @throws NotBuiltException before the first call, when that shape is unknown
    */
   public Reshape reversed() {
     int[] in = inputShape;
     if (in == null) {
-      throw new NotBuiltException(getClass().getSimpleName() + " '" + name() + "' cannot be"
-          + " reversed yet: the shape to restore is read from its first input. Call it once"
-          + " first.");
+      throw new NotBuiltException(
+          getClass().getSimpleName()
+              + " '"
+              + name()
+              + "' cannot be"
+              + " reversed yet: the shape to restore is read from its first input. Call it once"
+              + " first.");
     }
     return new Reshape(in, preserveDims, name() + "_reversed");
   }

@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Sonnet 1's {@code SelectInput}: returns some of its inputs, in the order of {@code indices}
- * (an index may repeat), for wiring graphs of modules.
+ * Sonnet 1's {@code SelectInput}: returns some of its inputs, in the order of {@code indices} (an
+ * index may repeat), for wiring graphs of modules.
  *
  * <p><b>Shapes.</b> Unchanged. <b>Variables:</b> none.
  *
@@ -41,8 +41,8 @@ public final class SelectInput extends Module {
     }
     for (int i : indices) {
       if (i < 0) {
-        throw new IllegalArgumentException("SelectInput: indices must be >= 0, got "
-            + Arrays.toString(indices));
+        throw new IllegalArgumentException(
+            "SelectInput: indices must be >= 0, got " + Arrays.toString(indices));
       }
     }
     this.indices = indices.clone();
@@ -54,9 +54,16 @@ public final class SelectInput extends Module {
     List<Tensor> out = new ArrayList<>(indices.length);
     for (int i : indices) {
       if (i >= inputs.length) {
-        throw new IndexOutOfBoundsException("SelectInput '" + path() + "': index " + i
-            + " of " + Arrays.toString(indices) + " but only " + inputs.length
-            + " inputs were given");
+        throw new IndexOutOfBoundsException(
+            "SelectInput '"
+                + path()
+                + "': index "
+                + i
+                + " of "
+                + Arrays.toString(indices)
+                + " but only "
+                + inputs.length
+                + " inputs were given");
       }
       out.add(inputs[i]);
     }
@@ -66,8 +73,12 @@ public final class SelectInput extends Module {
   /** The single selected input, for a module with one index. */
   public Tensor callOne(Tensor... inputs) {
     if (indices.length != 1) {
-      throw new IllegalStateException("SelectInput '" + path() + "' selects "
-          + indices.length + " inputs; use call(...) for a list");
+      throw new IllegalStateException(
+          "SelectInput '"
+              + path()
+              + "' selects "
+              + indices.length
+              + " inputs; use call(...) for a list");
     }
     return call(inputs).get(0);
   }

@@ -16,10 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The separable convolutions' common part ({@link SeparableConv1D}, {@link SeparableConv2D}):
- * a depthwise convolution ({@code channelMultiplier} filters per input channel, with the stride,
- * rate and padding) followed by a pointwise {@code 1 x 1} convolution to {@code outputChannels},
- * plus a bias: {@code y = conv1x1(depthwise(x, w_dw), w_pw) + b}.
+ * The separable convolutions' common part ({@link SeparableConv1D}, {@link SeparableConv2D}): a
+ * depthwise convolution ({@code channelMultiplier} filters per input channel, with the stride, rate
+ * and padding) followed by a pointwise {@code 1 x 1} convolution to {@code outputChannels}, plus a
+ * bias: {@code y = conv1x1(depthwise(x, w_dw), w_pw) + b}.
  *
  * <p><b>Variables</b>: {@code w_dw:[kernel..., C, channelMultiplier]}, by default a truncated
  * normal with standard deviation {@code 1 / sqrt(prod(kernel))}; {@code w_pw:[1..., C *
@@ -28,8 +28,7 @@ import java.util.List;
  */
 public abstract class SeparableConvND extends Module implements Layer {
   /**
-   * {@link Pad#SAME}: at stride 1 the output keeps the input's size, as for the other
-   * convolutions.
+   * {@link Pad#SAME}: at stride 1 the output keeps the input's size, as for the other convolutions.
    */
   public static final Pad DEFAULT_PADDING = Pad.SAME;
 
@@ -37,8 +36,8 @@ public abstract class SeparableConvND extends Module implements Layer {
   public static final boolean DEFAULT_WITH_BIAS = true;
 
   /**
-   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel))},
-   * chosen on the first call; each depthwise output sees one input channel.
+   * {@code null}: a truncated normal with standard deviation {@code 1 / sqrt(prod(kernel))}, chosen
+   * on the first call; each depthwise output sees one input channel.
    */
   public static final Initializer DEFAULT_W_DW_INIT = null;
 
@@ -70,14 +69,30 @@ public abstract class SeparableConvND extends Module implements Layer {
   @Param Variable wPw;
   @Param Variable b;
 
-  SeparableConvND(int rank, int outputChannels, int channelMultiplier, int[] kernelShape,
-      int[] stride, int[] rate, Pad padding, boolean withBias, Initializer wDwInit,
-      Initializer wPwInit, Initializer bInit, DataFormat dataFormat, String name) {
+  SeparableConvND(
+      int rank,
+      int outputChannels,
+      int channelMultiplier,
+      int[] kernelShape,
+      int[] stride,
+      int[] rate,
+      Pad padding,
+      boolean withBias,
+      Initializer wDwInit,
+      Initializer wPwInit,
+      Initializer bInit,
+      DataFormat dataFormat,
+      String name) {
     super(name);
     String cls = getClass().getSimpleName();
     if (outputChannels < 1 || channelMultiplier < 1) {
-      throw new IllegalArgumentException(cls + ": outputChannels and channelMultiplier must be"
-          + " >= 1, got " + outputChannels + " and " + channelMultiplier);
+      throw new IllegalArgumentException(
+          cls
+              + ": outputChannels and channelMultiplier must be"
+              + " >= 1, got "
+              + outputChannels
+              + " and "
+              + channelMultiplier);
     }
     if (!withBias && bInit != null) {
       throw new IllegalArgumentException(cls + ": when withBias is false, bInit must be null");
@@ -91,9 +106,16 @@ public abstract class SeparableConvND extends Module implements Layer {
     this.padding = NnSupport.required(cls, "padding", padding);
     int fns = this.padding.functions().size();
     if (fns > 1 && fns != rank) {
-      throw new IllegalArgumentException(cls + ": padding " + this.padding + " has " + fns
-          + " functions but the convolution has " + rank + " spatial dimensions; give one"
-          + " function for all or one per dimension");
+      throw new IllegalArgumentException(
+          cls
+              + ": padding "
+              + this.padding
+              + " has "
+              + fns
+              + " functions but the convolution has "
+              + rank
+              + " spatial dimensions; give one"
+              + " function for all or one per dimension");
     }
     this.withBias = withBias;
     this.wDwInit = wDwInit;
@@ -140,10 +162,22 @@ public abstract class SeparableConvND extends Module implements Layer {
     Arrays.fill(pw, 1);
     pw[rank] = in * channelMultiplier;
     pw[rank + 1] = outputChannels;
-    wDw = variable("w_dw", wDwInit != null ? wDwInit
-        : Initializers.truncatedNormal(1 / Math.sqrt(NnSupport.product(kernel))), x.dtype(), dw);
-    wPw = variable("w_pw", wPwInit != null ? wPwInit
-        : Initializers.truncatedNormal(1 / Math.sqrt(in * channelMultiplier)), x.dtype(), pw);
+    wDw =
+        variable(
+            "w_dw",
+            wDwInit != null
+                ? wDwInit
+                : Initializers.truncatedNormal(1 / Math.sqrt(NnSupport.product(kernel))),
+            x.dtype(),
+            dw);
+    wPw =
+        variable(
+            "w_pw",
+            wPwInit != null
+                ? wPwInit
+                : Initializers.truncatedNormal(1 / Math.sqrt(in * channelMultiplier)),
+            x.dtype(),
+            pw);
     if (withBias) {
       b = variable("b", bInit != null ? bInit : Initializers.zeros(), x.dtype(), outputChannels);
     }
@@ -153,12 +187,13 @@ public abstract class SeparableConvND extends Module implements Layer {
   public Tensor call(Tensor x) {
     build(x);
     NnSupport.requireRank(this, x, rank + 2, "[batch, spatial x " + rank + ", channels]");
-    NnSupport.requireDim(this, x, dataFormat.channelAxis(x.rank()), wDw.shape().dim(rank),
-        "channels");
+    NnSupport.requireDim(
+        this, x, dataFormat.channelAxis(x.rank()), wDw.shape().dim(rank), "channels");
     ConvOptions depthwise = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor h = Convolution.depthwiseConv(x, wDw, depthwise);
-    Tensor y = Convolution.conv(h, wPw, ConvOptions.DEFAULT.withPadding(Padding.VALID)
-        .withDataFormat(dataFormat));
+    Tensor y =
+        Convolution.conv(
+            h, wPw, ConvOptions.DEFAULT.withPadding(Padding.VALID).withDataFormat(dataFormat));
     return withBias ? ConvND.addBias(y, b, dataFormat) : y;
   }
 }

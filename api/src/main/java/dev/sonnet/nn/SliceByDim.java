@@ -40,20 +40,34 @@ public final class SliceByDim extends Module implements Layer {
   public SliceByDim(int[] dims, int[] begin, int[] size, String name) {
     super(name);
     if (dims.length != begin.length || dims.length != size.length) {
-      throw new IllegalArgumentException("SliceByDim: dims " + Arrays.toString(dims) + ", begin "
-          + Arrays.toString(begin) + " and size " + Arrays.toString(size) + " need the same"
-          + " length (one entry per sliced dimension)");
+      throw new IllegalArgumentException(
+          "SliceByDim: dims "
+              + Arrays.toString(dims)
+              + ", begin "
+              + Arrays.toString(begin)
+              + " and size "
+              + Arrays.toString(size)
+              + " need the same"
+              + " length (one entry per sliced dimension)");
     }
     for (int i = 0; i < dims.length; i++) {
       for (int j = 0; j < i; j++) {
         if (dims[j] == dims[i]) {
-          throw new IllegalArgumentException("SliceByDim: dims " + Arrays.toString(dims)
-              + " repeats dimension " + dims[i] + "; slice each dimension once");
+          throw new IllegalArgumentException(
+              "SliceByDim: dims "
+                  + Arrays.toString(dims)
+                  + " repeats dimension "
+                  + dims[i]
+                  + "; slice each dimension once");
         }
       }
       if (begin[i] < 0 || size[i] < -1) {
-        throw new IllegalArgumentException("SliceByDim: begin must be >= 0 and size >= -1, got"
-            + " begin " + Arrays.toString(begin) + ", size " + Arrays.toString(size));
+        throw new IllegalArgumentException(
+            "SliceByDim: begin must be >= 0 and size >= -1, got"
+                + " begin "
+                + Arrays.toString(begin)
+                + ", size "
+                + Arrays.toString(size));
       }
     }
     this.dims = dims.clone();
@@ -74,18 +88,35 @@ public final class SliceByDim extends Module implements Layer {
     for (int i = 0; i < dims.length; i++) {
       int d = dims[i] < 0 ? dims[i] + rank : dims[i];
       if (d < 0 || d >= rank) {
-        throw new ShapeException("SliceByDim '" + path() + "': dimension " + dims[i]
-            + " is outside input " + x.shape());
+        throw new ShapeException(
+            "SliceByDim '" + path() + "': dimension " + dims[i] + " is outside input " + x.shape());
       }
       if (sliced[d]) {
-        throw new ShapeException("SliceByDim '" + path() + "': dims " + Arrays.toString(dims)
-            + " name dimension " + d + " of input " + x.shape() + " twice");
+        throw new ShapeException(
+            "SliceByDim '"
+                + path()
+                + "': dims "
+                + Arrays.toString(dims)
+                + " name dimension "
+                + d
+                + " of input "
+                + x.shape()
+                + " twice");
       }
       sliced[d] = true;
       int end = size[i] == -1 ? x.dim(d) : begin[i] + size[i];
       if (end > x.dim(d) || begin[i] > x.dim(d)) {
-        throw new ShapeException("SliceByDim '" + path() + "': slice [" + begin[i] + ", " + end
-            + ") of dimension " + d + " is outside input " + x.shape());
+        throw new ShapeException(
+            "SliceByDim '"
+                + path()
+                + "': slice ["
+                + begin[i]
+                + ", "
+                + end
+                + ") of dimension "
+                + d
+                + " is outside input "
+                + x.shape());
       }
       b[d] = begin[i];
       e[d] = end;

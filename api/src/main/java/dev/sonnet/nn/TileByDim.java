@@ -9,9 +9,9 @@ import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Sonnet 1's {@code TileByDim}: repeats the input {@code multiples[i]} times along dimension
- * {@code dims[i]} ({@code tf.tile} restricted to some dimensions): {@code y[..., j, ...] = x[...,
- * j mod n, ...]}.
+ * Sonnet 1's {@code TileByDim}: repeats the input {@code multiples[i]} times along dimension {@code
+ * dims[i]} ({@code tf.tile} restricted to some dimensions): {@code y[..., j, ...] = x[..., j mod n,
+ * ...]}.
  *
  * <p><b>Shapes.</b> Output = input shape with dimension {@code dims[i]} multiplied by {@code
  * multiples[i]}.
@@ -40,13 +40,17 @@ public final class TileByDim extends Module implements Layer {
   public TileByDim(int[] dims, int[] multiples, String name) {
     super(name);
     if (dims.length != multiples.length) {
-      throw new IllegalArgumentException("TileByDim: dims " + Arrays.toString(dims)
-          + " and multiples " + Arrays.toString(multiples) + " need the same length");
+      throw new IllegalArgumentException(
+          "TileByDim: dims "
+              + Arrays.toString(dims)
+              + " and multiples "
+              + Arrays.toString(multiples)
+              + " need the same length");
     }
     for (int m : multiples) {
       if (m < 1) {
-        throw new IllegalArgumentException("TileByDim: multiples must be >= 1, got "
-            + Arrays.toString(multiples));
+        throw new IllegalArgumentException(
+            "TileByDim: multiples must be >= 1, got " + Arrays.toString(multiples));
       }
     }
     this.dims = dims.clone();
@@ -62,8 +66,8 @@ public final class TileByDim extends Module implements Layer {
     for (int i = 0; i < dims.length; i++) {
       int d = dims[i] < 0 ? dims[i] + rank : dims[i];
       if (d < 0 || d >= rank) {
-        throw new ShapeException("TileByDim '" + path() + "': dimension " + dims[i]
-            + " is outside input " + x.shape());
+        throw new ShapeException(
+            "TileByDim '" + path() + "': dimension " + dims[i] + " is outside input " + x.shape());
       }
       mult[d] *= multiples[i];
     }

@@ -31,31 +31,48 @@ record BinaryOp(BinaryKind kind) implements Op {
       if (a.shape().equals(b.shape())) {
         // The common case: one shared, cached layout and no per-call arrays.
         OpSupport.DenseLayout l = OpSupport.denseLayout(shape);
-        a.backend().binary(kind, a.buffer(), l.strides(), b.buffer(), l.strides(), out.buffer(),
-            l.dims());
+        a.backend()
+            .binary(kind, a.buffer(), l.strides(), b.buffer(), l.strides(), out.buffer(), l.dims());
       } else {
-        a.backend().binary(kind, a.buffer(), a.shape().broadcastStrides(shape), b.buffer(),
-            b.shape().broadcastStrides(shape), out.buffer(), shape.dims());
+        a.backend()
+            .binary(
+                kind,
+                a.buffer(),
+                a.shape().broadcastStrides(shape),
+                b.buffer(),
+                b.shape().broadcastStrides(shape),
+                out.buffer(),
+                shape.dims());
       }
     }
     return new Tensor[] {out};
   }
 
   private void checkDtype(DType dt, Tensor a, Tensor b) {
-    boolean ok = switch (kind) {
-      case LOGICAL_AND, LOGICAL_OR -> dt == DType.BOOL;
-      case EQUAL, NOT_EQUAL -> true;
-      case POW -> dt.isFloating();
-      default -> dt != DType.BOOL;
-    };
+    boolean ok =
+        switch (kind) {
+          case LOGICAL_AND, LOGICAL_OR -> dt == DType.BOOL;
+          case EQUAL, NOT_EQUAL -> true;
+          case POW -> dt.isFloating();
+          default -> dt != DType.BOOL;
+        };
     if (!ok) {
-      String need = switch (kind) {
-        case LOGICAL_AND, LOGICAL_OR -> "bool tensors";
-        case POW -> "f32 or f64 tensors; cast first, e.g. x.cast(DType.FLOAT32)";
-        default -> "numeric tensors; cast bool first, e.g. mask.cast(DType.FLOAT32)";
-      };
-      throw new ShapeException(name() + ": not defined for " + dt + " (shapes " + a.shape()
-          + " and " + b.shape() + "); it needs " + need);
+      String need =
+          switch (kind) {
+            case LOGICAL_AND, LOGICAL_OR -> "bool tensors";
+            case POW -> "f32 or f64 tensors; cast first, e.g. x.cast(DType.FLOAT32)";
+            default -> "numeric tensors; cast bool first, e.g. mask.cast(DType.FLOAT32)";
+          };
+      throw new ShapeException(
+          name()
+              + ": not defined for "
+              + dt
+              + " (shapes "
+              + a.shape()
+              + " and "
+              + b.shape()
+              + "); it needs "
+              + need);
     }
   }
 
@@ -106,6 +123,7 @@ record BinaryOp(BinaryKind kind) implements Op {
       default -> throw new IllegalStateException("no gradient for " + kind);
     }
     return new Tensor[] {
-        Broadcasting.reduceTo(ga, a.shape()), Broadcasting.reduceTo(gb, b.shape())};
+      Broadcasting.reduceTo(ga, a.shape()), Broadcasting.reduceTo(gb, b.shape())
+    };
   }
 }

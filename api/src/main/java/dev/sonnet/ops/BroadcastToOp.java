@@ -16,8 +16,15 @@ record BroadcastToOp(Shape shape) implements Op {
     Tensor x = inputs[0];
     Tensor out = OpSupport.allocateUninitialized(x.backend(), x.dtype(), shape);
     if (shape.size() > 0) {
-      x.backend().copy(x.buffer(), 0, x.shape().broadcastStrides(shape), out.buffer(), 0,
-          shape.strides(), shape.dims());
+      x.backend()
+          .copy(
+              x.buffer(),
+              0,
+              x.shape().broadcastStrides(shape),
+              out.buffer(),
+              0,
+              shape.strides(),
+              shape.dims());
     }
     return new Tensor[] {out};
   }

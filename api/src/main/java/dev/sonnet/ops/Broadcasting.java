@@ -23,8 +23,12 @@ public final class Broadcasting {
     }
     int lead = g.rank() - shape.rank();
     if (lead < 0) {
-      throw new ShapeException("reduceTo: gradient of shape " + g + " cannot be reduced to the "
-          + "larger rank of shape " + shape);
+      throw new ShapeException(
+          "reduceTo: gradient of shape "
+              + g
+              + " cannot be reduced to the "
+              + "larger rank of shape "
+              + shape);
     }
     int[] axes = new int[g.rank()];
     int count = 0;
@@ -37,8 +41,19 @@ public final class Broadcasting {
         if (want == 1 && have != 1) {
           axes[count++] = i;
         } else if (want != have) {
-          throw new ShapeException("reduceTo: gradient of shape " + g + " cannot be reduced to "
-              + "shape " + shape + " (dimension " + i + ": " + have + " vs " + want + ")");
+          throw new ShapeException(
+              "reduceTo: gradient of shape "
+                  + g
+                  + " cannot be reduced to "
+                  + "shape "
+                  + shape
+                  + " (dimension "
+                  + i
+                  + ": "
+                  + have
+                  + " vs "
+                  + want
+                  + ")");
         }
       }
     }

@@ -8,11 +8,11 @@ import java.util.function.Supplier;
 
 /**
  * Check-numerics mode: every operation's floating outputs are checked for NaN and infinity as the
- * operation returns, and the first one that has any stops the program with a
- * {@link NonFiniteException} naming the operation, the module it ran in, its input shapes and
- * whether an input already held the bad value, as TensorFlow's {@code enable_check_numerics} and
- * PyTorch's anomaly detection do. Without it, one NaN in one input spreads into thousands of
- * weights in a few steps, with no signal.
+ * operation returns, and the first one that has any stops the program with a {@link
+ * NonFiniteException} naming the operation, the module it ran in, its input shapes and whether an
+ * input already held the bad value, as TensorFlow's {@code enable_check_numerics} and PyTorch's
+ * anomaly detection do. Without it, one NaN in one input spreads into thousands of weights in a few
+ * steps, with no signal.
  *
  * <pre>{@code
  * CheckNumerics.setEnabled(true);      // or run with -Dsonnet.checkNumerics=true
@@ -25,14 +25,16 @@ import java.util.function.Supplier;
  * same operations) and variable updates are all checked; an update that would write a NaN throws
  * before the variable changes.
  *
- * <p>The mode is global (every thread), as a system property is. {@link Elementwise#isFinite}
- * tests values without stopping, for code that handles non-finite values itself.
+ * <p>The mode is global (every thread), as a system property is. {@link Elementwise#isFinite} tests
+ * values without stopping, for code that handles non-finite values itself.
  */
 public final class CheckNumerics {
   /** System property that turns the mode on at startup: {@code -Dsonnet.checkNumerics=true}. */
   public static final String PROPERTY = "sonnet.checkNumerics";
 
-  /** Read by {@link Dispatch#run} for every operation; volatile so that a switch is seen at once. */
+  /**
+   * Read by {@link Dispatch#run} for every operation; volatile so that a switch is seen at once.
+   */
   static volatile boolean enabled = Boolean.getBoolean(PROPERTY);
 
   /** Where the failing operation ran, as a module path; installed by the module package. */
@@ -60,15 +62,17 @@ public final class CheckNumerics {
   public static Tensor check(Tensor tensor, String what) {
     Bad bad = scan(tensor);
     if (bad != null) {
-      throw new NonFiniteException(what, null, what + " " + tensor.dtype() + tensor.shape()
-          + " holds " + bad.describe(tensor.shape()));
+      throw new NonFiniteException(
+          what,
+          null,
+          what + " " + tensor.dtype() + tensor.shape() + " holds " + bad.describe(tensor.shape()));
     }
     return tensor;
   }
 
   /**
-   * Installs the function that names the module an operation runs in (the module package does,
-   * so that this package does not depend on it). For {@code dev.sonnet.module} only.
+   * Installs the function that names the module an operation runs in (the module package does, so
+   * that this package does not depend on it). For {@code dev.sonnet.module} only.
    */
   public static void locateModulesWith(Supplier<String> locator) {
     moduleLocator = locator;
@@ -84,8 +88,8 @@ public final class CheckNumerics {
     }
   }
 
-  private static NonFiniteException failure(Op op, Tensor[] inputs, Tensor[] outputs, int o,
-      Bad bad) {
+  private static NonFiniteException failure(
+      Op op, Tensor[] inputs, Tensor[] outputs, int o, Bad bad) {
     String module = moduleLocator.get();
     StringBuilder m = new StringBuilder("check numerics: op '").append(op.name()).append("'");
     if (module != null) {
@@ -104,16 +108,27 @@ public final class CheckNumerics {
         }
       }
     }
-    m.append(cause == null ? " produced " : " passed on ").append(bad.describe(outputs[o].shape()))
-        .append(" in output ").append(o).append(' ').append(outputs[o].dtype())
-        .append(outputs[o].shape()).append("; inputs: ").append(ins).append('.');
+    m.append(cause == null ? " produced " : " passed on ")
+        .append(bad.describe(outputs[o].shape()))
+        .append(" in output ")
+        .append(o)
+        .append(' ')
+        .append(outputs[o].dtype())
+        .append(outputs[o].shape())
+        .append("; inputs: ")
+        .append(ins)
+        .append('.');
     if (cause == null) {
-      m.append(" Its inputs were finite, so this op made the bad value: look for a log or a"
-          + " division of 0, an exp or a square that overflows, or a learning rate too large.");
+      m.append(
+          " Its inputs were finite, so this op made the bad value: look for a log or a"
+              + " division of 0, an exp or a square that overflows, or a learning rate too large.");
     } else {
-      m.append(" The bad value came in through ").append(cause).append(", which no checked op"
-          + " made: input data, a variable's initial or assigned value, or a tensor made before"
-          + " the check was on.");
+      m.append(" The bad value came in through ")
+          .append(cause)
+          .append(
+              ", which no checked op"
+                  + " made: input data, a variable's initial or assigned value, or a tensor made before"
+                  + " the check was on.");
     }
     return new NonFiniteException(op.name(), module, m.toString());
   }
@@ -171,11 +186,15 @@ public final class CheckNumerics {
         s.append(nans).append(" NaN");
       }
       if (infinities > 0) {
-        s.append(nans > 0 ? " and " : "").append(infinities)
+        s.append(nans > 0 ? " and " : "")
+            .append(infinities)
             .append(infinities == 1 ? " infinity" : " infinities");
       }
-      return s.append(", the first (").append(firstValue).append(") at ")
-          .append(position(shape, first)).toString();
+      return s.append(", the first (")
+          .append(firstValue)
+          .append(") at ")
+          .append(position(shape, first))
+          .toString();
     }
   }
 

@@ -25,8 +25,16 @@ record ConcatOp(int axis) implements Op {
     long offset = 0;
     for (Tensor t : inputs) {
       if (t.size() > 0) {
-        first.backend().copy(t.buffer(), 0, t.shape().strides(), result.buffer(),
-            offset * outStrides[axis], outStrides, t.shape().dims());
+        first
+            .backend()
+            .copy(
+                t.buffer(),
+                0,
+                t.shape().strides(),
+                result.buffer(),
+                offset * outStrides[axis],
+                outStrides,
+                t.shape().dims());
       }
       offset += t.shape().dim(axis);
     }

@@ -10,8 +10,8 @@ import dev.sonnet.tensor.Tensor;
  * im2col} followed by one grouped matrix product.
  *
  * <p>Gradients: for {@code x}, {@link ConvBackpropInputOp} (a transposed convolution); for {@code
- * w}, {@link ConvBackpropFilterOp}. The three ops are each other's gradients, so derivatives of
- * any order exist.
+ * w}, {@link ConvBackpropFilterOp}. The three ops are each other's gradients, so derivatives of any
+ * order exist.
  */
 public record ConvOp(ConvParams params) implements Op {
 
@@ -27,12 +27,19 @@ public record ConvOp(ConvParams params) implements Op {
     String op = name();
     int n = params.rank();
     if (w.rank() != n + 2) {
-      throw new ShapeException(op + ": filters " + w.shape() + " have rank "
-          + w.rank() + " but " + n + " spatial dimensions need rank " + (n + 2)
-          + " [kernel..., in_channels / groups, out_channels]");
+      throw new ShapeException(
+          op
+              + ": filters "
+              + w.shape()
+              + " have rank "
+              + w.rank()
+              + " but "
+              + n
+              + " spatial dimensions need rank "
+              + (n + 2)
+              + " [kernel..., in_channels / groups, out_channels]");
     }
-    ConvSupport.checkInputRank(op, x.shape(), n, DataFormat.CHANNELS_LAST,
-        "filters " + w.shape());
+    ConvSupport.checkInputRank(op, x.shape(), n, DataFormat.CHANNELS_LAST, "filters " + w.shape());
     ConvSupport.checkFloating(op, "input", x.dtype(), "filters", w.dtype());
     ConvSupport.checkChannels(op, x.shape(), x.dim(-1), w.shape(), params.groups());
     ConvGeometry g = params.geometry(op, x.shape(), ConvSupport.kernel(w.shape()));
@@ -44,10 +51,10 @@ public record ConvOp(ConvParams params) implements Op {
     Tensor x = inputs[0];
     Tensor w = inputs[1];
     Tensor dy = upstream[0];
-    Tensor dx = Dispatch.run1(new ConvBackpropInputOp(params, ConvSupport.spatial(x.shape())),
-        dy, w);
-    Tensor dw = Dispatch.run1(new ConvBackpropFilterOp(params, ConvSupport.kernel(w.shape())),
-        x, dy);
+    Tensor dx =
+        Dispatch.run1(new ConvBackpropInputOp(params, ConvSupport.spatial(x.shape())), dy, w);
+    Tensor dw =
+        Dispatch.run1(new ConvBackpropFilterOp(params, ConvSupport.kernel(w.shape())), x, dy);
     return new Tensor[] {dx, dw};
   }
 }

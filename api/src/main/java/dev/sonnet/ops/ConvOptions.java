@@ -28,8 +28,12 @@ public final class ConvOptions {
   public static final DataFormat DEFAULT_DATA_FORMAT = DataFormat.CHANNELS_LAST;
 
   /** Stride 1, dilation 1, SAME padding, channels-last. */
-  public static final ConvOptions DEFAULT = new ConvOptions(new int[] {DEFAULT_STRIDE},
-      new int[] {DEFAULT_STRIDE}, DEFAULT_PADDING, DEFAULT_DATA_FORMAT);
+  public static final ConvOptions DEFAULT =
+      new ConvOptions(
+          new int[] {DEFAULT_STRIDE},
+          new int[] {DEFAULT_STRIDE},
+          DEFAULT_PADDING,
+          DEFAULT_DATA_FORMAT);
 
   private final int[] stride;
   private final int[] dilation;
@@ -49,8 +53,8 @@ public final class ConvOptions {
   }
 
   /**
-   * These options with {@code dilation} (Sonnet's {@code rate}): the window reads every
-   * {@code dilation}-th input position. One value, or one per spatial dimension; each >= 1.
+   * These options with {@code dilation} (Sonnet's {@code rate}): the window reads every {@code
+   * dilation}-th input position. One value, or one per spatial dimension; each >= 1.
    */
   public ConvOptions withDilation(int... dilation) {
     return new ConvOptions(stride, checkPositive("dilation", dilation), padding, dataFormat);
@@ -58,14 +62,14 @@ public final class ConvOptions {
 
   /** These options with {@code padding}. */
   public ConvOptions withPadding(Padding padding) {
-    return new ConvOptions(stride, dilation, Objects.requireNonNull(padding, "padding"),
-        dataFormat);
+    return new ConvOptions(
+        stride, dilation, Objects.requireNonNull(padding, "padding"), dataFormat);
   }
 
   /** These options with {@code dataFormat}. */
   public ConvOptions withDataFormat(DataFormat dataFormat) {
-    return new ConvOptions(stride, dilation, padding,
-        Objects.requireNonNull(dataFormat, "dataFormat"));
+    return new ConvOptions(
+        stride, dilation, padding, Objects.requireNonNull(dataFormat, "dataFormat"));
   }
 
   public int[] stride() {
@@ -103,9 +107,18 @@ public final class ConvOptions {
       Arrays.fill(out, values[0]);
       return out;
     }
-    throw new IllegalArgumentException(op + ": " + what + " " + Arrays.toString(values) + " has "
-        + values.length + " entries but the input has " + n + " spatial dimensions; give one "
-        + "value for all or one per dimension");
+    throw new IllegalArgumentException(
+        op
+            + ": "
+            + what
+            + " "
+            + Arrays.toString(values)
+            + " has "
+            + values.length
+            + " entries but the input has "
+            + n
+            + " spatial dimensions; give one "
+            + "value for all or one per dimension");
   }
 
   static int[] checkPositive(String what, int[] values) {
@@ -114,8 +127,8 @@ public final class ConvOptions {
     }
     for (int v : values) {
       if (v < 1) {
-        throw new IllegalArgumentException(what + " values must be >= 1, got "
-            + Arrays.toString(values));
+        throw new IllegalArgumentException(
+            what + " values must be >= 1, got " + Arrays.toString(values));
       }
     }
     return values.clone();
@@ -123,8 +136,10 @@ public final class ConvOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConvOptions c && Arrays.equals(c.stride, stride)
-        && Arrays.equals(c.dilation, dilation) && c.padding.equals(padding)
+    return o instanceof ConvOptions c
+        && Arrays.equals(c.stride, stride)
+        && Arrays.equals(c.dilation, dilation)
+        && c.padding.equals(padding)
         && c.dataFormat == dataFormat;
   }
 

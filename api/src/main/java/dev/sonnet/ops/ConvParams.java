@@ -13,15 +13,22 @@ import java.util.Arrays;
  * <p>Output size along dimension {@code d}: {@code floor((in + padBefore + padAfter - kEff) /
  * stride) + 1} with {@code kEff = (kernel - 1) * dilation + 1}.
  */
-public record ConvParams(int[] stride, int[] dilation, int[] padBefore, int[] padAfter,
-    int groups) {
+public record ConvParams(
+    int[] stride, int[] dilation, int[] padBefore, int[] padAfter, int groups) {
 
   public ConvParams {
     int n = stride.length;
     if (n < 1 || n > 3 || dilation.length != n || padBefore.length != n || padAfter.length != n) {
-      throw new IllegalArgumentException("ConvParams: stride " + Arrays.toString(stride)
-          + ", dilation " + Arrays.toString(dilation) + ", padding " + Arrays.toString(padBefore)
-          + " / " + Arrays.toString(padAfter) + " need one entry per spatial dimension (1 to 3)");
+      throw new IllegalArgumentException(
+          "ConvParams: stride "
+              + Arrays.toString(stride)
+              + ", dilation "
+              + Arrays.toString(dilation)
+              + ", padding "
+              + Arrays.toString(padBefore)
+              + " / "
+              + Arrays.toString(padAfter)
+              + " need one entry per spatial dimension (1 to 3)");
     }
     if (groups < 1) {
       throw new IllegalArgumentException("ConvParams: groups must be >= 1, got " + groups);
@@ -68,9 +75,18 @@ public record ConvParams(int[] stride, int[] dilation, int[] padBefore, int[] pa
           out[d] = 0;
           continue;
         }
-        throw new ShapeException(op + ": spatial dimension " + d + " has size " + in[d]
-            + " (" + padded + " padded), smaller than the window of " + kEff + "; use "
-            + "Padding.SAME, a smaller kernel or a larger input");
+        throw new ShapeException(
+            op
+                + ": spatial dimension "
+                + d
+                + " has size "
+                + in[d]
+                + " ("
+                + padded
+                + " padded), smaller than the window of "
+                + kEff
+                + "; use "
+                + "Padding.SAME, a smaller kernel or a larger input");
       }
       out[d] = (int) ((padded - kEff) / stride[d] + 1);
     }
@@ -80,27 +96,49 @@ public record ConvParams(int[] stride, int[] dilation, int[] padBefore, int[] pa
   /** The geometry for a channels-last input of {@code inShape} and a window of {@code kernel}. */
   ConvGeometry geometry(String op, Shape inShape, int[] kernel) {
     int[] in = ConvSupport.spatial(inShape);
-    return new ConvGeometry(inShape.dim(0), in, inShape.dim(-1), kernel.clone(), stride.clone(),
-        dilation.clone(), padBefore.clone(), outSpatial(op, in, kernel), groups);
+    return new ConvGeometry(
+        inShape.dim(0),
+        in,
+        inShape.dim(-1),
+        kernel.clone(),
+        stride.clone(),
+        dilation.clone(),
+        padBefore.clone(),
+        outSpatial(op, in, kernel),
+        groups);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ConvParams p && Arrays.equals(p.stride, stride)
-        && Arrays.equals(p.dilation, dilation) && Arrays.equals(p.padBefore, padBefore)
-        && Arrays.equals(p.padAfter, padAfter) && p.groups == groups;
+    return o instanceof ConvParams p
+        && Arrays.equals(p.stride, stride)
+        && Arrays.equals(p.dilation, dilation)
+        && Arrays.equals(p.padBefore, padBefore)
+        && Arrays.equals(p.padAfter, padAfter)
+        && p.groups == groups;
   }
 
   @Override
   public int hashCode() {
     return ((Arrays.hashCode(stride) * 31 + Arrays.hashCode(dilation)) * 31
-        + Arrays.hashCode(padBefore)) * 31 + Arrays.hashCode(padAfter) * 31 + groups;
+                + Arrays.hashCode(padBefore))
+            * 31
+        + Arrays.hashCode(padAfter) * 31
+        + groups;
   }
 
   @Override
   public String toString() {
-    return "ConvParams(stride=" + Arrays.toString(stride) + ", dilation="
-        + Arrays.toString(dilation) + ", padBefore=" + Arrays.toString(padBefore)
-        + ", padAfter=" + Arrays.toString(padAfter) + ", groups=" + groups + ")";
+    return "ConvParams(stride="
+        + Arrays.toString(stride)
+        + ", dilation="
+        + Arrays.toString(dilation)
+        + ", padBefore="
+        + Arrays.toString(padBefore)
+        + ", padAfter="
+        + Arrays.toString(padAfter)
+        + ", groups="
+        + groups
+        + ")";
   }
 }

@@ -15,9 +15,9 @@ import java.util.Arrays;
  * Shape checks and the im2col + gemm computations shared by the convolution ops.
  *
  * <p>All three convolution products work on channels-last data viewed as matrices: the input
- * unfolded by {@code im2col} is {@code cols [groups, M, Kc]} with {@code M = batch * outVolume}
- * and {@code Kc = kernelVolume * channels / groups}; the filter {@code [kernel..., C / groups, O]}
- * is the matrix {@code [Kc, O]}, group {@code g} owning columns from {@code g * O / groups}; the
+ * unfolded by {@code im2col} is {@code cols [groups, M, Kc]} with {@code M = batch * outVolume} and
+ * {@code Kc = kernelVolume * channels / groups}; the filter {@code [kernel..., C / groups, O]} is
+ * the matrix {@code [Kc, O]}, group {@code g} owning columns from {@code g * O / groups}; the
  * output is {@code [M, O]}. Groups become the batch of one strided {@link GemmSpec}.
  *
  * <p>A 1x1 kernel with stride 1 and no padding needs no unfolding: the input itself, with leading
@@ -53,21 +53,30 @@ final class ConvSupport {
   }
 
   static String layout(int n, DataFormat format) {
-    String spatial = switch (n) {
-      case 1 -> "width";
-      case 2 -> "height, width";
-      default -> "depth, height, width";
-    };
+    String spatial =
+        switch (n) {
+          case 1 -> "width";
+          case 2 -> "height, width";
+          default -> "depth, height, width";
+        };
     return format == DataFormat.CHANNELS_FIRST
-        ? "[batch, channels, " + spatial + "]" : "[batch, " + spatial + ", channels]";
+        ? "[batch, channels, " + spatial + "]"
+        : "[batch, " + spatial + ", channels]";
   }
 
   /** Checks that a conv filter has 1 to 3 spatial dimensions; returns their number. */
   static int filterSpatialRank(String op, Shape filters, String layout) {
     int n = filters.rank() - 2;
     if (n < 1 || n > 3) {
-      throw new ShapeException(op + ": filters " + filters + " have rank " + filters.rank()
-          + "; expected " + layout + " with 1 to 3 kernel dimensions (rank 3 to 5)");
+      throw new ShapeException(
+          op
+              + ": filters "
+              + filters
+              + " have rank "
+              + filters.rank()
+              + "; expected "
+              + layout
+              + " with 1 to 3 kernel dimensions (rank 3 to 5)");
     }
     return n;
   }
@@ -76,17 +85,38 @@ final class ConvSupport {
   static void checkInputRank(String op, Shape input, int n, DataFormat format, String against) {
     if (input.rank() != n + 2) {
       String fix = input.rank() == n + 1 ? "; add a batch axis with x.expandDims(0)" : "";
-      throw new ShapeException(op + ": input " + input + " has rank " + input.rank() + " but "
-          + against + " needs a rank-" + (n + 2) + " input " + layout(n, format) + fix);
+      throw new ShapeException(
+          op
+              + ": input "
+              + input
+              + " has rank "
+              + input.rank()
+              + " but "
+              + against
+              + " needs a rank-"
+              + (n + 2)
+              + " input "
+              + layout(n, format)
+              + fix);
     }
   }
 
   /** Checks that both operands are floating point and of one dtype. */
   static void checkFloating(String op, String aName, DType a, String bName, DType b) {
     if (!a.isFloating() || a != b) {
-      throw new ShapeException(op + ": " + aName + " is " + a + " and " + bName + " is " + b
-          + "; both must be the same floating dtype (f32 or f64); convert with .cast(DType."
-          + (a.isFloating() ? a.name() : DType.FLOAT32.name()) + ")");
+      throw new ShapeException(
+          op
+              + ": "
+              + aName
+              + " is "
+              + a
+              + " and "
+              + bName
+              + " is "
+              + b
+              + "; both must be the same floating dtype (f32 or f64); convert with .cast(DType."
+              + (a.isFloating() ? a.name() : DType.FLOAT32.name())
+              + ")");
     }
   }
 
@@ -98,13 +128,35 @@ final class ConvSupport {
     int cg = filters.dim(-2);
     int out = filters.dim(-1);
     if ((long) cg * groups != channels) {
-      throw new ShapeException(op + ": input " + input + " has " + channels
-          + " channels but filters " + filters + " expect " + cg + " (x groups " + groups + ")");
+      throw new ShapeException(
+          op
+              + ": input "
+              + input
+              + " has "
+              + channels
+              + " channels but filters "
+              + filters
+              + " expect "
+              + cg
+              + " (x groups "
+              + groups
+              + ")");
     }
     if (out % groups != 0) {
-      throw new ShapeException(op + ": filters " + filters + " have " + out
-          + " output channels, which do not split into " + groups + " groups (" + channels
-          + " input channels / " + cg + " per group); use a multiple of " + groups);
+      throw new ShapeException(
+          op
+              + ": filters "
+              + filters
+              + " have "
+              + out
+              + " output channels, which do not split into "
+              + groups
+              + " groups ("
+              + channels
+              + " input channels / "
+              + cg
+              + " per group); use a multiple of "
+              + groups);
     }
   }
 
@@ -113,7 +165,9 @@ final class ConvSupport {
   /** Whether {@code g} reads the input unchanged as the cols matrix (1x1, stride 1, no padding). */
   private static boolean isPointwise(ConvGeometry g) {
     for (int d = 0; d < g.spatialRank(); d++) {
-      if (g.kernel()[d] != 1 || g.stride()[d] != 1 || g.padBefore()[d] != 0
+      if (g.kernel()[d] != 1
+          || g.stride()[d] != 1
+          || g.padBefore()[d] != 0
           || g.outSpatial()[d] != g.inSpatial()[d]) {
         return false;
       }
@@ -132,16 +186,34 @@ final class ConvSupport {
     // The direct kernel, or else the groups' non-accumulating products (k = kc > 0), write every
     // element of y.
     DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
-    if (!isPointwise(g) && backend instanceof DirectConvolution direct
+    if (!isPointwise(g)
+        && backend instanceof DirectConvolution direct
         && direct.convolveDirect(g, outChannels, x.buffer(), w.buffer(), y)) {
       return Tensor.wrap(y, yShape);
     }
     Columns a = Columns.unfold(g, x, p);
     try {
-      backend.gemm(new GemmSpec(p.groups, p.m, p.og, p.kc,
-          false, 0, a.ld, a.groupStride,
-          false, 0, outChannels, p.og,
-          0, outChannels, p.og, false), a.buffer, w.buffer(), y);
+      backend.gemm(
+          new GemmSpec(
+              p.groups,
+              p.m,
+              p.og,
+              p.kc,
+              false,
+              0,
+              a.ld,
+              a.groupStride,
+              false,
+              0,
+              outChannels,
+              p.og,
+              0,
+              outChannels,
+              p.og,
+              false),
+          a.buffer,
+          w.buffer(),
+          y);
     } finally {
       a.releaseIfTemporary();
     }
@@ -158,21 +230,43 @@ final class ConvSupport {
     if (p.isEmpty()) {
       return Tensor.wrap(dx, xShape);
     }
-    if (!isPointwise(g) && backend instanceof DirectConvolution direct
+    if (!isPointwise(g)
+        && backend instanceof DirectConvolution direct
         && direct.convolveInputGradientDirect(g, outChannels, dy.buffer(), w.buffer(), dx)) {
       return Tensor.wrap(dx, xShape);
     }
     // A pointwise window writes the product straight into dx; otherwise into columns (the product,
     // k = og > 0 and not accumulating, overwrites every entry) that col2im folds back.
-    Columns d = isPointwise(g)
-        ? new Columns(dx, g.channels(), p.cg, false)
-        : new Columns(backend.allocateUninitialized(dy.dtype(), p.columnsSize()), p.kc,
-            p.columnsGroupStride(), true);
+    Columns d =
+        isPointwise(g)
+            ? new Columns(dx, g.channels(), p.cg, false)
+            : new Columns(
+                backend.allocateUninitialized(dy.dtype(), p.columnsSize()),
+                p.kc,
+                p.columnsGroupStride(),
+                true);
     try {
-      backend.gemm(new GemmSpec(p.groups, p.m, p.kc, p.og,
-          false, 0, outChannels, p.og,
-          true, 0, outChannels, p.og,
-          0, d.ld, d.groupStride, false), dy.buffer(), w.buffer(), d.buffer);
+      backend.gemm(
+          new GemmSpec(
+              p.groups,
+              p.m,
+              p.kc,
+              p.og,
+              false,
+              0,
+              outChannels,
+              p.og,
+              true,
+              0,
+              outChannels,
+              p.og,
+              0,
+              d.ld,
+              d.groupStride,
+              false),
+          dy.buffer(),
+          w.buffer(),
+          d.buffer);
       if (d.temporary) {
         backend.col2im(g, d.buffer, dx);
       }
@@ -196,16 +290,34 @@ final class ConvSupport {
     // The direct kernel, or else the groups' non-accumulating products (k = m > 0), write every
     // element of dw.
     DeviceBuffer dw = backend.allocateUninitialized(x.dtype(), wShape.size());
-    if (!isPointwise(g) && backend instanceof DirectConvolution direct
+    if (!isPointwise(g)
+        && backend instanceof DirectConvolution direct
         && direct.convolveFilterGradientDirect(g, outChannels, x.buffer(), dy.buffer(), dw)) {
       return Tensor.wrap(dw, wShape);
     }
     Columns a = Columns.unfold(g, x, p);
     try {
-      backend.gemm(new GemmSpec(p.groups, p.kc, p.og, p.m,
-          true, 0, a.ld, a.groupStride,
-          false, 0, outChannels, p.og,
-          0, outChannels, p.og, false), a.buffer, dy.buffer(), dw);
+      backend.gemm(
+          new GemmSpec(
+              p.groups,
+              p.kc,
+              p.og,
+              p.m,
+              true,
+              0,
+              a.ld,
+              a.groupStride,
+              false,
+              0,
+              outChannels,
+              p.og,
+              0,
+              outChannels,
+              p.og,
+              false),
+          a.buffer,
+          dy.buffer(),
+          dw);
     } finally {
       a.releaseIfTemporary();
     }
@@ -224,8 +336,12 @@ final class ConvSupport {
       long m = (long) g.batch() * g.outVolume();
       long kc = (long) g.kernelVolume() * cg;
       if (m > Integer.MAX_VALUE || kc > Integer.MAX_VALUE) {
-        throw new ShapeException("convolution: the unfolded input has " + m + " rows of " + kc
-            + " columns, more than a matrix product handles; split the batch");
+        throw new ShapeException(
+            "convolution: the unfolded input has "
+                + m
+                + " rows of "
+                + kc
+                + " columns, more than a matrix product handles; split the batch");
       }
       return new GroupedProduct(groups, cg, outChannels / groups, (int) m, (int) kc);
     }
@@ -246,8 +362,8 @@ final class ConvSupport {
 
   /**
    * The unfolded input {@code [groups][m][kc]} as a product operand: the input itself when the
-   * window is a single pixel ({@code kc == cg}; rows of {@code channels}, groups {@code cg}
-   * apart), else a temporary im2col buffer.
+   * window is a single pixel ({@code kc == cg}; rows of {@code channels}, groups {@code cg} apart),
+   * else a temporary im2col buffer.
    */
   private record Columns(DeviceBuffer buffer, int ld, long groupStride, boolean temporary) {
     /**

@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Convolution and pooling over 1, 2 or 3 spatial dimensions, with TensorFlow's semantics
- * ({@code tf.nn.convolution}, {@code tf.nn.conv_transpose}, {@code tf.nn.max_pool}, {@code
+ * Convolution and pooling over 1, 2 or 3 spatial dimensions, with TensorFlow's semantics ({@code
+ * tf.nn.convolution}, {@code tf.nn.conv_transpose}, {@code tf.nn.max_pool}, {@code
  * tf.nn.avg_pool}), which Sonnet's {@code ConvND}, {@code ConvNDTranspose} and {@code
  * DepthwiseConv2D} modules are built on.
  *
@@ -25,9 +25,9 @@ import java.util.Objects;
  * dilation + 1}.
  *
  * <p><b>Gradients</b> flow to the input and the filters; a convolution's gradients are themselves
- * convolutions, so derivatives of any order exist. So do pooling's: max pooling routes the
- * gradient to the first maximal element of each window (where the max is not differentiable, at
- * ties, this picks one subgradient, as TensorFlow does).
+ * convolutions, so derivatives of any order exist. So do pooling's: max pooling routes the gradient
+ * to the first maximal element of each window (where the max is not differentiable, at ties, this
+ * picks one subgradient, as TensorFlow does).
  *
  * <pre>{@code
  * Tensor x = ...;                                           // [8, 32, 32, 3]
@@ -47,14 +47,14 @@ public final class Convolution {
   }
 
   /**
-   * An N-d convolution (cross-correlation, as in every deep-learning library):
-   * {@code y[b, o..., j] = sum over k..., c of x[b, o * stride - padBefore + k * dilation, g * C/G
-   * + c] * w[k..., c, j]} where {@code g = j / (O / G)} is the output channel's group.
+   * An N-d convolution (cross-correlation, as in every deep-learning library): {@code y[b, o..., j]
+   * = sum over k..., c of x[b, o * stride - padBefore + k * dilation, g * C/G + c] * w[k..., c, j]}
+   * where {@code g = j / (O / G)} is the output channel's group.
    *
    * @param input {@code [batch, spatial..., C]} (or channels-first)
-   * @param filters {@code [kernel..., C / groups, O]}; the number of groups is inferred as
-   *     {@code C / filters.dim(-2)}, so filters with a single input channel per group on a
-   *     {@code C}-channel input give a depthwise convolution; {@code O} must divide by the groups
+   * @param filters {@code [kernel..., C / groups, O]}; the number of groups is inferred as {@code C
+   *     / filters.dim(-2)}, so filters with a single input channel per group on a {@code C}-channel
+   *     input give a depthwise convolution; {@code O} must divide by the groups
    * @return {@code [batch, outSpatial..., O]} (or channels-first)
    * @throws ShapeException on a rank, channel or dtype mismatch, or an input smaller than the
    *     window
@@ -63,8 +63,9 @@ public final class Convolution {
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     Shape ws = filters.shape();
-    int n = ConvSupport.filterSpatialRank("conv", ws,
-        "[kernel..., in_channels / groups, out_channels]");
+    int n =
+        ConvSupport.filterSpatialRank(
+            "conv", ws, "[kernel..., in_channels / groups, out_channels]");
     String op = ConvSupport.name("conv", n);
     DataFormat format = options.dataFormat();
     ConvSupport.checkInputRank(op, xs, n, format, "filters " + ws);
@@ -74,18 +75,34 @@ public final class Convolution {
     if (perGroup == 0 || channels % perGroup != 0) {
       int[] fix = ws.dims();
       fix[fix.length - 2] = channels;
-      throw new ShapeException(op + ": input " + xs + " has " + channels + " channels but "
-          + "filters " + ws + " expect " + perGroup + " per group, and " + channels
-          + " is not a multiple of " + perGroup + "; filters are [kernel..., in_channels / "
-          + "groups, out_channels], e.g. " + Arrays.toString(fix) + " for this input"
-          + (format == DataFormat.CHANNELS_LAST && xs.dim(1) % Math.max(perGroup, 1) == 0
-              ? " (or, if the input is channels-first, pass ConvOptions.withDataFormat("
-                + "DataFormat.CHANNELS_FIRST))" : ""));
+      throw new ShapeException(
+          op
+              + ": input "
+              + xs
+              + " has "
+              + channels
+              + " channels but "
+              + "filters "
+              + ws
+              + " expect "
+              + perGroup
+              + " per group, and "
+              + channels
+              + " is not a multiple of "
+              + perGroup
+              + "; filters are [kernel..., in_channels / "
+              + "groups, out_channels], e.g. "
+              + Arrays.toString(fix)
+              + " for this input"
+              + (format == DataFormat.CHANNELS_LAST && xs.dim(1) % Math.max(perGroup, 1) == 0
+                  ? " (or, if the input is channels-first, pass ConvOptions.withDataFormat("
+                      + "DataFormat.CHANNELS_FIRST))"
+                  : ""));
     }
     int groups = channels / perGroup;
     ConvSupport.checkChannels(op, xs, channels, ws, groups);
-    ConvParams params = resolve(op, ConvSupport.spatial(xs, format), ConvSupport.kernel(ws),
-        options, groups);
+    ConvParams params =
+        resolve(op, ConvSupport.spatial(xs, format), ConvSupport.kernel(ws), options, groups);
     Tensor x = toChannelsLast(input.asTensor(), format);
     Tensor y = Dispatch.run1(new ConvOp(params), x, filters.asTensor());
     return fromChannelsLast(y, format);
@@ -103,16 +120,27 @@ public final class Convolution {
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     Shape ws = filters.shape();
-    int n = ConvSupport.filterSpatialRank("depthwise_conv", ws,
-        "[kernel..., in_channels, channel_multiplier]");
+    int n =
+        ConvSupport.filterSpatialRank(
+            "depthwise_conv", ws, "[kernel..., in_channels, channel_multiplier]");
     String op = ConvSupport.name("depthwise_conv", n);
     DataFormat format = options.dataFormat();
     ConvSupport.checkInputRank(op, xs, n, format, "filters " + ws);
     int channels = xs.dim(format.channelAxis(xs.rank()));
     if (ws.dim(-2) != channels) {
-      throw new ShapeException(op + ": input " + xs + " has " + channels + " channels but "
-          + "filters " + ws + " expect " + ws.dim(-2) + "; depthwise filters are [kernel..., "
-          + "in_channels, channel_multiplier]");
+      throw new ShapeException(
+          op
+              + ": input "
+              + xs
+              + " has "
+              + channels
+              + " channels but "
+              + "filters "
+              + ws
+              + " expect "
+              + ws.dim(-2)
+              + "; depthwise filters are [kernel..., "
+              + "in_channels, channel_multiplier]");
     }
     int[] grouped = ws.dims();
     grouped[n] = 1;
@@ -122,35 +150,46 @@ public final class Convolution {
   }
 
   /**
-   * The transposed convolution ({@code tf.nn.conv_transpose}): the gradient of {@link #conv}
-   * with respect to its input, mapping a conv's output shape back to its input shape. Each input
+   * The transposed convolution ({@code tf.nn.conv_transpose}): the gradient of {@link #conv} with
+   * respect to its input, mapping a conv's output shape back to its input shape. Each input
    * position scatters {@code filters}-weighted copies into a {@code stride}-spaced output.
    *
    * @param input {@code [batch, spatial..., inC]} (or channels-first)
-   * @param filters {@code [kernel..., outC, inC]} (note the order: TensorFlow's layout, the
-   *     filters of the convolution being transposed)
+   * @param filters {@code [kernel..., outC, inC]} (note the order: TensorFlow's layout, the filters
+   *     of the convolution being transposed)
    * @param outputSpatialShape the output's spatial sizes, or null for the default: {@code in *
    *     stride} for SAME, {@code (in - 1) * stride + kEff} for VALID, {@code (in - 1) * stride +
    *     kEff - before - after} for explicit padding (the smallest consistent size). Any size whose
    *     convolution gives back {@code in} is accepted.
    * @return {@code [batch, outputSpatialShape..., outC]} (or channels-first)
    */
-  public static Tensor convTranspose(Operand input, Operand filters, int[] outputSpatialShape,
-      ConvOptions options) {
+  public static Tensor convTranspose(
+      Operand input, Operand filters, int[] outputSpatialShape, ConvOptions options) {
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     Shape ws = filters.shape();
-    int n = ConvSupport.filterSpatialRank("conv_transpose", ws,
-        "[kernel..., out_channels, in_channels]");
+    int n =
+        ConvSupport.filterSpatialRank(
+            "conv_transpose", ws, "[kernel..., out_channels, in_channels]");
     String op = ConvSupport.name("conv", n) + "_transpose";
     DataFormat format = options.dataFormat();
     ConvSupport.checkInputRank(op, xs, n, format, "filters " + ws);
     ConvSupport.checkFloating(op, "input", input.dtype(), "filters", filters.dtype());
     int channels = xs.dim(format.channelAxis(xs.rank()));
     if (ws.dim(-1) != channels) {
-      throw new ShapeException(op + ": input " + xs + " has " + channels + " channels but "
-          + "filters " + ws + " expect " + ws.dim(-1) + "; transposed-convolution filters are "
-          + "[kernel..., out_channels, in_channels], the input channels last");
+      throw new ShapeException(
+          op
+              + ": input "
+              + xs
+              + " has "
+              + channels
+              + " channels but "
+              + "filters "
+              + ws
+              + " expect "
+              + ws.dim(-1)
+              + "; transposed-convolution filters are "
+              + "[kernel..., out_channels, in_channels], the input channels last");
     }
     int[] kernel = ConvSupport.kernel(ws);
     int[] in = ConvSupport.spatial(xs, format);
@@ -162,21 +201,44 @@ public final class Convolution {
       out = defaultTransposeShape(op, in, kernel, stride, dilation, padding);
     } else {
       if (outputSpatialShape.length != n) {
-        throw new ShapeException(op + ": output spatial shape "
-            + Arrays.toString(outputSpatialShape) + " has " + outputSpatialShape.length
-            + " dimensions but the filters " + ws + " have " + n + " spatial dimensions");
+        throw new ShapeException(
+            op
+                + ": output spatial shape "
+                + Arrays.toString(outputSpatialShape)
+                + " has "
+                + outputSpatialShape.length
+                + " dimensions but the filters "
+                + ws
+                + " have "
+                + n
+                + " spatial dimensions");
       }
       out = outputSpatialShape.clone();
     }
     ConvParams params = resolve(op, out, kernel, options, 1);
     int[] back = params.outSpatial(op, out, kernel);
     if (!Arrays.equals(back, in)) {
-      throw new ShapeException(op + ": output spatial shape " + Arrays.toString(out)
-          + " does not fit input " + xs + ": a convolution of " + Arrays.toString(out)
-          + " with stride " + ConvOptions.format(stride) + ", kernel " + Arrays.toString(kernel)
-          + " and " + padding + " padding gives " + Arrays.toString(back) + ", not "
-          + Arrays.toString(in) + "; sizes that fit are " + fittingRanges(in, kernel, stride,
-              dilation, params, padding) + ", or pass null for the default");
+      throw new ShapeException(
+          op
+              + ": output spatial shape "
+              + Arrays.toString(out)
+              + " does not fit input "
+              + xs
+              + ": a convolution of "
+              + Arrays.toString(out)
+              + " with stride "
+              + ConvOptions.format(stride)
+              + ", kernel "
+              + Arrays.toString(kernel)
+              + " and "
+              + padding
+              + " padding gives "
+              + Arrays.toString(back)
+              + ", not "
+              + Arrays.toString(in)
+              + "; sizes that fit are "
+              + fittingRanges(in, kernel, stride, dilation, params, padding)
+              + ", or pass null for the default");
     }
     Tensor x = toChannelsLast(input.asTensor(), format);
     Tensor y = Dispatch.run1(new ConvBackpropInputOp(params, out), x, filters.asTensor());
@@ -189,8 +251,12 @@ public final class Convolution {
    */
   public static int[] outputSpatialShape(int[] inputSpatial, int[] kernel, ConvOptions options) {
     if (inputSpatial.length != kernel.length || kernel.length < 1 || kernel.length > 3) {
-      throw new ShapeException("conv: input spatial shape " + Arrays.toString(inputSpatial)
-          + " and kernel " + Arrays.toString(kernel) + " need the same 1 to 3 dimensions");
+      throw new ShapeException(
+          "conv: input spatial shape "
+              + Arrays.toString(inputSpatial)
+              + " and kernel "
+              + Arrays.toString(kernel)
+              + " need the same 1 to 3 dimensions");
     }
     String op = ConvSupport.name("conv", kernel.length);
     return resolve(op, inputSpatial, kernel, options, 1).outSpatial(op, inputSpatial, kernel);
@@ -204,8 +270,8 @@ public final class Convolution {
   }
 
   /**
-   * Max pooling: each output is the largest input in its window; padding is ignored. The
-   * gradient goes to the first maximal element of each window (in row-major window order).
+   * Max pooling: each output is the largest input in its window; padding is ignored. The gradient
+   * goes to the first maximal element of each window (in row-major window order).
    *
    * @param input {@code [batch, spatial..., C]} (or channels-first) with 1 to 3 spatial dims
    * @param window the window's size: one value for every spatial dimension, or one per dimension
@@ -230,20 +296,25 @@ public final class Convolution {
     return pool(PoolKind.AVG, "avg_pool", input, window, options);
   }
 
-  private static Tensor pool(PoolKind kind, String base, Operand input, int[] window,
-      PoolOptions options) {
+  private static Tensor pool(
+      PoolKind kind, String base, Operand input, int[] window, PoolOptions options) {
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     DataFormat format = options.dataFormat();
     int n = xs.rank() - 2;
     if (n < 1 || n > 3) {
-      throw new ShapeException(base + ": input " + xs + " has rank " + xs.rank() + "; expected "
-          + "[batch, spatial..., channels] (or channels-first) with 1 to 3 spatial dimensions"
-          + " (rank 3 to 5)");
+      throw new ShapeException(
+          base
+              + ": input "
+              + xs
+              + " has rank "
+              + xs.rank()
+              + "; expected "
+              + "[batch, spatial..., channels] (or channels-first) with 1 to 3 spatial dimensions"
+              + " (rank 3 to 5)");
     }
     String op = ConvSupport.name(base, n);
-    int[] win = ConvOptions.replicate(op, "window", ConvOptions.checkPositive("window", window),
-        n);
+    int[] win = ConvOptions.replicate(op, "window", ConvOptions.checkPositive("window", window), n);
     int[] stride = options.stride(op, win);
     int[] ones = new int[n];
     Arrays.fill(ones, 1);
@@ -251,9 +322,17 @@ public final class Convolution {
     int[][] pad = options.padding().resolve(op, in, win, stride, ones);
     for (int d = 0; d < n; d++) {
       if (pad[0][d] >= win[d] || pad[1][d] >= win[d]) {
-        throw new ShapeException(op + ": padding " + options.padding() + " is not smaller than "
-            + "the window " + Arrays.toString(win) + " along spatial dimension " + d
-            + ", so some windows would hold only padding; use padding below " + win[d]);
+        throw new ShapeException(
+            op
+                + ": padding "
+                + options.padding()
+                + " is not smaller than "
+                + "the window "
+                + Arrays.toString(win)
+                + " along spatial dimension "
+                + d
+                + ", so some windows would hold only padding; use padding below "
+                + win[d]);
       }
     }
     ConvParams params = new ConvParams(stride, ones, pad[0], pad[1], 1);
@@ -264,8 +343,8 @@ public final class Convolution {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private static ConvParams resolve(String op, int[] in, int[] kernel, ConvOptions options,
-      int groups) {
+  private static ConvParams resolve(
+      String op, int[] in, int[] kernel, ConvOptions options, int groups) {
     int n = kernel.length;
     int[] stride = options.stride(op, n);
     int[] dilation = options.dilation(op, n);
@@ -273,27 +352,43 @@ public final class Convolution {
     return new ConvParams(stride, dilation, pad[0], pad[1], groups);
   }
 
-  private static int[] defaultTransposeShape(String op, int[] in, int[] kernel, int[] stride,
-      int[] dilation, Padding padding) {
+  private static int[] defaultTransposeShape(
+      String op, int[] in, int[] kernel, int[] stride, int[] dilation, Padding padding) {
     int n = in.length;
     int[] out = new int[n];
     int[] before = padding.before();
     int[] after = padding.after();
     if (padding.kind() == Padding.Kind.EXPLICIT && before.length != 1 && before.length != n) {
-      throw new ShapeException(op + ": explicit padding has " + before.length
-          + " (before, after) pairs but the input has " + n + " spatial dimensions");
+      throw new ShapeException(
+          op
+              + ": explicit padding has "
+              + before.length
+              + " (before, after) pairs but the input has "
+              + n
+              + " spatial dimensions");
     }
     for (int d = 0; d < n; d++) {
       long kEff = (long) (kernel[d] - 1) * dilation[d] + 1;
-      long size = switch (padding.kind()) {
-        case SAME -> (long) in[d] * stride[d];
-        case VALID -> in[d] == 0 ? 0 : (long) (in[d] - 1) * stride[d] + kEff;
-        case EXPLICIT -> in[d] == 0 ? 0 : (long) (in[d] - 1) * stride[d] + kEff
-            - before[before.length == 1 ? 0 : d] - after[after.length == 1 ? 0 : d];
-      };
+      long size =
+          switch (padding.kind()) {
+            case SAME -> (long) in[d] * stride[d];
+            case VALID -> in[d] == 0 ? 0 : (long) (in[d] - 1) * stride[d] + kEff;
+            case EXPLICIT ->
+                in[d] == 0
+                    ? 0
+                    : (long) (in[d] - 1) * stride[d]
+                        + kEff
+                        - before[before.length == 1 ? 0 : d]
+                        - after[after.length == 1 ? 0 : d];
+          };
       if (size < 0 || size > Integer.MAX_VALUE) {
-        throw new ShapeException(op + ": the default output size along spatial dimension " + d
-            + " would be " + size + "; pass outputSpatialShape or reduce the padding");
+        throw new ShapeException(
+            op
+                + ": the default output size along spatial dimension "
+                + d
+                + " would be "
+                + size
+                + "; pass outputSpatialShape or reduce the padding");
       }
       out[d] = (int) size;
     }
@@ -301,8 +396,8 @@ public final class Convolution {
   }
 
   /** Describes, per dimension, the output sizes whose convolution gives {@code in}. */
-  private static String fittingRanges(int[] in, int[] kernel, int[] stride, int[] dilation,
-      ConvParams params, Padding padding) {
+  private static String fittingRanges(
+      int[] in, int[] kernel, int[] stride, int[] dilation, ConvParams params, Padding padding) {
     StringBuilder sb = new StringBuilder("[");
     for (int d = 0; d < in.length; d++) {
       long kEff = (long) (kernel[d] - 1) * dilation[d] + 1;
@@ -314,8 +409,7 @@ public final class Convolution {
         hi = (long) in[d] * stride[d];
       } else {
         // floor((size + before + after - kEff) / stride) + 1 == in
-        lo = (long) (in[d] - 1) * stride[d] + kEff - params.padBefore()[d]
-            - params.padAfter()[d];
+        lo = (long) (in[d] - 1) * stride[d] + kEff - params.padBefore()[d] - params.padAfter()[d];
         hi = lo + stride[d] - 1;
       }
       sb.append(d == 0 ? "" : ", ").append(lo == hi ? Long.toString(lo) : lo + ".." + hi);

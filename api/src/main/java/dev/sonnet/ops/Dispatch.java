@@ -13,11 +13,10 @@ import java.util.List;
  * The single point every operation runs through.
  *
  * <p>It checks that the inputs share a backend, runs the {@link Op}, and tells the thread's active
- * {@link OpRecorder}s (gradient tapes, tracers). Nothing else in the library calls
- * {@link Op#forward} or knows about recorders, so recording, tracing or fusing later needs no change
- * to any op. It also hands new outputs to the thread's open {@link TensorScope}, which frees them
- * when it closes, and, in {@link CheckNumerics} mode, checks every floating output for NaN and
- * infinity.
+ * {@link OpRecorder}s (gradient tapes, tracers). Nothing else in the library calls {@link
+ * Op#forward} or knows about recorders, so recording, tracing or fusing later needs no change to
+ * any op. It also hands new outputs to the thread's open {@link TensorScope}, which frees them when
+ * it closes, and, in {@link CheckNumerics} mode, checks every floating output for NaN and infinity.
  *
  * <p>Recorders are per thread: a tape opened on one thread never sees another thread's work.
  */
@@ -142,9 +141,14 @@ public final class Dispatch {
     Backend first = inputs[0].backend();
     for (int i = 1; i < inputs.length; i++) {
       if (inputs[i].backend() != first) {
-        throw new SonnetException(op.name() + ": inputs live on different backends ("
-            + first.name() + " and " + inputs[i].backend().name() + "); move one with "
-            + "tensor.to(backend)");
+        throw new SonnetException(
+            op.name()
+                + ": inputs live on different backends ("
+                + first.name()
+                + " and "
+                + inputs[i].backend().name()
+                + "); move one with "
+                + "tensor.to(backend)");
       }
     }
   }

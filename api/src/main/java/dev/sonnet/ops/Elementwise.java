@@ -11,20 +11,21 @@ import dev.sonnet.tensor.Tensor;
  * Elementwise operations with NumPy broadcasting.
  *
  * <p><b>Broadcasting.</b> Binary operations align shapes from the right; each pair of dimensions
- * must be equal or one of them 1, and the result takes the larger. {@code [4, 1, 3]} and
- * {@code [5, 1]} give {@code [4, 5, 3]}. Gradients are summed back over the broadcast axes, so each
- * has exactly its input's shape.
+ * must be equal or one of them 1, and the result takes the larger. {@code [4, 1, 3]} and {@code [5,
+ * 1]} give {@code [4, 5, 3]}. Gradients are summed back over the broadcast axes, so each has
+ * exactly its input's shape.
  *
  * <p><b>Dtypes.</b> Both operands of a binary operation must have the same dtype (no promotion);
- * the error names the operation and both dtypes. Transcendental functions need f32 or f64;
- * {@code neg}, {@code abs}, {@code sign}, {@code square} and the arithmetic operators also take
- * integers; comparisons return bool and have no gradient.
+ * the error names the operation and both dtypes. Transcendental functions need f32 or f64; {@code
+ * neg}, {@code abs}, {@code sign}, {@code square} and the arithmetic operators also take integers;
+ * comparisons return bool and have no gradient.
  */
 public final class Elementwise {
   private Elementwise() {}
 
   /** One op record per kind: records are values, so sharing them saves an object per call. */
   private static final UnaryOp[] UNARY_OPS = new UnaryOp[UnaryKind.values().length];
+
   private static final BinaryOp[] BINARY_OPS = new BinaryOp[BinaryKind.values().length];
 
   static {
@@ -161,8 +162,8 @@ public final class Elementwise {
   }
 
   /**
-   * {@code a^b}, broadcasting, floating dtypes only. The gradient with respect to {@code b},
-   * {@code a^b log(a)}, is taken as 0 where {@code a <= 0} (as TensorFlow).
+   * {@code a^b}, broadcasting, floating dtypes only. The gradient with respect to {@code b}, {@code
+   * a^b log(a)}, is taken as 0 where {@code a <= 0} (as TensorFlow).
    */
   public static Tensor pow(Operand a, Operand b) {
     return binary(BinaryKind.POW, a, b);
@@ -252,8 +253,8 @@ public final class Elementwise {
    */
   public static Tensor clip(Operand x, double min, double max) {
     if (!(min <= max)) {
-      throw new IllegalArgumentException("clip: min (" + min + ") must not exceed max (" + max
-          + ")");
+      throw new IllegalArgumentException(
+          "clip: min (" + min + ") must not exceed max (" + max + ")");
     }
     Tensor t = x.asTensor();
     return t.maximum(min).minimum(max);

@@ -32,8 +32,14 @@ record GatherOp(int axis) implements Op {
     Tensor result = OpSupport.allocateUninitialized(x.backend(), x.dtype(), out);
     if (out.size() > 0) {
       int[] xd = x.shape().dims();
-      x.backend().gather(x.buffer(), indices.buffer(), result.buffer(),
-          OpSupport.product(xd, 0, axis), xd[axis], OpSupport.product(xd, axis + 1, xd.length));
+      x.backend()
+          .gather(
+              x.buffer(),
+              indices.buffer(),
+              result.buffer(),
+              OpSupport.product(xd, 0, axis),
+              xd[axis],
+              OpSupport.product(xd, axis + 1, xd.length));
     }
     return new Tensor[] {result};
   }

@@ -21,12 +21,12 @@ public final class LinearAlgebra {
    * {@code m} is then removed from the result), a rank-1 {@code b} a column vector (axis {@code n}
    * removed); two vectors give their dot product as a scalar.
    *
-   * <p>{@code transposeA} reads {@code a}'s matrices as their transposes without copying (so
-   * {@code a} is {@code [..., k, m]}); likewise {@code transposeB}. They are ignored for rank-1
-   * operands. The gradients sum over broadcast batch axes.
+   * <p>{@code transposeA} reads {@code a}'s matrices as their transposes without copying (so {@code
+   * a} is {@code [..., k, m]}); likewise {@code transposeB}. They are ignored for rank-1 operands.
+   * The gradients sum over broadcast batch axes.
    *
-   * @throws dev.sonnet.tensor.ShapeException if the inner dimensions differ (the message names
-   *     both shapes and both inner sizes), batch axes do not broadcast, or dtypes differ
+   * @throws dev.sonnet.tensor.ShapeException if the inner dimensions differ (the message names both
+   *     shapes and both inner sizes), batch axes do not broadcast, or dtypes differ
    */
   public static Tensor matmul(Operand a, Operand b, boolean transposeA, boolean transposeB) {
     return Dispatch.run1(new MatMulOp(transposeA, transposeB), Dispatch.values(a, b));

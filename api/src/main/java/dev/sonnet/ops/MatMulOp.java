@@ -20,8 +20,17 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
   }
 
   /** The resolved geometry of one product. */
-  private record Plan(boolean vecA, boolean vecB, boolean tA, boolean tB, int[] aDims,
-      int[] bDims, Shape batch, int m, int n, int k) {
+  private record Plan(
+      boolean vecA,
+      boolean vecB,
+      boolean tA,
+      boolean tB,
+      int[] aDims,
+      int[] bDims,
+      Shape batch,
+      int m,
+      int n,
+      int k) {
 
     /** The output shape with promoted vector axes kept. */
     Shape fullShape() {
@@ -51,8 +60,13 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
     Shape as = a.shape();
     Shape bs = b.shape();
     if (as.rank() == 0 || bs.rank() == 0) {
-      throw new ShapeException("matmul: shapes " + as + " and " + bs + " include a scalar; "
-          + "matmul needs rank >= 1 (multiply scalars with mul)");
+      throw new ShapeException(
+          "matmul: shapes "
+              + as
+              + " and "
+              + bs
+              + " include a scalar; "
+              + "matmul needs rank >= 1 (multiply scalars with mul)");
     }
     OpSupport.requireSameDtype("matmul", a, b);
     OpSupport.requireFloating("matmul", a);
@@ -71,10 +85,22 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
     int kb = tB ? bc : br;
     int n = tB ? br : bc;
     if (ka != kb) {
-      throw new ShapeException("matmul: shapes " + as + " and " + bs + " are incompatible: "
-          + "inner dimensions " + ka + " (of a" + (tA ? ", transposed" : "") + ") and " + kb
-          + " (of b" + (tB ? ", transposed" : "") + ") differ; a's columns must equal b's rows"
-          + (tA || tB ? "" : " (transpose an operand with transposeA/transposeB if needed)"));
+      throw new ShapeException(
+          "matmul: shapes "
+              + as
+              + " and "
+              + bs
+              + " are incompatible: "
+              + "inner dimensions "
+              + ka
+              + " (of a"
+              + (tA ? ", transposed" : "")
+              + ") and "
+              + kb
+              + " (of b"
+              + (tB ? ", transposed" : "")
+              + ") differ; a's columns must equal b's rows"
+              + (tA || tB ? "" : " (transpose an operand with transposeA/transposeB if needed)"));
     }
     Shape batchA = Shape.of(Arrays.copyOf(ad, ad.length - 2));
     Shape batchB = Shape.of(Arrays.copyOf(bd, bd.length - 2));
@@ -82,8 +108,16 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
     try {
       batch = Shape.broadcast("matmul", batchA, batchB);
     } catch (ShapeException e) {
-      throw new ShapeException("matmul: shapes " + as + " and " + bs + " have batch dimensions "
-          + batchA + " and " + batchB + " that cannot be broadcast; each pair must be equal or 1");
+      throw new ShapeException(
+          "matmul: shapes "
+              + as
+              + " and "
+              + bs
+              + " have batch dimensions "
+              + batchA
+              + " and "
+              + batchB
+              + " that cannot be broadcast; each pair must be equal or 1");
     }
     return new Plan(vecA, vecB, tA, tB, ad, bd, batch, m, n, ka);
   }
@@ -111,10 +145,24 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
     boolean bSingle = OpSupport.product(p.bDims, 0, p.bDims.length - 2) == 1;
     long aStride = aSingle ? 0 : aMatrix;
     long bStride = bSingle ? 0 : bMatrix;
-    GemmSpec spec = new GemmSpec(batch, p.m, p.n, p.k,
-        p.tA, 0, ac, aStride,
-        p.tB, 0, bc, bStride,
-        0, p.n, (long) p.m * p.n, false);
+    GemmSpec spec =
+        new GemmSpec(
+            batch,
+            p.m,
+            p.n,
+            p.k,
+            p.tA,
+            0,
+            ac,
+            aStride,
+            p.tB,
+            0,
+            bc,
+            bStride,
+            0,
+            p.n,
+            (long) p.m * p.n,
+            false);
     backend.gemm(spec, aBuf, bBuf, out.buffer());
     return new Tensor[] {out};
   }
@@ -135,8 +183,15 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
     full[bd.length + 1] = dims[dims.length - 1];
     Shape target = Shape.of(full);
     DeviceBuffer copy = x.backend().allocate(x.dtype(), target.size());
-    x.backend().copy(x.buffer(), 0, Shape.of(dims).broadcastStrides(target), copy, 0,
-        target.strides(), full);
+    x.backend()
+        .copy(
+            x.buffer(),
+            0,
+            Shape.of(dims).broadcastStrides(target),
+            copy,
+            0,
+            target.strides(),
+            full);
     return copy;
   }
 

@@ -6,9 +6,8 @@ import dev.sonnet.tensor.Tensor;
  * One primitive operation: its forward computation on a backend and its gradient.
  *
  * <p>Ops are small immutable values (usually records) holding their attributes (an axis, a kind),
- * so that a recorder can describe or replay them. They run only through
- * {@link Dispatch#run(Op, Tensor...)}, never by calling {@link #forward} directly, so that every
- * execution is observed.
+ * so that a recorder can describe or replay them. They run only through {@link Dispatch#run(Op,
+ * Tensor...)}, never by calling {@link #forward} directly, so that every execution is observed.
  *
  * <p>Composite operations (softmax, variance, ...) are not {@code Op}s: they are plain methods that
  * dispatch several primitives, and get their gradients from those.
@@ -26,8 +25,8 @@ public interface Op {
   /**
    * The gradients with respect to each input, given the gradient with respect to each output
    * ({@code upstream[i]} has the shape and dtype of {@code outputs[i]}; never null). Built from
-   * dispatched operations, so that gradients are themselves differentiable. An entry is null
-   * where the input is not differentiable (an index, a bool mask).
+   * dispatched operations, so that gradients are themselves differentiable. An entry is null where
+   * the input is not differentiable (an index, a bool mask).
    */
   Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream);
 }

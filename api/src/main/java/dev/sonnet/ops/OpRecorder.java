@@ -5,8 +5,8 @@ import dev.sonnet.tensor.Variable;
 
 /**
  * Observes operations as they run on the current thread: a gradient tape records them for
- * backpropagation; a graph tracer could record them for export. Installed with
- * {@link Dispatch#push(OpRecorder)}.
+ * backpropagation; a graph tracer could record them for export. Installed with {@link
+ * Dispatch#push(OpRecorder)}.
  */
 public interface OpRecorder {
   /** Called after {@code op} produced {@code outputs} from {@code inputs}. */

@@ -56,18 +56,32 @@ final class OpSupport {
   /** Throws unless both operands have one dtype (the library never promotes silently). */
   static void requireSameDtype(String op, Tensor a, Tensor b) {
     if (a.dtype() != b.dtype()) {
-      throw new ShapeException(op + ": dtypes " + a.dtype() + " and " + b.dtype()
-          + " differ (shapes " + a.shape() + " and " + b.shape() + "); operations do not "
-          + "promote dtypes. Cast one operand first, e.g. b.cast(DType." + a.dtype().name()
-          + ")");
+      throw new ShapeException(
+          op
+              + ": dtypes "
+              + a.dtype()
+              + " and "
+              + b.dtype()
+              + " differ (shapes "
+              + a.shape()
+              + " and "
+              + b.shape()
+              + "); operations do not "
+              + "promote dtypes. Cast one operand first, e.g. b.cast(DType."
+              + a.dtype().name()
+              + ")");
     }
   }
 
   /** Throws unless {@code x} is float32 or float64. */
   static void requireFloating(String op, Tensor x) {
     if (!x.dtype().isFloating()) {
-      throw new ShapeException(op + ": needs a floating dtype (f32 or f64), got " + x.dtype()
-          + x.shape() + ". Cast it first, e.g. x.cast(DType.FLOAT32)");
+      throw new ShapeException(
+          op
+              + ": needs a floating dtype (f32 or f64), got "
+              + x.dtype()
+              + x.shape()
+              + ". Cast it first, e.g. x.cast(DType.FLOAT32)");
     }
   }
 
@@ -81,16 +95,34 @@ final class OpSupport {
     for (int i = 0; i < axes.length; i++) {
       int a = axes[i] < 0 ? axes[i] + rank : axes[i];
       if (a < 0 || a >= rank) {
-        throw new ShapeException(op + ": axis " + axes[i] + " is out of range for shape "
-            + shape + " of rank " + rank + " (valid: " + -rank + " to " + (rank - 1) + ")");
+        throw new ShapeException(
+            op
+                + ": axis "
+                + axes[i]
+                + " is out of range for shape "
+                + shape
+                + " of rank "
+                + rank
+                + " (valid: "
+                + -rank
+                + " to "
+                + (rank - 1)
+                + ")");
       }
       out[i] = a;
     }
     Arrays.sort(out);
     for (int i = 1; i < out.length; i++) {
       if (out[i] == out[i - 1]) {
-        throw new ShapeException(op + ": axis " + out[i] + " is given twice in "
-            + Arrays.toString(axes) + " for shape " + shape + "; list each axis once");
+        throw new ShapeException(
+            op
+                + ": axis "
+                + out[i]
+                + " is given twice in "
+                + Arrays.toString(axes)
+                + " for shape "
+                + shape
+                + "; list each axis once");
       }
     }
     return out;

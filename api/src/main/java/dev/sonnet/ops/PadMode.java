@@ -4,7 +4,9 @@ package dev.sonnet.ops;
 public enum PadMode {
   /** A constant value. */
   CONSTANT,
-  /** Mirror without repeating the edge: {@code [1,2,3]} padded by 2 gives {@code 3,2,[1,2,3],2,1}. */
+  /**
+   * Mirror without repeating the edge: {@code [1,2,3]} padded by 2 gives {@code 3,2,[1,2,3],2,1}.
+   */
   REFLECT,
   /** Mirror repeating the edge: {@code [1,2,3]} padded by 2 gives {@code 2,1,[1,2,3],3,2}. */
   SYMMETRIC

@@ -30,8 +30,15 @@ record PadOp(int[] before, int[] after, double value) implements Op {
       for (int i = 0; i < dims.length; i++) {
         offset += before[i] * outStrides[i];
       }
-      x.backend().copy(x.buffer(), 0, x.shape().strides(), result.buffer(), offset, outStrides,
-          x.shape().dims());
+      x.backend()
+          .copy(
+              x.buffer(),
+              0,
+              x.shape().strides(),
+              result.buffer(),
+              offset,
+              outStrides,
+              x.shape().dims());
     }
     return new Tensor[] {result};
   }
@@ -40,13 +47,17 @@ record PadOp(int[] before, int[] after, double value) implements Op {
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
     int[] step = new int[before.length];
     Arrays.fill(step, 1);
-    return new Tensor[] {
-        Dispatch.run1(new SliceOp(before, step, inputs[0].shape()), upstream[0])};
+    return new Tensor[] {Dispatch.run1(new SliceOp(before, step, inputs[0].shape()), upstream[0])};
   }
 
   @Override
   public String toString() {
-    return "PadOp[before=" + Arrays.toString(before) + ", after=" + Arrays.toString(after)
-        + ", value=" + value + "]";
+    return "PadOp[before="
+        + Arrays.toString(before)
+        + ", after="
+        + Arrays.toString(after)
+        + ", value="
+        + value
+        + "]";
   }
 }

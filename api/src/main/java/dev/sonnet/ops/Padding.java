@@ -14,8 +14,8 @@ import java.util.Arrays;
  *   <li>{@link #VALID}: no padding; the output has {@code floor((in - kEff) / stride) + 1}
  *       positions, and the input must be at least {@code kEff} long.
  *   <li>{@link #explicit(int[], int[])}: a fixed number of zeros before and after each spatial
- *       dimension, as Sonnet's {@code snt.pad} functions produce; the output has {@code
- *       floor((in + before + after - kEff) / stride) + 1} positions.
+ *       dimension, as Sonnet's {@code snt.pad} functions produce; the output has {@code floor((in +
+ *       before + after - kEff) / stride) + 1} positions.
  * </ul>
  *
  * <p>Pooling never counts padding: max ignores it and average divides by the positions inside the
@@ -24,7 +24,9 @@ import java.util.Arrays;
 public final class Padding {
   /** What kind of padding this is. */
   public enum Kind {
-    SAME, VALID, EXPLICIT
+    SAME,
+    VALID,
+    EXPLICIT
   }
 
   /** TensorFlow's {@code "SAME"}: output size {@code ceil(in / stride)}. */
@@ -50,14 +52,21 @@ public final class Padding {
    */
   public static Padding explicit(int[] before, int[] after) {
     if (before.length != after.length || before.length == 0) {
-      throw new IllegalArgumentException("Padding.explicit: before " + Arrays.toString(before)
-          + " and after " + Arrays.toString(after) + " need the same, nonzero length (one entry "
-          + "per spatial dimension)");
+      throw new IllegalArgumentException(
+          "Padding.explicit: before "
+              + Arrays.toString(before)
+              + " and after "
+              + Arrays.toString(after)
+              + " need the same, nonzero length (one entry "
+              + "per spatial dimension)");
     }
     for (int i = 0; i < before.length; i++) {
       if (before[i] < 0 || after[i] < 0) {
-        throw new IllegalArgumentException("Padding.explicit: padding must be >= 0, got before "
-            + Arrays.toString(before) + ", after " + Arrays.toString(after));
+        throw new IllegalArgumentException(
+            "Padding.explicit: padding must be >= 0, got before "
+                + Arrays.toString(before)
+                + ", after "
+                + Arrays.toString(after));
       }
     }
     return new Padding(Kind.EXPLICIT, before.clone(), after.clone());
@@ -69,16 +78,19 @@ public final class Padding {
   }
 
   /**
-   * Explicit padding from {@code {before, after}} pairs, one per spatial dimension, e.g. {@code
-   * new int[][] {{1, 1}, {0, 2}}} for height and width.
+   * Explicit padding from {@code {before, after}} pairs, one per spatial dimension, e.g. {@code new
+   * int[][] {{1, 1}, {0, 2}}} for height and width.
    */
   public static Padding explicit(int[][] pairs) {
     int[] b = new int[pairs.length];
     int[] a = new int[pairs.length];
     for (int i = 0; i < pairs.length; i++) {
       if (pairs[i].length != 2) {
-        throw new IllegalArgumentException("Padding.explicit: each pair is {before, after}, got "
-            + Arrays.toString(pairs[i]) + " for spatial dimension " + i);
+        throw new IllegalArgumentException(
+            "Padding.explicit: each pair is {before, after}, got "
+                + Arrays.toString(pairs[i])
+                + " for spatial dimension "
+                + i);
       }
       b[i] = pairs[i][0];
       a[i] = pairs[i][1];
@@ -111,9 +123,15 @@ public final class Padding {
   int[][] resolve(String op, int[] in, int[] kernel, int[] stride, int[] dilation) {
     int n = in.length;
     if (kind == Kind.EXPLICIT && before.length != 1 && before.length != n) {
-      throw new ShapeException(op + ": explicit padding has " + before.length
-          + " (before, after) pairs but the input has " + n + " spatial dimensions "
-          + Arrays.toString(in) + "; give one pair per spatial dimension, or one for all");
+      throw new ShapeException(
+          op
+              + ": explicit padding has "
+              + before.length
+              + " (before, after) pairs but the input has "
+              + n
+              + " spatial dimensions "
+              + Arrays.toString(in)
+              + "; give one pair per spatial dimension, or one for all");
     }
     int[] pb = new int[n];
     int[] pa = new int[n];
@@ -136,11 +154,21 @@ public final class Padding {
         }
       }
       if ((long) in[d] + pb[d] + pa[d] < kEff && in[d] > 0) {
-        throw new ShapeException(op + ": spatial dimension " + d + " has size " + in[d]
-            + (pb[d] + pa[d] > 0 ? " (" + (in[d] + pb[d] + pa[d]) + " padded)" : "")
-            + ", smaller than the window of " + kEff
-            + (dilation[d] > 1 ? " (kernel " + kernel[d] + " dilated by " + dilation[d] + ")" : "")
-            + " with " + this + " padding; use Padding.SAME, a smaller kernel or a larger input");
+        throw new ShapeException(
+            op
+                + ": spatial dimension "
+                + d
+                + " has size "
+                + in[d]
+                + (pb[d] + pa[d] > 0 ? " (" + (in[d] + pb[d] + pa[d]) + " padded)" : "")
+                + ", smaller than the window of "
+                + kEff
+                + (dilation[d] > 1
+                    ? " (kernel " + kernel[d] + " dilated by " + dilation[d] + ")"
+                    : "")
+                + " with "
+                + this
+                + " padding; use Padding.SAME, a smaller kernel or a larger input");
       }
     }
     return new int[][] {pb, pa};
@@ -152,7 +180,9 @@ public final class Padding {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Padding p && p.kind == kind && Arrays.equals(p.before, before)
+    return o instanceof Padding p
+        && p.kind == kind
+        && Arrays.equals(p.before, before)
         && Arrays.equals(p.after, after);
   }
 

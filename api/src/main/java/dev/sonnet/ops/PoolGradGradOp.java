@@ -46,8 +46,16 @@ public record PoolGradGradOp(int[] window, ConvParams params) implements Op {
     String op = name();
     ConvGeometry geo = PoolOp.geometry(op, window, params, x);
     if (!g.shape().equals(x.shape()) || g.dtype() != x.dtype()) {
-      throw new ShapeException(op + ": gradient is " + g.dtype() + g.shape() + " but the pooled "
-          + "input is " + x.dtype() + x.shape() + "; they must match");
+      throw new ShapeException(
+          op
+              + ": gradient is "
+              + g.dtype()
+              + g.shape()
+              + " but the pooled "
+              + "input is "
+              + x.dtype()
+              + x.shape()
+              + "; they must match");
     }
     Backend b = x.backend();
     DType dtype = x.dtype();
@@ -61,8 +69,13 @@ public record PoolGradGradOp(int[] window, ConvParams params) implements Op {
       return new Tensor[] {Tensor.wrap(out, outShape)};
     }
     if (n > Integer.MAX_VALUE - 8) {
-      throw new ShapeException(op + ": the unfolded windows of " + x.shape() + " hold " + n
-          + " elements, too many for one buffer; pool a smaller batch");
+      throw new ShapeException(
+          op
+              + ": the unfolded windows of "
+              + x.shape()
+              + " hold "
+              + n
+              + " elements, too many for one buffer; pool a smaller batch");
     }
     int[] shape = {rows, k, c};
     long[] dense = {(long) k * c, c, 1};
@@ -92,8 +105,8 @@ public record PoolGradGradOp(int[] window, ConvParams params) implements Op {
     int[] flatShape = {rows * c};
     long[] unit = {1};
     DeviceBuffer scaled = b.allocate(DType.INT64, (long) rows * c);
-    b.binary(BinaryKind.MUL, arg, unit, b.upload(new long[] {c}), new long[] {0}, scaled,
-        flatShape);
+    b.binary(
+        BinaryKind.MUL, arg, unit, b.upload(new long[] {c}), new long[] {0}, scaled, flatShape);
     DeviceBuffer flat = b.allocate(DType.INT64, (long) rows * c);
     b.binary(BinaryKind.ADD, scaled, unit, b.upload(base), unit, flat, flatShape);
     DeviceBuffer colsG = b.allocate(dtype, n);
@@ -104,14 +117,15 @@ public record PoolGradGradOp(int[] window, ConvParams params) implements Op {
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
-    Tensor gradG = Dispatch.run1(
-        new PoolGradOp(PoolKind.MAX, window, params), inputs[0], upstream[0]);
+    Tensor gradG =
+        Dispatch.run1(new PoolGradOp(PoolKind.MAX, window, params), inputs[0], upstream[0]);
     return new Tensor[] {null, gradG};
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PoolGradGradOp p && Arrays.equals(p.window, window)
+    return o instanceof PoolGradGradOp p
+        && Arrays.equals(p.window, window)
         && p.params.equals(params);
   }
 

@@ -8,15 +8,15 @@ import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The gradient of {@link PoolOp}: inputs {@code x [batch, in..., C]} (the pooled input) and
- * {@code dy [batch, out..., C]}; output {@code dx} shaped like {@code x}. Average pooling spreads
- * each {@code dy} evenly over the in-input positions of its window; max pooling routes it to the
- * first maximal position.
+ * The gradient of {@link PoolOp}: inputs {@code x [batch, in..., C]} (the pooled input) and {@code
+ * dy [batch, out..., C]}; output {@code dx} shaped like {@code x}. Average pooling spreads each
+ * {@code dy} evenly over the in-input positions of its window; max pooling routes it to the first
+ * maximal position.
  *
  * <p>It is linear in {@code dy}. Its gradient for {@code dy} is the adjoint map: average pooling
- * again for {@code AVG}, and {@link PoolGradGradOp} (reading the upstream gradient at each
- * window's selected element) for {@code MAX}. Neither depends smoothly on {@code x}, whose
- * gradient is zero (null).
+ * again for {@code AVG}, and {@link PoolGradGradOp} (reading the upstream gradient at each window's
+ * selected element) for {@code MAX}. Neither depends smoothly on {@code x}, whose gradient is zero
+ * (null).
  */
 public record PoolGradOp(PoolKind kind, int[] window, ConvParams params) implements Op {
 
@@ -43,8 +43,17 @@ public record PoolGradOp(PoolKind kind, int[] window, ConvParams params) impleme
     ConvGeometry g = PoolOp.geometry(op, window, params, x);
     var dyShape = ConvSupport.channelsLast(g.batch(), g.outSpatial(), g.channels());
     if (!dy.shape().equals(dyShape) || dy.dtype() != x.dtype()) {
-      throw new ShapeException(op + ": output gradient is " + dy.dtype() + dy.shape()
-          + " but pooling " + x.dtype() + x.shape() + " gives " + x.dtype() + dyShape);
+      throw new ShapeException(
+          op
+              + ": output gradient is "
+              + dy.dtype()
+              + dy.shape()
+              + " but pooling "
+              + x.dtype()
+              + x.shape()
+              + " gives "
+              + x.dtype()
+              + dyShape);
     }
     DeviceBuffer dx = x.backend().allocate(x.dtype(), x.size());
     if (x.size() > 0 && dy.size() > 0) {
@@ -55,15 +64,18 @@ public record PoolGradOp(PoolKind kind, int[] window, ConvParams params) impleme
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
-    Tensor gradDy = kind == PoolKind.MAX
-        ? Dispatch.run1(new PoolGradGradOp(window, params), inputs[0], upstream[0])
-        : Dispatch.run1(new PoolOp(kind, window, params), upstream[0]);
+    Tensor gradDy =
+        kind == PoolKind.MAX
+            ? Dispatch.run1(new PoolGradGradOp(window, params), inputs[0], upstream[0])
+            : Dispatch.run1(new PoolOp(kind, window, params), upstream[0]);
     return new Tensor[] {null, gradDy};
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PoolGradOp p && p.kind == kind && Arrays.equals(p.window, window)
+    return o instanceof PoolGradOp p
+        && p.kind == kind
+        && Arrays.equals(p.window, window)
         && p.params.equals(params);
   }
 

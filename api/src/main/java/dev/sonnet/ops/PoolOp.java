@@ -9,8 +9,8 @@ import java.util.Arrays;
 
 /**
  * Max or average pooling on channels-last data: input {@code x [batch, in..., C]}, output {@code
- * [batch, out..., C]}, each output the max or mean of its window; padding is never counted
- * ({@link PoolKind}). The gradient is {@link PoolGradOp}.
+ * [batch, out..., C]}, each output the max or mean of its window; padding is never counted ({@link
+ * PoolKind}). The gradient is {@link PoolGradOp}.
  *
  * @param window the window's spatial sizes
  * @param params stride and explicit padding (dilation 1, one group)
@@ -20,8 +20,12 @@ public record PoolOp(PoolKind kind, int[] window, ConvParams params) implements 
   public PoolOp {
     window = window.clone();
     if (window.length != params.rank()) {
-      throw new IllegalArgumentException("PoolOp: window " + Arrays.toString(window)
-          + " and " + params + " disagree on the number of spatial dimensions");
+      throw new IllegalArgumentException(
+          "PoolOp: window "
+              + Arrays.toString(window)
+              + " and "
+              + params
+              + " disagree on the number of spatial dimensions");
     }
   }
 
@@ -37,11 +41,19 @@ public record PoolOp(PoolKind kind, int[] window, ConvParams params) implements 
 
   /** Checks {@code x} and returns its pooling geometry. */
   static ConvGeometry geometry(String op, int[] window, ConvParams params, Tensor x) {
-    ConvSupport.checkInputRank(op, x.shape(), window.length, DataFormat.CHANNELS_LAST,
+    ConvSupport.checkInputRank(
+        op,
+        x.shape(),
+        window.length,
+        DataFormat.CHANNELS_LAST,
         "a window of " + Arrays.toString(window));
     if (!x.dtype().isFloating()) {
-      throw new ShapeException(op + ": input is " + x.dtype() + "; pooling needs f32 or f64, "
-          + "convert with .cast(DType.FLOAT32)");
+      throw new ShapeException(
+          op
+              + ": input is "
+              + x.dtype()
+              + "; pooling needs f32 or f64, "
+              + "convert with .cast(DType.FLOAT32)");
     }
     return params.geometry(op, x.shape(), window);
   }
@@ -61,12 +73,15 @@ public record PoolOp(PoolKind kind, int[] window, ConvParams params) implements 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
     return new Tensor[] {
-        Dispatch.run1(new PoolGradOp(kind, window, params), inputs[0], upstream[0])};
+      Dispatch.run1(new PoolGradOp(kind, window, params), inputs[0], upstream[0])
+    };
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PoolOp p && p.kind == kind && Arrays.equals(p.window, window)
+    return o instanceof PoolOp p
+        && p.kind == kind
+        && Arrays.equals(p.window, window)
         && p.params.equals(params);
   }
 

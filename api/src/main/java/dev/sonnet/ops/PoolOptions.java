@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Settings of a pooling operation: strides, padding and data format. Immutable; start from
- * {@link #DEFAULT}:
+ * Settings of a pooling operation: strides, padding and data format. Immutable; start from {@link
+ * #DEFAULT}:
  *
  * <pre>{@code
  * Tensor y = Convolution.maxPool(x, new int[] {3, 3},
@@ -31,6 +31,7 @@ public final class PoolOptions {
 
   /** Null means "the window size". */
   private final int[] stride;
+
   private final Padding padding;
   private final DataFormat dataFormat;
 
@@ -70,14 +71,17 @@ public final class PoolOptions {
 
   /** The strides for a window of {@code window} (already replicated to the rank). */
   int[] stride(String op, int[] window) {
-    return stride == null ? window.clone()
+    return stride == null
+        ? window.clone()
         : ConvOptions.replicate(op, "stride", stride, window.length);
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PoolOptions p && Arrays.equals(p.stride, stride)
-        && p.padding.equals(padding) && p.dataFormat == dataFormat;
+    return o instanceof PoolOptions p
+        && Arrays.equals(p.stride, stride)
+        && p.padding.equals(padding)
+        && p.dataFormat == dataFormat;
   }
 
   @Override

@@ -49,24 +49,35 @@ record ReduceOp(ReduceKind kind, int[] axes, boolean keepDims) implements Op {
     Shape in = x.shape();
     boolean arg = kind == ReduceKind.ARGMAX || kind == ReduceKind.ARGMIN;
     if (x.dtype() == DType.BOOL) {
-      throw new ShapeException(name() + ": not defined for bool tensors (shape " + in
-          + "); cast first, e.g. mask.cast(DType.INT32)");
+      throw new ShapeException(
+          name()
+              + ": not defined for bool tensors (shape "
+              + in
+              + "); cast first, e.g. mask.cast(DType.INT32)");
     }
     Shape out = outputShape(in);
     DType outType = arg ? DType.INT64 : x.dtype();
     // A reduction of a non-empty input writes every output element; an empty one relies on zeros.
-    Tensor result = x.size() > 0 ? OpSupport.allocateUninitialized(x.backend(), outType, out)
-        : OpSupport.allocate(x.backend(), outType, out);
+    Tensor result =
+        x.size() > 0
+            ? OpSupport.allocateUninitialized(x.backend(), outType, out)
+            : OpSupport.allocate(x.backend(), outType, out);
     if (out.size() == 0) {
       return new Tensor[] {result};
     }
     if (x.size() == 0) {
       // Some reduced axis is empty while the output is not.
       switch (kind) {
-        case SUM -> { }
+        case SUM -> {}
         case PROD -> x.backend().fill(result.buffer(), 1);
-        default -> throw new ShapeException(name() + ": cannot reduce the empty axes "
-            + Arrays.toString(axes) + " of shape " + in + "; the result would be undefined");
+        default ->
+            throw new ShapeException(
+                name()
+                    + ": cannot reduce the empty axes "
+                    + Arrays.toString(axes)
+                    + " of shape "
+                    + in
+                    + "; the result would be undefined");
       }
       return new Tensor[] {result};
     }
@@ -83,25 +94,28 @@ record ReduceOp(ReduceKind kind, int[] axes, boolean keepDims) implements Op {
     Tensor x = inputs[0];
     Shape keep = reducedShape(x.shape(), axes, true);
     Tensor g = ShapeOps.reshapeTo(upstream[0], keep);
-    Tensor dx = switch (kind) {
-      case SUM -> ShapeOps.broadcastTo(g, x.shape());
-      // d/dx_i prod(x) = prod(x) / x_i; undefined (NaN or inf) where some x_i is zero.
-      case PROD -> g.mul(ShapeOps.reshapeTo(outputs[0], keep)).div(x);
-      case MAX, MIN -> {
-        // Ties share the gradient equally among the extreme elements (as TensorFlow).
-        Tensor y = ShapeOps.reshapeTo(outputs[0], keep);
-        Tensor mask = Elementwise.cast(x.equal(y), x.dtype());
-        Tensor count = Reductions.reduceSorted(ReduceKind.SUM, mask, true, axes);
-        yield mask.mul(g.div(count));
-      }
-      case ARGMAX, ARGMIN -> null;
-    };
+    Tensor dx =
+        switch (kind) {
+          case SUM -> ShapeOps.broadcastTo(g, x.shape());
+          // d/dx_i prod(x) = prod(x) / x_i; undefined (NaN or inf) where some x_i is zero.
+          case PROD -> g.mul(ShapeOps.reshapeTo(outputs[0], keep)).div(x);
+          case MAX, MIN -> {
+            // Ties share the gradient equally among the extreme elements (as TensorFlow).
+            Tensor y = ShapeOps.reshapeTo(outputs[0], keep);
+            Tensor mask = Elementwise.cast(x.equal(y), x.dtype());
+            Tensor count = Reductions.reduceSorted(ReduceKind.SUM, mask, true, axes);
+            yield mask.mul(g.div(count));
+          }
+          case ARGMAX, ARGMIN -> null;
+        };
     return new Tensor[] {dx};
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ReduceOp r && r.kind == kind && r.keepDims == keepDims
+    return o instanceof ReduceOp r
+        && r.kind == kind
+        && r.keepDims == keepDims
         && Arrays.equals(r.axes, axes);
   }
 
@@ -112,7 +126,12 @@ record ReduceOp(ReduceKind kind, int[] axes, boolean keepDims) implements Op {
 
   @Override
   public String toString() {
-    return "ReduceOp[" + name() + ", axes=" + Arrays.toString(axes) + ", keepDims=" + keepDims
+    return "ReduceOp["
+        + name()
+        + ", axes="
+        + Arrays.toString(axes)
+        + ", keepDims="
+        + keepDims
         + "]";
   }
 }

@@ -9,13 +9,13 @@ import dev.sonnet.tensor.Tensor;
  * Reductions over axes.
  *
  * <p>{@code axes} may be negative (counting from the end) and must be distinct; none means every
- * axis. With {@code keepDims} the reduced axes stay as size 1 (so the result broadcasts against
- * the input), otherwise they are removed. A scalar reduces to itself.
+ * axis. With {@code keepDims} the reduced axes stay as size 1 (so the result broadcasts against the
+ * input), otherwise they are removed. A scalar reduces to itself.
  *
  * <p>Sum, prod, max, min, mean, variance and logsumexp keep the input's dtype (mean, variance and
  * logsumexp need f32 or f64); argmax and argmin return int64. Reducing an empty axis gives 0 for
- * sum, 1 for prod, NaN for mean, {@code -inf} for logsumexp, and is an error for max, min and
- * the args.
+ * sum, 1 for prod, NaN for mean, {@code -inf} for logsumexp, and is an error for max, min and the
+ * args.
  */
 public final class Reductions {
   private Reductions() {}
@@ -40,8 +40,8 @@ public final class Reductions {
     return OpSupport.normalizeAxes(op, shape, axes);
   }
 
-  private static Tensor reduce(ReduceKind kind, String op, Operand x, boolean keepDims,
-      int[] axes) {
+  private static Tensor reduce(
+      ReduceKind kind, String op, Operand x, boolean keepDims, int[] axes) {
     Tensor t = x.asTensor();
     return reduceSorted(kind, t, keepDims, axesOf(op, t.shape(), axes));
   }
@@ -90,8 +90,8 @@ public final class Reductions {
   }
 
   /**
-   * Population variance {@code mean((x - mean(x))^2)} over {@code axes} (divides by n, like
-   * NumPy's default and TensorFlow's {@code reduce_variance}).
+   * Population variance {@code mean((x - mean(x))^2)} over {@code axes} (divides by n, like NumPy's
+   * default and TensorFlow's {@code reduce_variance}).
    */
   public static Tensor variance(Operand x, boolean keepDims, int... axes) {
     Tensor t = x.asTensor();
@@ -115,7 +115,10 @@ public final class Reductions {
     }
     if (t.size() == 0) {
       // log of an empty sum: -inf wherever the output has elements (as TensorFlow and SciPy).
-      return Tensor.full(t.backend(), t.dtype(), ReduceOp.reducedShape(t.shape(), ax, keepDims),
+      return Tensor.full(
+          t.backend(),
+          t.dtype(),
+          ReduceOp.reducedShape(t.shape(), ax, keepDims),
           Double.NEGATIVE_INFINITY);
     }
     Tensor m = reduceSorted(ReduceKind.MAX, t, true, ax).stopGradient();

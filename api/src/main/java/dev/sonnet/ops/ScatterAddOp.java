@@ -4,8 +4,8 @@ import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 
 /**
- * {@code x} plus {@code updates} added at {@code indices} along {@code axis} (the adjoint of
- * {@link GatherOp}); repeated indices accumulate. Inputs: x, indices, updates (checked).
+ * {@code x} plus {@code updates} added at {@code indices} along {@code axis} (the adjoint of {@link
+ * GatherOp}); repeated indices accumulate. Inputs: x, indices, updates (checked).
  */
 record ScatterAddOp(int axis) implements Op {
 
@@ -26,9 +26,14 @@ record ScatterAddOp(int axis) implements Op {
       x.backend().copy(x.buffer(), 0, strides, out.buffer(), 0, strides, shape.dims());
       if (updates.size() > 0) {
         int[] xd = shape.dims();
-        x.backend().scatterAdd(updates.buffer(), indices.buffer(), out.buffer(),
-            OpSupport.product(xd, 0, axis), xd[axis],
-            OpSupport.product(xd, axis + 1, xd.length));
+        x.backend()
+            .scatterAdd(
+                updates.buffer(),
+                indices.buffer(),
+                out.buffer(),
+                OpSupport.product(xd, 0, axis),
+                xd[axis],
+                OpSupport.product(xd, axis + 1, xd.length));
       }
     }
     return new Tensor[] {out};

@@ -29,15 +29,17 @@ public final class ShapeOps {
   }
 
   /**
-   * The same values in a new shape of the same size, sharing memory. One dimension may be
-   * {@code -1}: it is inferred from the others.
+   * The same values in a new shape of the same size, sharing memory. One dimension may be {@code
+   * -1}: it is inferred from the others.
    */
   public static Tensor reshape(Operand x, int... shape) {
     Tensor t = x.asTensor();
     return reshapeTo(t, inferShape(t.shape(), shape));
   }
 
-  /** {@code shape} with its -1 (if any) resolved so that it holds as many elements as {@code in}. */
+  /**
+   * {@code shape} with its -1 (if any) resolved so that it holds as many elements as {@code in}.
+   */
   static Shape inferShape(Shape in, int[] shape) {
     int[] dims = shape.clone();
     int inferred = -1;
@@ -45,13 +47,17 @@ public final class ShapeOps {
     for (int i = 0; i < dims.length; i++) {
       if (dims[i] == -1) {
         if (inferred >= 0) {
-          throw new ShapeException("reshape: only one dimension may be -1, got "
-              + Arrays.toString(shape));
+          throw new ShapeException(
+              "reshape: only one dimension may be -1, got " + Arrays.toString(shape));
         }
         inferred = i;
       } else if (dims[i] < 0) {
-        throw new ShapeException("reshape: dimension " + i + " of " + Arrays.toString(shape)
-            + " is negative; use sizes >= 0, or -1 for one inferred dimension");
+        throw new ShapeException(
+            "reshape: dimension "
+                + i
+                + " of "
+                + Arrays.toString(shape)
+                + " is negative; use sizes >= 0, or -1 for one inferred dimension");
       } else {
         known *= dims[i];
       }
@@ -59,20 +65,40 @@ public final class ShapeOps {
     long size = in.size();
     if (inferred >= 0) {
       if (known == 0) {
-        throw new ShapeException("reshape: cannot infer the -1 in " + Arrays.toString(shape)
-            + " for " + in + ": the other dimensions multiply to 0, so any size fits; "
-            + "give every dimension explicitly");
+        throw new ShapeException(
+            "reshape: cannot infer the -1 in "
+                + Arrays.toString(shape)
+                + " for "
+                + in
+                + ": the other dimensions multiply to 0, so any size fits; "
+                + "give every dimension explicitly");
       }
       if (size % known != 0) {
-        throw new ShapeException("reshape: cannot reshape " + in + " (" + size
-            + " elements) into " + Arrays.toString(shape) + ": the known dimensions multiply to "
-            + known + ", which does not divide " + size);
+        throw new ShapeException(
+            "reshape: cannot reshape "
+                + in
+                + " ("
+                + size
+                + " elements) into "
+                + Arrays.toString(shape)
+                + ": the known dimensions multiply to "
+                + known
+                + ", which does not divide "
+                + size);
       }
       dims[inferred] = Math.toIntExact(size / known);
     } else if (known != size) {
-      throw new ShapeException("reshape: cannot reshape " + in + " (" + size
-          + " elements) into " + Arrays.toString(shape) + " (" + known + " elements); the sizes "
-          + "must match, or use -1 for one dimension to infer it");
+      throw new ShapeException(
+          "reshape: cannot reshape "
+              + in
+              + " ("
+              + size
+              + " elements) into "
+              + Arrays.toString(shape)
+              + " ("
+              + known
+              + " elements); the sizes "
+              + "must match, or use -1 for one dimension to infer it");
     }
     return Shape.of(dims);
   }
@@ -81,8 +107,11 @@ public final class ShapeOps {
   public static Tensor transpose(Operand x) {
     int rank = x.shape().rank();
     if (rank < 2) {
-      throw new ShapeException("transpose: swaps the last two axes, so it needs rank >= 2, got "
-          + "shape " + x.shape() + "; for a vector, reshape it to a row or column first");
+      throw new ShapeException(
+          "transpose: swaps the last two axes, so it needs rank >= 2, got "
+              + "shape "
+              + x.shape()
+              + "; for a vector, reshape it to a row or column first");
     }
     int[] perm = new int[rank];
     for (int i = 0; i < rank; i++) {
@@ -101,8 +130,16 @@ public final class ShapeOps {
     Shape shape = x.shape();
     int rank = shape.rank();
     if (axes.length != rank) {
-      throw new ShapeException("permute: got " + axes.length + " axes " + Arrays.toString(axes)
-          + " for shape " + shape + " of rank " + rank + "; name every axis once");
+      throw new ShapeException(
+          "permute: got "
+              + axes.length
+              + " axes "
+              + Arrays.toString(axes)
+              + " for shape "
+              + shape
+              + " of rank "
+              + rank
+              + "; name every axis once");
     }
     int[] perm = new int[rank];
     boolean[] seen = new boolean[rank];
@@ -110,9 +147,15 @@ public final class ShapeOps {
     for (int i = 0; i < rank; i++) {
       int a = axes[i] < 0 ? axes[i] + rank : axes[i];
       if (a < 0 || a >= rank || seen[a]) {
-        throw new ShapeException("permute: " + Arrays.toString(axes) + " is not a permutation "
-            + "of the axes of shape " + shape + " (axis " + axes[i]
-            + (a < 0 || a >= rank ? " is out of range)" : " repeats)"));
+        throw new ShapeException(
+            "permute: "
+                + Arrays.toString(axes)
+                + " is not a permutation "
+                + "of the axes of shape "
+                + shape
+                + " (axis "
+                + axes[i]
+                + (a < 0 || a >= rank ? " is out of range)" : " repeats)"));
       }
       seen[a] = true;
       perm[i] = a;
@@ -131,8 +174,16 @@ public final class ShapeOps {
     int rank = shape.rank();
     int a = axis < 0 ? axis + rank + 1 : axis;
     if (a < 0 || a > rank) {
-      throw new ShapeException("expandDims: axis " + axis + " is out of range for shape " + shape
-          + " (valid: " + -(rank + 1) + " to " + rank + ")");
+      throw new ShapeException(
+          "expandDims: axis "
+              + axis
+              + " is out of range for shape "
+              + shape
+              + " (valid: "
+              + -(rank + 1)
+              + " to "
+              + rank
+              + ")");
     }
     int[] dims = new int[rank + 1];
     int[] in = shape.dims();
@@ -157,8 +208,14 @@ public final class ShapeOps {
     } else {
       for (int a : OpSupport.normalizeAxes("squeeze", shape, axes)) {
         if (in[a] != 1) {
-          throw new ShapeException("squeeze: axis " + a + " of shape " + shape + " has size "
-              + in[a] + ", not 1; only size-1 axes can be removed");
+          throw new ShapeException(
+              "squeeze: axis "
+                  + a
+                  + " of shape "
+                  + shape
+                  + " has size "
+                  + in[a]
+                  + ", not 1; only size-1 axes can be removed");
         }
         drop[a] = true;
       }
@@ -187,8 +244,14 @@ public final class ShapeOps {
     }
     Shape b = Shape.broadcast("broadcastTo", in, shape);
     if (!b.equals(shape)) {
-      throw new ShapeException("broadcastTo: shape " + in + " cannot be broadcast to " + shape
-          + " (it would need " + b + "); target dimensions must equal the input's or replace a 1");
+      throw new ShapeException(
+          "broadcastTo: shape "
+              + in
+              + " cannot be broadcast to "
+              + shape
+              + " (it would need "
+              + b
+              + "); target dimensions must equal the input's or replace a 1");
     }
     return Dispatch.run1(new BroadcastToOp(shape), x.asTensor());
   }
@@ -217,8 +280,16 @@ public final class ShapeOps {
         ok = d == a || s.dim(d) == first.dim(d);
       }
       if (!ok) {
-        throw new ShapeException("concat: shapes " + first + " and " + s + " (inputs 0 and " + i
-            + ") cannot be joined along axis " + axis + "; all other dimensions must be equal");
+        throw new ShapeException(
+            "concat: shapes "
+                + first
+                + " and "
+                + s
+                + " (inputs 0 and "
+                + i
+                + ") cannot be joined along axis "
+                + axis
+                + "; all other dimensions must be equal");
       }
     }
     if (ts.length == 1) {
@@ -242,8 +313,14 @@ public final class ShapeOps {
     for (int i = 0; i < xs.size(); i++) {
       Operand x = xs.get(i);
       if (!x.shape().equals(first)) {
-        throw new ShapeException("stack: shapes " + first + " and " + x.shape() + " (inputs 0 and "
-            + i + ") differ; stacked tensors must all have one shape");
+        throw new ShapeException(
+            "stack: shapes "
+                + first
+                + " and "
+                + x.shape()
+                + " (inputs 0 and "
+                + i
+                + ") differ; stacked tensors must all have one shape");
       }
       expanded.add(expandDims(x, axis));
     }
@@ -257,8 +334,16 @@ public final class ShapeOps {
     int a = OpSupport.normalizeAxis("split", shape, axis);
     int n = shape.dim(a);
     if (count <= 0 || n % count != 0) {
-      throw new ShapeException("split: axis " + axis + " of shape " + shape + " has size " + n
-          + ", which cannot be split into " + count + " equal parts; pass explicit sizes instead");
+      throw new ShapeException(
+          "split: axis "
+              + axis
+              + " of shape "
+              + shape
+              + " has size "
+              + n
+              + ", which cannot be split into "
+              + count
+              + " equal parts; pass explicit sizes instead");
     }
     int[] sizes = new int[count];
     Arrays.fill(sizes, n / count);
@@ -273,14 +358,23 @@ public final class ShapeOps {
     long total = 0;
     for (int s : sizes) {
       if (s < 0) {
-        throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " contain a negative "
-            + "size");
+        throw new ShapeException(
+            "split: sizes " + Arrays.toString(sizes) + " contain a negative " + "size");
       }
       total += s;
     }
     if (total != shape.dim(a)) {
-      throw new ShapeException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
-          + " but axis " + axis + " of shape " + shape + " has size " + shape.dim(a));
+      throw new ShapeException(
+          "split: sizes "
+              + Arrays.toString(sizes)
+              + " add up to "
+              + total
+              + " but axis "
+              + axis
+              + " of shape "
+              + shape
+              + " has size "
+              + shape.dim(a));
     }
     int rank = shape.rank();
     int[] step = new int[rank];
@@ -297,12 +391,12 @@ public final class ShapeOps {
   }
 
   /**
-   * A strided slice with Python's rules: along axis {@code i}, elements {@code begin[i], begin[i]
-   * + strides[i], ...} up to but excluding {@code end[i]}. Negative bounds count from the end;
+   * A strided slice with Python's rules: along axis {@code i}, elements {@code begin[i], begin[i] +
+   * strides[i], ...} up to but excluding {@code end[i]}. Negative bounds count from the end;
    * out-of-range bounds are clamped; a negative stride walks backwards. Use {@link
    * Integer#MAX_VALUE} as an end meaning "through the last element" and, with a negative stride,
-   * {@link Integer#MIN_VALUE} meaning "through the first". The arrays may be shorter than the
-   * rank (the remaining axes are taken whole); {@code strides} may be null (all 1).
+   * {@link Integer#MIN_VALUE} meaning "through the first". The arrays may be shorter than the rank
+   * (the remaining axes are taken whole); {@code strides} may be null (all 1).
    */
   public static Tensor slice(Operand x, int[] begin, int[] end, int[] strides) {
     Tensor t = x.asTensor();
@@ -312,16 +406,20 @@ public final class ShapeOps {
 
   private static void requireIndices(String op, Tensor indices) {
     if (!indices.dtype().isInteger()) {
-      throw new ShapeException(op + ": indices must be int32 or int64, got " + indices.dtype()
-          + indices.shape() + "; cast them, e.g. indices.cast(DType.INT32)");
+      throw new ShapeException(
+          op
+              + ": indices must be int32 or int64, got "
+              + indices.dtype()
+              + indices.shape()
+              + "; cast them, e.g. indices.cast(DType.INT32)");
     }
   }
 
   /**
    * Selects slices of {@code x} along {@code axis} by int32 or int64 {@code indices} of any rank:
    * the result has shape {@code x.shape[:axis] + indices.shape + x.shape[axis+1:]}. An index
-   * outside {@code [0, x.dim(axis))} is an error. The gradient scatters back (adding where an
-   * index repeats).
+   * outside {@code [0, x.dim(axis))} is an error. The gradient scatters back (adding where an index
+   * repeats).
    */
   public static Tensor gather(Operand x, Operand indices, int axis) {
     Tensor[] in = Dispatch.values(x, indices);
@@ -349,9 +447,18 @@ public final class ShapeOps {
     int a = OpSupport.normalizeAxis("scatterAdd", in[0].shape(), axis);
     Shape expected = GatherOp.outputShape(in[0].shape(), in[1].shape(), a);
     if (!in[2].shape().equals(expected)) {
-      throw new ShapeException("scatterAdd: updates have shape " + in[2].shape() + " but x of "
-          + "shape " + in[0].shape() + " with indices of shape " + in[1].shape() + " along axis "
-          + axis + " needs updates of shape " + expected);
+      throw new ShapeException(
+          "scatterAdd: updates have shape "
+              + in[2].shape()
+              + " but x of "
+              + "shape "
+              + in[0].shape()
+              + " with indices of shape "
+              + in[1].shape()
+              + " along axis "
+              + axis
+              + " needs updates of shape "
+              + expected);
     }
     return Dispatch.run1(new ScatterAddOp(a), in);
   }
@@ -396,17 +503,29 @@ public final class ShapeOps {
     Shape shape = x.shape();
     int rank = shape.rank();
     if (paddings.length != rank) {
-      throw new ShapeException("pad: got " + paddings.length + " padding pairs for shape " + shape
-          + " of rank " + rank + "; give one {before, after} pair per axis");
+      throw new ShapeException(
+          "pad: got "
+              + paddings.length
+              + " padding pairs for shape "
+              + shape
+              + " of rank "
+              + rank
+              + "; give one {before, after} pair per axis");
     }
     int[] before = new int[rank];
     int[] after = new int[rank];
     boolean any = false;
     for (int i = 0; i < rank; i++) {
-      if (paddings[i] == null || paddings[i].length != 2 || paddings[i][0] < 0
+      if (paddings[i] == null
+          || paddings[i].length != 2
+          || paddings[i][0] < 0
           || paddings[i][1] < 0) {
-        throw new ShapeException("pad: padding of axis " + i + " is "
-            + Arrays.toString(paddings[i]) + "; each must be a pair {before, after} of sizes >= 0");
+        throw new ShapeException(
+            "pad: padding of axis "
+                + i
+                + " is "
+                + Arrays.toString(paddings[i])
+                + "; each must be a pair {before, after} of sizes >= 0");
       }
       before[i] = paddings[i][0];
       after[i] = paddings[i][1];
@@ -415,10 +534,21 @@ public final class ShapeOps {
         int n = shape.dim(i);
         int limit = mode == PadMode.REFLECT ? n - 1 : n;
         if (before[i] > Math.max(limit, 0) || after[i] > Math.max(limit, 0)) {
-          throw new ShapeException("pad: " + mode + " padding of " + Arrays.toString(paddings[i])
-              + " on axis " + i + " of shape " + shape + " is too large; "
-              + (mode == PadMode.REFLECT ? "REFLECT needs each padding < " : "SYMMETRIC needs "
-                  + "each padding <= ") + "the axis size " + n);
+          throw new ShapeException(
+              "pad: "
+                  + mode
+                  + " padding of "
+                  + Arrays.toString(paddings[i])
+                  + " on axis "
+                  + i
+                  + " of shape "
+                  + shape
+                  + " is too large; "
+                  + (mode == PadMode.REFLECT
+                      ? "REFLECT needs each padding < "
+                      : "SYMMETRIC needs " + "each padding <= ")
+                  + "the axis size "
+                  + n);
         }
       }
     }
@@ -441,9 +571,9 @@ public final class ShapeOps {
   }
 
   /**
-   * For mirror padding of an axis of size {@code n}: the source index of each of the {@code
-   * before + n + after} output positions. REFLECT mirrors about the edge element ({@code before <
-   * n}), SYMMETRIC about the edge itself ({@code before <= n}); both checked by the caller.
+   * For mirror padding of an axis of size {@code n}: the source index of each of the {@code before
+   * + n + after} output positions. REFLECT mirrors about the edge element ({@code before < n}),
+   * SYMMETRIC about the edge itself ({@code before <= n}); both checked by the caller.
    */
   static int[] mirrorIndices(int n, int before, int after, PadMode mode) {
     int[] idx = new int[before + n + after];

@@ -22,21 +22,32 @@ record SliceGradOp(Shape inputShape, int[] begin, int[] step) implements Op {
     if (g.size() > 0) {
       long[] dstStrides = new long[begin.length];
       long offset = SliceOp.offset(inputShape, begin, step, dstStrides);
-      g.backend().copy(g.buffer(), 0, g.shape().strides(), out.buffer(), offset, dstStrides,
-          g.shape().dims());
+      g.backend()
+          .copy(
+              g.buffer(),
+              0,
+              g.shape().strides(),
+              out.buffer(),
+              offset,
+              dstStrides,
+              g.shape().dims());
     }
     return new Tensor[] {out};
   }
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
-    return new Tensor[] {
-        Dispatch.run1(new SliceOp(begin, step, inputs[0].shape()), upstream[0])};
+    return new Tensor[] {Dispatch.run1(new SliceOp(begin, step, inputs[0].shape()), upstream[0])};
   }
 
   @Override
   public String toString() {
-    return "SliceGradOp[inputShape=" + inputShape + ", begin=" + Arrays.toString(begin)
-        + ", step=" + Arrays.toString(step) + "]";
+    return "SliceGradOp[inputShape="
+        + inputShape
+        + ", begin="
+        + Arrays.toString(begin)
+        + ", step="
+        + Arrays.toString(step)
+        + "]";
   }
 }

@@ -23,11 +23,18 @@ record SliceOp(int[] begin, int[] step, Shape shape) implements Op {
    */
   static SliceOp normalize(Shape shape, int[] begin, int[] end, int[] strides) {
     int rank = shape.rank();
-    if (begin.length != end.length || (strides != null && strides.length != begin.length)
+    if (begin.length != end.length
+        || (strides != null && strides.length != begin.length)
         || begin.length > rank) {
-      throw new ShapeException("slice: begin " + Arrays.toString(begin) + ", end "
-          + Arrays.toString(end) + " and strides " + Arrays.toString(strides)
-          + " must have one length, at most the rank of shape " + shape);
+      throw new ShapeException(
+          "slice: begin "
+              + Arrays.toString(begin)
+              + ", end "
+              + Arrays.toString(end)
+              + " and strides "
+              + Arrays.toString(strides)
+              + " must have one length, at most the rank of shape "
+              + shape);
     }
     int[] start = new int[rank];
     int[] step = new int[rank];
@@ -42,8 +49,8 @@ record SliceOp(int[] begin, int[] step, Shape shape) implements Op {
       }
       int s = strides == null ? 1 : strides[i];
       if (s == 0) {
-        throw new ShapeException("slice: stride of axis " + i + " is 0 (shape " + shape
-            + "); strides must be nonzero");
+        throw new ShapeException(
+            "slice: stride of axis " + i + " is 0 (shape " + shape + "); strides must be nonzero");
       }
       long b = begin[i];
       long e = end[i];
@@ -69,7 +76,9 @@ record SliceOp(int[] begin, int[] step, Shape shape) implements Op {
     return Math.max(lo, Math.min(hi, v));
   }
 
-  /** Offset of the first element and the per-axis strides of the window in a tensor of {@code in}. */
+  /**
+   * Offset of the first element and the per-axis strides of the window in a tensor of {@code in}.
+   */
   static long offset(Shape in, int[] begin, int[] step, long[] stridesOut) {
     long[] strides = in.strides();
     long offset = 0;
@@ -87,8 +96,8 @@ record SliceOp(int[] begin, int[] step, Shape shape) implements Op {
     if (shape.size() > 0) {
       long[] srcStrides = new long[begin.length];
       long offset = offset(x.shape(), begin, step, srcStrides);
-      x.backend().copy(x.buffer(), offset, srcStrides, out.buffer(), 0, shape.strides(),
-          shape.dims());
+      x.backend()
+          .copy(x.buffer(), offset, srcStrides, out.buffer(), 0, shape.strides(), shape.dims());
     }
     return new Tensor[] {out};
   }
@@ -96,12 +105,18 @@ record SliceOp(int[] begin, int[] step, Shape shape) implements Op {
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
     return new Tensor[] {
-        Dispatch.run1(new SliceGradOp(inputs[0].shape(), begin, step), upstream[0])};
+      Dispatch.run1(new SliceGradOp(inputs[0].shape(), begin, step), upstream[0])
+    };
   }
 
   @Override
   public String toString() {
-    return "SliceOp[begin=" + Arrays.toString(begin) + ", step=" + Arrays.toString(step)
-        + ", shape=" + shape + "]";
+    return "SliceOp[begin="
+        + Arrays.toString(begin)
+        + ", step="
+        + Arrays.toString(step)
+        + ", shape="
+        + shape
+        + "]";
   }
 }

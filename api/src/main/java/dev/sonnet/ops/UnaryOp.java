@@ -22,13 +22,21 @@ record UnaryOp(UnaryKind kind) implements Op {
     DType dt = x.dtype();
     if (kind == UnaryKind.LOGICAL_NOT) {
       if (dt != DType.BOOL) {
-        throw new ShapeException("logical_not: needs a bool tensor, got " + dt + x.shape()
-            + "; compare first, e.g. x.notEqual(zero)");
+        throw new ShapeException(
+            "logical_not: needs a bool tensor, got "
+                + dt
+                + x.shape()
+                + "; compare first, e.g. x.notEqual(zero)");
       }
     } else if (!dt.isFloating() && !(dt.isInteger() && kind.acceptsIntegers())) {
-      throw new ShapeException(name() + ": not defined for " + dt + x.shape()
-          + (kind.acceptsIntegers() ? "; it takes floating or integer tensors"
-              : "; it needs f32 or f64. Cast first, e.g. x.cast(DType.FLOAT32)"));
+      throw new ShapeException(
+          name()
+              + ": not defined for "
+              + dt
+              + x.shape()
+              + (kind.acceptsIntegers()
+                  ? "; it takes floating or integer tensors"
+                  : "; it needs f32 or f64. Cast first, e.g. x.cast(DType.FLOAT32)"));
     }
     Tensor out = OpSupport.allocateUninitialized(x.backend(), dt, x.shape());
     if (x.size() > 0) {
@@ -42,30 +50,32 @@ record UnaryOp(UnaryKind kind) implements Op {
     Tensor x = inputs[0];
     Tensor y = outputs[0];
     Tensor g = upstream[0];
-    Tensor dx = switch (kind) {
-      case NEG -> g.neg();
-      case ABS -> g.mul(x.sign());
-      case EXP -> g.mul(y);
-      case LOG -> g.div(x);
-      case LOG1P -> g.div(x.add(1.0));
-      case SQRT -> g.div(y.mul(2.0));
-      // d/dx x^(-1/2) = -x^(-3/2) / 2 = -y^3 / 2
-      case RSQRT -> g.mul(y.mul(y).mul(y)).mul(-0.5);
-      case SQUARE -> g.mul(x.mul(2.0));
-      case TANH -> g.mul(y.square().neg().add(1.0));
-      case SIGMOID -> g.mul(y.mul(y.neg().add(1.0)));
-      case RELU -> Elementwise.where(x.greater(OpSupport.scalarLike(x, 0)), g,
-          OpSupport.scalarLike(g, 0));
-      // d/dx x Phi(x) = Phi(x) + x phi(x)
-      case GELU -> g.mul(Elementwise.normalCdf(x).add(x.mul(normalPdf(x))));
-      case NORMAL_CDF -> g.mul(normalPdf(x));
-      case SOFTPLUS -> g.mul(x.sigmoid());
-      case SIGN -> g.zerosLike();
-      case SIN -> g.mul(x.cos());
-      case COS -> g.mul(x.sin()).neg();
-      case RECIPROCAL -> g.mul(y.square()).neg();
-      case LOGICAL_NOT -> null;
-    };
+    Tensor dx =
+        switch (kind) {
+          case NEG -> g.neg();
+          case ABS -> g.mul(x.sign());
+          case EXP -> g.mul(y);
+          case LOG -> g.div(x);
+          case LOG1P -> g.div(x.add(1.0));
+          case SQRT -> g.div(y.mul(2.0));
+          // d/dx x^(-1/2) = -x^(-3/2) / 2 = -y^3 / 2
+          case RSQRT -> g.mul(y.mul(y).mul(y)).mul(-0.5);
+          case SQUARE -> g.mul(x.mul(2.0));
+          case TANH -> g.mul(y.square().neg().add(1.0));
+          case SIGMOID -> g.mul(y.mul(y.neg().add(1.0)));
+          case RELU ->
+              Elementwise.where(
+                  x.greater(OpSupport.scalarLike(x, 0)), g, OpSupport.scalarLike(g, 0));
+          // d/dx x Phi(x) = Phi(x) + x phi(x)
+          case GELU -> g.mul(Elementwise.normalCdf(x).add(x.mul(normalPdf(x))));
+          case NORMAL_CDF -> g.mul(normalPdf(x));
+          case SOFTPLUS -> g.mul(x.sigmoid());
+          case SIGN -> g.zerosLike();
+          case SIN -> g.mul(x.cos());
+          case COS -> g.mul(x.sin()).neg();
+          case RECIPROCAL -> g.mul(y.square()).neg();
+          case LOGICAL_NOT -> null;
+        };
     return new Tensor[] {dx};
   }
 

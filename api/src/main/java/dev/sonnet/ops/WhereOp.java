@@ -20,17 +20,27 @@ record WhereOp() implements Op {
     Tensor a = inputs[1];
     Tensor b = inputs[2];
     if (cond.dtype() != DType.BOOL) {
-      throw new ShapeException("where: the condition must be bool, got " + cond.dtype()
-          + cond.shape() + "; build it with a comparison, e.g. x.greater(zero)");
+      throw new ShapeException(
+          "where: the condition must be bool, got "
+              + cond.dtype()
+              + cond.shape()
+              + "; build it with a comparison, e.g. x.greater(zero)");
     }
     OpSupport.requireSameDtype("where", a, b);
     Shape ab = Shape.broadcast("where", a.shape(), b.shape());
     Shape shape = Shape.broadcast("where", cond.shape(), ab);
     Tensor out = OpSupport.allocateUninitialized(a.backend(), a.dtype(), shape);
     if (shape.size() > 0) {
-      a.backend().where(cond.buffer(), cond.shape().broadcastStrides(shape), a.buffer(),
-          a.shape().broadcastStrides(shape), b.buffer(), b.shape().broadcastStrides(shape),
-          out.buffer(), shape.dims());
+      a.backend()
+          .where(
+              cond.buffer(),
+              cond.shape().broadcastStrides(shape),
+              a.buffer(),
+              a.shape().broadcastStrides(shape),
+              b.buffer(),
+              b.shape().broadcastStrides(shape),
+              out.buffer(),
+              shape.dims());
     }
     return new Tensor[] {out};
   }
@@ -43,7 +53,9 @@ record WhereOp() implements Op {
     Tensor ga = Elementwise.where(cond, g, zero);
     Tensor gb = Elementwise.where(cond, zero, g);
     return new Tensor[] {
-        null, Broadcasting.reduceTo(ga, inputs[1].shape()),
-        Broadcasting.reduceTo(gb, inputs[2].shape())};
+      null,
+      Broadcasting.reduceTo(ga, inputs[1].shape()),
+      Broadcasting.reduceTo(gb, inputs[2].shape())
+    };
   }
 }

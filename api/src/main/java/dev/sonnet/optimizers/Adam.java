@@ -17,19 +17,22 @@ import java.util.List;
  * p -= learningRate * m_hat / (sqrt(v_hat) + epsilon)
  * </pre>
  *
- * <p>Epsilon is added <em>outside</em> the square root and to the bias-corrected {@code v_hat},
- * as in the paper and Sonnet (Keras adds an epsilon-hat to the uncorrected one). Slots:
- * {@code m_<i>} and {@code v_<i>} per parameter, zeros at first, and {@code step}.
+ * <p>Epsilon is added <em>outside</em> the square root and to the bias-corrected {@code v_hat}, as
+ * in the paper and Sonnet (Keras adds an epsilon-hat to the uncorrected one). Slots: {@code m_<i>}
+ * and {@code v_<i>} per parameter, zeros at first, and {@code step}.
  *
  * <pre>{@code var opt = new Adam(1e-3); }</pre>
  */
 public final class Adam extends Optimizer {
   /** The paper's and Sonnet's default. */
   public static final LearningRate DEFAULT_LEARNING_RATE = LearningRate.constant(0.001);
+
   /** Decay of the first moment; the paper's default. */
   public static final double DEFAULT_BETA1 = 0.9;
+
   /** Decay of the second moment; the paper's default. */
   public static final double DEFAULT_BETA2 = 0.999;
+
   /** Keeps the division finite where {@code v_hat} is 0; the paper's default. */
   public static final double DEFAULT_EPSILON = 1e-8;
 
@@ -46,8 +49,7 @@ public final class Adam extends Optimizer {
 
   /** Adam with a constant learning rate and default betas and epsilon. */
   public Adam(double learningRate) {
-    this(LearningRate.constant(learningRate), DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON,
-        null);
+    this(LearningRate.constant(learningRate), DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON, null);
   }
 
   /**
@@ -59,8 +61,7 @@ public final class Adam extends Optimizer {
    * @param epsilon added to {@code sqrt(v_hat)}, {@code >= 0}; default 1e-8
    * @param name the module name, or null for {@code adam}
    */
-  public Adam(LearningRate learningRate, double beta1, double beta2, double epsilon,
-      String name) {
+  public Adam(LearningRate learningRate, double beta1, double beta2, double epsilon, String name) {
     super(learningRate, name);
     this.beta1 = checkRange("Adam", "beta1", beta1, 0, 1, false);
     this.beta2 = checkRange("Adam", "beta2", beta2, 0, 1, false);

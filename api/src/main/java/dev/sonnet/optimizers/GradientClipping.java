@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Rescales gradients that are too large before they reach an optimizer, the usual guard against
- * exploding gradients in recurrent nets (Pascanu et al., 2013; Sonnet 1's Shakespeare example
- * clips at 5):
+ * exploding gradients in recurrent nets (Pascanu et al., 2013; Sonnet 1's Shakespeare example clips
+ * at 5):
  *
  * <pre>{@code
  * var clipped = GradientClipping.clipByGlobalNorm(grads, 5.0);
@@ -43,16 +43,16 @@ public final class GradientClipping {
 
   /**
    * Multiplies every gradient by {@code clipNorm / max(globalNorm, clipNorm)}: unchanged when their
-   * global norm is at most {@code clipNorm}, else scaled together so that it is exactly
-   * {@code clipNorm}, which keeps the update's direction (clipping each gradient on its own would
-   * not). Stays on the device: no value is read back.
+   * global norm is at most {@code clipNorm}, else scaled together so that it is exactly {@code
+   * clipNorm}, which keeps the update's direction (clipping each gradient on its own would not).
+   * Stays on the device: no value is read back.
    *
    * @param clipNorm the largest global norm let through, {@code > 0}
    */
   public static Clipped clipByGlobalNorm(List<? extends Tensor> gradients, double clipNorm) {
     if (!(clipNorm > 0) || Double.isInfinite(clipNorm)) {
-      throw new IllegalArgumentException("clipByGlobalNorm needs a finite clipNorm > 0, got "
-          + clipNorm);
+      throw new IllegalArgumentException(
+          "clipByGlobalNorm needs a finite clipNorm > 0, got " + clipNorm);
     }
     Tensor norm = globalNorm(gradients);
     Tensor scale = norm.maximum(clipNorm).reciprocal().mul(clipNorm);

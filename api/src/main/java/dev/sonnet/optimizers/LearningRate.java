@@ -4,8 +4,8 @@ import dev.sonnet.tensor.Variable;
 import java.util.Arrays;
 
 /**
- * The learning rate of an optimizer as a function of the step: a constant, a schedule, or a
- * {@link Variable} you assign between steps (how Sonnet users schedule rates, issue #247).
+ * The learning rate of an optimizer as a function of the step: a constant, a schedule, or a {@link
+ * Variable} you assign between steps (how Sonnet users schedule rates, issue #247).
  *
  * <pre>{@code
  * new SGD(0.1);                                                   // constant
@@ -31,30 +31,32 @@ public interface LearningRate {
   /** The current value of {@code variable} (a scalar), read at every step. */
   static LearningRate of(Variable variable) {
     if (variable.shape().rank() != 0 || !variable.dtype().isFloating()) {
-      throw new IllegalArgumentException("A learning-rate variable must be a float scalar, got "
-          + variable + "; create it as new Variable(\"lr\", Tensor.scalar(0.1f), false)");
+      throw new IllegalArgumentException(
+          "A learning-rate variable must be a float scalar, got "
+              + variable
+              + "; create it as new Variable(\"lr\", Tensor.scalar(0.1f), false)");
     }
     return new FromVariable(variable);
   }
 
   /**
-   * {@code initial * decayRate^(step / decaySteps)}, the exponent rounded down when
-   * {@code staircase} (as TensorFlow's {@code ExponentialDecay}).
+   * {@code initial * decayRate^(step / decaySteps)}, the exponent rounded down when {@code
+   * staircase} (as TensorFlow's {@code ExponentialDecay}).
    */
-  static LearningRate exponentialDecay(double initial, long decaySteps, double decayRate,
-      boolean staircase) {
+  static LearningRate exponentialDecay(
+      double initial, long decaySteps, double decayRate, boolean staircase) {
     if (decaySteps <= 0) {
-      throw new IllegalArgumentException("exponentialDecay needs decaySteps > 0, got "
-          + decaySteps);
+      throw new IllegalArgumentException(
+          "exponentialDecay needs decaySteps > 0, got " + decaySteps);
     }
     return new ExponentialDecay(initial, decaySteps, decayRate, staircase);
   }
 
   /**
-   * {@code initial * (1 + cos(pi * min(step, decaySteps) / decaySteps)) / 2}: starts at
-   * {@code initial} and glides to 0 at {@code decaySteps} (Loshchilov and Hutter's SGDR without
-   * restarts, TensorFlow's {@code CosineDecay}). Large steps early, small ones to settle at the
-   * end, with no boundaries to tune.
+   * {@code initial * (1 + cos(pi * min(step, decaySteps) / decaySteps)) / 2}: starts at {@code
+   * initial} and glides to 0 at {@code decaySteps} (Loshchilov and Hutter's SGDR without restarts,
+   * TensorFlow's {@code CosineDecay}). Large steps early, small ones to settle at the end, with no
+   * boundaries to tune.
    */
   static LearningRate cosineDecay(double initial, long decaySteps) {
     if (decaySteps <= 0) {
@@ -64,20 +66,24 @@ public interface LearningRate {
   }
 
   /**
-   * {@code values[0]} until step {@code boundaries[0]}, then {@code values[1]} until
-   * {@code boundaries[1]}, ..., then the last value: {@code values} has one more element than
-   * {@code boundaries}, which must increase.
+   * {@code values[0]} until step {@code boundaries[0]}, then {@code values[1]} until {@code
+   * boundaries[1]}, ..., then the last value: {@code values} has one more element than {@code
+   * boundaries}, which must increase.
    */
   static LearningRate piecewiseConstant(long[] boundaries, double[] values) {
     if (values.length != boundaries.length + 1) {
-      throw new IllegalArgumentException("piecewiseConstant needs one more value than"
-          + " boundaries, got " + values.length + " values and " + boundaries.length
-          + " boundaries");
+      throw new IllegalArgumentException(
+          "piecewiseConstant needs one more value than"
+              + " boundaries, got "
+              + values.length
+              + " values and "
+              + boundaries.length
+              + " boundaries");
     }
     for (int i = 1; i < boundaries.length; i++) {
       if (boundaries[i] <= boundaries[i - 1]) {
-        throw new IllegalArgumentException("piecewiseConstant needs increasing boundaries, got "
-            + Arrays.toString(boundaries));
+        throw new IllegalArgumentException(
+            "piecewiseConstant needs increasing boundaries, got " + Arrays.toString(boundaries));
       }
     }
     return new PiecewiseConstant(boundaries.clone(), values.clone());
@@ -88,8 +94,10 @@ public interface LearningRate {
     /** Checks the rate. */
     public Constant {
       if (!Double.isFinite(rate) || rate < 0) {
-        throw new IllegalArgumentException("A learning rate must be finite and >= 0, got "
-            + rate + "; typical values are 0.1 for SGD and 0.001 for Adam");
+        throw new IllegalArgumentException(
+            "A learning rate must be finite and >= 0, got "
+                + rate
+                + "; typical values are 0.1 for SGD and 0.001 for Adam");
       }
     }
 
@@ -128,8 +136,13 @@ public interface LearningRate {
 
     @Override
     public String toString() {
-      return "ExponentialDecay(initial=" + initial + ", decaySteps=" + decaySteps
-          + ", decayRate=" + decayRate + (staircase ? ", staircase=true)" : ")");
+      return "ExponentialDecay(initial="
+          + initial
+          + ", decaySteps="
+          + decaySteps
+          + ", decayRate="
+          + decayRate
+          + (staircase ? ", staircase=true)" : ")");
     }
   }
 
@@ -160,7 +173,8 @@ public interface LearningRate {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof PiecewiseConstant p && Arrays.equals(boundaries, p.boundaries)
+      return o instanceof PiecewiseConstant p
+          && Arrays.equals(boundaries, p.boundaries)
           && Arrays.equals(values, p.values);
     }
 
@@ -171,8 +185,11 @@ public interface LearningRate {
 
     @Override
     public String toString() {
-      return "PiecewiseConstant(boundaries=" + Arrays.toString(boundaries) + ", values="
-          + Arrays.toString(values) + ")";
+      return "PiecewiseConstant(boundaries="
+          + Arrays.toString(boundaries)
+          + ", values="
+          + Arrays.toString(values)
+          + ")";
     }
   }
 }

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SGD with momentum (Polyak's heavy ball), optionally Nesterov's variant, as Sonnet's
- * {@code snt.optimizers.Momentum}:
+ * SGD with momentum (Polyak's heavy ball), optionally Nesterov's variant, as Sonnet's {@code
+ * snt.optimizers.Momentum}:
  *
  * <pre>
  * acc = momentum * acc + g

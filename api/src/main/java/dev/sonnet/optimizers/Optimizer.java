@@ -26,10 +26,10 @@ import java.util.List;
  * }</pre>
  *
  * <p>An optimizer is a {@link Module}: its state lives in non-trainable variables, so it is saved
- * and restored with the model. They are created on the first {@link #apply}: a scalar int64
- * {@code step} counting the updates applied (Sonnet has it for Adam only; here every optimizer has
- * one, so that every {@link LearningRate} schedule works), and per-parameter slots such as Adam's
- * {@code m_0, v_0, m_1, ...}, zero-initialised, slot {@code i} belonging to parameter {@code i}.
+ * and restored with the model. They are created on the first {@link #apply}: a scalar int64 {@code
+ * step} counting the updates applied (Sonnet has it for Adam only; here every optimizer has one, so
+ * that every {@link LearningRate} schedule works), and per-parameter slots such as Adam's {@code
+ * m_0, v_0, m_1, ...}, zero-initialised, slot {@code i} belonging to parameter {@code i}.
  *
  * <p>Pairing is by position, as in Sonnet, so every call must pass the same parameters in the same
  * order; unlike Sonnet, which then silently pairs the wrong slots, this is checked. A null update
@@ -54,8 +54,10 @@ public abstract class Optimizer extends Module {
     super(name);
     allowEmptyVariables();
     if (learningRate == null) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + " needs a learning rate,"
-          + " e.g. LearningRate.constant(0.1)");
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + " needs a learning rate,"
+              + " e.g. LearningRate.constant(0.1)");
     }
     this.learningRate = learningRate;
   }
@@ -77,12 +79,12 @@ public abstract class Optimizer extends Module {
   }
 
   /**
-   * Applies {@code updates[i]} to {@code parameters[i]} for every i, then adds one to
-   * {@link #step()}.
+   * Applies {@code updates[i]} to {@code parameters[i]} for every i, then adds one to {@link
+   * #step()}.
    *
    * @throws IllegalArgumentException if the lists' lengths differ, are empty or all updates are
-   *     null, if an update's shape or dtype differs from its parameter's, or if the parameters
-   *     are not the ones (in the same order) of the first call
+   *     null, if an update's shape or dtype differs from its parameter's, or if the parameters are
+   *     not the ones (in the same order) of the first call
    */
   public final void apply(List<? extends Tensor> updates, List<Variable> parameters) {
     check(updates, parameters);
@@ -118,28 +120,34 @@ public abstract class Optimizer extends Module {
    * @param rate the learning rate for this step
    * @param t the number of this update, starting at 1 (Adam's {@code t})
    */
-  protected abstract void update(int index, Variable parameter, Tensor update, double rate,
-      long t);
+  protected abstract void update(int index, Variable parameter, Tensor update, double rate, long t);
 
   /**
-   * A zero-initialised, non-trainable variable like {@code parameter}, named
-   * {@code <optimizer>/<name>_<index>}.
+   * A zero-initialised, non-trainable variable like {@code parameter}, named {@code
+   * <optimizer>/<name>_<index>}.
    */
   protected final Variable slot(String name, int index, Variable parameter) {
-    return variable(name + "_" + index, Initializers.zeros(), parameter.dtype(),
-        parameter.shape(), false);
+    return variable(
+        name + "_" + index, Initializers.zeros(), parameter.dtype(), parameter.shape(), false);
   }
 
   private void check(List<? extends Tensor> updates, List<Variable> parameters) {
     String cls = getClass().getSimpleName();
     if (updates.size() != parameters.size()) {
-      throw new IllegalArgumentException(cls + ".apply: " + updates.size() + " updates for "
-          + parameters.size() + " parameters; pass tape.gradient(loss, params) with the same"
-          + " params list");
+      throw new IllegalArgumentException(
+          cls
+              + ".apply: "
+              + updates.size()
+              + " updates for "
+              + parameters.size()
+              + " parameters; pass tape.gradient(loss, params) with the same"
+              + " params list");
     }
     if (parameters.isEmpty()) {
-      throw new IllegalArgumentException(cls + ".apply: no parameters; the usual cause is a"
-          + " model that has not been called yet, so it has no variables");
+      throw new IllegalArgumentException(
+          cls
+              + ".apply: no parameters; the usual cause is a"
+              + " model that has not been called yet, so it has no variables");
     }
     boolean any = false;
     for (int i = 0; i < updates.size(); i++) {
@@ -150,14 +158,28 @@ public abstract class Optimizer extends Module {
       }
       any = true;
       if (u.dtype() != p.dtype() || !u.shape().equals(p.shape())) {
-        throw new IllegalArgumentException(cls + ".apply: update " + i + " is " + u.dtype()
-            + u.shape() + " but its parameter " + p.name() + " is " + p.dtype() + p.shape()
-            + "; updates and parameters must be in the same order");
+        throw new IllegalArgumentException(
+            cls
+                + ".apply: update "
+                + i
+                + " is "
+                + u.dtype()
+                + u.shape()
+                + " but its parameter "
+                + p.name()
+                + " is "
+                + p.dtype()
+                + p.shape()
+                + "; updates and parameters must be in the same order");
       }
     }
     if (!any) {
-      throw new IllegalArgumentException(cls + ".apply: every update is null; the loss does not"
-          + " depend on any of the " + parameters.size() + " parameters");
+      throw new IllegalArgumentException(
+          cls
+              + ".apply: every update is null; the loss does not"
+              + " depend on any of the "
+              + parameters.size()
+              + " parameters");
     }
   }
 
@@ -176,18 +198,32 @@ public abstract class Optimizer extends Module {
       for (Variable v : given) {
         now.add(v.name());
       }
-      throw new IllegalArgumentException(getClass().getSimpleName() + " '" + name()
-          + "' keeps its state per parameter, by position, and was first applied to " + was
-          + ", now to " + now + ". Pass the same list every step (model.trainableVariables()),"
-          + " or use one optimizer per parameter list.");
+      throw new IllegalArgumentException(
+          getClass().getSimpleName()
+              + " '"
+              + name()
+              + "' keeps its state per parameter, by position, and was first applied to "
+              + was
+              + ", now to "
+              + now
+              + ". Pass the same list every step (model.trainableVariables()),"
+              + " or use one optimizer per parameter list.");
     }
   }
 
-  static double checkRange(String what, String param, double value, double min, double max,
-      boolean maxIncluded) {
+  static double checkRange(
+      String what, String param, double value, double min, double max, boolean maxIncluded) {
     if (!(value >= min) || !(maxIncluded ? value <= max : value < max)) {
-      throw new IllegalArgumentException(what + " needs " + min + " <= " + param
-          + (maxIncluded ? " <= " : " < ") + max + ", got " + value);
+      throw new IllegalArgumentException(
+          what
+              + " needs "
+              + min
+              + " <= "
+              + param
+              + (maxIncluded ? " <= " : " < ")
+              + max
+              + ", got "
+              + value);
     }
     return value;
   }

@@ -25,10 +25,13 @@ import java.util.List;
 public final class RMSProp extends Optimizer {
   /** Sonnet's default decay of the mean square. */
   public static final double DEFAULT_DECAY = 0.9;
+
   /** No momentum by default, as in Sonnet. */
   public static final double DEFAULT_MOMENTUM = 0.0;
+
   /** Sonnet's default; small because it sits inside the square root. */
   public static final double DEFAULT_EPSILON = 1e-10;
+
   /** Uncentered by default, as in Sonnet. */
   public static final boolean DEFAULT_CENTERED = false;
 
@@ -42,8 +45,13 @@ public final class RMSProp extends Optimizer {
 
   /** RMSProp with default decay, momentum, epsilon, uncentered; the rate is required. */
   public RMSProp(double learningRate) {
-    this(LearningRate.constant(learningRate), DEFAULT_DECAY, DEFAULT_MOMENTUM, DEFAULT_EPSILON,
-        DEFAULT_CENTERED, null);
+    this(
+        LearningRate.constant(learningRate),
+        DEFAULT_DECAY,
+        DEFAULT_MOMENTUM,
+        DEFAULT_EPSILON,
+        DEFAULT_CENTERED,
+        null);
   }
 
   /**
@@ -57,8 +65,13 @@ public final class RMSProp extends Optimizer {
    *     uncentered second moment; steadier, one more slot; default false
    * @param name the module name, or null for {@code rms_prop}
    */
-  public RMSProp(LearningRate learningRate, double decay, double momentum, double epsilon,
-      boolean centered, String name) {
+  public RMSProp(
+      LearningRate learningRate,
+      double decay,
+      double momentum,
+      double epsilon,
+      boolean centered,
+      String name) {
     super(learningRate, name);
     this.decay = checkRange("RMSProp", "decay", decay, 0, 1, true);
     this.momentum = checkRange("RMSProp", "momentum", momentum, 0, 1, false);
@@ -94,8 +107,8 @@ public final class RMSProp extends Optimizer {
       denominator = msNew.sub(mgNew.square());
     }
     Variable momi = mom.get(index);
-    Tensor momNew = momi.peek().mul(momentum)
-        .add(g.mul(rate).mul(denominator.add(epsilon).rsqrt()));
+    Tensor momNew =
+        momi.peek().mul(momentum).add(g.mul(rate).mul(denominator.add(epsilon).rsqrt()));
     momi.assign(momNew);
     parameter.assignSub(momNew);
   }

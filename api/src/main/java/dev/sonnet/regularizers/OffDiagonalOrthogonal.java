@@ -9,10 +9,9 @@ import java.util.List;
 /**
  * Pushes the columns of each weight towards being mutually orthogonal, leaving their norms free:
  * each tensor is reshaped to a matrix {@code W} of {@code [-1, lastDim]} and penalised by the sum
- * of the squared off-diagonal entries of {@code W^T W}, that is
- * {@code sum((W^T W)^2) - trace((W^T W)^2)} with the square taken element-wise; the total is
- * multiplied by {@code scale}. (Sonnet's repr of this class says {@code Orthogonal}; this one
- * names itself.)
+ * of the squared off-diagonal entries of {@code W^T W}, that is {@code sum((W^T W)^2) - trace((W^T
+ * W)^2)} with the square taken element-wise; the total is multiplied by {@code scale}. (Sonnet's
+ * repr of this class says {@code Orthogonal}; this one names itself.)
  *
  * @param scale the penalty's weight, {@code >= 0}
  */
@@ -29,8 +28,9 @@ public record OffDiagonalOrthogonal(double scale) implements Regularizer {
 
   private static Tensor penalty(Tensor t) {
     if (t.rank() == 0) {
-      throw new IllegalArgumentException("OffDiagonalOrthogonal needs tensors of rank 1 or more"
-          + " (columns along the last axis), got a scalar");
+      throw new IllegalArgumentException(
+          "OffDiagonalOrthogonal needs tensors of rank 1 or more"
+              + " (columns along the last axis), got a scalar");
     }
     int cols = t.dim(-1);
     Tensor w = t.reshape(-1, cols);

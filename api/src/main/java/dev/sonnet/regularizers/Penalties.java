@@ -10,23 +10,33 @@ import java.util.function.Function;
 final class Penalties {
   private Penalties() {}
 
-  static Tensor sum(String what, double scale, List<? extends Operand> tensors,
+  static Tensor sum(
+      String what,
+      double scale,
+      List<? extends Operand> tensors,
       Function<Tensor, Tensor> penalty) {
     Tensor total = null;
     DType dtype = null;
     for (int i = 0; i < tensors.size(); i++) {
       Operand o = tensors.get(i);
       if (o == null) {
-        throw new IllegalArgumentException(what + ": tensor " + i + " of " + tensors.size()
-            + " is null");
+        throw new IllegalArgumentException(
+            what + ": tensor " + i + " of " + tensors.size() + " is null");
       }
       if (!o.dtype().isFloating()) {
-        throw new IllegalArgumentException(what + " penalises float tensors; tensor " + i
-            + " is " + o.dtype());
+        throw new IllegalArgumentException(
+            what + " penalises float tensors; tensor " + i + " is " + o.dtype());
       }
       if (dtype != null && o.dtype() != dtype) {
-        throw new IllegalArgumentException(what + ": all tensors need one dtype, tensor 0 is "
-            + dtype + " and tensor " + i + " is " + o.dtype() + "; cast them first");
+        throw new IllegalArgumentException(
+            what
+                + ": all tensors need one dtype, tensor 0 is "
+                + dtype
+                + " and tensor "
+                + i
+                + " is "
+                + o.dtype()
+                + "; cast them first");
       }
       dtype = o.dtype();
       Tensor p = penalty.apply(o.asTensor());

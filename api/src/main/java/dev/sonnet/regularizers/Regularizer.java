@@ -27,8 +27,11 @@ public interface Regularizer {
   /** Checks a scale: finite and {@code >= 0}. */
   static double checkScale(String what, double scale) {
     if (!(scale >= 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException(what + " needs a finite scale >= 0, got " + scale
-          + " (typical weight decay scales are 1e-5 to 1e-3)");
+      throw new IllegalArgumentException(
+          what
+              + " needs a finite scale >= 0, got "
+              + scale
+              + " (typical weight decay scales are 1e-5 to 1e-3)");
     }
     return scale;
   }

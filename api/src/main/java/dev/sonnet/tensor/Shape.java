@@ -56,8 +56,12 @@ public final class Shape {
   /** The number of elements as an int, failing clearly where a Java array could not hold them. */
   public int intSize() {
     if (size > Integer.MAX_VALUE - 8) {
-      throw new ShapeException("Tensor of shape " + this + " has " + size
-          + " elements, more than one Java array can hold");
+      throw new ShapeException(
+          "Tensor of shape "
+              + this
+              + " has "
+              + size
+              + " elements, more than one Java array can hold");
     }
     return (int) size;
   }
@@ -66,8 +70,8 @@ public final class Shape {
   public int axis(int axis) {
     int a = axis < 0 ? axis + dims.length : axis;
     if (a < 0 || a >= dims.length) {
-      throw new ShapeException("Axis " + axis + " is out of range for shape " + this
-          + " of rank " + dims.length);
+      throw new ShapeException(
+          "Axis " + axis + " is out of range for shape " + this + " of rank " + dims.length);
     }
     return a;
   }
@@ -106,8 +110,19 @@ public final class Shape {
       int da = i < rank - a.rank() ? 1 : a.dims[i - (rank - a.rank())];
       int db = i < rank - b.rank() ? 1 : b.dims[i - (rank - b.rank())];
       if (da != db && da != 1 && db != 1) {
-        throw new ShapeException(op + ": shapes " + a + " and " + b
-            + " cannot be broadcast (dimension " + (i - rank) + ": " + da + " vs " + db + ")");
+        throw new ShapeException(
+            op
+                + ": shapes "
+                + a
+                + " and "
+                + b
+                + " cannot be broadcast (dimension "
+                + (i - rank)
+                + ": "
+                + da
+                + " vs "
+                + db
+                + ")");
       }
       out[i] = da == 1 ? db : da;
     }

@@ -26,8 +26,8 @@ import java.util.List;
  * given one; use {@link #to(Backend)} to move one. Their arguments come in one order: where the
  * values live or come from (a {@link Backend} or an {@link Rng}), the dtype, the shape, then the
  * values' parameters ({@code randomNormal(rng, FLOAT32, shape, mean, stddev)}); a shape given as
- * {@code int...} comes last ({@code full(FLOAT32, 0.5, 2, 3)}), as Java requires of varargs. Reading values back ({@link #toFloatArray()} and friends) is
- * where the host waits for a device.
+ * {@code int...} comes last ({@code full(FLOAT32, 0.5, 2, 3)}), as Java requires of varargs.
+ * Reading values back ({@link #toFloatArray()} and friends) is where the host waits for a device.
  *
  * <p>Memory is freed when the tensor becomes unreachable; {@link #release()} frees it at once, and
  * a {@link TensorScope} frees every tensor created inside it when it closes.
@@ -49,8 +49,14 @@ public final class Tensor implements Operand {
    */
   public static Tensor wrap(DeviceBuffer buffer, Shape shape) {
     if (buffer.size() != shape.size()) {
-      throw new ShapeException("Buffer of " + buffer.size() + " elements cannot hold shape "
-          + shape + " (" + shape.size() + " elements)");
+      throw new ShapeException(
+          "Buffer of "
+              + buffer.size()
+              + " elements cannot hold shape "
+              + shape
+              + " ("
+              + shape.size()
+              + " elements)");
     }
     return new Tensor(buffer, shape);
   }
@@ -100,8 +106,8 @@ public final class Tensor implements Operand {
     float[] flat = new float[rows.length * cols];
     for (int r = 0; r < rows.length; r++) {
       if (rows[r].length != cols) {
-        throw new ShapeException("Row " + r + " has " + rows[r].length + " elements, expected "
-            + cols + " like row 0");
+        throw new ShapeException(
+            "Row " + r + " has " + rows[r].length + " elements, expected " + cols + " like row 0");
       }
       System.arraycopy(rows[r], 0, flat, r * cols, cols);
     }
@@ -201,8 +207,16 @@ public final class Tensor implements Operand {
     }
     long n = Math.max(0, (long) Math.ceil((stop - start) / step));
     if (n > Integer.MAX_VALUE - 8) {
-      throw new ShapeException("arange(" + start + ", " + stop + ", " + step + ") has " + n
-          + " elements, too many for one tensor");
+      throw new ShapeException(
+          "arange("
+              + start
+              + ", "
+              + stop
+              + ", "
+              + step
+              + ") has "
+              + n
+              + " elements, too many for one tensor");
     }
     double[] v = new double[(int) n];
     for (int i = 0; i < n; i++) {
@@ -221,8 +235,7 @@ public final class Tensor implements Operand {
   }
 
   /** Normal samples with the given mean and standard deviation. */
-  public static Tensor randomNormal(Rng rng, DType dtype, Shape shape, double mean,
-      double stddev) {
+  public static Tensor randomNormal(Rng rng, DType dtype, Shape shape, double mean, double stddev) {
     double[] v = new double[shape.intSize()];
     for (int i = 0; i < v.length; i++) {
       v[i] = mean + stddev * rng.nextGaussian();
@@ -231,11 +244,11 @@ public final class Tensor implements Operand {
   }
 
   /**
-   * Normal samples re-drawn until within two standard deviations of the mean (TensorFlow's
-   * {@code truncated_normal}, the default weight initializer of Sonnet).
+   * Normal samples re-drawn until within two standard deviations of the mean (TensorFlow's {@code
+   * truncated_normal}, the default weight initializer of Sonnet).
    */
-  public static Tensor truncatedNormal(Rng rng, DType dtype, Shape shape, double mean,
-      double stddev) {
+  public static Tensor truncatedNormal(
+      Rng rng, DType dtype, Shape shape, double mean, double stddev) {
     double[] v = new double[shape.intSize()];
     for (int i = 0; i < v.length; i++) {
       v[i] = mean + stddev * rng.nextTruncatedGaussian();
@@ -261,8 +274,14 @@ public final class Tensor implements Operand {
   private static Shape checkLength(int length, int[] dims) {
     Shape s = dims.length == 0 && length != 1 ? Shape.of(length) : Shape.of(dims);
     if (s.size() != length) {
-      throw new ShapeException("Data of " + length + " elements does not fit shape " + s
-          + " (" + s.size() + " elements)");
+      throw new ShapeException(
+          "Data of "
+              + length
+              + " elements does not fit shape "
+              + s
+              + " ("
+              + s.size()
+              + " elements)");
     }
     return s;
   }
@@ -308,10 +327,14 @@ public final class Tensor implements Operand {
   /** The device memory behind this tensor (for op and runtime implementations). */
   public DeviceBuffer buffer() {
     if (buffer.isReleased()) {
-      throw new SonnetException("Tensor " + dtype() + shape + " was released (by release() or "
-          + "by the TensorScope it was created in, when that closed) and can no longer be used; "
-          + "to use a tensor after its scope, pass it to scope.keep(tensor) before the scope "
-          + "closes");
+      throw new SonnetException(
+          "Tensor "
+              + dtype()
+              + shape
+              + " was released (by release() or "
+              + "by the TensorScope it was created in, when that closed) and can no longer be used; "
+              + "to use a tensor after its scope, pass it to scope.keep(tensor) before the scope "
+              + "closes");
     }
     return buffer;
   }
@@ -340,13 +363,14 @@ public final class Tensor implements Operand {
     if (target == backend()) {
       return this;
     }
-    DeviceBuffer b = switch (dtype()) {
-      case FLOAT32 -> target.upload(toFloatArray());
-      case FLOAT64 -> target.upload(toDoubleArray());
-      case INT32 -> target.upload(toIntArray());
-      case INT64 -> target.upload(toLongArray());
-      case BOOL -> target.upload(toBooleanArray());
-    };
+    DeviceBuffer b =
+        switch (dtype()) {
+          case FLOAT32 -> target.upload(toFloatArray());
+          case FLOAT64 -> target.upload(toDoubleArray());
+          case INT32 -> target.upload(toIntArray());
+          case INT64 -> target.upload(toLongArray());
+          case BOOL -> target.upload(toBooleanArray());
+        };
     return fresh(b, shape);
   }
 
@@ -540,7 +564,9 @@ public final class Tensor implements Operand {
     return Elementwise.minimum(this, scalarLike(value));
   }
 
-  /** Bool, true where the element is neither NaN nor an infinity; see {@link Elementwise#isFinite}. */
+  /**
+   * Bool, true where the element is neither NaN nor an infinity; see {@link Elementwise#isFinite}.
+   */
   public Tensor isFinite() {
     return Elementwise.isFinite(this);
   }
@@ -791,8 +817,8 @@ public final class Tensor implements Operand {
     return out;
   }
 
-  private static void appendNested(StringBuilder sb, String[] values, int[] dims, long[] strides,
-      int axis, long offset) {
+  private static void appendNested(
+      StringBuilder sb, String[] values, int[] dims, long[] strides, int axis, long offset) {
     if (axis == dims.length) {
       sb.append(values[(int) offset]);
       return;

@@ -29,9 +29,9 @@ import dev.sonnet.backend.DeviceBuffer;
  *
  * <p><b>What survives.</b> A tensor passed to {@link #keep} (it moves to the enclosing scope, or to
  * the collector when there is none), and the values of {@link Variable}s: creating or assigning a
- * variable {@link #detach detaches} its value from every open scope. Conversely a variable's
- * {@code assignAdd}/{@code assignSub} {@link #retire retires} the value it replaces (when the
- * variable made it) to the innermost scope, as an in-place update would overwrite it. Everything else is
+ * variable {@link #detach detaches} its value from every open scope. Conversely a variable's {@code
+ * assignAdd}/{@code assignSub} {@link #retire retires} the value it replaces (when the variable
+ * made it) to the innermost scope, as an in-place update would overwrite it. Everything else is
  * {@link Tensor#release released} at {@link #close}; using it afterwards throws an error that says
  * so (never a crash and never another tensor's data).
  *
@@ -86,8 +86,9 @@ public final class TensorScope implements AutoCloseable {
   public Tensor keep(Tensor tensor) {
     checkOwner("keep");
     if (closed) {
-      throw new IllegalStateException("TensorScope.keep: the scope is already closed; keep "
-          + "tensors before the scope closes");
+      throw new IllegalStateException(
+          "TensorScope.keep: the scope is already closed; keep "
+              + "tensors before the scope closes");
     }
     DeviceBuffer b = tensor.rawBuffer();
     if (removeAll(b) && parent != null) {
@@ -105,8 +106,8 @@ public final class TensorScope implements AutoCloseable {
 
   /**
    * Removes {@code tensor} from every open scope of this thread, for holders that outlive any scope
-   * ({@link Variable}s call this for their values). Its memory is then freed by the collector or
-   * by {@link Tensor#release}.
+   * ({@link Variable}s call this for their values). Its memory is then freed by the collector or by
+   * {@link Tensor#release}.
    */
   public static void detach(Tensor tensor) {
     TensorScope s = CURRENT.get();
@@ -120,9 +121,9 @@ public final class TensorScope implements AutoCloseable {
   }
 
   /**
-   * Hands {@code tensor} to the innermost open scope of this thread, which frees it when it
-   * closes; nothing happens when no scope is open. For holders that replace a tensor only they
-   * made ({@link Variable}'s updates retire the values they replace).
+   * Hands {@code tensor} to the innermost open scope of this thread, which frees it when it closes;
+   * nothing happens when no scope is open. For holders that replace a tensor only they made ({@link
+   * Variable}'s updates retire the values they replace).
    */
   public static void retire(Tensor tensor) {
     TensorScope s = CURRENT.get();
@@ -143,8 +144,8 @@ public final class TensorScope implements AutoCloseable {
   }
 
   /**
-   * Records the outputs of one operation, skipping those that share memory with an input (a
-   * reshape or an identity is not a new tensor). For {@link dev.sonnet.ops.Dispatch}.
+   * Records the outputs of one operation, skipping those that share memory with an input (a reshape
+   * or an identity is not a new tensor). For {@link dev.sonnet.ops.Dispatch}.
    */
   public static void trackOutputs(Tensor[] outputs, Tensor[] inputs) {
     TensorScope s = CURRENT.get();
@@ -175,8 +176,9 @@ public final class TensorScope implements AutoCloseable {
     }
     checkOwner("close");
     if (CURRENT.get() != this) {
-      throw new IllegalStateException("TensorScope.close: an inner scope opened after this one is "
-          + "still open; close scopes innermost first (use try-with-resources)");
+      throw new IllegalStateException(
+          "TensorScope.close: an inner scope opened after this one is "
+              + "still open; close scopes innermost first (use try-with-resources)");
     }
     closed = true;
     CURRENT.set(parent);
@@ -239,8 +241,14 @@ public final class TensorScope implements AutoCloseable {
 
   private void checkOwner(String what) {
     if (Thread.currentThread() != owner) {
-      throw new IllegalStateException("TensorScope." + what + ": the scope belongs to thread '"
-          + owner.getName() + "' and was used on '" + Thread.currentThread().getName() + "'");
+      throw new IllegalStateException(
+          "TensorScope."
+              + what
+              + ": the scope belongs to thread '"
+              + owner.getName()
+              + "' and was used on '"
+              + Thread.currentThread().getName()
+              + "'");
     }
   }
 }

@@ -14,32 +14,32 @@ import java.util.Objects;
  *       {@code tape.gradient(loss, variable)} reaches it. Use it in model code.
  *   <li>{@link #asTensor()}: the same as {@code read()}; it is the {@link Operand} method that lets
  *       a variable go wherever a tensor does ({@code x.matmul(w)}), and what operations call.
- *   <li>{@link #peek()}: the value without recording, for code that must not put the variable on
- *       a gradient path: optimizers, checkpoints, metrics, printing.
+ *   <li>{@link #peek()}: the value without recording, for code that must not put the variable on a
+ *       gradient path: optimizers, checkpoints, metrics, printing.
  * </ul>
  *
- * <p>Its shape and dtype are fixed at creation; {@link #assign}, {@link #assignAdd} and
- * {@link #assignSub} replace the value (the update itself is not recorded by gradient tapes).
- * Using a variable in an operation reads its current value, and that read is recorded, so
- * {@code tape.gradient(loss, variable)} works. Trainable variables are watched automatically by
- * tapes that watch accessed variables (the default).
+ * <p>Its shape and dtype are fixed at creation; {@link #assign}, {@link #assignAdd} and {@link
+ * #assignSub} replace the value (the update itself is not recorded by gradient tapes). Using a
+ * variable in an operation reads its current value, and that read is recorded, so {@code
+ * tape.gradient(loss, variable)} works. Trainable variables are watched automatically by tapes that
+ * watch accessed variables (the default).
  *
  * <p>A variable's value is never freed by a {@link TensorScope}: creating or assigning a variable
  * detaches the value from the thread's open scopes, so an optimizer step inside a scope keeps its
- * updates. The other way round, {@link #assignAdd} or {@link #assignSub} inside a scope retires
- * the value it replaces to that scope (when this variable had made it by an earlier update), so it
- * is freed when the scope closes, as PyTorch's in-place update would overwrite it. A tensor read
- * from a variable is therefore valid until the end of the scope of the next update; copy it
- * ({@code t.add(0)}) to keep a snapshot across training steps.
+ * updates. The other way round, {@link #assignAdd} or {@link #assignSub} inside a scope retires the
+ * value it replaces to that scope (when this variable had made it by an earlier update), so it is
+ * freed when the scope closes, as PyTorch's in-place update would overwrite it. A tensor read from
+ * a variable is therefore valid until the end of the scope of the next update; copy it ({@code
+ * t.add(0)}) to keep a snapshot across training steps.
  *
  * <p><b>Threads.</b> Assignments are atomic with respect to reads: a reader on another thread sees
- * either the old or the new value, never a mix, and the tensor it got stays valid for as long as
- * it holds it. An evaluation thread, a server answering from the model being trained or a
- * checkpoint saved in the background may therefore read while a training thread updates. The
- * retiring above is what could break that (the scope would free, and the runtime reuse, memory the
- * other thread is still reading), so a value read or peeked by any thread other than the one that
- * made it is never retired: it is left to the garbage collector instead, which frees it only when
- * no thread holds it. A training step read by no other thread allocates as little as before.
+ * either the old or the new value, never a mix, and the tensor it got stays valid for as long as it
+ * holds it. An evaluation thread, a server answering from the model being trained or a checkpoint
+ * saved in the background may therefore read while a training thread updates. The retiring above is
+ * what could break that (the scope would free, and the runtime reuse, memory the other thread is
+ * still reading), so a value read or peeked by any thread other than the one that made it is never
+ * retired: it is left to the garbage collector instead, which frees it only when no thread holds
+ * it. A training step read by no other thread allocates as little as before.
  */
 public final class Variable implements Operand {
   private final String name;
@@ -49,10 +49,10 @@ public final class Variable implements Operand {
   private volatile Current current;
 
   /**
-   * The value and who may free it. {@code maker} is the thread whose {@link #assignAdd} or
-   * {@link #assignSub} made {@code tensor}, or null for a tensor handed to the constructor or to
-   * {@link #assign}, which may be the caller's or another variable's and is never retired.
-   * {@code readElsewhere} is set by the first read on another thread, before that read returns, and
+   * The value and who may free it. {@code maker} is the thread whose {@link #assignAdd} or {@link
+   * #assignSub} made {@code tensor}, or null for a tensor handed to the constructor or to {@link
+   * #assign}, which may be the caller's or another variable's and is never retired. {@code
+   * readElsewhere} is set by the first read on another thread, before that read returns, and
    * forbids retiring: see {@link #acquire()} for why the two volatile accesses suffice.
    */
   private static final class Current {
@@ -66,11 +66,14 @@ public final class Variable implements Operand {
     }
   }
 
-  /** A variable holding {@code initialValue}; {@code name} is its full path, e.g. {@code mlp/linear/w}. */
+  /**
+   * A variable holding {@code initialValue}; {@code name} is its full path, e.g. {@code
+   * mlp/linear/w}.
+   */
   public Variable(String name, Tensor initialValue, boolean trainable) {
     this.name = Objects.requireNonNull(name, "name");
-    this.current = new Current(ownIdentity(Objects.requireNonNull(initialValue, "initialValue")),
-        null);
+    this.current =
+        new Current(ownIdentity(Objects.requireNonNull(initialValue, "initialValue")), null);
     this.trainable = trainable;
     this.shape = initialValue.shape();
     this.dtype = initialValue.dtype();
@@ -162,8 +165,15 @@ public final class Variable implements Operand {
     try (var pause = Dispatch.pause()) {
       Tensor d = delta.asTensor();
       if (!d.shape().equals(shape) && d.size() != 1) {
-        throw new ShapeException("Variable '" + name + "' " + what + ": delta has shape "
-            + d.shape() + ", expected " + shape);
+        throw new ShapeException(
+            "Variable '"
+                + name
+                + "' "
+                + what
+                + ": delta has shape "
+                + d.shape()
+                + ", expected "
+                + shape);
       }
       Tensor value = current.tensor;
       next = subtract ? value.sub(d) : value.add(d);
@@ -176,14 +186,15 @@ public final class Variable implements Operand {
   /**
    * Installs {@code next}. Inside a {@link TensorScope}, a previous value this variable made on
    * this thread, and that no other thread has read, is retired to the scope and freed when it
-   * closes, as an in-place update would overwrite it: a training step then reuses the memory of
-   * the weights it replaces instead of leaving them to the collector.
+   * closes, as an in-place update would overwrite it: a training step then reuses the memory of the
+   * weights it replaces instead of leaving them to the collector.
    */
   private synchronized void replace(Tensor next, boolean made) {
     Thread self = Thread.currentThread();
     Current previous = current;
     current = new Current(next, made ? self : null);
-    if (previous.maker == self && !previous.readElsewhere
+    if (previous.maker == self
+        && !previous.readElsewhere
         && previous.tensor.rawBuffer() != next.rawBuffer()) {
       TensorScope.retire(previous.tensor);
     }
@@ -201,13 +212,29 @@ public final class Variable implements Operand {
 
   private void checkCompatible(String what, Tensor t) {
     if (!t.shape().equals(shape) || t.dtype() != dtype) {
-      throw new ShapeException("Variable '" + name + "' " + what + ": got " + t.dtype()
-          + t.shape() + ", expected " + dtype + shape);
+      throw new ShapeException(
+          "Variable '"
+              + name
+              + "' "
+              + what
+              + ": got "
+              + t.dtype()
+              + t.shape()
+              + ", expected "
+              + dtype
+              + shape);
     }
     Tensor value = current.tensor;
     if (t.backend() != value.backend()) {
-      throw new SonnetException("Variable '" + name + "' " + what + ": value lives on backend "
-          + t.backend().name() + ", the variable on " + value.backend().name());
+      throw new SonnetException(
+          "Variable '"
+              + name
+              + "' "
+              + what
+              + ": value lives on backend "
+              + t.backend().name()
+              + ", the variable on "
+              + value.backend().name());
     }
   }
 

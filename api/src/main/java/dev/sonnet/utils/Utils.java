@@ -19,10 +19,10 @@ public final class Utils {
   private Utils() {}
 
   /**
-   * The same values as {@code x}; in the backward pass the gradient is multiplied by
-   * {@code scale}. A scale of 0 stops the gradient ({@link Gradients#stop}), 1 is the identity,
-   * -1 reverses it (gradient-reversal layers for domain adaptation), and values between 0 and 1
-   * slow down the part of a model before this point.
+   * The same values as {@code x}; in the backward pass the gradient is multiplied by {@code scale}.
+   * A scale of 0 stops the gradient ({@link Gradients#stop}), 1 is the identity, -1 reverses it
+   * (gradient-reversal layers for domain adaptation), and values between 0 and 1 slow down the part
+   * of a model before this point.
    */
   public static Tensor scaleGradient(Operand x, double scale) {
     if (!Double.isFinite(scale)) {
@@ -31,7 +31,8 @@ public final class Utils {
     if (scale == 0) {
       return Gradients.stop(x);
     }
-    return Gradients.custom("scale_gradient",
+    return Gradients.custom(
+        "scale_gradient",
         in -> Tensor.wrap(in[0].buffer(), in[0].shape()),
         (in, out, upstream) -> new Tensor[] {upstream.mul(scale)},
         x);
@@ -39,18 +40,19 @@ public final class Utils {
 
   /**
    * {@code x} clipped to {@code [min, max]} in the forward pass, with a "leaky" gradient: where
-   * {@code x} is out of range the gradient still flows if it would move {@code x} back towards
-   * the range under gradient <em>descent</em> ({@code x -= lr * g}), and is zeroed only where it
-   * would push {@code x} further out (below {@code min} with {@code g > 0}, above {@code max}
-   * with {@code g < 0}). Inside the range it passes unchanged. A plain clip would zero all of
-   * them, so a value once out of range could never come back.
+   * {@code x} is out of range the gradient still flows if it would move {@code x} back towards the
+   * range under gradient <em>descent</em> ({@code x -= lr * g}), and is zeroed only where it would
+   * push {@code x} further out (below {@code min} with {@code g > 0}, above {@code max} with {@code
+   * g < 0}). Inside the range it passes unchanged. A plain clip would zero all of them, so a value
+   * once out of range could never come back.
    */
   public static Tensor leakyClipByValue(Operand x, double min, double max) {
     if (!(min <= max)) {
-      throw new IllegalArgumentException("leakyClipByValue needs min <= max, got min=" + min
-          + ", max=" + max);
+      throw new IllegalArgumentException(
+          "leakyClipByValue needs min <= max, got min=" + min + ", max=" + max);
     }
-    return Gradients.custom("leaky_clip_by_value",
+    return Gradients.custom(
+        "leaky_clip_by_value",
         in -> in[0].clip(min, max),
         (in, out, upstream) -> {
           Tensor v = in[0];
@@ -65,9 +67,9 @@ public final class Utils {
   }
 
   /**
-   * A table of variables, one row each, sorted by the module that owns them (the path without
-   * the last component), then by rank, larger first, then by name, as Sonnet's
-   * {@code format_variables} in its default {@code orgtbl} style:
+   * A table of variables, one row each, sorted by the module that owns them (the path without the
+   * last component), then by rank, larger first, then by name, as Sonnet's {@code format_variables}
+   * in its default {@code orgtbl} style:
    *
    * <pre>
    * | Variable       | Spec         | Trainable | Device |
@@ -81,14 +83,17 @@ public final class Utils {
    */
   public static String formatVariables(List<Variable> variables) {
     List<Variable> sorted = new ArrayList<>(variables);
-    sorted.sort(Comparator.comparing((Variable v) -> scope(v.name()))
-        .thenComparing(v -> -v.shape().rank())
-        .thenComparing(Variable::name));
+    sorted.sort(
+        Comparator.comparing((Variable v) -> scope(v.name()))
+            .thenComparing(v -> -v.shape().rank())
+            .thenComparing(Variable::name));
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"Variable", "Spec", "Trainable", "Device"});
     for (Variable v : sorted) {
-      rows.add(new String[] {v.name(), spec(v), Boolean.toString(v.trainable()),
-          v.peek().backend().name()});
+      rows.add(
+          new String[] {
+            v.name(), spec(v), Boolean.toString(v.trainable()), v.peek().backend().name()
+          });
     }
     int[] width = new int[4];
     for (String[] r : rows) {

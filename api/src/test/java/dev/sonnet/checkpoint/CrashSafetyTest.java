@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A save interrupted at every point of the atomic write, by a failed write (a full disk: the
- * writer cleans up) or by a crash (nothing runs after it), leaves the previous checkpoint whole.
+ * A save interrupted at every point of the atomic write, by a failed write (a full disk: the writer
+ * cleans up) or by a crash (nothing runs after it), leaves the previous checkpoint whole.
  */
 class CrashSafetyTest {
   @TempDir Path dir;
@@ -49,11 +49,18 @@ class CrashSafetyTest {
     Path p = dir.resolve("model.safetensors");
     SafeTensors.write(p, values(1f), Map.of());
 
-    assertThatThrownBy(() -> SafeTensors.write(p, values(2f), Map.of(), (at, temp) -> {
-      if (at == point) {
-        throw new SimulatedCrash(at);
-      }
-    })).isInstanceOf(SimulatedCrash.class);
+    assertThatThrownBy(
+            () ->
+                SafeTensors.write(
+                    p,
+                    values(2f),
+                    Map.of(),
+                    (at, temp) -> {
+                      if (at == point) {
+                        throw new SimulatedCrash(at);
+                      }
+                    }))
+        .isInstanceOf(SimulatedCrash.class);
 
     Map<String, HostArray> expected = point == FaultPoint.RENAMED ? values(2f) : values(1f);
     try (SafeTensorsFile f = SafeTensors.open(p)) {
@@ -64,18 +71,26 @@ class CrashSafetyTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = FaultPoint.class, names = {"TEMP_CREATED", "HEADER_WRITTEN",
-      "TENSOR_WRITTEN", "DATA_WRITTEN", "SYNCED"})
+  @EnumSource(
+      value = FaultPoint.class,
+      names = {"TEMP_CREATED", "HEADER_WRITTEN", "TENSOR_WRITTEN", "DATA_WRITTEN", "SYNCED"})
   void save_failingWithFullDisk_keepsThePreviousFileAndRemovesTheTemporary(FaultPoint point)
       throws IOException {
     Path p = dir.resolve("model.safetensors");
     SafeTensors.write(p, values(1f), Map.of());
 
-    assertThatThrownBy(() -> SafeTensors.write(p, values(2f), Map.of(), (at, temp) -> {
-      if (at == point) {
-        throw new IOException("No space left on device");
-      }
-    })).isInstanceOf(CheckpointException.class)
+    assertThatThrownBy(
+            () ->
+                SafeTensors.write(
+                    p,
+                    values(2f),
+                    Map.of(),
+                    (at, temp) -> {
+                      if (at == point) {
+                        throw new IOException("No space left on device");
+                      }
+                    }))
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("model.safetensors: writing failed, and the previous file")
         .hasMessageContaining("No space left on device");
 
@@ -91,18 +106,26 @@ class CrashSafetyTest {
   void save_crashingOnTheFirstSave_leavesNoFileUnderTheTargetName() {
     Path p = dir.resolve("first.safetensors");
 
-    assertThatThrownBy(() -> SafeTensors.write(p, values(1f), Map.of(), (at, temp) -> {
-      if (at == FaultPoint.TENSOR_WRITTEN) {
-        throw new SimulatedCrash(at);
-      }
-    })).isInstanceOf(SimulatedCrash.class);
+    assertThatThrownBy(
+            () ->
+                SafeTensors.write(
+                    p,
+                    values(1f),
+                    Map.of(),
+                    (at, temp) -> {
+                      if (at == FaultPoint.TENSOR_WRITTEN) {
+                        throw new SimulatedCrash(at);
+                      }
+                    }))
+        .isInstanceOf(SimulatedCrash.class);
 
     assertThat(p).doesNotExist();
   }
 
   @ParameterizedTest
-  @EnumSource(value = FaultPoint.class, names = {"TEMP_CREATED", "HEADER_WRITTEN",
-      "TENSOR_WRITTEN", "DATA_WRITTEN", "SYNCED"})
+  @EnumSource(
+      value = FaultPoint.class,
+      names = {"TEMP_CREATED", "HEADER_WRITTEN", "TENSOR_WRITTEN", "DATA_WRITTEN", "SYNCED"})
   void manager_afterACrashedSave_restoresTheLatestWholeCheckpointAndCleansUp(FaultPoint point) {
     Rng rng = new Rng(7);
     Checkpoint checkpoint = Checkpoint.of().add("rng", rng);
@@ -110,11 +133,12 @@ class CrashSafetyTest {
     manager.save(1);
     long savedState = rng.state();
     rng.nextLong();
-    checkpoint.faultHook((at, temp) -> {
-      if (at == point) {
-        throw new SimulatedCrash(at);
-      }
-    });
+    checkpoint.faultHook(
+        (at, temp) -> {
+          if (at == point) {
+            throw new SimulatedCrash(at);
+          }
+        });
 
     assertThatThrownBy(() -> manager.save(2)).isInstanceOf(SimulatedCrash.class);
 
@@ -128,27 +152,28 @@ class CrashSafetyTest {
 
   @Test
   void manager_keepsTheLastNAndListsThemInStepOrder() {
-    CheckpointManager manager = new CheckpointManager(dir, Checkpoint.of().add("rng",
-        new Rng(1)), 2);
+    CheckpointManager manager =
+        new CheckpointManager(dir, Checkpoint.of().add("rng", new Rng(1)), 2);
 
     for (long step : List.of(1L, 2L, 10L, 11L)) {
       manager.save(step);
     }
 
-    assertThat(manager.list()).extracting(CheckpointManager.Entry::step)
-        .containsExactly(10L, 11L);
-    assertThat(manager.latest()).map(CheckpointManager.Entry::path)
+    assertThat(manager.list()).extracting(CheckpointManager.Entry::step).containsExactly(10L, 11L);
+    assertThat(manager.latest())
+        .map(CheckpointManager.Entry::path)
         .contains(dir.resolve("ckpt-11.safetensors"));
     assertThat(manager.save().step()).isEqualTo(12L);
   }
 
   @Test
   void manager_refusesAStepBelowTheLatest() {
-    CheckpointManager manager = new CheckpointManager(dir, Checkpoint.of().add("rng",
-        new Rng(1)), 2);
+    CheckpointManager manager =
+        new CheckpointManager(dir, Checkpoint.of().add("rng", new Rng(1)), 2);
     manager.save(5);
 
-    assertThatThrownBy(() -> manager.save(4)).isInstanceOf(CheckpointException.class)
+    assertThatThrownBy(() -> manager.save(4))
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("cannot save step 4: the latest checkpoint is step 5");
   }
 

@@ -45,24 +45,47 @@ class JsonReaderTest {
 
   @Test
   void walksObjectsArraysAndIntegers() throws Exception {
-    assertThat(objectOfIntegerArrays(" {\"a\" : [1, 0,23] ,\n\"b\":[],\t\"\":[9223372036854775807]}\r"))
-        .containsExactly(Map.entry("a", List.of(1L, 0L, 23L)), Map.entry("b", List.of()),
+    assertThat(
+            objectOfIntegerArrays(
+                " {\"a\" : [1, 0,23] ,\n\"b\":[],\t\"\":[9223372036854775807]}\r"))
+        .containsExactly(
+            Map.entry("a", List.of(1L, 0L, 23L)),
+            Map.entry("b", List.of()),
             Map.entry("", List.of(Long.MAX_VALUE)));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "{", "{\"a\":[1],}", "{\"a\":[1,]}", "{\"a\" [1]}",
-      "{\"a\":[1]}x", "{\"a\":[1]", "{\"a\":[1 2]}", "{\"a\":[1}", "{1:[2]}", "{\"a\":[-0]}",
-      "{\"a\":[01]}", "{\"a\":[+1]}", "{\"a\":[1.0]}", "{\"a\":[1e3]}",
-      "{\"a\":[9223372036854775808]}", "{\"a\":[x]}", "{\"a\":[1],\"b\":[2]}{}"})
+  @ValueSource(
+      strings = {
+        "",
+        "{",
+        "{\"a\":[1],}",
+        "{\"a\":[1,]}",
+        "{\"a\" [1]}",
+        "{\"a\":[1]}x",
+        "{\"a\":[1]",
+        "{\"a\":[1 2]}",
+        "{\"a\":[1}",
+        "{1:[2]}",
+        "{\"a\":[-0]}",
+        "{\"a\":[01]}",
+        "{\"a\":[+1]}",
+        "{\"a\":[1.0]}",
+        "{\"a\":[1e3]}",
+        "{\"a\":[9223372036854775808]}",
+        "{\"a\":[x]}",
+        "{\"a\":[1],\"b\":[2]}{}"
+      })
   void rejectsMalformedOrNonCanonicalText_namingTheByte(String text) {
-    assertThatThrownBy(() -> objectOfIntegerArrays(text)).isInstanceOf(JsonException.class)
+    assertThatThrownBy(() -> objectOfIntegerArrays(text))
+        .isInstanceOf(JsonException.class)
         .hasMessageContaining("at byte");
   }
 
   @Test
   void nextPlainNonNegativeLong_consumesNothingWhenItRefuses() throws Exception {
-    for (String text : new String[] {"-0", "01", "+1", "1.5", "2E1", "-3", "99999999999999999999"}) {
+    for (String text :
+        new String[] {"-0", "01", "+1", "1.5", "2E1", "-3", "99999999999999999999"}) {
       JsonReader r = reader(" " + text + "]");
       assertThat(r.nextPlainNonNegativeLong()).as(text).isEqualTo(-1);
       assertThat(r.describeNext()).as(text).isEqualTo(text);
@@ -77,7 +100,8 @@ class JsonReaderTest {
     assertThat(reader("null").describeNext()).isEqualTo("null");
     assertThat(reader("true").describeNext()).isEqualTo("true");
     assertThat(reader("-1.5e3,").describeNext()).isEqualTo("-1.5e3");
-    assertThatThrownBy(() -> reader("'a'").describeNext()).isInstanceOf(JsonException.class)
+    assertThatThrownBy(() -> reader("'a'").describeNext())
+        .isInstanceOf(JsonException.class)
         .hasMessage("unexpected character ''' at byte 0");
     assertThatThrownBy(() -> reader("  ").describeNext())
         .hasMessage("unexpected end of the JSON text at byte 2");
@@ -85,8 +109,9 @@ class JsonReaderTest {
 
   @Test
   void nextString_decodesEscapesAndRawUtf8() throws Exception {
-    assertThat(reader("\"\\ud83d\\ude00 \\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9 \\u0000\"")
-        .nextString()).isEqualTo("\ud83d\ude00 \" \\ / \b\f\n\r\t \u00e9 \u0000");
+    assertThat(
+            reader("\"\\ud83d\\ude00 \\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u00e9 \\u0000\"").nextString())
+        .isEqualTo("\ud83d\ude00 \" \\ / \b\f\n\r\t \u00e9 \u0000");
     assertThat(reader("\"caf\u00e9 \u4e2d \ud83d\ude00\"").nextString())
         .isEqualTo("caf\u00e9 \u4e2d \ud83d\ude00");
   }
@@ -107,10 +132,22 @@ class JsonReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"\"abc", "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"\\ud800\"",
-      "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\u0001\"", "\"\\", "abc"})
+  @ValueSource(
+      strings = {
+        "\"abc",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"\\u12g4\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"a\u0001\"",
+        "\"\\",
+        "abc"
+      })
   void nextString_rejectsMalformedStrings(String text) {
-    assertThatThrownBy(() -> reader(text).nextString()).isInstanceOf(JsonException.class)
+    assertThatThrownBy(() -> reader(text).nextString())
+        .isInstanceOf(JsonException.class)
         .hasMessageContaining("at byte");
   }
 

@@ -42,7 +42,8 @@ class JsonTest {
   @Test
   void write_refusesNonFiniteNumbers() {
     assertThatThrownBy(() -> Json.write(List.of(Double.NaN)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NaN");
   }
 
   @Test

@@ -17,15 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Thousands of damaged files, made by seeded mutations of a valid one: each must either read
- * cleanly or fail with the library's own {@link CheckpointException}; never another exception,
- * an {@link OutOfMemoryError} or a hang.
+ * cleanly or fail with the library's own {@link CheckpointException}; never another exception, an
+ * {@link OutOfMemoryError} or a hang.
  */
 class SafeTensorsFuzzTest {
   private static final int CASES_PER_KIND = 600;
 
   @TempDir Path dir;
 
-  private enum Kind { BIT_FLIPS, TRUNCATION, HEADER_BYTES, HEADER_NUMBERS, HEADER_LENGTH, SPLICE }
+  private enum Kind {
+    BIT_FLIPS,
+    TRUNCATION,
+    HEADER_BYTES,
+    HEADER_NUMBERS,
+    HEADER_LENGTH,
+    SPLICE
+  }
 
   @Test
   void reader_survivesMutatedAndTruncatedFiles_withOnlyItsOwnErrors() throws IOException {
@@ -53,8 +60,16 @@ class SafeTensorsFuzzTest {
           rejected++;
           assertThat(expected.getMessage()).contains("mutant.safetensors");
         } catch (Throwable t) {
-          fail("case " + kind + " #" + i + " escaped as " + t + "; file bytes: "
-              + Arrays.toString(mutant), t);
+          fail(
+              "case "
+                  + kind
+                  + " #"
+                  + i
+                  + " escaped as "
+                  + t
+                  + "; file bytes: "
+                  + Arrays.toString(mutant),
+              t);
         }
       }
     }
@@ -78,14 +93,25 @@ class SafeTensorsFuzzTest {
         int changes = 1 + r.nextInt(3);
         String alphabet = "{}[]\":,0123456789-eE.\\ FIBOLU_ax\u00e9";
         for (int k = 0; k < changes; k++) {
-          b[8 + r.nextInt(headerEnd - 8)] =
-              (byte) alphabet.charAt(r.nextInt(alphabet.length()));
+          b[8 + r.nextInt(headerEnd - 8)] = (byte) alphabet.charAt(r.nextInt(alphabet.length()));
         }
       }
       case HEADER_NUMBERS -> {
         String header = new String(b, 8, headerEnd - 8, StandardCharsets.UTF_8);
-        String[] replacements = {"0", "1", "-1", "4294967296", "9223372036854775807",
-            "18446744073709551616", "1e3", "2147483647", "99999999999", "null", "[]", "\"x\""};
+        String[] replacements = {
+          "0",
+          "1",
+          "-1",
+          "4294967296",
+          "9223372036854775807",
+          "18446744073709551616",
+          "1e3",
+          "2147483647",
+          "99999999999",
+          "null",
+          "[]",
+          "\"x\""
+        };
         StringBuilder sb = new StringBuilder(header);
         int digits = 0;
         for (int k = 0; k < sb.length(); k++) {
@@ -109,9 +135,21 @@ class SafeTensorsFuzzTest {
         b = withHeader(sb.toString(), Arrays.copyOfRange(original, headerEnd, original.length));
       }
       case HEADER_LENGTH -> {
-        long[] lengths = {0, 1, 7, headerEnd - 9, headerEnd - 7, b.length, Long.MAX_VALUE, -1,
-            100_000_001, r.nextLong(), (long) r.nextInt(1 << 20)};
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN)
+        long[] lengths = {
+          0,
+          1,
+          7,
+          headerEnd - 9,
+          headerEnd - 7,
+          b.length,
+          Long.MAX_VALUE,
+          -1,
+          100_000_001,
+          r.nextLong(),
+          (long) r.nextInt(1 << 20)
+        };
+        ByteBuffer.wrap(b)
+            .order(ByteOrder.LITTLE_ENDIAN)
             .putLong(0, lengths[r.nextInt(lengths.length)]);
       }
       case SPLICE -> {
@@ -130,8 +168,7 @@ class SafeTensorsFuzzTest {
 
   private static byte[] withHeader(String header, byte[] data) {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer out = ByteBuffer.allocate(8 + h.length + data.length)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out = ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
     return out.putLong(h.length).put(h).put(data).array();
   }
 }

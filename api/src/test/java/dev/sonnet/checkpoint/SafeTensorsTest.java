@@ -33,8 +33,9 @@ class SafeTensorsTest {
 
   static Map<String, HostArray> everyDType() {
     Map<String, HostArray> m = new LinkedHashMap<>();
-    m.put("f32", HostArray.of(new float[] {1.5f, -2f, 0f, Float.MIN_VALUE, Float.NaN, 7f},
-        Shape.of(2, 3)));
+    m.put(
+        "f32",
+        HostArray.of(new float[] {1.5f, -2f, 0f, Float.MIN_VALUE, Float.NaN, 7f}, Shape.of(2, 3)));
     m.put("f64", HostArray.of(new double[] {Math.PI, -1e300}, Shape.of(2)));
     m.put("i32", HostArray.of(new int[] {Integer.MIN_VALUE, 0, 42}, Shape.of(3, 1)));
     m.put("i64", HostArray.of(new long[] {Long.MAX_VALUE}, Shape.SCALAR));
@@ -52,7 +53,8 @@ class SafeTensorsTest {
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
       assertThat(f.metadata()).containsEntry("note", "hello");
-      assertThat(f.entries()).extracting(SafeTensorsFile.Entry::name)
+      assertThat(f.entries())
+          .extracting(SafeTensorsFile.Entry::name)
           .containsExactly("f32", "f64", "i32", "i64", "bool", "empty");
       for (Map.Entry<String, HostArray> e : tensors.entrySet()) {
         assertThat(f.read(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
@@ -70,8 +72,8 @@ class SafeTensorsTest {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     long n = b.getLong(0);
     String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
-    assertThat(header.strip()).isEqualTo(
-        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
+    assertThat(header.strip())
+        .isEqualTo("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
     assertThat((8 + n) % 8).as("data starts 8-byte aligned").isZero();
     assertThat(b.getFloat((int) (8 + n))).isEqualTo(1f);
     assertThat(b.getFloat((int) (8 + n + 4))).isEqualTo(2f);
@@ -84,9 +86,14 @@ class SafeTensorsTest {
     data.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-2f));
     data.putShort((short) (Float.floatToIntBits(3.0f) >>> 16));
     data.putShort((short) (Float.floatToIntBits(-0.5f) >>> 16));
-    Path p = rawFile(dir, "half.safetensors", "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],"
-        + "\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[2],"
-        + "\"data_offsets\":[4,8]}}", data.array());
+    Path p =
+        rawFile(
+            dir,
+            "half.safetensors",
+            "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],"
+                + "\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[2],"
+                + "\"data_offsets\":[4,8]}}",
+            data.array());
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
       assertThat(f.entry("h").dtype()).isEqualTo(DType.FLOAT32);
@@ -97,13 +104,19 @@ class SafeTensorsTest {
 
   @Test
   void read_refusesUnsupportedDTypeButStillOpensTheFile() throws IOException {
-    Path p = rawFile(dir, "u8.safetensors", "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],"
-        + "\"data_offsets\":[0,2]},\"b\":{\"dtype\":\"F32\",\"shape\":[],"
-        + "\"data_offsets\":[2,6]}}", new byte[] {1, 2, 0, 0, (byte) 0x80, 0x3f});
+    Path p =
+        rawFile(
+            dir,
+            "u8.safetensors",
+            "{\"a\":{\"dtype\":\"U8\",\"shape\":[2],"
+                + "\"data_offsets\":[0,2]},\"b\":{\"dtype\":\"F32\",\"shape\":[],"
+                + "\"data_offsets\":[2,6]}}",
+            new byte[] {1, 2, 0, 0, (byte) 0x80, 0x3f});
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
       assertThat(f.read("b").floats()).containsExactly(1f);
-      assertThatThrownBy(() -> f.read("a")).isInstanceOf(CheckpointException.class)
+      assertThatThrownBy(() -> f.read("a"))
+          .isInstanceOf(CheckpointException.class)
           .hasMessageContaining("u8.safetensors")
           .hasMessageContaining("unsupported dtype U8");
     }
@@ -139,88 +152,131 @@ class SafeTensorsTest {
 
   @Test
   void open_failsOnBadJson() throws IOException {
-    assertFormatError(rawFile(dir, "bad.safetensors", "{\"a\":", new byte[0]),
-        "the header is not valid JSON");
+    assertFormatError(
+        rawFile(dir, "bad.safetensors", "{\"a\":", new byte[0]), "the header is not valid JSON");
   }
 
   @Test
   void open_failsOnUnknownDType() throws IOException {
-    assertFormatError(rawFile(dir, "q.safetensors",
-        "{\"a\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,1]}}", new byte[1]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "q.safetensors",
+            "{\"a\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,1]}}",
+            new byte[1]),
         "unknown dtype \"Q7\"");
   }
 
   @Test
   void open_failsWhenOffsetsDisagreeWithShape() throws IOException {
-    assertFormatError(rawFile(dir, "lie.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", new byte[8]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "lie.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}",
+            new byte[8]),
         "needs 3 x 4 = 12 bytes");
   }
 
   @Test
   void open_failsWhenDataRunsPastTheFile() throws IOException {
-    assertFormatError(rawFile(dir, "trunc.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", new byte[12]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "trunc.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}",
+            new byte[12]),
         "past the end of the data section, which holds 12 bytes");
   }
 
   @Test
   void open_failsOnOverlappingTensors() throws IOException {
-    assertFormatError(rawFile(dir, "overlap.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "overlap.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+            new byte[12]),
         "overlap");
   }
 
   @Test
   void open_failsOnDataNoTensorDescribes() throws IOException {
-    assertFormatError(rawFile(dir, "gap.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "gap.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+            new byte[8]),
         "bytes [0, 4) of the data section belong to no tensor");
   }
 
   @Test
   void open_failsOnShapeWhoseSizeOverflows() throws IOException {
-    assertFormatError(rawFile(dir, "overflow.safetensors",
-        "{\"a\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}",
-        new byte[8]), "does not fit in 64 bits");
+    assertFormatError(
+        rawFile(
+            dir,
+            "overflow.safetensors",
+            "{\"a\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}",
+            new byte[8]),
+        "does not fit in 64 bits");
   }
 
   @Test
   void open_failsOnNegativeDimension() throws IOException {
-    assertFormatError(rawFile(dir, "neg.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "neg.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}",
+            new byte[4]),
         "shape[0] = -1; it must be a non-negative integer");
   }
 
   @Test
   void open_failsOnMinusZeroDimension() throws IOException {
-    assertFormatError(rawFile(dir, "minus-zero-shape.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,-0],\"data_offsets\":[0,0]}}", new byte[0]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "minus-zero-shape.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,-0],\"data_offsets\":[0,0]}}",
+            new byte[0]),
         "tensor \"a\" has shape[1] = -0; it must be a non-negative integer");
   }
 
   @Test
   void open_failsOnMinusZeroOffset() throws IOException {
-    assertFormatError(rawFile(dir, "minus-zero-offset.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "minus-zero-offset.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-0,4]}}",
+            new byte[4]),
         "tensor \"a\" has data_offsets[0] = -0; it must be a non-negative integer");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"01", "+1", "1.0", "1e0", "4E0", "0.5", "-4", "9223372036854775808"})
   void open_failsOnOffsetThatIsNotAPlainNonNegativeInteger(String offset) throws IOException {
-    assertFormatError(rawFile(dir, "odd-offset.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0," + offset + "]}}",
-        new byte[4]), "tensor \"a\" has data_offsets[1] = " + offset
-        + "; it must be a non-negative integer");
+    assertFormatError(
+        rawFile(
+            dir,
+            "odd-offset.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0," + offset + "]}}",
+            new byte[4]),
+        "tensor \"a\" has data_offsets[1] = " + offset + "; it must be a non-negative integer");
   }
 
   @Test
   void open_readsEscapedNamesAndMetadata() throws IOException {
-    Path p = rawFile(dir, "escaped.safetensors", "{\"__metadata__\":{\"k\\u00e9\":\"v\\n\u00e9\"},"
-        + "\"w\\/\\u00e9\":{\"data_offsets\":[0,4],\"shape\":[],\"d\\u0074ype\":\"F32\"}}",
-        new byte[] {0, 0, (byte) 0x80, 0x3f});
+    Path p =
+        rawFile(
+            dir,
+            "escaped.safetensors",
+            "{\"__metadata__\":{\"k\\u00e9\":\"v\\n\u00e9\"},"
+                + "\"w\\/\\u00e9\":{\"data_offsets\":[0,4],\"shape\":[],\"d\\u0074ype\":\"F32\"}}",
+            new byte[] {0, 0, (byte) 0x80, 0x3f});
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
       assertThat(f.metadata()).containsExactly(Map.entry("k\u00e9", "v\n\u00e9"));
@@ -242,67 +298,108 @@ class SafeTensorsTest {
   @Test
   void open_failsOnDuplicateTensorMetadataOrField() throws IOException {
     String a = "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}";
-    assertFormatError(rawFile(dir, "dup.safetensors", "{" + a + "," + a + "}", new byte[4]),
+    assertFormatError(
+        rawFile(dir, "dup.safetensors", "{" + a + "," + a + "}", new byte[4]),
         "the header is not valid JSON: duplicate key \"a\" at byte 53");
-    assertFormatError(rawFile(dir, "dup-meta.safetensors",
-        "{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}", new byte[0]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "dup-meta.safetensors",
+            "{\"__metadata__\":{\"k\":\"1\",\"k\":\"2\"}}",
+            new byte[0]),
         "duplicate key \"k\" in \"__metadata__\" at byte 25");
-    assertFormatError(rawFile(dir, "dup-metas.safetensors",
-        "{\"__metadata__\":{},\"__metadata__\":{}}", new byte[0]),
+    assertFormatError(
+        rawFile(
+            dir, "dup-metas.safetensors", "{\"__metadata__\":{},\"__metadata__\":{}}", new byte[0]),
         "duplicate key \"__metadata__\"");
-    assertFormatError(rawFile(dir, "dup-field.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"dtype\":\"F32\"}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "dup-field.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"dtype\":\"F32\"}}",
+            new byte[4]),
         "duplicate key \"dtype\"");
   }
 
   @Test
   void open_failsOnUnknownOrMissingFieldsAndWrongTypes() throws IOException {
-    assertFormatError(rawFile(dir, "field.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"offsets\":[0,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "field.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"offsets\":[0,4]}}",
+            new byte[4]),
         "tensor \"a\" has an unknown field \"offsets\"; expected dtype, shape and data_offsets");
-    assertFormatError(rawFile(dir, "missing.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir, "missing.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[]}}", new byte[4]),
         "tensor \"a\" needs a \"data_offsets\" array of integers, got nothing");
-    assertFormatError(rawFile(dir, "type.safetensors",
-        "{\"a\":{\"dtype\":32,\"shape\":[],\"data_offsets\":[0,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "type.safetensors",
+            "{\"a\":{\"dtype\":32,\"shape\":[],\"data_offsets\":[0,4]}}",
+            new byte[4]),
         "tensor \"a\" needs a string \"dtype\", got 32");
-    assertFormatError(rawFile(dir, "shape.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":\"[]\",\"data_offsets\":[0,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "shape.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":\"[]\",\"data_offsets\":[0,4]}}",
+            new byte[4]),
         "tensor \"a\" needs a \"shape\" array of integers, got the string \"[]\"");
-    assertFormatError(rawFile(dir, "three.safetensors",
-        "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "three.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4,4]}}",
+            new byte[4]),
         "tensor \"a\" has a \"data_offsets\" of 3 numbers; it needs 2");
-    assertFormatError(rawFile(dir, "null.safetensors", "{\"a\":null}", new byte[0]),
+    assertFormatError(
+        rawFile(dir, "null.safetensors", "{\"a\":null}", new byte[0]),
         "tensor \"a\" must be described by a JSON object, got null");
-    assertFormatError(rawFile(dir, "meta-array.safetensors", "{\"__metadata__\":[]}",
-        new byte[0]), "\"__metadata__\" must be a JSON object of strings, got an array");
-    assertFormatError(rawFile(dir, "trailing.safetensors", "{} {}", new byte[0]),
+    assertFormatError(
+        rawFile(dir, "meta-array.safetensors", "{\"__metadata__\":[]}", new byte[0]),
+        "\"__metadata__\" must be a JSON object of strings, got an array");
+    assertFormatError(
+        rawFile(dir, "trailing.safetensors", "{} {}", new byte[0]),
         "unexpected content after the end of the JSON value at byte 3");
   }
 
   @Test
   void open_failsOnDeepNestingWithoutRecursing() throws IOException {
     String deep = "[".repeat(1_000_000) + "]".repeat(1_000_000);
-    assertFormatError(rawFile(dir, "deep.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":"
-        + deep + ",\"data_offsets\":[0,4]}}", new byte[4]),
+    assertFormatError(
+        rawFile(
+            dir,
+            "deep.safetensors",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":" + deep + ",\"data_offsets\":[0,4]}}",
+            new byte[4]),
         "tensor \"a\" has shape[0] = an array; it must be a non-negative integer");
-    assertFormatError(rawFile(dir, "deep-top.safetensors", "{\"a\":" + deep + "}", new byte[0]),
+    assertFormatError(
+        rawFile(dir, "deep-top.safetensors", "{\"a\":" + deep + "}", new byte[0]),
         "tensor \"a\" must be described by a JSON object, got an array");
   }
 
   @Test
   void open_failsOnNonStringMetadata() throws IOException {
-    assertFormatError(rawFile(dir, "meta.safetensors", "{\"__metadata__\":{\"a\":1}}",
-        new byte[0]), "metadata entry \"a\" must be a string");
+    assertFormatError(
+        rawFile(dir, "meta.safetensors", "{\"__metadata__\":{\"a\":1}}", new byte[0]),
+        "metadata entry \"a\" must be a string");
   }
 
   @Test
   void read_failsOnBoolByteOtherThanZeroOrOne() throws IOException {
-    Path p = rawFile(dir, "bool.safetensors",
-        "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[0,2]}}", new byte[] {1, 7});
+    Path p =
+        rawFile(
+            dir,
+            "bool.safetensors",
+            "{\"m\":{\"dtype\":\"BOOL\",\"shape\":[2],\"data_offsets\":[0,2]}}",
+            new byte[] {1, 7});
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
-      assertThatThrownBy(() -> f.read("m")).isInstanceOf(CheckpointFormatException.class)
+      assertThatThrownBy(() -> f.read("m"))
+          .isInstanceOf(CheckpointFormatException.class)
           .hasMessageContaining("holds the byte 7 at element 1");
     }
   }
@@ -313,12 +410,13 @@ class SafeTensorsTest {
     SafeTensors.write(p, Map.of("w", HostArray.of(new float[1000], Shape.of(1000))), Map.of());
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
-      try (var ch = java.nio.channels.FileChannel.open(p,
-          java.nio.file.StandardOpenOption.WRITE)) {
+      try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
         ch.truncate(200);
       }
-      assertThatThrownBy(() -> f.read("w")).isInstanceOf(CheckpointFormatException.class)
-          .hasMessageContaining("later.safetensors").hasMessageContaining("truncated");
+      assertThatThrownBy(() -> f.read("w"))
+          .isInstanceOf(CheckpointFormatException.class)
+          .hasMessageContaining("later.safetensors")
+          .hasMessageContaining("truncated");
     }
   }
 
@@ -340,7 +438,8 @@ class SafeTensorsTest {
   void open_failsOnMissingFileNamingIt() {
     Path p = dir.resolve("nope.safetensors");
 
-    assertThatThrownBy(() -> SafeTensors.open(p)).isInstanceOf(CheckpointException.class)
+    assertThatThrownBy(() -> SafeTensors.open(p))
+        .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("nope.safetensors: no such file");
   }
 

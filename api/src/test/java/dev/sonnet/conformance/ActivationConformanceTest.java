@@ -18,8 +18,7 @@ class ActivationConformanceTest {
     // softmax([0, ln 2, ln 5]) = [1, 2, 5] / 8
     Tensor x = Tensor.of(new double[] {0, Math.log(2), Math.log(5)}, 1, 3);
     assertValues(x.softmax(-1), Shape.of(1, 3), 0.125, 0.25, 0.625);
-    assertValues(x.logSoftmax(1), Shape.of(1, 3), Math.log(0.125), Math.log(0.25),
-        Math.log(0.625));
+    assertValues(x.logSoftmax(1), Shape.of(1, 3), Math.log(0.125), Math.log(0.25), Math.log(0.625));
   }
 
   @Test
@@ -27,8 +26,7 @@ class ActivationConformanceTest {
     Tensor x = Tensor.of(new double[] {0, 1, 0, 1}, 2, 2);
     double e = Math.E;
     assertValues(x.softmax(0), Shape.of(2, 2), 0.5, 0.5, 0.5, 0.5);
-    assertValues(x.softmax(1), Shape.of(2, 2), 1 / (1 + e), e / (1 + e), 1 / (1 + e),
-        e / (1 + e));
+    assertValues(x.softmax(1), Shape.of(2, 2), 1 / (1 + e), e / (1 + e), 1 / (1 + e), e / (1 + e));
   }
 
   @Test
@@ -53,9 +51,11 @@ class ActivationConformanceTest {
   @Test
   void softmax_onIntegers_orBadAxis_isAnError() {
     assertThatThrownBy(() -> Tensor.of(new int[] {1, 2}, 2).softmax(0))
-        .hasMessageContaining("softmax").hasMessageContaining("i32");
+        .hasMessageContaining("softmax")
+        .hasMessageContaining("i32");
     assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 2).logSoftmax(2))
-        .hasMessageContaining("logSoftmax").hasMessageContaining("[2, 2]");
+        .hasMessageContaining("logSoftmax")
+        .hasMessageContaining("[2, 2]");
   }
 
   @Test

@@ -30,12 +30,28 @@ class CheckNumericsConformanceTest {
 
   @Test
   void isFinite_isFalseExactlyForNaNAndInfinities() {
-    float[] f = {1, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f,
-        Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE};
+    float[] f = {
+      1,
+      Float.NaN,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      -0f,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.MIN_VALUE
+    };
     boolean[] expected = {true, false, false, false, true, true, true, true};
     assertThat(Tensor.of(f, f.length).isFinite().toBooleanArray()).containsExactly(expected);
-    double[] d = {1, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0,
-        Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE};
+    double[] d = {
+      1,
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      -0.0,
+      Double.MAX_VALUE,
+      -Double.MAX_VALUE,
+      Double.MIN_VALUE
+    };
     assertThat(Tensor.of(d, d.length).isFinite().toBooleanArray()).containsExactly(expected);
     assertThat(Tensor.of(new int[] {Integer.MIN_VALUE, 0}, 2).isFinite().toBooleanArray())
         .containsExactly(true, true);
@@ -79,8 +95,7 @@ class CheckNumericsConformanceTest {
         .hasMessageContaining("passed on")
         .hasMessageContaining("f32[2, 4] (holds 1 NaN, the first (NaN) at [1, 1])")
         .hasMessageContaining("came in through input 0")
-        .satisfies(e -> assertThat(((NonFiniteException) e).modulePath())
-            .isEqualTo(first.path()));
+        .satisfies(e -> assertThat(((NonFiniteException) e).modulePath()).isEqualTo(first.path()));
     assertThatCode(() -> model.call(good)).doesNotThrowAnyException();
   }
 
@@ -105,8 +120,10 @@ class CheckNumericsConformanceTest {
   void check_throwsForABadTensorWhateverTheMode_andReturnsAGoodOne() {
     Tensor ok = Tensor.of(new float[] {1, 2}, 2);
     assertThat(CheckNumerics.check(ok, "logits")).isSameAs(ok);
-    assertThatThrownBy(() -> CheckNumerics.check(
-        Tensor.of(new float[] {1, Float.POSITIVE_INFINITY, Float.NaN}, 3), "logits"))
+    assertThatThrownBy(
+            () ->
+                CheckNumerics.check(
+                    Tensor.of(new float[] {1, Float.POSITIVE_INFINITY, Float.NaN}, 3), "logits"))
         .isInstanceOf(NonFiniteException.class)
         .hasMessage("logits f32[3] holds 1 NaN and 1 infinity, the first (Infinity) at [1]");
   }

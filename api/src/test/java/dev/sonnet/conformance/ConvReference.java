@@ -4,9 +4,9 @@ import dev.sonnet.conformance.nn.NnReference;
 
 /**
  * Direct (definition-level) convolution, transposed convolution and pooling on double arrays, in
- * plain loops: the independent oracle for the convolution conformance tests. Channels-last
- * layouts throughout; the convolutions and index helpers are {@link NnReference}'s, and nothing
- * here shares code with the library.
+ * plain loops: the independent oracle for the convolution conformance tests. Channels-last layouts
+ * throughout; the convolutions and index helpers are {@link NnReference}'s, and nothing here shares
+ * code with the library.
  */
 final class ConvReference {
   private ConvReference() {}
@@ -80,8 +80,15 @@ final class ConvReference {
    * {@code y[b, o..., oc] = sum over k..., ci of x[b, o*s - before + k*d, g*cg + ci] * w[k..., ci,
    * oc]} with {@code g = oc / (O / groups)}.
    */
-  static double[] conv(double[] x, int[] xShape, double[] w, int[] wShape, int[] s, int[] d,
-      int[] before, int[] out) {
+  static double[] conv(
+      double[] x,
+      int[] xShape,
+      double[] w,
+      int[] wShape,
+      int[] s,
+      int[] d,
+      int[] before,
+      int[] out) {
     int n = wShape.length - 2;
     int[] in = java.util.Arrays.copyOfRange(xShape, 1, n + 1);
     int c = xShape[n + 1];
@@ -94,18 +101,25 @@ final class ConvReference {
    * The transposed convolution by scattering: every input element {@code x[b, o..., ic]} adds
    * {@code x * w[k..., oc, ic]} to {@code y[b, o*s - before + k*d, oc]} where inside.
    */
-  static double[] convTranspose(double[] x, int[] xShape, double[] w, int[] wShape, int[] s,
-      int[] d, int[] before, int[] outSpatial) {
+  static double[] convTranspose(
+      double[] x,
+      int[] xShape,
+      double[] w,
+      int[] wShape,
+      int[] s,
+      int[] d,
+      int[] before,
+      int[] outSpatial) {
     int n = wShape.length - 2;
     int[] in = java.util.Arrays.copyOfRange(xShape, 1, n + 1);
     int[] k = java.util.Arrays.copyOf(wShape, n);
-    return NnReference.convTranspose(x, xShape[0], in, xShape[n + 1], w, k, wShape[n], s, d,
-        before, outSpatial);
+    return NnReference.convTranspose(
+        x, xShape[0], in, xShape[n + 1], w, k, wShape[n], s, d, before, outSpatial);
   }
 
   /** Max or average (padding not counted) pooling. */
-  static double[] pool(boolean max, double[] x, int[] xShape, int[] window, int[] s,
-      int[] before, int[] out) {
+  static double[] pool(
+      boolean max, double[] x, int[] xShape, int[] window, int[] s, int[] before, int[] out) {
     int n = window.length;
     int batch = xShape[0];
     int[] in = java.util.Arrays.copyOfRange(xShape, 1, n + 1);

@@ -32,44 +32,74 @@ class ElementwiseConformanceTest {
 
   static Stream<Arguments> unaryFunctions() {
     return Stream.of(
-        Arguments.of("neg", (Function<Tensor, Tensor>) Tensor::neg,
-            (DoubleUnaryOperator) x -> -x, XS),
-        Arguments.of("abs", (Function<Tensor, Tensor>) Tensor::abs,
-            (DoubleUnaryOperator) Math::abs, XS),
-        Arguments.of("exp", (Function<Tensor, Tensor>) Tensor::exp,
-            (DoubleUnaryOperator) Math::exp, XS),
-        Arguments.of("log", (Function<Tensor, Tensor>) Tensor::log,
-            (DoubleUnaryOperator) Math::log, POSITIVE),
-        Arguments.of("log1p", (Function<Tensor, Tensor>) Tensor::log1p,
-            (DoubleUnaryOperator) Math::log1p, POSITIVE),
-        Arguments.of("sqrt", (Function<Tensor, Tensor>) Tensor::sqrt,
-            (DoubleUnaryOperator) Math::sqrt, POSITIVE),
-        Arguments.of("rsqrt", (Function<Tensor, Tensor>) Tensor::rsqrt,
-            (DoubleUnaryOperator) x -> 1 / Math.sqrt(x), POSITIVE),
-        Arguments.of("square", (Function<Tensor, Tensor>) Tensor::square,
-            (DoubleUnaryOperator) x -> x * x, XS),
-        Arguments.of("tanh", (Function<Tensor, Tensor>) Tensor::tanh,
-            (DoubleUnaryOperator) Math::tanh, XS),
-        Arguments.of("sigmoid", (Function<Tensor, Tensor>) Tensor::sigmoid,
-            (DoubleUnaryOperator) x -> 1 / (1 + Math.exp(-x)), XS),
-        Arguments.of("relu", (Function<Tensor, Tensor>) Tensor::relu,
-            (DoubleUnaryOperator) x -> Math.max(x, 0), XS),
-        Arguments.of("softplus", (Function<Tensor, Tensor>) Tensor::softplus,
-            (DoubleUnaryOperator) x -> Math.log1p(Math.exp(x)), XS),
-        Arguments.of("sign", (Function<Tensor, Tensor>) Tensor::sign,
-            (DoubleUnaryOperator) Math::signum, XS),
-        Arguments.of("sin", (Function<Tensor, Tensor>) Tensor::sin,
-            (DoubleUnaryOperator) Math::sin, XS),
-        Arguments.of("cos", (Function<Tensor, Tensor>) Tensor::cos,
-            (DoubleUnaryOperator) Math::cos, XS),
-        Arguments.of("reciprocal", (Function<Tensor, Tensor>) Tensor::reciprocal,
-            (DoubleUnaryOperator) x -> 1 / x, XS));
+        Arguments.of(
+            "neg", (Function<Tensor, Tensor>) Tensor::neg, (DoubleUnaryOperator) x -> -x, XS),
+        Arguments.of(
+            "abs", (Function<Tensor, Tensor>) Tensor::abs, (DoubleUnaryOperator) Math::abs, XS),
+        Arguments.of(
+            "exp", (Function<Tensor, Tensor>) Tensor::exp, (DoubleUnaryOperator) Math::exp, XS),
+        Arguments.of(
+            "log",
+            (Function<Tensor, Tensor>) Tensor::log,
+            (DoubleUnaryOperator) Math::log,
+            POSITIVE),
+        Arguments.of(
+            "log1p",
+            (Function<Tensor, Tensor>) Tensor::log1p,
+            (DoubleUnaryOperator) Math::log1p,
+            POSITIVE),
+        Arguments.of(
+            "sqrt",
+            (Function<Tensor, Tensor>) Tensor::sqrt,
+            (DoubleUnaryOperator) Math::sqrt,
+            POSITIVE),
+        Arguments.of(
+            "rsqrt",
+            (Function<Tensor, Tensor>) Tensor::rsqrt,
+            (DoubleUnaryOperator) x -> 1 / Math.sqrt(x),
+            POSITIVE),
+        Arguments.of(
+            "square",
+            (Function<Tensor, Tensor>) Tensor::square,
+            (DoubleUnaryOperator) x -> x * x,
+            XS),
+        Arguments.of(
+            "tanh", (Function<Tensor, Tensor>) Tensor::tanh, (DoubleUnaryOperator) Math::tanh, XS),
+        Arguments.of(
+            "sigmoid",
+            (Function<Tensor, Tensor>) Tensor::sigmoid,
+            (DoubleUnaryOperator) x -> 1 / (1 + Math.exp(-x)),
+            XS),
+        Arguments.of(
+            "relu",
+            (Function<Tensor, Tensor>) Tensor::relu,
+            (DoubleUnaryOperator) x -> Math.max(x, 0),
+            XS),
+        Arguments.of(
+            "softplus",
+            (Function<Tensor, Tensor>) Tensor::softplus,
+            (DoubleUnaryOperator) x -> Math.log1p(Math.exp(x)),
+            XS),
+        Arguments.of(
+            "sign",
+            (Function<Tensor, Tensor>) Tensor::sign,
+            (DoubleUnaryOperator) Math::signum,
+            XS),
+        Arguments.of(
+            "sin", (Function<Tensor, Tensor>) Tensor::sin, (DoubleUnaryOperator) Math::sin, XS),
+        Arguments.of(
+            "cos", (Function<Tensor, Tensor>) Tensor::cos, (DoubleUnaryOperator) Math::cos, XS),
+        Arguments.of(
+            "reciprocal",
+            (Function<Tensor, Tensor>) Tensor::reciprocal,
+            (DoubleUnaryOperator) x -> 1 / x,
+            XS));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("unaryFunctions")
-  void unary_matchesJavaMath(String name, Function<Tensor, Tensor> op, DoubleUnaryOperator ref,
-      double[] xs) {
+  void unary_matchesJavaMath(
+      String name, Function<Tensor, Tensor> op, DoubleUnaryOperator ref, double[] xs) {
     double[] expected = new double[xs.length];
     for (int i = 0; i < xs.length; i++) {
       expected[i] = ref.applyAsDouble(xs[i]);
@@ -81,10 +111,22 @@ class ElementwiseConformanceTest {
   void gelu_isExact_xTimesNormalCdf() {
     // Phi(-0.5) = 0.3085375387259869, Phi(1) = 0.8413447460685429, Phi(2) = 0.9772498680518208.
     Tensor x = Tensor.of(new double[] {-0.5, 0, 1, 2}, 4);
-    assertValuesWithin(x.gelu(), Shape.of(4), 1e-9,
-        -0.5 * 0.3085375387259869, 0, 0.8413447460685429, 2 * 0.9772498680518208);
-    assertValuesWithin(Elementwise.normalCdf(x), Shape.of(4), 1e-9,
-        0.3085375387259869, 0.5, 0.8413447460685429, 0.9772498680518208);
+    assertValuesWithin(
+        x.gelu(),
+        Shape.of(4),
+        1e-9,
+        -0.5 * 0.3085375387259869,
+        0,
+        0.8413447460685429,
+        2 * 0.9772498680518208);
+    assertValuesWithin(
+        Elementwise.normalCdf(x),
+        Shape.of(4),
+        1e-9,
+        0.3085375387259869,
+        0.5,
+        0.8413447460685429,
+        0.9772498680518208);
   }
 
   @Test
@@ -108,7 +150,9 @@ class ElementwiseConformanceTest {
   void floatOnlyUnary_onIntegers_explainsCast() {
     assertThatThrownBy(() -> Tensor.of(new int[] {1}, 1).exp())
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("exp").hasMessageContaining("i32").hasMessageContaining("cast");
+        .hasMessageContaining("exp")
+        .hasMessageContaining("i32")
+        .hasMessageContaining("cast");
   }
 
   @Test
@@ -116,7 +160,8 @@ class ElementwiseConformanceTest {
     Tensor b = Tensor.of(new boolean[] {true, false}, 2);
     assertThat(Elementwise.logicalNot(b).toBooleanArray()).containsExactly(false, true);
     assertThatThrownBy(() -> Elementwise.logicalNot(Tensor.of(new double[] {1}, 1)))
-        .hasMessageContaining("logical_not").hasMessageContaining("bool");
+        .hasMessageContaining("logical_not")
+        .hasMessageContaining("bool");
   }
 
   static Stream<Arguments> unaryGradients() {
@@ -139,8 +184,8 @@ class ElementwiseConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("unaryGradients")
-  void unary_gradientMatchesFiniteDifferences(String name, Function<Tensor, Tensor> op,
-      double low, double high) {
+  void unary_gradientMatchesFiniteDifferences(
+      String name, Function<Tensor, Tensor> op, double low, double high) {
     GradientCheck.check(in -> op.apply(in[0]), GradientCheck.uniform(7, low, high, 3, 17));
     GradientCheck.check(in -> op.apply(in[0]), GradientCheck.uniform(8, low, high, 1, 33, 1));
   }
@@ -155,8 +200,8 @@ class ElementwiseConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("kinkedGradients")
-  void kinkedUnary_gradientMatchesFiniteDifferences_awayFromZero(String name,
-      Function<Tensor, Tensor> op) {
+  void kinkedUnary_gradientMatchesFiniteDifferences_awayFromZero(
+      String name, Function<Tensor, Tensor> op) {
     GradientCheck.check(in -> op.apply(in[0]), awayFromZero(9, 2, 17));
   }
 
@@ -222,7 +267,8 @@ class ElementwiseConformanceTest {
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("add: shapes [2, 3] and [4] cannot be broadcast");
     assertThatThrownBy(() -> a.mul(Tensor.zeros(DType.FLOAT64, 3, 3)))
-        .hasMessageContaining("mul").hasMessageContaining("[2, 3]")
+        .hasMessageContaining("mul")
+        .hasMessageContaining("[2, 3]")
         .hasMessageContaining("[3, 3]");
   }
 
@@ -232,7 +278,9 @@ class ElementwiseConformanceTest {
     Tensor b = Tensor.zeros(DType.FLOAT64, 2);
     assertThatThrownBy(() -> a.sub(b))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("sub").hasMessageContaining("f32").hasMessageContaining("f64")
+        .hasMessageContaining("sub")
+        .hasMessageContaining("f32")
+        .hasMessageContaining("f64")
         .hasMessageContaining("cast");
   }
 
@@ -291,7 +339,8 @@ class ElementwiseConformanceTest {
         .containsExactly(true, true, true, false);
     Tensor d = Tensor.of(new double[] {1}, 1);
     assertThatThrownBy(() -> Elementwise.logicalAnd(d, d))
-        .hasMessageContaining("logical_and").hasMessageContaining("bool");
+        .hasMessageContaining("logical_and")
+        .hasMessageContaining("bool");
   }
 
   @Test
@@ -311,29 +360,32 @@ class ElementwiseConformanceTest {
         Arguments.of("mul", (Function<Tensor[], Tensor>) in -> in[0].mul(in[1]), -2.0, 2.0),
         Arguments.of("div", (Function<Tensor[], Tensor>) in -> in[0].div(in[1]), 0.5, 2.0),
         Arguments.of("pow", (Function<Tensor[], Tensor>) in -> in[0].pow(in[1]), 0.5, 2.0),
-        Arguments.of("maximum", (Function<Tensor[], Tensor>) in -> in[0].maximum(in[1]),
-            -2.0, 2.0),
-        Arguments.of("minimum", (Function<Tensor[], Tensor>) in -> in[0].minimum(in[1]),
-            -2.0, 2.0));
+        Arguments.of("maximum", (Function<Tensor[], Tensor>) in -> in[0].maximum(in[1]), -2.0, 2.0),
+        Arguments.of(
+            "minimum", (Function<Tensor[], Tensor>) in -> in[0].minimum(in[1]), -2.0, 2.0));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaryGradients")
-  void binary_gradientMatchesFiniteDifferences_sameShape(String name,
-      Function<Tensor[], Tensor> f, double low, double high) {
-    GradientCheck.check(f, GradientCheck.uniform(11, low, high, 3, 17),
+  void binary_gradientMatchesFiniteDifferences_sameShape(
+      String name, Function<Tensor[], Tensor> f, double low, double high) {
+    GradientCheck.check(
+        f,
+        GradientCheck.uniform(11, low, high, 3, 17),
         GradientCheck.uniform(12, low, high, 3, 17));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("binaryGradients")
-  void binary_gradientMatchesFiniteDifferences_broadcasting(String name,
-      Function<Tensor[], Tensor> f, double low, double high) {
+  void binary_gradientMatchesFiniteDifferences_broadcasting(
+      String name, Function<Tensor[], Tensor> f, double low, double high) {
     // [3, 1, 5] with [4, 1] -> [3, 4, 5]; and a scalar against a matrix.
-    GradientCheck.check(f, GradientCheck.uniform(13, low, high, 3, 1, 5),
+    GradientCheck.check(
+        f,
+        GradientCheck.uniform(13, low, high, 3, 1, 5),
         GradientCheck.uniform(14, low, high, 4, 1));
-    GradientCheck.check(f, GradientCheck.uniform(15, low, high),
-        GradientCheck.uniform(16, low, high, 2, 33));
+    GradientCheck.check(
+        f, GradientCheck.uniform(15, low, high), GradientCheck.uniform(16, low, high, 2, 33));
   }
 
   @Test
@@ -362,18 +414,25 @@ class ElementwiseConformanceTest {
     Tensor b = Tensor.scalar(-1.0);
     assertValues(Elementwise.where(cond, a, b), Shape.of(2, 3), 1, -1, 1, 2, -1, 2);
     assertThatThrownBy(() -> Elementwise.where(a, a, b))
-        .hasMessageContaining("where").hasMessageContaining("bool");
+        .hasMessageContaining("where")
+        .hasMessageContaining("bool");
     assertThatThrownBy(() -> Elementwise.where(cond, Tensor.zeros(DType.FLOAT64, 2), b))
-        .hasMessageContaining("where").hasMessageContaining("[3]").hasMessageContaining("[2]");
+        .hasMessageContaining("where")
+        .hasMessageContaining("[3]")
+        .hasMessageContaining("[2]");
   }
 
   @Test
   void where_gradientFlowsToSelectedOperand() {
     Tensor cond = Tensor.of(new boolean[] {true, false, false, true, true}, 5);
-    GradientCheck.check(in -> Elementwise.where(cond, in[0], in[1]),
-        GradientCheck.uniform(21, -1, 1, 3, 5), GradientCheck.uniform(22, -1, 1, 3, 1));
-    GradientCheck.check(in -> Elementwise.where(cond, in[0], in[1]),
-        GradientCheck.uniform(23, -1, 1, 5), GradientCheck.uniform(24, -1, 1));
+    GradientCheck.check(
+        in -> Elementwise.where(cond, in[0], in[1]),
+        GradientCheck.uniform(21, -1, 1, 3, 5),
+        GradientCheck.uniform(22, -1, 1, 3, 1));
+    GradientCheck.check(
+        in -> Elementwise.where(cond, in[0], in[1]),
+        GradientCheck.uniform(23, -1, 1, 5),
+        GradientCheck.uniform(24, -1, 1));
   }
 
   @Test
@@ -382,8 +441,7 @@ class ElementwiseConformanceTest {
     assertValues(x.clip(-1, 1), Shape.of(4), -1, -0.5, 0.25, 1);
     try (GradientTape tape = GradientTape.open()) {
       tape.watch(x);
-      assertThat(tape.gradient(x.clip(-1, 1).sum(), x).toDoubleArray())
-          .containsExactly(0, 1, 1, 0);
+      assertThat(tape.gradient(x.clip(-1, 1).sum(), x).toDoubleArray()).containsExactly(0, 1, 1, 0);
     }
     GradientCheck.check(in -> in[0].clip(-1, 1), awayFromZero(25, 3, 7).mul(0.7));
     assertThatThrownBy(() -> x.clip(1, -1)).hasMessageContaining("clip");
@@ -411,8 +469,9 @@ class ElementwiseConformanceTest {
       assertThat(tape.gradient(viaInt, List.of(x), null, UnconnectedGradients.NONE).get(0))
           .isNull();
     }
-    GradientCheck.check(in -> in[0].cast(DType.FLOAT32).cast(DType.FLOAT64).mul(0.0)
-        .add(in[0].mul(2.0)), GradientCheck.uniform(26, -1, 1, 4));
+    GradientCheck.check(
+        in -> in[0].cast(DType.FLOAT32).cast(DType.FLOAT64).mul(0.0).add(in[0].mul(2.0)),
+        GradientCheck.uniform(26, -1, 1, 4));
   }
 
   // ---- float32 against float64 -------------------------------------------------------------
@@ -426,19 +485,28 @@ class ElementwiseConformanceTest {
     Tensor y64 = GradientCheck.uniform(32, 0.5, 2, 5, 33);
     Tensor x32 = x64.cast(DType.FLOAT32);
     Tensor y32 = y64.cast(DType.FLOAT32);
-    List<Function<Tensor[], Tensor>> ops = List.of(
-        in -> in[0].tanh(), in -> in[0].sigmoid(), in -> in[0].exp(), in -> in[0].gelu(),
-        in -> in[0].softplus(), in -> in[1].log(), in -> in[1].sqrt(), in -> in[1].rsqrt(),
-        in -> in[0].div(in[1]), in -> in[1].pow(in[0]), in -> in[0].mul(in[1]).add(in[0]));
+    List<Function<Tensor[], Tensor>> ops =
+        List.of(
+            in -> in[0].tanh(),
+            in -> in[0].sigmoid(),
+            in -> in[0].exp(),
+            in -> in[0].gelu(),
+            in -> in[0].softplus(),
+            in -> in[1].log(),
+            in -> in[1].sqrt(),
+            in -> in[1].rsqrt(),
+            in -> in[0].div(in[1]),
+            in -> in[1].pow(in[0]),
+            in -> in[0].mul(in[1]).add(in[0]));
     for (int k = 0; k < ops.size(); k++) {
       double[] ref = ops.get(k).apply(new Tensor[] {x64, y64}).toDoubleArray();
       Tensor r32 = ops.get(k).apply(new Tensor[] {x32, y32});
       assertThat(r32.dtype()).isEqualTo(DType.FLOAT32);
       double[] got = r32.toDoubleArray();
       for (int i = 0; i < ref.length; i++) {
-        assertThat(got[i]).as("op %d element %d", k, i)
-            .isCloseTo(ref[i], Offset.offset(
-                1e-6 * Math.max(1, Math.abs(ref[i]))));
+        assertThat(got[i])
+            .as("op %d element %d", k, i)
+            .isCloseTo(ref[i], Offset.offset(1e-6 * Math.max(1, Math.abs(ref[i]))));
       }
     }
   }

@@ -16,8 +16,8 @@ import java.util.function.Function;
  *
  * <p>The scalar being differentiated is {@code L = sum(f(x) * W)} with a fixed random {@code W}, so
  * that every output element contributes with a different weight (a plain sum would hide errors that
- * cancel, e.g. in softmax). For each input element, the numerical derivative is
- * {@code (L(x + h) - L(x - h)) / 2h}.
+ * cancel, e.g. in softmax). For each input element, the numerical derivative is {@code (L(x + h) -
+ * L(x - h)) / 2h}.
  *
  * <p>Tolerance, reasoned rather than tuned: with {@code h = 1e-6} the truncation error of the
  * central difference is about {@code h^2 |L'''| / 6 ~ 1e-13} for the smooth, O(1) functions tested,
@@ -29,6 +29,7 @@ import java.util.function.Function;
 public final class GradientCheck {
   /** Finite-difference step. */
   public static final double STEP = 1e-6;
+
   /** Relative tolerance (absolute below magnitude 1); see the class comment. */
   public static final double TOLERANCE = 1e-5;
 
@@ -55,8 +56,10 @@ public final class GradientCheck {
       double[] grad = analytic.get(i).toDoubleArray();
       assertThat(analytic.get(i).shape()).as("gradient shape of input %d", i).isEqualTo(shape);
       for (int e = 0; e < base.length; e++) {
-        double numeric = (lossWith(f, inputs, i, base, e, STEP, weights)
-            - lossWith(f, inputs, i, base, e, -STEP, weights)) / (2 * STEP);
+        double numeric =
+            (lossWith(f, inputs, i, base, e, STEP, weights)
+                    - lossWith(f, inputs, i, base, e, -STEP, weights))
+                / (2 * STEP);
         double tol = TOLERANCE * Math.max(1.0, Math.abs(numeric));
         assertThat(grad[e])
             .as("d loss / d input %d element %d (shape %s): analytic vs numeric", i, e, shape)
@@ -65,8 +68,14 @@ public final class GradientCheck {
     }
   }
 
-  private static double lossWith(Function<Tensor[], Tensor> f, Tensor[] inputs, int which,
-      double[] base, int element, double delta, Tensor weights) {
+  private static double lossWith(
+      Function<Tensor[], Tensor> f,
+      Tensor[] inputs,
+      int which,
+      double[] base,
+      int element,
+      double delta,
+      Tensor weights) {
     double[] moved = base.clone();
     moved[element] += delta;
     Tensor[] args = inputs.clone();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class LinearAlgebraConformanceTest {
   /** [[1, 2, 3], [4, 5, 6]]. */
   private static final Tensor A = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+
   /** [[1, 0], [0, 1], [2, -1]]. */
   private static final Tensor B = Tensor.of(new double[] {1, 0, 0, 1, 2, -1}, 3, 2);
 
@@ -35,8 +36,18 @@ class LinearAlgebraConformanceTest {
     assertValues(LinearAlgebra.matmul(A, bt, false, true), Shape.of(2, 2), 7, -1, 16, -1);
     assertValues(LinearAlgebra.matmul(at, bt, true, true), Shape.of(2, 2), 7, -1, 16, -1);
     // A^T A = [[17, 22, 27], [22, 29, 36], [27, 36, 45]]
-    assertValues(LinearAlgebra.matmul(A, A, true, false), Shape.of(3, 3),
-        17, 22, 27, 22, 29, 36, 27, 36, 45);
+    assertValues(
+        LinearAlgebra.matmul(A, A, true, false),
+        Shape.of(3, 3),
+        17,
+        22,
+        27,
+        22,
+        29,
+        36,
+        27,
+        36,
+        45);
   }
 
   @Test
@@ -77,16 +88,22 @@ class LinearAlgebraConformanceTest {
   void innerDimensionMismatch_namesShapesAndInnerSizes() {
     assertThatThrownBy(() -> A.matmul(A))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("matmul").hasMessageContaining("[2, 3] and [2, 3]")
-        .hasMessageContaining("inner dimensions 3").hasMessageContaining("and 2");
-    assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT64, 2, 3, 4)
-        .matmul(Tensor.zeros(DType.FLOAT64, 3, 4, 5)))
-        .hasMessageContaining("batch").hasMessageContaining("[2]").hasMessageContaining("[3]");
+        .hasMessageContaining("matmul")
+        .hasMessageContaining("[2, 3] and [2, 3]")
+        .hasMessageContaining("inner dimensions 3")
+        .hasMessageContaining("and 2");
+    assertThatThrownBy(
+            () -> Tensor.zeros(DType.FLOAT64, 2, 3, 4).matmul(Tensor.zeros(DType.FLOAT64, 3, 4, 5)))
+        .hasMessageContaining("batch")
+        .hasMessageContaining("[2]")
+        .hasMessageContaining("[3]");
     assertThatThrownBy(() -> A.matmul(Tensor.scalar(2.0))).hasMessageContaining("scalar");
     assertThatThrownBy(() -> A.matmul(B.cast(DType.FLOAT32)))
-        .hasMessageContaining("f64").hasMessageContaining("f32");
+        .hasMessageContaining("f64")
+        .hasMessageContaining("f32");
     assertThatThrownBy(() -> Tensor.of(new int[] {1}, 1, 1).matmul(Tensor.of(new int[] {1}, 1, 1)))
-        .hasMessageContaining("matmul").hasMessageContaining("i32");
+        .hasMessageContaining("matmul")
+        .hasMessageContaining("i32");
   }
 
   @Test
@@ -96,8 +113,9 @@ class LinearAlgebraConformanceTest {
     assertValues(k0a.matmul(k0b), Shape.of(2, 3), 0, 0, 0, 0, 0, 0);
     assertThat(Tensor.zeros(DType.FLOAT64, 0, 4).matmul(Tensor.ones(DType.FLOAT64, 4, 3)).shape())
         .isEqualTo(Shape.of(0, 3));
-    assertThat(Tensor.zeros(DType.FLOAT64, 0, 2, 4).matmul(Tensor.ones(DType.FLOAT64, 4, 3))
-        .shape()).isEqualTo(Shape.of(0, 2, 3));
+    assertThat(
+            Tensor.zeros(DType.FLOAT64, 0, 2, 4).matmul(Tensor.ones(DType.FLOAT64, 4, 3)).shape())
+        .isEqualTo(Shape.of(0, 2, 3));
   }
 
   @Test
@@ -122,9 +140,13 @@ class LinearAlgebraConformanceTest {
     // Batch broadcast against a single matrix, and both sides broadcast (materialised copies).
     Tensor batch = GradientCheck.uniform(87, -1, 1, 2, 3, 4);
     GradientCheck.check(in -> in[0].matmul(in[1]), batch, m);
-    GradientCheck.check(in -> LinearAlgebra.matmul(in[1], in[0], true, true),
-        batch, GradientCheck.uniform(88, -1, 1, 4, 5));
-    GradientCheck.check(in -> in[0].matmul(in[1]), GradientCheck.uniform(89, -1, 1, 2, 1, 3, 4),
+    GradientCheck.check(
+        in -> LinearAlgebra.matmul(in[1], in[0], true, true),
+        batch,
+        GradientCheck.uniform(88, -1, 1, 4, 5));
+    GradientCheck.check(
+        in -> in[0].matmul(in[1]),
+        GradientCheck.uniform(89, -1, 1, 2, 1, 3, 4),
         GradientCheck.uniform(90, -1, 1, 3, 4, 1));
   }
 
@@ -133,13 +155,15 @@ class LinearAlgebraConformanceTest {
     // d/dA sum((A B) * (A B)) twice: the second-order gradient check runs the first gradient
     // (built from matmuls) through the tape again.
     Tensor b = GradientCheck.uniform(91, -1, 1, 3, 2);
-    GradientCheck.check(in -> {
-      try (GradientTape tape = GradientTape.open()) {
-        tape.watch(in[0]);
-        Tensor y = in[0].matmul(b).square().sum();
-        return tape.gradient(y, in[0]);
-      }
-    }, GradientCheck.uniform(92, -1, 1, 2, 3));
+    GradientCheck.check(
+        in -> {
+          try (GradientTape tape = GradientTape.open()) {
+            tape.watch(in[0]);
+            Tensor y = in[0].matmul(b).square().sum();
+            return tape.gradient(y, in[0]);
+          }
+        },
+        GradientCheck.uniform(92, -1, 1, 2, 3));
   }
 
   @Test

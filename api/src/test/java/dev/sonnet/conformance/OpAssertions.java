@@ -9,8 +9,8 @@ import org.assertj.core.data.Offset;
 /** Value assertions shared by the op conformance tests. */
 final class OpAssertions {
   /**
-   * Tolerance for float64 forward results compared with hand-derived or {@link Math} values: a
-   * few ulps of O(1) results, with room for the reassociation a vectorised or blocked kernel may do
+   * Tolerance for float64 forward results compared with hand-derived or {@link Math} values: a few
+   * ulps of O(1) results, with room for the reassociation a vectorised or blocked kernel may do
    * over sums of up to ~100 terms (100 * 2.2e-16 ~ 2e-14).
    */
   static final double F64 = 1e-12;
@@ -28,7 +28,8 @@ final class OpAssertions {
       } else if (Double.isInfinite(expected[i])) {
         assertThat(actual[i]).as("element %d", i).isEqualTo(expected[i]);
       } else {
-        assertThat(actual[i]).as("element %d of %s", i, shape)
+        assertThat(actual[i])
+            .as("element %d of %s", i, shape)
             .isCloseTo(expected[i], Offset.offset(tol * Math.max(1, Math.abs(expected[i]))));
       }
     }

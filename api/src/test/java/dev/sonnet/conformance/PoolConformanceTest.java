@@ -18,19 +18,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link Convolution#maxPool} and {@link Convolution#avgPool} against direct loops, over 1-d to
- * 3-d inputs, strides, the three paddings and both data formats; their gradients against finite
+ * {@link Convolution#maxPool} and {@link Convolution#avgPool} against direct loops, over 1-d to 3-d
+ * inputs, strides, the three paddings and both data formats; their gradients against finite
  * differences; and their errors.
  */
 class PoolConformanceTest {
 
   /** One configuration; {@code stride} null means the window. */
-  record Case(String name, int batch, int[] in, int channels, int[] window, int[] stride,
-      String padding, int[][] explicit, DataFormat format) {
+  record Case(
+      String name,
+      int batch,
+      int[] in,
+      int channels,
+      int[] window,
+      int[] stride,
+      String padding,
+      int[][] explicit,
+      DataFormat format) {
 
     PoolOptions options() {
-      PoolOptions o = PoolOptions.DEFAULT
-          .withPadding(ConvConformanceTest.paddingOf(padding, explicit)).withDataFormat(format);
+      PoolOptions o =
+          PoolOptions.DEFAULT
+              .withPadding(ConvConformanceTest.paddingOf(padding, explicit))
+              .withDataFormat(format);
       return stride == null ? o : o.withStride(stride);
     }
 
@@ -60,13 +70,21 @@ class PoolConformanceTest {
         new Case("2d_same_stride2_window3", 1, a(7, 6), 2, a(3, 3), a(2), "SAME", null, LAST),
         new Case("2d_same_stride1", 2, a(4, 5), 2, a(3, 2), a(1), "SAME", null, LAST),
         new Case("2d_overlapping_valid", 1, a(6, 6), 5, a(3, 3), a(1, 2), "VALID", null, LAST),
-        new Case("2d_explicit", 1, a(5, 4), 2, a(3, 2), a(2, 1), "EXPLICIT",
-            new int[][] {{1, 2}, {0, 1}}, LAST),
+        new Case(
+            "2d_explicit",
+            1,
+            a(5, 4),
+            2,
+            a(3, 2),
+            a(2, 1),
+            "EXPLICIT",
+            new int[][] {{1, 2}, {0, 1}},
+            LAST),
         new Case("2d_channelsFirst", 2, a(5, 5), 3, a(2, 3), a(2), "SAME", null, FIRST),
         new Case("2d_size1", 1, a(1, 4), 1, a(1, 2), null, "VALID", null, LAST),
         new Case("3d_same", 1, a(3, 4, 5), 2, a(2, 2, 3), a(2), "SAME", null, LAST),
-        new Case("3d_valid_channelsFirst", 2, a(4, 3, 4), 3, a(2), a(1, 2, 1), "VALID", null,
-            FIRST));
+        new Case(
+            "3d_valid_channelsFirst", 2, a(4, 3, 4), 3, a(2), a(1, 2, 1), "VALID", null, FIRST));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -94,19 +112,22 @@ class PoolConformanceTest {
     int[] window = ConvReference.replicate(c.window, n);
     int[] stride = c.stride == null ? window : ConvReference.replicate(c.stride, n);
     int[] ones = ConvReference.replicate(a(1), n);
-    ConvReference.Resolved r = ConvReference.resolve(c.padding, c.in, window, stride, ones,
-        c.explicit);
-    double[] expected = ConvReference.pool(max, x, c.xShape(), window, stride, r.before(),
-        r.out());
+    ConvReference.Resolved r =
+        ConvReference.resolve(c.padding, c.in, window, stride, ones, c.explicit);
+    double[] expected = ConvReference.pool(max, x, c.xShape(), window, stride, r.before(), r.out());
     int[] yShape = ConvReference.shape(c.batch, r.out(), c.channels);
 
-    Tensor xt = c.format == FIRST
-        ? Tensor.of(ConvReference.toChannelsFirst(x, c.xShape()),
-            ConvReference.channelsFirstShape(c.xShape()))
-        : Tensor.of(x, c.xShape());
+    Tensor xt =
+        c.format == FIRST
+            ? Tensor.of(
+                ConvReference.toChannelsFirst(x, c.xShape()),
+                ConvReference.channelsFirstShape(c.xShape()))
+            : Tensor.of(x, c.xShape());
     xt = xt.cast(dtype);
-    Tensor y = max ? Convolution.maxPool(xt, c.window, c.options())
-        : Convolution.avgPool(xt, c.window, c.options());
+    Tensor y =
+        max
+            ? Convolution.maxPool(xt, c.window, c.options())
+            : Convolution.avgPool(xt, c.window, c.options());
 
     assertThat(y.dtype()).isEqualTo(dtype);
     double[] actual = y.toDoubleArray();
@@ -139,16 +160,20 @@ class PoolConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void maxPool_gradient_matchesFiniteDifferences_withoutTies(Case c) {
-    Tensor x = distinct(61, c.format == FIRST ? ConvReference.channelsFirstShape(c.xShape())
-        : c.xShape());
+    Tensor x =
+        distinct(61, c.format == FIRST ? ConvReference.channelsFirstShape(c.xShape()) : c.xShape());
     GradientCheck.check(in -> Convolution.maxPool(in[0], c.window, c.options()), x);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void avgPool_gradient_matchesFiniteDifferences(Case c) {
-    Tensor x = GradientCheck.uniform(62, -1, 1, c.format == FIRST
-        ? ConvReference.channelsFirstShape(c.xShape()) : c.xShape());
+    Tensor x =
+        GradientCheck.uniform(
+            62,
+            -1,
+            1,
+            c.format == FIRST ? ConvReference.channelsFirstShape(c.xShape()) : c.xShape());
     GradientCheck.check(in -> Convolution.avgPool(in[0], c.window, c.options()), x);
   }
 
@@ -167,13 +192,15 @@ class PoolConformanceTest {
   void avgPool_secondDerivative_matchesFiniteDifferences() {
     PoolOptions o = PoolOptions.DEFAULT.withStride(1).withPadding(Padding.SAME);
     Tensor x = GradientCheck.uniform(63, -1, 1, 1, 4, 3, 2);
-    GradientCheck.check(in -> {
-      try (GradientTape tape = GradientTape.open()) {
-        tape.watch(in[0]);
-        Tensor y = Convolution.avgPool(in[0], new int[] {2, 2}, o);
-        return tape.gradient(y.mul(y).sum(), in[0]);
-      }
-    }, x);
+    GradientCheck.check(
+        in -> {
+          try (GradientTape tape = GradientTape.open()) {
+            tape.watch(in[0]);
+            Tensor y = Convolution.avgPool(in[0], new int[] {2, 2}, o);
+            return tape.gradient(y.mul(y).sum(), in[0]);
+          }
+        },
+        x);
   }
 
   @Test
@@ -183,13 +210,15 @@ class PoolConformanceTest {
     Tensor v = GradientCheck.uniform(65, 0.5, 1.5, 2, 3, 4, 3);
     // f(x) = d/dx sum(maxPool(x)^2 * v) = route(2 * maxPool(x) * v): its derivative needs the
     // gradient of max pooling's gradient.
-    GradientCheck.check(in -> {
-      try (GradientTape tape = GradientTape.open()) {
-        tape.watch(in[0]);
-        Tensor y = Convolution.maxPool(in[0], new int[] {3, 2}, o);
-        return tape.gradient(y.mul(y).mul(v).sum(), in[0]);
-      }
-    }, x);
+    GradientCheck.check(
+        in -> {
+          try (GradientTape tape = GradientTape.open()) {
+            tape.watch(in[0]);
+            Tensor y = Convolution.maxPool(in[0], new int[] {3, 2}, o);
+            return tape.gradient(y.mul(y).mul(v).sum(), in[0]);
+          }
+        },
+        x);
   }
 
   @Test
@@ -218,8 +247,7 @@ class PoolConformanceTest {
 
   @Test
   void pool_inputOfRank2_isRejected() {
-    assertThatThrownBy(() -> Convolution.maxPool(Tensor.zeros(DType.FLOAT32, 4, 4),
-        new int[] {2}))
+    assertThatThrownBy(() -> Convolution.maxPool(Tensor.zeros(DType.FLOAT32, 4, 4), new int[] {2}))
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("max_pool")
         .hasMessageContaining("[4, 4]")
@@ -229,8 +257,8 @@ class PoolConformanceTest {
   @Test
   void pool_paddingAsLargeAsWindow_isRejected() {
     PoolOptions o = PoolOptions.DEFAULT.withPadding(Padding.explicit(2, 0));
-    assertThatThrownBy(() -> Convolution.avgPool(Tensor.zeros(DType.FLOAT32, 1, 5, 1),
-        new int[] {2}, o))
+    assertThatThrownBy(
+            () -> Convolution.avgPool(Tensor.zeros(DType.FLOAT32, 1, 5, 1), new int[] {2}, o))
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("avg_pool1d")
         .hasMessageContaining("smaller than the window");
@@ -238,8 +266,8 @@ class PoolConformanceTest {
 
   @Test
   void pool_windowLargerThanValidInput_isRejected() {
-    assertThatThrownBy(() -> Convolution.maxPool(Tensor.zeros(DType.FLOAT32, 1, 3, 3, 1),
-        new int[] {4, 4}))
+    assertThatThrownBy(
+            () -> Convolution.maxPool(Tensor.zeros(DType.FLOAT32, 1, 3, 3, 1), new int[] {4, 4}))
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("max_pool2d")
         .hasMessageContaining("window of 4");

@@ -117,14 +117,17 @@ class ReductionConformanceTest {
     Tensor x = m23();
     assertThatThrownBy(() -> x.sum(2))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("sum").hasMessageContaining("axis 2")
+        .hasMessageContaining("sum")
+        .hasMessageContaining("axis 2")
         .hasMessageContaining("[2, 3]");
     assertThatThrownBy(() -> x.max(1, -1))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("max").hasMessageContaining("twice");
+        .hasMessageContaining("max")
+        .hasMessageContaining("twice");
     assertThatThrownBy(() -> x.argmax(-3)).hasMessageContaining("argmax");
     assertThatThrownBy(() -> Tensor.of(new int[] {1}, 1).mean())
-        .hasMessageContaining("mean").hasMessageContaining("i32");
+        .hasMessageContaining("mean")
+        .hasMessageContaining("i32");
   }
 
   @Test
@@ -138,7 +141,9 @@ class ReductionConformanceTest {
     assertThat(e.logsumexp(0).toDoubleArray()).containsOnly(Double.NEGATIVE_INFINITY).hasSize(3);
     assertThatThrownBy(() -> e.max(0))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("max").hasMessageContaining("empty").hasMessageContaining("[0, 3]");
+        .hasMessageContaining("max")
+        .hasMessageContaining("empty")
+        .hasMessageContaining("[0, 3]");
   }
 
   @Test
@@ -177,8 +182,8 @@ class ReductionConformanceTest {
     GradientCheck.check(in -> in[0].variance(true, 0), x);
     GradientCheck.check(in -> in[0].logsumexp(1), x);
     GradientCheck.check(in -> in[0].logsumexp(true, 0, 1), x);
-    GradientCheck.check(in -> Reductions.prod(in[0], false, 0),
-        GradientCheck.uniform(45, 0.5, 1.5, 3, 5));
+    GradientCheck.check(
+        in -> Reductions.prod(in[0], false, 0), GradientCheck.uniform(45, 0.5, 1.5, 3, 5));
   }
 
   @Test
@@ -188,13 +193,15 @@ class ReductionConformanceTest {
     Tensor x64 = GradientCheck.uniform(46, -3, 3, 5, 33);
     Tensor x32 = x64.cast(DType.FLOAT32);
     double[][] pairs = {
-        x64.sum(1).toDoubleArray(), x32.sum(1).toDoubleArray(),
-        x64.logsumexp(1).toDoubleArray(), x32.logsumexp(1).toDoubleArray(),
-        x64.variance(1).toDoubleArray(), x32.variance(1).toDoubleArray(),
-        x64.max(0).toDoubleArray(), x32.max(0).toDoubleArray()};
+      x64.sum(1).toDoubleArray(), x32.sum(1).toDoubleArray(),
+      x64.logsumexp(1).toDoubleArray(), x32.logsumexp(1).toDoubleArray(),
+      x64.variance(1).toDoubleArray(), x32.variance(1).toDoubleArray(),
+      x64.max(0).toDoubleArray(), x32.max(0).toDoubleArray()
+    };
     for (int p = 0; p < pairs.length; p += 2) {
       for (int i = 0; i < pairs[p].length; i++) {
-        assertThat(pairs[p + 1][i]).as("pair %d element %d", p / 2, i)
+        assertThat(pairs[p + 1][i])
+            .as("pair %d element %d", p / 2, i)
             .isCloseTo(pairs[p][i], Offset.offset(2e-4));
       }
     }

@@ -14,22 +14,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       runtime (a {@code -Dtest=...} filter would otherwise run it there); each runtime runs the
  *       suite with its backend;
  *   <li>the backend forced with {@code -Dsonnet.backend} (or {@code SONNET_BACKEND}) is on the
- *       classpath but unavailable on this machine, e.g. the OpenCL runtime where no OpenCL
- *       platform or device exists: the reason is the provider's own.
+ *       classpath but unavailable on this machine, e.g. the OpenCL runtime where no OpenCL platform
+ *       or device exists: the reason is the provider's own.
  * </ul>
  *
- * <p>A forced name that no provider has still runs the suite, which then fails naming the
- * backends that exist: a typo must not pass as a skip. Registered by JUnit's extension
- * autodetection ({@code junit-platform.properties}).
+ * <p>A forced name that no provider has still runs the suite, which then fails naming the backends
+ * that exist: a typo must not pass as a skip. Registered by JUnit's extension autodetection ({@code
+ * junit-platform.properties}).
  */
 public final class RequiresBackendCondition implements ExecutionCondition {
   private static volatile ConditionEvaluationResult verdict;
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    boolean conformance = context.getTestClass()
-        .map(c -> c.getPackageName().startsWith("dev.sonnet.conformance"))
-        .orElse(false);
+    boolean conformance =
+        context
+            .getTestClass()
+            .map(c -> c.getPackageName().startsWith("dev.sonnet.conformance"))
+            .orElse(false);
     if (!conformance) {
       return ConditionEvaluationResult.enabled("not a conformance test");
     }
@@ -58,11 +60,19 @@ public final class RequiresBackendCondition implements ExecutionCondition {
         BackendProvider.Availability a = p.availability();
         return a.available()
             ? ConditionEvaluationResult.enabled("backend '" + p.name() + "' is available")
-            : ConditionEvaluationResult.disabled("backend '" + p.name() + "' (forced with -D"
-                + Backends.PROPERTY + ") is unavailable on this machine: " + a.reason());
+            : ConditionEvaluationResult.disabled(
+                "backend '"
+                    + p.name()
+                    + "' (forced with -D"
+                    + Backends.PROPERTY
+                    + ") is unavailable on this machine: "
+                    + a.reason());
       }
     }
-    return ConditionEvaluationResult.enabled("backend '" + forced + "' is unknown; the tests "
-        + "will fail naming the backends that exist");
+    return ConditionEvaluationResult.enabled(
+        "backend '"
+            + forced
+            + "' is unknown; the tests "
+            + "will fail naming the backends that exist");
   }
 }

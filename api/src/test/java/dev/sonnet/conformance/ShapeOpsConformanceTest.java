@@ -41,7 +41,8 @@ class ShapeOpsConformanceTest {
     assertThat(Tensor.zeros(DType.FLOAT32, 0, 3).reshape(3, 0, 5).shape())
         .isEqualTo(Shape.of(3, 0, 5));
     assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT32, 0, 3).reshape(3, 0, -1))
-        .hasMessageContaining("infer").hasMessageContaining("[3, 0, -1]");
+        .hasMessageContaining("infer")
+        .hasMessageContaining("[3, 0, -1]");
     assertThat(Tensor.scalar(1.0).reshape(1, 1).shape()).isEqualTo(Shape.of(1, 1));
   }
 
@@ -50,8 +51,10 @@ class ShapeOpsConformanceTest {
     Tensor x = iota(2, 3);
     assertThatThrownBy(() -> x.reshape(4, 2))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("reshape").hasMessageContaining("[2, 3]")
-        .hasMessageContaining("[4, 2]").hasMessageContaining("6 elements");
+        .hasMessageContaining("reshape")
+        .hasMessageContaining("[2, 3]")
+        .hasMessageContaining("[4, 2]")
+        .hasMessageContaining("6 elements");
     assertThatThrownBy(() -> x.reshape(4, -1)).hasMessageContaining("[4, -1]");
     assertThatThrownBy(() -> x.reshape(-1, -1)).hasMessageContaining("only one");
   }
@@ -67,7 +70,8 @@ class ShapeOpsConformanceTest {
     assertThat(y.squeeze().shape()).isEqualTo(Shape.of(2, 3));
     assertThat(y.squeeze(0, -1).shape()).isEqualTo(Shape.of(2, 1, 3));
     assertThatThrownBy(() -> y.squeeze(1))
-        .hasMessageContaining("squeeze").hasMessageContaining("size 2");
+        .hasMessageContaining("squeeze")
+        .hasMessageContaining("size 2");
     assertThatThrownBy(() -> x.expandDims(3)).hasMessageContaining("expandDims");
   }
 
@@ -86,7 +90,8 @@ class ShapeOpsConformanceTest {
     Tensor t = iota(2, 2, 3).transpose();
     assertValues(t, Shape.of(2, 3, 2), 0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11);
     assertThatThrownBy(() -> iota(3).transpose())
-        .isInstanceOf(ShapeException.class).hasMessageContaining("transpose")
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("transpose")
         .hasMessageContaining("[3]");
   }
 
@@ -104,27 +109,30 @@ class ShapeOpsConformanceTest {
     assertThat(v[23]).isEqualTo(23);
     assertThat(x.permute(-3, -2, -1)).isSameAs(x);
     assertThatThrownBy(() -> x.permute(0, 0, 1))
-        .hasMessageContaining("permute").hasMessageContaining("[0, 0, 1]");
+        .hasMessageContaining("permute")
+        .hasMessageContaining("[0, 0, 1]");
     assertThatThrownBy(() -> x.permute(1, 0)).hasMessageContaining("rank 3");
-    GradientCheck.check(in -> in[0].permute(1, 2, 0),
-        GradientCheck.uniform(62, -1, 1, 3, 1, 5));
+    GradientCheck.check(in -> in[0].permute(1, 2, 0), GradientCheck.uniform(62, -1, 1, 3, 1, 5));
     GradientCheck.check(in -> in[0].transpose(), GradientCheck.uniform(63, -1, 1, 2, 3, 17));
   }
 
   @Test
   void broadcastTo_repeatsSizeOneAndLeadingAxes() {
     Tensor x = Tensor.of(new double[] {1, 2, 3}, 3, 1);
-    assertValues(x.broadcastTo(Shape.of(2, 3, 2)), Shape.of(2, 3, 2),
-        1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3);
+    assertValues(
+        x.broadcastTo(Shape.of(2, 3, 2)), Shape.of(2, 3, 2), 1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3);
     assertThat(x.broadcastTo(Shape.of(3, 1))).isSameAs(x);
     assertThat(x.broadcastTo(Shape.of(3, 0)).shape()).isEqualTo(Shape.of(3, 0));
     assertThatThrownBy(() -> x.broadcastTo(Shape.of(4, 2)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("broadcastTo")
-        .hasMessageContaining("[3, 1]").hasMessageContaining("[4, 2]");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("broadcastTo")
+        .hasMessageContaining("[3, 1]")
+        .hasMessageContaining("[4, 2]");
     assertThatThrownBy(() -> iota(3, 2).broadcastTo(Shape.of(3, 1)))
-        .hasMessageContaining("[3, 2]").hasMessageContaining("[3, 1]");
-    GradientCheck.check(in -> in[0].broadcastTo(Shape.of(2, 3, 5)),
-        GradientCheck.uniform(64, -1, 1, 3, 1));
+        .hasMessageContaining("[3, 2]")
+        .hasMessageContaining("[3, 1]");
+    GradientCheck.check(
+        in -> in[0].broadcastTo(Shape.of(2, 3, 5)), GradientCheck.uniform(64, -1, 1, 3, 1));
   }
 
   // ---- concat, stack, split ----------------------------------------------------------------
@@ -135,13 +143,21 @@ class ShapeOpsConformanceTest {
     Tensor b = iota(2, 1).add(10.0);
     assertValues(ShapeOps.concat(1, a, b), Shape.of(2, 3), 0, 1, 10, 2, 3, 11);
     assertValues(ShapeOps.concat(0, a, a), Shape.of(4, 2), 0, 1, 2, 3, 0, 1, 2, 3);
-    assertValues(ShapeOps.concat(0, List.of(a, Tensor.zeros(DType.FLOAT64, 0, 2))),
-        Shape.of(2, 2), 0, 1, 2, 3);
+    assertValues(
+        ShapeOps.concat(0, List.of(a, Tensor.zeros(DType.FLOAT64, 0, 2))),
+        Shape.of(2, 2),
+        0,
+        1,
+        2,
+        3);
     assertThatThrownBy(() -> ShapeOps.concat(0, a, b))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("concat")
-        .hasMessageContaining("[2, 2]").hasMessageContaining("[2, 1]");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("concat")
+        .hasMessageContaining("[2, 2]")
+        .hasMessageContaining("[2, 1]");
     assertThatThrownBy(() -> ShapeOps.concat(0, a, Tensor.zeros(DType.FLOAT32, 2, 2)))
-        .hasMessageContaining("f64").hasMessageContaining("f32");
+        .hasMessageContaining("f64")
+        .hasMessageContaining("f32");
   }
 
   @Test
@@ -159,11 +175,13 @@ class ShapeOpsConformanceTest {
     assertThat(uneven.get(1).shape()).isEqualTo(Shape.of(0));
     assertValues(uneven.get(2), Shape.of(5), 2, 3, 4, 5, 6);
     assertThatThrownBy(() -> iota(7).split(2, 0))
-        .hasMessageContaining("split").hasMessageContaining("7");
+        .hasMessageContaining("split")
+        .hasMessageContaining("7");
     assertThatThrownBy(() -> ShapeOps.split(iota(7), new int[] {3, 3}, 0))
         .hasMessageContaining("add up to 6");
     assertThatThrownBy(() -> ShapeOps.stack(0, a, iota(3, 2)))
-        .hasMessageContaining("stack").hasMessageContaining("[2, 3]")
+        .hasMessageContaining("stack")
+        .hasMessageContaining("[2, 3]")
         .hasMessageContaining("[3, 2]");
   }
 
@@ -173,10 +191,12 @@ class ShapeOpsConformanceTest {
     Tensor b = GradientCheck.uniform(66, -1, 1, 3, 4);
     GradientCheck.check(in -> ShapeOps.concat(1, in[0], in[1], in[0]), a, b);
     GradientCheck.check(in -> ShapeOps.stack(0, in[0], in[0].square()), a);
-    GradientCheck.check(in -> {
-      List<Tensor> p = ShapeOps.split(in[0], new int[] {5, 12}, 1);
-      return p.get(0).sum(true, 1).mul(p.get(1));
-    }, a);
+    GradientCheck.check(
+        in -> {
+          List<Tensor> p = ShapeOps.split(in[0], new int[] {5, 12}, 1);
+          return p.get(0).sum(true, 1).mul(p.get(1));
+        },
+        a);
   }
 
   // ---- slice -------------------------------------------------------------------------------
@@ -189,8 +209,7 @@ class ShapeOpsConformanceTest {
     assertValues(x.slice(new int[] {-3}, new int[] {END}, one), Shape.of(3), 7, 8, 9);
     assertValues(x.slice(new int[] {-100}, new int[] {2}, one), Shape.of(2), 0, 1);
     assertValues(x.slice(new int[] {8}, new int[] {100}, null), Shape.of(2), 8, 9);
-    assertValues(x.slice(new int[] {END}, new int[] {START}, new int[] {-4}), Shape.of(3),
-        9, 5, 1);
+    assertValues(x.slice(new int[] {END}, new int[] {START}, new int[] {-4}), Shape.of(3), 9, 5, 1);
     assertValues(x.slice(new int[] {7}, new int[] {2}, new int[] {-2}), Shape.of(3), 7, 5, 3);
     assertValues(x.slice(new int[] {-1}, new int[] {-4}, new int[] {-1}), Shape.of(3), 9, 8, 7);
     assertThat(x.slice(new int[] {5}, new int[] {2}, one).shape()).isEqualTo(Shape.of(0));
@@ -200,11 +219,17 @@ class ShapeOpsConformanceTest {
   @Test
   void slice_multiAxis_andErrors() {
     Tensor x = iota(3, 4);
-    assertValues(x.slice(new int[] {1, -1}, new int[] {END, START}, new int[] {1, -2}),
-        Shape.of(2, 2), 7, 5, 11, 9);
+    assertValues(
+        x.slice(new int[] {1, -1}, new int[] {END, START}, new int[] {1, -2}),
+        Shape.of(2, 2),
+        7,
+        5,
+        11,
+        9);
     assertValues(x.slice(new int[] {2}, new int[] {3}, null), Shape.of(1, 4), 8, 9, 10, 11);
     assertThatThrownBy(() -> x.slice(new int[] {0}, new int[] {1}, new int[] {0}))
-        .hasMessageContaining("slice").hasMessageContaining("stride");
+        .hasMessageContaining("slice")
+        .hasMessageContaining("stride");
     assertThatThrownBy(() -> x.slice(new int[] {0, 0, 0}, new int[] {1, 1, 1}, null))
         .hasMessageContaining("[3, 4]");
   }
@@ -212,8 +237,8 @@ class ShapeOpsConformanceTest {
   @Test
   void slice_gradient_isZeroOutsideWindow() {
     Tensor x = GradientCheck.uniform(67, -1, 1, 5, 17);
-    GradientCheck.check(in -> in[0].slice(new int[] {1, -2}, new int[] {END, 0},
-        new int[] {2, -3}), x);
+    GradientCheck.check(
+        in -> in[0].slice(new int[] {1, -2}, new int[] {END, 0}, new int[] {2, -3}), x);
     GradientCheck.check(in -> in[0].slice(new int[] {4}, new int[] {5}, null), x);
   }
 
@@ -229,7 +254,8 @@ class ShapeOpsConformanceTest {
     assertValues(x.gather(Tensor.scalar(1), -1), Shape.of(3), 1, 5, 9);
     assertThat(x.gather(Tensor.zeros(DType.INT32, 0), 0).shape()).isEqualTo(Shape.of(0, 4));
     assertThatThrownBy(() -> x.gather(Tensor.of(new double[] {1}, 1), 0))
-        .hasMessageContaining("gather").hasMessageContaining("int32 or int64");
+        .hasMessageContaining("gather")
+        .hasMessageContaining("int32 or int64");
   }
 
   @Test
@@ -254,13 +280,19 @@ class ShapeOpsConformanceTest {
     assertValues(ShapeOps.scatterAdd(x, idx, upd, 0), Shape.of(3, 2), 3, 4, 0, 0, 6, 8);
     assertThat(x.toDoubleArray()).containsOnly(0);
     assertThatThrownBy(() -> ShapeOps.scatterAdd(x, idx, iota(2, 2), 0))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("scatterAdd")
-        .hasMessageContaining("[2, 2]").hasMessageContaining("[3, 2]");
-    GradientCheck.check(in -> ShapeOps.scatterAdd(in[0], idx, in[1], 0),
-        GradientCheck.uniform(69, -1, 1, 3, 2), GradientCheck.uniform(70, -1, 1, 3, 2));
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("scatterAdd")
+        .hasMessageContaining("[2, 2]")
+        .hasMessageContaining("[3, 2]");
+    GradientCheck.check(
+        in -> ShapeOps.scatterAdd(in[0], idx, in[1], 0),
+        GradientCheck.uniform(69, -1, 1, 3, 2),
+        GradientCheck.uniform(70, -1, 1, 3, 2));
     Tensor idx2 = Tensor.of(new long[] {1, 1, 0, 4}, 2, 2);
-    GradientCheck.check(in -> ShapeOps.scatterAdd(in[0], idx2, in[1], 1).square(),
-        GradientCheck.uniform(71, -1, 1, 2, 5), GradientCheck.uniform(72, -1, 1, 2, 2, 2));
+    GradientCheck.check(
+        in -> ShapeOps.scatterAdd(in[0], idx2, in[1], 1).square(),
+        GradientCheck.uniform(71, -1, 1, 2, 5),
+        GradientCheck.uniform(72, -1, 1, 2, 2, 2));
   }
 
   @Test
@@ -281,25 +313,65 @@ class ShapeOpsConformanceTest {
     int[][] p = {{2, 2}};
     assertValues(ShapeOps.pad(x, p, PadMode.CONSTANT, 9), Shape.of(7), 9, 9, 1, 2, 3, 9, 9);
     assertValues(ShapeOps.pad(x, p, PadMode.REFLECT, 0), Shape.of(7), 3, 2, 1, 2, 3, 2, 1);
-    assertValues(ShapeOps.pad(x, new int[][] {{3, 1}}, PadMode.SYMMETRIC, 0), Shape.of(7),
-        3, 2, 1, 1, 2, 3, 3);
+    assertValues(
+        ShapeOps.pad(x, new int[][] {{3, 1}}, PadMode.SYMMETRIC, 0),
+        Shape.of(7),
+        3,
+        2,
+        1,
+        1,
+        2,
+        3,
+        3);
     Tensor m = iota(2, 2);
-    assertValues(ShapeOps.pad(m, new int[][] {{1, 0}, {0, 1}}, PadMode.CONSTANT, 0),
-        Shape.of(3, 3), 0, 0, 0, 0, 1, 0, 2, 3, 0);
-    assertValues(ShapeOps.pad(m, new int[][] {{1, 1}, {1, 0}}, PadMode.REFLECT, 0),
-        Shape.of(4, 3), 3, 2, 3, 1, 0, 1, 3, 2, 3, 1, 0, 1);
-    assertThat(ShapeOps.pad(Tensor.zeros(DType.FLOAT64, 0, 2), new int[][] {{1, 0}, {0, 0}},
-        PadMode.CONSTANT, 5).toDoubleArray()).containsExactly(5, 5);
+    assertValues(
+        ShapeOps.pad(m, new int[][] {{1, 0}, {0, 1}}, PadMode.CONSTANT, 0),
+        Shape.of(3, 3),
+        0,
+        0,
+        0,
+        0,
+        1,
+        0,
+        2,
+        3,
+        0);
+    assertValues(
+        ShapeOps.pad(m, new int[][] {{1, 1}, {1, 0}}, PadMode.REFLECT, 0),
+        Shape.of(4, 3),
+        3,
+        2,
+        3,
+        1,
+        0,
+        1,
+        3,
+        2,
+        3,
+        1,
+        0,
+        1);
+    assertThat(
+            ShapeOps.pad(
+                    Tensor.zeros(DType.FLOAT64, 0, 2),
+                    new int[][] {{1, 0}, {0, 0}},
+                    PadMode.CONSTANT,
+                    5)
+                .toDoubleArray())
+        .containsExactly(5, 5);
   }
 
   @Test
   void pad_tooLargeForMirror_explainsLimit() {
     Tensor x = iota(3);
     assertThatThrownBy(() -> ShapeOps.pad(x, new int[][] {{3, 0}}, PadMode.REFLECT, 0))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("REFLECT")
-        .hasMessageContaining("< ").hasMessageContaining("[3]");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("REFLECT")
+        .hasMessageContaining("< ")
+        .hasMessageContaining("[3]");
     assertThatThrownBy(() -> ShapeOps.pad(x, new int[][] {{0, 4}}, PadMode.SYMMETRIC, 0))
-        .hasMessageContaining("SYMMETRIC").hasMessageContaining("<=");
+        .hasMessageContaining("SYMMETRIC")
+        .hasMessageContaining("<=");
     assertThatThrownBy(() -> ShapeOps.pad(x, new int[][] {{-1, 0}}, PadMode.CONSTANT, 0))
         .hasMessageContaining(">= 0");
     assertThatThrownBy(() -> ShapeOps.pad(x, new int[][] {{1, 1}, {1, 1}}, PadMode.CONSTANT, 0))
@@ -312,7 +384,7 @@ class ShapeOpsConformanceTest {
     int[][] p = {{1, 2}, {2, 1}};
     GradientCheck.check(in -> ShapeOps.pad(in[0], p, PadMode.CONSTANT, 0.5), x);
     GradientCheck.check(in -> ShapeOps.pad(in[0], p, PadMode.REFLECT, 0), x);
-    GradientCheck.check(in -> ShapeOps.pad(in[0], new int[][] {{3, 3}, {0, 5}},
-        PadMode.SYMMETRIC, 0), x);
+    GradientCheck.check(
+        in -> ShapeOps.pad(in[0], new int[][] {{3, 3}, {0, 5}}, PadMode.SYMMETRIC, 0), x);
   }
 }

@@ -13,7 +13,9 @@ import dev.sonnet.tensor.Variable;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The gradient tape's bookkeeping: watching, variables, persistence, custom and stopped gradients. */
+/**
+ * The gradient tape's bookkeeping: watching, variables, persistence, custom and stopped gradients.
+ */
 class TapeConformanceTest {
 
   @Test
@@ -82,8 +84,8 @@ class TapeConformanceTest {
     Variable w = new Variable("w", Tensor.of(new double[] {3}, 1), true);
     try (GradientTape tape = GradientTape.open()) {
       Tensor seen = w.read().mul(1); // the tape records this thread's work only
-      Tensor loss = java.util.concurrent.CompletableFuture
-          .supplyAsync(() -> w.read().square().sum()).get();
+      Tensor loss =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> w.read().square().sum()).get();
       assertThatThrownBy(() -> tape.gradient(loss, w))
           .isInstanceOf(SonnetException.class)
           .hasMessageContaining("on another thread")
@@ -142,8 +144,9 @@ class TapeConformanceTest {
     Tensor x = Tensor.of(new double[] {1, 2}, 2);
     try (GradientTape tape = GradientTape.open()) {
       tape.watch(x);
-      Tensor y = Gradients.custom("scale_gradient", in -> in[0],
-          (in, out, up) -> new Tensor[] {up.mul(10.0)}, x);
+      Tensor y =
+          Gradients.custom(
+              "scale_gradient", in -> in[0], (in, out, up) -> new Tensor[] {up.mul(10.0)}, x);
       assertThat(y.toDoubleArray()).containsExactly(1, 2);
       assertThat(tape.gradient(y.sum(), x).toDoubleArray()).containsExactly(10, 10);
     }
@@ -171,6 +174,8 @@ class TapeConformanceTest {
     v.assignAdd(Tensor.of(new double[] {1, 2}, 2));
     assertThat(v.peek().toDoubleArray()).containsExactly(1, 2);
     assertThatThrownBy(() -> v.assign(Tensor.zeros(DType.FLOAT64, 3)))
-        .hasMessageContaining("'v'").hasMessageContaining("[3]").hasMessageContaining("[2]");
+        .hasMessageContaining("'v'")
+        .hasMessageContaining("[3]")
+        .hasMessageContaining("[2]");
   }
 }

@@ -39,7 +39,8 @@ class TensorConformanceTest {
   void of_withWrongLength_namesBothCounts() {
     assertThatThrownBy(() -> Tensor.of(new float[5], 2, 3))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("5 elements").hasMessageContaining("[2, 3]");
+        .hasMessageContaining("5 elements")
+        .hasMessageContaining("[2, 3]");
   }
 
   @Test
@@ -68,8 +69,8 @@ class TensorConformanceTest {
     for (float v : a.toFloatArray()) {
       assertThat(v).isBetween(-1f, 1f);
     }
-    for (double v : Tensor.truncatedNormal(new Rng(1), DType.FLOAT64, Shape.of(1000), 5, 2)
-        .toDoubleArray()) {
+    for (double v :
+        Tensor.truncatedNormal(new Rng(1), DType.FLOAT64, Shape.of(1000), 5, 2).toDoubleArray()) {
       assertThat(v).isBetween(1.0, 9.0);
     }
   }
@@ -78,8 +79,7 @@ class TensorConformanceTest {
   void toString_showsDtypeShapeAndAbbreviatedValues() {
     assertThat(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).toString())
         .isEqualTo("Tensor(f32[2, 3], [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])");
-    assertThat(Tensor.arange(10).toString())
-        .isEqualTo("Tensor(i64[10], [0, 1, 2, ..., 7, 8, 9])");
+    assertThat(Tensor.arange(10).toString()).isEqualTo("Tensor(i64[10], [0, 1, 2, ..., 7, 8, 9])");
     assertThat(Tensor.scalar(true).toString()).isEqualTo("Tensor(bool[], true)");
   }
 
@@ -88,7 +88,8 @@ class TensorConformanceTest {
     Tensor t = Tensor.ones(DType.FLOAT32, 2);
     t.release();
     assertThat(t.toString()).contains("released");
-    assertThatThrownBy(t::toFloatArray).isInstanceOf(SonnetException.class)
+    assertThatThrownBy(t::toFloatArray)
+        .isInstanceOf(SonnetException.class)
         .hasMessageContaining("released");
   }
 

@@ -140,8 +140,8 @@ class TensorScopeConformanceTest {
 
     Tensor given = Tensor.of(new float[] {5, 5}, 2);
     try (TensorScope step = TensorScope.open()) {
-      v.assign(given);          // retires v's own previous value, adopts the caller's tensor
-      v.assignSub(one);         // must not retire the caller's tensor
+      v.assign(given); // retires v's own previous value, adopts the caller's tensor
+      v.assignSub(one); // must not retire the caller's tensor
     }
     assertThat(given.toFloatArray()).containsExactly(5, 5);
     assertThat(v.peek().toFloatArray()).containsExactly(4, 4);
@@ -162,7 +162,7 @@ class TensorScopeConformanceTest {
     Variable w = new Variable("w", Tensor.of(new float[] {3}, 1), true);
     Tensor g;
     try (TensorScope scope = TensorScope.open();
-         GradientTape tape = GradientTape.open()) {
+        GradientTape tape = GradientTape.open()) {
       Tensor loss = w.read().mul(w.read()).sum();
       g = tape.gradient(loss, w);
       assertThat(g.toFloatArray()).containsExactly(6);
@@ -174,12 +174,14 @@ class TensorScopeConformanceTest {
   @Test
   void anExceptionInsideTheScope_stillReleasesAndRestoresTheEnclosingScope() {
     Tensor[] made = new Tensor[1];
-    assertThatThrownBy(() -> {
-      try (TensorScope scope = TensorScope.open()) {
-        made[0] = Tensor.of(new float[] {1}, 1).neg();
-        made[0].reshape(7); // 1 element cannot take shape [7]
-      }
-    }).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(
+            () -> {
+              try (TensorScope scope = TensorScope.open()) {
+                made[0] = Tensor.of(new float[] {1}, 1).neg();
+                made[0].reshape(7); // 1 element cannot take shape [7]
+              }
+            })
+        .isInstanceOf(RuntimeException.class);
     assertThat(made[0].isReleased()).isTrue();
     assertThat(TensorScope.isOpen()).isFalse();
   }
@@ -203,12 +205,11 @@ class TensorScopeConformanceTest {
   @Test
   void aScopeBelongsToItsThread() throws Exception {
     try (TensorScope scope = TensorScope.open()) {
-      Tensor onOtherThread = CompletableFuture.supplyAsync(
-          () -> Tensor.of(new float[] {1}, 1).neg()).get();
+      Tensor onOtherThread =
+          CompletableFuture.supplyAsync(() -> Tensor.of(new float[] {1}, 1).neg()).get();
       assertThat(scope.size()).isZero();
       assertThat(onOtherThread.toFloatArray()).containsExactly(-1);
-      Throwable error = CompletableFuture.runAsync(scope::close)
-          .handle((ok, e) -> e).get();
+      Throwable error = CompletableFuture.runAsync(scope::close).handle((ok, e) -> e).get();
       assertThat(error).hasCauseInstanceOf(IllegalStateException.class);
       assertThat(error.getCause()).hasMessageContaining("belongs to thread");
     }

@@ -10,7 +10,6 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,13 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link Variable}'s promise to readers on other threads: while one thread trains in
- * {@link TensorScope}s (whose updates free the values they replace), readers on other threads and
- * a checkpoint saved in the background see either the old or the new value, whole, and never a
+ * {@link Variable}'s promise to readers on other threads: while one thread trains in {@link
+ * TensorScope}s (whose updates free the values they replace), readers on other threads and a
+ * checkpoint saved in the background see either the old or the new value, whole, and never a
  * released one.
  *
- * <p>How a corrupt read is recognised: every element of a variable holds the same whole number,
- * the count of updates so far, and every update adds 1 to all of them. A read is whole when all its
+ * <p>How a corrupt read is recognised: every element of a variable holds the same whole number, the
+ * count of updates so far, and every update adds 1 to all of them. A read is whole when all its
  * elements are equal, a whole number, and never smaller than what the same reader saw before. A
  * read of memory the writer's runtime has reused shows other numbers (a later value half written,
  * or a temporary of the step), and a read of freed memory throws.
@@ -35,12 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 class VariableConcurrencyConformanceTest {
   /** Small enough for the CPU runtime's per-thread cache of small arrays. */
   private static final int SMALL = 257;
+
   /** Large enough for the CPU runtime's shared pool of large arrays (2^16 elements and up). */
   private static final int LARGE = 1 << 16;
+
   private static final int READERS = 3;
+
   /** Reads a reader makes before it checks them. */
   private static final int BATCH = 256;
+
   private static final long READS_REQUIRED = 1_000_000;
+
   /** A stop after this long, reads or not, so a slow device cannot hang the build. */
   private static final long MAX_MILLIS = 60_000;
 
@@ -59,65 +63,89 @@ class VariableConcurrencyConformanceTest {
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
     List<Thread> threads = new ArrayList<>();
-    threads.add(thread("writer", failures, () -> {
-      Tensor one = Tensor.of(new float[] {1}, 1);
-      while (!stop.get()) {
-        try (TensorScope step = TensorScope.open()) {
-          // Temporaries of the step, as a forward and backward pass would make: they take the
-          // memory the last step's scope freed, which is what a reader of a freed value would see.
-          Tensor churnSmall = small.peek().mul(0).add(-7);
-          Tensor churnLarge = large.peek().mul(0).add(-7);
-          small.assignAdd(one.add(churnSmall.mul(0)));
-          large.assignAdd(one.add(churnLarge.mul(0)));
-        }
-        updates.incrementAndGet();
-      }
-    }));
+    threads.add(
+        thread(
+            "writer",
+            failures,
+            () -> {
+              Tensor one = Tensor.of(new float[] {1}, 1);
+              while (!stop.get()) {
+                try (TensorScope step = TensorScope.open()) {
+                  // Temporaries of the step, as a forward and backward pass would make: they take
+                  // the
+                  // memory the last step's scope freed, which is what a reader of a freed value
+                  // would see.
+                  Tensor churnSmall = small.peek().mul(0).add(-7);
+                  Tensor churnLarge = large.peek().mul(0).add(-7);
+                  small.assignAdd(one.add(churnSmall.mul(0)));
+                  large.assignAdd(one.add(churnLarge.mul(0)));
+                }
+                updates.incrementAndGet();
+              }
+            }));
     for (int r = 0; r < READERS; r++) {
-      threads.add(thread("reader-" + r, failures, () -> {
-        float lastSmall = 0;
-        float lastLarge = 0;
-        long batches = 0;
-        Tensor[] batch = new Tensor[BATCH];
-        while (!stop.get()) {
-          // BATCH reads, checked on the device in one pass so that a slow device (an OpenCL queue
-          // that every host read must drain) still makes a million reads in seconds: an element
-          // of a released or reused array shows in the row's minimum or maximum.
-          for (int i = 0; i < BATCH; i++) {
-            batch[i] = small.read();
-          }
-          Tensor rows = ShapeOps.stack(0, batch);
-          lastSmall = checkRows("small", rows.min(1).toFloatArray(), rows.max(1).toFloatArray(),
-              lastSmall, corrupt);
-          // One read through an operation, as an evaluation thread uses weights.
-          lastSmall = checkWhole("small op", small.read().mul(1).toFloatArray(), lastSmall,
-              corrupt);
-          reads.addAndGet(BATCH + 1);
-          if (++batches % 4 == 0) {
-            lastLarge = checkWhole("large read", large.read().toFloatArray(), lastLarge, corrupt);
-            reads.incrementAndGet();
-          }
-          if (reads.get() >= READS_REQUIRED && saves.get() >= 3) {
-            stop.set(true);
-          }
-        }
-      }));
+      threads.add(
+          thread(
+              "reader-" + r,
+              failures,
+              () -> {
+                float lastSmall = 0;
+                float lastLarge = 0;
+                long batches = 0;
+                Tensor[] batch = new Tensor[BATCH];
+                while (!stop.get()) {
+                  // BATCH reads, checked on the device in one pass so that a slow device (an OpenCL
+                  // queue
+                  // that every host read must drain) still makes a million reads in seconds: an
+                  // element
+                  // of a released or reused array shows in the row's minimum or maximum.
+                  for (int i = 0; i < BATCH; i++) {
+                    batch[i] = small.read();
+                  }
+                  Tensor rows = ShapeOps.stack(0, batch);
+                  lastSmall =
+                      checkRows(
+                          "small",
+                          rows.min(1).toFloatArray(),
+                          rows.max(1).toFloatArray(),
+                          lastSmall,
+                          corrupt);
+                  // One read through an operation, as an evaluation thread uses weights.
+                  lastSmall =
+                      checkWhole(
+                          "small op", small.read().mul(1).toFloatArray(), lastSmall, corrupt);
+                  reads.addAndGet(BATCH + 1);
+                  if (++batches % 4 == 0) {
+                    lastLarge =
+                        checkWhole("large read", large.read().toFloatArray(), lastLarge, corrupt);
+                    reads.incrementAndGet();
+                  }
+                  if (reads.get() >= READS_REQUIRED && saves.get() >= 3) {
+                    stop.set(true);
+                  }
+                }
+              }));
     }
-    threads.add(thread("saver", failures, () -> {
-      Path file = dir.resolve("background.safetensors");
-      while (!stop.get()) {
-        checkpoint.save(file);
-        try (SafeTensorsFile saved = SafeTensorsFile.open(file)) {
-          checkWhole("saved small", floats(saved.read("small")), 0, corrupt);
-          checkWhole("saved large", floats(saved.read("large")), 0, corrupt);
-        }
-        saves.incrementAndGet();
-      }
-    }));
+    threads.add(
+        thread(
+            "saver",
+            failures,
+            () -> {
+              Path file = dir.resolve("background.safetensors");
+              while (!stop.get()) {
+                checkpoint.save(file);
+                try (SafeTensorsFile saved = SafeTensorsFile.open(file)) {
+                  checkWhole("saved small", floats(saved.read("small")), 0, corrupt);
+                  checkWhole("saved large", floats(saved.read("large")), 0, corrupt);
+                }
+                saves.incrementAndGet();
+              }
+            }));
 
     long start = System.nanoTime();
     threads.forEach(Thread::start);
-    while (!stop.get() && failures.isEmpty()
+    while (!stop.get()
+        && failures.isEmpty()
         && System.nanoTime() - start < MAX_MILLIS * 1_000_000L) {
       Thread.sleep(20);
     }
@@ -126,12 +154,18 @@ class VariableConcurrencyConformanceTest {
       t.join(30_000);
     }
 
-    System.out.printf("Variable stress: %d reads, %d updates, %d saves, %d corrupt, %d failed, %d ms%n",
-        reads.get(), updates.get(), saves.get(), corrupt.size(), failures.size(),
+    System.out.printf(
+        "Variable stress: %d reads, %d updates, %d saves, %d corrupt, %d failed, %d ms%n",
+        reads.get(),
+        updates.get(),
+        saves.get(),
+        corrupt.size(),
+        failures.size(),
         (System.nanoTime() - start) / 1_000_000);
     assertThat(failures).as("exceptions on the writer, reader and saver threads").isEmpty();
     assertThat(corrupt).as("reads that were neither an old nor a new value").isEmpty();
-    assertThat(reads.get()).as("reads made (updates: %d, saves: %d)", updates.get(), saves.get())
+    assertThat(reads.get())
+        .as("reads made (updates: %d, saves: %d)", updates.get(), saves.get())
         .isGreaterThanOrEqualTo(READS_REQUIRED);
     assertThat(updates.get()).as("updates made while reading").isGreaterThan(100);
     assertThat(saves.get()).isGreaterThanOrEqualTo(3);
@@ -170,8 +204,8 @@ class VariableConcurrencyConformanceTest {
     assertThat(v.peek().toFloatArray()).containsOnly(2f);
   }
 
-  private static float checkWhole(String what, float[] values, float atLeast,
-      ConcurrentLinkedQueue<String> corrupt) {
+  private static float checkWhole(
+      String what, float[] values, float atLeast, ConcurrentLinkedQueue<String> corrupt) {
     float first = values[0];
     boolean whole = first == Math.rint(first) && first >= atLeast;
     for (int i = 1; whole && i < values.length; i++) {
@@ -179,8 +213,13 @@ class VariableConcurrencyConformanceTest {
     }
     if (!whole) {
       if (corrupt.size() < 20) {
-        corrupt.add(what + ": first " + first + ", expected all equal, whole and >= " + atLeast
-            + describeOthers(values, first));
+        corrupt.add(
+            what
+                + ": first "
+                + first
+                + ", expected all equal, whole and >= "
+                + atLeast
+                + describeOthers(values, first));
       } else {
         corrupt.add(what);
       }
@@ -190,12 +229,20 @@ class VariableConcurrencyConformanceTest {
   }
 
   /** Checks the minimum and maximum of each row of a batch of reads, made in row order. */
-  private static float checkRows(String what, float[] min, float[] max, float atLeast,
-      ConcurrentLinkedQueue<String> corrupt) {
+  private static float checkRows(
+      String what, float[] min, float[] max, float atLeast, ConcurrentLinkedQueue<String> corrupt) {
     for (int i = 0; i < min.length; i++) {
       if (min[i] != max[i] || min[i] != Math.rint(min[i]) || min[i] < atLeast) {
-        corrupt.add(what + " read " + i + " of a batch: elements from " + min[i] + " to "
-            + max[i] + ", expected one whole number >= " + atLeast);
+        corrupt.add(
+            what
+                + " read "
+                + i
+                + " of a batch: elements from "
+                + min[i]
+                + " to "
+                + max[i]
+                + ", expected one whole number >= "
+                + atLeast);
         return atLeast;
       }
       atLeast = min[i];
@@ -216,15 +263,18 @@ class VariableConcurrencyConformanceTest {
     return a.floats();
   }
 
-  private static Thread thread(String name, ConcurrentLinkedQueue<Throwable> failures,
-      Runnable body) {
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } catch (Throwable e) {
-        failures.add(new AssertionError(Thread.currentThread().getName() + ": " + e, e));
-      }
-    }, name);
+  private static Thread thread(
+      String name, ConcurrentLinkedQueue<Throwable> failures, Runnable body) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (Throwable e) {
+                failures.add(new AssertionError(Thread.currentThread().getName() + ": " + e, e));
+              }
+            },
+            name);
     t.setDaemon(true);
     return t;
   }

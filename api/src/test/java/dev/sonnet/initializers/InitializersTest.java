@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** Initializers' descriptions and argument checks (values are tested in samples, with a backend). */
+/**
+ * Initializers' descriptions and argument checks (values are tested in samples, with a backend).
+ */
 class InitializersTest {
   @Test
   void toString_isTheConstructorCall() {
@@ -20,7 +22,8 @@ class InitializersTest {
 
   @Test
   void equalArguments_giveEqualInitializers() {
-    assertThat(Initializers.randomNormal(0, 1)).isEqualTo(Initializers.randomNormal(0, 1))
+    assertThat(Initializers.randomNormal(0, 1))
+        .isEqualTo(Initializers.randomNormal(0, 1))
         .isNotEqualTo(Initializers.randomNormal(0, 2));
   }
 
@@ -29,7 +32,6 @@ class InitializersTest {
     assertThatThrownBy(() -> Initializers.truncatedNormal(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("finite stddev >= 0, got -1.0");
-    assertThatThrownBy(() -> Initializers.randomUniform(1, 1))
-        .hasMessageContaining("min < max");
+    assertThatThrownBy(() -> Initializers.randomUniform(1, 1)).hasMessageContaining("min < max");
   }
 }

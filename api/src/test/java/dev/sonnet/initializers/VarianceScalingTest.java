@@ -36,18 +36,18 @@ class VarianceScalingTest {
     assertThat(VarianceScaling.of(2.0, "fan_avg", "untruncated_normal"))
         .isEqualTo(new VarianceScaling(2.0, Mode.FAN_AVG, Distribution.UNTRUNCATED_NORMAL));
     assertThat(Distribution.parse("normal")).isEqualTo(Distribution.UNTRUNCATED_NORMAL);
-    assertThatThrownBy(() -> Mode.parse("fan_sum")).hasMessageContaining("fan_in, fan_out or"
-        + " fan_avg, got \"fan_sum\"");
+    assertThatThrownBy(() -> Mode.parse("fan_sum"))
+        .hasMessageContaining("fan_in, fan_out or" + " fan_avg, got \"fan_sum\"");
     assertThatThrownBy(() -> Distribution.parse("gaussian"))
         .hasMessageContaining("truncated_normal, untruncated_normal or uniform");
   }
 
   @Test
   void defaults_areSonnetsLeCunNormal() {
-    assertThat(new VarianceScaling()).isEqualTo(
-        new VarianceScaling(1.0, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL));
-    assertThat(new VarianceScaling()).hasToString(
-        "VarianceScaling(scale=1.0, mode=FAN_IN, distribution=TRUNCATED_NORMAL)");
+    assertThat(new VarianceScaling())
+        .isEqualTo(new VarianceScaling(1.0, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL));
+    assertThat(new VarianceScaling())
+        .hasToString("VarianceScaling(scale=1.0, mode=FAN_IN, distribution=TRUNCATED_NORMAL)");
   }
 
   @Test
@@ -60,10 +60,12 @@ class VarianceScalingTest {
 
   @Test
   void structuredInitializers_describeThemselves() {
-    assertThat(Initializers.orthogonal(2)).hasToString("Orthogonal(gain=2.0)")
+    assertThat(Initializers.orthogonal(2))
+        .hasToString("Orthogonal(gain=2.0)")
         .isEqualTo(new Orthogonal(2));
     assertThat(Initializers.identity()).hasToString("Identity(gain=1.0)");
-    assertThat(Initializers.heNormal().seeded(1)).hasToString(
-        "VarianceScaling(scale=2.0, mode=FAN_IN, distribution=TRUNCATED_NORMAL, seed=1)");
+    assertThat(Initializers.heNormal().seeded(1))
+        .hasToString(
+            "VarianceScaling(scale=2.0, mode=FAN_IN, distribution=TRUNCATED_NORMAL, seed=1)");
   }
 }

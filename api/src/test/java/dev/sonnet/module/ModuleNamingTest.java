@@ -87,7 +87,8 @@ class ModuleNamingTest {
     var outer = NameScope.open();
     var inner = NameScope.open();
     try {
-      assertThatThrownBy(outer::close).isInstanceOf(ModuleException.class)
+      assertThatThrownBy(outer::close)
+          .isInstanceOf(ModuleException.class)
           .hasMessageContaining("closed out of order");
     } finally {
       inner.close();
@@ -97,7 +98,8 @@ class ModuleNamingTest {
 
   @Test
   void invalidExplicitName_failsInTheConstructor() {
-    assertThatThrownBy(() -> new Leaf("a/b")).isInstanceOf(ModuleException.class)
+    assertThatThrownBy(() -> new Leaf("a/b"))
+        .isInstanceOf(ModuleException.class)
         .hasMessageContaining("\"a/b\" is not a valid name");
   }
 
@@ -115,7 +117,8 @@ class ModuleNamingTest {
   void aModuleClassWithoutGeneratedMeta_failsWithTheFix() {
     Module anonymous = new Module("anon") {};
 
-    assertThatThrownBy(anonymous::submodules).isInstanceOf(ModuleException.class)
+    assertThatThrownBy(anonymous::submodules)
+        .isInstanceOf(ModuleException.class)
         .hasMessageContaining("compiled without the Sonnet annotation processor")
         .hasMessageContaining("annotationProcessorPaths");
   }

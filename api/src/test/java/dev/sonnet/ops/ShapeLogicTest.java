@@ -14,8 +14,8 @@ class ShapeLogicTest {
 
   /** The indices a 1-d slice of a length-{@code n} axis visits, as Python's range would. */
   private static int[] visited(int n, int begin, int end, int stride) {
-    SliceOp op = SliceOp.normalize(Shape.of(n), new int[] {begin}, new int[] {end},
-        new int[] {stride});
+    SliceOp op =
+        SliceOp.normalize(Shape.of(n), new int[] {begin}, new int[] {end}, new int[] {stride});
     if (op == null) {
       int[] all = new int[n];
       for (int i = 0; i < n; i++) {
@@ -53,14 +53,15 @@ class ShapeLogicTest {
   @Test
   void slice_wholeAxisIsNoOp_andRejectsZeroStride() {
     assertThat(SliceOp.normalize(Shape.of(3, 4), new int[] {0}, new int[] {END}, null)).isNull();
-    assertThatThrownBy(() -> SliceOp.normalize(Shape.of(3), new int[] {0}, new int[] {1},
-        new int[] {0})).isInstanceOf(ShapeException.class).hasMessageContaining("stride");
+    assertThatThrownBy(
+            () -> SliceOp.normalize(Shape.of(3), new int[] {0}, new int[] {1}, new int[] {0}))
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("stride");
   }
 
   @Test
   void reshape_infersOneDimension() {
-    assertThat(ShapeOps.inferShape(Shape.of(2, 3, 4), new int[] {-1, 4}))
-        .isEqualTo(Shape.of(6, 4));
+    assertThat(ShapeOps.inferShape(Shape.of(2, 3, 4), new int[] {-1, 4})).isEqualTo(Shape.of(6, 4));
     assertThat(ShapeOps.inferShape(Shape.of(2, 3), new int[] {3, 2})).isEqualTo(Shape.of(3, 2));
     assertThat(ShapeOps.inferShape(Shape.SCALAR, new int[] {-1})).isEqualTo(Shape.of(1));
     assertThatThrownBy(() -> ShapeOps.inferShape(Shape.of(2, 3), new int[] {4, -1}))
@@ -92,9 +93,11 @@ class ShapeLogicTest {
     assertThat(OpSupport.normalizeAxes("sum", Shape.of(2, 3, 4), new int[] {-1, 0}))
         .containsExactly(0, 2);
     assertThatThrownBy(() -> OpSupport.normalizeAxes("sum", Shape.of(2, 3), new int[] {1, -1}))
-        .hasMessageContaining("sum").hasMessageContaining("twice");
+        .hasMessageContaining("sum")
+        .hasMessageContaining("twice");
     assertThatThrownBy(() -> OpSupport.normalizeAxes("sum", Shape.of(2, 3), new int[] {-3}))
-        .hasMessageContaining("axis -3").hasMessageContaining("[2, 3]");
+        .hasMessageContaining("axis -3")
+        .hasMessageContaining("[2, 3]");
   }
 
   @Test

@@ -19,8 +19,10 @@ class ShapeTest {
     Shape s = Shape.of(2, 3, 5);
     assertThat(s.dim(-1)).isEqualTo(5);
     assertThat(s.axis(-3)).isZero();
-    assertThatThrownBy(() -> s.axis(3)).isInstanceOf(ShapeException.class)
-        .hasMessageContaining("Axis 3").hasMessageContaining("[2, 3, 5]");
+    assertThatThrownBy(() -> s.axis(3))
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("Axis 3")
+        .hasMessageContaining("[2, 3, 5]");
   }
 
   @Test
@@ -40,7 +42,9 @@ class ShapeTest {
   void broadcast_ofIncompatibleShapes_namesOpAndBothShapes() {
     assertThatThrownBy(() -> Shape.broadcast("mul", Shape.of(2, 3), Shape.of(4)))
         .isInstanceOf(ShapeException.class)
-        .hasMessageContaining("mul").hasMessageContaining("[2, 3]").hasMessageContaining("[4]");
+        .hasMessageContaining("mul")
+        .hasMessageContaining("[2, 3]")
+        .hasMessageContaining("[4]");
   }
 
   @Test

@@ -27,11 +27,12 @@ public final class ApiNames {
   public static final ClassName SETTING_VALUE = ClassName.get(MODULE_PACKAGE, "SettingValue");
 
   /** The api types a setting may have besides primitives, strings, enums, lists and records. */
-  public static final java.util.List<String> SETTING_VALUE_TYPES = java.util.List.of(
-      "dev.sonnet.initializers.Initializer",
-      "dev.sonnet.nn.Pad",
-      "dev.sonnet.module.Layer",
-      "dev.sonnet.tensor.Tensor");
+  public static final java.util.List<String> SETTING_VALUE_TYPES =
+      java.util.List.of(
+          "dev.sonnet.initializers.Initializer",
+          "dev.sonnet.nn.Pad",
+          "dev.sonnet.module.Layer",
+          "dev.sonnet.tensor.Tensor");
 
   public static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");

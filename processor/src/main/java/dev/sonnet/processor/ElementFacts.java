@@ -28,10 +28,19 @@ import javax.lang.model.util.Types;
  */
 public final class ElementFacts {
   /** How a field holds modules. */
-  public enum HoldKind { SINGLE, ITERABLE, ARRAY, MAP }
+  public enum HoldKind {
+    SINGLE,
+    ITERABLE,
+    ARRAY,
+    MAP
+  }
 
   /** Where the value of a constructor parameter is read back from a module. */
-  public enum SourceKind { NAME, METHOD, FIELD }
+  public enum SourceKind {
+    NAME,
+    METHOD,
+    FIELD
+  }
 
   /** A readable source for a constructor parameter. */
   public record Source(SourceKind kind, String member, boolean assignable) {}
@@ -103,8 +112,10 @@ public final class ElementFacts {
   }
 
   public boolean isVariable(TypeMirror type) {
-    return type.getKind() == TypeKind.DECLARED && ((TypeElement) types.asElement(type))
-        .getQualifiedName().contentEquals(ApiNames.VARIABLE.canonicalName());
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) types.asElement(type))
+            .getQualifiedName()
+            .contentEquals(ApiNames.VARIABLE.canonicalName());
   }
 
   /** How {@code field} holds modules, or empty if it cannot hold any. */
@@ -112,7 +123,8 @@ public final class ElementFacts {
     TypeMirror t = field.asType();
     if (t.getKind() == TypeKind.ARRAY) {
       return mayBeModule(((ArrayType) t).getComponentType())
-          ? Optional.of(HoldKind.ARRAY) : Optional.empty();
+          ? Optional.of(HoldKind.ARRAY)
+          : Optional.empty();
     }
     if (t.getKind() != TypeKind.DECLARED) {
       return Optional.empty();
@@ -121,7 +133,8 @@ public final class ElementFacts {
       return Optional.of(HoldKind.SINGLE);
     }
     List<? extends TypeMirror> args = ((DeclaredType) t).getTypeArguments();
-    if (isSubtypeOfErased(t, "java.lang.Iterable") && args.size() == 1
+    if (isSubtypeOfErased(t, "java.lang.Iterable")
+        && args.size() == 1
         && mayBeModule(args.get(0))) {
       return Optional.of(HoldKind.ITERABLE);
     }
@@ -132,8 +145,8 @@ public final class ElementFacts {
   }
 
   /**
-   * Whether a value of static type {@code type} may be a module: a module class, or a type a
-   * module can be passed as (Layer, the functional interfaces of java.util.function).
+   * Whether a value of static type {@code type} may be a module: a module class, or a type a module
+   * can be passed as (Layer, the functional interfaces of java.util.function).
    */
   private boolean mayBeModule(TypeMirror type) {
     TypeMirror t = type;
@@ -160,8 +173,7 @@ public final class ElementFacts {
 
   private boolean isSubtypeOfErased(TypeMirror t, String name) {
     TypeElement target = elements.getTypeElement(name);
-    return target != null
-        && types.isSubtype(types.erasure(t), types.erasure(target.asType()));
+    return target != null && types.isSubtype(types.erasure(t), types.erasure(target.asType()));
   }
 
   /** The constructor annotated {@code @Settings}, or null. */
@@ -196,9 +208,9 @@ public final class ElementFacts {
   }
 
   /**
-   * Where generated code in {@code type}'s package reads the value of constructor parameter
-   * {@code param}: {@code explicitName()} for a String parameter called name, else a no-argument
-   * method of that name, else a field of that name. Empty if none is readable.
+   * Where generated code in {@code type}'s package reads the value of constructor parameter {@code
+   * param}: {@code explicitName()} for a String parameter called name, else a no-argument method of
+   * that name, else a field of that name. Empty if none is readable.
    */
   public Optional<Source> source(TypeElement type, VariableElement param) {
     String name = param.getSimpleName().toString();
@@ -208,7 +220,8 @@ public final class ElementFacts {
     }
     PackageElement pkg = elements.getPackageOf(type);
     for (Element member : allMembers(type)) {
-      if (member.getKind() == ElementKind.METHOD && member.getSimpleName().contentEquals(name)
+      if (member.getKind() == ElementKind.METHOD
+          && member.getSimpleName().contentEquals(name)
           && !member.getModifiers().contains(Modifier.STATIC)
           && ((ExecutableElement) member).getParameters().isEmpty()
           && ((ExecutableElement) member).getReturnType().getKind() != TypeKind.VOID
@@ -218,10 +231,12 @@ public final class ElementFacts {
       }
     }
     for (Element member : allMembers(type)) {
-      if (member.getKind() == ElementKind.FIELD && member.getSimpleName().contentEquals(name)
-          && !member.getModifiers().contains(Modifier.STATIC) && accessibleFrom(member, pkg)) {
-        return Optional.of(new Source(SourceKind.FIELD, name,
-            types.isAssignable(member.asType(), paramType)));
+      if (member.getKind() == ElementKind.FIELD
+          && member.getSimpleName().contentEquals(name)
+          && !member.getModifiers().contains(Modifier.STATIC)
+          && accessibleFrom(member, pkg)) {
+        return Optional.of(
+            new Source(SourceKind.FIELD, name, types.isAssignable(member.asType(), paramType)));
       }
     }
     return Optional.empty();
@@ -235,7 +250,8 @@ public final class ElementFacts {
     String wanted = "DEFAULT_" + upperSnake(param.getSimpleName().toString());
     PackageElement pkg = elements.getPackageOf(type);
     for (Element member : allMembers(type)) {
-      if (member instanceof VariableElement f && member.getKind() == ElementKind.FIELD
+      if (member instanceof VariableElement f
+          && member.getKind() == ElementKind.FIELD
           && f.getSimpleName().contentEquals(wanted)
           && f.getModifiers().containsAll(List.of(Modifier.STATIC, Modifier.FINAL))
           && accessibleFrom(f, pkg)) {
@@ -259,8 +275,8 @@ public final class ElementFacts {
   }
 
   private boolean isString(TypeMirror t) {
-    return t.getKind() == TypeKind.DECLARED && ((TypeElement) types.asElement(t))
-        .getQualifiedName().contentEquals("java.lang.String");
+    return t.getKind() == TypeKind.DECLARED
+        && ((TypeElement) types.asElement(t)).getQualifiedName().contentEquals("java.lang.String");
   }
 
   /** Members declared by {@code type} and its superclasses up to (not including) Module. */

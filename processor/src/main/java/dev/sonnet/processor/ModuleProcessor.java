@@ -45,11 +45,11 @@ import javax.tools.StandardLocation;
  * Generates a {@code <Module>_Meta} class for every subclass of {@code dev.sonnet.module.Module}
  * compiled with it, and the service file that lets {@code Module} find them.
  *
- * <p>Every class is looked at (the supported annotation types are {@code *}): a module needs a
- * meta for its repr and submodules even when it has no {@code @Param} or {@code @Build}. Each
- * round: classes whose superclass is not generated yet are deferred to the next round; the rest
- * are validated (all errors of a class reported together, none printed by validators), turned into
- * a model, and written. Nothing is claimed ({@code process} returns false) and no exception ever
+ * <p>Every class is looked at (the supported annotation types are {@code *}): a module needs a meta
+ * for its repr and submodules even when it has no {@code @Param} or {@code @Build}. Each round:
+ * classes whose superclass is not generated yet are deferred to the next round; the rest are
+ * validated (all errors of a class reported together, none printed by validators), turned into a
+ * model, and written. Nothing is claimed ({@code process} returns false) and no exception ever
  * reaches javac: an internal failure becomes one error naming the class.
  *
  * <p>The hand-written modules of {@code dev.sonnet.module} itself (Sequential, Deferred, ...) are
@@ -101,8 +101,11 @@ public final class ModuleProcessor extends AbstractProcessor {
     } catch (RuntimeException | LinkageError e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
-      messager.printMessage(Kind.ERROR, "[SntInternal] The Sonnet processor failed; please report"
-          + " this with the class being compiled: " + trace);
+      messager.printMessage(
+          Kind.ERROR,
+          "[SntInternal] The Sonnet processor failed; please report"
+              + " this with the class being compiled: "
+              + trace);
     }
     return false;
   }
@@ -152,15 +155,17 @@ public final class ModuleProcessor extends AbstractProcessor {
   }
 
   private boolean isHandWritten(TypeElement type) {
-    return processingEnv.getElementUtils().getPackageOf(type).getQualifiedName()
+    return processingEnv
+        .getElementUtils()
+        .getPackageOf(type)
+        .getQualifiedName()
         .contentEquals(ApiNames.MODULE_PACKAGE);
   }
 
   private void checkStrayAnnotations(RoundEnvironment round) {
-    for (ClassName ann : List.of(ApiNames.PARAM, ApiNames.BUILD, ApiNames.TRANSPOSABLE,
-        ApiNames.SETTINGS)) {
-      TypeElement annotation =
-          processingEnv.getElementUtils().getTypeElement(ann.canonicalName());
+    for (ClassName ann :
+        List.of(ApiNames.PARAM, ApiNames.BUILD, ApiNames.TRANSPOSABLE, ApiNames.SETTINGS)) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ann.canonicalName());
       if (annotation == null) {
         continue;
       }
@@ -199,8 +204,8 @@ public final class ModuleProcessor extends AbstractProcessor {
       }
       return true;
     } catch (IOException e) {
-      messager.printMessage(Kind.ERROR, "[SntWrite] Could not write " + name + ": "
-          + e.getMessage(), origin);
+      messager.printMessage(
+          Kind.ERROR, "[SntWrite] Could not write " + name + ": " + e.getMessage(), origin);
       return false;
     }
   }
@@ -216,16 +221,17 @@ public final class ModuleProcessor extends AbstractProcessor {
   }
 
   /**
-   * Writes the service file: this compilation's metas plus those an earlier incremental
-   * compilation listed (stale entries are skipped at run time).
+   * Writes the service file: this compilation's metas plus those an earlier incremental compilation
+   * listed (stale entries are skipped at run time).
    */
   private void writeServices() {
     Set<String> names = new TreeSet<>(generated.keySet());
     try {
       FileObject existing =
           filer.getResource(StandardLocation.CLASS_OUTPUT, "", ApiNames.SERVICES_FILE);
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(existing.openInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(existing.openInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           if (!line.isBlank() && !line.startsWith("#")) {
             names.add(line.trim());
@@ -236,14 +242,19 @@ public final class ModuleProcessor extends AbstractProcessor {
       // no earlier file: a full build
     }
     try {
-      FileObject out = filer.createResource(StandardLocation.CLASS_OUTPUT, "",
-          ApiNames.SERVICES_FILE, generated.values().toArray(Element[]::new));
+      FileObject out =
+          filer.createResource(
+              StandardLocation.CLASS_OUTPUT,
+              "",
+              ApiNames.SERVICES_FILE,
+              generated.values().toArray(Element[]::new));
       try (Writer w = out.openWriter()) {
         w.write(ServicesWriter.write(names));
       }
     } catch (IOException | IllegalStateException e) {
-      messager.printMessage(Kind.ERROR, "[SntWrite] Could not write " + ApiNames.SERVICES_FILE
-          + ": " + e.getMessage());
+      messager.printMessage(
+          Kind.ERROR,
+          "[SntWrite] Could not write " + ApiNames.SERVICES_FILE + ": " + e.getMessage());
     }
   }
 }

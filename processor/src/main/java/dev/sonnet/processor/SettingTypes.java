@@ -15,19 +15,26 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Types;
 
 /**
- * The closed set of types a module setting may have, so that a configuration can be written out
- * and read back by generated code: primitives and their boxes, {@code String}, enums,
- * {@code int[]}, {@code List} of those, records whose components are settings (nested
- * configurations), and the api value types of {@link ApiNames#SETTING_VALUE_TYPES}.
+ * The closed set of types a module setting may have, so that a configuration can be written out and
+ * read back by generated code: primitives and their boxes, {@code String}, enums, {@code int[]},
+ * {@code List} of those, records whose components are settings (nested configurations), and the api
+ * value types of {@link ApiNames#SETTING_VALUE_TYPES}.
  */
 public final class SettingTypes {
-  private static final List<String> SCALARS = List.of("java.lang.String", "java.lang.Integer",
-      "java.lang.Long", "java.lang.Double", "java.lang.Float", "java.lang.Boolean");
+  private static final List<String> SCALARS =
+      List.of(
+          "java.lang.String",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Double",
+          "java.lang.Float",
+          "java.lang.Boolean");
 
   /** What the error message lists, in the words a user writes. */
-  public static final String SUPPORTED = "int, long, double, float, boolean (or their boxes),"
-      + " String, an enum, int[], List<Integer> (or a List of another of these), a record of"
-      + " these, Initializer, Pad, Layer or Tensor";
+  public static final String SUPPORTED =
+      "int, long, double, float, boolean (or their boxes),"
+          + " String, an enum, int[], List<Integer> (or a List of another of these), a record of"
+          + " these, Initializer, Pad, Layer or Tensor";
 
   private final Types types;
 
@@ -58,13 +65,15 @@ public final class SettingTypes {
     String name = e.getQualifiedName().toString();
     List<? extends TypeMirror> args = ((DeclaredType) type).getTypeArguments();
     if (name.equals("java.util.List")) {
-      return args.size() == 1 && args.get(0).getKind() == TypeKind.DECLARED
+      return args.size() == 1
+          && args.get(0).getKind() == TypeKind.DECLARED
           && supported(args.get(0), depth + 1);
     }
     if (!args.isEmpty()) {
       return false;
     }
-    if (SCALARS.contains(name) || ApiNames.SETTING_VALUE_TYPES.contains(name)
+    if (SCALARS.contains(name)
+        || ApiNames.SETTING_VALUE_TYPES.contains(name)
         || e.getKind() == ElementKind.ENUM) {
       return true;
     }
@@ -86,30 +95,38 @@ public final class SettingTypes {
   public SettingType describe(TypeMirror type) {
     TypeName name = TypeName.get(type);
     switch (type.getKind()) {
-      case INT: return leaf(Kind.INT, name);
-      case LONG: return leaf(Kind.LONG, name);
-      case DOUBLE: return leaf(Kind.DOUBLE, name);
-      case FLOAT: return leaf(Kind.FLOAT, name);
-      case BOOLEAN: return leaf(Kind.BOOLEAN, name);
-      case ARRAY: return leaf(Kind.INT_ARRAY, name);
-      default: break;
+      case INT:
+        return leaf(Kind.INT, name);
+      case LONG:
+        return leaf(Kind.LONG, name);
+      case DOUBLE:
+        return leaf(Kind.DOUBLE, name);
+      case FLOAT:
+        return leaf(Kind.FLOAT, name);
+      case BOOLEAN:
+        return leaf(Kind.BOOLEAN, name);
+      case ARRAY:
+        return leaf(Kind.INT_ARRAY, name);
+      default:
+        break;
     }
     TypeElement e = (TypeElement) types.asElement(type);
     String qualified = e.getQualifiedName().toString();
-    Kind kind = switch (qualified) {
-      case "java.lang.Integer" -> Kind.BOXED_INT;
-      case "java.lang.Long" -> Kind.BOXED_LONG;
-      case "java.lang.Double" -> Kind.BOXED_DOUBLE;
-      case "java.lang.Float" -> Kind.BOXED_FLOAT;
-      case "java.lang.Boolean" -> Kind.BOXED_BOOLEAN;
-      case "java.lang.String" -> Kind.STRING;
-      case "dev.sonnet.initializers.Initializer" -> Kind.INITIALIZER;
-      case "dev.sonnet.nn.Pad" -> Kind.PAD;
-      case "dev.sonnet.module.Layer" -> Kind.LAYER;
-      case "dev.sonnet.tensor.Tensor" -> Kind.TENSOR;
-      case "java.util.List" -> Kind.LIST;
-      default -> e.getKind() == ElementKind.ENUM ? Kind.ENUM : Kind.RECORD;
-    };
+    Kind kind =
+        switch (qualified) {
+          case "java.lang.Integer" -> Kind.BOXED_INT;
+          case "java.lang.Long" -> Kind.BOXED_LONG;
+          case "java.lang.Double" -> Kind.BOXED_DOUBLE;
+          case "java.lang.Float" -> Kind.BOXED_FLOAT;
+          case "java.lang.Boolean" -> Kind.BOXED_BOOLEAN;
+          case "java.lang.String" -> Kind.STRING;
+          case "dev.sonnet.initializers.Initializer" -> Kind.INITIALIZER;
+          case "dev.sonnet.nn.Pad" -> Kind.PAD;
+          case "dev.sonnet.module.Layer" -> Kind.LAYER;
+          case "dev.sonnet.tensor.Tensor" -> Kind.TENSOR;
+          case "java.util.List" -> Kind.LIST;
+          default -> e.getKind() == ElementKind.ENUM ? Kind.ENUM : Kind.RECORD;
+        };
     if (kind == Kind.LIST) {
       TypeMirror element = ((DeclaredType) type).getTypeArguments().get(0);
       return new SettingType(kind, name, describe(element), List.of());
@@ -117,8 +134,8 @@ public final class SettingTypes {
     if (kind == Kind.RECORD) {
       List<SettingType.Component> components = new ArrayList<>();
       for (RecordComponentElement c : e.getRecordComponents()) {
-        components.add(new SettingType.Component(c.getSimpleName().toString(),
-            describe(c.asType())));
+        components.add(
+            new SettingType.Component(c.getSimpleName().toString(), describe(c.asType())));
       }
       return new SettingType(kind, name, null, List.copyOf(components));
     }
@@ -129,7 +146,10 @@ public final class SettingTypes {
     return new SettingType(kind, name, null, List.of());
   }
 
-  /** Whether a default constant of type {@code constant} can serve a setting of type {@code setting}. */
+  /**
+   * Whether a default constant of type {@code constant} can serve a setting of type {@code
+   * setting}.
+   */
   public boolean defaultFits(TypeMirror constant, TypeMirror setting) {
     if (isIntArray(setting)) {
       return isIntegerList(constant) || types.isAssignable(constant, setting);
@@ -138,8 +158,8 @@ public final class SettingTypes {
   }
 
   /**
-   * {@code int[]}: its default is a {@code List<Integer>} constant (an array is never constant),
-   * or an {@code int[]} one that is null ("chosen on the first call").
+   * {@code int[]}: its default is a {@code List<Integer>} constant (an array is never constant), or
+   * an {@code int[]} one that is null ("chosen on the first call").
    */
   public static boolean isIntArray(TypeMirror t) {
     return t.getKind() == TypeKind.ARRAY
@@ -152,6 +172,7 @@ public final class SettingTypes {
     }
     List<? extends TypeMirror> args = ((DeclaredType) t).getTypeArguments();
     return ((TypeElement) types.asElement(t)).getQualifiedName().contentEquals("java.util.List")
-        && args.size() == 1 && args.get(0).toString().equals("java.lang.Integer");
+        && args.size() == 1
+        && args.get(0).toString().equals("java.lang.Integer");
   }
 }

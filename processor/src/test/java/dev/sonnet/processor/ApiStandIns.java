@@ -14,17 +14,23 @@ final class ApiStandIns {
 
   static List<JavaFileObject> all() {
     return List.of(
-        source("dev.sonnet.tensor.Tensor", """
+        source(
+            "dev.sonnet.tensor.Tensor",
+            """
             package dev.sonnet.tensor;
             public final class Tensor {
               public int dim(int axis) { return 0; }
             }
             """),
-        source("dev.sonnet.tensor.Variable", """
+        source(
+            "dev.sonnet.tensor.Variable",
+            """
             package dev.sonnet.tensor;
             public final class Variable {}
             """),
-        source("dev.sonnet.module.Module", """
+        source(
+            "dev.sonnet.module.Module",
+            """
             package dev.sonnet.module;
             public abstract class Module {
               protected Module() {}
@@ -34,35 +40,51 @@ final class ApiStandIns {
               protected final void build(Object input) {}
             }
             """),
-        source("dev.sonnet.module.Param", """
+        source(
+            "dev.sonnet.module.Param",
+            """
             package dev.sonnet.module;
             public @interface Param { boolean trainable() default true; }
             """),
-        source("dev.sonnet.module.Build", """
+        source(
+            "dev.sonnet.module.Build",
+            """
             package dev.sonnet.module;
             public @interface Build {}
             """),
-        source("dev.sonnet.module.Transposable", """
+        source(
+            "dev.sonnet.module.Transposable",
+            """
             package dev.sonnet.module;
             public @interface Transposable {}
             """),
-        source("dev.sonnet.module.Settings", """
+        source(
+            "dev.sonnet.module.Settings",
+            """
             package dev.sonnet.module;
             public @interface Settings {}
             """),
-        source("dev.sonnet.initializers.Initializer", """
+        source(
+            "dev.sonnet.initializers.Initializer",
+            """
             package dev.sonnet.initializers;
             public interface Initializer {}
             """),
-        source("dev.sonnet.module.TransposeWith", """
+        source(
+            "dev.sonnet.module.TransposeWith",
+            """
             package dev.sonnet.module;
             public @interface TransposeWith { String value(); }
             """),
-        source("dev.sonnet.module.Layer", """
+        source(
+            "dev.sonnet.module.Layer",
+            """
             package dev.sonnet.module;
             public interface Layer { dev.sonnet.tensor.Tensor call(dev.sonnet.tensor.Tensor x); }
             """),
-        source("dev.sonnet.module.Repr", """
+        source(
+            "dev.sonnet.module.Repr",
+            """
             package dev.sonnet.module;
             public final class Repr {
               public static Repr of(String name) { return new Repr(); }
@@ -75,7 +97,9 @@ final class ApiStandIns {
               public Repr arg(String key, char value) { return this; }
             }
             """),
-        source("dev.sonnet.module.Builds", """
+        source(
+            "dev.sonnet.module.Builds",
+            """
             package dev.sonnet.module;
             import java.util.List;
             import java.util.Map;
@@ -88,21 +112,27 @@ final class ApiStandIns {
               }
             }
             """),
-        source("dev.sonnet.module.SettingsWriter", """
+        source(
+            "dev.sonnet.module.SettingsWriter",
+            """
             package dev.sonnet.module;
             public final class SettingsWriter {
               public SettingsWriter(String where) {}
               public void put(String name, Object value) {}
             }
             """),
-        source("dev.sonnet.module.SettingsReader", """
+        source(
+            "dev.sonnet.module.SettingsReader",
+            """
             package dev.sonnet.module;
             public final class SettingsReader {
               public SettingValue get(String name) { return null; }
               public void requireAllRead() {}
             }
             """),
-        source("dev.sonnet.module.SettingValue", """
+        source(
+            "dev.sonnet.module.SettingValue",
+            """
             package dev.sonnet.module;
             import java.util.List;
             import java.util.function.Function;
@@ -126,7 +156,9 @@ final class ApiStandIns {
               public Layer asLayer() { return null; }
             }
             """),
-        source("dev.sonnet.module.ModuleMeta", """
+        source(
+            "dev.sonnet.module.ModuleMeta",
+            """
             package dev.sonnet.module;
             import dev.sonnet.tensor.Variable;
             public interface ModuleMeta<M extends Module> {

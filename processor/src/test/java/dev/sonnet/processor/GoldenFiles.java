@@ -11,18 +11,25 @@ import javax.tools.StandardLocation;
 
 /**
  * Compares a generated source with {@code src/test/resources/goldens/<name>.java}. A missing or
- * different golden fails and prints the actual source and where it belongs; review it, then copy
- * it there.
+ * different golden fails and prints the actual source and where it belongs; review it, then copy it
+ * there.
  */
 final class GoldenFiles {
   private GoldenFiles() {}
 
   static void assertMatches(Compilation compilation, String qualifiedName) {
     String simple = qualifiedName.substring(qualifiedName.lastIndexOf('.') + 1);
-    JavaFileObject file = compilation.generatedFile(StandardLocation.SOURCE_OUTPUT,
-        qualifiedName.replace('.', '/') + ".java").orElseThrow(() ->
-        new AssertionError("No generated " + qualifiedName + "; generated: "
-            + compilation.generatedSourceFiles()));
+    JavaFileObject file =
+        compilation
+            .generatedFile(
+                StandardLocation.SOURCE_OUTPUT, qualifiedName.replace('.', '/') + ".java")
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        "No generated "
+                            + qualifiedName
+                            + "; generated: "
+                            + compilation.generatedSourceFiles()));
     String actual;
     try {
       actual = file.getCharContent(true).toString();
@@ -32,12 +39,20 @@ final class GoldenFiles {
     String path = "goldens/" + simple + ".java";
     String expected = read(path);
     if (expected == null) {
-      fail("Missing golden processor/src/test/resources/" + path + "; the generated source is:\n"
-          + actual);
+      fail(
+          "Missing golden processor/src/test/resources/"
+              + path
+              + "; the generated source is:\n"
+              + actual);
     }
     if (!expected.equals(actual)) {
-      fail("Generated " + qualifiedName + " differs from processor/src/test/resources/" + path
-          + ". If the change is intended, replace the golden with:\n" + actual);
+      fail(
+          "Generated "
+              + qualifiedName
+              + " differs from processor/src/test/resources/"
+              + path
+              + ". If the change is intended, replace the golden with:\n"
+              + actual);
     }
   }
 

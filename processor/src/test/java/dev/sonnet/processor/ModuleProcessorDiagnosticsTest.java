@@ -20,7 +20,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void paramOnANonVariableField_isAnError() {
-    assertError("SntParamType", "declare it as 'Variable w'", "String w;", """
+    assertError(
+        "SntParamType",
+        "declare it as 'Variable w'",
+        "String w;",
+        """
         class M extends Module {
           @Param
           String w;
@@ -30,7 +34,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void paramOnAStaticField_isAnError() {
-    assertError("SntParamStatic", "remove 'static'", "static Variable w;", """
+    assertError(
+        "SntParamStatic",
+        "remove 'static'",
+        "static Variable w;",
+        """
         class M extends Module {
           @Param static Variable w;
         }
@@ -39,7 +47,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void paramOnAFinalField_isAnError() {
-    assertError("SntParamFinal", "remove 'final'", "final Variable w", """
+    assertError(
+        "SntParamFinal",
+        "remove 'final'",
+        "final Variable w",
+        """
         class M extends Module {
           @Param final Variable w = null;
         }
@@ -48,7 +60,10 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void paramOnAPrivateField_isAnError() {
-    assertError("SntParamPrivate", "cannot read it. Fix: remove 'private'", "private Variable w;",
+    assertError(
+        "SntParamPrivate",
+        "cannot read it. Fix: remove 'private'",
+        "private Variable w;",
         """
         class M extends Module {
           @Param private Variable w;
@@ -58,7 +73,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void paramOutsideAModule_isAnError() {
-    assertError("SntNotModule", "does not extend Module", "@Param Variable w;", """
+    assertError(
+        "SntNotModule",
+        "does not extend Module",
+        "@Param Variable w;",
+        """
         class M {
           @Param Variable w;
         }
@@ -67,7 +86,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void buildOutsideAModule_isAnError() {
-    assertError("SntNotModule", "@Build is only meaningful in a module", "@Build void init", """
+    assertError(
+        "SntNotModule",
+        "@Build is only meaningful in a module",
+        "@Build void init",
+        """
         class M {
           @Build void init(Tensor x) {}
         }
@@ -76,7 +99,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void staticBuild_isAnError() {
-    assertError("SntBuildStatic", "remove 'static'", "static void init", """
+    assertError(
+        "SntBuildStatic",
+        "remove 'static'",
+        "static void init",
+        """
         class M extends Module {
           @Build static void init(Tensor x) {}
         }
@@ -85,7 +112,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void privateBuild_isAnError() {
-    assertError("SntBuildPrivate", "cannot call it", "private void init", """
+    assertError(
+        "SntBuildPrivate",
+        "cannot call it",
+        "private void init",
+        """
         class M extends Module {
           @Build private void init(Tensor x) {}
         }
@@ -94,7 +125,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void buildReturningAValue_isAnError() {
-    assertError("SntBuildReturn", "make it return void", "int init", """
+    assertError(
+        "SntBuildReturn",
+        "make it return void",
+        "int init",
+        """
         class M extends Module {
           @Build int init(Tensor x) { return 0; }
         }
@@ -103,7 +138,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void buildWithoutInputs_isAnError() {
-    assertError("SntBuildNoInputs", "'@Build void init(Tensor x)'", "void init()", """
+    assertError(
+        "SntBuildNoInputs",
+        "'@Build void init(Tensor x)'",
+        "void init()",
+        """
         class M extends Module {
           @Build void init() {}
         }
@@ -112,7 +151,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void buildThrowingACheckedException_isAnError() {
-    assertError("SntBuildThrows", "java.io.IOException", "void init(Tensor x) throws", """
+    assertError(
+        "SntBuildThrows",
+        "java.io.IOException",
+        "void init(Tensor x) throws",
+        """
         class M extends Module {
           @Build void init(Tensor x) throws java.io.IOException {}
         }
@@ -121,7 +164,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void genericBuild_isAnError() {
-    assertError("SntBuildGeneric", "use concrete parameter types", "<T> void init", """
+    assertError(
+        "SntBuildGeneric",
+        "use concrete parameter types",
+        "<T> void init",
+        """
         class M extends Module {
           @Build <T> void init(T x) {}
         }
@@ -130,8 +177,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void twoBuildsAssigningOneParam_isAnError() {
-    assertError("SntBuildOverlap", "which @Build method encode also assigns",
-        "void decode(Tensor z)", """
+    assertError(
+        "SntBuildOverlap",
+        "which @Build method encode also assigns",
+        "void decode(Tensor z)",
+        """
         class M extends Module {
           @Param Variable w;
           @Build void encode(Tensor x) { w = null; }
@@ -142,8 +192,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void privateModuleClass_isAnError() {
-    assertError("SntModulePrivate", "make Hidden package-private or public",
-        "private static class Hidden", """
+    assertError(
+        "SntModulePrivate",
+        "make Hidden package-private or public",
+        "private static class Hidden",
+        """
         class M {
           private static class Hidden extends Module {}
         }
@@ -152,7 +205,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void innerModuleClass_isAnError() {
-    assertError("SntModuleInner", "declare it 'static class Inner'", "class Inner extends", """
+    assertError(
+        "SntModuleInner",
+        "declare it 'static class Inner'",
+        "class Inner extends",
+        """
         class M {
           class Inner extends Module {}
         }
@@ -161,7 +218,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void privateFieldHoldingAModule_isAnError() {
-    assertError("SntChildPrivate", "its variables would be missing", "private Layer act;", """
+    assertError(
+        "SntChildPrivate",
+        "its variables would be missing",
+        "private Layer act;",
+        """
         class M extends Module {
           private Layer act;
         }
@@ -170,7 +231,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void constructorArgumentWithNoFieldOrAccessor_isAnError() {
-    assertError("SntReprUnreadable", "add an accessor 'int size()'", "M(int size)", """
+    assertError(
+        "SntReprUnreadable",
+        "add an accessor 'int size()'",
+        "M(int size)",
+        """
         class M extends Module {
           private final int hidden;
           M(int size) { hidden = size; }
@@ -180,8 +245,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void transposeWithAMissingMethod_isAnError() {
-    assertError("SntTransposeMethod", "names no non-private, no-argument method inputSize()",
-        "@TransposeWith(\"inputSize\") int outputSize", """
+    assertError(
+        "SntTransposeMethod",
+        "names no non-private, no-argument method inputSize()",
+        "@TransposeWith(\"inputSize\") int outputSize",
+        """
         @Transposable
         class M extends Module {
           final int outputSize;
@@ -192,7 +260,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void transposableArgumentStoredWithAnotherType_isAnError() {
-    assertError("SntTransposeArg", "store it with the parameter's type", "M(int[] sizes)", """
+    assertError(
+        "SntTransposeArg",
+        "store it with the parameter's type",
+        "M(int[] sizes)",
+        """
         @Transposable
         class M extends Module {
           final List<Integer> sizes = List.of();
@@ -203,8 +275,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void transposableWithoutAConstructor_isAnError() {
-    assertError("SntTransposeConstructor", "add a package-private or public constructor",
-        "class M extends", """
+    assertError(
+        "SntTransposeConstructor",
+        "add a package-private or public constructor",
+        "class M extends",
+        """
         @Transposable
         class M extends Module {
           private M() {}
@@ -214,7 +289,11 @@ class ModuleProcessorDiagnosticsTest {
 
   @Test
   void everyErrorOfAClass_isReportedAtOnce() {
-    Compilation c = compile(source("M", """
+    Compilation c =
+        compile(
+            source(
+                "M",
+                """
         class M extends Module {
           @Param String a;
           @Param static Variable b;

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 class ModuleProcessorGoldenTest {
   @Test
   void myLinear_registryBuildAndRepr() {
-    Compilation c = compile(source("MyLinear", """
+    Compilation c =
+        compile(
+            source(
+                "MyLinear",
+                """
         public final class MyLinear extends Module implements Layer {
           final int outputSize;
           @Param Variable w;
@@ -39,7 +43,11 @@ class ModuleProcessorGoldenTest {
 
   @Test
   void composite_childrenDefaultsStateAndTranspose() {
-    Compilation c = compile(source("Composite", """
+    Compilation c =
+        compile(
+            source(
+                "Composite",
+                """
         @Transposable
         public final class Composite extends Module {
           /** The default activation. */

@@ -12,11 +12,12 @@ import javax.tools.StandardLocation;
 import org.junit.jupiter.api.Test;
 
 /**
- * The builder generated from a {@code @Settings} constructor: a whole-file golden, the code it
- * lets users write, and one test per misuse error, on the offending line.
+ * The builder generated from a {@code @Settings} constructor: a whole-file golden, the code it lets
+ * users write, and one test per misuse error, on the offending line.
  */
 class ModuleProcessorSettingsTest {
-  private static final String MY_CONV = """
+  private static final String MY_CONV =
+      """
       public final class MyConv extends Module {
         /** {@code 1} in every dimension: every position is visited. */
         public static final List<Integer> DEFAULT_STRIDE = List.of(1);
@@ -88,7 +89,10 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void builder_compilesAgainstUserCode() {
-    JavaFileObject user = JavaFileObjects.forSourceString("test.User", """
+    JavaFileObject user =
+        JavaFileObjects.forSourceString(
+            "test.User",
+            """
         package test;
         final class User {
           MyConv strided() {
@@ -106,40 +110,60 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void reprUsesTheSettingsConstructor() {
-    Compilation c = compile(source("MyConv", MY_CONV + """
+    Compilation c =
+        compile(
+            source(
+                "MyConv",
+                MY_CONV
+                    + """
         final class Other {}
         """));
 
     assertThat(c).succeeded();
-    assertThat(c).generatedSourceFile("test.MyConv_Meta").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.MyConv_Meta")
+        .contentsAsUtf8String()
         .contains("if (module.withBias != MyConv.DEFAULT_WITH_BIAS)");
-    assertThat(c).generatedSourceFile("test.MyConv_Meta").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.MyConv_Meta")
+        .contentsAsUtf8String()
         .contains("if (!Objects.equals(module.mode, MyConv.DEFAULT_MODE))");
   }
 
   @Test
   void defaultsInheritedFromASuperclass_areUsed() {
-    Compilation c = compile(source("Base", """
+    Compilation c =
+        compile(
+            source(
+                "Base",
+                """
         public abstract class Base extends Module {
           /** {@code 0.5}: half. */
           public static final double DEFAULT_RATE = 0.5;
           final double rate;
           Base(double rate, String name) { super(name); this.rate = rate; }
         }
-        """), source("Child", """
+        """),
+            source(
+                "Child",
+                """
         public final class Child extends Base {
           @Settings Child(double rate, String name) { super(rate, name); }
         }
         """));
 
     assertThat(c).succeededWithoutWarnings();
-    assertThat(c).generatedSourceFile("test.ChildBuilder").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.ChildBuilder")
+        .contentsAsUtf8String()
         .contains("private double rate = Base.DEFAULT_RATE;");
   }
 
   private static String builderSource(Compilation c) throws IOException {
     return c.generatedFile(StandardLocation.SOURCE_OUTPUT, "test/MyConvBuilder.java")
-        .orElseThrow().getCharContent(true).toString();
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
   }
 
   private static void assertError(String tag, String messagePart, String line, String body) {
@@ -152,7 +176,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void settingOfAnUnsupportedType_isAnError() {
-    assertError("SntSettingType", "has type java.lang.Runnable", "Runnable onCall)", """
+    assertError(
+        "SntSettingType",
+        "has type java.lang.Runnable",
+        "Runnable onCall)",
+        """
         class M extends Module {
           final Runnable onCall;
           @Settings M(
@@ -165,7 +193,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void settingListOfAnUnsupportedType_isAnError() {
-    assertError("SntSettingType", "A setting is int, long", "List<Object> parts)", """
+    assertError(
+        "SntSettingType",
+        "A setting is int, long",
+        "List<Object> parts)",
+        """
         class M extends Module {
           final List<Object> parts;
           @Settings M(
@@ -178,8 +210,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void defaultOfTheWrongType_isAnError() {
-    assertError("SntSettingDefaultType", "declare it as 'static final int DEFAULT_SIZE",
-        "String DEFAULT_SIZE", """
+    assertError(
+        "SntSettingDefaultType",
+        "declare it as 'static final int DEFAULT_SIZE",
+        "String DEFAULT_SIZE",
+        """
         class M extends Module {
           static final String DEFAULT_SIZE = "3";
           final int size;
@@ -190,8 +225,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void arrayDefaultThatIsNotAList_isAnError() {
-    assertError("SntSettingDefaultType", "'static final List<Integer> DEFAULT_AXES",
-        "int DEFAULT_AXES", """
+    assertError(
+        "SntSettingDefaultType",
+        "'static final List<Integer> DEFAULT_AXES",
+        "int DEFAULT_AXES",
+        """
         class M extends Module {
           static final int DEFAULT_AXES = -1;
           final int[] axes;
@@ -202,7 +240,10 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void twoSettingsConstructors_isAnError() {
-    assertError("SntSettingsTwice", "let the others call it with this(...)", "M(String name)",
+    assertError(
+        "SntSettingsTwice",
+        "let the others call it with this(...)",
+        "M(String name)",
         """
         class M extends Module {
           final int size;
@@ -214,7 +255,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void privateSettingsConstructor_isAnError() {
-    assertError("SntSettingsPrivate", "make it package-private", "private M(int size)", """
+    assertError(
+        "SntSettingsPrivate",
+        "make it package-private",
+        "private M(int size)",
+        """
         class M extends Module {
           final int size;
           @Settings private M(int size) { this.size = size; }
@@ -224,7 +269,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void settingsOnAnAbstractClass_isAnError() {
-    assertError("SntSettingsAbstract", "each concrete subclass", "M(int size)", """
+    assertError(
+        "SntSettingsAbstract",
+        "each concrete subclass",
+        "M(int size)",
+        """
         abstract class M extends Module {
           final int size;
           @Settings M(int size) { this.size = size; }
@@ -234,7 +283,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void settingsOnAGenericClass_isAnError() {
-    assertError("SntSettingsGeneric", "generic class M", "M(int size)", """
+    assertError(
+        "SntSettingsGeneric",
+        "generic class M",
+        "M(int size)",
+        """
         class M<T> extends Module {
           final int size;
           @Settings M(int size) { this.size = size; }
@@ -244,7 +297,11 @@ class ModuleProcessorSettingsTest {
 
   @Test
   void settingsOutsideAModule_isAnError() {
-    assertError("SntNotModule", "@Settings is only meaningful in a module", "M(int size)", """
+    assertError(
+        "SntNotModule",
+        "@Settings is only meaningful in a module",
+        "M(int size)",
+        """
         class M {
           @Settings M(int size) {}
         }

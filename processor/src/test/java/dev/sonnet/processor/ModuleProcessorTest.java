@@ -17,37 +17,51 @@ class ModuleProcessorTest {
 
   @Test
   void everyModuleClass_getsAMeta_evenWithoutAnnotations() {
-    Compilation c = compile(source("Plain", """
+    Compilation c =
+        compile(
+            source(
+                "Plain",
+                """
         public class Plain extends Module {
           final Module child = null;
         }
         """));
 
     assertThat(c).succeededWithoutWarnings();
-    assertThat(c).generatedSourceFile("test.Plain_Meta").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.Plain_Meta")
+        .contentsAsUtf8String()
         .contains("visitor.child(\"child\", null, module.child);");
   }
 
   @Test
   void nestedModuleClass_getsAMetaNamedAfterItsOuterClasses() {
-    Compilation c = compile(source("Outer", """
+    Compilation c =
+        compile(
+            source(
+                "Outer",
+                """
         public class Outer {
           static class Inner extends Module {}
         }
         """));
 
     assertThat(c).succeededWithoutWarnings();
-    assertThat(c).generatedSourceFile("test.Outer_Inner_Meta").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.Outer_Inner_Meta")
+        .contentsAsUtf8String()
         .contains("implements ModuleMeta<Outer.Inner>");
   }
 
   @Test
   void serviceFile_listsEveryMeta_sorted() throws IOException {
-    Compilation c = compile(source("B", "class B extends Module {}"),
-        source("A", "class A extends Module {}"));
+    Compilation c =
+        compile(source("B", "class B extends Module {}"), source("A", "class A extends Module {}"));
 
     assertThat(c).succeeded();
-    assertThat(c).generatedFile(StandardLocation.CLASS_OUTPUT, SERVICES).contentsAsUtf8String()
+    assertThat(c)
+        .generatedFile(StandardLocation.CLASS_OUTPUT, SERVICES)
+        .contentsAsUtf8String()
         .isEqualTo("test.A_Meta\ntest.B_Meta\n");
   }
 
@@ -61,24 +75,37 @@ class ModuleProcessorTest {
 
   @Test
   void subclassOfAModule_describesOnlyItsOwnFields() {
-    Compilation c = compile(source("Base", """
+    Compilation c =
+        compile(
+            source(
+                "Base",
+                """
         class Base extends Module {
           @Param Variable w;
         }
-        """), source("Derived", """
+        """),
+            source(
+                "Derived",
+                """
         class Derived extends Base {
           @Param Variable b;
         }
         """));
 
     assertThat(c).succeededWithoutWarnings();
-    assertThat(c).generatedSourceFile("test.Derived_Meta").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.Derived_Meta")
+        .contentsAsUtf8String()
         .doesNotContain("\"w\"");
   }
 
   @Test
   void abstractModule_hasNoRepr() {
-    Compilation c = compile(source("Core", """
+    Compilation c =
+        compile(
+            source(
+                "Core",
+                """
         abstract class Core extends Module {
           final int size;
           Core(int size) { this.size = size; }
@@ -86,13 +113,19 @@ class ModuleProcessorTest {
         """));
 
     assertThat(c).succeededWithoutWarnings();
-    assertThat(c).generatedSourceFile("test.Core_Meta").contentsAsUtf8String()
+    assertThat(c)
+        .generatedSourceFile("test.Core_Meta")
+        .contentsAsUtf8String()
         .contains("return null;");
   }
 
   @Test
   void genericModule_compilesWithoutWarnings() {
-    Compilation c = compile(source("Wrapper", """
+    Compilation c =
+        compile(
+            source(
+                "Wrapper",
+                """
         class Wrapper<T extends Module> extends Module {
           final T inner;
           Wrapper(T inner) { this.inner = inner; }
@@ -105,7 +138,10 @@ class ModuleProcessorTest {
 
   @Test
   void theModulePackagesOwnClasses_describeThemselves() {
-    JavaFileObject handWritten = JavaFileObjects.forSourceString("dev.sonnet.module.Seq", """
+    JavaFileObject handWritten =
+        JavaFileObjects.forSourceString(
+            "dev.sonnet.module.Seq",
+            """
         package dev.sonnet.module;
         public final class Seq extends Module {
           private final java.util.List<Layer> layers = java.util.List.of();
@@ -120,7 +156,8 @@ class ModuleProcessorTest {
 
   @Test
   void output_isIdenticalAcrossCompilations() throws IOException {
-    String body = """
+    String body =
+        """
         public final class Same extends Module {
           final int size;
           @Param Variable w;
@@ -136,7 +173,9 @@ class ModuleProcessorTest {
   }
 
   private static String generated(Compilation c, String path) throws IOException {
-    return c.generatedFile(StandardLocation.SOURCE_OUTPUT, path).orElseThrow()
-        .getCharContent(true).toString();
+    return c.generatedFile(StandardLocation.SOURCE_OUTPUT, path)
+        .orElseThrow()
+        .getCharContent(true)
+        .toString();
   }
 }

@@ -20,7 +20,9 @@ final class ProcessorTesting {
 
   /** A source in package {@code test} whose imports cover the api types. */
   static JavaFileObject source(String simpleName, String body) {
-    return JavaFileObjects.forSourceString("test." + simpleName, """
+    return JavaFileObjects.forSourceString(
+        "test." + simpleName,
+        """
         package test;
 
         import dev.sonnet.initializers.Initializer;
@@ -36,6 +38,7 @@ final class ProcessorTesting {
         import java.util.List;
         import java.util.Map;
 
-        """ + body);
+        """
+            + body);
   }
 }

@@ -18,16 +18,18 @@ import org.junit.jupiter.api.Test;
 /**
  * Every processor message the project README quotes is what the processor prints today: for each
  * quoted {@code [SntTag] text}, a source that triggers the tag is compiled and its error must
- * contain the quoted text (up to a trailing "..."). A quote with a tag this test has no example
- * for fails, asking for one, so a new quote cannot drift unchecked.
+ * contain the quoted text (up to a trailing "..."). A quote with a tag this test has no example for
+ * fails, asking for one, so a new quote cannot drift unchecked.
  */
 class ReadmeDiagnosticsTest {
   /** A README quote: the tag in brackets, then the text up to the closing backtick. */
   private static final Pattern QUOTE = Pattern.compile("`\\[(Snt\\w+)\\] ([^`]*)`");
 
   /** One class that triggers each quoted tag, with the names the README's quotes use. */
-  private static final Map<String, String> EXAMPLES = Map.of(
-      "SntParamType", """
+  private static final Map<String, String> EXAMPLES =
+      Map.of(
+          "SntParamType",
+          """
           class M extends Module {
             @Param String w;
           }
@@ -41,13 +43,15 @@ class ReadmeDiagnosticsTest {
     while (m.find()) {
       String tag = m.group(1);
       String quoted = m.group(2).replaceFirst("\\s*\\.\\.\\.$", "");
-      assertThat(EXAMPLES).as("README quotes [%s]; add a class that triggers it to EXAMPLES",
-          tag).containsKey(tag);
+      assertThat(EXAMPLES)
+          .as("README quotes [%s]; add a class that triggers it to EXAMPLES", tag)
+          .containsKey(tag);
       Compilation c = compile(source("M", EXAMPLES.get(tag)));
-      List<String> errors = c.errors().stream()
-          .map(d -> d.getMessage(null))
-          .filter(text -> text.startsWith("[" + tag + "]"))
-          .toList();
+      List<String> errors =
+          c.errors().stream()
+              .map(d -> d.getMessage(null))
+              .filter(text -> text.startsWith("[" + tag + "]"))
+              .toList();
       assertThat(errors).as("errors tagged [%s]", tag).isNotEmpty();
       assertThat(errors.get(0)).as("README's quote of [%s]", tag).contains(quoted);
       checked.add(tag);

@@ -29,11 +29,18 @@ public final class Demo {
     Tensor x = Tensor.arange(DType.FLOAT32, -1, 1, 2.0 / POINTS).reshape(POINTS, 1);
     Tensor y = x.mul(3.0).sin();
 
-    Variable w1 = new Variable("mlp/linear/w",
-        Tensor.truncatedNormal(rng, DType.FLOAT32, Shape.of(1, HIDDEN), 0, 1.0), true);
+    Variable w1 =
+        new Variable(
+            "mlp/linear/w",
+            Tensor.truncatedNormal(rng, DType.FLOAT32, Shape.of(1, HIDDEN), 0, 1.0),
+            true);
     Variable b1 = new Variable("mlp/linear/b", Tensor.zeros(DType.FLOAT32, HIDDEN), true);
-    Variable w2 = new Variable("mlp/linear_1/w", Tensor.truncatedNormal(rng,
-        DType.FLOAT32, Shape.of(HIDDEN, 1), 0, 1 / Math.sqrt(HIDDEN)), true);
+    Variable w2 =
+        new Variable(
+            "mlp/linear_1/w",
+            Tensor.truncatedNormal(
+                rng, DType.FLOAT32, Shape.of(HIDDEN, 1), 0, 1 / Math.sqrt(HIDDEN)),
+            true);
     Variable b2 = new Variable("mlp/linear_1/b", Tensor.zeros(DType.FLOAT32, 1), true);
     List<Variable> params = List.of(w1, b1, w2, b2);
 

@@ -56,11 +56,13 @@ class CheckpointConformanceTest {
 
   static Stream<Arguments> modules() {
     return Stream.of(
-        new Case("CkLinear", () -> new CkLinear(3), Shape.of(2, 4)),
-        new Case("CkMlp", () -> new CkMlp(5, 2), Shape.of(2, 3)),
-        new Case("CkEveryDType", () -> new CkEveryDType("every"), Shape.of(1, 3)),
-        new Case("Sequential", () -> new Sequential(new CkLinear(4), new CkLinear(2)),
-            Shape.of(3, 2)))
+            new Case("CkLinear", () -> new CkLinear(3), Shape.of(2, 4)),
+            new Case("CkMlp", () -> new CkMlp(5, 2), Shape.of(2, 3)),
+            new Case("CkEveryDType", () -> new CkEveryDType("every"), Shape.of(1, 3)),
+            new Case(
+                "Sequential",
+                () -> new Sequential(new CkLinear(4), new CkLinear(2)),
+                Shape.of(3, 2)))
         .map(Arguments::of);
   }
 
@@ -144,18 +146,21 @@ class CheckpointConformanceTest {
 
     assertThatThrownBy(() -> Checkpoint.of(other).add(unsaved).restore(p))
         .isInstanceOf(CheckpointMismatchException.class)
-        .hasMessageContaining("mlp.safetensors does not match what it is restored into"
-            + " (5 problems); nothing was restored.")
+        .hasMessageContaining(
+            "mlp.safetensors does not match what it is restored into"
+                + " (5 problems); nothing was restored.")
         .hasMessageContaining("missing from the file (1): [unsaved]")
-        .hasMessageContaining("in the file, but no variable of that name exists in the model"
-            + " (1): [extra]")
+        .hasMessageContaining(
+            "in the file, but no variable of that name exists in the model" + " (1): [extra]")
         .hasMessageContaining("mlp/linear/w: the file has f32[3, 5], the variable is f32[3, 6]")
         .hasMessageContaining("RestoreOptions.nonStrict()")
-        .satisfies(e -> {
-          CheckpointMismatchException m = (CheckpointMismatchException) e;
-          assertThat(m.mismatched()).extracting(CheckpointMismatchException.Mismatch::name)
-              .containsExactly("mlp/linear/b", "mlp/linear/w", "mlp/linear_1/w");
-        });
+        .satisfies(
+            e -> {
+              CheckpointMismatchException m = (CheckpointMismatchException) e;
+              assertThat(m.mismatched())
+                  .extracting(CheckpointMismatchException.Mismatch::name)
+                  .containsExactly("mlp/linear/b", "mlp/linear/w", "mlp/linear_1/w");
+            });
     assertThat(values(other)).isEqualTo(before);
   }
 
@@ -173,9 +178,9 @@ class CheckpointConformanceTest {
 
     assertThat(status.restored()).containsExactly("mlp/linear_1/b");
     assertThat(status.mismatched()).hasSize(3);
-    assertThat(HostArray.of(other.second.b.peek())).isEqualTo(HostArray.of(saved.second.b
-        .peek()));
-    assertThatThrownBy(status::assertConsumed).isInstanceOf(CheckpointMismatchException.class)
+    assertThat(HostArray.of(other.second.b.peek())).isEqualTo(HostArray.of(saved.second.b.peek()));
+    assertThatThrownBy(status::assertConsumed)
+        .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining("wrong shape or dtype (3)");
   }
 
@@ -202,10 +207,12 @@ class CheckpointConformanceTest {
 
     RestoreStatus status = Checkpoint.of(new CkLinear(3, "lin")).restore(p);
 
-    assertThatThrownBy(status::assertConsumed).isInstanceOf(CheckpointMismatchException.class)
+    assertThatThrownBy(status::assertConsumed)
+        .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining("not created yet (2):")
-        .hasMessageContaining("CkLinear 'lin' has not been built yet; its variables are created"
-            + " by its first call: [lin/b, lin/w]")
+        .hasMessageContaining(
+            "CkLinear 'lin' has not been built yet; its variables are created"
+                + " by its first call: [lin/b, lin/w]")
         .hasMessageContaining("Call assertConsumed() once every module is built")
         .hasMessageNotContaining("in the file, but no variable");
   }
@@ -219,16 +226,18 @@ class CheckpointConformanceTest {
 
     assertThatThrownBy(() -> Checkpoint.of(a, b).save(dir.resolve("x.safetensors")))
         .isInstanceOf(CheckpointException.class)
-        .hasMessageContaining("\"ck_linear/b\" by CkLinear 'ck_linear' and by CkLinear"
-            + " 'ck_linear'")
+        .hasMessageContaining(
+            "\"ck_linear/b\" by CkLinear 'ck_linear' and by CkLinear" + " 'ck_linear'")
         .hasMessageContaining("give one of the modules its own name");
   }
 
   @Test
   void restore_refusesALaterFormatVersion() {
     Path p = dir.resolve("future.safetensors");
-    SafeTensors.write(p, Map.of(), Map.of("format", Checkpoint.FORMAT, "format_version", "2",
-        "writer", "sonnet-java 9"));
+    SafeTensors.write(
+        p,
+        Map.of(),
+        Map.of("format", Checkpoint.FORMAT, "format_version", "2", "writer", "sonnet-java 9"));
 
     assertThatThrownBy(() -> Checkpoint.of().restore(p))
         .isInstanceOf(CheckpointFormatException.class)
@@ -262,8 +271,10 @@ class CheckpointConformanceTest {
     long maskAt;
     try (SafeTensorsFile f = SafeTensors.open(p)) {
       assertThat(f.entries().get(0).name()).isEqualTo("every/count"); // read before the mask
-      maskAt = Files.size(p) - f.entries().stream().mapToLong(SafeTensorsFile.Entry::end).max()
-          .orElseThrow() + f.entry("every/mask").begin();
+      maskAt =
+          Files.size(p)
+              - f.entries().stream().mapToLong(SafeTensorsFile.Entry::end).max().orElseThrow()
+              + f.entry("every/mask").begin();
     }
     byte[] bytes = Files.readAllBytes(p);
     bytes[(int) maskAt] = 7; // a bool that is neither 0 nor 1: caught only when read
@@ -302,27 +313,41 @@ class CheckpointConformanceTest {
 
     try (SafeTensorsFile golden = SafeTensors.open(resource("golden_v1.safetensors"));
         SafeTensorsFile saved = SafeTensors.open(p)) {
-      assertThat(saved.entries()).map(Object::toString)
+      assertThat(saved.entries())
+          .map(Object::toString)
           .containsExactlyElementsOf(golden.entries().stream().map(Object::toString).toList());
       for (SafeTensorsFile.Entry e : golden.entries()) {
         assertThat(saved.read(e.name())).isEqualTo(golden.read(e));
       }
-      assertThat(saved.metadata()).containsEntry("format", "sonnet-checkpoint")
-          .containsEntry("format_version", "1").containsEntry("writer", "sonnet-java");
+      assertThat(saved.metadata())
+          .containsEntry("format", "sonnet-checkpoint")
+          .containsEntry("format_version", "1")
+          .containsEntry("writer", "sonnet-java");
     }
   }
 
   @Test
-  void torchFile_restoresWithRenamingAndTransposing_andReproducesTorchOutputs()
-      throws IOException {
+  void torchFile_restoresWithRenamingAndTransposing_andReproducesTorchOutputs() throws IOException {
     Path file = resource("torch_mlp.safetensors");
-    Map<String, String> names = Map.of("0.weight", "mlp/linear/w", "0.bias", "mlp/linear/b",
-        "2.weight", "mlp/linear_1/w", "2.bias", "mlp/linear_1/b");
+    Map<String, String> names =
+        Map.of(
+            "0.weight",
+            "mlp/linear/w",
+            "0.bias",
+            "mlp/linear/b",
+            "2.weight",
+            "mlp/linear_1/w",
+            "2.bias",
+            "mlp/linear_1/b");
     CkMlp mlp = new CkMlp(4, 2, "mlp");
 
-    RestoreStatus status = Checkpoint.of(mlp).restore(file, RestoreOptions.strict()
-        .renaming(names::get)
-        .transposing(name -> name.endsWith(".weight")));
+    RestoreStatus status =
+        Checkpoint.of(mlp)
+            .restore(
+                file,
+                RestoreOptions.strict()
+                    .renaming(names::get)
+                    .transposing(name -> name.endsWith(".weight")));
 
     HostArray x;
     HostArray expected;
@@ -435,43 +460,44 @@ class CheckpointConformanceTest {
     Map<String, HostArray> out = new LinkedHashMap<>();
     for (Variable v : m.variables()) {
       int n = v.shape().intSize();
-      HostArray a = switch (v.dtype()) {
-        case FLOAT32 -> {
-          float[] d = new float[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = i + 1;
-          }
-          yield HostArray.of(d, v.shape());
-        }
-        case FLOAT64 -> {
-          double[] d = new double[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = i + 1;
-          }
-          yield HostArray.of(d, v.shape());
-        }
-        case INT32 -> {
-          int[] d = new int[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = i + 1;
-          }
-          yield HostArray.of(d, v.shape());
-        }
-        case INT64 -> {
-          long[] d = new long[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = i + 1;
-          }
-          yield HostArray.of(d, v.shape());
-        }
-        case BOOL -> {
-          boolean[] d = new boolean[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = i % 2 == 0;
-          }
-          yield HostArray.of(d, v.shape());
-        }
-      };
+      HostArray a =
+          switch (v.dtype()) {
+            case FLOAT32 -> {
+              float[] d = new float[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = i + 1;
+              }
+              yield HostArray.of(d, v.shape());
+            }
+            case FLOAT64 -> {
+              double[] d = new double[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = i + 1;
+              }
+              yield HostArray.of(d, v.shape());
+            }
+            case INT32 -> {
+              int[] d = new int[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = i + 1;
+              }
+              yield HostArray.of(d, v.shape());
+            }
+            case INT64 -> {
+              long[] d = new long[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = i + 1;
+              }
+              yield HostArray.of(d, v.shape());
+            }
+            case BOOL -> {
+              boolean[] d = new boolean[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = i % 2 == 0;
+              }
+              yield HostArray.of(d, v.shape());
+            }
+          };
       out.put(v.name(), a);
     }
     return out;
@@ -480,8 +506,8 @@ class CheckpointConformanceTest {
   /** A checked-in file from the test resources, copied out of the (test) jar. */
   private Path resource(String name) throws IOException {
     Path p = dir.resolve(name);
-    try (InputStream in = CheckpointConformanceTest.class.getResourceAsStream(
-        "/checkpoint/" + name)) {
+    try (InputStream in =
+        CheckpointConformanceTest.class.getResourceAsStream("/checkpoint/" + name)) {
       assertThat(in).as("test resource checkpoint/" + name).isNotNull();
       Files.copy(in, p);
     }

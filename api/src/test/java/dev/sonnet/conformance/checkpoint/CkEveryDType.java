@@ -16,10 +16,17 @@ import dev.sonnet.tensor.Variable;
  */
 public final class CkEveryDType extends Module implements Layer {
   final CkLinear linear;
-  @Param(trainable = false) Variable count;
+
+  @Param(trainable = false)
+  Variable count;
+
   @Param Variable table;
-  @Param(trainable = false) Variable ids;
-  @Param(trainable = false) Variable mask;
+
+  @Param(trainable = false)
+  Variable ids;
+
+  @Param(trainable = false)
+  Variable mask;
 
   public CkEveryDType(String name) {
     super(name);
@@ -38,8 +45,12 @@ public final class CkEveryDType extends Module implements Layer {
   public Tensor call(Tensor x) {
     build(x);
     Tensor y = linear.call(x);
-    Tensor extra = table.read().sum().add(count.read().cast(DType.FLOAT64).add(
-        ids.read().cast(DType.FLOAT64).sum())).add(mask.read().cast(DType.FLOAT64).sum());
+    Tensor extra =
+        table
+            .read()
+            .sum()
+            .add(count.read().cast(DType.FLOAT64).add(ids.read().cast(DType.FLOAT64).sum()))
+            .add(mask.read().cast(DType.FLOAT64).sum());
     return y.add(extra.cast(y.dtype()));
   }
 }

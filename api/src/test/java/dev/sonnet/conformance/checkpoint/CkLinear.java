@@ -26,8 +26,13 @@ public final class CkLinear extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     int inputSize = x.dim(-1);
-    w = variable("w", Initializers.truncatedNormal(1 / Math.sqrt(inputSize)), x.dtype(),
-        inputSize, outputSize);
+    w =
+        variable(
+            "w",
+            Initializers.truncatedNormal(1 / Math.sqrt(inputSize)),
+            x.dtype(),
+            inputSize,
+            outputSize);
     b = variable("b", Initializers.zeros(), x.dtype(), outputSize);
   }
 

@@ -5,9 +5,8 @@ import dev.sonnet.module.Module;
 import dev.sonnet.tensor.Tensor;
 
 /**
- * Two {@link CkLinear} layers with a tanh between them, made in the constructor, so the
- * variables are {@code ck_mlp/linear/w}, {@code ck_mlp/linear_1/w} and their biases (or under
- * another name).
+ * Two {@link CkLinear} layers with a tanh between them, made in the constructor, so the variables
+ * are {@code ck_mlp/linear/w}, {@code ck_mlp/linear_1/w} and their biases (or under another name).
  */
 public final class CkMlp extends Module implements Layer {
   final int hiddenSize;

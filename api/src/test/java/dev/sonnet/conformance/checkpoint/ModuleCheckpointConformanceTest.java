@@ -50,10 +50,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The checkpoint round trip of every module configuration in {@link ModuleGoldens}, and of every
- * optimizer (with the model it trains) and metric, as Sonnet's own checkpoint conformance test does:
- * save, overwrite with ones, restore, compare values and outputs; restore into a fresh instance;
- * restore before the first call (restore-on-create); and checked-in checkpoints of library
- * modules restored to known values.
+ * optimizer (with the model it trains) and metric, as Sonnet's own checkpoint conformance test
+ * does: save, overwrite with ones, restore, compare values and outputs; restore into a fresh
+ * instance; restore before the first call (restore-on-create); and checked-in checkpoints of
+ * library modules restored to known values.
  *
  * <p>Outputs are compared with a <em>reference</em> instance whose history matches call for call,
  * so modules whose step changes their own state (batch norm in training, moving averages, VQ-EMA,
@@ -74,8 +74,8 @@ class ModuleCheckpointConformanceTest {
   // ---- what is tested ----------------------------------------------------------------------
 
   /**
-   * One instance under test: the modules a checkpoint holds, and one step of it (a forward pass,
-   * a training step, a metric update) returning a tensor that depends on its state.
+   * One instance under test: the modules a checkpoint holds, and one step of it (a forward pass, a
+   * training step, a metric update) returning a tensor that depends on its state.
    */
   record Subject(List<Module> modules, Supplier<Tensor> step) {
     Checkpoint checkpoint() {
@@ -102,11 +102,15 @@ class ModuleCheckpointConformanceTest {
   static List<Case> moduleCases() {
     List<Case> out = new ArrayList<>();
     for (Golden g : ModuleGoldens.all()) {
-      out.add(new Case(g.name(), g.type(), () -> {
-        Module m = g.create().get();
-        Tensor x = ModuleGoldens.input(g.dtype(), g.shape());
-        return new Subject(List.of(m), () -> g.forward().apply(m, x));
-      }));
+      out.add(
+          new Case(
+              g.name(),
+              g.type(),
+              () -> {
+                Module m = g.create().get();
+                Tensor x = ModuleGoldens.input(g.dtype(), g.shape());
+                return new Subject(List.of(m), () -> g.forward().apply(m, x));
+              }));
     }
     return out;
   }
@@ -120,39 +124,48 @@ class ModuleCheckpointConformanceTest {
   }
 
   /** A linear model and the optimizer training it; a step is one update, then the output. */
-  static Case optimizer(String name, Class<? extends Optimizer> type,
-      Supplier<Optimizer> create) {
-    return new Case(name, type, () -> {
-      Linear model = new Linear(2);
-      Optimizer optimizer = create.get();
-      Tensor x = ModuleGoldens.input(DType.FLOAT32, new int[] {4, 3});
-      Tensor target = Tensor.of(new float[] {1, -1, 0.5f, 0, 0.25f, 2, -0.5f, 1}, 4, 2);
-      return new Subject(List.of(model, optimizer), () -> {
-        try (GradientTape tape = GradientTape.open()) {
-          Tensor loss = model.call(x).sub(target).square().mean();
-          List<Variable> params = model.trainableVariables();
-          optimizer.apply(tape.gradient(loss, params), params);
-        }
-        return model.call(x);
-      });
-    });
+  static Case optimizer(String name, Class<? extends Optimizer> type, Supplier<Optimizer> create) {
+    return new Case(
+        name,
+        type,
+        () -> {
+          Linear model = new Linear(2);
+          Optimizer optimizer = create.get();
+          Tensor x = ModuleGoldens.input(DType.FLOAT32, new int[] {4, 3});
+          Tensor target = Tensor.of(new float[] {1, -1, 0.5f, 0, 0.25f, 2, -0.5f, 1}, 4, 2);
+          return new Subject(
+              List.of(model, optimizer),
+              () -> {
+                try (GradientTape tape = GradientTape.open()) {
+                  Tensor loss = model.call(x).sub(target).square().mean();
+                  List<Variable> params = model.trainableVariables();
+                  optimizer.apply(tape.gradient(loss, params), params);
+                }
+                return model.call(x);
+              });
+        });
   }
 
   static List<Case> metricCases() {
     return List.of(
         metric("sum", Sum.class, Sum::new),
         metric("mean", Mean.class, Mean::new),
-        metric("exponential_moving_average", ExponentialMovingAverage.class,
+        metric(
+            "exponential_moving_average",
+            ExponentialMovingAverage.class,
             () -> new ExponentialMovingAverage(0.9)));
   }
 
   /** A metric; a step folds in one value and reads the statistic. */
   static Case metric(String name, Class<? extends Metric> type, Supplier<Metric> create) {
-    return new Case(name, type, () -> {
-      Metric metric = create.get();
-      Tensor value = Tensor.of(new float[] {0.5f, 1.5f, -2f}, 3);
-      return new Subject(List.of(metric), () -> metric.call(value));
-    });
+    return new Case(
+        name,
+        type,
+        () -> {
+          Metric metric = create.get();
+          Tensor value = Tensor.of(new float[] {0.5f, 1.5f, -2f}, 3);
+          return new Subject(List.of(metric), () -> metric.call(value));
+        });
   }
 
   // ---- per configuration -------------------------------------------------------------------
@@ -203,12 +216,13 @@ class ModuleCheckpointConformanceTest {
     Subject fresh = c.create().get();
     Subject reference = c.create().get();
     Set<String> given = new HashSet<>();
-    VariableInterceptor savedValues = spec -> {
-      HostArray value = saved.get(spec.path());
-      assertThat(value).as("saved value of %s", spec.path()).isNotNull();
-      given.add(spec.path());
-      return value.toTensor();
-    };
+    VariableInterceptor savedValues =
+        spec -> {
+          HostArray value = saved.get(spec.path());
+          assertThat(value).as("saved value of %s", spec.path()).isNotNull();
+          given.add(spec.path());
+          return value.toTensor();
+        };
     for (Module m : reference.modules()) {
       m.interceptVariables(savedValues);
       m.submodules().forEach(child -> child.interceptVariables(savedValues));
@@ -241,14 +255,20 @@ class ModuleCheckpointConformanceTest {
       }
     }
     assertThat(found).as("optimizer and metric classes found by scanning").hasSizeGreaterThan(5);
-    assertThat(missing).as("optimizers and metrics without a checkpoint case: add one to"
-        + " optimizerCases() or metricCases()").isEmpty();
+    assertThat(missing)
+        .as(
+            "optimizers and metrics without a checkpoint case: add one to"
+                + " optimizerCases() or metricCases()")
+        .isEmpty();
   }
 
   // ---- checked-in files of library modules -------------------------------------------------
 
   /** A checked-in checkpoint: a registry golden with every variable set to {@link #known}. */
-  record GoldenFile(String golden, String file, boolean signed,
+  record GoldenFile(
+      String golden,
+      String file,
+      boolean signed,
       Function<Map<String, HostArray>, float[]> expectedOutput) {
     @Override
     public String toString() {
@@ -258,9 +278,15 @@ class ModuleCheckpointConformanceTest {
 
   static Stream<GoldenFile> goldenFiles() {
     return Stream.of(
-        new GoldenFile("mlp_3x4x5_1x3", "mlp_3x4x5_1x3_v1.safetensors", true,
+        new GoldenFile(
+            "mlp_3x4x5_1x3",
+            "mlp_3x4x5_1x3_v1.safetensors",
+            true,
             ModuleCheckpointConformanceTest::mlpReference),
-        new GoldenFile("batch_norm_1x2x2x3", "batch_norm_1x2x2x3_v1.safetensors", false,
+        new GoldenFile(
+            "batch_norm_1x2x2x3",
+            "batch_norm_1x2x2x3_v1.safetensors",
+            false,
             ModuleCheckpointConformanceTest::batchNormReference));
   }
 
@@ -316,13 +342,16 @@ class ModuleCheckpointConformanceTest {
 
     try (SafeTensorsFile expected = SafeTensors.open(golden);
         SafeTensorsFile saved = SafeTensors.open(p)) {
-      assertThat(saved.entries()).map(Object::toString)
+      assertThat(saved.entries())
+          .map(Object::toString)
           .containsExactlyElementsOf(expected.entries().stream().map(Object::toString).toList());
       for (SafeTensorsFile.Entry e : expected.entries()) {
         assertThat(saved.read(e.name())).as(e.name()).isEqualTo(expected.read(e));
       }
-      assertThat(expected.metadata()).containsEntry("format", Checkpoint.FORMAT)
-          .containsEntry("format_version", "1").containsEntry("writer", Checkpoint.WRITER);
+      assertThat(expected.metadata())
+          .containsEntry("format", Checkpoint.FORMAT)
+          .containsEntry("format_version", "1")
+          .containsEntry("writer", Checkpoint.WRITER);
       assertThat(saved.metadata()).isEqualTo(expected.metadata());
     }
   }
@@ -343,8 +372,13 @@ class ModuleCheckpointConformanceTest {
     Path p = dir.resolve(f.file());
     try (InputStream in = getClass().getResourceAsStream("/" + GOLDEN_DIR + f.file())) {
       if (in == null) {
-        fail("No checked-in checkpoint " + GOLDEN_SOURCE_DIR + f.file() + " for golden '"
-            + f.golden() + "'; write it with -Dsonnet.goldens.update=true and review it");
+        fail(
+            "No checked-in checkpoint "
+                + GOLDEN_SOURCE_DIR
+                + f.file()
+                + " for golden '"
+                + f.golden()
+                + "'; write it with -Dsonnet.goldens.update=true and review it");
       }
       Files.copy(in, p);
     }
@@ -362,24 +396,25 @@ class ModuleCheckpointConformanceTest {
     Map<String, HostArray> out = new LinkedHashMap<>();
     for (Variable v : m.variables()) {
       int n = v.shape().intSize();
-      HostArray a = switch (v.dtype()) {
-        case FLOAT32 -> {
-          float[] d = new float[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = (float) known(i, signed);
-          }
-          yield HostArray.of(d, v.shape());
-        }
-        case INT64 -> {
-          long[] d = new long[n];
-          for (int i = 0; i < n; i++) {
-            d[i] = 7 + i;
-          }
-          yield HostArray.of(d, v.shape());
-        }
-        default -> throw new AssertionError("no known values for " + v.dtype() + " yet: "
-            + v.name());
-      };
+      HostArray a =
+          switch (v.dtype()) {
+            case FLOAT32 -> {
+              float[] d = new float[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = (float) known(i, signed);
+              }
+              yield HostArray.of(d, v.shape());
+            }
+            case INT64 -> {
+              long[] d = new long[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = 7 + i;
+              }
+              yield HostArray.of(d, v.shape());
+            }
+            default ->
+                throw new AssertionError("no known values for " + v.dtype() + " yet: " + v.name());
+          };
       out.put(v.name(), a);
     }
     return out;
@@ -409,8 +444,8 @@ class ModuleCheckpointConformanceTest {
   }
 
   /**
-   * The registry's batch norm call uses the batch's statistics ({@code testLocalStats}): {@code
-   * (x - mean) / sqrt(variance + 1e-5) * scale + offset} per channel, the variance biased.
+   * The registry's batch norm call uses the batch's statistics ({@code testLocalStats}): {@code (x
+   * - mean) / sqrt(variance + 1e-5) * scale + offset} per channel, the variance biased.
    */
   static float[] batchNormReference(Map<String, HostArray> v) {
     double[][] x = inputRows(8 * 2 * 2, 3);
@@ -479,9 +514,10 @@ class ModuleCheckpointConformanceTest {
   private static void scramble(Subject s, long seed) {
     Rng rng = new Rng(seed);
     for (Variable v : variables(s)) {
-      Tensor t = v.dtype().isFloating()
-          ? Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), 0.25, 1.75)
-          : Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), 2, 9.5);
+      Tensor t =
+          v.dtype().isFloating()
+              ? Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), 0.25, 1.75)
+              : Tensor.randomUniform(rng, DType.FLOAT32, v.shape(), 2, 9.5);
       v.assign(t.cast(v.dtype()));
     }
   }
@@ -515,7 +551,9 @@ class ModuleCheckpointConformanceTest {
   }
 
   private static Golden golden(String name) {
-    return ModuleGoldens.all().stream().filter(g -> g.name().equals(name)).findFirst()
+    return ModuleGoldens.all().stream()
+        .filter(g -> g.name().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no golden named " + name));
   }
 
@@ -526,8 +564,8 @@ class ModuleCheckpointConformanceTest {
       p = p.getParent();
     }
     if (p == null) {
-      throw new IllegalStateException("cannot find api/src/test/resources above "
-          + Paths.get("").toAbsolutePath());
+      throw new IllegalStateException(
+          "cannot find api/src/test/resources above " + Paths.get("").toAbsolutePath());
     }
     return p.resolve(GOLDEN_SOURCE_DIR);
   }

@@ -42,8 +42,8 @@ class ModuleFileConformanceTest {
   @TempDir Path dir;
 
   /**
-   * Every public module class, built from its first golden, saved, loaded and deep-copied. A
-   * class that cannot (no {@code @Settings} constructor yet) is listed with the reason.
+   * Every public module class, built from its first golden, saved, loaded and deep-copied. A class
+   * that cannot (no {@code @Settings} constructor yet) is listed with the reason.
    */
   @Test
   void coverage_everyPublicModuleRoundTrips() throws Exception {
@@ -64,24 +64,33 @@ class ModuleFileConformanceTest {
         try {
           roundTrip(g);
         } catch (ModuleConfigException e) {
-          failures.put(c.getName(), e.getMessage().contains("has no @Settings constructor")
-              ? "no @Settings constructor yet" : e.getMessage());
+          failures.put(
+              c.getName(),
+              e.getMessage().contains("has no @Settings constructor")
+                  ? "no @Settings constructor yet"
+                  : e.getMessage());
         } catch (Exception | AssertionError e) {
-          failures.put(c.getName(), e.getClass().getSimpleName() + ": "
-              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+          failures.put(
+              c.getName(),
+              e.getClass().getSimpleName()
+                  + ": "
+                  + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
       }
     }
     assertThat(classes).isGreaterThan(20);
-    assertThat(failures).as("public modules that do not round-trip through ModuleFile and"
-        + " ModuleCopies (class -> why)").isEmpty();
+    assertThat(failures)
+        .as(
+            "public modules that do not round-trip through ModuleFile and"
+                + " ModuleCopies (class -> why)")
+        .isEmpty();
   }
 
   /**
    * Builds the golden's module with one call, saves and deep-copies it, then calls the original
    * again and each copy for the first time. A module whose call updates its variables (a moving
-   * average, an EMA codebook) must continue from the saved state exactly as the original does:
-   * the copy's first output is the original's second. A module whose randomness lives outside its
+   * average, an EMA codebook) must continue from the saved state exactly as the original does: the
+   * copy's first output is the original's second. A module whose randomness lives outside its
    * variables (dropout's seeded generator) starts again from its seed, as a fresh module does: the
    * copy's first output is the original's first.
    */
@@ -123,11 +132,12 @@ class ModuleFileConformanceTest {
 
   @Test
   void sequentialOfModulesAndLibraryFunctions_roundTrips() {
-    Sequential model = Sequential.of(
-        Linear.builder(4).wInit(Initializers.randomNormal(0, 0.5).seeded(3)).build(),
-        Layers.relu(),
-        Linear.builder(2).bInit(Initializers.constant(0.25)).name("head").build(),
-        Layers.tanh());
+    Sequential model =
+        Sequential.of(
+            Linear.builder(4).wInit(Initializers.randomNormal(0, 0.5).seeded(3)).build(),
+            Layers.relu(),
+            Linear.builder(2).bInit(Initializers.constant(0.25)).name("head").build(),
+            Layers.tanh());
     Tensor x = Tensor.of(new float[] {1, -2, 3, 0.5f, 0, -1}, 2, 3);
     float[] expected = model.call(x).toFloatArray();
     Path file = dir.resolve("seq.safetensors");
@@ -142,14 +152,19 @@ class ModuleFileConformanceTest {
     Sequential copy = ModuleCopies.deepCopy(model);
     assertThat(copy.call(x).toFloatArray()).containsExactly(expected);
     ((Linear) model.layers().get(0)).w().assign(Tensor.zeros(DType.FLOAT32, 3, 4));
-    assertThat(copy.call(x).toFloatArray()).as("the copy has its own variables")
+    assertThat(copy.call(x).toFloatArray())
+        .as("the copy has its own variables")
         .containsExactly(expected);
   }
 
   @Test
   void aConvWithPadFunctionsAndSettings_roundTrips() {
-    Conv2D conv = Conv2D.builder(3, 2, 3).stride(1, 2).padding(Pad.of(Pad.Fn.CAUSAL, Pad.Fn.FULL))
-        .withBias(false).build();
+    Conv2D conv =
+        Conv2D.builder(3, 2, 3)
+            .stride(1, 2)
+            .padding(Pad.of(Pad.Fn.CAUSAL, Pad.Fn.FULL))
+            .withBias(false)
+            .build();
     Tensor x = ModuleGoldens.input(DType.FLOAT32, new int[] {2, 5, 6, 2});
     float[] expected = conv.call(x).toFloatArray();
     Path file = dir.resolve("conv.safetensors");
@@ -172,8 +187,8 @@ class ModuleFileConformanceTest {
 
   @Test
   void anInitializerOfTheUsersOwn_failsNamingTheSetting() {
-    Linear linear = Linear.builder(2).wInit((shape, dtype, rng) -> Tensor.zeros(dtype, shape))
-        .build();
+    Linear linear =
+        Linear.builder(2).wInit((shape, dtype, rng) -> Tensor.zeros(dtype, shape)).build();
     assertThatThrownBy(() -> ModuleCopies.deepCopy(linear))
         .isInstanceOf(ModuleConfigException.class)
         .hasMessageContaining("Linear.wInit")
@@ -202,8 +217,9 @@ class ModuleFileConformanceTest {
 
   @Test
   void hostileFiles_failNamingTheFile() {
-    String linear = "{\"module\":\"dev.sonnet.nn.Linear\",\"settings\":{\"outputSize\":2,"
-        + "\"withBias\":true,\"wInit\":null,\"bInit\":null,\"name\":null}}";
+    String linear =
+        "{\"module\":\"dev.sonnet.nn.Linear\",\"settings\":{\"outputSize\":2,"
+            + "\"withBias\":true,\"wInit\":null,\"bInit\":null,\"name\":null}}";
     Map<String, String> cases = new LinkedHashMap<>();
     cases.put("badjson", "{\"format_version\":1,\"path\":\"linear\",\"module\":{");
     cases.put("unknownclass", doc(linear.replace("dev.sonnet.nn.Linear", "java.lang.Runtime")));
@@ -212,15 +228,20 @@ class ModuleFileConformanceTest {
     cases.put("extrasetting", doc(linear.replace("\"name\":null", "\"name\":null,\"x\":1")));
     cases.put("badversion", doc(linear).replace("\"format_version\":1", "\"format_version\":9"));
     cases.put("deep", doc("[".repeat(200) + "]".repeat(200)));
-    cases.put("huge", doc(linear.replace("null}}", "null,\"pad\":\""
-        + "x".repeat(5 << 20) + "\"}}")));
-    cases.put("hugeint", doc(linear.replace("\"outputSize\":2",
-        "\"outputSize\":99999999999999999999999")));
-    cases.put("layerbyname", doc("{\"module\":\"dev.sonnet.module.Sequential\",\"settings\":"
-        + "{\"layers\":[{\"function\":\"exit\"}],\"name\":null}}"));
+    cases.put(
+        "huge", doc(linear.replace("null}}", "null,\"pad\":\"" + "x".repeat(5 << 20) + "\"}}")));
+    cases.put(
+        "hugeint",
+        doc(linear.replace("\"outputSize\":2", "\"outputSize\":99999999999999999999999")));
+    cases.put(
+        "layerbyname",
+        doc(
+            "{\"module\":\"dev.sonnet.module.Sequential\",\"settings\":"
+                + "{\"layers\":[{\"function\":\"exit\"}],\"name\":null}}"));
     for (Map.Entry<String, String> c : cases.entrySet()) {
       Path file = fileWithConfig(c.getKey() + ".safetensors", c.getValue());
-      assertThatThrownBy(() -> ModuleFile.load(file)).as(c.getKey())
+      assertThatThrownBy(() -> ModuleFile.load(file))
+          .as(c.getKey())
           .isInstanceOf(CheckpointException.class)
           .hasMessageContaining(file.toString());
     }
@@ -229,8 +250,8 @@ class ModuleFileConformanceTest {
   @Test
   void aPlainCheckpoint_isNotAModuleFile() {
     Path file = dir.resolve("plain.safetensors");
-    SafeTensors.write(file, Map.of("w", HostArray.of(new float[] {1},
-        dev.sonnet.tensor.Shape.of(1))), Map.of());
+    SafeTensors.write(
+        file, Map.of("w", HostArray.of(new float[] {1}, dev.sonnet.tensor.Shape.of(1))), Map.of());
     assertThatThrownBy(() -> ModuleFile.load(file))
         .isInstanceOf(CheckpointFormatException.class)
         .hasMessageContaining(file.toString())
@@ -248,16 +269,17 @@ class ModuleFileConformanceTest {
       json = f.metadata().get(ModuleFile.METADATA_KEY);
     }
     Path lying = dir.resolve("lying.safetensors");
-    SafeTensors.write(lying, Map.of(
-        "linear/w", HostArray.of(new float[] {1, 2, 3, 4}, dev.sonnet.tensor.Shape.of(2, 2)),
-        "linear/b", HostArray.of(new float[] {5, 6}, dev.sonnet.tensor.Shape.of(2))),
+    SafeTensors.write(
+        lying,
+        Map.of(
+            "linear/w", HostArray.of(new float[] {1, 2, 3, 4}, dev.sonnet.tensor.Shape.of(2, 2)),
+            "linear/b", HostArray.of(new float[] {5, 6}, dev.sonnet.tensor.Shape.of(2))),
         Map.of(ModuleFile.METADATA_KEY, json));
     Linear loaded = ModuleFile.load(lying, Linear.class);
     assertThatThrownBy(() -> loaded.call(Tensor.ones(DType.FLOAT32, 1, 3)))
         .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining(lying.toString());
-    assertThat(loaded.b().read().toFloatArray()).as("no value from the file")
-        .containsExactly(0, 0);
+    assertThat(loaded.b().read().toFloatArray()).as("no value from the file").containsExactly(0, 0);
     assertThat(Files.exists(file)).isTrue();
   }
 

@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Restore before the first call keeps the guarantees of a restore into a built model: every
- * problem of the model reported at once, by the end of the call that built it; no variable left
- * with a value from the file when that call fails; messages that say what happened; and an
- * optimizer's slots and step restored at its first apply.
+ * Restore before the first call keeps the guarantees of a restore into a built model: every problem
+ * of the model reported at once, by the end of the call that built it; no variable left with a
+ * value from the file when that call fails; messages that say what happened; and an optimizer's
+ * slots and step restored at its first apply.
  *
- * <p>The model is a {@link CkMlp} ({@code mlp/linear/{b,w}}, {@code mlp/linear_1/{b,w}}), whose
- * two layers are built one after the other during its first call.
+ * <p>The model is a {@link CkMlp} ({@code mlp/linear/{b,w}}, {@code mlp/linear_1/{b,w}}), whose two
+ * layers are built one after the other during its first call.
  */
 class RestoreBeforeFirstCallConformanceTest {
   @TempDir Path dir;
@@ -46,15 +46,17 @@ class RestoreBeforeFirstCallConformanceTest {
     CkMlp fresh = new CkMlp(5, 2, "mlp");
 
     RestoreStatus status = Checkpoint.of(fresh).restore(p);
-    CheckpointMismatchException e = catchThrowableOfType(CheckpointMismatchException.class,
-        () -> fresh.call(x));
+    CheckpointMismatchException e =
+        catchThrowableOfType(CheckpointMismatchException.class, () -> fresh.call(x));
 
     assertThat(e).as("the first call fails").isNotNull();
-    assertThat(e.mismatched()).extracting(Mismatch::name)
+    assertThat(e.mismatched())
+        .extracting(Mismatch::name)
         .containsExactlyInAnyOrder("mlp/linear/w", "mlp/linear_1/w");
     assertThat(e.missing()).containsExactly("mlp/linear_1/b");
     assertThat(e.unexpected()).isEmpty();
-    assertThat(e).hasMessageContaining("(3 problems)")
+    assertThat(e)
+        .hasMessageContaining("(3 problems)")
         .hasMessageContaining("mlp/linear/w: the file has f32[3, 4], the variable is f32[3, 5]")
         .hasMessageContaining("mlp/linear_1/w: the file has f32[4, 2], the variable is f32[5, 2]")
         .hasMessageContaining("missing from the file (1): [mlp/linear_1/b]")
@@ -65,7 +67,8 @@ class RestoreBeforeFirstCallConformanceTest {
   }
 
   @Test
-  void afterTheFailingFirstCall_noVariableHoldsARestoredValue_andTheModelIsBuiltWithItsInitialValues() {
+  void
+      afterTheFailingFirstCall_noVariableHoldsARestoredValue_andTheModelIsBuiltWithItsInitialValues() {
     Path p = fileWithTwoWrongShapesAndOneMissing();
     CkMlp fresh = new CkMlp(5, 2, "mlp");
     CkMlp unrestored = new CkMlp(5, 2, "mlp");
@@ -95,10 +98,13 @@ class RestoreBeforeFirstCallConformanceTest {
 
     Checkpoint.of(fresh).restore(p);
 
-    assertThatThrownBy(() -> fresh.call(x)).isInstanceOf(CheckpointMismatchException.class)
+    assertThatThrownBy(() -> fresh.call(x))
+        .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining("missing from the file (1): [mlp/linear_1/b]")
-        .satisfies(e -> assertThat(((CheckpointMismatchException) e).missing())
-            .containsExactly("mlp/linear_1/b"));
+        .satisfies(
+            e ->
+                assertThat(((CheckpointMismatchException) e).missing())
+                    .containsExactly("mlp/linear_1/b"));
     assertThat(values(fresh).get("mlp/linear/w"))
         .as("the first layer, which matched, is set back too")
         .isNotEqualTo(values.get("mlp/linear/w"));
@@ -115,7 +121,8 @@ class RestoreBeforeFirstCallConformanceTest {
     lenient.call(x);
 
     for (RestoreStatus status : List.of(strictStatus, lenientStatus)) {
-      assertThatThrownBy(status::assertConsumed).isInstanceOf(CheckpointMismatchException.class)
+      assertThatThrownBy(status::assertConsumed)
+          .isInstanceOf(CheckpointMismatchException.class)
           .hasMessageContaining("wrong shape or dtype (2)")
           .hasMessageContaining("mlp/linear/w: the file has f32[3, 4], the variable is f32[3, 5]")
           .hasMessageContaining("missing from the file (1): [mlp/linear_1/b]")
@@ -141,9 +148,11 @@ class RestoreBeforeFirstCallConformanceTest {
 
     assertThat(status.unexpected()).containsExactly("mlp/linear_2/w");
     assertThat(status.pending()).isEmpty();
-    assertThatThrownBy(status::assertConsumed).isInstanceOf(CheckpointMismatchException.class)
-        .hasMessageContaining("in the file, but no variable of that name exists in the model (1):"
-            + " [mlp/linear_2/w]")
+    assertThatThrownBy(status::assertConsumed)
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining(
+            "in the file, but no variable of that name exists in the model (1):"
+                + " [mlp/linear_2/w]")
         .hasMessageNotContaining("not been called")
         .hasMessageNotContaining("not been built");
   }
@@ -168,11 +177,22 @@ class RestoreBeforeFirstCallConformanceTest {
     model2.call(x);
 
     assertThat(values(model2)).isEqualTo(savedWeights);
-    assertThat(status.pending()).containsExactlyInAnyOrder("adam/step", "adam/m_0", "adam/m_1",
-        "adam/m_2", "adam/m_3", "adam/v_0", "adam/v_1", "adam/v_2", "adam/v_3");
-    assertThatThrownBy(status::assertConsumed).isInstanceOf(CheckpointMismatchException.class)
-        .hasMessageContaining("Adam 'adam' has not been built yet; its variables are created by"
-            + " its first apply(updates, parameters)")
+    assertThat(status.pending())
+        .containsExactlyInAnyOrder(
+            "adam/step",
+            "adam/m_0",
+            "adam/m_1",
+            "adam/m_2",
+            "adam/m_3",
+            "adam/v_0",
+            "adam/v_1",
+            "adam/v_2",
+            "adam/v_3");
+    assertThatThrownBy(status::assertConsumed)
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining(
+            "Adam 'adam' has not been built yet; its variables are created by"
+                + " its first apply(updates, parameters)")
         .hasMessageContaining("after the optimizer's first optimizer.apply(grads, params)")
         .hasMessageNotContaining("mlp")
         .hasMessageNotContaining("not been called");
@@ -225,8 +245,8 @@ class RestoreBeforeFirstCallConformanceTest {
   }
 
   /**
-   * {@link #saved} with {@code mlp/linear/w} as [3, 4] and {@code mlp/linear_1/w} as [4, 2]
-   * (saved with hidden size 4), and without {@code mlp/linear_1/b}; {@code mlp/linear/b} fits.
+   * {@link #saved} with {@code mlp/linear/w} as [3, 4] and {@code mlp/linear_1/w} as [4, 2] (saved
+   * with hidden size 4), and without {@code mlp/linear_1/b}; {@code mlp/linear/b} fits.
    */
   private Path fileWithTwoWrongShapesAndOneMissing() {
     Map<String, HostArray> values = saved();

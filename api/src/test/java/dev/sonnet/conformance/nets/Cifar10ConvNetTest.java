@@ -21,13 +21,15 @@ class Cifar10ConvNetTest {
   private static final int[] STRIDES = {1, 2};
 
   private static Cifar10ConvNet smallNet() {
-    return Cifar10ConvNet.builder().numClasses(3).outputChannels(CHANNELS).strides(STRIDES)
-        .build();
+    return Cifar10ConvNet.builder().numClasses(3).outputChannels(CHANNELS).strides(STRIDES).build();
   }
 
   private static <T extends Module> T child(Module net, String name, Class<T> type) {
-    return net.submodules().stream().filter(m -> m.name().equals(name)).map(type::cast)
-        .findFirst().orElseThrow();
+    return net.submodules().stream()
+        .filter(m -> m.name().equals(name))
+        .map(type::cast)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Per channel of {@code y [n, c]} (flattened): batch moments, normalise, add the offset. */
@@ -68,13 +70,28 @@ class Cifar10ConvNetTest {
     for (int i = 0; i < 2; i++) {
       Conv2D conv = child(net, "conv_2d_" + i, Conv2D.class);
       int s = STRIDES[i];
-      int[][] same = NnReference.same(spatial, new int[] {3, 3}, new int[] {s, s},
-          new int[] {1, 1});
-      h = NnReference.addBias(NnReference.conv(h, 2, spatial, in, conv.w().peek().toDoubleArray(),
-          new int[] {3, 3}, CHANNELS[i], new int[] {s, s}, new int[] {1, 1}, same[0], same[1]),
-          conv.b().peek().toDoubleArray());
-      h = batchNormRelu(h, CHANNELS[i],
-          child(net, "batch_norm_" + i, BatchNorm.class).offset().peek().toDoubleArray());
+      int[][] same =
+          NnReference.same(spatial, new int[] {3, 3}, new int[] {s, s}, new int[] {1, 1});
+      h =
+          NnReference.addBias(
+              NnReference.conv(
+                  h,
+                  2,
+                  spatial,
+                  in,
+                  conv.w().peek().toDoubleArray(),
+                  new int[] {3, 3},
+                  CHANNELS[i],
+                  new int[] {s, s},
+                  new int[] {1, 1},
+                  same[0],
+                  same[1]),
+              conv.b().peek().toDoubleArray());
+      h =
+          batchNormRelu(
+              h,
+              CHANNELS[i],
+              child(net, "batch_norm_" + i, BatchNorm.class).offset().peek().toDoubleArray());
       // Normalised values are O(1) from sums of <= 36 products: float64 error far below 1e-9.
       ModuleChecks.assertClose(out.activations().get(i), h, 1e-9);
       spatial = same[1];
@@ -86,8 +103,11 @@ class Cifar10ConvNetTest {
       pooled[(i / (positions * in)) * in + i % in] += h[i] / positions;
     }
     ModuleChecks.assertClose(out.activations().get(2), pooled, 1e-9);
-    ModuleChecks.assertClose(out.logits(), NnReference.linear(pooled, 2, in,
-        logits.w().peek().toDoubleArray(), 3, logits.b().peek().toDoubleArray()), 1e-9);
+    ModuleChecks.assertClose(
+        out.logits(),
+        NnReference.linear(
+            pooled, 2, in, logits.w().peek().toDoubleArray(), 3, logits.b().peek().toDoubleArray()),
+        1e-9);
   }
 
   @Test
@@ -117,13 +137,17 @@ class Cifar10ConvNetTest {
     var net = smallNet();
     net.call(Tensor.zeros(DType.FLOAT32, 2, 4, 4, 2), true);
     assertThat(net.variables()).hasSize(2 * (2 + 8) + 2);
-    assertThat(net.trainableVariables()).extracting(Variable::name).containsExactlyInAnyOrder(
-        "cifar10_conv_net/conv_2d_0/w", "cifar10_conv_net/conv_2d_0/b",
-        "cifar10_conv_net/batch_norm_0/offset", "cifar10_conv_net/conv_2d_1/w",
-        "cifar10_conv_net/conv_2d_1/b", "cifar10_conv_net/batch_norm_1/offset",
-        "cifar10_conv_net/logits/w", "cifar10_conv_net/logits/b");
-    assertThat(ModuleChecks.variableLines(net)).contains(
-        "cifar10_conv_net/conv_2d_1/w -> f32[3,3,3,4]", "cifar10_conv_net/logits/w -> f32[4,3]");
+    assertThat(net.trainableVariables())
+        .extracting(Variable::name)
+        .containsExactlyInAnyOrder(
+            "cifar10_conv_net/conv_2d_0/w", "cifar10_conv_net/conv_2d_0/b",
+            "cifar10_conv_net/batch_norm_0/offset", "cifar10_conv_net/conv_2d_1/w",
+            "cifar10_conv_net/conv_2d_1/b", "cifar10_conv_net/batch_norm_1/offset",
+            "cifar10_conv_net/logits/w", "cifar10_conv_net/logits/b");
+    assertThat(ModuleChecks.variableLines(net))
+        .contains(
+            "cifar10_conv_net/conv_2d_1/w -> f32[3,3,3,4]",
+            "cifar10_conv_net/logits/w -> f32[4,3]");
   }
 
   @Test

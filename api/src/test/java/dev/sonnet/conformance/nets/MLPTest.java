@@ -3,9 +3,9 @@ package dev.sonnet.conformance.nets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sonnet.module.Deferred;
 import dev.sonnet.conformance.nn.ModuleChecks;
 import dev.sonnet.conformance.nn.NnReference;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Layers;
 import dev.sonnet.module.ModuleException;
@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 class MLPTest {
 
   private static double[] layer(Linear l, double[] x, int m, int k, boolean relu) {
-    double[] y = NnReference.linear(x, m, k, l.w().peek().toDoubleArray(), l.outputSize(),
-        l.b().peek().toDoubleArray());
+    double[] y =
+        NnReference.linear(
+            x, m, k, l.w().peek().toDoubleArray(), l.outputSize(), l.b().peek().toDoubleArray());
     if (relu) {
       for (int i = 0; i < y.length; i++) {
         y[i] = Math.max(0, y[i]);
@@ -56,9 +57,10 @@ class MLPTest {
   void variables_areNamedLinearIUnderMlp() {
     var mlp = new MLP(new int[] {4, 5});
     mlp.call(Tensor.ones(DType.FLOAT32, 8, 3));
-    assertThat(ModuleChecks.variableLines(mlp)).containsExactly(
-        "mlp/linear_0/b -> f32[4]", "mlp/linear_0/w -> f32[3,4]",
-        "mlp/linear_1/b -> f32[5]", "mlp/linear_1/w -> f32[4,5]");
+    assertThat(ModuleChecks.variableLines(mlp))
+        .containsExactly(
+            "mlp/linear_0/b -> f32[4]", "mlp/linear_0/w -> f32[3,4]",
+            "mlp/linear_1/b -> f32[5]", "mlp/linear_1/w -> f32[4,5]");
   }
 
   @Test
@@ -66,8 +68,13 @@ class MLPTest {
     // With a tanh, dropout after the activation would leave tanh(0)=0 too; use an activation
     // with f(0) != 0 to tell the order apart.
     Layer plusOne = Layers.named("plus_one", t -> t.add(1.0));
-    var mlp = MLP.builder(50).activation(plusOne).dropoutRate(0.5).dropoutSeed(3L)
-        .activateFinal(true).build();
+    var mlp =
+        MLP.builder(50)
+            .activation(plusOne)
+            .dropoutRate(0.5)
+            .dropoutSeed(3L)
+            .activateFinal(true)
+            .build();
     Tensor x = ModuleChecks.uniform(3, 4, 6);
     double[] y = mlp.call(x, true).toDoubleArray();
     int ones = 0;
@@ -85,21 +92,27 @@ class MLPTest {
   void call_withoutFlagButDropout_throws() {
     var mlp = MLP.builder(2).dropoutRate(0.5).dropoutSeed(1L).build();
     assertThatThrownBy(() -> mlp.call(Tensor.ones(DType.FLOAT32, 1, 2)))
-        .isInstanceOf(ModuleException.class).hasMessageContaining("call(x, isTraining)");
+        .isInstanceOf(ModuleException.class)
+        .hasMessageContaining("call(x, isTraining)");
   }
 
   @Test
   void call_withFlagButNoDropout_throws() {
     assertThatThrownBy(() -> new MLP(new int[] {2}).call(Tensor.ones(DType.FLOAT32, 1, 2), true))
-        .isInstanceOf(ModuleException.class).hasMessageContaining("has no dropout");
+        .isInstanceOf(ModuleException.class)
+        .hasMessageContaining("has no dropout");
   }
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
     assertThatThrownBy(() -> MLP.builder(2).dropoutRate(0.5).build())
         .hasMessageContaining("when dropoutRate is above 0, dropoutSeed must be");
-    assertThatThrownBy(() -> MLP.builder(2).withBias(false)
-        .bInit(dev.sonnet.initializers.Initializers.zeros()).build())
+    assertThatThrownBy(
+            () ->
+                MLP.builder(2)
+                    .withBias(false)
+                    .bInit(dev.sonnet.initializers.Initializers.zeros())
+                    .build())
         .hasMessageContaining("when withBias is false, bInit must be null");
     assertThatThrownBy(() -> new MLP(new int[0])).hasMessageContaining("at least one");
   }

@@ -25,7 +25,9 @@ class ResNetTest {
   }
 
   private static Module child(Module net, String path) {
-    return net.submodules().stream().filter(m -> m.path().equals(path)).findFirst()
+    return net.submodules().stream()
+        .filter(m -> m.path().equals(path))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no submodule " + path));
   }
 
@@ -33,7 +35,8 @@ class ResNetTest {
   private static void randomizeAffine(ResNet net) {
     long seed = 100;
     for (Variable v : net.trainableVariables()) {
-      if (v.name().endsWith("/scale") || v.name().endsWith("/offset")
+      if (v.name().endsWith("/scale")
+          || v.name().endsWith("/offset")
           || v.name().contains("/logits/")) {
         ModuleChecks.randomize(v, seed++);
       }
@@ -61,13 +64,15 @@ class ResNetTest {
     // initial conv + BN (8), per group: 3 convs + 3 BNs + projection conv + BN, logits w and b.
     assertThat(net.variables()).hasSize(1 + 8 + 4 * (3 + 3 * 8 + 1 + 8) + 2);
     assertThat(net.trainableVariables()).hasSize(1 + 2 + 4 * (3 + 3 * 2 + 1 + 2) + 2);
-    assertThat(ModuleChecks.variableLines(net)).contains(
-        "res_net/initial_conv/w -> f32[7,7,3,64]",
-        "res_net/block_group_0/block_0/shortcut_conv/w -> f32[1,1,64,8]",
-        "res_net/block_group_0/block_0/conv_0/w -> f32[1,1,64,2]",
-        "res_net/block_group_1/block_0/conv_1/w -> f32[3,3,2,2]",
-        "res_net/block_group_3/block_0/conv_2/w -> f32[1,1,2,8]",
-        "res_net/logits/w -> f32[8,3]", "res_net/logits/b -> f32[3]");
+    assertThat(ModuleChecks.variableLines(net))
+        .contains(
+            "res_net/initial_conv/w -> f32[7,7,3,64]",
+            "res_net/block_group_0/block_0/shortcut_conv/w -> f32[1,1,64,8]",
+            "res_net/block_group_0/block_0/conv_0/w -> f32[1,1,64,2]",
+            "res_net/block_group_1/block_0/conv_1/w -> f32[3,3,2,2]",
+            "res_net/block_group_3/block_0/conv_2/w -> f32[1,1,2,8]",
+            "res_net/logits/w -> f32[8,3]",
+            "res_net/logits/b -> f32[3]");
   }
 
   @Test
@@ -89,7 +94,8 @@ class ResNetTest {
     assertThat(y.shape().dims()).containsExactly(2, 3);
     assertThat(net.variables()).hasSize(1 + 4 * (3 + 3 * 8 + 1) + 8 + 2);
     List<String> names = net.variables().stream().map(Variable::name).toList();
-    assertThat(names).contains("res_net/final_batchnorm/scale")
+    assertThat(names)
+        .contains("res_net/final_batchnorm/scale")
         .noneMatch(n -> n.contains("initial_batchnorm") || n.contains("shortcut_batchnorm"));
     for (Variable v : net.trainableVariables()) {
       if (v.name().endsWith("/scale")) {
@@ -102,11 +108,13 @@ class ResNetTest {
   void blockGroups_haveTheConfiguredNumberOfBlocks() {
     var net = ResNet.builder(new int[] {2, 1, 3, 1}, 2).channelsPerGroup(NARROW).build();
     net.call(Tensor.zeros(DType.FLOAT32, 1, 8, 8, 1), true);
-    assertThat(net.submodules()).extracting(Module::path).contains(
-        "res_net/block_group_0/block_1", "res_net/block_group_2/block_2")
+    assertThat(net.submodules())
+        .extracting(Module::path)
+        .contains("res_net/block_group_0/block_1", "res_net/block_group_2/block_2")
         .doesNotContain("res_net/block_group_0/block_2", "res_net/block_group_1/block_1");
     // Only the first block of a group has a projection shortcut.
-    assertThat(net.submodules()).extracting(Module::path)
+    assertThat(net.submodules())
+        .extracting(Module::path)
         .contains("res_net/block_group_0/block_0/shortcut_conv")
         .doesNotContain("res_net/block_group_0/block_1/shortcut_conv");
   }
@@ -121,8 +129,8 @@ class ResNetTest {
     randomizeAffine(net);
     GradientCheck.check(in -> net.call(in[0], false), x);
     // Variables: the last group and the logits (the full net would take minutes).
-    ModuleChecks.checkVariableGradients(child(net, "res_net/block_group_3"),
-        () -> net.call(x, false));
+    ModuleChecks.checkVariableGradients(
+        child(net, "res_net/block_group_3"), () -> net.call(x, false));
     ModuleChecks.checkVariableGradients(child(net, "res_net/logits"), () -> net.call(x, false));
   }
 
@@ -138,7 +146,8 @@ class ResNetTest {
   @Test
   void call_onRank3Input_throws() {
     assertThatThrownBy(() -> tiny(false).call(Tensor.zeros(DType.FLOAT32, 8, 8, 3), true))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("[batch, height, width, channels]");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("[batch, height, width, channels]");
   }
 
   @Test

@@ -22,20 +22,22 @@ class VectorQuantizerEMATest {
 
   /** Codes (1, 0), (-1, 0), (0, 1) in the columns of {@code [D, K]}. */
   private static final double[] CODES = {1, -1, 0, 0, 0, 1};
+
   /** Chooses codes 0, 0, 1, 2: every code is used once the first step is taken. */
   private static final double[] X1 = {0.9, 0.1, 1.1, -0.2, -0.8, 0.1, 0.1, 0.7};
+
   private static final double[] X2 = {0.5, 0.6, -0.9, -0.3, 0.2, 1.2, 1.0, 0.0};
 
   private static VectorQuantizerEMA quantizer(double beta) {
-    var vq = VectorQuantizerEMA.builder(D, K, beta, DECAY).epsilon(EPS)
-        .dtype(DType.FLOAT64).build();
+    var vq =
+        VectorQuantizerEMA.builder(D, K, beta, DECAY).epsilon(EPS).dtype(DType.FLOAT64).build();
     vq.embeddings().assign(Tensor.of(CODES, D, K));
     return vq;
   }
 
   /**
-   * Sonnet's update in plain doubles: debiased moving averages of the code counts and of the
-   * summed inputs per code, Laplace-smoothed counts, codes = summed inputs / counts.
+   * Sonnet's update in plain doubles: debiased moving averages of the code counts and of the summed
+   * inputs per code, Laplace-smoothed counts, codes = summed inputs / counts.
    */
   private static final class Reference {
     final double[] hiddenCounts = new double[K];
@@ -158,14 +160,15 @@ class VectorQuantizerEMATest {
     vq.embeddings();
     assertThat(vq.variables()).hasSize(7);
     assertThat(vq.nonTrainableVariables()).hasSize(7);
-    assertThat(ModuleChecks.variableLines(vq)).containsExactlyInAnyOrder(
-        "vector_quantizer_ema/embeddings -> f32[4,6] (non-trainable)",
-        "vector_quantizer_ema/ema_cluster_size/average -> f32[6] (non-trainable)",
-        "vector_quantizer_ema/ema_cluster_size/counter -> i64[] (non-trainable)",
-        "vector_quantizer_ema/ema_cluster_size/hidden -> f32[6] (non-trainable)",
-        "vector_quantizer_ema/ema_dw/average -> f32[4,6] (non-trainable)",
-        "vector_quantizer_ema/ema_dw/counter -> i64[] (non-trainable)",
-        "vector_quantizer_ema/ema_dw/hidden -> f32[4,6] (non-trainable)");
+    assertThat(ModuleChecks.variableLines(vq))
+        .containsExactlyInAnyOrder(
+            "vector_quantizer_ema/embeddings -> f32[4,6] (non-trainable)",
+            "vector_quantizer_ema/ema_cluster_size/average -> f32[6] (non-trainable)",
+            "vector_quantizer_ema/ema_cluster_size/counter -> i64[] (non-trainable)",
+            "vector_quantizer_ema/ema_cluster_size/hidden -> f32[6] (non-trainable)",
+            "vector_quantizer_ema/ema_dw/average -> f32[4,6] (non-trainable)",
+            "vector_quantizer_ema/ema_dw/counter -> i64[] (non-trainable)",
+            "vector_quantizer_ema/ema_dw/hidden -> f32[4,6] (non-trainable)");
   }
 
   @Test
@@ -190,8 +193,9 @@ class VectorQuantizerEMATest {
 
   @Test
   void repr_showsTheSettings() {
-    assertThat(new VectorQuantizerEMA(64, 512, 0.25, 0.99).toString()).isEqualTo(
-        "VectorQuantizerEMA(\n  embeddingDim=64,\n  numEmbeddings=512,\n  commitmentCost=0.25,\n"
-            + "  decay=0.99\n)");
+    assertThat(new VectorQuantizerEMA(64, 512, 0.25, 0.99).toString())
+        .isEqualTo(
+            "VectorQuantizerEMA(\n  embeddingDim=64,\n  numEmbeddings=512,\n  commitmentCost=0.25,\n"
+                + "  decay=0.99\n)");
   }
 }

@@ -61,8 +61,8 @@ class VectorQuantizerTest {
     VectorQuantizer.Result r = vq.call(x, false);
     double[] e = vq.embeddings().peek().toDoubleArray();
     int[] idx = VqReference.nearest(x.toDoubleArray(), 6, e, D, K);
-    double mse = VqReference.meanSquaredDifference(VqReference.lookup(idx, e, D, K),
-        x.toDoubleArray());
+    double mse =
+        VqReference.meanSquaredDifference(VqReference.lookup(idx, e, D, K), x.toDoubleArray());
     // Forward, both terms are the same mean squared error; they differ only in their gradients.
     assertThat(r.loss().item()).isCloseTo((1 + beta) * mse, Offset.offset(1e-12));
     double entropy = 0;
@@ -148,22 +148,22 @@ class VectorQuantizerTest {
   void call_withWrongLastDimensionOrDtype_throws() {
     var vq = quantizer(0.25);
     assertThatThrownBy(() -> vq.call(ModuleChecks.uniform(1, 2, D + 1), true))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("should end in embeddingDim=3");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("should end in embeddingDim=3");
     assertThatThrownBy(() -> vq.call(Tensor.zeros(DType.FLOAT32, 2, D), true))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("differs from the codebook's");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("differs from the codebook's");
   }
 
   @Test
   void constructor_invalidSizes_throw() {
-    assertThatThrownBy(() -> new VectorQuantizer(0, 4, 0.25))
-        .hasMessageContaining("must be >= 1");
-    assertThatThrownBy(() -> new VectorQuantizer(4, 0, 0.25))
-        .hasMessageContaining("must be >= 1");
+    assertThatThrownBy(() -> new VectorQuantizer(0, 4, 0.25)).hasMessageContaining("must be >= 1");
+    assertThatThrownBy(() -> new VectorQuantizer(4, 0, 0.25)).hasMessageContaining("must be >= 1");
   }
 
   @Test
   void repr_showsTheSizesAndCost() {
-    assertThat(new VectorQuantizer(64, 512, 0.25).toString()).isEqualTo(
-        "VectorQuantizer(embeddingDim=64, numEmbeddings=512, commitmentCost=0.25)");
+    assertThat(new VectorQuantizer(64, 512, 0.25).toString())
+        .isEqualTo("VectorQuantizer(embeddingDim=64, numEmbeddings=512, commitmentCost=0.25)");
   }
 }

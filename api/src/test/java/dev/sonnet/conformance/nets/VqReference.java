@@ -1,13 +1,15 @@
 package dev.sonnet.conformance.nets;
 
 /**
- * Plain-loop nearest-code search for the vector quantiser tests: codes are the columns of {@code
- * e [d, k]}, inputs the rows of {@code x [n, d]}.
+ * Plain-loop nearest-code search for the vector quantiser tests: codes are the columns of {@code e
+ * [d, k]}, inputs the rows of {@code x [n, d]}.
  */
 final class VqReference {
   private VqReference() {}
 
-  /** Squared Euclidean distance from row {@code i} of {@code x} to column {@code j} of {@code e}. */
+  /**
+   * Squared Euclidean distance from row {@code i} of {@code x} to column {@code j} of {@code e}.
+   */
   static double distance(double[] x, int i, double[] e, int j, int d, int k) {
     double s = 0;
     for (int c = 0; c < d; c++) {

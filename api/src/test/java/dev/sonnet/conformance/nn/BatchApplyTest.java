@@ -22,18 +22,30 @@ class BatchApplyTest {
     Tensor y = apply.call(x);
     assertThat(y.shape().dims()).containsExactly(4, 2, 3);
     // Sums of 5 products of values in [-1, 1): float64 rounding far below 1e-12.
-    double[] expected = NnReference.linear(x.toDoubleArray(), 8, 5,
-        linear.w().peek().toDoubleArray(), 3, linear.b().peek().toDoubleArray());
+    double[] expected =
+        NnReference.linear(
+            x.toDoubleArray(),
+            8,
+            5,
+            linear.w().peek().toDoubleArray(),
+            3,
+            linear.b().peek().toDoubleArray());
     ModuleChecks.assertClose(y, expected, 1e-12);
   }
 
   @Test
   void call_withNumDims3_splitsTheOutputBackIntoThreeDims() {
     var seen = new int[1][];
-    var apply = new BatchApply(Layers.named("probe", t -> {
-      seen[0] = t.shape().dims();
-      return t.sum(true, 2);
-    }), 3, null);
+    var apply =
+        new BatchApply(
+            Layers.named(
+                "probe",
+                t -> {
+                  seen[0] = t.shape().dims();
+                  return t.sum(true, 2);
+                }),
+            3,
+            null);
     Tensor y = apply.call(ModuleChecks.range(0, 1, 2, 3, 4, 5, 2));
     assertThat(seen[0]).containsExactly(24, 5, 2);
     assertThat(y.shape().dims()).containsExactly(2, 3, 4, 5, 1);
@@ -41,8 +53,8 @@ class BatchApplyTest {
 
   @Test
   void call_onInputOfLowerRank_passesItThroughUnmerged() {
-    var apply = new BatchApply(Layers.named("shape", t -> Tensor.of(
-        new double[] {t.rank()})), 3, null);
+    var apply =
+        new BatchApply(Layers.named("shape", t -> Tensor.of(new double[] {t.rank()})), 3, null);
     assertThat(apply.call(ModuleChecks.range(0, 1, 2, 3)).item()).isEqualTo(2.0);
   }
 
@@ -50,7 +62,8 @@ class BatchApplyTest {
   void call_whenLayerChangesTheFirstDim_throwsNamingTheMergedSize() {
     var apply = new BatchApply(Layers.named("sum0", t -> t.sum(true, 0)));
     assertThatThrownBy(() -> apply.call(ModuleChecks.range(0, 1, 2, 3, 4)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("merged batch size 6");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("merged batch size 6");
   }
 
   @Test
@@ -93,6 +106,8 @@ class BatchApplyTest {
   @Test
   void repr_nestsTheModule() {
     assertThat(new BatchApply(new Linear(3), 3, null).toString())
-        .contains("BatchApply(").contains("Linear(outputSize=3)").contains("numDims=3");
+        .contains("BatchApply(")
+        .contains("Linear(outputSize=3)")
+        .contains("numDims=3");
   }
 }

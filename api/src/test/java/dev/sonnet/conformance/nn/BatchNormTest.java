@@ -38,8 +38,8 @@ class BatchNormTest {
     var bn = new BatchNorm(false, false);
     Tensor x = ModuleChecks.uniform(1, 4, 2, 3);
     double[][] m = moments(x.toDoubleArray(), 3);
-    ModuleChecks.assertClose(bn.call(x, true), normalize(x.toDoubleArray(), m[0], m[1], 1e-5, 3),
-        1e-9);
+    ModuleChecks.assertClose(
+        bn.call(x, true), normalize(x.toDoubleArray(), m[0], m[1], 1e-5, 3), 1e-9);
     // One debiased update gives exactly the batch moments.
     ModuleChecks.assertClose(bn.movingMean().value(), m[0], 1e-12);
     ModuleChecks.assertClose(bn.movingVariance().value(), m[1], 1e-12);
@@ -65,8 +65,8 @@ class BatchNormTest {
     }
     ModuleChecks.assertClose(bn.movingMean().value(), em, 1e-9);
     Tensor x = ModuleChecks.uniform(4, 2, 3);
-    ModuleChecks.assertClose(bn.call(x, false), normalize(x.toDoubleArray(), em, ev, 1e-5, 3),
-        1e-9);
+    ModuleChecks.assertClose(
+        bn.call(x, false), normalize(x.toDoubleArray(), em, ev, 1e-5, 3), 1e-9);
     ModuleChecks.assertClose(bn.movingMean().value(), em, 1e-12);
   }
 
@@ -75,8 +75,8 @@ class BatchNormTest {
     var bn = new BatchNorm(true, true);
     Tensor x = ModuleChecks.uniform(5, 6, 2);
     double[][] m = moments(x.toDoubleArray(), 2);
-    ModuleChecks.assertClose(bn.call(x, false, true),
-        normalize(x.toDoubleArray(), m[0], m[1], 1e-5, 2), 1e-9);
+    ModuleChecks.assertClose(
+        bn.call(x, false, true), normalize(x.toDoubleArray(), m[0], m[1], 1e-5, 2), 1e-9);
     assertThat(bn.movingMean().value().toDoubleArray()).containsOnly(0.0);
   }
 
@@ -85,7 +85,8 @@ class BatchNormTest {
     var bn = new BatchNorm(false, true);
     bn.call(ModuleChecks.uniform(1, 2, 3), true);
     assertThat(bn.variables()).hasSize(8);
-    assertThat(bn.trainableVariables()).extracting(v -> v.name())
+    assertThat(bn.trainableVariables())
+        .extracting(v -> v.name())
         .containsExactly("batch_norm/offset");
   }
 
@@ -100,8 +101,13 @@ class BatchNormTest {
 
   @Test
   void constructor_scaleInitWithoutCreateScale_throwsStatingTheRule() {
-    assertThatThrownBy(() -> BatchNorm.builder(false, true).decayRate(0.9)
-        .scaleInit(Initializers.ones()).build()).hasMessageContaining("when createScale is false, scaleInit must be null");
+    assertThatThrownBy(
+            () ->
+                BatchNorm.builder(false, true)
+                    .decayRate(0.9)
+                    .scaleInit(Initializers.ones())
+                    .build())
+        .hasMessageContaining("when createScale is false, scaleInit must be null");
   }
 
   @Test

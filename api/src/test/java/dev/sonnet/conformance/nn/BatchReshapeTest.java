@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.module.Deferred;
 import dev.sonnet.module.NotBuiltException;
-import dev.sonnet.module.Transpose;
 import dev.sonnet.nn.BatchReshape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -30,7 +29,8 @@ class BatchReshapeTest {
   @Test
   void call_withMismatchedSize_throws() {
     assertThatThrownBy(() -> new BatchReshape(new int[] {5}).call(ModuleChecks.range(0, 1, 2, 6)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("[5]");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("[5]");
   }
 
   @Test
@@ -50,7 +50,8 @@ class BatchReshapeTest {
   @Test
   void inputShape_beforeFirstCall_throwsNotBuilt() {
     assertThatThrownBy(() -> new BatchReshape(new int[] {4}).inputShape())
-        .isInstanceOf(NotBuiltException.class).hasMessageContaining("call it once");
+        .isInstanceOf(NotBuiltException.class)
+        .hasMessageContaining("call it once");
   }
 
   @Test

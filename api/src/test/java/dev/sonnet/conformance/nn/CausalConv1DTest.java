@@ -20,10 +20,19 @@ class CausalConv1DTest {
     int[] s = x.shape().dims();
     int k = conv.kernelShape().get(0);
     int rate = conv.rate().get(0);
-    double[] y = NnReference.conv(x.toDoubleArray(), s[0], new int[] {s[1]}, s[2],
-        conv.w().peek().toDoubleArray(), new int[] {k}, conv.outputChannels(),
-        new int[] {conv.stride().get(0)}, new int[] {rate}, new int[] {(k - 1) * rate},
-        new int[] {out});
+    double[] y =
+        NnReference.conv(
+            x.toDoubleArray(),
+            s[0],
+            new int[] {s[1]},
+            s[2],
+            conv.w().peek().toDoubleArray(),
+            new int[] {k},
+            conv.outputChannels(),
+            new int[] {conv.stride().get(0)},
+            new int[] {rate},
+            new int[] {(k - 1) * rate},
+            new int[] {out});
     return NnReference.addBias(y, conv.b().peek().toDoubleArray());
   }
 
@@ -89,7 +98,8 @@ class CausalConv1DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> CausalConv1D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
+    assertThatThrownBy(
+            () -> CausalConv1D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
     assertThatThrownBy(() -> CausalConv1D.builder(2, 3, 3).build())
         .hasMessageContaining("kernelShape");
@@ -99,7 +109,8 @@ class CausalConv1DTest {
   @Test
   void transpose_throwsBecauseCausalPaddingIsAFunction() {
     assertThatThrownBy(() -> new CausalConv1D(2, 3).transpose())
-        .isInstanceOf(ModuleException.class).hasMessageContaining("only SAME or VALID");
+        .isInstanceOf(ModuleException.class)
+        .hasMessageContaining("only SAME or VALID");
   }
 
   @Test

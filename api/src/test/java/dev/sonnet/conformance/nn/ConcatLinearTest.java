@@ -40,8 +40,8 @@ class ConcatLinearTest {
     double[] w = new double[7 * 3];
     System.arraycopy(cl.layers().get(0).w().peek().toDoubleArray(), 0, w, 0, 9);
     System.arraycopy(cl.layers().get(1).w().peek().toDoubleArray(), 0, w, 9, 12);
-    double[] expected = NnReference.linear(x, 2, 7, w, 3,
-        cl.layers().get(0).b().peek().toDoubleArray());
+    double[] expected =
+        NnReference.linear(x, 2, 7, w, 3, cl.layers().get(0).b().peek().toDoubleArray());
     Tensor y = cl.call(List.of(a, b));
     assertThat(y.shape().dims()).containsExactly(2, 3);
     // Sums of 7 products of values in [-1, 1): float64 rounding far below 1e-12.
@@ -51,11 +51,15 @@ class ConcatLinearTest {
   @Test
   void variables_oneLinearPerInputOnlyTheFirstWithBias() {
     var cl = new ConcatLinear(4);
-    cl.call(List.of(Tensor.zeros(DType.FLOAT32, 2, 3), Tensor.zeros(DType.FLOAT32, 2, 2, 3),
-        Tensor.zeros(DType.FLOAT32, 2, 1)));
-    assertThat(ModuleChecks.variableLines(cl)).containsExactly(
-        "concat_linear/linear/b -> f32[4]", "concat_linear/linear/w -> f32[3,4]",
-        "concat_linear/linear_1/w -> f32[6,4]", "concat_linear/linear_2/w -> f32[1,4]");
+    cl.call(
+        List.of(
+            Tensor.zeros(DType.FLOAT32, 2, 3),
+            Tensor.zeros(DType.FLOAT32, 2, 2, 3),
+            Tensor.zeros(DType.FLOAT32, 2, 1)));
+    assertThat(ModuleChecks.variableLines(cl))
+        .containsExactly(
+            "concat_linear/linear/b -> f32[4]", "concat_linear/linear/w -> f32[3,4]",
+            "concat_linear/linear_1/w -> f32[6,4]", "concat_linear/linear_2/w -> f32[1,4]");
   }
 
   @Test
@@ -82,14 +86,16 @@ class ConcatLinearTest {
     var cl = new ConcatLinear(2);
     cl.call(List.of(Tensor.zeros(DType.FLOAT32, 1, 3), Tensor.zeros(DType.FLOAT32, 1, 2)));
     assertThatThrownBy(() -> cl.call(List.of(Tensor.zeros(DType.FLOAT32, 1, 3))))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("got 1 inputs but was built for 2");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("got 1 inputs but was built for 2");
     assertThatThrownBy(() -> cl.call(List.of())).hasMessageContaining("at least one input");
   }
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
     assertThatThrownBy(() -> new ConcatLinear(0)).hasMessageContaining("outputSize must be >= 1");
-    assertThatThrownBy(() -> ConcatLinear.builder(2).withBias(false).bInit(Initializers.zeros()).build())
+    assertThatThrownBy(
+            () -> ConcatLinear.builder(2).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
   }
 

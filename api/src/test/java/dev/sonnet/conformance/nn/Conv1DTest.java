@@ -21,10 +21,19 @@ class Conv1DTest {
 
   private static double[] reference(Conv1D conv, Tensor x, int before, int out) {
     int[] s = x.shape().dims();
-    double[] y = NnReference.conv(x.toDoubleArray(), s[0], new int[] {s[1]}, s[2],
-        conv.w().peek().toDoubleArray(), new int[] {conv.kernelShape().get(0)},
-        conv.outputChannels(), new int[] {conv.stride().get(0)}, new int[] {conv.rate().get(0)},
-        new int[] {before}, new int[] {out});
+    double[] y =
+        NnReference.conv(
+            x.toDoubleArray(),
+            s[0],
+            new int[] {s[1]},
+            s[2],
+            conv.w().peek().toDoubleArray(),
+            new int[] {conv.kernelShape().get(0)},
+            conv.outputChannels(),
+            new int[] {conv.stride().get(0)},
+            new int[] {conv.rate().get(0)},
+            new int[] {before},
+            new int[] {out});
     return conv.b() == null ? y : NnReference.addBias(y, conv.b().peek().toDoubleArray());
   }
 
@@ -71,8 +80,8 @@ class Conv1DTest {
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 2, 1));
     assertThat(yFirst.shape().dims()).containsExactly(2, 3, 5);
-    ModuleChecks.assertClose(yFirst, NnReference.toChannelsFirst(yLast.toDoubleArray(), 2, 5, 3),
-        1e-12);
+    ModuleChecks.assertClose(
+        yFirst, NnReference.toChannelsFirst(yLast.toDoubleArray(), 2, 5, 3), 1e-12);
   }
 
   @Test
@@ -107,7 +116,8 @@ class Conv1DTest {
     var conv = new Conv1D(2, 3);
     conv.call(Tensor.zeros(DType.FLOAT32, 1, 4, 3));
     assertThatThrownBy(() -> conv.call(Tensor.zeros(DType.FLOAT32, 1, 4, 5)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("built for 3");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("built for 3");
   }
 
   @Test
@@ -119,12 +129,13 @@ class Conv1DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> new Conv1D(0, 3)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new Conv1D(0, 3))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("outputChannels must be >= 1");
-    assertThatThrownBy(() -> Conv1D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
+    assertThatThrownBy(
+            () -> Conv1D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
-    assertThatThrownBy(() -> Conv1D.builder(2, 3, 3).build())
-        .hasMessageContaining("kernelShape");
+    assertThatThrownBy(() -> Conv1D.builder(2, 3, 3).build()).hasMessageContaining("kernelShape");
     assertThatThrownBy(() -> Conv1D.builder(2, 3).stride(0).build())
         .hasMessageContaining("stride values must be >= 1");
     assertThatThrownBy(() -> Conv1D.builder(2, 3).padding(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)).build())
@@ -140,8 +151,8 @@ class Conv1DTest {
     Conv1DTranspose t = back.target();
     assertThat(t.outputChannels()).isEqualTo(3);
     assertThat(t.outputShape()).containsExactly(7);
-    assertThat(ModuleChecks.variableLines(back)).containsExactly(
-        "conv1d_transpose/b -> f32[3]", "conv1d_transpose/w -> f32[3,3,4]");
+    assertThat(ModuleChecks.variableLines(back))
+        .containsExactly("conv1d_transpose/b -> f32[3]", "conv1d_transpose/w -> f32[3,3,4]");
   }
 
   @Test

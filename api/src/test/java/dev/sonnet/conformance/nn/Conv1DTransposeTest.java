@@ -18,9 +18,21 @@ class Conv1DTransposeTest {
     ModuleChecks.randomize(t.b(), 2);
     Tensor y = t.call(x);
     assertThat(y.shape().dims()).containsExactly(2, 4 * 2 + 3 - 1, 2);
-    double[] expected = NnReference.addBias(NnReference.convTranspose(x.toDoubleArray(), 2,
-        new int[] {4}, 3, t.w().peek().toDoubleArray(), new int[] {3}, 2, new int[] {2},
-        new int[] {1}, new int[] {0}, new int[] {10}), t.b().peek().toDoubleArray());
+    double[] expected =
+        NnReference.addBias(
+            NnReference.convTranspose(
+                x.toDoubleArray(),
+                2,
+                new int[] {4},
+                3,
+                t.w().peek().toDoubleArray(),
+                new int[] {3},
+                2,
+                new int[] {2},
+                new int[] {1},
+                new int[] {0},
+                new int[] {10}),
+            t.b().peek().toDoubleArray());
     ModuleChecks.assertClose(y, expected, 1e-12);
   }
 
@@ -31,9 +43,21 @@ class Conv1DTransposeTest {
     Tensor y = t.call(x);
     assertThat(y.shape().dims()).containsExactly(1, 10, 2);
     // SAME: total padding max((5 - 1) * 2 + 3 - 10, 0) = 1, before 0.
-    double[] expected = NnReference.addBias(NnReference.convTranspose(x.toDoubleArray(), 1,
-        new int[] {5}, 2, t.w().peek().toDoubleArray(), new int[] {3}, 2, new int[] {2},
-        new int[] {1}, new int[] {0}, new int[] {10}), t.b().peek().toDoubleArray());
+    double[] expected =
+        NnReference.addBias(
+            NnReference.convTranspose(
+                x.toDoubleArray(),
+                1,
+                new int[] {5},
+                2,
+                t.w().peek().toDoubleArray(),
+                new int[] {3},
+                2,
+                new int[] {2},
+                new int[] {1},
+                new int[] {0},
+                new int[] {10}),
+            t.b().peek().toDoubleArray());
     ModuleChecks.assertClose(y, expected, 1e-12);
   }
 
@@ -41,8 +65,8 @@ class Conv1DTransposeTest {
   void variables_haveOutInLayout() {
     var t = new Conv1DTranspose(5, 3);
     t.call(ModuleChecks.uniform(1, 1, 4, 2));
-    assertThat(ModuleChecks.variableLines(t)).containsExactly(
-        "conv1d_transpose/b -> f64[5]", "conv1d_transpose/w -> f64[3,5,2]");
+    assertThat(ModuleChecks.variableLines(t))
+        .containsExactly("conv1d_transpose/b -> f64[5]", "conv1d_transpose/w -> f64[3,5,2]");
   }
 
   @Test

@@ -25,9 +25,19 @@ class Conv2DTransposeTest {
   /** The scatter reference; {@code before} is the padding of the forward conv out -> in. */
   private static double[] reference(Conv2DTranspose t, Tensor x, int[] before, int[] out) {
     int[] s = x.shape().dims();
-    double[] y = NnReference.convTranspose(x.toDoubleArray(), s[0], new int[] {s[1], s[2]}, s[3],
-        t.w().peek().toDoubleArray(), ints(t.kernelShape()), t.outputChannels(),
-        ints(t.stride()), ints(t.rate()), before, out);
+    double[] y =
+        NnReference.convTranspose(
+            x.toDoubleArray(),
+            s[0],
+            new int[] {s[1], s[2]},
+            s[3],
+            t.w().peek().toDoubleArray(),
+            ints(t.kernelShape()),
+            t.outputChannels(),
+            ints(t.stride()),
+            ints(t.rate()),
+            before,
+            out);
     return t.b() == null ? y : NnReference.addBias(y, t.b().peek().toDoubleArray());
   }
 
@@ -39,8 +49,8 @@ class Conv2DTransposeTest {
     ModuleChecks.randomize(t.b(), 2);
     Tensor y = t.call(x);
     assertThat(y.shape().dims()).containsExactly(2, 6, 8, 3);
-    int[][] same = NnReference.same(new int[] {6, 8}, new int[] {3, 3}, new int[] {2, 2},
-        new int[] {1, 1});
+    int[][] same =
+        NnReference.same(new int[] {6, 8}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1});
     ModuleChecks.assertClose(y, reference(t, x, same[0], new int[] {6, 8}), 1e-12);
   }
 
@@ -54,16 +64,16 @@ class Conv2DTransposeTest {
     ModuleChecks.randomize(t.b(), 4);
     Tensor y = t.call(x);
     assertThat(y.shape().dims()).containsExactly(1, 5, 7, 2);
-    int[][] same = NnReference.same(new int[] {5, 7}, new int[] {3, 3}, new int[] {2, 2},
-        new int[] {1, 1});
+    int[][] same =
+        NnReference.same(new int[] {5, 7}, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1});
     assertThat(same[0]).containsExactly(1, 1);
     ModuleChecks.assertClose(y, reference(t, x, same[0], new int[] {5, 7}), 1e-12);
   }
 
   @Test
   void call_validRectangularKernel_hasLargestConsistentSize() {
-    var t = Conv2DTranspose.builder(2, 2, 3).stride(2, 1).padding(Pad.VALID).withBias(false)
-        .build();
+    var t =
+        Conv2DTranspose.builder(2, 2, 3).stride(2, 1).padding(Pad.VALID).withBias(false).build();
     Tensor x = ModuleChecks.uniform(5, 1, 3, 3, 2);
     Tensor y = t.call(x);
     // in * stride + k - 1 per dimension.
@@ -103,8 +113,8 @@ class Conv2DTransposeTest {
   void variables_haveOutInLayout() {
     var t = new Conv2DTranspose(5, 3);
     t.call(Tensor.zeros(DType.FLOAT32, 1, 4, 4, 2));
-    assertThat(ModuleChecks.variableLines(t)).containsExactly(
-        "conv2d_transpose/b -> f32[5]", "conv2d_transpose/w -> f32[3,3,5,2]");
+    assertThat(ModuleChecks.variableLines(t))
+        .containsExactly("conv2d_transpose/b -> f32[5]", "conv2d_transpose/w -> f32[3,3,5,2]");
     assertThat(t.inputChannels()).isEqualTo(2);
   }
 
@@ -113,14 +123,14 @@ class Conv2DTransposeTest {
     var last = new Conv2DTranspose(2, 3, 2);
     Tensor x = ModuleChecks.uniform(8, 1, 2, 3, 2);
     Tensor yLast = last.call(x);
-    var first = Conv2DTranspose.builder(2, 3).stride(2)
-        .dataFormat(DataFormat.CHANNELS_FIRST).build();
+    var first =
+        Conv2DTranspose.builder(2, 3).stride(2).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(x.permute(0, 3, 1, 2));
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 3, 1, 2));
     assertThat(yFirst.shape().dims()).containsExactly(1, 2, 4, 6);
-    ModuleChecks.assertClose(yFirst, NnReference.toChannelsFirst(yLast.toDoubleArray(), 1, 24, 2),
-        1e-12);
+    ModuleChecks.assertClose(
+        yFirst, NnReference.toChannelsFirst(yLast.toDoubleArray(), 1, 24, 2), 1e-12);
   }
 
   @Test
@@ -137,7 +147,8 @@ class Conv2DTransposeTest {
     var t = new Conv2DTranspose(2, 3, 2);
     t.call(Tensor.zeros(DType.FLOAT32, 1, 3, 3, 2));
     assertThatThrownBy(() -> t.call(Tensor.zeros(DType.FLOAT32, 1, 4, 3, 2)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("built for [3, 3]")
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("built for [3, 3]")
         .hasMessageContaining("[6, 6]");
   }
 
@@ -147,7 +158,8 @@ class Conv2DTransposeTest {
         .hasMessageContaining("padding must be Pad.SAME or Pad.VALID");
     assertThatThrownBy(() -> Conv2DTranspose.builder(2, 3).outputShape(4).build())
         .hasMessageContaining("outputShape [4] must have 2 entries");
-    assertThatThrownBy(() -> Conv2DTranspose.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
+    assertThatThrownBy(
+            () -> Conv2DTranspose.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
     assertThatThrownBy(() -> new Conv2DTranspose(0, 3))
         .hasMessageContaining("outputChannels must be >= 1");
@@ -160,7 +172,8 @@ class Conv2DTransposeTest {
     Tensor x = ModuleChecks.uniform(11, 2, 3, 2, 5);
     assertThat(back.call(t.call(x)).shape().dims()).containsExactly(2, 3, 2, 5);
     assertThat(ModuleChecks.variableLines(back))
-        .containsExactly("conv2d_transpose_transpose/b -> f64[5]",
+        .containsExactly(
+            "conv2d_transpose_transpose/b -> f64[5]",
             "conv2d_transpose_transpose/w -> f64[3,3,4,5]");
   }
 

@@ -24,9 +24,19 @@ class Conv3DTest {
 
   private static double[] reference(Conv3D conv, Tensor x, int[] before, int[] out) {
     int[] s = x.shape().dims();
-    double[] y = NnReference.conv(x.toDoubleArray(), s[0], new int[] {s[1], s[2], s[3]}, s[4],
-        conv.w().peek().toDoubleArray(), ints(conv.kernelShape()), conv.outputChannels(),
-        ints(conv.stride()), ints(conv.rate()), before, out);
+    double[] y =
+        NnReference.conv(
+            x.toDoubleArray(),
+            s[0],
+            new int[] {s[1], s[2], s[3]},
+            s[4],
+            conv.w().peek().toDoubleArray(),
+            ints(conv.kernelShape()),
+            conv.outputChannels(),
+            ints(conv.stride()),
+            ints(conv.rate()),
+            before,
+            out);
     return conv.b() == null ? y : NnReference.addBias(y, conv.b().peek().toDoubleArray());
   }
 
@@ -36,8 +46,9 @@ class Conv3DTest {
     Tensor x = ModuleChecks.uniform(1, 2, 4, 5, 3, 2);
     conv.call(x);
     ModuleChecks.randomize(conv.b(), 2);
-    int[][] same = NnReference.same(new int[] {4, 5, 3}, new int[] {3, 3, 3},
-        new int[] {2, 2, 2}, new int[] {1, 1, 1});
+    int[][] same =
+        NnReference.same(
+            new int[] {4, 5, 3}, new int[] {3, 3, 3}, new int[] {2, 2, 2}, new int[] {1, 1, 1});
     Tensor y = conv.call(x);
     assertThat(y.shape().dims()).containsExactly(2, 2, 3, 2, 3);
     ModuleChecks.assertClose(y, reference(conv, x, same[0], same[1]), 1e-12);
@@ -45,14 +56,19 @@ class Conv3DTest {
 
   @Test
   void call_validPerDimensionKernelStrideAndRate_matchesLoopReference() {
-    var conv = Conv3D.builder(2, 2, 3, 1).stride(1, 2, 1).rate(2, 1, 1).padding(Pad.VALID)
-        .build();
+    var conv = Conv3D.builder(2, 2, 3, 1).stride(1, 2, 1).rate(2, 1, 1).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 1, 5, 6, 2, 3);
     conv.call(x);
     ModuleChecks.randomize(conv.b(), 4);
     Tensor y = conv.call(x);
-    int[] out = NnReference.explicitOut(new int[] {5, 6, 2}, new int[] {2, 3, 1},
-        new int[] {1, 2, 1}, new int[] {2, 1, 1}, new int[3], new int[3]);
+    int[] out =
+        NnReference.explicitOut(
+            new int[] {5, 6, 2},
+            new int[] {2, 3, 1},
+            new int[] {1, 2, 1},
+            new int[] {2, 1, 1},
+            new int[3],
+            new int[3]);
     assertThat(out).containsExactly(3, 2, 2);
     assertThat(y.shape().dims()).containsExactly(1, 3, 2, 2, 2);
     ModuleChecks.assertClose(y, reference(conv, x, new int[3], out), 1e-12);
@@ -60,15 +76,23 @@ class Conv3DTest {
 
   @Test
   void call_withPadFunctionsPerDimension_padsFixedAmounts() {
-    var conv = Conv3D.builder(2, 3)
-        .padding(Pad.of(Pad.Fn.CAUSAL, Pad.Fn.REVERSE_CAUSAL, Pad.Fn.VALID)).withBias(false)
-        .build();
+    var conv =
+        Conv3D.builder(2, 3)
+            .padding(Pad.of(Pad.Fn.CAUSAL, Pad.Fn.REVERSE_CAUSAL, Pad.Fn.VALID))
+            .withBias(false)
+            .build();
     Tensor x = ModuleChecks.uniform(5, 1, 3, 4, 3, 1);
     Tensor y = conv.call(x);
     int[] before = {2, 0, 0};
     int[] after = {0, 2, 0};
-    int[] out = NnReference.explicitOut(new int[] {3, 4, 3}, new int[] {3, 3, 3},
-        new int[] {1, 1, 1}, new int[] {1, 1, 1}, before, after);
+    int[] out =
+        NnReference.explicitOut(
+            new int[] {3, 4, 3},
+            new int[] {3, 3, 3},
+            new int[] {1, 1, 1},
+            new int[] {1, 1, 1},
+            before,
+            after);
     assertThat(y.shape().dims()).containsExactly(1, 3, 4, 1, 2);
     ModuleChecks.assertClose(y, reference(conv, x, before, out), 1e-12);
   }
@@ -83,8 +107,8 @@ class Conv3DTest {
     first.w().assign(last.w().peek());
     Tensor yFirst = first.call(x.permute(0, 4, 1, 2, 3));
     assertThat(yFirst.shape().dims()).containsExactly(1, 2, 3, 3, 2);
-    ModuleChecks.assertClose(yFirst, NnReference.toChannelsFirst(yLast.toDoubleArray(), 1, 18, 2),
-        1e-12);
+    ModuleChecks.assertClose(
+        yFirst, NnReference.toChannelsFirst(yLast.toDoubleArray(), 1, 18, 2), 1e-12);
   }
 
   @Test
@@ -113,7 +137,8 @@ class Conv3DTest {
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> Conv3D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
+    assertThatThrownBy(
+            () -> Conv3D.builder(2, 3).withBias(false).bInit(Initializers.zeros()).build())
         .hasMessageContaining("when withBias is false, bInit must be null");
     assertThatThrownBy(() -> Conv3D.builder(2, 3, 3).build())
         .hasMessageContaining("kernelShape [3, 3] has 2 entries");
@@ -129,8 +154,8 @@ class Conv3DTest {
     assertThat(back.call(conv.call(x)).shape()).isEqualTo(x.shape());
     Conv3DTranspose t = back.target();
     assertThat(t.outputShape()).containsExactly(5, 4, 3);
-    assertThat(ModuleChecks.variableLines(back)).containsExactly(
-        "conv3d_transpose/b -> f32[2]", "conv3d_transpose/w -> f32[3,3,3,2,4]");
+    assertThat(ModuleChecks.variableLines(back))
+        .containsExactly("conv3d_transpose/b -> f32[2]", "conv3d_transpose/w -> f32[3,3,3,2,4]");
   }
 
   @Test

@@ -20,9 +20,19 @@ class Conv3DTransposeTest {
 
   private static double[] reference(Conv3DTranspose t, Tensor x, int[] before, int[] out) {
     int[] s = x.shape().dims();
-    double[] y = NnReference.convTranspose(x.toDoubleArray(), s[0],
-        new int[] {s[1], s[2], s[3]}, s[4], t.w().peek().toDoubleArray(), ints(t.kernelShape()),
-        t.outputChannels(), ints(t.stride()), ints(t.rate()), before, out);
+    double[] y =
+        NnReference.convTranspose(
+            x.toDoubleArray(),
+            s[0],
+            new int[] {s[1], s[2], s[3]},
+            s[4],
+            t.w().peek().toDoubleArray(),
+            ints(t.kernelShape()),
+            t.outputChannels(),
+            ints(t.stride()),
+            ints(t.rate()),
+            before,
+            out);
     return t.b() == null ? y : NnReference.addBias(y, t.b().peek().toDoubleArray());
   }
 
@@ -35,8 +45,8 @@ class Conv3DTransposeTest {
     Tensor y = t.call(x);
     assertThat(y.shape().dims()).containsExactly(1, 4, 6, 4, 2);
     int[] out = {4, 6, 4};
-    int[][] same = NnReference.same(out, new int[] {3, 3, 3}, new int[] {2, 2, 2},
-        new int[] {1, 1, 1});
+    int[][] same =
+        NnReference.same(out, new int[] {3, 3, 3}, new int[] {2, 2, 2}, new int[] {1, 1, 1});
     ModuleChecks.assertClose(y, reference(t, x, same[0], out), 1e-12);
   }
 
@@ -56,8 +66,8 @@ class Conv3DTransposeTest {
   void variables_haveOutInLayout() {
     var t = new Conv3DTranspose(4, 2);
     t.call(Tensor.zeros(DType.FLOAT32, 1, 2, 2, 2, 3));
-    assertThat(ModuleChecks.variableLines(t)).containsExactly(
-        "conv3d_transpose/b -> f32[4]", "conv3d_transpose/w -> f32[2,2,2,4,3]");
+    assertThat(ModuleChecks.variableLines(t))
+        .containsExactly("conv3d_transpose/b -> f32[4]", "conv3d_transpose/w -> f32[2,2,2,4,3]");
   }
 
   @Test

@@ -71,9 +71,14 @@ class DropoutTest {
 
   @Test
   void call_withBadNoiseShape_teachesTheRule() {
-    assertThatThrownBy(() -> Dropout.builder(0.5, 5).noiseShape(2, 2).build()
-        .call(Tensor.ones(DType.FLOAT64, 3, 4), true))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("does not broadcast");
+    assertThatThrownBy(
+            () ->
+                Dropout.builder(0.5, 5)
+                    .noiseShape(2, 2)
+                    .build()
+                    .call(Tensor.ones(DType.FLOAT64, 3, 4), true))
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("does not broadcast");
   }
 
   @Test

@@ -41,10 +41,13 @@ class EmbedTest {
 
   @Test
   void constructor_existingVocabWithVocabSize_throwsStatingTheRule() {
-    assertThatThrownBy(() -> Embed.builder(Tensor.zeros(dev.sonnet.tensor.DType.FLOAT32, 3, 2))
-        .vocabSize(3).build())
-        .hasMessageContaining("when existingVocab is given, vocabSize, embedDim and initializer"
-            + " must be null");
+    assertThatThrownBy(
+            () ->
+                Embed.builder(Tensor.zeros(dev.sonnet.tensor.DType.FLOAT32, 3, 2))
+                    .vocabSize(3)
+                    .build())
+        .hasMessageContaining(
+            "when existingVocab is given, vocabSize, embedDim and initializer" + " must be null");
     assertThatThrownBy(() -> new EmbedBuilder().initializer(Initializers.ones()).build())
         .hasMessageContaining("vocabSize must be >= 1");
   }

@@ -17,8 +17,8 @@ class InstanceNormTest {
    * biased variance over the {@code s} positions, then {@code (x - mean) / sqrt(var + eps) * scale
    * + offset}.
    */
-  private static double[] reference(double[] x, int b, int s, int c, double[] scale,
-      double[] offset, double eps) {
+  private static double[] reference(
+      double[] x, int b, int s, int c, double[] scale, double[] offset, double eps) {
     double[] y = new double[x.length];
     for (int n = 0; n < b; n++) {
       for (int ch = 0; ch < c; ch++) {
@@ -52,8 +52,15 @@ class InstanceNormTest {
     norm.call(x);
     ModuleChecks.randomize(norm.scale(), 2);
     ModuleChecks.randomize(norm.offset(), 3);
-    double[] expected = reference(x.toDoubleArray(), 2, 12, 3,
-        norm.scale().peek().toDoubleArray(), norm.offset().peek().toDoubleArray(), 1e-5);
+    double[] expected =
+        reference(
+            x.toDoubleArray(),
+            2,
+            12,
+            3,
+            norm.scale().peek().toDoubleArray(),
+            norm.offset().peek().toDoubleArray(),
+            1e-5);
     ModuleChecks.assertClose(norm.call(x), expected, 1e-9);
   }
 
@@ -61,8 +68,8 @@ class InstanceNormTest {
   void call_withoutScaleAndOffset_givesZeroMeanUnitVariancePerInstance() {
     var norm = InstanceNorm.builder(false, false).eps(1e-3).build();
     Tensor x = ModuleChecks.uniform(4, 3, 5, 2);
-    ModuleChecks.assertClose(norm.call(x),
-        reference(x.toDoubleArray(), 3, 5, 2, null, null, 1e-3), 1e-9);
+    ModuleChecks.assertClose(
+        norm.call(x), reference(x.toDoubleArray(), 3, 5, 2, null, null, 1e-3), 1e-9);
   }
 
   @Test
@@ -77,16 +84,18 @@ class InstanceNormTest {
     first.call(x.permute(0, 3, 1, 2));
     first.scale().assign(last.scale().peek().reshape(4, 1, 1));
     first.offset().assign(last.offset().peek().reshape(4, 1, 1));
-    ModuleChecks.assertClose(first.call(x.permute(0, 3, 1, 2)),
-        NnReference.toChannelsFirst(yLast.toDoubleArray(), 2, 9, 4), 1e-9);
+    ModuleChecks.assertClose(
+        first.call(x.permute(0, 3, 1, 2)),
+        NnReference.toChannelsFirst(yLast.toDoubleArray(), 2, 9, 4),
+        1e-9);
   }
 
   @Test
   void variables_arePerChannel() {
     var last = new InstanceNorm(true, true);
     last.call(ModuleChecks.uniform(1, 2, 3, 3, 5));
-    assertThat(ModuleChecks.variableLines(last)).containsExactly(
-        "instance_norm/offset -> f64[5]", "instance_norm/scale -> f64[5]");
+    assertThat(ModuleChecks.variableLines(last))
+        .containsExactly("instance_norm/offset -> f64[5]", "instance_norm/scale -> f64[5]");
     var first = InstanceNorm.builder(true, false).dataFormat(DataFormat.CHANNELS_FIRST).build();
     first.call(ModuleChecks.uniform(1, 2, 5, 3, 3));
     assertThat(ModuleChecks.variableLines(first))
@@ -106,14 +115,17 @@ class InstanceNormTest {
   @Test
   void call_onRank2Input_throwsForLackOfSpatialAxes() {
     assertThatThrownBy(() -> new InstanceNorm(true, true).call(ModuleChecks.uniform(1, 2, 3)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("has no spatial axes");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("has no spatial axes");
   }
 
   @Test
   void constructor_invalidCombinations_throwStatingTheRule() {
-    assertThatThrownBy(() -> InstanceNorm.builder(false, true).scaleInit(Initializers.ones()).build())
+    assertThatThrownBy(
+            () -> InstanceNorm.builder(false, true).scaleInit(Initializers.ones()).build())
         .hasMessageContaining("when createScale is false, scaleInit must be null");
-    assertThatThrownBy(() -> InstanceNorm.builder(true, false).offsetInit(Initializers.zeros()).build())
+    assertThatThrownBy(
+            () -> InstanceNorm.builder(true, false).offsetInit(Initializers.zeros()).build())
         .hasMessageContaining("when createOffset is false, offsetInit must be null");
     assertThatThrownBy(() -> InstanceNorm.builder(true, true).eps(0).build())
         .hasMessageContaining("eps must be > 0");

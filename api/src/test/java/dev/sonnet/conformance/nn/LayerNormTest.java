@@ -62,7 +62,8 @@ class LayerNormTest {
 
   @Test
   void constructor_withoutAxis_throws() {
-    assertThatThrownBy(() -> new LayerNorm(null, true, true)).hasMessageContaining("axis is required");
+    assertThatThrownBy(() -> new LayerNorm(null, true, true))
+        .hasMessageContaining("axis is required");
   }
 
   @Test

@@ -3,8 +3,8 @@ package dev.sonnet.conformance.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sonnet.module.Deferred;
 import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.nn.Linear;
@@ -22,8 +22,14 @@ class LinearTest {
     linear.call(x);
     ModuleChecks.randomize(linear.w(), 2);
     ModuleChecks.randomize(linear.b(), 3);
-    double[] expected = NnReference.linear(x.toDoubleArray(), 4, 5, linear.w().peek()
-        .toDoubleArray(), 3, linear.b().peek().toDoubleArray());
+    double[] expected =
+        NnReference.linear(
+            x.toDoubleArray(),
+            4,
+            5,
+            linear.w().peek().toDoubleArray(),
+            3,
+            linear.b().peek().toDoubleArray());
     ModuleChecks.assertClose(linear.call(x), expected, 1e-12);
   }
 
@@ -33,8 +39,14 @@ class LinearTest {
     Tensor x = ModuleChecks.uniform(4, 2, 3, 4);
     Tensor y = linear.call(x);
     assertThat(y.shape().dims()).containsExactly(2, 3, 2);
-    double[] expected = NnReference.linear(x.toDoubleArray(), 6, 4,
-        linear.w().peek().toDoubleArray(), 2, linear.b().peek().toDoubleArray());
+    double[] expected =
+        NnReference.linear(
+            x.toDoubleArray(),
+            6,
+            4,
+            linear.w().peek().toDoubleArray(),
+            2,
+            linear.b().peek().toDoubleArray());
     ModuleChecks.assertClose(y, expected, 1e-12);
   }
 
@@ -94,7 +106,8 @@ class LinearTest {
   @Test
   void call_onRank1Input_throwsNamingTheLayout() {
     assertThatThrownBy(() -> new Linear(2).call(Tensor.ones(DType.FLOAT32, 3)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("rank >= 2");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("rank >= 2");
   }
 
   @Test
@@ -128,7 +141,8 @@ class LinearTest {
 
   @Test
   void inputSize_beforeFirstCall_throwsNotBuilt() {
-    assertThatThrownBy(() -> new Linear(2).inputSize()).isInstanceOf(NotBuiltException.class)
+    assertThatThrownBy(() -> new Linear(2).inputSize())
+        .isInstanceOf(NotBuiltException.class)
         .hasMessageContaining("Call it once");
   }
 }

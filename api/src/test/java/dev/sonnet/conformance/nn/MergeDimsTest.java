@@ -29,7 +29,8 @@ class MergeDimsTest {
   @Test
   void call_pastTheRank_throwsNamingTheDimensions() {
     assertThatThrownBy(() -> new MergeDims(1, 3).call(ModuleChecks.range(0, 1, 2, 3, 4)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("dimensions 1 to 3 do not exist");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("dimensions 1 to 3 do not exist");
   }
 
   @Test

@@ -47,8 +47,8 @@ class ModuleBuildersTest {
     return m.variables().stream().map(Variable::toString).toList();
   }
 
-  private static void assertSameModule(Module fromConstructor, Module fromBuilder,
-      Function<Module, Tensor> call) {
+  private static void assertSameModule(
+      Module fromConstructor, Module fromBuilder, Function<Module, Tensor> call) {
     Tensor a = call.apply(fromConstructor);
     Tensor b = call.apply(fromBuilder);
     assertThat(fromBuilder.toString()).isEqualTo(fromConstructor.toString());
@@ -59,24 +59,23 @@ class ModuleBuildersTest {
   @Test
   void conv2d_builderAtDefaults_isTheShortConstructor() {
     Tensor x = ModuleChecks.uniform(1, 2, 6, 6, 3);
-    assertSameModule(new Conv2D(4, 3, 2), Conv2D.builder(4, 3).stride(2).build(),
-        m -> ((Conv2D) m).call(x));
+    assertSameModule(
+        new Conv2D(4, 3, 2), Conv2D.builder(4, 3).stride(2).build(), m -> ((Conv2D) m).call(x));
   }
 
   @Test
   void bias_builderAtDefaults_isTheShortConstructor() {
     Tensor x = ModuleChecks.uniform(1, 2, 3, 4);
     assertSameModule(new Bias(), Bias.builder().build(), m -> ((Bias) m).call(x));
-    assertThat(Bias.builder().biasDims(-1).build().toString())
-        .isEqualTo("Bias(biasDims=[-1])");
+    assertThat(Bias.builder().biasDims(-1).build().toString()).isEqualTo("Bias(biasDims=[-1])");
   }
 
   @Test
   void embed_builderAtDefaults_isTheShortConstructor() {
     Tensor ids = Tensor.of(new int[] {1, 3, 1}, 3);
     Tensor table = ModuleChecks.uniform(1, 4, 2);
-    assertSameModule(new Embed(7, 3), Embed.builder(7).embedDim(3).build(),
-        m -> ((Embed) m).call(ids));
+    assertSameModule(
+        new Embed(7, 3), Embed.builder(7).embedDim(3).build(), m -> ((Embed) m).call(ids));
     assertSameModule(new Embed(100), Embed.builder(100).build(), m -> ((Embed) m).call(ids));
     assertSameModule(new Embed(table), Embed.builder(table).build(), m -> ((Embed) m).call(ids));
   }
@@ -84,30 +83,34 @@ class ModuleBuildersTest {
   @Test
   void concatLinear_builderAtDefaults_isTheShortConstructor() {
     List<Tensor> xs = List.of(ModuleChecks.uniform(1, 4, 3), ModuleChecks.uniform(2, 4, 2, 2));
-    assertSameModule(new ConcatLinear(5), ConcatLinear.builder(5).build(),
-        m -> ((ConcatLinear) m).call(xs));
+    assertSameModule(
+        new ConcatLinear(5), ConcatLinear.builder(5).build(), m -> ((ConcatLinear) m).call(xs));
   }
 
   @Test
   void mlp_builderAtDefaults_isTheShortConstructor() {
     Tensor x = ModuleChecks.uniform(1, 4, 3);
-    assertSameModule(new MLP(new int[] {4, 2}), MLP.builder(4, 2).build(),
+    assertSameModule(new MLP(new int[] {4, 2}), MLP.builder(4, 2).build(), m -> ((MLP) m).call(x));
+    assertSameModule(
+        new MLP(new int[] {4, 2}, Layers.tanh(), "m"),
+        MLP.builder(4, 2).activation(Layers.tanh()).name("m").build(),
         m -> ((MLP) m).call(x));
-    assertSameModule(new MLP(new int[] {4, 2}, Layers.tanh(), "m"),
-        MLP.builder(4, 2).activation(Layers.tanh()).name("m").build(), m -> ((MLP) m).call(x));
   }
 
   @Test
   void vectorQuantizer_builderAtDefaults_isTheShortConstructor() {
     Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
-    assertSameModule(new VectorQuantizer(4, 6, 0.25), VectorQuantizer.builder(4, 6, 0.25).build(),
+    assertSameModule(
+        new VectorQuantizer(4, 6, 0.25),
+        VectorQuantizer.builder(4, 6, 0.25).build(),
         m -> ((VectorQuantizer) m).call(z, false).quantize());
   }
 
   @Test
   void vectorQuantizerEma_builderAtDefaults_isTheShortConstructor() {
     Tensor z = ModuleChecks.uniform(1, 2, 3, 4).cast(DType.FLOAT32);
-    assertSameModule(new VectorQuantizerEMA(4, 6, 0.25, 0.99),
+    assertSameModule(
+        new VectorQuantizerEMA(4, 6, 0.25, 0.99),
         VectorQuantizerEMA.builder(4, 6, 0.25, 0.99).build(),
         m -> ((VectorQuantizerEMA) m).call(z, false).quantize());
   }
@@ -115,7 +118,9 @@ class ModuleBuildersTest {
   @Test
   void cifar10ConvNet_builderAtDefaults_isTheShortConstructor() {
     Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
-    assertSameModule(new Cifar10ConvNet(), Cifar10ConvNet.builder().build(),
+    assertSameModule(
+        new Cifar10ConvNet(),
+        Cifar10ConvNet.builder().build(),
         m -> ((Cifar10ConvNet) m).call(images, false).logits());
   }
 
@@ -123,14 +128,18 @@ class ModuleBuildersTest {
   void resNet_builderAtDefaults_isTheShortConstructor() {
     Tensor images = ModuleChecks.uniform(1, 1, 8, 8, 3);
     int[] blocks = {1, 1, 1, 1};
-    assertSameModule(new ResNet(blocks, 3), ResNet.builder(blocks, 3).build(),
+    assertSameModule(
+        new ResNet(blocks, 3),
+        ResNet.builder(blocks, 3).build(),
         m -> ((ResNet) m).call(images, false));
   }
 
   @Test
   void conv2dTranspose_builderAtDefaults_isTheShortConstructor() {
     Tensor x = ModuleChecks.uniform(1, 2, 3, 3, 4);
-    assertSameModule(new Conv2DTranspose(2, 3, 2), Conv2DTranspose.builder(2, 3).stride(2).build(),
+    assertSameModule(
+        new Conv2DTranspose(2, 3, 2),
+        Conv2DTranspose.builder(2, 3).stride(2).build(),
         m -> ((Conv2DTranspose) m).call(x));
   }
 
@@ -139,9 +148,13 @@ class ModuleBuildersTest {
     Tensor flat = ModuleChecks.uniform(1, 4, 3);
     Tensor image = ModuleChecks.uniform(2, 2, 3, 3, 2);
     assertSameModule(new Linear(5), Linear.builder(5).build(), m -> ((Linear) m).call(flat));
-    assertSameModule(new LayerNorm(new int[] {-1}, true, false),
-        LayerNorm.builder(true, false, -1).build(), m -> ((LayerNorm) m).call(flat));
-    assertSameModule(new InstanceNorm(true, true), InstanceNorm.builder(true, true).build(),
+    assertSameModule(
+        new LayerNorm(new int[] {-1}, true, false),
+        LayerNorm.builder(true, false, -1).build(),
+        m -> ((LayerNorm) m).call(flat));
+    assertSameModule(
+        new InstanceNorm(true, true),
+        InstanceNorm.builder(true, true).build(),
         m -> ((InstanceNorm) m).call(image));
   }
 
@@ -149,9 +162,13 @@ class ModuleBuildersTest {
   void repr_showsOnlySettingsThatDifferFromTheirDefaults() {
     assertThat(Conv2D.builder(16, 3).build().toString())
         .isEqualTo("Conv2D(outputChannels=16, kernelShape=[3, 3])");
-    assertThat(Conv2D.builder(16, 3).stride(2).padding(Pad.VALID).withBias(false).build()
-        .toString())
-        .contains("outputChannels=16", "kernelShape=[3, 3]", "stride=[2, 2]", "padding=VALID",
+    assertThat(
+            Conv2D.builder(16, 3).stride(2).padding(Pad.VALID).withBias(false).build().toString())
+        .contains(
+            "outputChannels=16",
+            "kernelShape=[3, 3]",
+            "stride=[2, 2]",
+            "padding=VALID",
             "withBias=false")
         .doesNotContain("rate=", "wInit", "bInit", "dataFormat", "name=");
     assertThat(Conv2D.builder(16, 3).padding(Conv2D.DEFAULT_PADDING).build().toString())
@@ -174,10 +191,12 @@ class ModuleBuildersTest {
   @Test
   void build_reportsTheModuleAndTheRule() {
     assertThatThrownBy(() -> Conv2D.builder(0, 3).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("Conv2D: ");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Conv2D: ");
     assertThatThrownBy(() -> Conv2D.builder(4, 3).padding(null).build())
-        .hasMessage("Conv2D: padding must not be null; leave it unset in the builder for its"
-            + " default (Conv2D.DEFAULT_PADDING)");
+        .hasMessage(
+            "Conv2D: padding must not be null; leave it unset in the builder for its"
+                + " default (Conv2D.DEFAULT_PADDING)");
     assertThatThrownBy(() -> Conv2D.builder(4, 3).dataFormat(null).build())
         .hasMessageContaining("Conv2D: dataFormat must not be null");
     assertThatThrownBy(() -> Linear.builder(2).withBias(false).bInit(Initializers.zeros()).build())
@@ -196,7 +215,9 @@ class ModuleBuildersTest {
   @Test
   void depthwiseConv2D_builderAtDefaults_isTheShortConstructor() {
     Tensor image = ModuleChecks.uniform(3, 2, 5, 5, 3);
-    assertSameModule(new DepthwiseConv2D(3), DepthwiseConv2D.builder(3).build(),
+    assertSameModule(
+        new DepthwiseConv2D(3),
+        DepthwiseConv2D.builder(3).build(),
         m -> ((DepthwiseConv2D) m).call(image));
     assertThatThrownBy(() -> DepthwiseConv2D.builder(3).padding(null).build())
         .hasMessageContaining("DepthwiseConv2D: padding must not be null");
@@ -206,9 +227,13 @@ class ModuleBuildersTest {
   void separableConv_builderAtDefaults_isTheShortConstructor() {
     Tensor seq = ModuleChecks.uniform(4, 2, 6, 3);
     Tensor image = ModuleChecks.uniform(5, 2, 5, 5, 3);
-    assertSameModule(new SeparableConv1D(4, 2, 3), SeparableConv1D.builder(4, 2, 3).build(),
+    assertSameModule(
+        new SeparableConv1D(4, 2, 3),
+        SeparableConv1D.builder(4, 2, 3).build(),
         m -> ((SeparableConv1D) m).call(seq));
-    assertSameModule(new SeparableConv2D(4, 2, 3), SeparableConv2D.builder(4, 2, 3).build(),
+    assertSameModule(
+        new SeparableConv2D(4, 2, 3),
+        SeparableConv2D.builder(4, 2, 3).build(),
         m -> ((SeparableConv2D) m).call(image));
     assertThatThrownBy(() -> SeparableConv2D.builder(4, 2, 3).dataFormat(null).build())
         .hasMessageContaining("SeparableConv2D: dataFormat must not be null");
@@ -217,20 +242,21 @@ class ModuleBuildersTest {
   @Test
   void groupNorm_builderAtDefaults_isTheShortConstructor() {
     Tensor image = ModuleChecks.uniform(6, 2, 3, 3, 4);
-    assertSameModule(new GroupNorm(2), GroupNorm.builder(2).build(),
-        m -> ((GroupNorm) m).call(image));
+    assertSameModule(
+        new GroupNorm(2), GroupNorm.builder(2).build(), m -> ((GroupNorm) m).call(image));
     assertThat(GroupNorm.builder(2).createScale(false).eps(1e-3).build().toString())
-        .contains("groups=2", "createScale=false", "eps=0.001").doesNotContain("axis");
-    assertThatThrownBy(() -> GroupNorm.builder(2).createOffset(false)
-        .offsetInit(Initializers.zeros()).build())
+        .contains("groups=2", "createScale=false", "eps=0.001")
+        .doesNotContain("axis");
+    assertThatThrownBy(
+            () -> GroupNorm.builder(2).createOffset(false).offsetInit(Initializers.zeros()).build())
         .hasMessageContaining("GroupNorm: when createOffset is false, offsetInit must be null");
   }
 
   @Test
   void dropout_builderAtDefaults_isTheShortConstructor() {
     Tensor x = ModuleChecks.uniform(7, 4, 3);
-    assertSameModule(new Dropout(0.5, 3), Dropout.builder(0.5, 3).build(),
-        m -> ((Dropout) m).call(x, true));
+    assertSameModule(
+        new Dropout(0.5, 3), Dropout.builder(0.5, 3).build(), m -> ((Dropout) m).call(x, true));
     assertThat(new Dropout(0.5, 3).call(x, true).toDoubleArray())
         .containsExactly(Dropout.builder(0.5, 3).build().call(x, true).toDoubleArray());
     assertThat(Dropout.builder(0.5, 3).noiseShape(4, 1).build().toString())
@@ -240,10 +266,13 @@ class ModuleBuildersTest {
   @Test
   void batchNorm_builderAtDefaults_isTheShortConstructor() {
     Tensor image = ModuleChecks.uniform(8, 2, 3, 3, 4);
-    assertSameModule(new BatchNorm(true, false), BatchNorm.builder(true, false).build(),
+    assertSameModule(
+        new BatchNorm(true, false),
+        BatchNorm.builder(true, false).build(),
         m -> ((BatchNorm) m).call(image, true));
     assertThat(BatchNorm.builder(true, true).decayRate(0.9).build().toString())
-        .contains("decayRate=0.9").doesNotContain("eps", "dataFormat");
+        .contains("decayRate=0.9")
+        .doesNotContain("eps", "dataFormat");
     assertThatThrownBy(() -> BatchNorm.builder(true, true).dataFormat(null).build())
         .hasMessageContaining("BatchNorm: dataFormat must not be null");
   }
@@ -251,10 +280,13 @@ class ModuleBuildersTest {
   @Test
   void movingAverage_builderAtDefaults_isTheShortConstructor() {
     Tensor x = ModuleChecks.uniform(9, 3);
-    assertSameModule(new MovingAverage(0.9), MovingAverage.builder(0.9).build(), m -> {
-      ((MovingAverage) m).update(x);
-      return ((MovingAverage) m).value();
-    });
+    assertSameModule(
+        new MovingAverage(0.9),
+        MovingAverage.builder(0.9).build(),
+        m -> {
+          ((MovingAverage) m).update(x);
+          return ((MovingAverage) m).value();
+        });
     assertThat(MovingAverage.builder(0.9).name("ema").build().toString())
         .isEqualTo("MovingAverage(decay=0.9, name=\"ema\")");
   }

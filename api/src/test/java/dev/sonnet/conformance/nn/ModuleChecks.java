@@ -16,9 +16,9 @@ import java.util.function.Function;
 import org.assertj.core.data.Offset;
 
 /**
- * Helpers for the module tests: deterministic inputs, setting variables, gradient checks through
- * a module (input and every trainable variable, against central differences in float64, with
- * {@link GradientCheck}'s step and tolerance), and variable listings.
+ * Helpers for the module tests: deterministic inputs, setting variables, gradient checks through a
+ * module (input and every trainable variable, against central differences in float64, with {@link
+ * GradientCheck}'s step and tolerance), and variable listings.
  */
 public final class ModuleChecks {
   private ModuleChecks() {}
@@ -52,7 +52,8 @@ public final class ModuleChecks {
     double[] a = actual.toDoubleArray();
     assertThat(a).hasSameSizeAs(expected);
     for (int i = 0; i < a.length; i++) {
-      assertThat(a[i]).as("element %d of %s", i, actual.shape())
+      assertThat(a[i])
+          .as("element %d of %s", i, actual.shape())
           .isCloseTo(expected[i], Offset.offset(tol * Math.max(1, Math.abs(expected[i]))));
     }
   }
@@ -61,7 +62,11 @@ public final class ModuleChecks {
   public static List<String> variableLines(Module m) {
     List<String> out = new ArrayList<>();
     for (Variable v : m.variables()) {
-      out.add(v.name() + " -> " + spec(v.dtype(), v.shape()) + (v.trainable() ? "" : " (non-trainable)"));
+      out.add(
+          v.name()
+              + " -> "
+              + spec(v.dtype(), v.shape())
+              + (v.trainable() ? "" : " (non-trainable)"));
     }
     return out;
   }
@@ -77,8 +82,8 @@ public final class ModuleChecks {
   }
 
   /**
-   * Checks the gradients of {@code f} (which calls {@code module}) with respect to {@code x} and
-   * to each trainable variable of the module, in float64.
+   * Checks the gradients of {@code f} (which calls {@code module}) with respect to {@code x} and to
+   * each trainable variable of the module, in float64.
    */
   public static void checkGradients(Module module, Function<Tensor, Tensor> f, Tensor x) {
     GradientCheck.check(in -> f.apply(in[0]), x);
@@ -111,8 +116,10 @@ public final class ModuleChecks {
         double lm = f.get().mul(weights).sum().item();
         v.assign(saved);
         double numeric = (lp - lm) / (2 * GradientCheck.STEP);
-        assertThat(grad[e]).as("d loss / d %s element %d", v.name(), e)
-            .isCloseTo(numeric, Offset.offset(GradientCheck.TOLERANCE * Math.max(1, Math.abs(numeric))));
+        assertThat(grad[e])
+            .as("d loss / d %s element %d", v.name(), e)
+            .isCloseTo(
+                numeric, Offset.offset(GradientCheck.TOLERANCE * Math.max(1, Math.abs(numeric))));
       }
     }
   }

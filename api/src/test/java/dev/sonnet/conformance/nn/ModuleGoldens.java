@@ -62,16 +62,21 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The golden registry (Sonnet's {@code goldens.py}): one entry per module configuration, with
- * the module's class, how to create it, its input spec and how to run it. Inputs are
- * {@code 1, 2, 3, ...} scaled to stay small ({@link #input}), so every run is deterministic.
+ * The golden registry (Sonnet's {@code goldens.py}): one entry per module configuration, with the
+ * module's class, how to create it, its input spec and how to run it. Inputs are {@code 1, 2, 3,
+ * ...} scaled to stay small ({@link #input}), so every run is deterministic.
  */
 public final class ModuleGoldens {
   private ModuleGoldens() {}
 
   /** One golden: {@code goldens/modules/<name>.txt}. */
-  public record Golden(String name, Class<? extends Module> type, Supplier<Module> create,
-      DType dtype, int[] shape, BiFunction<Module, Tensor, Tensor> forward) {}
+  public record Golden(
+      String name,
+      Class<? extends Module> type,
+      Supplier<Module> create,
+      DType dtype,
+      int[] shape,
+      BiFunction<Module, Tensor, Tensor> forward) {}
 
   /** {@code 1, 2, 3, ...} times {@code 0.01} (ids {@code i mod 5} for integer dtypes). */
   public static Tensor input(DType dtype, int[] shape) {
@@ -94,13 +99,17 @@ public final class ModuleGoldens {
     return d;
   }
 
-  private static Golden g(String name, Class<? extends Module> type, Supplier<Module> create,
-      int[] shape, BiFunction<Module, Tensor, Tensor> forward) {
+  private static Golden g(
+      String name,
+      Class<? extends Module> type,
+      Supplier<Module> create,
+      int[] shape,
+      BiFunction<Module, Tensor, Tensor> forward) {
     return new Golden(name, type, create, DType.FLOAT32, shape, forward);
   }
 
-  private static Golden layer(String name, Class<? extends Module> type, Supplier<Module> create,
-      int[] shape) {
+  private static Golden layer(
+      String name, Class<? extends Module> type, Supplier<Module> create, int[] shape) {
     return g(name, type, create, shape, (m, x) -> ((Layer) m).call(x));
   }
 
@@ -110,97 +119,197 @@ public final class ModuleGoldens {
   public static List<Golden> all() {
     return List.of(
         layer("linear_1x1", Linear.class, () -> new Linear(1), s(8, 1)),
-        layer("linear_nobias_1x1", Linear.class,
-            () -> Linear.builder(1).withBias(false).build(), s(8, 1)),
+        layer(
+            "linear_nobias_1x1",
+            Linear.class,
+            () -> Linear.builder(1).withBias(false).build(),
+            s(8, 1)),
         layer("bias_3x3x3", Bias.class, Bias::new, s(8, 3, 3, 3)),
-        layer("bias_last_dim", Bias.class, () -> Bias.builder().biasDims(-1).build(),
-            s(8, 3, 4)),
-        new Golden("embed_100_20", Embed.class, () -> new Embed(100, 20), DType.INT32, s(8),
+        layer("bias_last_dim", Bias.class, () -> Bias.builder().biasDims(-1).build(), s(8, 3, 4)),
+        new Golden(
+            "embed_100_20",
+            Embed.class,
+            () -> new Embed(100, 20),
+            DType.INT32,
+            s(8),
             (m, x) -> ((Embed) m).call(x)),
         layer("conv1d_3x3_2x2", Conv1D.class, () -> new Conv1D(3, 3, 2), s(8, 4, 2)),
         layer("conv2d_3x3_2x2", Conv2D.class, () -> new Conv2D(3, 3, 2), s(8, 4, 4, 2)),
-        layer("conv2d_channels_first_valid", Conv2D.class,
-            () -> Conv2D.builder(3, 2).padding(Pad.VALID).dataFormat(DataFormat.CHANNELS_FIRST)
-                .build(),
+        layer(
+            "conv2d_channels_first_valid",
+            Conv2D.class,
+            () ->
+                Conv2D.builder(3, 2)
+                    .padding(Pad.VALID)
+                    .dataFormat(DataFormat.CHANNELS_FIRST)
+                    .build(),
             s(8, 2, 4, 4)),
         layer("conv3d_3x3_2x2", Conv3D.class, () -> new Conv3D(3, 3, 2), s(8, 4, 4, 4, 2)),
-        layer("conv1d_transpose_3x3_2x2", Conv1DTranspose.class,
-            () -> new Conv1DTranspose(3, 3, 2), s(8, 4, 2)),
-        layer("conv2d_transpose_3x3_2x2", Conv2DTranspose.class,
-            () -> new Conv2DTranspose(3, 3, 2), s(8, 4, 4, 2)),
-        layer("conv3d_transpose_3x3_2x2", Conv3DTranspose.class,
-            () -> new Conv3DTranspose(3, 3, 2), s(8, 4, 4, 4, 2)),
+        layer(
+            "conv1d_transpose_3x3_2x2",
+            Conv1DTranspose.class,
+            () -> new Conv1DTranspose(3, 3, 2),
+            s(8, 4, 2)),
+        layer(
+            "conv2d_transpose_3x3_2x2",
+            Conv2DTranspose.class,
+            () -> new Conv2DTranspose(3, 3, 2),
+            s(8, 4, 4, 2)),
+        layer(
+            "conv3d_transpose_3x3_2x2",
+            Conv3DTranspose.class,
+            () -> new Conv3DTranspose(3, 3, 2),
+            s(8, 4, 4, 4, 2)),
         layer("causal_conv1d_2x3", CausalConv1D.class, () -> new CausalConv1D(3, 2), s(8, 5, 2)),
-        layer("depthwise_conv2d_3x3_x2", DepthwiseConv2D.class,
-            () -> DepthwiseConv2D.builder(3).channelMultiplier(2).build(), s(8, 4, 4, 2)),
-        layer("separable_conv1d_3_x2", SeparableConv1D.class,
-            () -> new SeparableConv1D(4, 2, 3), s(8, 5, 2)),
-        layer("separable_conv2d_3x3_x2", SeparableConv2D.class,
-            () -> new SeparableConv2D(4, 2, 3), s(8, 4, 4, 2)),
-        layer("layer_norm_last", LayerNorm.class,
-            () -> new LayerNorm(new int[] {-1}, true, true), s(8, 3)),
-        layer("instance_norm_2x2x3", InstanceNorm.class, () -> new InstanceNorm(true, true),
+        layer(
+            "depthwise_conv2d_3x3_x2",
+            DepthwiseConv2D.class,
+            () -> DepthwiseConv2D.builder(3).channelMultiplier(2).build(),
+            s(8, 4, 4, 2)),
+        layer(
+            "separable_conv1d_3_x2",
+            SeparableConv1D.class,
+            () -> new SeparableConv1D(4, 2, 3),
+            s(8, 5, 2)),
+        layer(
+            "separable_conv2d_3x3_x2",
+            SeparableConv2D.class,
+            () -> new SeparableConv2D(4, 2, 3),
+            s(8, 4, 4, 2)),
+        layer(
+            "layer_norm_last",
+            LayerNorm.class,
+            () -> new LayerNorm(new int[] {-1}, true, true),
+            s(8, 3)),
+        layer(
+            "instance_norm_2x2x3",
+            InstanceNorm.class,
+            () -> new InstanceNorm(true, true),
             s(8, 2, 2, 3)),
         layer("group_norm_2_1x2x4", GroupNorm.class, () -> new GroupNorm(2), s(8, 1, 2, 4)),
-        g("batch_norm_1x2x2x3", BatchNorm.class, () -> new BatchNorm(true, true), s(8, 2, 2, 3),
+        g(
+            "batch_norm_1x2x2x3",
+            BatchNorm.class,
+            () -> new BatchNorm(true, true),
+            s(8, 2, 2, 3),
             (m, x) -> ((BatchNorm) m).call(x, false, true)),
-        g("batch_norm_training_1x2x2x3", BatchNorm.class,
-            () -> new BatchNorm(false, true), s(8, 2, 2, 3),
+        g(
+            "batch_norm_training_1x2x2x3",
+            BatchNorm.class,
+            () -> new BatchNorm(false, true),
+            s(8, 2, 2, 3),
             (m, x) -> ((BatchNorm) m).call(x, true)),
-        g("moving_average_2", MovingAverage.class, () -> new MovingAverage(0.9), s(2),
+        g(
+            "moving_average_2",
+            MovingAverage.class,
+            () -> new MovingAverage(0.9),
+            s(2),
             (m, x) -> {
               ((MovingAverage) m).update(x);
               return ((MovingAverage) m).value();
             }),
-        g("dropout", Dropout.class, () -> new Dropout(0.5, 3), s(8, 3),
+        g(
+            "dropout",
+            Dropout.class,
+            () -> new Dropout(0.5, 3),
+            s(8, 3),
             (m, x) -> ((Dropout) m).call(x, true)),
         layer("reshape_3x2", Reshape.class, () -> new Reshape(new int[] {-1, 2}), s(8, 2, 3)),
         layer("flatten_2x3", Flatten.class, Flatten::new, s(8, 2, 3)),
-        layer("batch_reshape_2x3", BatchReshape.class, () -> new BatchReshape(new int[] {2, 3}),
+        layer(
+            "batch_reshape_2x3",
+            BatchReshape.class,
+            () -> new BatchReshape(new int[] {2, 3}),
             s(8, 6)),
-        layer("batch_apply_linear", BatchApply.class, () -> new BatchApply(new Linear(4)),
+        layer(
+            "batch_apply_linear",
+            BatchApply.class,
+            () -> new BatchApply(new Linear(4)),
             s(8, 2, 3)),
-        g("concat_linear_2_inputs", ConcatLinear.class, () -> new ConcatLinear(4), s(8, 3),
+        g(
+            "concat_linear_2_inputs",
+            ConcatLinear.class,
+            () -> new ConcatLinear(4),
+            s(8, 3),
             (m, x) -> ((ConcatLinear) m).call(List.of(x, x.reshape(8, 3, 1).mul(2.0)))),
-        layer("slice_by_dim", SliceByDim.class,
-            () -> new SliceByDim(new int[] {1}, new int[] {1}, new int[] {2}), s(8, 4)),
-        layer("tile_by_dim", TileByDim.class,
-            () -> new TileByDim(new int[] {1}, new int[] {3}), s(8, 2)),
+        layer(
+            "slice_by_dim",
+            SliceByDim.class,
+            () -> new SliceByDim(new int[] {1}, new int[] {1}, new int[] {2}),
+            s(8, 4)),
+        layer(
+            "tile_by_dim",
+            TileByDim.class,
+            () -> new TileByDim(new int[] {1}, new int[] {3}),
+            s(8, 2)),
         layer("merge_dims", MergeDims.class, () -> new MergeDims(1, 2), s(8, 2, 3)),
-        g("select_input", SelectInput.class, () -> new SelectInput(1), s(8, 3),
+        g(
+            "select_input",
+            SelectInput.class,
+            () -> new SelectInput(1),
+            s(8, 3),
             (m, x) -> ((SelectInput) m).callOne(x.mul(2.0), x)),
         layer("mlp_3x4x5_1x3", MLP.class, () -> new MLP(new int[] {3, 4, 5}), s(8, 3)),
-        layer("mlp_tanh_activate_final", MLP.class, () -> MLP.builder(3, 2)
-            .activation(Layers.tanh()).activateFinal(true).build(), s(8, 3)),
-        g("mlp_dropout", MLP.class, () -> MLP.builder(3, 2).dropoutRate(0.5)
-            .dropoutSeed(1L).build(), s(8, 3),
+        layer(
+            "mlp_tanh_activate_final",
+            MLP.class,
+            () -> MLP.builder(3, 2).activation(Layers.tanh()).activateFinal(true).build(),
+            s(8, 3)),
+        g(
+            "mlp_dropout",
+            MLP.class,
+            () -> MLP.builder(3, 2).dropoutRate(0.5).dropoutSeed(1L).build(),
+            s(8, 3),
             (m, x) -> ((MLP) m).call(x, true)),
-        g("cifar10_convnet_2x3_2x2_1x3x3x2", Cifar10ConvNet.class,
+        g(
+            "cifar10_convnet_2x3_2x2_1x3x3x2",
+            Cifar10ConvNet.class,
             () -> Cifar10ConvNet.builder().outputChannels(2, 3).strides(2, 2).build(),
             s(1, 3, 3, 2),
             (m, x) -> ((Cifar10ConvNet) m).call(x, false).logits()),
-        g("resnet_1111_9", ResNet.class, () -> ResNet.builder(new int[] {1, 1, 1, 1}, 9)
-            .channelsPerGroup(8, 8, 8, 8).build(), s(1, 8, 8, 3),
+        g(
+            "resnet_1111_9",
+            ResNet.class,
+            () -> ResNet.builder(new int[] {1, 1, 1, 1}, 9).channelsPerGroup(8, 8, 8, 8).build(),
+            s(1, 8, 8, 3),
             (m, x) -> ((ResNet) m).call(x, false)),
-        g("resnet_v2_1111_9", ResNet.class, () -> ResNet.builder(new int[] {1, 1, 1, 1}, 9)
-            .bnConfig(new BatchNormConfig(0.99, 1e-3, true, false)).resnetV2(true)
-            .channelsPerGroup(8, 8, 8, 8).build(),
-            s(1, 8, 8, 3), (m, x) -> ((ResNet) m).call(x, true)),
-        g("resnet50", ResNet50.class, () -> new ResNet50(10), s(1, 8, 8, 3),
+        g(
+            "resnet_v2_1111_9",
+            ResNet.class,
+            () ->
+                ResNet.builder(new int[] {1, 1, 1, 1}, 9)
+                    .bnConfig(new BatchNormConfig(0.99, 1e-3, true, false))
+                    .resnetV2(true)
+                    .channelsPerGroup(8, 8, 8, 8)
+                    .build(),
+            s(1, 8, 8, 3),
+            (m, x) -> ((ResNet) m).call(x, true)),
+        g(
+            "resnet50",
+            ResNet50.class,
+            () -> new ResNet50(10),
+            s(1, 8, 8, 3),
             (m, x) -> ((ResNet) m).call(x, false)),
-        g("vqvae", VectorQuantizer.class, () -> new VectorQuantizer(4, 6, 0.25), s(8, 2, 4),
+        g(
+            "vqvae",
+            VectorQuantizer.class,
+            () -> new VectorQuantizer(4, 6, 0.25),
+            s(8, 2, 4),
             (m, x) -> ((VectorQuantizer) m).call(x, true).quantize()),
-        g("vqvae_ema_train", VectorQuantizerEMA.class,
-            () -> new VectorQuantizerEMA(4, 6, 0.25, 0.99), s(8, 2, 4),
+        g(
+            "vqvae_ema_train",
+            VectorQuantizerEMA.class,
+            () -> new VectorQuantizerEMA(4, 6, 0.25, 0.99),
+            s(8, 2, 4),
             (m, x) -> ((VectorQuantizerEMA) m).call(x, true).quantize()));
   }
 
   /**
-   * Public, concrete {@link Module} subclasses in {@code pkg}, found from its class files: what
-   * the coverage tests (module goldens, checkpoint round trips) check against.
+   * Public, concrete {@link Module} subclasses in {@code pkg}, found from its class files: what the
+   * coverage tests (module goldens, checkpoint round trips) check against.
    */
-  public static List<Class<?>> publicModules(String pkg) throws IOException, URISyntaxException,
-      ClassNotFoundException {
+  public static List<Class<?>> publicModules(String pkg)
+      throws IOException, URISyntaxException, ClassNotFoundException {
     String path = pkg.replace('.', '/');
     ClassLoader loader = Module.class.getClassLoader();
     Set<String> names = new TreeSet<>();
@@ -231,7 +340,8 @@ public final class ModuleGoldens {
       }
       Class<?> c = Class.forName(pkg + "." + n.substring(0, n.length() - 6), false, loader);
       int mod = c.getModifiers();
-      if (Module.class.isAssignableFrom(c) && java.lang.reflect.Modifier.isPublic(mod)
+      if (Module.class.isAssignableFrom(c)
+          && java.lang.reflect.Modifier.isPublic(mod)
           && !java.lang.reflect.Modifier.isAbstract(mod)) {
         out.add(c);
       }

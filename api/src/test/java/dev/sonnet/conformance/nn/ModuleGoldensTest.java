@@ -24,13 +24,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The module goldens, small reviewed text files that pin each module family: for each entry of {@link ModuleGoldens}, the repr, input and
- * output specs, variable and parameter counts and {@code path -> dtype[shape]} lines must equal
- * the checked-in {@code goldens/modules/<name>.txt}; and every public module class of {@code
- * dev.sonnet.nn} and {@code dev.sonnet.nets} must have a golden.
+ * The module goldens, small reviewed text files that pin each module family: for each entry of
+ * {@link ModuleGoldens}, the repr, input and output specs, variable and parameter counts and {@code
+ * path -> dtype[shape]} lines must equal the checked-in {@code goldens/modules/<name>.txt}; and
+ * every public module class of {@code dev.sonnet.nn} and {@code dev.sonnet.nets} must have a
+ * golden.
  *
- * <p>A missing or different golden fails with the actual text and the file to write. To write
- * them all after a reviewed change, run with {@code -Dsonnet.goldens.update=true}.
+ * <p>A missing or different golden fails with the actual text and the file to write. To write them
+ * all after a reviewed change, run with {@code -Dsonnet.goldens.update=true}.
  */
 class ModuleGoldensTest {
   static final String DIR = "goldens/modules/";
@@ -76,12 +77,25 @@ class ModuleGoldensTest {
       return;
     }
     if (expected == null) {
-      fail("No golden for '" + g.name() + "' (" + g.type().getSimpleName() + "). Review this"
-          + " text and save it as " + SOURCE_DIR + file + " (or run with"
-          + " -Dsonnet.goldens.update=true):\n" + actual);
+      fail(
+          "No golden for '"
+              + g.name()
+              + "' ("
+              + g.type().getSimpleName()
+              + "). Review this"
+              + " text and save it as "
+              + SOURCE_DIR
+              + file
+              + " (or run with"
+              + " -Dsonnet.goldens.update=true):\n"
+              + actual);
     }
-    assertThat(actual).as("golden %s%s; if the change is intended, update the file (or run with"
-        + " -Dsonnet.goldens.update=true)", SOURCE_DIR, file).isEqualTo(expected);
+    assertThat(actual)
+        .as(
+            "golden %s%s; if the change is intended, update the file (or run with"
+                + " -Dsonnet.goldens.update=true)",
+            SOURCE_DIR, file)
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -107,8 +121,12 @@ class ModuleGoldensTest {
       }
     }
     assertThat(found).as("module classes found by scanning").hasSizeGreaterThan(20);
-    assertThat(missing).as("public modules without a golden: add an entry to ModuleGoldens.all()"
-        + " and its file under " + SOURCE_DIR).isEmpty();
+    assertThat(missing)
+        .as(
+            "public modules without a golden: add an entry to ModuleGoldens.all()"
+                + " and its file under "
+                + SOURCE_DIR)
+        .isEmpty();
   }
 
   static String read(String resource) throws IOException {
@@ -124,8 +142,8 @@ class ModuleGoldensTest {
       p = p.getParent();
     }
     if (p == null) {
-      throw new IllegalStateException("cannot find api/src/test/resources above "
-          + Paths.get("").toAbsolutePath());
+      throw new IllegalStateException(
+          "cannot find api/src/test/resources above " + Paths.get("").toAbsolutePath());
     }
     return p.resolve(SOURCE_DIR);
   }

@@ -41,7 +41,9 @@ class MovingAverageTest {
       }
       ModuleChecks.assertClose(ema.value(), expected, 1e-12);
     }
-    assertThat(ema.variables()).filteredOn(v -> v.name().endsWith("/counter")).singleElement()
+    assertThat(ema.variables())
+        .filteredOn(v -> v.name().endsWith("/counter"))
+        .singleElement()
         .satisfies(c -> assertThat(c.peek().toLongArray()).containsExactly(4L));
   }
 
@@ -58,10 +60,11 @@ class MovingAverageTest {
   void variables_areNonTrainableCounterHiddenAndAverage() {
     var ema = new MovingAverage(0.9);
     ema.initialize(Tensor.zeros(DType.FLOAT32, 2, 3));
-    assertThat(ModuleChecks.variableLines(ema)).containsExactly(
-        "moving_average/average -> f32[2,3] (non-trainable)",
-        "moving_average/counter -> i64[] (non-trainable)",
-        "moving_average/hidden -> f32[2,3] (non-trainable)");
+    assertThat(ModuleChecks.variableLines(ema))
+        .containsExactly(
+            "moving_average/average -> f32[2,3] (non-trainable)",
+            "moving_average/counter -> i64[] (non-trainable)",
+            "moving_average/hidden -> f32[2,3] (non-trainable)");
     assertThat(ema.nonTrainableVariables()).hasSize(3);
     assertThat(ema.value().toDoubleArray()).containsOnly(0.0);
   }
@@ -95,13 +98,15 @@ class MovingAverageTest {
     var ema = new MovingAverage(0.9);
     ema.update(Tensor.of(new double[] {1, 2}, 2));
     assertThatThrownBy(() -> ema.update(Tensor.of(new double[] {1, 2, 3}, 3)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("shape of the first value");
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("shape of the first value");
   }
 
   @Test
   void value_beforeAnyUpdate_throwsNotBuilt() {
     assertThatThrownBy(() -> new MovingAverage(0.9).value())
-        .isInstanceOf(NotBuiltException.class).hasMessageContaining("update it");
+        .isInstanceOf(NotBuiltException.class)
+        .hasMessageContaining("update it");
   }
 
   @Test

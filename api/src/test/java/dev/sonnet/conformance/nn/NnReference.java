@@ -75,11 +75,21 @@ public final class NnReference {
   }
 
   /**
-   * Convolution, channels-last: {@code x [batch, in..., c]}, {@code w [k..., c, o]}; output
-   * {@code [batch, out..., o]}, zero padding {@code before} each spatial dimension.
+   * Convolution, channels-last: {@code x [batch, in..., c]}, {@code w [k..., c, o]}; output {@code
+   * [batch, out..., o]}, zero padding {@code before} each spatial dimension.
    */
-  public static double[] conv(double[] x, int batch, int[] in, int c, double[] w, int[] k, int o,
-      int[] s, int[] d, int[] before, int[] out) {
+  public static double[] conv(
+      double[] x,
+      int batch,
+      int[] in,
+      int c,
+      double[] w,
+      int[] k,
+      int o,
+      int[] s,
+      int[] d,
+      int[] before,
+      int[] out) {
     return conv(x, batch, in, c, w, k, o, 1, s, d, before, out);
   }
 
@@ -89,8 +99,19 @@ public final class NnReference {
    * g = oc / (o / groups)}. Output {@code [batch, out..., o]}, zero padding {@code before} each
    * spatial dimension.
    */
-  public static double[] conv(double[] x, int batch, int[] in, int c, double[] w, int[] k, int o,
-      int groups, int[] s, int[] d, int[] before, int[] out) {
+  public static double[] conv(
+      double[] x,
+      int batch,
+      int[] in,
+      int c,
+      double[] w,
+      int[] k,
+      int o,
+      int groups,
+      int[] s,
+      int[] d,
+      int[] before,
+      int[] out) {
     int n = in.length;
     int cg = c / groups;
     int og = o / groups;
@@ -132,8 +153,18 @@ public final class NnReference {
    * output {@code [batch, out..., o]}: each input position scatters into {@code i * s - before + k
    * * d}.
    */
-  public static double[] convTranspose(double[] x, int batch, int[] in, int ci, double[] w,
-      int[] k, int o, int[] s, int[] d, int[] before, int[] out) {
+  public static double[] convTranspose(
+      double[] x,
+      int batch,
+      int[] in,
+      int ci,
+      double[] w,
+      int[] k,
+      int o,
+      int[] s,
+      int[] d,
+      int[] before,
+      int[] out) {
     int n = in.length;
     int inSize = prod(in);
     int outSize = prod(out);

@@ -25,7 +25,8 @@ class PadTest {
 
   @Test
   void apply_belowOne_throws() {
-    assertThatThrownBy(() -> Pad.Fn.SAME.apply(0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Pad.Fn.SAME.apply(0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("must be >= 1");
   }
 
@@ -47,8 +48,11 @@ class PadTest {
 
   @Test
   void create_withWrongFunctionCount_throws() {
-    assertThatThrownBy(() -> Pad.of(Pad.Fn.SAME, Pad.Fn.FULL).create(new int[] {3, 3, 3},
-        new int[] {1, 1, 1}, -1)).hasMessageContaining("one for all or one per dimension");
+    assertThatThrownBy(
+            () ->
+                Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)
+                    .create(new int[] {3, 3, 3}, new int[] {1, 1, 1}, -1))
+        .hasMessageContaining("one for all or one per dimension");
   }
 
   @Test
@@ -58,13 +62,13 @@ class PadTest {
     assertThat(Pad.SAME.toPadding(new int[] {3}, new int[] {1})).isEqualTo(Padding.SAME);
     assertThat(Pad.VALID.toPadding(new int[] {3}, new int[] {1})).isEqualTo(Padding.VALID);
     assertThatThrownBy(() -> Pad.SAME.create(new int[] {3}, new int[] {1}, -1))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("depends on the input size");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("depends on the input size");
   }
 
   @Test
   void functions_becomeExplicitPaddingForTheOp() {
-    Padding p = Pad.of(Pad.Fn.CAUSAL, Pad.Fn.SAME).toPadding(new int[] {3, 2},
-        new int[] {2, 1});
+    Padding p = Pad.of(Pad.Fn.CAUSAL, Pad.Fn.SAME).toPadding(new int[] {3, 2}, new int[] {2, 1});
     assertThat(p.kind()).isEqualTo(Padding.Kind.EXPLICIT);
     assertThat(p.before()).containsExactly(4, 0);
     assertThat(p.after()).containsExactly(0, 1);
@@ -78,7 +82,8 @@ class PadTest {
 
   @Test
   void equalsAndToString_identifyThePadding() {
-    assertThat(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)).isEqualTo(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL))
+    assertThat(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL))
+        .isEqualTo(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL))
         .hasSameHashCodeAs(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL))
         .isNotEqualTo(Pad.of(Pad.Fn.FULL, Pad.Fn.SAME));
     assertThat(Pad.of(Pad.Fn.SAME)).isNotEqualTo(Pad.SAME);

@@ -28,7 +28,8 @@ class SelectInputTest {
   void callOne_withSeveralIndices_throws() {
     Tensor a = ModuleChecks.range(0, 1, 2);
     assertThatThrownBy(() -> new SelectInput(0, 0).callOne(a))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("use call(...)");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("use call(...)");
   }
 
   @Test
@@ -36,7 +37,8 @@ class SelectInputTest {
     Tensor a = ModuleChecks.range(0, 1, 2);
     assertThatThrownBy(() -> new SelectInput(0, 3).call(a, a))
         .isInstanceOf(IndexOutOfBoundsException.class)
-        .hasMessageContaining("index 3").hasMessageContaining("only 2 inputs");
+        .hasMessageContaining("index 3")
+        .hasMessageContaining("only 2 inputs");
   }
 
   @Test

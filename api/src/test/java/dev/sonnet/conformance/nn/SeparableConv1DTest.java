@@ -16,16 +16,31 @@ class SeparableConv1DTest {
   // in [-1, 1): float64 rounding stays a few ulps of 18, far below 1e-12.
 
   /** Depthwise (as a dense conv with a block-diagonal kernel), then a per-position linear map. */
-  private static double[] reference(SeparableConv1D sep, Tensor x, int m, int o, int before,
-      int out) {
+  private static double[] reference(
+      SeparableConv1D sep, Tensor x, int m, int o, int before, int out) {
     int[] s = x.shape().dims();
     int k = sep.kernelShape().get(0);
     int c = s[2];
     double[] dense = NnReference.depthwiseAsDense(sep.wDw().peek().toDoubleArray(), k, c, m);
-    double[] h = NnReference.conv(x.toDoubleArray(), s[0], new int[] {s[1]}, c, dense,
-        new int[] {k}, c * m, new int[] {sep.stride().get(0)}, new int[] {sep.rate().get(0)},
-        new int[] {before}, new int[] {out});
-    return NnReference.linear(h, s[0] * out, c * m, sep.wPw().peek().toDoubleArray(), o,
+    double[] h =
+        NnReference.conv(
+            x.toDoubleArray(),
+            s[0],
+            new int[] {s[1]},
+            c,
+            dense,
+            new int[] {k},
+            c * m,
+            new int[] {sep.stride().get(0)},
+            new int[] {sep.rate().get(0)},
+            new int[] {before},
+            new int[] {out});
+    return NnReference.linear(
+        h,
+        s[0] * out,
+        c * m,
+        sep.wPw().peek().toDoubleArray(),
+        o,
         sep.b() == null ? null : sep.b().peek().toDoubleArray());
   }
 
@@ -42,8 +57,7 @@ class SeparableConv1DTest {
 
   @Test
   void call_validStride2Dilated_matchesLoopReference() {
-    var sep = SeparableConv1D.builder(3, 1, 2).stride(2).rate(3)
-        .padding(Pad.VALID).build();
+    var sep = SeparableConv1D.builder(3, 1, 2).stride(2).rate(3).padding(Pad.VALID).build();
     Tensor x = ModuleChecks.uniform(3, 1, 9, 2);
     sep.call(x);
     ModuleChecks.randomize(sep.b(), 4);
@@ -57,9 +71,11 @@ class SeparableConv1DTest {
   void variables_areDepthwisePointwiseAndBias() {
     var sep = new SeparableConv1D(5, 3, 2);
     sep.call(Tensor.zeros(DType.FLOAT32, 1, 4, 2));
-    assertThat(ModuleChecks.variableLines(sep)).containsExactly(
-        "separable_conv1d/b -> f32[5]", "separable_conv1d/w_dw -> f32[2,2,3]",
-        "separable_conv1d/w_pw -> f32[1,6,5]");
+    assertThat(ModuleChecks.variableLines(sep))
+        .containsExactly(
+            "separable_conv1d/b -> f32[5]",
+            "separable_conv1d/w_dw -> f32[2,2,3]",
+            "separable_conv1d/w_pw -> f32[1,6,5]");
   }
 
   @Test
@@ -73,9 +89,10 @@ class SeparableConv1DTest {
 
   @Test
   void call_onRank4Input_throwsNamingTheLayout() {
-    assertThatThrownBy(() -> new SeparableConv1D(2, 1, 3)
-        .call(Tensor.zeros(DType.FLOAT32, 1, 4, 4, 2)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("[batch, spatial x 1, channels]");
+    assertThatThrownBy(
+            () -> new SeparableConv1D(2, 1, 3).call(Tensor.zeros(DType.FLOAT32, 1, 4, 4, 2)))
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("[batch, spatial x 1, channels]");
   }
 
   @Test
@@ -88,8 +105,9 @@ class SeparableConv1DTest {
 
   @Test
   void constructor_withPadFunctionCountOtherThanOneOrRank_throwsStatingTheRule() {
-    assertThatThrownBy(() -> SeparableConv1D.builder(2, 1, 3)
-        .padding(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)).build())
+    assertThatThrownBy(
+            () ->
+                SeparableConv1D.builder(2, 1, 3).padding(Pad.of(Pad.Fn.SAME, Pad.Fn.FULL)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has 2 functions but the convolution has 1 spatial dimensions");
   }

@@ -32,9 +32,13 @@ class SliceByDimTest {
   void call_outsideTheInput_throwsNamingTheSlice() {
     var slice = new SliceByDim(new int[] {1}, new int[] {2}, new int[] {3});
     assertThatThrownBy(() -> slice.call(ModuleChecks.range(0, 1, 2, 4)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("slice [2, 5) of dimension 1");
-    assertThatThrownBy(() -> new SliceByDim(new int[] {2}, new int[] {0}, new int[] {1})
-        .call(ModuleChecks.range(0, 1, 2, 4))).isInstanceOf(ShapeException.class)
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("slice [2, 5) of dimension 1");
+    assertThatThrownBy(
+            () ->
+                new SliceByDim(new int[] {2}, new int[] {0}, new int[] {1})
+                    .call(ModuleChecks.range(0, 1, 2, 4)))
+        .isInstanceOf(ShapeException.class)
         .hasMessageContaining("dimension 2 is outside");
   }
 
@@ -43,7 +47,8 @@ class SliceByDimTest {
     // 1 and -1 are the same dimension of a rank-2 input; only the call can tell.
     var slice = new SliceByDim(new int[] {1, -1}, new int[] {0, 1}, new int[] {1, 1});
     assertThatThrownBy(() -> slice.call(ModuleChecks.range(0, 1, 2, 4)))
-        .isInstanceOf(ShapeException.class).hasMessageContaining("name dimension 1")
+        .isInstanceOf(ShapeException.class)
+        .hasMessageContaining("name dimension 1")
         .hasMessageContaining("twice");
   }
 

@@ -30,8 +30,8 @@ class TileByDimTest {
 
   @Test
   void call_sameDimensionTwice_multipliesTheMultiples() {
-    Tensor y = new TileByDim(new int[] {1, -1}, new int[] {2, 3}).call(ModuleChecks.range(0, 1, 2,
-        4));
+    Tensor y =
+        new TileByDim(new int[] {1, -1}, new int[] {2, 3}).call(ModuleChecks.range(0, 1, 2, 4));
     assertThat(y.shape().dims()).containsExactly(2, 24);
   }
 
@@ -43,8 +43,9 @@ class TileByDimTest {
 
   @Test
   void call_withDimensionOutsideInput_throws() {
-    assertThatThrownBy(() -> new TileByDim(new int[] {3}, new int[] {2})
-        .call(ModuleChecks.range(0, 1, 2, 4))).isInstanceOf(ShapeException.class)
+    assertThatThrownBy(
+            () -> new TileByDim(new int[] {3}, new int[] {2}).call(ModuleChecks.range(0, 1, 2, 4)))
+        .isInstanceOf(ShapeException.class)
         .hasMessageContaining("dimension 3 is outside");
   }
 

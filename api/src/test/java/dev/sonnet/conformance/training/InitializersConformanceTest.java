@@ -46,8 +46,8 @@ class InitializersConformanceTest {
 
   @Test
   void varianceScaling_fanIn_truncatedNormal_hasTheRequestedStddevWithinTwoSigma() {
-    double[] v = sample(new VarianceScaling(2.0, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL),
-        400, 300);
+    double[] v =
+        sample(new VarianceScaling(2.0, Mode.FAN_IN, Distribution.TRUNCATED_NORMAL), 400, 300);
     double target = Math.sqrt(2.0 / 400);
     assertThat(std(v)).isCloseTo(target, offset(0.02 * target));
     double bound = 2 * target / VarianceScaling.TRUNCATION_STDDEV;
@@ -58,8 +58,8 @@ class InitializersConformanceTest {
 
   @Test
   void varianceScaling_fanOut_untruncatedNormal_hasTheRequestedStddev() {
-    double[] v = sample(new VarianceScaling(1.0, Mode.FAN_OUT, Distribution.UNTRUNCATED_NORMAL),
-        300, 400);
+    double[] v =
+        sample(new VarianceScaling(1.0, Mode.FAN_OUT, Distribution.UNTRUNCATED_NORMAL), 300, 400);
     double target = Math.sqrt(1.0 / 400);
     assertThat(std(v)).isCloseTo(target, offset(0.02 * target));
   }
@@ -91,8 +91,8 @@ class InitializersConformanceTest {
     assertOrthonormal(sample(new Orthogonal(), 3, 3, 4, 8), 36, 8, 1.0, true);
   }
 
-  private static void assertOrthonormal(double[] m, int rows, int cols, double gain,
-      boolean columns) {
+  private static void assertOrthonormal(
+      double[] m, int rows, int cols, double gain, boolean columns) {
     int n = columns ? cols : rows;
     int len = columns ? rows : cols;
     for (int a = 0; a < n; a++) {
@@ -112,8 +112,8 @@ class InitializersConformanceTest {
   void identity_isABatchOfEyes_rectangularOnTheMainDiagonal() {
     double[] v = sample(new Identity(3), 2, 2, 3);
     assertThat(v).containsExactly(3, 0, 0, 0, 3, 0, 3, 0, 0, 0, 3, 0);
-    assertThat(Initializers.identity().apply(Shape.of(2, 2), DType.INT32, new Rng(0))
-        .toIntArray()).containsExactly(1, 0, 0, 1);
+    assertThat(Initializers.identity().apply(Shape.of(2, 2), DType.INT32, new Rng(0)).toIntArray())
+        .containsExactly(1, 0, 0, 1);
   }
 
   @Test

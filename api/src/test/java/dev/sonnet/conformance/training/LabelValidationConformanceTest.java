@@ -10,9 +10,9 @@ import dev.sonnet.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * Labels a loss or metric cannot mean anything with are errors that name the label, where it is
- * and the valid range, as in PyTorch and TensorFlow; before, a class label of 10 with 10 classes
- * gave a loss of 0 for its example and counted silently as wrong.
+ * Labels a loss or metric cannot mean anything with are errors that name the label, where it is and
+ * the valid range, as in PyTorch and TensorFlow; before, a class label of 10 with 10 classes gave a
+ * loss of 0 for its example and counted silently as wrong.
  */
 class LabelValidationConformanceTest {
   private static final Tensor LOGITS = Tensor.zeros(DType.FLOAT32, 4, 10);
@@ -66,16 +66,20 @@ class LabelValidationConformanceTest {
   @Test
   void sigmoidCrossEntropy_rejectsLabelsThatAreNotProbabilities_andNaN() {
     Tensor logits = Tensor.zeros(DType.FLOAT32, 2, 2);
-    assertThatThrownBy(() -> Losses.sigmoidCrossEntropy(logits,
-        Tensor.of(new float[] {0, 1, 2, 0.5f}, 2, 2)))
+    assertThatThrownBy(
+            () -> Losses.sigmoidCrossEntropy(logits, Tensor.of(new float[] {0, 1, 2, 0.5f}, 2, 2)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sigmoidCrossEntropy: label 2.0 at [1, 0]")
         .hasMessageContaining("[0, 1]");
-    assertThatThrownBy(() -> Losses.sigmoidCrossEntropy(logits,
-        Tensor.of(new float[] {0, Float.NaN, 1, 0.5f}, 2, 2)))
+    assertThatThrownBy(
+            () ->
+                Losses.sigmoidCrossEntropy(
+                    logits, Tensor.of(new float[] {0, Float.NaN, 1, 0.5f}, 2, 2)))
         .hasMessageContaining("label NaN at [0, 1]");
-    assertThat(Losses.sigmoidCrossEntropy(logits, Tensor.of(new float[] {0, 1, 0.25f, 0.5f}, 2, 2))
-        .item()).isEqualTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(
+            Losses.sigmoidCrossEntropy(logits, Tensor.of(new float[] {0, 1, 0.25f, 0.5f}, 2, 2))
+                .item())
+        .isEqualTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-6));
   }
 
   @Test
@@ -88,8 +92,7 @@ class LabelValidationConformanceTest {
         .hasMessageContaining("Reduction.NONE");
     assertThatThrownBy(() -> Losses.softmaxCrossEntropy(logits, labels, Reduction.SUM))
         .hasMessageContaining("the batch is empty");
-    assertThat(Losses.softmaxCrossEntropy(logits, labels, Reduction.NONE).shape().size())
-        .isZero();
+    assertThat(Losses.softmaxCrossEntropy(logits, labels, Reduction.NONE).shape().size()).isZero();
     assertThatThrownBy(() -> Losses.softmaxCrossEntropyOneHot(logits, logits))
         .hasMessageContaining("softmaxCrossEntropyOneHot: the batch is empty");
     Tensor none = Tensor.zeros(DType.FLOAT32, 0);
@@ -97,7 +100,6 @@ class LabelValidationConformanceTest {
         .hasMessageContaining("meanSquaredError: the batch is empty");
     assertThatThrownBy(() -> Losses.sigmoidCrossEntropy(none, none))
         .hasMessageContaining("sigmoidCrossEntropy: the batch is empty");
-    assertThatThrownBy(() -> Losses.accuracy(logits, labels))
-        .hasMessageContaining("empty batch");
+    assertThatThrownBy(() -> Losses.accuracy(logits, labels)).hasMessageContaining("empty batch");
   }
 }

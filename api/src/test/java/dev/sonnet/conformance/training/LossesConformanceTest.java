@@ -23,8 +23,8 @@ class LossesConformanceTest {
     double first = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
     double second = Math.log(3);
     Tensor perExample = Losses.softmaxCrossEntropy(logits, labels, Reduction.NONE);
-    assertThat(perExample.toDoubleArray()).containsExactly(new double[] {first, second},
-        offset(TIGHT));
+    assertThat(perExample.toDoubleArray())
+        .containsExactly(new double[] {first, second}, offset(TIGHT));
     assertThat(Losses.softmaxCrossEntropy(logits, labels).item())
         .isCloseTo((first + second) / 2, offset(TIGHT));
     assertThat(Losses.softmaxCrossEntropy(logits, labels, Reduction.SUM).item())
@@ -58,23 +58,35 @@ class LossesConformanceTest {
       grad = tape.gradient(Losses.softmaxCrossEntropy(logits, labels), logits);
     }
     double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
-    double[] expected = {Math.exp(1) / z / 2, Math.exp(2) / z / 2, (Math.exp(3) / z - 1) / 2,
-        (1.0 / 3 - 1) / 2, 1.0 / 3 / 2, 1.0 / 3 / 2};
+    double[] expected = {
+      Math.exp(1) / z / 2,
+      Math.exp(2) / z / 2,
+      (Math.exp(3) / z - 1) / 2,
+      (1.0 / 3 - 1) / 2,
+      1.0 / 3 / 2,
+      1.0 / 3 / 2
+    };
     assertThat(grad.toDoubleArray()).containsExactly(expected, offset(TIGHT));
   }
 
   @Test
   void gradients_matchFiniteDifferences() {
     Tensor labels = Tensor.of(new int[] {1, 3, 0}, 3);
-    GradientCheck.check(in -> Losses.softmaxCrossEntropy(in[0], labels, Reduction.NONE),
+    GradientCheck.check(
+        in -> Losses.softmaxCrossEntropy(in[0], labels, Reduction.NONE),
         GradientCheck.uniform(11, -3, 3, 3, 4));
-    GradientCheck.check(in -> Losses.softmaxCrossEntropyOneHot(in[0], in[1].softmax(-1)),
-        GradientCheck.uniform(12, -3, 3, 3, 4), GradientCheck.uniform(13, -1, 1, 3, 4));
+    GradientCheck.check(
+        in -> Losses.softmaxCrossEntropyOneHot(in[0], in[1].softmax(-1)),
+        GradientCheck.uniform(12, -3, 3, 3, 4),
+        GradientCheck.uniform(13, -1, 1, 3, 4));
     Tensor targets = GradientCheck.uniform(14, 0, 1, 2, 5);
-    GradientCheck.check(in -> Losses.sigmoidCrossEntropy(in[0], targets, Reduction.NONE),
+    GradientCheck.check(
+        in -> Losses.sigmoidCrossEntropy(in[0], targets, Reduction.NONE),
         GradientCheck.uniform(15, -4, 4, 2, 5));
-    GradientCheck.check(in -> Losses.meanSquaredError(in[0], in[1]),
-        GradientCheck.uniform(16, -1, 1, 3, 2), GradientCheck.uniform(17, -1, 1, 3, 2));
+    GradientCheck.check(
+        in -> Losses.meanSquaredError(in[0], in[1]),
+        GradientCheck.uniform(16, -1, 1, 3, 2),
+        GradientCheck.uniform(17, -1, 1, 3, 2));
   }
 
   @Test
@@ -100,8 +112,8 @@ class LossesConformanceTest {
     Tensor grad;
     try (GradientTape tape = GradientTape.open()) {
       tape.watch(logits);
-      grad = tape.gradient(Losses.sigmoidCrossEntropy(logits, Tensor.of(new double[] {1}, 1)),
-          logits);
+      grad =
+          tape.gradient(Losses.sigmoidCrossEntropy(logits, Tensor.of(new double[] {1}, 1)), logits);
     }
     assertThat(grad.toDoubleArray()[0]).isCloseTo(-0.5, offset(TIGHT));
   }
@@ -128,8 +140,7 @@ class LossesConformanceTest {
     assertThatThrownBy(() -> Losses.softmaxCrossEntropy(logits, Tensor.zeros(DType.FLOAT32, 2, 3)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("use softmaxCrossEntropyOneHot");
-    assertThatThrownBy(() -> Losses.softmaxCrossEntropyOneHot(logits,
-        Tensor.zeros(DType.INT32, 2)))
+    assertThatThrownBy(() -> Losses.softmaxCrossEntropyOneHot(logits, Tensor.zeros(DType.INT32, 2)))
         .hasMessageContaining("use softmaxCrossEntropy(logits, labels)");
     assertThatThrownBy(() -> Losses.softmaxCrossEntropy(logits, Tensor.zeros(DType.INT32, 3)))
         .hasMessageContaining("without its last (class) axis");

@@ -41,7 +41,8 @@ class MetricsConformanceTest {
     mean.update(Tensor.scalar(2.0));
     assertThat(mean.call(Tensor.scalar(6.0)).item()).isCloseTo(3, offset(1e-12));
     assertThat(mean.count()).isEqualTo(3);
-    assertThat(mean.variables()).extracting(Variable::name)
+    assertThat(mean.variables())
+        .extracting(Variable::name)
         .containsExactly("mean/count", "mean/sum/sum");
     mean.reset();
     assertThat(mean.count()).isZero();
@@ -50,7 +51,8 @@ class MetricsConformanceTest {
 
   @Test
   void metric_beforeAnyUpdate_saysToUpdateFirst() {
-    assertThatThrownBy(() -> new Mean().value()).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> new Mean().value())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("call update(value) first");
     assertThat(new Mean().variables()).isEmpty();
   }
@@ -62,9 +64,12 @@ class MetricsConformanceTest {
     assertThat(ema.call(vec(4)).toDoubleArray()[0]).isCloseTo(4, offset(1e-12));
     // second: hidden = 2 - (2 - 8) * 0.5 = 5, average = 5 / (1 - 0.25) = 20 / 3
     assertThat(ema.call(vec(8)).toDoubleArray()[0]).isCloseTo(20.0 / 3, offset(1e-12));
-    assertThat(ema.variables()).extracting(Variable::name).containsExactly(
-        "exponential_moving_average/average", "exponential_moving_average/counter",
-        "exponential_moving_average/hidden");
+    assertThat(ema.variables())
+        .extracting(Variable::name)
+        .containsExactly(
+            "exponential_moving_average/average",
+            "exponential_moving_average/counter",
+            "exponential_moving_average/hidden");
     ema.reset();
     assertThat(ema.call(vec(1)).toDoubleArray()[0]).isCloseTo(1, offset(1e-12));
     assertThat(ema).hasToString("ExponentialMovingAverage(decay=0.5)");

@@ -20,9 +20,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The optimizers on the quadratic {@code L(p) = sum(p^2) / 2}, whose gradient is {@code p}
- * itself, so each update can be followed by hand. Parameters are float64, so the comparisons can
- * be tight (1e-12): the only differences are the order of double operations.
+ * The optimizers on the quadratic {@code L(p) = sum(p^2) / 2}, whose gradient is {@code p} itself,
+ * so each update can be followed by hand. Parameters are float64, so the comparisons can be tight
+ * (1e-12): the only differences are the order of double operations.
  */
 class OptimizersConformanceTest {
   private static final double[] START = {1.0, -2.0, 0.5};
@@ -139,9 +139,14 @@ class OptimizersConformanceTest {
 
   @Test
   void everyOptimizer_manySteps_reachesTheMinimum() {
-    List<Optimizer> all = List.of(new SGD(0.5), new Momentum(0.1, 0.9),
-        new Momentum(LearningRate.constant(0.1), 0.9, true, null), new Adam(0.1),
-        new RMSProp(0.01), new RMSProp(LearningRate.constant(0.01), 0.9, 0.5, 1e-10, true, null));
+    List<Optimizer> all =
+        List.of(
+            new SGD(0.5),
+            new Momentum(0.1, 0.9),
+            new Momentum(LearningRate.constant(0.1), 0.9, true, null),
+            new Adam(0.1),
+            new RMSProp(0.01),
+            new RMSProp(LearningRate.constant(0.01), 0.9, 0.5, 1e-10, true, null));
     for (Optimizer opt : all) {
       double[] p = run(opt, 300);
       for (double x : p) {
@@ -154,20 +159,23 @@ class OptimizersConformanceTest {
   void state_isNonTrainableVariablesNamedAfterTheOptimizer() {
     var adam = new Adam();
     run(adam, 1);
-    assertThat(adam.variables()).extracting(Variable::name)
+    assertThat(adam.variables())
+        .extracting(Variable::name)
         .containsExactly("adam/step", "adam/m_0", "adam/v_0");
     assertThat(adam.trainableVariables()).isEmpty();
     assertThat(adam.nonTrainableVariables()).hasSize(3);
 
     var momentum = new Momentum(0.1, 0.9);
     run(momentum, 2);
-    assertThat(momentum.variables()).extracting(Variable::name)
+    assertThat(momentum.variables())
+        .extracting(Variable::name)
         .containsExactly("momentum/step", "momentum/accumulated_momentum_0");
     assertThat(momentum.step()).isEqualTo(2);
 
     var rms = new RMSProp(LearningRate.constant(0.01), 0.9, 0.0, 1e-10, true, null);
     run(rms, 1);
-    assertThat(rms.variables()).extracting(Variable::name)
+    assertThat(rms.variables())
+        .extracting(Variable::name)
         .containsExactly("rms_prop/step", "rms_prop/ms_0", "rms_prop/mom_0", "rms_prop/mg_0");
   }
 
@@ -195,10 +203,12 @@ class OptimizersConformanceTest {
   @Test
   void schedule_seesTheNumberOfStepsAlreadyApplied() {
     List<Long> seen = new ArrayList<>();
-    var sgd = new SGD(step -> {
-      seen.add(step);
-      return 0.0;
-    });
+    var sgd =
+        new SGD(
+            step -> {
+              seen.add(step);
+              return 0.0;
+            });
     run(sgd, 3);
     assertThat(seen).containsExactly(0L, 1L, 2L);
     assertThat(LearningRate.exponentialDecay(1.0, 10, 0.5, false).at(10)).isEqualTo(0.5);

@@ -37,8 +37,8 @@ class RegularizersConformanceTest {
     try (GradientTape tape = GradientTape.open()) {
       grad = tape.gradient(new L2(0.25).apply(List.of(w)), w);
     }
-    assertThat(grad.toDoubleArray()).containsExactly(new double[] {0.5, -1, 1.5, -2},
-        offset(1e-12));
+    assertThat(grad.toDoubleArray())
+        .containsExactly(new double[] {0.5, -1, 1.5, -2}, offset(1e-12));
   }
 
   @Test
@@ -61,10 +61,13 @@ class RegularizersConformanceTest {
 
   @Test
   void gradients_matchFiniteDifferences() {
-    GradientCheck.check(in -> new OffDiagonalOrthogonal(0.1).apply(List.of(in[0])),
+    GradientCheck.check(
+        in -> new OffDiagonalOrthogonal(0.1).apply(List.of(in[0])),
         GradientCheck.uniform(5, -1, 1, 3, 2));
-    GradientCheck.check(in -> new L1(0.3).apply(List.of(in[0], in[1])),
-        GradientCheck.uniform(6, 0.1, 1, 2, 2), GradientCheck.uniform(7, -1, -0.1, 3));
+    GradientCheck.check(
+        in -> new L1(0.3).apply(List.of(in[0], in[1])),
+        GradientCheck.uniform(6, 0.1, 1, 2, 2),
+        GradientCheck.uniform(7, -1, -0.1, 3));
   }
 
   @Test

@@ -6,6 +6,8 @@ import com.squareup.javapoet.TypeName;
 import dev.sonnet.processor.ApiNames;
 import dev.sonnet.processor.ElementFacts;
 import dev.sonnet.processor.ElementFacts.Source;
+import dev.sonnet.processor.ElementFacts.SourceKind;
+import dev.sonnet.processor.SettingTypes;
 import dev.sonnet.processor.model.ModuleModel.ArgModel;
 import dev.sonnet.processor.model.ModuleModel.BuildModel;
 import dev.sonnet.processor.model.ModuleModel.BuildParam;
@@ -13,11 +15,8 @@ import dev.sonnet.processor.model.ModuleModel.ChildModel;
 import dev.sonnet.processor.model.ModuleModel.ParamModel;
 import dev.sonnet.processor.model.SettingsModel.Role;
 import dev.sonnet.processor.model.SettingsModel.Setting;
-import dev.sonnet.processor.SettingTypes;
-import dev.sonnet.processor.ElementFacts.SourceKind;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -51,8 +50,9 @@ public final class ModelBuilder {
         Object trainable = facts.annotationValue(param.get(), "trainable");
         params.add(new ParamModel(f.getSimpleName().toString(), !Boolean.FALSE.equals(trainable)));
       } else {
-        facts.holdKind(f).ifPresent(kind ->
-            children.add(new ChildModel(f.getSimpleName().toString(), kind)));
+        facts
+            .holdKind(f)
+            .ifPresent(kind -> children.add(new ChildModel(f.getSimpleName().toString(), kind)));
       }
     }
     List<BuildModel> builds = new ArrayList<>();
@@ -74,17 +74,36 @@ public final class ModelBuilder {
         VariableElement constant = facts.defaultConstant(type, p).orElse(null);
         String def = constant == null ? null : constant.getSimpleName().toString();
         ClassName owner = constant == null ? null : ownerOf(constant);
-        String transposeWith = facts.annotation(p, ApiNames.TRANSPOSE_WITH.canonicalName())
-            .map(a -> (String) facts.annotationValue(a, "value")).orElse(null);
-        ctor.add(new ArgModel(p.getSimpleName().toString(), TypeName.get(p.asType()),
-            s.kind(), s.member(), owner, def, transposeWith));
+        String transposeWith =
+            facts
+                .annotation(p, ApiNames.TRANSPOSE_WITH.canonicalName())
+                .map(a -> (String) facts.annotationValue(a, "value"))
+                .orElse(null);
+        ctor.add(
+            new ArgModel(
+                p.getSimpleName().toString(),
+                TypeName.get(p.asType()),
+                s.kind(),
+                s.member(),
+                owner,
+                def,
+                transposeWith));
       }
       ctor = List.copyOf(ctor);
     }
     boolean transposable =
         facts.annotation(type, ApiNames.TRANSPOSABLE.canonicalName()).isPresent();
-    return new ModuleModel(name, name, generic, metaName(name), type.getSimpleName().toString(),
-        List.copyOf(params), List.copyOf(children), List.copyOf(builds), ctor, transposable,
+    return new ModuleModel(
+        name,
+        name,
+        generic,
+        metaName(name),
+        type.getSimpleName().toString(),
+        List.copyOf(params),
+        List.copyOf(children),
+        List.copyOf(builds),
+        ctor,
+        transposable,
         settings(type));
   }
 
@@ -100,28 +119,55 @@ public final class ModelBuilder {
       VariableElement constant = facts.defaultConstant(type, p).orElse(null);
       Source source = facts.source(type, p).orElseThrow();
       SettingType valueType = settingTypes.describe(p.asType());
-      CodeBlock read = source.kind() == SourceKind.FIELD
-          ? CodeBlock.of("module.$N", source.member())
-          : CodeBlock.of("module.$N()", source.member());
+      CodeBlock read =
+          source.kind() == SourceKind.FIELD
+              ? CodeBlock.of("module.$N", source.member())
+              : CodeBlock.of("module.$N()", source.member());
       if (source.kind() == SourceKind.NAME) {
-        settings.add(new Setting(name, TypeName.get(p.asType()), Role.NAME, null, null, false,
-            valueType, read, true));
+        settings.add(
+            new Setting(
+                name,
+                TypeName.get(p.asType()),
+                Role.NAME,
+                null,
+                null,
+                false,
+                valueType,
+                read,
+                true));
       } else if (constant == null) {
-        settings.add(new Setting(name, TypeName.get(p.asType()), Role.REQUIRED, null, null,
-            false, valueType, read, source.assignable()));
+        settings.add(
+            new Setting(
+                name,
+                TypeName.get(p.asType()),
+                Role.REQUIRED,
+                null,
+                null,
+                false,
+                valueType,
+                read,
+                source.assignable()));
       } else {
-        boolean fromList = SettingTypes.isIntArray(p.asType())
-            && !SettingTypes.isIntArray(constant.asType());
-        settings.add(new Setting(name, TypeName.get(p.asType()), Role.OPTIONAL, ownerOf(constant),
-            constant.getSimpleName().toString(), fromList, valueType, read,
-            source.assignable()));
+        boolean fromList =
+            SettingTypes.isIntArray(p.asType()) && !SettingTypes.isIntArray(constant.asType());
+        settings.add(
+            new Setting(
+                name,
+                TypeName.get(p.asType()),
+                Role.OPTIONAL,
+                ownerOf(constant),
+                constant.getSimpleName().toString(),
+                fromList,
+                valueType,
+                read,
+                source.assignable()));
       }
     }
     ClassName type0 = ClassName.get(type);
-    ClassName builder = ClassName.get(type0.packageName(),
-        String.join("_", type0.simpleNames()) + "Builder");
-    return new SettingsModel(builder, type.getModifiers().contains(Modifier.PUBLIC),
-        List.copyOf(settings));
+    ClassName builder =
+        ClassName.get(type0.packageName(), String.join("_", type0.simpleNames()) + "Builder");
+    return new SettingsModel(
+        builder, type.getModifiers().contains(Modifier.PUBLIC), List.copyOf(settings));
   }
 
   private static ClassName ownerOf(VariableElement constant) {
@@ -140,8 +186,10 @@ public final class ModelBuilder {
     if (t.getKind().isPrimitive()) {
       check = check.box();
     }
-    boolean unchecked = t.getKind() == TypeKind.TYPEVAR
-        || (t.getKind() == TypeKind.DECLARED && !((DeclaredType) t).getTypeArguments().isEmpty());
+    boolean unchecked =
+        t.getKind() == TypeKind.TYPEVAR
+            || (t.getKind() == TypeKind.DECLARED
+                && !((DeclaredType) t).getTypeArguments().isEmpty());
     String display = simpleTypeName(t) + " " + p.getSimpleName();
     return new BuildParam(p.getSimpleName().toString(), TypeName.get(t), check, display, unchecked);
   }

@@ -19,8 +19,8 @@ import java.util.List;
  * @param params the {@code @Param} fields
  * @param children the fields that may hold modules
  * @param builds the {@code @Build} methods
- * @param constructor the constructor the repr shows and transposes call; null for an abstract
- *     class or one without a usable constructor
+ * @param constructor the constructor the repr shows and transposes call; null for an abstract class
+ *     or one without a usable constructor
  * @param transposable whether the class is {@code @Transposable}
  * @param settings the {@code @Settings} constructor's description, or null without one
  */
@@ -64,7 +64,8 @@ public record ModuleModel(
    * @param display how it is written, for messages
    * @param unchecked whether passing it needs an unchecked cast (a parameterized type)
    */
-  public record BuildParam(String name, TypeName type, TypeName checkType, String display, boolean unchecked) {}
+  public record BuildParam(
+      String name, TypeName type, TypeName checkType, String display, boolean unchecked) {}
 
   /**
    * A constructor parameter: where to read it back, its default, and its transpose source.

@@ -12,14 +12,30 @@ import java.util.List;
  * @param element a list's element type; null otherwise
  * @param components a record's components, in order; empty otherwise
  */
-public record SettingType(Kind kind, TypeName type, SettingType element,
-    List<Component> components) {
+public record SettingType(
+    Kind kind, TypeName type, SettingType element, List<Component> components) {
 
   /** The sorts of setting value. */
   public enum Kind {
-    INT, LONG, DOUBLE, FLOAT, BOOLEAN,
-    BOXED_INT, BOXED_LONG, BOXED_DOUBLE, BOXED_FLOAT, BOXED_BOOLEAN,
-    STRING, ENUM, INT_ARRAY, LIST, RECORD, INITIALIZER, PAD, LAYER, TENSOR
+    INT,
+    LONG,
+    DOUBLE,
+    FLOAT,
+    BOOLEAN,
+    BOXED_INT,
+    BOXED_LONG,
+    BOXED_DOUBLE,
+    BOXED_FLOAT,
+    BOXED_BOOLEAN,
+    STRING,
+    ENUM,
+    INT_ARRAY,
+    LIST,
+    RECORD,
+    INITIALIZER,
+    PAD,
+    LAYER,
+    TENSOR
   }
 
   /** A record component: its name (also its accessor) and type. */

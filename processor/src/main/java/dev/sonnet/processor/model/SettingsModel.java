@@ -5,8 +5,8 @@ import com.squareup.javapoet.TypeName;
 import java.util.List;
 
 /**
- * A module's configuration, read from its {@code @Settings} constructor: what the generated
- * builder needs. Settings are in the constructor's order.
+ * A module's configuration, read from its {@code @Settings} constructor: what the generated builder
+ * needs. Settings are in the constructor's order.
  *
  * @param builder the generated builder's name, {@code <Module>Builder}
  * @param publicBuilder whether the builder is public (it is when the module is)
@@ -15,7 +15,11 @@ import java.util.List;
 public record SettingsModel(ClassName builder, boolean publicBuilder, List<Setting> settings) {
 
   /** Whether a setting is given to the builder's constructor, set by name, or is the name. */
-  public enum Role { REQUIRED, OPTIONAL, NAME }
+  public enum Role {
+    REQUIRED,
+    OPTIONAL,
+    NAME
+  }
 
   /**
    * One setting.
@@ -29,8 +33,8 @@ public record SettingsModel(ClassName builder, boolean publicBuilder, List<Setti
    *     default
    * @param valueType how its value is written out and read back
    * @param read how generated code in the module's package reads it back from {@code module}
-   * @param readFits whether what {@code read} gives has the setting's type (else it is written
-   *     by its runtime kind: a {@code List<Integer>} accessor for an {@code int[]} setting)
+   * @param readFits whether what {@code read} gives has the setting's type (else it is written by
+   *     its runtime kind: a {@code List<Integer>} accessor for an {@code int[]} setting)
    */
   public record Setting(
       String name,

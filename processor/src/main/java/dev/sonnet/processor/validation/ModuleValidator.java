@@ -26,8 +26,8 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 
 /**
- * Checks a module class against the rules the generated code relies on, reporting every broken
- * rule of the class at once. Each error has a stable tag, anchored on the offending element.
+ * Checks a module class against the rules the generated code relies on, reporting every broken rule
+ * of the class at once. Each error has a stable tag, anchored on the offending element.
  */
 public final class ModuleValidator {
   private final ElementFacts facts;
@@ -49,9 +49,20 @@ public final class ModuleValidator {
     }
     if (owner instanceof TypeElement type && !facts.isModuleClass(type)) {
       String ann = "@" + annotation.getAnnotationType().asElement().getSimpleName();
-      report.error(annotated, annotation, "SntNotModule", ann + " is only meaningful in a"
-          + " module, but " + type.getSimpleName() + " does not extend Module. Fix: declare it"
-          + " as 'class " + type.getSimpleName() + " extends Module', or remove " + ann + ".");
+      report.error(
+          annotated,
+          annotation,
+          "SntNotModule",
+          ann
+              + " is only meaningful in a"
+              + " module, but "
+              + type.getSimpleName()
+              + " does not extend Module. Fix: declare it"
+              + " as 'class "
+              + type.getSimpleName()
+              + " extends Module', or remove "
+              + ann
+              + ".");
     }
   }
 
@@ -65,11 +76,19 @@ public final class ModuleValidator {
         checkParam(type, f, report);
         params.put(f.getSimpleName().toString(), f);
       } else if (!f.getModifiers().contains(Modifier.STATIC)
-          && f.getModifiers().contains(Modifier.PRIVATE) && facts.holdKind(f).isPresent()) {
-        report.error(f, "SntChildPrivate", "Field '" + f.getSimpleName() + "' may hold a module"
-            + " but is private, so the generated " + metaSimpleName(type) + " cannot read it"
-            + " and its variables would be missing from variables(). Fix: remove 'private'"
-            + " (package-private is enough).");
+          && f.getModifiers().contains(Modifier.PRIVATE)
+          && facts.holdKind(f).isPresent()) {
+        report.error(
+            f,
+            "SntChildPrivate",
+            "Field '"
+                + f.getSimpleName()
+                + "' may hold a module"
+                + " but is private, so the generated "
+                + metaSimpleName(type)
+                + " cannot read it"
+                + " and its variables would be missing from variables(). Fix: remove 'private'"
+                + " (package-private is enough).");
       }
     }
     Map<String, ExecutableElement> claimedBy = new LinkedHashMap<>();
@@ -89,75 +108,157 @@ public final class ModuleValidator {
   private void checkReachable(TypeElement type, Report report) {
     for (Element e = type; e instanceof TypeElement t; e = e.getEnclosingElement()) {
       if (t.getModifiers().contains(Modifier.PRIVATE)) {
-        report.error(type, "SntModulePrivate", "Module class " + type.getSimpleName()
-            + (t == type ? " is private" : " is inside private class " + t.getSimpleName())
-            + ", so the generated " + metaSimpleName(type) + " cannot use it. Fix: make "
-            + t.getSimpleName() + " package-private or public.");
+        report.error(
+            type,
+            "SntModulePrivate",
+            "Module class "
+                + type.getSimpleName()
+                + (t == type ? " is private" : " is inside private class " + t.getSimpleName())
+                + ", so the generated "
+                + metaSimpleName(type)
+                + " cannot use it. Fix: make "
+                + t.getSimpleName()
+                + " package-private or public.");
         return;
       }
     }
-    if (type.getNestingKind().isNested() && type.getKind() == ElementKind.CLASS
+    if (type.getNestingKind().isNested()
+        && type.getKind() == ElementKind.CLASS
         && !type.getModifiers().contains(Modifier.STATIC)) {
-      report.error(type, "SntModuleInner", "Module class " + type.getSimpleName() + " is an inner"
-          + " (non-static) class, so the generated " + metaSimpleName(type) + " cannot reach"
-          + " its instances' fields without an outer instance. Fix: declare it 'static class "
-          + type.getSimpleName() + "'.");
+      report.error(
+          type,
+          "SntModuleInner",
+          "Module class "
+              + type.getSimpleName()
+              + " is an inner"
+              + " (non-static) class, so the generated "
+              + metaSimpleName(type)
+              + " cannot reach"
+              + " its instances' fields without an outer instance. Fix: declare it 'static class "
+              + type.getSimpleName()
+              + "'.");
     }
   }
 
   private void checkParam(TypeElement type, VariableElement f, Report report) {
     String name = f.getSimpleName().toString();
     if (!facts.isVariable(f.asType())) {
-      report.error(f, "SntParamType", "@Param field '" + name + "' has type " + f.asType()
-          + ", but @Param marks variables. Fix: declare it as 'Variable " + name + "' and assign"
-          + " it in a @Build method: " + name + " = variable(\"" + name + "\", init, shape...).");
+      report.error(
+          f,
+          "SntParamType",
+          "@Param field '"
+              + name
+              + "' has type "
+              + f.asType()
+              + ", but @Param marks variables. Fix: declare it as 'Variable "
+              + name
+              + "' and assign"
+              + " it in a @Build method: "
+              + name
+              + " = variable(\""
+              + name
+              + "\", init, shape...).");
     }
     if (f.getModifiers().contains(Modifier.STATIC)) {
-      report.error(f, "SntParamStatic", "@Param field '" + name + "' is static, but variables"
-          + " belong to one module instance. Fix: remove 'static'.");
+      report.error(
+          f,
+          "SntParamStatic",
+          "@Param field '"
+              + name
+              + "' is static, but variables"
+              + " belong to one module instance. Fix: remove 'static'.");
     }
     if (f.getModifiers().contains(Modifier.FINAL)) {
-      report.error(f, "SntParamFinal", "@Param field '" + name + "' is final, but it is"
-          + " assigned when the module is built, after construction. Fix: remove 'final'.");
+      report.error(
+          f,
+          "SntParamFinal",
+          "@Param field '"
+              + name
+              + "' is final, but it is"
+              + " assigned when the module is built, after construction. Fix: remove 'final'.");
     }
     if (f.getModifiers().contains(Modifier.PRIVATE)) {
-      report.error(f, "SntParamPrivate", "@Param field '" + name + "' is private, so the"
-          + " generated " + metaSimpleName(type) + " cannot read it. Fix: remove 'private'"
-          + " (package-private is enough).");
+      report.error(
+          f,
+          "SntParamPrivate",
+          "@Param field '"
+              + name
+              + "' is private, so the"
+              + " generated "
+              + metaSimpleName(type)
+              + " cannot read it. Fix: remove 'private'"
+              + " (package-private is enough).");
     }
   }
 
   private void checkBuild(TypeElement type, ExecutableElement m, Report report) {
     String name = m.getSimpleName().toString();
     if (m.getModifiers().contains(Modifier.STATIC)) {
-      report.error(m, "SntBuildStatic", "@Build method " + name + " is static, but it creates"
-          + " the variables of one module instance. Fix: remove 'static'.");
+      report.error(
+          m,
+          "SntBuildStatic",
+          "@Build method "
+              + name
+              + " is static, but it creates"
+              + " the variables of one module instance. Fix: remove 'static'.");
     }
     if (m.getModifiers().contains(Modifier.PRIVATE)) {
-      report.error(m, "SntBuildPrivate", "@Build method " + name + " is private, so the"
-          + " generated " + metaSimpleName(type) + " cannot call it. Fix: remove 'private'"
-          + " (package-private is enough).");
+      report.error(
+          m,
+          "SntBuildPrivate",
+          "@Build method "
+              + name
+              + " is private, so the"
+              + " generated "
+              + metaSimpleName(type)
+              + " cannot call it. Fix: remove 'private'"
+              + " (package-private is enough).");
     }
     if (m.getReturnType().getKind() != TypeKind.VOID) {
-      report.error(m, "SntBuildReturn", "@Build method " + name + " returns "
-          + m.getReturnType() + ", but a build runs once and its result would be lost. Fix:"
-          + " make it return void and store what it makes in fields.");
+      report.error(
+          m,
+          "SntBuildReturn",
+          "@Build method "
+              + name
+              + " returns "
+              + m.getReturnType()
+              + ", but a build runs once and its result would be lost. Fix:"
+              + " make it return void and store what it makes in fields.");
     }
     if (m.getParameters().isEmpty()) {
-      report.error(m, "SntBuildNoInputs", "@Build method " + name + "() takes no inputs, but a"
-          + " build exists to read shapes from the module's first inputs. Fix: declare the"
-          + " inputs it needs, e.g. '@Build void " + name + "(Tensor x)', and run it with"
-          + " build(x) at the start of call(x).");
+      report.error(
+          m,
+          "SntBuildNoInputs",
+          "@Build method "
+              + name
+              + "() takes no inputs, but a"
+              + " build exists to read shapes from the module's first inputs. Fix: declare the"
+              + " inputs it needs, e.g. '@Build void "
+              + name
+              + "(Tensor x)', and run it with"
+              + " build(x) at the start of call(x).");
     }
     if (!m.getTypeParameters().isEmpty()) {
-      report.error(m, "SntBuildGeneric", "@Build method " + name + " has type parameters,"
-          + " which the generated code cannot supply. Fix: use concrete parameter types.");
+      report.error(
+          m,
+          "SntBuildGeneric",
+          "@Build method "
+              + name
+              + " has type parameters,"
+              + " which the generated code cannot supply. Fix: use concrete parameter types.");
     }
     for (TypeMirror thrown : m.getThrownTypes()) {
       if (isChecked(thrown)) {
-        report.error(m, "SntBuildThrows", "@Build method " + name + " declares checked"
-            + " exception " + thrown + ", which build(x) cannot pass on. Fix: catch it in the"
-            + " method, or wrap it in an unchecked exception.");
+        report.error(
+            m,
+            "SntBuildThrows",
+            "@Build method "
+                + name
+                + " declares checked"
+                + " exception "
+                + thrown
+                + ", which build(x) cannot pass on. Fix: catch it in the"
+                + " method, or wrap it in an unchecked exception.");
       }
     }
   }
@@ -170,8 +271,11 @@ public final class ModuleValidator {
     return !types.isSubtype(thrown, runtime) && !types.isSubtype(thrown, error);
   }
 
-  private void checkOverlap(ExecutableElement method, Map<String, VariableElement> params,
-      Map<String, ExecutableElement> claimedBy, Report report) {
+  private void checkOverlap(
+      ExecutableElement method,
+      Map<String, VariableElement> params,
+      Map<String, ExecutableElement> claimedBy,
+      Report report) {
     if (trees == null) {
       return;
     }
@@ -185,25 +289,39 @@ public final class ModuleValidator {
       return;
     }
     Set<String> assigned = new LinkedHashSet<>();
-    tree.getBody().accept(new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitAssignment(AssignmentTree node, Void unused) {
-        String target = fieldName(node.getVariable());
-        if (target != null && params.containsKey(target)) {
-          assigned.add(target);
-        }
-        return super.visitAssignment(node, unused);
-      }
-    }, null);
+    tree.getBody()
+        .accept(
+            new TreeScanner<Void, Void>() {
+              @Override
+              public Void visitAssignment(AssignmentTree node, Void unused) {
+                String target = fieldName(node.getVariable());
+                if (target != null && params.containsKey(target)) {
+                  assigned.add(target);
+                }
+                return super.visitAssignment(node, unused);
+              }
+            },
+            null);
     for (String field : assigned) {
       ExecutableElement first = claimedBy.putIfAbsent(field, method);
       if (first != null && first != method) {
-        report.error(method, "SntBuildOverlap", "@Build method " + method.getSimpleName()
-            + " assigns @Param field '" + field + "', which @Build method "
-            + first.getSimpleName() + " also assigns; each variable must belong to one build"
-            + " method, or the two would create it twice. Fix: create '" + field + "' in "
-            + first.getSimpleName() + " only, or give " + method.getSimpleName()
-            + " its own field.");
+        report.error(
+            method,
+            "SntBuildOverlap",
+            "@Build method "
+                + method.getSimpleName()
+                + " assigns @Param field '"
+                + field
+                + "', which @Build method "
+                + first.getSimpleName()
+                + " also assigns; each variable must belong to one build"
+                + " method, or the two would create it twice. Fix: create '"
+                + field
+                + "' in "
+                + first.getSimpleName()
+                + " only, or give "
+                + method.getSimpleName()
+                + " its own field.");
       }
     }
   }
@@ -212,7 +330,8 @@ public final class ModuleValidator {
     if (target instanceof IdentifierTree id) {
       return id.getName().toString();
     }
-    if (target instanceof MemberSelectTree sel && sel.getExpression() instanceof IdentifierTree e
+    if (target instanceof MemberSelectTree sel
+        && sel.getExpression() instanceof IdentifierTree e
         && e.getName().contentEquals("this")) {
       return sel.getIdentifier().toString();
     }
@@ -225,9 +344,13 @@ public final class ModuleValidator {
         facts.annotation(type, ApiNames.TRANSPOSABLE.canonicalName()).isPresent();
     if (ctor == null) {
       if (transposable) {
-        report.error(type, "SntTransposeConstructor", "@Transposable class "
-            + type.getSimpleName() + " has no non-private constructor for the generated"
-            + " transpose to call. Fix: add a package-private or public constructor.");
+        report.error(
+            type,
+            "SntTransposeConstructor",
+            "@Transposable class "
+                + type.getSimpleName()
+                + " has no non-private constructor for the generated"
+                + " transpose to call. Fix: add a package-private or public constructor.");
       }
       return;
     }
@@ -235,28 +358,65 @@ public final class ModuleValidator {
       String name = p.getSimpleName().toString();
       var source = facts.source(type, p);
       if (source.isEmpty()) {
-        report.error(p, "SntReprUnreadable", "Constructor parameter '" + name + "' of "
-            + type.getSimpleName() + " cannot be read back from the module, so the generated"
-            + " repr cannot show it. Fix: keep it in a non-private field of the same name"
-            + " ('final " + p.asType() + " " + name + ";'), or add an accessor '"
-            + p.asType() + " " + name + "()'.");
+        report.error(
+            p,
+            "SntReprUnreadable",
+            "Constructor parameter '"
+                + name
+                + "' of "
+                + type.getSimpleName()
+                + " cannot be read back from the module, so the generated"
+                + " repr cannot show it. Fix: keep it in a non-private field of the same name"
+                + " ('final "
+                + p.asType()
+                + " "
+                + name
+                + ";'), or add an accessor '"
+                + p.asType()
+                + " "
+                + name
+                + "()'.");
         continue;
       }
       var transposeWith = facts.annotation(p, ApiNames.TRANSPOSE_WITH.canonicalName());
       if (transposeWith.isPresent()) {
         String method = String.valueOf(facts.annotationValue(transposeWith.get(), "value"));
         if (!hasReader(type, method, p.asType())) {
-          report.error(p, transposeWith.get(), "SntTransposeMethod", "@TransposeWith(\""
-              + method + "\") on '" + name + "' names no non-private, no-argument method "
-              + method + "() returning " + p.asType() + " in " + type.getSimpleName()
-              + ". Fix: add it, e.g. '" + p.asType() + " " + method + "() { ... }', reading"
-              + " the value from the built module.");
+          report.error(
+              p,
+              transposeWith.get(),
+              "SntTransposeMethod",
+              "@TransposeWith(\""
+                  + method
+                  + "\") on '"
+                  + name
+                  + "' names no non-private, no-argument method "
+                  + method
+                  + "() returning "
+                  + p.asType()
+                  + " in "
+                  + type.getSimpleName()
+                  + ". Fix: add it, e.g. '"
+                  + p.asType()
+                  + " "
+                  + method
+                  + "() { ... }', reading"
+                  + " the value from the built module.");
         }
       } else if (transposable && !source.get().assignable()) {
-        report.error(p, "SntTransposeArg", "Constructor parameter '" + name + "' of"
-            + " @Transposable " + type.getSimpleName() + " is read back from "
-            + source.get().member() + ", whose type does not fit " + p.asType()
-            + ", so the transpose cannot pass it on. Fix: store it with the parameter's type.");
+        report.error(
+            p,
+            "SntTransposeArg",
+            "Constructor parameter '"
+                + name
+                + "' of"
+                + " @Transposable "
+                + type.getSimpleName()
+                + " is read back from "
+                + source.get().member()
+                + ", whose type does not fit "
+                + p.asType()
+                + ", so the transpose cannot pass it on. Fix: store it with the parameter's type.");
       }
     }
   }
@@ -264,9 +424,12 @@ public final class ModuleValidator {
   private boolean hasReader(TypeElement type, String method, TypeMirror wanted) {
     var pkg = facts.elements().getPackageOf(type);
     for (Element e : facts.elements().getAllMembers(type)) {
-      if (e instanceof ExecutableElement m && e.getKind() == ElementKind.METHOD
-          && m.getSimpleName().contentEquals(method) && m.getParameters().isEmpty()
-          && !m.getModifiers().contains(Modifier.STATIC) && facts.accessibleFrom(m, pkg)
+      if (e instanceof ExecutableElement m
+          && e.getKind() == ElementKind.METHOD
+          && m.getSimpleName().contentEquals(method)
+          && m.getParameters().isEmpty()
+          && !m.getModifiers().contains(Modifier.STATIC)
+          && facts.accessibleFrom(m, pkg)
           && facts.types().isAssignable(m.getReturnType(), wanted)) {
         return true;
       }
@@ -276,7 +439,8 @@ public final class ModuleValidator {
 
   private static String metaSimpleName(TypeElement type) {
     StringBuilder sb = new StringBuilder(type.getSimpleName());
-    for (Element e = type.getEnclosingElement(); e instanceof TypeElement t;
+    for (Element e = type.getEnclosingElement();
+        e instanceof TypeElement t;
         e = e.getEnclosingElement()) {
       sb.insert(0, t.getSimpleName() + "_");
     }

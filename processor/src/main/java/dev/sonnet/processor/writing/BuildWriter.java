@@ -26,29 +26,40 @@ final class BuildWriter {
     for (int i = 0; i < model.builds().size(); i++) {
       names.add(i == 0 ? "$S" : ", $S", model.builds().get(i).method());
     }
-    spec.addMethod(MethodSpec.methodBuilder("buildMethods")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(String[].class)
-        .addStatement("return new String[] {$L}", names.build())
-        .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("buildMethods")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String[].class)
+            .addStatement("return new String[] {$L}", names.build())
+            .build());
 
-    MethodSpec.Builder build = RegistryWriter.method("build", model)
-        .addParameter(int.class, "index")
-        .addParameter(Object[].class, "inputs");
+    MethodSpec.Builder build =
+        RegistryWriter.method("build", model)
+            .addParameter(int.class, "index")
+            .addParameter(Object[].class, "inputs");
     boolean unchecked = false;
     for (int i = 0; i < model.builds().size(); i++) {
       BuildModel b = model.builds().get(i);
-      build.beginControlFlow("if (index == $L)", i)
+      build
+          .beginControlFlow("if (index == $L)", i)
           .addStatement("String signature = $S", b.signature())
-          .addStatement("$T.arity(inputs, $L, $S, signature)", ApiNames.BUILDS,
-              b.params().size(), model.simpleName());
+          .addStatement(
+              "$T.arity(inputs, $L, $S, signature)",
+              ApiNames.BUILDS,
+              b.params().size(),
+              model.simpleName());
       CodeBlock.Builder args = CodeBlock.builder();
       for (int p = 0; p < b.params().size(); p++) {
         BuildParam param = b.params().get(p);
         String local = RESERVED.contains(param.name()) ? param.name() + "Input" : param.name();
-        CodeBlock read = CodeBlock.of("$T.input(inputs, $L, $T.class, $S, signature)",
-            ApiNames.BUILDS, p, rawClass(param.checkType()), model.simpleName());
+        CodeBlock read =
+            CodeBlock.of(
+                "$T.input(inputs, $L, $T.class, $S, signature)",
+                ApiNames.BUILDS,
+                p,
+                rawClass(param.checkType()),
+                model.simpleName());
         if (param.unchecked()) {
           read = CodeBlock.of("($T) $L", param.type(), read);
           unchecked = true;
@@ -56,29 +67,38 @@ final class BuildWriter {
         build.addStatement("$T $N = $L", param.type(), local, read);
         args.add(p == 0 ? "$N" : ", $N", local);
       }
-      build.addStatement("module.$N($L)", b.method(), args.build())
+      build
+          .addStatement("module.$N($L)", b.method(), args.build())
           .addStatement("return")
           .endControlFlow();
     }
-    build.addStatement("throw new $T($S + index)", IndexOutOfBoundsException.class,
+    build.addStatement(
+        "throw new $T($S + index)",
+        IndexOutOfBoundsException.class,
         model.simpleName() + " has no build method ");
     if (unchecked && !model.generic()) {
-      build.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
-          .addMember("value", "$S", "unchecked").build());
+      build.addAnnotation(
+          AnnotationSpec.builder(SuppressWarnings.class)
+              .addMember("value", "$S", "unchecked")
+              .build());
     }
     spec.addMethod(build.build());
 
-    MethodSpec.Builder signature = MethodSpec.methodBuilder("buildSignature")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(String.class)
-        .addParameter(int.class, "index");
+    MethodSpec.Builder signature =
+        MethodSpec.methodBuilder("buildSignature")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(String.class)
+            .addParameter(int.class, "index");
     for (int i = 0; i < model.builds().size(); i++) {
-      signature.beginControlFlow("if (index == $L)", i)
+      signature
+          .beginControlFlow("if (index == $L)", i)
           .addStatement("return $S", model.builds().get(i).signature())
           .endControlFlow();
     }
-    signature.addStatement("throw new $T($S + index)", IndexOutOfBoundsException.class,
+    signature.addStatement(
+        "throw new $T($S + index)",
+        IndexOutOfBoundsException.class,
         model.simpleName() + " has no build method ");
     spec.addMethod(signature.build());
   }

@@ -34,13 +34,20 @@ public final class BuilderWriter {
     }
     ClassName module = model.type();
     String simple = model.simpleName();
-    TypeSpec.Builder spec = TypeSpec.classBuilder(settings.builder())
-        .addJavadoc("Builds a {@link $T} from named settings; a setting left unset keeps its"
-            + " default, the\n{@code DEFAULT_*} constant named on its method. Generated from the"
-            + " {@code @Settings}\nconstructor of $L; do not edit.\n", module, simple)
-        .addAnnotation(AnnotationSpec.builder(ApiNames.GENERATED)
-            .addMember("value", "$S", MetaWriter.PROCESSOR).build())
-        .addModifiers(visibility(settings)).addModifiers(Modifier.FINAL);
+    TypeSpec.Builder spec =
+        TypeSpec.classBuilder(settings.builder())
+            .addJavadoc(
+                "Builds a {@link $T} from named settings; a setting left unset keeps its"
+                    + " default, the\n{@code DEFAULT_*} constant named on its method. Generated from the"
+                    + " {@code @Settings}\nconstructor of $L; do not edit.\n",
+                module,
+                simple)
+            .addAnnotation(
+                AnnotationSpec.builder(ApiNames.GENERATED)
+                    .addMember("value", "$S", MetaWriter.PROCESSOR)
+                    .build())
+            .addModifiers(visibility(settings))
+            .addModifiers(Modifier.FINAL);
     for (Setting s : settings.settings()) {
       spec.addField(field(s));
     }
@@ -65,40 +72,51 @@ public final class BuilderWriter {
       return f.addModifiers(Modifier.FINAL).build();
     }
     if (s.role() == Role.OPTIONAL) {
-      f.initializer(s.arrayFromList()
-          ? CodeBlock.of("$T.$N.stream().mapToInt(Integer::intValue).toArray()",
-              s.defaultOwner(), s.defaultConstant())
-          : CodeBlock.of("$T.$N", s.defaultOwner(), s.defaultConstant()));
+      f.initializer(
+          s.arrayFromList()
+              ? CodeBlock.of(
+                  "$T.$N.stream().mapToInt(Integer::intValue).toArray()",
+                  s.defaultOwner(),
+                  s.defaultConstant())
+              : CodeBlock.of("$T.$N", s.defaultOwner(), s.defaultConstant()));
     }
     return f.build();
   }
 
   private static MethodSpec constructor(SettingsModel settings, String simple) {
     List<Setting> required = settings.required();
-    MethodSpec.Builder m = MethodSpec.constructorBuilder().addModifiers(visibility(settings))
-        .addJavadoc("Starts a $L with its required settings; every other setting has its"
-            + " default.\n", simple);
+    MethodSpec.Builder m =
+        MethodSpec.constructorBuilder()
+            .addModifiers(visibility(settings))
+            .addJavadoc(
+                "Starts a $L with its required settings; every other setting has its"
+                    + " default.\n",
+                simple);
     for (Setting s : required) {
       m.addParameter(s.type(), s.name()).addStatement("this.$N = $N", s.name(), s.name());
     }
-    return m.varargs(!required.isEmpty() && isIntArray(required.get(required.size() - 1)))
-        .build();
+    return m.varargs(!required.isEmpty() && isIntArray(required.get(required.size() - 1))).build();
   }
 
   private static MethodSpec setter(SettingsModel settings, Setting s, ClassName module) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(s.name())
-        .addModifiers(visibility(settings))
-        .returns(settings.builder())
-        .addParameter(s.type(), s.name())
-        .varargs(isIntArray(s))
-        .addStatement("this.$N = $N", s.name(), s.name())
-        .addStatement("return this");
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder(s.name())
+            .addModifiers(visibility(settings))
+            .returns(settings.builder())
+            .addParameter(s.type(), s.name())
+            .varargs(isIntArray(s))
+            .addStatement("this.$N = $N", s.name(), s.name())
+            .addStatement("return this");
     if (s.role() == Role.NAME) {
-      m.addJavadoc("Sets the module name; by default the class name in snake_case, made unique"
-          + "\namong siblings.\n");
+      m.addJavadoc(
+          "Sets the module name; by default the class name in snake_case, made unique"
+              + "\namong siblings.\n");
     } else {
-      m.addJavadoc("Sets {@code $L}; by default {@link $T#$L}, whose Javadoc says why.\n",
-          s.name(), s.defaultOwner(), s.defaultConstant());
+      m.addJavadoc(
+          "Sets {@code $L}; by default {@link $T#$L}, whose Javadoc says why.\n",
+          s.name(),
+          s.defaultOwner(),
+          s.defaultConstant());
     }
     return m.build();
   }
@@ -111,9 +129,12 @@ public final class BuilderWriter {
     return MethodSpec.methodBuilder("build")
         .addModifiers(visibility(settings))
         .returns(module)
-        .addJavadoc("A new $L with these settings. Each call makes a new module.\n\n"
-            + "@throws IllegalArgumentException if a setting breaks a rule of $L; the message"
-            + " names the\n    module, the setting and the rule\n", simple, simple)
+        .addJavadoc(
+            "A new $L with these settings. Each call makes a new module.\n\n"
+                + "@throws IllegalArgumentException if a setting breaks a rule of $L; the message"
+                + " names the\n    module, the setting and the rule\n",
+            simple,
+            simple)
         .addStatement("return new $T($L)", module, args.build())
         .build();
   }

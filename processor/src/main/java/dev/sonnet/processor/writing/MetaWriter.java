@@ -24,27 +24,38 @@ public final class MetaWriter {
   /** The generated file; the caller adds the originating element when writing it. */
   public static JavaFile write(ModuleModel model) {
     ClassName type = model.type();
-    TypeSpec.Builder spec = TypeSpec.classBuilder(model.meta())
-        .addJavadoc("What the Sonnet annotation processor knows about {@link $T}: its variables,"
-            + " submodules,\nbuild methods and constructor call. Generated from its source; do"
-            + " not edit.\n", type)
-        .addAnnotation(AnnotationSpec.builder(ApiNames.GENERATED)
-            .addMember("value", "$S", PROCESSOR).build())
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addSuperinterface(ParameterizedTypeName.get(ApiNames.MODULE_META, model.typeArgument()));
+    TypeSpec.Builder spec =
+        TypeSpec.classBuilder(model.meta())
+            .addJavadoc(
+                "What the Sonnet annotation processor knows about {@link $T}: its variables,"
+                    + " submodules,\nbuild methods and constructor call. Generated from its source; do"
+                    + " not edit.\n",
+                type)
+            .addAnnotation(
+                AnnotationSpec.builder(ApiNames.GENERATED)
+                    .addMember("value", "$S", PROCESSOR)
+                    .build())
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addSuperinterface(
+                ParameterizedTypeName.get(ApiNames.MODULE_META, model.typeArgument()));
     if (model.generic()) {
-      spec.addAnnotation(AnnotationSpec.builder(SuppressWarnings.class)
-          .addMember("value", "{$S, $S}", "rawtypes", "unchecked").build());
+      spec.addAnnotation(
+          AnnotationSpec.builder(SuppressWarnings.class)
+              .addMember("value", "{$S, $S}", "rawtypes", "unchecked")
+              .build());
     }
-    spec.addMethod(MethodSpec.constructorBuilder()
-        .addJavadoc("Instantiated by {@link java.util.ServiceLoader}.\n")
-        .addModifiers(Modifier.PUBLIC).build());
-    spec.addMethod(MethodSpec.methodBuilder("moduleClass")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(ParameterizedTypeName.get(ClassName.get(Class.class), model.typeArgument()))
-        .addStatement("return $T.class", type)
-        .build());
+    spec.addMethod(
+        MethodSpec.constructorBuilder()
+            .addJavadoc("Instantiated by {@link java.util.ServiceLoader}.\n")
+            .addModifiers(Modifier.PUBLIC)
+            .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("moduleClass")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(ParameterizedTypeName.get(ClassName.get(Class.class), model.typeArgument()))
+            .addStatement("return $T.class", type)
+            .build());
     RegistryWriter.write(model, spec);
     BuildWriter.write(model, spec);
     ReprWriter.write(model, spec);

@@ -11,8 +11,8 @@ import dev.sonnet.processor.model.ModuleModel.ArgModel;
 import java.util.Objects;
 
 /**
- * The repr: the constructor call, each argument read back from its field or accessor, left out
- * when it equals its {@code DEFAULT_X} constant (or, for an object without one, when null).
+ * The repr: the constructor call, each argument read back from its field or accessor, left out when
+ * it equals its {@code DEFAULT_X} constant (or, for an object without one, when null).
  */
 final class ReprWriter {
   private ReprWriter() {}

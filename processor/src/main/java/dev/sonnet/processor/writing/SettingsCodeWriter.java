@@ -18,10 +18,10 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The configuration code of a module with a {@code @Settings} constructor: {@code writeSettings}
- * puts each setting's value, read back as the repr reads it, into a {@code SettingsWriter};
- * {@code readSettings} reads each back with the {@code SettingValue} method its type calls for
- * and calls the constructor. A record setting gets one private helper pair per record type,
- * {@code write<Record>} and {@code read<Record>}, after the two methods, in order of first use.
+ * puts each setting's value, read back as the repr reads it, into a {@code SettingsWriter}; {@code
+ * readSettings} reads each back with the {@code SettingValue} method its type calls for and calls
+ * the constructor. A record setting gets one private helper pair per record type, {@code
+ * write<Record>} and {@code read<Record>}, after the two methods, in order of first use.
  */
 final class SettingsCodeWriter {
   private SettingsCodeWriter() {}
@@ -32,27 +32,38 @@ final class SettingsCodeWriter {
       return;
     }
     Map<TypeName, SettingType> records = new LinkedHashMap<>();
-    spec.addMethod(MethodSpec.methodBuilder("hasSettings")
-        .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(TypeName.BOOLEAN).addStatement("return true").build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("hasSettings")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(TypeName.BOOLEAN)
+            .addStatement("return true")
+            .build());
 
-    MethodSpec.Builder write = MethodSpec.methodBuilder("writeSettings")
-        .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .addParameter(model.typeArgument(), "module")
-        .addParameter(ApiNames.SETTINGS_WRITER, "out");
+    MethodSpec.Builder write =
+        MethodSpec.methodBuilder("writeSettings")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .addParameter(model.typeArgument(), "module")
+            .addParameter(ApiNames.SETTINGS_WRITER, "out");
     for (Setting s : settings.settings()) {
       CodeBlock value = s.readFits() ? encode(s.valueType(), s.read(), records, 0) : s.read();
       write.addStatement("out.put($S, $L)", s.name(), value);
     }
     spec.addMethod(write.build());
 
-    MethodSpec.Builder read = MethodSpec.methodBuilder("readSettings")
-        .addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(model.typeArgument())
-        .addParameter(ApiNames.SETTINGS_READER, "in");
+    MethodSpec.Builder read =
+        MethodSpec.methodBuilder("readSettings")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(model.typeArgument())
+            .addParameter(ApiNames.SETTINGS_READER, "in");
     CodeBlock.Builder args = CodeBlock.builder();
     for (Setting s : settings.settings()) {
-      read.addStatement("$T $N = $L", s.type(), s.name(),
+      read.addStatement(
+          "$T $N = $L",
+          s.type(),
+          s.name(),
           decode(s.valueType(), CodeBlock.of("in.get($S)", s.name()), records, 0));
       args.add(args.isEmpty() ? "$N" : ", $N", s.name());
     }
@@ -68,23 +79,27 @@ final class SettingsCodeWriter {
   }
 
   /** An expression turning {@code value} into what {@code SettingsWriter.put} takes. */
-  private static CodeBlock encode(SettingType type, CodeBlock value,
-      Map<TypeName, SettingType> records, int depth) {
+  private static CodeBlock encode(
+      SettingType type, CodeBlock value, Map<TypeName, SettingType> records, int depth) {
     if (type.kind() == Kind.RECORD) {
       records.putIfAbsent(type.type(), type);
       return CodeBlock.of("$N($L)", helper("write", type), value);
     }
     if (type.kind() == Kind.LIST && type.element().needsWriter()) {
       String e = "e" + depth;
-      return CodeBlock.of("$L == null ? null : $L.stream().map($N -> $L).toList()", value, value,
-          e, encode(type.element(), CodeBlock.of("$N", e), records, depth + 1));
+      return CodeBlock.of(
+          "$L == null ? null : $L.stream().map($N -> $L).toList()",
+          value,
+          value,
+          e,
+          encode(type.element(), CodeBlock.of("$N", e), records, depth + 1));
     }
     return value;
   }
 
   /** An expression reading a value of {@code type} from the {@code SettingValue} {@code value}. */
-  private static CodeBlock decode(SettingType type, CodeBlock value,
-      Map<TypeName, SettingType> records, int depth) {
+  private static CodeBlock decode(
+      SettingType type, CodeBlock value, Map<TypeName, SettingType> records, int depth) {
     return switch (type.kind()) {
       case INT -> CodeBlock.of("$L.asInt()", value);
       case LONG -> CodeBlock.of("$L.asLong()", value);
@@ -105,7 +120,10 @@ final class SettingsCodeWriter {
       case TENSOR -> CodeBlock.of("$L.asTensor()", value);
       case LIST -> {
         String e = "e" + depth;
-        yield CodeBlock.of("$L.asList($N -> $L)", value, e,
+        yield CodeBlock.of(
+            "$L.asList($N -> $L)",
+            value,
+            e,
             decode(type.element(), CodeBlock.of("$N", e), records, depth + 1));
       }
       case RECORD -> {
@@ -116,34 +134,44 @@ final class SettingsCodeWriter {
   }
 
   private static MethodSpec recordWriter(SettingType record, Map<TypeName, SettingType> records) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(helper("write", record))
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(ApiNames.SETTINGS_WRITER)
-        .addParameter(record.type(), "value")
-        .beginControlFlow("if (value == null)")
-        .addStatement("return null")
-        .endControlFlow()
-        .addStatement("$T out = new $T($S)", ApiNames.SETTINGS_WRITER, ApiNames.SETTINGS_WRITER,
-            simpleName(record));
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder(helper("write", record))
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(ApiNames.SETTINGS_WRITER)
+            .addParameter(record.type(), "value")
+            .beginControlFlow("if (value == null)")
+            .addStatement("return null")
+            .endControlFlow()
+            .addStatement(
+                "$T out = new $T($S)",
+                ApiNames.SETTINGS_WRITER,
+                ApiNames.SETTINGS_WRITER,
+                simpleName(record));
     for (Component c : record.components()) {
-      m.addStatement("out.put($S, $L)", c.name(),
+      m.addStatement(
+          "out.put($S, $L)",
+          c.name(),
           encode(c.type(), CodeBlock.of("value.$N()", c.name()), records, 0));
     }
     return m.addStatement("return out").build();
   }
 
   private static MethodSpec recordReader(SettingType record, Map<TypeName, SettingType> records) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(helper("read", record))
-        .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(record.type())
-        .addParameter(ApiNames.SETTING_VALUE, "value")
-        .addStatement("$T in = value.asRecord()", ApiNames.SETTINGS_READER)
-        .beginControlFlow("if (in == null)")
-        .addStatement("return null")
-        .endControlFlow();
+    MethodSpec.Builder m =
+        MethodSpec.methodBuilder(helper("read", record))
+            .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+            .returns(record.type())
+            .addParameter(ApiNames.SETTING_VALUE, "value")
+            .addStatement("$T in = value.asRecord()", ApiNames.SETTINGS_READER)
+            .beginControlFlow("if (in == null)")
+            .addStatement("return null")
+            .endControlFlow();
     CodeBlock.Builder args = CodeBlock.builder();
     for (Component c : record.components()) {
-      m.addStatement("$T $N = $L", c.type().type(), c.name(),
+      m.addStatement(
+          "$T $N = $L",
+          c.type().type(),
+          c.name(),
           decode(c.type(), CodeBlock.of("in.get($S)", c.name()), records, 0));
       args.add(args.isEmpty() ? "$N" : ", $N", c.name());
     }
@@ -157,7 +185,8 @@ final class SettingsCodeWriter {
   }
 
   private static String simpleName(SettingType record) {
-    return record.type() instanceof ClassName c ? String.join(".", c.simpleNames())
+    return record.type() instanceof ClassName c
+        ? String.join(".", c.simpleNames())
         : record.type().toString();
   }
 }

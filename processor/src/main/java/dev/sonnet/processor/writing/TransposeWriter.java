@@ -21,12 +21,13 @@ final class TransposeWriter {
     if (!model.transposable() || model.constructor() == null) {
       return;
     }
-    spec.addMethod(MethodSpec.methodBuilder("transposable")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(boolean.class)
-        .addStatement("return true")
-        .build());
+    spec.addMethod(
+        MethodSpec.methodBuilder("transposable")
+            .addAnnotation(Override.class)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(boolean.class)
+            .addStatement("return true")
+            .build());
     CodeBlock.Builder transposed = CodeBlock.builder();
     CodeBlock.Builder same = CodeBlock.builder();
     for (int i = 0; i < model.constructor().size(); i++) {
@@ -44,14 +45,16 @@ final class TransposeWriter {
       transposed.add(sep + "$L", value);
       same.add(sep + "$L", original);
     }
-    spec.addMethod(RegistryWriter.method("transpose", model)
-        .addJavadoc("Called on the transpose's first call, once {@code module} is built.\n")
-        .returns(ApiNames.MODULE)
-        .addStatement("return new $T($L)", model.type(), transposed.build())
-        .build());
-    spec.addMethod(RegistryWriter.method("respecify", model)
-        .returns(ApiNames.MODULE)
-        .addStatement("return new $T($L)", model.type(), same.build())
-        .build());
+    spec.addMethod(
+        RegistryWriter.method("transpose", model)
+            .addJavadoc("Called on the transpose's first call, once {@code module} is built.\n")
+            .returns(ApiNames.MODULE)
+            .addStatement("return new $T($L)", model.type(), transposed.build())
+            .build());
+    spec.addMethod(
+        RegistryWriter.method("respecify", model)
+            .returns(ApiNames.MODULE)
+            .addStatement("return new $T($L)", model.type(), same.build())
+            .build());
   }
 }

@@ -25,53 +25,93 @@ final class CastKernels {
   private static void toF32(Object src, float[] o, int from, int to) {
     switch (src) {
       case float[] s -> System.arraycopy(s, from, o, from, to - from);
-      case double[] s -> { for (int i = from; i < to; i++) o[i] = (float) s[i]; }
-      case int[] s -> { for (int i = from; i < to; i++) o[i] = s[i]; }
-      case long[] s -> { for (int i = from; i < to; i++) o[i] = s[i]; }
-      case boolean[] s -> { for (int i = from; i < to; i++) o[i] = s[i] ? 1f : 0f; }
+      case double[] s -> {
+        for (int i = from; i < to; i++) o[i] = (float) s[i];
+      }
+      case int[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i];
+      }
+      case long[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i];
+      }
+      case boolean[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] ? 1f : 0f;
+      }
       default -> throw unknown(src);
     }
   }
 
   private static void toF64(Object src, double[] o, int from, int to) {
     switch (src) {
-      case float[] s -> { for (int i = from; i < to; i++) o[i] = s[i]; }
+      case float[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i];
+      }
       case double[] s -> System.arraycopy(s, from, o, from, to - from);
-      case int[] s -> { for (int i = from; i < to; i++) o[i] = s[i]; }
-      case long[] s -> { for (int i = from; i < to; i++) o[i] = s[i]; }
-      case boolean[] s -> { for (int i = from; i < to; i++) o[i] = s[i] ? 1.0 : 0.0; }
+      case int[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i];
+      }
+      case long[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i];
+      }
+      case boolean[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] ? 1.0 : 0.0;
+      }
       default -> throw unknown(src);
     }
   }
 
   private static void toI32(Object src, int[] o, int from, int to) {
     switch (src) {
-      case float[] s -> { for (int i = from; i < to; i++) o[i] = (int) s[i]; }
-      case double[] s -> { for (int i = from; i < to; i++) o[i] = (int) s[i]; }
+      case float[] s -> {
+        for (int i = from; i < to; i++) o[i] = (int) s[i];
+      }
+      case double[] s -> {
+        for (int i = from; i < to; i++) o[i] = (int) s[i];
+      }
       case int[] s -> System.arraycopy(s, from, o, from, to - from);
-      case long[] s -> { for (int i = from; i < to; i++) o[i] = (int) s[i]; }
-      case boolean[] s -> { for (int i = from; i < to; i++) o[i] = s[i] ? 1 : 0; }
+      case long[] s -> {
+        for (int i = from; i < to; i++) o[i] = (int) s[i];
+      }
+      case boolean[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] ? 1 : 0;
+      }
       default -> throw unknown(src);
     }
   }
 
   private static void toI64(Object src, long[] o, int from, int to) {
     switch (src) {
-      case float[] s -> { for (int i = from; i < to; i++) o[i] = (long) s[i]; }
-      case double[] s -> { for (int i = from; i < to; i++) o[i] = (long) s[i]; }
-      case int[] s -> { for (int i = from; i < to; i++) o[i] = s[i]; }
+      case float[] s -> {
+        for (int i = from; i < to; i++) o[i] = (long) s[i];
+      }
+      case double[] s -> {
+        for (int i = from; i < to; i++) o[i] = (long) s[i];
+      }
+      case int[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i];
+      }
       case long[] s -> System.arraycopy(s, from, o, from, to - from);
-      case boolean[] s -> { for (int i = from; i < to; i++) o[i] = s[i] ? 1L : 0L; }
+      case boolean[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] ? 1L : 0L;
+      }
       default -> throw unknown(src);
     }
   }
 
   private static void toBool(Object src, boolean[] o, int from, int to) {
     switch (src) {
-      case float[] s -> { for (int i = from; i < to; i++) o[i] = s[i] != 0f; }
-      case double[] s -> { for (int i = from; i < to; i++) o[i] = s[i] != 0.0; }
-      case int[] s -> { for (int i = from; i < to; i++) o[i] = s[i] != 0; }
-      case long[] s -> { for (int i = from; i < to; i++) o[i] = s[i] != 0L; }
+      case float[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] != 0f;
+      }
+      case double[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] != 0.0;
+      }
+      case int[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] != 0;
+      }
+      case long[] s -> {
+        for (int i = from; i < to; i++) o[i] = s[i] != 0L;
+      }
       case boolean[] s -> System.arraycopy(s, from, o, from, to - from);
       default -> throw unknown(src);
     }

@@ -4,18 +4,18 @@ import dev.sonnet.backend.ConvGeometry;
 import java.util.Arrays;
 
 /**
- * The unfolding kernels behind convolution: {@code im2col} copies every convolution window into
- * one row of a matrix, {@code col2im} adds such a matrix back into an image (its adjoint).
+ * The unfolding kernels behind convolution: {@code im2col} copies every convolution window into one
+ * row of a matrix, {@code col2im} adds such a matrix back into an image (its adjoint).
  *
  * <p>Layouts (see {@link dev.sonnet.backend.Backend#im2col}): the image is channels-last {@code
  * [batch, in..., C]}; the matrix is {@code [groups, batch * outVolume, kernelVolume * C/groups]},
  * row = output position, column = kernel offset (major) then channel within the group (minor).
  *
- * <p>Two implementations: the scalar reference computes, for every matrix element, the image
- * index it mirrors ({@link #sourceIndex}), the specification in one function; the fast path walks
- * a row at a time, copying (or adding) whole channel runs, and over a kernel row at once when the
- * channels of consecutive window positions are contiguous (one group, dilation 1), in parallel
- * over rows (im2col) or over images and groups (col2im, whose rows overlap).
+ * <p>Two implementations: the scalar reference computes, for every matrix element, the image index
+ * it mirrors ({@link #sourceIndex}), the specification in one function; the fast path walks a row
+ * at a time, copying (or adding) whole channel runs, and over a kernel row at once when the
+ * channels of consecutive window positions are contiguous (one group, dilation 1), in parallel over
+ * rows (im2col) or over images and groups (col2im, whose rows overlap).
  */
 final class ConvKernels {
   /** Runs up to this many elements are copied or cleared in a plain loop, longer ones in bulk. */
@@ -29,16 +29,16 @@ final class ConvKernels {
     switch (x.dtype()) {
       case FLOAT32 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.rows(), grain,
-              (lo, hi) -> im2colRows(s, x.f32(), cols.f32(), lo, hi));
+          CpuParallel.parallelFor(
+              s.rows(), grain, (lo, hi) -> im2colRows(s, x.f32(), cols.f32(), lo, hi));
         } else {
           im2colReference(s, x.f32(), cols.f32());
         }
       }
       case FLOAT64 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.rows(), grain,
-              (lo, hi) -> im2colRows(s, x.f64(), cols.f64(), lo, hi));
+          CpuParallel.parallelFor(
+              s.rows(), grain, (lo, hi) -> im2colRows(s, x.f64(), cols.f64(), lo, hi));
         } else {
           im2colReference(s, x.f64(), cols.f64());
         }
@@ -53,16 +53,16 @@ final class ConvKernels {
     switch (x.dtype()) {
       case FLOAT32 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.batch * s.groups, grain,
-              (lo, hi) -> col2imImages(s, cols.f32(), x.f32(), lo, hi));
+          CpuParallel.parallelFor(
+              s.batch * s.groups, grain, (lo, hi) -> col2imImages(s, cols.f32(), x.f32(), lo, hi));
         } else {
           col2imReference(s, cols.f32(), x.f32());
         }
       }
       case FLOAT64 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.batch * s.groups, grain,
-              (lo, hi) -> col2imImages(s, cols.f64(), x.f64(), lo, hi));
+          CpuParallel.parallelFor(
+              s.batch * s.groups, grain, (lo, hi) -> col2imImages(s, cols.f64(), x.f64(), lo, hi));
         } else {
           col2imReference(s, cols.f64(), x.f64());
         }
@@ -72,15 +72,15 @@ final class ConvKernels {
   }
 
   static UnsupportedOperationException unsupported(String kernel, CpuBuffer x) {
-    return new UnsupportedOperationException(kernel + " supports f32 and f64 only, got "
-        + x.dtype());
+    return new UnsupportedOperationException(
+        kernel + " supports f32 and f64 only, got " + x.dtype());
   }
 
   // ---- scalar reference ----------------------------------------------------------------------
 
   /**
-   * The image element that matrix element {@code (group, row, col)} mirrors, or -1 where the
-   * window lies in the padding.
+   * The image element that matrix element {@code (group, row, col)} mirrors, or -1 where the window
+   * lies in the padding.
    */
   static int sourceIndex(ConvShape3d s, int group, int row, int col) {
     int n = row / s.outVolume;
@@ -213,8 +213,8 @@ final class ConvKernels {
             int xLine = xGroup + (i0 * s.in1 + i1) * s.in2 * c;
             if (contiguous) {
               zeroRun(cols, pos, first2 * cg);
-              copyRun(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
-                  (last2 - first2) * cg);
+              copyRun(
+                  x, xLine + (i2s + first2) * c, cols, pos + first2 * cg, (last2 - first2) * cg);
               zeroRun(cols, pos + last2 * cg, (s.k2 - last2) * cg);
               pos += line;
               continue;
@@ -233,6 +233,7 @@ final class ConvKernels {
       }
     }
   }
+
   /**
    * {@code cols[dst, dst + len) = x[src, src + len)}: short runs (a window row of a few channels)
    * in a plain loop, which beats the call into the arraycopy stub.
@@ -257,7 +258,6 @@ final class ConvKernels {
       }
     }
   }
-
 
   static void im2colRows(ConvShape3d s, double[] x, double[] cols, int lo, int hi) {
     int rows = s.rows();
@@ -310,8 +310,8 @@ final class ConvKernels {
             int xLine = xGroup + (i0 * s.in1 + i1) * s.in2 * c;
             if (contiguous) {
               zeroRun(cols, pos, first2 * cg);
-              copyRun(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
-                  (last2 - first2) * cg);
+              copyRun(
+                  x, xLine + (i2s + first2) * c, cols, pos + first2 * cg, (last2 - first2) * cg);
               zeroRun(cols, pos + last2 * cg, (s.k2 - last2) * cg);
               pos += line;
               continue;
@@ -330,6 +330,7 @@ final class ConvKernels {
       }
     }
   }
+
   /**
    * {@code cols[dst, dst + len) = x[src, src + len)}: short runs (a window row of a few channels)
    * in a plain loop, which beats the call into the arraycopy stub.
@@ -355,10 +356,9 @@ final class ConvKernels {
     }
   }
 
-
   /**
-   * Adds back the matrix rows of images-and-groups {@code [lo, hi)} (task {@code t} is image
-   * {@code t / groups}, group {@code t % groups}); tasks write disjoint image elements.
+   * Adds back the matrix rows of images-and-groups {@code [lo, hi)} (task {@code t} is image {@code
+   * t / groups}, group {@code t % groups}); tasks write disjoint image elements.
    */
   static void col2imImages(ConvShape3d s, float[] cols, float[] x, int lo, int hi) {
     int rows = s.rows();
@@ -391,8 +391,8 @@ final class ConvKernels {
             int pos = rowStart + (j0 * s.k1 + j1) * s.k2 * cg;
             int xLine = xGroup + (i0 * s.in1 + i1) * s.in2 * c;
             if (contiguous) {
-              ConvRuns.add(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
-                  (last2 - first2) * cg);
+              ConvRuns.add(
+                  x, xLine + (i2s + first2) * c, cols, pos + first2 * cg, (last2 - first2) * cg);
               continue;
             }
             for (int j2 = 0; j2 < s.k2; j2++) {
@@ -443,8 +443,8 @@ final class ConvKernels {
             int pos = rowStart + (j0 * s.k1 + j1) * s.k2 * cg;
             int xLine = xGroup + (i0 * s.in1 + i1) * s.in2 * c;
             if (contiguous) {
-              ConvRuns.add(x, xLine + (i2s + first2) * c, cols, pos + first2 * cg,
-                  (last2 - first2) * cg);
+              ConvRuns.add(
+                  x, xLine + (i2s + first2) * c, cols, pos + first2 * cg, (last2 - first2) * cg);
               continue;
             }
             for (int j2 = 0; j2 < s.k2; j2++) {

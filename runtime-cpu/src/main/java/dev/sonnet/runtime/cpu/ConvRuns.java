@@ -7,9 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API loops over contiguous runs of channels, shared by the fast convolution and pooling
- * kernels: vector body, scalar tail. Each gives exactly the result of the obvious scalar loop
- * (the same operation per element, in the same order), so fast and reference kernels agree
- * bit for bit.
+ * kernels: vector body, scalar tail. Each gives exactly the result of the obvious scalar loop (the
+ * same operation per element, in the same order), so fast and reference kernels agree bit for bit.
  */
 final class ConvRuns {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -21,7 +20,8 @@ final class ConvRuns {
   static void add(float[] dst, int d, float[] src, int s, int len) {
     int i = 0;
     for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-      FloatVector.fromArray(F, dst, d + i).add(FloatVector.fromArray(F, src, s + i))
+      FloatVector.fromArray(F, dst, d + i)
+          .add(FloatVector.fromArray(F, src, s + i))
           .intoArray(dst, d + i);
     }
     for (; i < len; i++) {
@@ -32,7 +32,8 @@ final class ConvRuns {
   static void add(double[] dst, int d, double[] src, int s, int len) {
     int i = 0;
     for (int bound = D.loopBound(len); i < bound; i += D.length()) {
-      DoubleVector.fromArray(D, dst, d + i).add(DoubleVector.fromArray(D, src, s + i))
+      DoubleVector.fromArray(D, dst, d + i)
+          .add(DoubleVector.fromArray(D, src, s + i))
           .intoArray(dst, d + i);
     }
     for (; i < len; i++) {
@@ -44,7 +45,8 @@ final class ConvRuns {
   static void addDivided(float[] dst, int d, float[] src, int s, int len, float divisor) {
     int i = 0;
     for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-      FloatVector.fromArray(F, dst, d + i).add(FloatVector.fromArray(F, src, s + i).div(divisor))
+      FloatVector.fromArray(F, dst, d + i)
+          .add(FloatVector.fromArray(F, src, s + i).div(divisor))
           .intoArray(dst, d + i);
     }
     for (; i < len; i++) {
@@ -56,7 +58,8 @@ final class ConvRuns {
     int i = 0;
     for (int bound = D.loopBound(len); i < bound; i += D.length()) {
       DoubleVector.fromArray(D, dst, d + i)
-          .add(DoubleVector.fromArray(D, src, s + i).div(divisor)).intoArray(dst, d + i);
+          .add(DoubleVector.fromArray(D, src, s + i).div(divisor))
+          .intoArray(dst, d + i);
     }
     for (; i < len; i++) {
       dst[d + i] += src[s + i] / divisor;
@@ -85,8 +88,8 @@ final class ConvRuns {
   }
 
   /**
-   * {@code if (src[s + i] > dst[d + i]) dst[d + i] = src[s + i]}: a running maximum that keeps
-   * the earlier value on ties and ignores NaN after the first element (the pooling convention).
+   * {@code if (src[s + i] > dst[d + i]) dst[d + i] = src[s + i]}: a running maximum that keeps the
+   * earlier value on ties and ignores NaN after the first element (the pooling convention).
    */
   static void max(float[] dst, int d, float[] src, int s, int len) {
     int i = 0;

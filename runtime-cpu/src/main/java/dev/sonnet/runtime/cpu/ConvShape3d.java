@@ -11,8 +11,10 @@ final class ConvShape3d {
   final int batch;
   final int channels;
   final int groups;
+
   /** Channels per group. */
   final int cg;
+
   final int in0;
   final int in1;
   final int in2;
@@ -38,8 +40,8 @@ final class ConvShape3d {
   ConvShape3d(ConvGeometry g) {
     int n = g.spatialRank();
     if (n < 1 || n > 3) {
-      throw new IllegalArgumentException("convolution geometry needs 1 to 3 spatial dimensions, "
-          + "got " + n);
+      throw new IllegalArgumentException(
+          "convolution geometry needs 1 to 3 spatial dimensions, " + "got " + n);
     }
     int[] in = widen(g.inSpatial(), n);
     int[] k = widen(g.kernel(), n);
@@ -85,9 +87,8 @@ final class ConvShape3d {
   }
 
   /**
-   * The input index along dimension 0 of the first window position of output position {@code o}
-   * (a flat index into {@code [out0, out1, out2]}); negative when the window starts in the
-   * padding.
+   * The input index along dimension 0 of the first window position of output position {@code o} (a
+   * flat index into {@code [out0, out1, out2]}); negative when the window starts in the padding.
    */
   int start0(int o) {
     return (o / (out1 * out2)) * s0 - p0;

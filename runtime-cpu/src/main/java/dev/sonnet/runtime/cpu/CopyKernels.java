@@ -11,21 +11,30 @@ package dev.sonnet.runtime.cpu;
 final class CopyKernels {
   private CopyKernels() {}
 
-  static void copy(CpuBuffer src, long srcOffset, long[] srcStrides, CpuBuffer dst,
-      long dstOffset, long[] dstStrides, int[] shape) {
-    StridedRows layout = new StridedRows(shape, new long[] {srcOffset, dstOffset}, srcStrides,
-        dstStrides);
+  static void copy(
+      CpuBuffer src,
+      long srcOffset,
+      long[] srcStrides,
+      CpuBuffer dst,
+      long dstOffset,
+      long[] dstStrides,
+      int[] shape) {
+    StridedRows layout =
+        new StridedRows(shape, new long[] {srcOffset, dstOffset}, srcStrides, dstStrides);
     Object s = src.array();
     Object d = dst.array();
     int ss = layout.innerStride(0);
     int ds = layout.innerStride(1);
     int len = layout.rowLength();
-    CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor(len), (from, to) -> {
-      StridedRows.Cursor c = layout.cursor(from);
-      for (int r = from; r < to; r++, c.next()) {
-        row(s, c.offset(0), ss, d, c.offset(1), ds, len);
-      }
-    });
+    CpuParallel.parallelFor(
+        layout.rows(),
+        CpuParallel.grainFor(len),
+        (from, to) -> {
+          StridedRows.Cursor c = layout.cursor(from);
+          for (int r = from; r < to; r++, c.next()) {
+            row(s, c.offset(0), ss, d, c.offset(1), ds, len);
+          }
+        });
   }
 
   private static void row(Object src, int so, int ss, Object dst, int o, int ds, int n) {

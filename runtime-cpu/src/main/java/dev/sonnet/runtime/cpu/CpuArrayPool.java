@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Arrays of released {@link CpuBuffer}s kept for reuse by {@link
- * CpuBackend#allocateUninitialized}, keyed by dtype and length.
+ * Arrays of released {@link CpuBuffer}s kept for reuse by {@link CpuBackend#allocateUninitialized},
+ * keyed by dtype and length.
  *
  * <p>Why: Java cannot allocate an array without zeroing it, and a 64 MB output zeroed and later
  * collected costs more than the elementwise kernel that fills it. A caller that releases its
@@ -17,12 +17,12 @@ import java.util.Map;
  *
  * <p>Safety rests on {@link CpuBuffer}'s ownership invariant: a released buffer's array is held by
  * nothing else, and {@link CpuBuffer#release} hands it over at most once. Arrays of at least
- * {@value #MIN_ELEMENTS} elements are kept here, at most {@value
- * #PER_KEY} per key, at most {@link #capacityBytes()} in all (system property {@value
- * #BYTES_PROPERTY}, default an eighth of the maximum heap; 0 disables the pool), and through soft
- * references, so the collector can take them back under memory pressure. Smaller arrays go to the
- * releasing thread's own {@link ThreadArrayCache} instead (no lock, no allocation). Arrays are never
- * zeroed here: {@link CpuBuffer} zeroes one it hands to a caller that needs zeros.
+ * {@value #MIN_ELEMENTS} elements are kept here, at most {@value #PER_KEY} per key, at most {@link
+ * #capacityBytes()} in all (system property {@value #BYTES_PROPERTY}, default an eighth of the
+ * maximum heap; 0 disables the pool), and through soft references, so the collector can take them
+ * back under memory pressure. Smaller arrays go to the releasing thread's own {@link
+ * ThreadArrayCache} instead (no lock, no allocation). Arrays are never zeroed here: {@link
+ * CpuBuffer} zeroes one it hands to a caller that needs zeros.
  */
 final class CpuArrayPool {
   /** System property: the most bytes the pool retains; {@code 0} turns it off. */
@@ -56,8 +56,8 @@ final class CpuArrayPool {
     }
     long bytes = bytes(dtype, length);
     synchronized (FREE) {
-      ArrayDeque<SoftReference<Object>> q = FREE.computeIfAbsent(key(dtype, length),
-          k -> new ArrayDeque<>());
+      ArrayDeque<SoftReference<Object>> q =
+          FREE.computeIfAbsent(key(dtype, length), k -> new ArrayDeque<>());
       dropCleared(q, dtype, length);
       if (q.size() >= PER_KEY || retainedBytes + bytes > CAPACITY) {
         return;
@@ -125,11 +125,12 @@ final class CpuArrayPool {
   }
 
   static long bytes(DType dtype, int length) {
-    int width = switch (dtype) {
-      case FLOAT32, INT32 -> 4;
-      case FLOAT64, INT64 -> 8;
-      case BOOL -> 1;
-    };
+    int width =
+        switch (dtype) {
+          case FLOAT32, INT32 -> 4;
+          case FLOAT64, INT64 -> 8;
+          case BOOL -> 1;
+        };
     return (long) width * length;
   }
 

@@ -59,7 +59,9 @@ public final class CpuBackend implements Backend, DirectConvolution {
 
   @Override
   public String deviceName() {
-    return "CPU, " + CpuParallel.threads() + " threads, "
+    return "CPU, "
+        + CpuParallel.threads()
+        + " threads, "
         + (vectorized ? VectorInfo.describe() : "scalar reference kernels");
   }
 
@@ -151,21 +153,34 @@ public final class CpuBackend implements Backend, DirectConvolution {
   }
 
   @Override
-  public void binary(BinaryKind kind, DeviceBuffer a, long[] aStrides, DeviceBuffer bb,
-      long[] bStrides, DeviceBuffer out, int[] outShape) {
+  public void binary(
+      BinaryKind kind,
+      DeviceBuffer a,
+      long[] aStrides,
+      DeviceBuffer bb,
+      long[] bStrides,
+      DeviceBuffer out,
+      int[] outShape) {
     ElementwiseKernels.binary(kind, b(a), aStrides, b(bb), bStrides, b(out), outShape, vectorized);
   }
 
   @Override
-  public void where(DeviceBuffer cond, long[] condStrides, DeviceBuffer a, long[] aStrides,
-      DeviceBuffer bb, long[] bStrides, DeviceBuffer out, int[] outShape) {
-    ElementwiseKernels.where(b(cond), condStrides, b(a), aStrides, b(bb), bStrides, b(out),
-        outShape, vectorized);
+  public void where(
+      DeviceBuffer cond,
+      long[] condStrides,
+      DeviceBuffer a,
+      long[] aStrides,
+      DeviceBuffer bb,
+      long[] bStrides,
+      DeviceBuffer out,
+      int[] outShape) {
+    ElementwiseKernels.where(
+        b(cond), condStrides, b(a), aStrides, b(bb), bStrides, b(out), outShape, vectorized);
   }
 
   @Override
-  public void reduce(ReduceKind kind, DeviceBuffer x, int[] shape, boolean[] reduceAxes,
-      DeviceBuffer out) {
+  public void reduce(
+      ReduceKind kind, DeviceBuffer x, int[] shape, boolean[] reduceAxes, DeviceBuffer out) {
     ReductionKernels.reduce(kind, b(x), shape, reduceAxes, b(out), vectorized);
   }
 
@@ -175,8 +190,14 @@ public final class CpuBackend implements Backend, DirectConvolution {
   }
 
   @Override
-  public void copy(DeviceBuffer src, long srcOffset, long[] srcStrides, DeviceBuffer dst,
-      long dstOffset, long[] dstStrides, int[] shape) {
+  public void copy(
+      DeviceBuffer src,
+      long srcOffset,
+      long[] srcStrides,
+      DeviceBuffer dst,
+      long dstOffset,
+      long[] dstStrides,
+      int[] shape) {
     CopyKernels.copy(b(src), srcOffset, srcStrides, b(dst), dstOffset, dstStrides, shape);
   }
 
@@ -186,14 +207,19 @@ public final class CpuBackend implements Backend, DirectConvolution {
   }
 
   @Override
-  public void gather(DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out, int outer,
-      int axisSize, int inner) {
+  public void gather(
+      DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out, int outer, int axisSize, int inner) {
     IndexKernels.gather(b(x), b(indices), b(out), outer, axisSize, inner);
   }
 
   @Override
-  public void scatterAdd(DeviceBuffer updates, DeviceBuffer indices, DeviceBuffer out,
-      int outer, int axisSize, int inner) {
+  public void scatterAdd(
+      DeviceBuffer updates,
+      DeviceBuffer indices,
+      DeviceBuffer out,
+      int outer,
+      int axisSize,
+      int inner) {
     IndexKernels.scatterAdd(b(updates), b(indices), b(out), outer, axisSize, inner);
   }
 
@@ -214,9 +240,10 @@ public final class CpuBackend implements Backend, DirectConvolution {
    * backend always declines, so its im2col + gemm stays the reference.
    */
   @Override
-  public boolean convolveDirect(ConvGeometry geometry, int outChannels, DeviceBuffer x,
-      DeviceBuffer w, DeviceBuffer y) {
-    if (!vectorized || x.dtype() != DType.FLOAT32
+  public boolean convolveDirect(
+      ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y) {
+    if (!vectorized
+        || x.dtype() != DType.FLOAT32
         || !DirectConvF32.handles(geometry, outChannels)) {
       return false;
     }
@@ -230,9 +257,10 @@ public final class CpuBackend implements Backend, DirectConvolution {
 
   /** {@link DirectConvFilterGradF32} for the float32 geometries it handles (vector backend). */
   @Override
-  public boolean convolveFilterGradientDirect(ConvGeometry geometry, int outChannels,
-      DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
-    if (!vectorized || x.dtype() != DType.FLOAT32
+  public boolean convolveFilterGradientDirect(
+      ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw) {
+    if (!vectorized
+        || x.dtype() != DType.FLOAT32
         || !DirectConvFilterGradF32.handles(geometry, outChannels)) {
       return false;
     }
@@ -242,10 +270,12 @@ public final class CpuBackend implements Backend, DirectConvolution {
 
   /** {@link DirectConvInputGradF32} (stride 1) for the float32 geometries it handles. */
   @Override
-  public boolean convolveInputGradientDirect(ConvGeometry geometry, int outChannels,
-      DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
-    return vectorized && dy.dtype() == DType.FLOAT32 && DirectConvInputGradF32.compute(
-        geometry, outChannels, b(dy).f32(), b(w).f32(), b(dx).f32());
+  public boolean convolveInputGradientDirect(
+      ConvGeometry geometry, int outChannels, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx) {
+    return vectorized
+        && dy.dtype() == DType.FLOAT32
+        && DirectConvInputGradF32.compute(
+            geometry, outChannels, b(dy).f32(), b(w).f32(), b(dx).f32());
   }
 
   @Override
@@ -254,8 +284,12 @@ public final class CpuBackend implements Backend, DirectConvolution {
   }
 
   @Override
-  public void poolBackward(PoolKind kind, ConvGeometry geometry, DeviceBuffer x,
-      DeviceBuffer gradOut, DeviceBuffer gradIn) {
+  public void poolBackward(
+      PoolKind kind,
+      ConvGeometry geometry,
+      DeviceBuffer x,
+      DeviceBuffer gradOut,
+      DeviceBuffer gradIn) {
     PoolKernels.poolBackward(kind, geometry, b(x), b(gradOut), b(gradIn), vectorized);
   }
 
@@ -270,16 +304,19 @@ public final class CpuBackend implements Backend, DirectConvolution {
 
   private static int checkedSize(long size) {
     if (size < 0 || size > Integer.MAX_VALUE - 8) {
-      throw new ShapeException("The CPU backend holds at most " + (Integer.MAX_VALUE - 8)
-          + " elements per tensor; asked for " + size);
+      throw new ShapeException(
+          "The CPU backend holds at most "
+              + (Integer.MAX_VALUE - 8)
+              + " elements per tensor; asked for "
+              + size);
     }
     return (int) size;
   }
 
   private static int checkLength(DeviceBuffer src, int length) {
     if (src.size() != length) {
-      throw new ShapeException("download: buffer has " + src.size() + " elements, array has "
-          + length);
+      throw new ShapeException(
+          "download: buffer has " + src.size() + " elements, array has " + length);
     }
     return length;
   }

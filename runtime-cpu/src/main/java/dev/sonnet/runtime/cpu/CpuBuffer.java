@@ -9,10 +9,10 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
- * CPU memory: one Java array of the buffer's dtype ({@code float[]}, {@code double[]},
- * {@code int[]}, {@code long[]} or {@code boolean[]}). The garbage collector frees it; {@link
- * #release()} drops the reference at once so that later use fails loudly, and hands a large array
- * to {@link CpuArrayPool} for {@link CpuBackend#allocateUninitialized} to reuse.
+ * CPU memory: one Java array of the buffer's dtype ({@code float[]}, {@code double[]}, {@code
+ * int[]}, {@code long[]} or {@code boolean[]}). The garbage collector frees it; {@link #release()}
+ * drops the reference at once so that later use fails loudly, and hands a large array to {@link
+ * CpuArrayPool} for {@link CpuBackend#allocateUninitialized} to reuse.
  *
  * <p><b>Ownership invariant</b> (what makes that reuse safe): a buffer is the only holder of its
  * array. Arrays are created here or cloned on upload, never wrapped twice; tensors that share
@@ -35,6 +35,7 @@ final class CpuBuffer implements DeviceBuffer {
   private final CpuBackend backend;
   private final DType dtype;
   private final int size;
+
   @SuppressWarnings("unused") // also written through ARRAY
   private Object array;
 
@@ -67,13 +68,14 @@ final class CpuBuffer implements DeviceBuffer {
       clear(pooled);
       return new CpuBuffer(backend, dtype, pooled, size);
     }
-    Object array = switch (dtype) {
-      case FLOAT32 -> new float[size];
-      case FLOAT64 -> new double[size];
-      case INT32 -> new int[size];
-      case INT64 -> new long[size];
-      case BOOL -> new boolean[size];
-    };
+    Object array =
+        switch (dtype) {
+          case FLOAT32 -> new float[size];
+          case FLOAT64 -> new double[size];
+          case INT32 -> new int[size];
+          case INT64 -> new long[size];
+          case BOOL -> new boolean[size];
+        };
     return new CpuBuffer(backend, dtype, array, size);
   }
 
@@ -81,13 +83,14 @@ final class CpuBuffer implements DeviceBuffer {
   static CpuBuffer copyOf(CpuBackend backend, DType dtype, Object data, int length) {
     Object array = CpuArrayPool.take(dtype, length);
     if (array == null) {
-      array = switch (dtype) {
-        case FLOAT32 -> ((float[]) data).clone();
-        case FLOAT64 -> ((double[]) data).clone();
-        case INT32 -> ((int[]) data).clone();
-        case INT64 -> ((long[]) data).clone();
-        case BOOL -> ((boolean[]) data).clone();
-      };
+      array =
+          switch (dtype) {
+            case FLOAT32 -> ((float[]) data).clone();
+            case FLOAT64 -> ((double[]) data).clone();
+            case INT32 -> ((int[]) data).clone();
+            case INT64 -> ((long[]) data).clone();
+            case BOOL -> ((boolean[]) data).clone();
+          };
     } else {
       System.arraycopy(data, 0, array, 0, length);
     }
@@ -110,8 +113,10 @@ final class CpuBuffer implements DeviceBuffer {
     if (buffer instanceof CpuBuffer b) {
       return b;
     }
-    throw new SonnetException("The CPU backend was given a buffer of backend '"
-        + buffer.backend().name() + "'; move the tensor with tensor.to(backend)");
+    throw new SonnetException(
+        "The CPU backend was given a buffer of backend '"
+            + buffer.backend().name()
+            + "'; move the tensor with tensor.to(backend)");
   }
 
   @Override

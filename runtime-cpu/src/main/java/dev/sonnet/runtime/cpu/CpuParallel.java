@@ -12,10 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * entries) and a {@code grain}: the fewest items worth handing to another thread. When {@code n <=
  * grain}, when the pool has one thread, or when the caller is itself a pool worker (nested
  * parallelism), the body runs inline on the calling thread, so small tensors never pay for a thread
- * hand-off. Otherwise the range is cut into at most {@link #threads()} contiguous chunks of at least
- * {@code grain} items. The caller offers the job to idle workers, then claims chunks itself like
- * any worker, and waits for the chunks others claimed; a chunk no worker picked up in time is run
- * by the caller, so a busy pool (or a concurrent caller) never stalls a loop. The chunks depend
+ * hand-off. Otherwise the range is cut into at most {@link #threads()} contiguous chunks of at
+ * least {@code grain} items. The caller offers the job to idle workers, then claims chunks itself
+ * like any worker, and waits for the chunks others claimed; a chunk no worker picked up in time is
+ * run by the caller, so a busy pool (or a concurrent caller) never stalls a loop. The chunks depend
  * only on {@code n}, {@code grain} and the thread count, never on timing; which thread runs which
  * chunk does.
  *
@@ -28,8 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * RangeBody)}), so its tail never moves; (2) a sum over a reduced dimension that is split for
  * parallelism is split into parts fixed by the problem size alone (never by {@link #threads()}),
  * each summed in order, and the parts are added in part order (see {@link
- * DirectConvFilterGradF32}). {@code ThreadCountDeterminismTest} checks every kernel family with 1, 2
- * and 3 threads through {@link #withThreads}.
+ * DirectConvFilterGradF32}). {@code ThreadCountDeterminismTest} checks every kernel family with 1,
+ * 2 and 3 threads through {@link #withThreads}.
  *
  * <p><b>Spin before park.</b> An idle worker spins ({@link Thread#onSpinWait()}) for {@value
  * #SPIN_NANOS} ns before parking, and so does a caller waiting for the last chunks, so back-to-back
@@ -48,8 +48,8 @@ final class CpuParallel {
   static final String THREADS_PROPERTY = "sonnet.cpu.threads";
 
   /**
-   * Work (about one multiply-add or one element touched per unit) below which splitting does not pay
-   * for waking another thread: a few tens of microseconds.
+   * Work (about one multiply-add or one element touched per unit) below which splitting does not
+   * pay for waking another thread: a few tens of microseconds.
    */
   static final long MIN_PARALLEL_WORK = 1L << 15;
 
@@ -66,8 +66,10 @@ final class CpuParallel {
 
   private static volatile Worker[] workers;
   private static volatile int threadCount;
+
   /** The thread count that {@link #withThreads} imposes for now; 0 when none. */
   private static volatile int threadsOverride;
+
   private static final Object OVERRIDE_LOCK = new Object();
 
   private CpuParallel() {}
@@ -297,6 +299,7 @@ final class CpuParallel {
 
     @SuppressWarnings("unused") // accessed through SLOT
     private volatile Job slot;
+
     private volatile boolean sleeping;
 
     Worker(int index) {
@@ -317,7 +320,7 @@ final class CpuParallel {
 
     @Override
     public void run() {
-      for (;;) {
+      for (; ; ) {
         Job job = slot;
         if (job == null) {
           long deadline = System.nanoTime() + SPIN_NANOS;
@@ -357,9 +360,13 @@ final class CpuParallel {
     } catch (NumberFormatException e) {
       // fall through to the warning
     }
-    System.getLogger(CpuParallel.class.getName()).log(System.Logger.Level.WARNING,
-        "Ignoring -D{0}={1}: expected a positive integer; using {2} threads",
-        THREADS_PROPERTY, value, fallback);
+    System.getLogger(CpuParallel.class.getName())
+        .log(
+            System.Logger.Level.WARNING,
+            "Ignoring -D{0}={1}: expected a positive integer; using {2} threads",
+            THREADS_PROPERTY,
+            value,
+            fallback);
     return fallback;
   }
 }

@@ -6,9 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A direct (implicit-GEMM) float32 convolution forward pass on channels-last data, one group: the
- * product {@code y [M, O] = cols [M, K] @ w [K, O]} of {@code im2col} + {@code gemm}, with each
- * row of {@code cols} read in place from a small per-thread copy of the input lines it needs
- * ({@link DirectConvLayout}) instead of a materialized column matrix.
+ * product {@code y [M, O] = cols [M, K] @ w [K, O]} of {@code im2col} + {@code gemm}, with each row
+ * of {@code cols} read in place from a small per-thread copy of the input lines it needs ({@link
+ * DirectConvLayout}) instead of a materialized column matrix.
  *
  * <p><b>Why.</b> A first layer ({@code C = 3}, 3x3: {@code K = 27}) does only 27 multiply-adds per
  * output value, so unfolding, which writes and rereads {@code K} floats per output pixel (a 7 MB
@@ -23,15 +23,15 @@ import jdk.incubator.vector.VectorSpecies;
  * taps of a window are one counted loop (per run; one run at dilation 1) whose indices move at
  * constant strides, so C2 checks bounds once per tile, not per access. Tiles at the end of a line
  * or at the last channels store through a small scratch tile. Eight pixels rather than {@link
- * VectorGemmF32}'s four rows: per tap the loop overhead and the filter loads are shared by 16
- * FMAs, measured 5-10% faster (mid layer, K = 1152); this method stays small enough that C2 keeps
- * its vectors unboxed (check {@code -prof gc} in ConvBench after changing it: B/op must not grow).
+ * VectorGemmF32}'s four rows: per tap the loop overhead and the filter loads are shared by 16 FMAs,
+ * measured 5-10% faster (mid layer, K = 1152); this method stays small enough that C2 keeps its
+ * vectors unboxed (check {@code -prof gc} in ConvBench after changing it: B/op must not grow).
  *
  * <p><b>Threads.</b> Output lines split across {@link CpuParallel}; each writes only its own
  * outputs, so every element of {@code y} is written exactly once.
  *
- * <p><b>Accuracy.</b> Each output accumulates the same {@code K} products as the im2col + gemm
- * path (padding as zero products), in float with FMA, in the packed tap order; the two differ by
+ * <p><b>Accuracy.</b> Each output accumulates the same {@code K} products as the im2col + gemm path
+ * (padding as zero products), in float with FMA, in the packed tap order; the two differ by
  * rounding only, at most about {@code K * 2^-24 * sum_k |x_k| |w_k|}. That path with the scalar
  * kernels ({@code im2col} and {@link ScalarGemm}), which the scalar backend runs, is this kernel's
  * reference.
@@ -39,17 +39,18 @@ import jdk.incubator.vector.VectorSpecies;
 final class DirectConvF32 {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
   /** Output pixels per register tile. */
   static final int PIXELS = 8;
 
   /**
    * Most taps per window ({@code kernelVolume * C}) for which this kernel is used: 9 x 128, a 3x3
-   * kernel over 128 channels. Up to there it measured (one thread, 3x3 SAME) 1.4x (K = 1152,
-   * 16x16 images) to 4.4x (K = 9) faster than im2col + gemm. Deeper, it still wins on wide lines
-   * (1.3x at K = 1728 on 8x8, 1.1x at K = 2304 on 16x16) but loses on narrow ones (0.74x at K =
-   * 2304 on 4x4, 0.85x at K = 4608 on 8x8): there the gemm's depth blocking keeps its filter panel
-   * in L1 while this kernel streams a {@code K x 2L} filter block (over 144 KiB) from L2 for every
-   * tile, and a line shorter than a tile wastes part of it.
+   * kernel over 128 channels. Up to there it measured (one thread, 3x3 SAME) 1.4x (K = 1152, 16x16
+   * images) to 4.4x (K = 9) faster than im2col + gemm. Deeper, it still wins on wide lines (1.3x at
+   * K = 1728 on 8x8, 1.1x at K = 2304 on 16x16) but loses on narrow ones (0.74x at K = 2304 on 4x4,
+   * 0.85x at K = 4608 on 8x8): there the gemm's depth blocking keeps its filter panel in L1 while
+   * this kernel streams a {@code K x 2L} filter block (over 144 KiB) from L2 for every tile, and a
+   * line shorter than a tile wastes part of it.
    */
   static final int MAX_DEPTH = 1152;
 
@@ -68,7 +69,8 @@ final class DirectConvF32 {
    * most {@link #MAX_DEPTH} taps per window.
    */
   static boolean handles(ConvGeometry g, int outChannels) {
-    return g.groups() == 1 && outChannels > 0
+    return g.groups() == 1
+        && outChannels > 0
         && (long) g.kernelVolume() * g.channels() <= MAX_DEPTH;
   }
 
@@ -82,7 +84,9 @@ final class DirectConvF32 {
     float[] packed = SCRATCH.get().filter(layout.packedLength());
     layout.packFilter(w, packed);
     long work = (long) s.out2 * layout.filterLength();
-    CpuParallel.parallelFor(s.batch * s.out0 * s.out1, CpuParallel.grainFor(work),
+    CpuParallel.parallelFor(
+        s.batch * s.out0 * s.out1,
+        CpuParallel.grainFor(work),
         (lo, hi) -> outputLines(layout, x, packed, y, lo, hi));
   }
 
@@ -95,8 +99,8 @@ final class DirectConvF32 {
 
     /**
      * The calling thread's array for a packed filter, which the pool's threads read during the
-     * call; kept for the next call up to {@link #MAX_KEPT_FILTER} floats, larger ones are
-     * allocated per call.
+     * call; kept for the next call up to {@link #MAX_KEPT_FILTER} floats, larger ones are allocated
+     * per call.
      */
     float[] filter(int length) {
       if (length > MAX_KEPT_FILTER) {
@@ -119,8 +123,8 @@ final class DirectConvF32 {
   }
 
   /** Computes output lines {@code [lo, hi)}: line {@code r} is {@code (n, o0, o1)} flattened. */
-  private static void outputLines(DirectConvLayout p, float[] x, float[] w, float[] y, int lo,
-      int hi) {
+  private static void outputLines(
+      DirectConvLayout p, float[] x, float[] w, float[] y, int lo, int hi) {
     ConvShape3d s = p.s;
     Scratch scratch = SCRATCH.get();
     scratch.ensure(p);
@@ -161,8 +165,15 @@ final class DirectConvF32 {
    * xs[x0 + i * step]}, the block's filter rows at {@code w[wBase]}; stores pixel {@code i} at
    * {@code dst[dstIdx + i * ldDst]}.
    */
-  private static void tile2(float[] xs, int x0, DirectConvLayout p, float[] w, int wBase,
-      float[] dst, int dstIdx, int ldDst) {
+  private static void tile2(
+      float[] xs,
+      int x0,
+      DirectConvLayout p,
+      float[] w,
+      int wBase,
+      float[] dst,
+      int dstIdx,
+      int ldDst) {
     int step = p.step;
     int run = p.run;
     FloatVector a00 = FloatVector.zero(S);
@@ -232,8 +243,15 @@ final class DirectConvF32 {
   }
 
   /** As {@link #tile2} for one vector of channels. */
-  private static void tile1(float[] xs, int x0, DirectConvLayout p, float[] w, int wBase,
-      float[] dst, int dstIdx, int ldDst) {
+  private static void tile1(
+      float[] xs,
+      int x0,
+      DirectConvLayout p,
+      float[] w,
+      int wBase,
+      float[] dst,
+      int dstIdx,
+      int ldDst) {
     int step = p.step;
     int run = p.run;
     FloatVector a0 = FloatVector.zero(S);

@@ -22,31 +22,31 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code dy} stay in L1.
  *
  * <p><b>Micro-kernel.</b> Output channels lie along vector lanes; the sums are kept in an
- * accumulator {@code [K'][O']} ({@code dw}'s row order, rows rounded up to whole tiles, channels
- * to whole vectors). A tile of 6 rows (taps) by two vectors of channels lives in 12 vector
- * registers; per pixel of the block it loads the pixel's two {@code dy} vectors and, per row,
- * broadcasts the input value at that tap of the pixel's window and issues one FMA per vector. It
- * starts from, and stores back to, the accumulator once per block. Six rows rather than {@link
- * VectorGemmF32}'s four: twelve independent FMA chains hide the FMA latency that eight leave
- * exposed, measured 25% faster on both benchmark layers (one thread), and C2 keeps this method's
- * 15 live vectors unboxed (the allocation per call stays constant; check it after changing a
- * tile). The last rows use a 4-row tile when at most 4 are left; a last block of one vector of
- * channels uses an 8-row tile of one vector. Rows past {@code K} read the window's first tap and
- * are dropped. When {@code O} is not a whole number of vectors, each block's {@code dy} rows are
- * first copied into zero-padded rows.
+ * accumulator {@code [K'][O']} ({@code dw}'s row order, rows rounded up to whole tiles, channels to
+ * whole vectors). A tile of 6 rows (taps) by two vectors of channels lives in 12 vector registers;
+ * per pixel of the block it loads the pixel's two {@code dy} vectors and, per row, broadcasts the
+ * input value at that tap of the pixel's window and issues one FMA per vector. It starts from, and
+ * stores back to, the accumulator once per block. Six rows rather than {@link VectorGemmF32}'s
+ * four: twelve independent FMA chains hide the FMA latency that eight leave exposed, measured 25%
+ * faster on both benchmark layers (one thread), and C2 keeps this method's 15 live vectors unboxed
+ * (the allocation per call stays constant; check it after changing a tile). The last rows use a
+ * 4-row tile when at most 4 are left; a last block of one vector of channels uses an 8-row tile of
+ * one vector. Rows past {@code K} read the window's first tap and are dropped. When {@code O} is
+ * not a whole number of vectors, each block's {@code dy} rows are first copied into zero-padded
+ * rows.
  *
  * <p><b>Threads and determinism.</b> The output lines split into parts, contiguous ranges of lines
  * whose number ({@link #partsFor}) depends only on the problem's size, never on the thread count:
  * up to {@link #MAX_PARTS}, each at least {@link #MIN_PART_BLOCKS} blocks long and within {@link
  * #PARTIALS_BUDGET}. Each part sums its lines in order into its own accumulator, the parts are
  * shared among the pool's threads (a thread may run several), and the accumulators are added in
- * part order. So the result is bit-identical for any thread count and any scheduling. A part
- * costs one extra pass to clear its accumulator and one to add it, small against the per-block
- * load and store of the accumulator that the part's blocks do anyway.
+ * part order. So the result is bit-identical for any thread count and any scheduling. A part costs
+ * one extra pass to clear its accumulator and one to add it, small against the per-block load and
+ * store of the accumulator that the part's blocks do anyway.
  *
- * <p><b>Accuracy.</b> Each {@code dw} element is a float FMA accumulation of its {@code M}
- * products split into a few ordered partial sums: like the im2col + gemm path it is within about
- * {@code M * 2^-24 * sum_m |x_m| |dy_m|} of the exact sum.
+ * <p><b>Accuracy.</b> Each {@code dw} element is a float FMA accumulation of its {@code M} products
+ * split into a few ordered partial sums: like the im2col + gemm path it is within about {@code M *
+ * 2^-24 * sum_m |x_m| |dy_m|} of the exact sum.
  */
 final class DirectConvFilterGradF32 {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -77,8 +77,8 @@ final class DirectConvFilterGradF32 {
   static final int MAX_ACCUMULATOR = 1 << 18;
 
   /**
-   * Most parts the lines split into: as many threads as can share one call. 24 divides evenly
-   * among 1, 2, 3, 4, 6, 8 and 12 threads, so the parts balance on common core counts.
+   * Most parts the lines split into: as many threads as can share one call. 24 divides evenly among
+   * 1, 2, 3, 4, 6, 8 and 12 threads, so the parts balance on common core counts.
    */
   static final int MAX_PARTS = 24;
 
@@ -97,8 +97,10 @@ final class DirectConvFilterGradF32 {
 
   /** The calling thread's accumulators of its current call, one per part. */
   private static final FloatScratch PARTIALS = new FloatScratch();
+
   /** A part's gathered input rows. */
   private static final FloatScratch ROWS = new FloatScratch();
+
   /** A part's zero-padded {@code dy} rows, when {@code O} is not a whole number of vectors. */
   private static final FloatScratch DY_ROWS = new FloatScratch();
 
@@ -110,7 +112,8 @@ final class DirectConvFilterGradF32 {
    * of at most {@link #MAX_ACCUMULATOR} floats.
    */
   static boolean handles(ConvGeometry g, int outChannels) {
-    return g.groups() == 1 && outChannels > 0
+    return g.groups() == 1
+        && outChannels > 0
         && (long) g.kernelVolume() * g.channels() * roundUp(outChannels, L) <= MAX_ACCUMULATOR;
   }
 
@@ -124,17 +127,28 @@ final class DirectConvFilterGradF32 {
     int n = p.blocks.lines();
     int parts = partsFor(p, n);
     float[] acc = PARTIALS.get(parts * p.partLength());
-    CpuParallel.parallelFor(parts, 1, (lo, hi) -> {
-      for (int part = lo; part < hi; part++) {
-        int base = part * p.partLength();
-        // Cleared by the thread that fills it, just before: in parallel and into its cache.
-        Arrays.fill(acc, base, base + p.partLength(), 0f);
-        accumulate(p, x, dy, (int) ((long) n * part / parts), (int) ((long) n * (part + 1) / parts),
-            acc, base);
-      }
-    });
+    CpuParallel.parallelFor(
+        parts,
+        1,
+        (lo, hi) -> {
+          for (int part = lo; part < hi; part++) {
+            int base = part * p.partLength();
+            // Cleared by the thread that fills it, just before: in parallel and into its cache.
+            Arrays.fill(acc, base, base + p.partLength(), 0f);
+            accumulate(
+                p,
+                x,
+                dy,
+                (int) ((long) n * part / parts),
+                (int) ((long) n * (part + 1) / parts),
+                acc,
+                base);
+          }
+        });
     int k = p.blocks.s().kernelVolume * p.blocks.s().channels;
-    CpuParallel.parallelFor(k, CpuParallel.grainFor((long) parts * outChannels),
+    CpuParallel.parallelFor(
+        k,
+        CpuParallel.grainFor((long) parts * outChannels),
         (lo, hi) -> sumParts(p, acc, parts, lo, hi, dw));
   }
 
@@ -159,13 +173,13 @@ final class DirectConvFilterGradF32 {
    * and of one vector (strips of 8); {@code offsets} where each of the accumulator's {@code max(
    * rows2, rows1)} rows ({@code K} in {@code dw}'s order, then padding) lies in a window.
    */
-  private record Plan(LineBlock blocks, int outChannels, int ld, int rows2, int rows1,
-      int[] offsets) {
+  private record Plan(
+      LineBlock blocks, int outChannels, int ld, int rows2, int rows1, int[] offsets) {
     static Plan of(ConvShape3d s, int outChannels) {
       int ld = roundUp(outChannels, L);
       int pixels = Math.max(1, s.out2);
-      int lines = Math.max(DY_BLOCK_FLOATS / (pixels * ld),
-          (MIN_BLOCK_PIXELS + pixels - 1) / pixels);
+      int lines =
+          Math.max(DY_BLOCK_FLOATS / (pixels * ld), (MIN_BLOCK_PIXELS + pixels - 1) / pixels);
       LineBlock blocks = LineBlock.of(s, s.channels, lines, 1);
       int c = s.channels;
       int k = s.kernelVolume * c;
@@ -194,8 +208,8 @@ final class DirectConvFilterGradF32 {
    * Adds the products of output lines {@code [lo, hi)} to the accumulator {@code [rows][ld]} at
    * {@code acc[accBase]}.
    */
-  private static void accumulate(Plan p, float[] x, float[] dy, int lo, int hi, float[] acc,
-      int accBase) {
+  private static void accumulate(
+      Plan p, float[] x, float[] dy, int lo, int hi, float[] acc, int accBase) {
     LineBlock blocks = p.blocks;
     int pixels = blocks.s().out2;
     int o = p.outChannels;
@@ -221,17 +235,17 @@ final class DirectConvFilterGradF32 {
         if (p.ld - ob >= L2) {
           int q = 0;
           for (; q + 6 <= p.rows2; q += 6) {
-            tile6x2(xs, blocks, count, p.offsets, q, dyRows, dyIdx, ldDy, acc, accIdx + q * p.ld,
-                p.ld);
+            tile6x2(
+                xs, blocks, count, p.offsets, q, dyRows, dyIdx, ldDy, acc, accIdx + q * p.ld, p.ld);
           }
           if (q < p.rows2) {
-            tile4x2(xs, blocks, count, p.offsets, q, dyRows, dyIdx, ldDy, acc, accIdx + q * p.ld,
-                p.ld);
+            tile4x2(
+                xs, blocks, count, p.offsets, q, dyRows, dyIdx, ldDy, acc, accIdx + q * p.ld, p.ld);
           }
         } else {
           for (int q = 0; q < p.rows1; q += 8) {
-            tile8x1(xs, blocks, count, p.offsets, q, dyRows, dyIdx, ldDy, acc, accIdx + q * p.ld,
-                p.ld);
+            tile8x1(
+                xs, blocks, count, p.offsets, q, dyRows, dyIdx, ldDy, acc, accIdx + q * p.ld, p.ld);
           }
         }
       }
@@ -240,12 +254,22 @@ final class DirectConvFilterGradF32 {
 
   /**
    * Adds to {@code acc} rows {@code q..q+5}, two vectors from {@code accIdx} ({@code ldAcc} apart),
-   * the products of the block's windows (line {@code i}, pixel {@code t} at {@code xs[i *
-   * lineStep + t * pixelStep]}) at those rows' {@code offsets} with two vectors of {@code dy}
-   * (line {@code i}, pixel {@code t} at {@code dy[dyIdx + (i * pixels + t) * ldDy]}).
+   * the products of the block's windows (line {@code i}, pixel {@code t} at {@code xs[i * lineStep
+   * + t * pixelStep]}) at those rows' {@code offsets} with two vectors of {@code dy} (line {@code
+   * i}, pixel {@code t} at {@code dy[dyIdx + (i * pixels + t) * ldDy]}).
    */
-  private static void tile6x2(float[] xs, LineBlock blocks, int count, int[] offsets, int q,
-      float[] dy, int dyIdx, int ldDy, float[] acc, int accIdx, int ldAcc) {
+  private static void tile6x2(
+      float[] xs,
+      LineBlock blocks,
+      int count,
+      int[] offsets,
+      int q,
+      float[] dy,
+      int dyIdx,
+      int ldDy,
+      float[] acc,
+      int accIdx,
+      int ldAcc) {
     int lineStep = blocks.lineStep();
     int pixelStep = blocks.pixelStep();
     int pixels = blocks.s().out2;
@@ -306,8 +330,18 @@ final class DirectConvFilterGradF32 {
   }
 
   /** As {@link #tile6x2} for rows {@code q..q+3}. */
-  private static void tile4x2(float[] xs, LineBlock blocks, int count, int[] offsets, int q,
-      float[] dy, int dyIdx, int ldDy, float[] acc, int accIdx, int ldAcc) {
+  private static void tile4x2(
+      float[] xs,
+      LineBlock blocks,
+      int count,
+      int[] offsets,
+      int q,
+      float[] dy,
+      int dyIdx,
+      int ldDy,
+      float[] acc,
+      int accIdx,
+      int ldAcc) {
     int lineStep = blocks.lineStep();
     int pixelStep = blocks.pixelStep();
     int pixels = blocks.s().out2;
@@ -352,8 +386,18 @@ final class DirectConvFilterGradF32 {
   }
 
   /** As {@link #tile6x2} for rows {@code q..q+7} by one vector of {@code dy}. */
-  private static void tile8x1(float[] xs, LineBlock blocks, int count, int[] offsets, int q,
-      float[] dy, int dyIdx, int ldDy, float[] acc, int accIdx, int ldAcc) {
+  private static void tile8x1(
+      float[] xs,
+      LineBlock blocks,
+      int count,
+      int[] offsets,
+      int q,
+      float[] dy,
+      int dyIdx,
+      int ldDy,
+      float[] acc,
+      int accIdx,
+      int ldAcc) {
     int lineStep = blocks.lineStep();
     int pixelStep = blocks.pixelStep();
     int pixels = blocks.s().out2;
@@ -397,8 +441,8 @@ final class DirectConvFilterGradF32 {
   }
 
   /**
-   * Writes {@code dw} rows {@code [lo, hi)}: each the sum, in part order, of that row of the
-   * {@code parts} accumulators in {@code acc}.
+   * Writes {@code dw} rows {@code [lo, hi)}: each the sum, in part order, of that row of the {@code
+   * parts} accumulators in {@code acc}.
    */
   private static void sumParts(Plan p, float[] acc, int parts, int lo, int hi, float[] dw) {
     int o = p.outChannels;

@@ -8,21 +8,21 @@ import dev.sonnet.backend.ConvGeometry;
  * run by a direct forward kernel.
  *
  * <p><b>The mapping.</b> With stride 1, {@code dx[n, i, c] = sum_{j, o} dy[n, i + p - j * d, o] *
- * w[j, c, o]} along each spatial dimension (reads outside {@code dy} are zero). Substituting
- * {@code j = k - 1 - j'} gives {@code sum_{j', o} dy[n, i - p' + j' * d, o] * w'[j', o, c]} with
- * {@code p' = (k - 1) * d - p} and {@code w'[j', o, c] = w[k - 1 - j', c, o]}: the forward
- * convolution {@link #transposed} of {@code dy} (input spatial sizes {@code outSpatial}, {@code O}
- * channels) with kernel, dilation and stride 1 unchanged, padding {@code p'} before, output
- * spatial sizes {@code inSpatial} and {@code C} output channels. It needs {@code p <= (k - 1) * d}
- * (true for SAME and VALID), so that {@code p'} is a padding and not a crop.
+ * w[j, c, o]} along each spatial dimension (reads outside {@code dy} are zero). Substituting {@code
+ * j = k - 1 - j'} gives {@code sum_{j', o} dy[n, i - p' + j' * d, o] * w'[j', o, c]} with {@code p'
+ * = (k - 1) * d - p} and {@code w'[j', o, c] = w[k - 1 - j', c, o]}: the forward convolution {@link
+ * #transposed} of {@code dy} (input spatial sizes {@code outSpatial}, {@code O} channels) with
+ * kernel, dilation and stride 1 unchanged, padding {@code p'} before, output spatial sizes {@code
+ * inSpatial} and {@code C} output channels. It needs {@code p <= (k - 1) * d} (true for SAME and
+ * VALID), so that {@code p'} is a padding and not a crop.
  *
  * <p><b>Which kernel.</b> That convolution has {@code C} output channels: many (a mid layer, 32)
  * suit {@link DirectConvF32}, which puts them along the vector lanes; few (a first layer, 3) suit
  * {@link NarrowConvF32}, which puts the {@code O} channels of {@code dy} along the lanes instead
  * and sums across them at the end. {@link NarrowConvF32#handles} chooses by the FMA count; on the
- * benchmark layers the other kernel measured 3x slower (first layer, 3 channels) and 2x slower
- * (mid layer, 32 channels). Either kernel writes every element of {@code dx} once, so {@code dx}
- * needs no clearing, and neither depends on the thread count.
+ * benchmark layers the other kernel measured 3x slower (first layer, 3 channels) and 2x slower (mid
+ * layer, 32 channels). Either kernel writes every element of {@code dx} once, so {@code dx} needs
+ * no clearing, and neither depends on the thread count.
  *
  * <p><b>Stride.</b> With stride {@code s > 1} only every {@code s}-th {@code dy} position exists
  * along a dimension: the same mapping reads a {@code dy} dilated by {@code s}, which neither
@@ -36,9 +36,9 @@ final class DirectConvInputGradF32 {
 
   /**
    * Whether this kernel computes the input gradient of {@code g}: one group, stride 1 and {@code
-   * padBefore <= (kernel - 1) * dilation} along every spatial dimension, and one of the two
-   * forward kernels takes the {@link #transposed} convolution ({@link DirectConvF32} declines
-   * deep windows, {@code kernelVolume * O} taps here, where the gemm path is faster).
+   * padBefore <= (kernel - 1) * dilation} along every spatial dimension, and one of the two forward
+   * kernels takes the {@link #transposed} convolution ({@link DirectConvF32} declines deep windows,
+   * {@code kernelVolume * O} taps here, where the gemm path is faster).
    */
   static boolean handles(ConvGeometry g, int outChannels) {
     return plan(g, outChannels) != null;
@@ -95,13 +95,21 @@ final class DirectConvInputGradF32 {
       ones[d] = 1;
       pad[d] = (g.kernel()[d] - 1) * g.dilation()[d] - g.padBefore()[d];
     }
-    return new ConvGeometry(g.batch(), g.outSpatial().clone(), outChannels, g.kernel().clone(),
-        ones, g.dilation().clone(), pad, g.inSpatial().clone(), 1);
+    return new ConvGeometry(
+        g.batch(),
+        g.outSpatial().clone(),
+        outChannels,
+        g.kernel().clone(),
+        ones,
+        g.dilation().clone(),
+        pad,
+        g.inSpatial().clone(),
+        1);
   }
 
   /**
-   * Writes {@code w' [kernel..., outChannels, C]} into {@code flipped} from {@code w [kernel...,
-   * C, outChannels]}: {@code w'[j, o, c] = w[kernel - 1 - j, c, o]}, each spatial index reversed.
+   * Writes {@code w' [kernel..., outChannels, C]} into {@code flipped} from {@code w [kernel..., C,
+   * outChannels]}: {@code w'[j, o, c] = w[kernel - 1 - j, c, o]}, each spatial index reversed.
    */
   static void flip(ConvGeometry g, int outChannels, float[] w, float[] flipped) {
     int taps = g.kernelVolume();

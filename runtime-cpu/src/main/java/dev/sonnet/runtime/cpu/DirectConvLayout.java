@@ -3,40 +3,41 @@ package dev.sonnet.runtime.cpu;
 import java.util.Arrays;
 
 /**
- * The data layout of {@link DirectConvF32}: where one output line's windows are read from, how
- * they get there, and the filter packed to match.
+ * The data layout of {@link DirectConvF32}: where one output line's windows are read from, how they
+ * get there, and the filter packed to match.
  *
  * <p><b>Window-major lines.</b> An output line is the run of outputs along the last spatial
- * dimension at fixed batch and leading output coordinates. Its windows read {@code slots = k0 *
- * k1} input lines (one per kernel offset along the leading dimensions). These are gathered into a
+ * dimension at fixed batch and leading output coordinates. Its windows read {@code slots = k0 * k1}
+ * input lines (one per kernel offset along the leading dimensions). These are gathered into a
  * scratch laid out {@code [position][slot][channel]}, {@link #width} positions: the padding before,
  * the input, and padding after up to the reach of the last whole register tile, all padding zero.
  * At dilation 1 along the line, the window of output pixel {@code t} is then one contiguous run of
- * {@code K = kernelVolume * C} floats at {@code t * step}: the row of the unfolded matrix in
- * place, with no bounds test per tap. With dilation {@code d > 1} a window is {@code k2} runs of
- * {@code slots * C} floats, {@code d * slots * C} apart.
+ * {@code K = kernelVolume * C} floats at {@code t * step}: the row of the unfolded matrix in place,
+ * with no bounds test per tap. With dilation {@code d > 1} a window is {@code k2} runs of {@code
+ * slots * C} floats, {@code d * slots * C} apart.
  *
  * <p><b>Ring of input lines.</b> Consecutive output lines mostly read the same input lines (a 3x3
- * kernel at stride 1 shares two of three). When the window has one leading dimension ({@code k0
- * = 1}) and its lines fall in distinct slots modulo {@code k1} ({@code gcd(d1, k1) = 1}), input
- * line {@code i1} lives in slot {@code i1 mod k1}, and a slot is refilled only when it holds
- * another line; the window's order of slots then rotates by {@code (o1 * s1 - p1) mod k1}, so the
- * filter is packed once per rotation. This is done for fewer channels than a vector holds,
- * where gathering (short runs, a first layer's 3 channels) costs about as much per float as the
- * product, and for more channels while the rotated filters stay within {@link #MAX_RING_FILTER}
- * (a mid layer, 32 -> 64 channels: gathering each line once instead of three times made forward
- * plus gradients about 5-8% faster, in noisy A-B runs); otherwise slot {@code l} holds window
- * line {@code l}, refilled for every output line.
+ * kernel at stride 1 shares two of three). When the window has one leading dimension ({@code k0 =
+ * 1}) and its lines fall in distinct slots modulo {@code k1} ({@code gcd(d1, k1) = 1}), input line
+ * {@code i1} lives in slot {@code i1 mod k1}, and a slot is refilled only when it holds another
+ * line; the window's order of slots then rotates by {@code (o1 * s1 - p1) mod k1}, so the filter is
+ * packed once per rotation. This is done for fewer channels than a vector holds, where gathering
+ * (short runs, a first layer's 3 channels) costs about as much per float as the product, and for
+ * more channels while the rotated filters stay within {@link #MAX_RING_FILTER} (a mid layer, 32 ->
+ * 64 channels: gathering each line once instead of three times made forward plus gradients about
+ * 5-8% faster, in noisy A-B runs); otherwise slot {@code l} holds window line {@code l}, refilled
+ * for every output line.
  *
- * <p><b>Filter.</b> {@code w [j0][j1][j2][c][o]} is repacked, per rotation, in blocks of {@code
- * 2L} output channels ({@code L} lanes per vector; the last block {@code L} wide when at most
- * {@code L} channels are left), each block {@code K} rows of its width in the scratch's tap order
- * {@code [j2][slot][c]}, zeros past the last channel: every filter load is a full vector at a
- * constant stride.
+ * <p><b>Filter.</b> {@code w [j0][j1][j2][c][o]} is repacked, per rotation, in blocks of {@code 2L}
+ * output channels ({@code L} lanes per vector; the last block {@code L} wide when at most {@code L}
+ * channels are left), each block {@code K} rows of its width in the scratch's tap order {@code
+ * [j2][slot][c]}, zeros past the last channel: every filter load is a full vector at a constant
+ * stride.
  */
 final class DirectConvLayout {
   /** Slot key (see {@link #gather}) of a slot that holds zeros: a line in the padding. */
   private static final long ZEROS = -2;
+
   /** Slot key of a slot whose contents are unknown. */
   private static final long UNKNOWN = -1;
 
@@ -49,22 +50,31 @@ final class DirectConvLayout {
 
   final ConvShape3d s;
   final int outChannels;
+
   /** Lanes per vector. */
   final int lanes;
+
   /** Taps per window: {@code kernelVolume * C}. */
   final int k;
+
   /** Input lines per window. */
   final int slots;
+
   /** Positions of a scratch line. */
   final int width;
+
   /** Floats between consecutive output pixels' windows in the scratch. */
   final int step;
+
   /** Contiguous runs per window, {@link #run} taps each, {@link #runStep} floats apart. */
   final int runs;
+
   final int run;
   final int runStep;
+
   /** Whether input lines stay in their slots across output lines (the ring). */
   final boolean ring;
+
   /** Packed filter copies: one per rotation of the ring, else one. */
   final int rotations;
 
@@ -83,8 +93,10 @@ final class DirectConvLayout {
     run = contiguous ? s.k2 * position : position;
     runStep = s.d2 * position;
     boolean ringFits = s.k0 == 1 && gcd(s.d1, s.k1) == 1;
-    ring = ringFits && (s.channels < lanes
-        || (long) s.k1 * k * roundUp(outChannels, lanes) <= MAX_RING_FILTER);
+    ring =
+        ringFits
+            && (s.channels < lanes
+                || (long) s.k1 * k * roundUp(outChannels, lanes) <= MAX_RING_FILTER);
     rotations = ring ? s.k1 : 1;
   }
 
@@ -148,8 +160,8 @@ final class DirectConvLayout {
   /**
    * Makes {@code xs} hold the input lines that output line {@code r} (flattened {@code (n, o0,
    * o1)}) reads, refilling only slots that hold another line; returns the rotation whose packed
-   * filter matches the slots' order. {@code slotKeys} records which line each slot holds: the
-   * input line's flat index {@code (n * in0 + i0) * in1 + i1}, or {@link #ZEROS} for a line in the
+   * filter matches the slots' order. {@code slotKeys} records which line each slot holds: the input
+   * line's flat index {@code (n * in0 + i0) * in1 + i1}, or {@link #ZEROS} for a line in the
    * padding.
    */
   int gather(float[] x, int r, float[] xs, long[] slotKeys) {
@@ -173,11 +185,11 @@ final class DirectConvLayout {
   }
 
   /**
-   * Writes the input line starting at {@code x[src]} ({@code in2 * C} floats), or zeros when
-   * {@code src < 0}, into {@code slot} of the scratch's input positions; the padding positions
-   * stay zero. Runs of at least a vector's length of channels are copied whole; fewer channels
-   * one channel at a time along the line, a long strided loop rather than a loop of {@code C} (3
-   * in a first layer) per position.
+   * Writes the input line starting at {@code x[src]} ({@code in2 * C} floats), or zeros when {@code
+   * src < 0}, into {@code slot} of the scratch's input positions; the padding positions stay zero.
+   * Runs of at least a vector's length of channels are copied whole; fewer channels one channel at
+   * a time along the line, a long strided loop rather than a loop of {@code C} (3 in a first layer)
+   * per position.
    */
   private void fill(float[] x, int src, float[] xs, int slot) {
     int c = s.channels;

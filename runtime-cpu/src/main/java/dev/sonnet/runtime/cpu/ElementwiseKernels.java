@@ -6,11 +6,10 @@ import dev.sonnet.tensor.DType;
 import java.util.Arrays;
 
 /**
- * Routes the elementwise kernels (fill, unary, binary, where, cast) to their scalar reference
- * loops ({@link ScalarUnary}, {@link ScalarBinary}, {@link ScalarWhere}, {@link CastKernels}) or,
- * when {@code vectorized} is set and the case is covered, to the Vector API loops ({@link
- * VectorUnary}, {@link VectorBinary}, {@link VectorWhere}), and splits large work across {@link
- * CpuParallel}.
+ * Routes the elementwise kernels (fill, unary, binary, where, cast) to their scalar reference loops
+ * ({@link ScalarUnary}, {@link ScalarBinary}, {@link ScalarWhere}, {@link CastKernels}) or, when
+ * {@code vectorized} is set and the case is covered, to the Vector API loops ({@link VectorUnary},
+ * {@link VectorBinary}, {@link VectorWhere}), and splits large work across {@link CpuParallel}.
  *
  * <p>Broadcasting is handled by {@link StridedRows}: after merging axes, a binary operation (or a
  * where) is a sequence of rows with one inner stride per operand. The vector path covers float rows
@@ -51,12 +50,15 @@ final class ElementwiseKernels {
       unaryRange(kind, x, out, 0, n, vector);
       return;
     }
-    CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT,
+    CpuParallel.parallelFor(
+        n,
+        grain,
+        CpuParallel.VECTOR_ALIGNMENT,
         (from, to) -> unaryRange(kind, x, out, from, to, vector));
   }
 
-  private static void unaryRange(UnaryKind kind, CpuBuffer x, CpuBuffer out, int from, int to,
-      boolean vector) {
+  private static void unaryRange(
+      UnaryKind kind, CpuBuffer x, CpuBuffer out, int from, int to, boolean vector) {
     if (vector) {
       VectorUnary.run(kind, x, out, from, to);
     } else {
@@ -85,8 +87,15 @@ final class ElementwiseKernels {
     return dense ? 1 : zero ? 0 : -1;
   }
 
-  static void binary(BinaryKind kind, CpuBuffer a, long[] aStrides, CpuBuffer b, long[] bStrides,
-      CpuBuffer out, int[] outShape, boolean vectorized) {
+  static void binary(
+      BinaryKind kind,
+      CpuBuffer a,
+      long[] aStrides,
+      CpuBuffer b,
+      long[] bStrides,
+      CpuBuffer out,
+      int[] outShape,
+      boolean vectorized) {
     DType dtype = a.dtype();
     ScalarBinary.check(kind, dtype);
     int cost = kind == BinaryKind.POW ? TRANSCENDENTAL_COST : 1;
@@ -104,12 +113,18 @@ final class ElementwiseKernels {
         binaryRow(vector, kind, dtype, av, 0, fa, bv, 0, fb, ov, 0, n);
         return;
       }
-      CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> binaryRow(
-          vector, kind, dtype, av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
+      CpuParallel.parallelFor(
+          n,
+          grain,
+          CpuParallel.VECTOR_ALIGNMENT,
+          (from, to) ->
+              binaryRow(
+                  vector, kind, dtype, av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
       return;
     }
-    StridedRows layout = new StridedRows(outShape, new long[3], aStrides, bStrides,
-        StridedRows.denseStrides(outShape));
+    StridedRows layout =
+        new StridedRows(
+            outShape, new long[3], aStrides, bStrides, StridedRows.denseStrides(outShape));
     Object av = a.array();
     Object bv = b.array();
     Object ov = out.array();
@@ -121,34 +136,51 @@ final class ElementwiseKernels {
       int ao = layout.cursor(0).offset(0);
       int bo = layout.cursor(0).offset(1);
       int grain = Math.max(CpuParallel.grainFor(cost), 1024);
-      CpuParallel.parallelFor(len, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> {
-        if (vector) {
-          VectorBinary.row(kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs,
-              ov, from, to - from);
-        } else {
-          ScalarBinary.row(kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs,
-              ov, from, to - from);
-        }
-      });
+      CpuParallel.parallelFor(
+          len,
+          grain,
+          CpuParallel.VECTOR_ALIGNMENT,
+          (from, to) -> {
+            if (vector) {
+              VectorBinary.row(
+                  kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs, ov, from, to - from);
+            } else {
+              ScalarBinary.row(
+                  kind, dtype, av, ao + from * as, as, bv, bo + from * bs, bs, ov, from, to - from);
+            }
+          });
       return;
     }
-    CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor((long) len * cost),
+    CpuParallel.parallelFor(
+        layout.rows(),
+        CpuParallel.grainFor((long) len * cost),
         (from, to) -> {
           StridedRows.Cursor c = layout.cursor(from);
           for (int r = from; r < to; r++, c.next()) {
             if (vector) {
-              VectorBinary.row(kind, dtype, av, c.offset(0), as, bv, c.offset(1), bs,
-                  ov, c.offset(2), len);
+              VectorBinary.row(
+                  kind, dtype, av, c.offset(0), as, bv, c.offset(1), bs, ov, c.offset(2), len);
             } else {
-              ScalarBinary.row(kind, dtype, av, c.offset(0), as, bv, c.offset(1), bs,
-                  ov, c.offset(2), len);
+              ScalarBinary.row(
+                  kind, dtype, av, c.offset(0), as, bv, c.offset(1), bs, ov, c.offset(2), len);
             }
           }
         });
   }
 
-  private static void binaryRow(boolean vector, BinaryKind kind, DType dtype, Object av, int ao,
-      int as, Object bv, int bo, int bs, Object ov, int oo, int n) {
+  private static void binaryRow(
+      boolean vector,
+      BinaryKind kind,
+      DType dtype,
+      Object av,
+      int ao,
+      int as,
+      Object bv,
+      int bo,
+      int bs,
+      Object ov,
+      int oo,
+      int n) {
     if (vector) {
       VectorBinary.row(kind, dtype, av, ao, as, bv, bo, bs, ov, oo, n);
     } else {
@@ -156,8 +188,16 @@ final class ElementwiseKernels {
     }
   }
 
-  static void where(CpuBuffer cond, long[] condStrides, CpuBuffer a, long[] aStrides, CpuBuffer b,
-      long[] bStrides, CpuBuffer out, int[] outShape, boolean vectorized) {
+  static void where(
+      CpuBuffer cond,
+      long[] condStrides,
+      CpuBuffer a,
+      long[] aStrides,
+      CpuBuffer b,
+      long[] bStrides,
+      CpuBuffer out,
+      int[] outShape,
+      boolean vectorized) {
     DType dtype = out.dtype();
     int fc = flatStride(condStrides, outShape);
     int fa = flatStride(aStrides, outShape);
@@ -174,12 +214,24 @@ final class ElementwiseKernels {
         whereRow(vector, cv, 0, fc, av, 0, fa, bv, 0, fb, ov, 0, n);
         return;
       }
-      CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> whereRow(
-          vector, cv, from * fc, fc, av, from * fa, fa, bv, from * fb, fb, ov, from, to - from));
+      CpuParallel.parallelFor(
+          n,
+          grain,
+          CpuParallel.VECTOR_ALIGNMENT,
+          (from, to) ->
+              whereRow(
+                  vector, cv, from * fc, fc, av, from * fa, fa, bv, from * fb, fb, ov, from,
+                  to - from));
       return;
     }
-    StridedRows layout = new StridedRows(outShape, new long[4], condStrides, aStrides, bStrides,
-        StridedRows.denseStrides(outShape));
+    StridedRows layout =
+        new StridedRows(
+            outShape,
+            new long[4],
+            condStrides,
+            aStrides,
+            bStrides,
+            StridedRows.denseStrides(outShape));
     boolean[] cv = cond.bool();
     Object av = a.array();
     Object bv = b.array();
@@ -189,17 +241,44 @@ final class ElementwiseKernels {
     int bs = layout.innerStride(2);
     boolean vector = vectorized && VectorWhere.supports(dtype, cs, as, bs);
     int len = layout.rowLength();
-    CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor(len), (from, to) -> {
-      StridedRows.Cursor c = layout.cursor(from);
-      for (int r = from; r < to; r++, c.next()) {
-        whereRow(vector, cv, c.offset(0), cs, av, c.offset(1), as, bv, c.offset(2), bs, ov,
-            c.offset(3), len);
-      }
-    });
+    CpuParallel.parallelFor(
+        layout.rows(),
+        CpuParallel.grainFor(len),
+        (from, to) -> {
+          StridedRows.Cursor c = layout.cursor(from);
+          for (int r = from; r < to; r++, c.next()) {
+            whereRow(
+                vector,
+                cv,
+                c.offset(0),
+                cs,
+                av,
+                c.offset(1),
+                as,
+                bv,
+                c.offset(2),
+                bs,
+                ov,
+                c.offset(3),
+                len);
+          }
+        });
   }
 
-  private static void whereRow(boolean vector, boolean[] c, int co, int cs, Object a, int ao,
-      int as, Object b, int bo, int bs, Object out, int oo, int n) {
+  private static void whereRow(
+      boolean vector,
+      boolean[] c,
+      int co,
+      int cs,
+      Object a,
+      int ao,
+      int as,
+      Object b,
+      int bo,
+      int bs,
+      Object out,
+      int oo,
+      int n) {
     if (vector) {
       VectorWhere.row(c, co, a, ao, as, b, bo, bs, out, oo, n);
     } else {
@@ -214,8 +293,8 @@ final class ElementwiseKernels {
       CastKernels.cast(x, out, 0, n);
       return;
     }
-    CpuParallel.parallelFor(n, grain, CpuParallel.VECTOR_ALIGNMENT,
-        (from, to) -> CastKernels.cast(x, out, from, to));
+    CpuParallel.parallelFor(
+        n, grain, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> CastKernels.cast(x, out, from, to));
   }
 
   private static boolean isCheap(UnaryKind kind) {

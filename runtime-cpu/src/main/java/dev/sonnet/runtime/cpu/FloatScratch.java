@@ -3,9 +3,9 @@ package dev.sonnet.runtime.cpu;
 import java.util.Arrays;
 
 /**
- * A per-thread float array that grows on demand and is reused across calls: a kernel's scratch,
- * so that a kernel allocates nothing once its threads have seen its largest call. The contents
- * are whatever the thread's previous use left, unless taken with {@link #zeroed}.
+ * A per-thread float array that grows on demand and is reused across calls: a kernel's scratch, so
+ * that a kernel allocates nothing once its threads have seen its largest call. The contents are
+ * whatever the thread's previous use left, unless taken with {@link #zeroed}.
  */
 final class FloatScratch {
   private final ThreadLocal<float[][]> array = ThreadLocal.withInitial(() -> new float[][] {{}});

@@ -5,16 +5,17 @@ import dev.sonnet.backend.GemmSpec;
 
 /**
  * Routes matrix products to the packed, register-blocked Vector API kernels ({@link VectorGemmF32},
- * {@link VectorGemmF64}) or to the reference {@link ScalarGemm}. Only floating dtypes are
- * accepted.
+ * {@link VectorGemmF64}) or to the reference {@link ScalarGemm}. Only floating dtypes are accepted.
  */
 final class GemmKernels {
   private GemmKernels() {}
 
   static void gemm(GemmSpec spec, CpuBuffer a, CpuBuffer b, CpuBuffer c, boolean vectorized) {
     if (!c.dtype().isFloating()) {
-      throw new SonnetException("gemm needs FLOAT32 or FLOAT64 operands, got " + c.dtype()
-          + "; cast integer tensors to a floating dtype first");
+      throw new SonnetException(
+          "gemm needs FLOAT32 or FLOAT64 operands, got "
+              + c.dtype()
+              + "; cast integer tensors to a floating dtype first");
     }
     if (spec.batch() == 0 || spec.m() == 0 || spec.n() == 0) {
       return;

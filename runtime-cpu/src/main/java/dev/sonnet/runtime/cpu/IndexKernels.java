@@ -6,33 +6,36 @@ import dev.sonnet.tensor.DType;
 /**
  * Gather along an axis and its adjoint, scatter-add.
  *
- * <p>Both view the indexed tensor as {@code [outer, axisSize, inner]} and move whole
- * {@code inner}-element slices. Every index is checked before anything is written, so a bad index
- * leaves the output untouched and the error names the index, its position and the axis size.
- * Gather copies slices with {@link System#arraycopy} (any dtype); scatter-add accumulates
- * duplicates in index order, so its result is deterministic. Scatter-add runs on the calling
- * thread: parallel accumulation into shared rows would race.
+ * <p>Both view the indexed tensor as {@code [outer, axisSize, inner]} and move whole {@code
+ * inner}-element slices. Every index is checked before anything is written, so a bad index leaves
+ * the output untouched and the error names the index, its position and the axis size. Gather copies
+ * slices with {@link System#arraycopy} (any dtype); scatter-add accumulates duplicates in index
+ * order, so its result is deterministic. Scatter-add runs on the calling thread: parallel
+ * accumulation into shared rows would race.
  */
 final class IndexKernels {
   private IndexKernels() {}
 
-  static void gather(CpuBuffer x, CpuBuffer indices, CpuBuffer out, int outer, int axisSize,
-      int inner) {
+  static void gather(
+      CpuBuffer x, CpuBuffer indices, CpuBuffer out, int outer, int axisSize, int inner) {
     int[] idx = checkedIndices(indices, axisSize, "gather");
     int n = idx.length;
     Object xs = x.array();
     Object os = out.array();
-    CpuParallel.parallelFor(outer * n, CpuParallel.grainFor(inner), (from, to) -> {
-      for (int r = from; r < to; r++) {
-        int o = r / n;
-        int j = r - o * n;
-        System.arraycopy(xs, (o * axisSize + idx[j]) * inner, os, r * inner, inner);
-      }
-    });
+    CpuParallel.parallelFor(
+        outer * n,
+        CpuParallel.grainFor(inner),
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            int o = r / n;
+            int j = r - o * n;
+            System.arraycopy(xs, (o * axisSize + idx[j]) * inner, os, r * inner, inner);
+          }
+        });
   }
 
-  static void scatterAdd(CpuBuffer updates, CpuBuffer indices, CpuBuffer out, int outer,
-      int axisSize, int inner) {
+  static void scatterAdd(
+      CpuBuffer updates, CpuBuffer indices, CpuBuffer out, int outer, int axisSize, int inner) {
     int[] idx = checkedIndices(indices, axisSize, "scatterAdd");
     int n = idx.length;
     switch (out.dtype()) {
@@ -80,8 +83,10 @@ final class IndexKernels {
           }
         }
       }
-      case BOOL -> throw new SonnetException("scatterAdd is not defined on bool tensors; cast "
-          + "the updates to a numeric dtype first");
+      case BOOL ->
+          throw new SonnetException(
+              "scatterAdd is not defined on bool tensors; cast "
+                  + "the updates to a numeric dtype first");
     }
   }
 
@@ -112,9 +117,18 @@ final class IndexKernels {
   }
 
   private static SonnetException outOfRange(String op, long value, int position, int axisSize) {
-    return new SonnetException(op + ": index " + value + " (at position " + position
-        + " of the indices) is out of range for an axis of size " + axisSize
-        + "; valid indices are 0 to " + (axisSize - 1) + (value < 0
-            ? ". Negative indices do not wrap around here; add the axis size first" : ""));
+    return new SonnetException(
+        op
+            + ": index "
+            + value
+            + " (at position "
+            + position
+            + " of the indices) is out of range for an axis of size "
+            + axisSize
+            + "; valid indices are 0 to "
+            + (axisSize - 1)
+            + (value < 0
+                ? ". Negative indices do not wrap around here; add the axis size first"
+                : ""));
   }
 }

@@ -10,18 +10,18 @@ import java.util.Arrays;
  *
  * <p>An output line is the run of outputs along the last spatial dimension at fixed batch and
  * leading coordinates {@code (n, o0, o1)}; a block is up to {@code maxLines} consecutive lines of
- * one {@code (n, o0)}. Its windows read {@code k0} planes of input rows ({@code i0 = o0 * s0 - p0
- * + j0 * d0}), each a run of {@link #rows} consecutive rows from {@code o1 * s1 - p1} of the
- * block's first line. The scratch is {@code [k0][rows][width][cs]}: a row holds its input line at
- * positions {@code p2} onwards, zeros before and after (padding, and the reach of the last window)
- * and in channels {@code C..cs-1}; a row outside the image is zeros. Each in-range row is one
- * {@code arraycopy} (one per position when {@code cs > C}), so a block costs about {@code rows / (
+ * one {@code (n, o0)}. Its windows read {@code k0} planes of input rows ({@code i0 = o0 * s0 - p0 +
+ * j0 * d0}), each a run of {@link #rows} consecutive rows from {@code o1 * s1 - p1} of the block's
+ * first line. The scratch is {@code [k0][rows][width][cs]}: a row holds its input line at positions
+ * {@code p2} onwards, zeros before and after (padding, and the reach of the last window) and in
+ * channels {@code C..cs-1}; a row outside the image is zeros. Each in-range row is one {@code
+ * arraycopy} (one per position when {@code cs > C}), so a block costs about {@code rows / (
  * maxLines * s1)} copies of each input row, against {@code kernelVolume} reads of each window
  * element by the kernel.
  *
  * @param s the geometry, widened to three spatial dimensions
- * @param cs floats per position in the scratch, at least {@code C}: a kernel that loads channels
- *     as whole vectors rounds {@code C} up to the vector length, so the padding lanes read zeros
+ * @param cs floats per position in the scratch, at least {@code C}: a kernel that loads channels as
+ *     whole vectors rounds {@code C} up to the vector length, so the padding lanes read zeros
  * @param maxLines output lines per block
  * @param rows scratch rows per plane: those read by a block of {@code maxLines} lines
  * @param width positions per row

@@ -11,31 +11,31 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Why.</b> {@link DirectConvF32} puts output channels along the lanes, so with {@code O = 3}
  * (the input gradient of a first layer, computed as a convolution of {@code dy} whose outputs are
- * the image's 3 channels) 13 of 16 lanes multiply padding. Here every lane works whenever {@code
- * C} is a multiple of the vector length (32 channels of {@code dy}), at the price of reducing each
+ * the image's 3 channels) 13 of 16 lanes multiply padding. Here every lane works whenever {@code C}
+ * is a multiple of the vector length (32 channels of {@code dy}), at the price of reducing each
  * accumulator across its lanes once per output value, after {@code kernelVolume * C / L} FMAs.
  *
  * <p><b>Layout.</b> The input rows a block of output lines reads are copied by {@link LineBlock}
  * with each position's channels padded with zeros to whole vectors, so a window is a fixed list of
  * whole vectors at fixed offsets from its start (per kernel line, one run of {@code k2} positions
- * at dilation 1). The filter is repacked once per call as {@code [O'][kernel][C']} (output
- * channels rounded up to a multiple of {@link #CH}, input channels to whole vectors, zeros in the
- * padding), so each output channel's weights are the window's vectors in the same order.
+ * at dilation 1). The filter is repacked once per call as {@code [O'][kernel][C']} (output channels
+ * rounded up to a multiple of {@link #CH}, input channels to whole vectors, zeros in the padding),
+ * so each output channel's weights are the window's vectors in the same order.
  *
  * <p><b>Micro-kernel.</b> A tile of {@link #PX} consecutive output pixels by {@link #CH} output
  * channels keeps 12 accumulators; per vector of the window it loads the pixels' input vectors and
  * the channels' weight vectors and issues 12 FMAs, in one counted loop over the window's vector
- * offsets. It then sums each accumulator's lanes into {@code y} (through a small scratch at the
- * end of a line or past the last channel: those pixels and channels are computed from padding and
+ * offsets. It then sums each accumulator's lanes into {@code y} (through a small scratch at the end
+ * of a line or past the last channel: those pixels and channels are computed from padding and
  * dropped). C2 keeps the tile's 19 live vectors unboxed (the allocation per call stays constant;
  * check it after changing the tile).
  *
  * <p><b>Threads and determinism.</b> Output lines split across {@link CpuParallel}; each writes
  * only its own outputs, so every element of {@code y} is written exactly once, by the same
- * arithmetic whatever the split: the result does not depend on the thread count. The lane sum is
- * a fixed tree ({@link #treeSum}), not {@code reduceLanes(ADD)}, whose order the Vector API
- * leaves open: C2's intrinsic and the Java fallback that runs before it differ in the last bit,
- * so the same call could give two results in one run.
+ * arithmetic whatever the split: the result does not depend on the thread count. The lane sum is a
+ * fixed tree ({@link #treeSum}), not {@code reduceLanes(ADD)}, whose order the Vector API leaves
+ * open: C2's intrinsic and the Java fallback that runs before it differ in the last bit, so the
+ * same call could give two results in one run.
  *
  * <p><b>Accuracy.</b> Each output is a float sum of its {@code kernelVolume * C} products, in FMA
  * lanes then a tree across lanes: at most about {@code K * 2^-24 * sum_k |x_k| |w_k|} from the
@@ -44,10 +44,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class NarrowConvF32 {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
   /** Output pixels per tile. */
   static final int PX = 4;
+
   /** Output channels per tile. */
   static final int CH = 3;
+
   /**
    * Floats of one gathered input row times the lines of a block: 16 KiB, so that a block's rows
    * ({@code lines + kernel - 1} of them at stride 1) stay in L1. 4 lines of the first layer's
@@ -57,6 +60,7 @@ final class NarrowConvF32 {
 
   /** Each thread's gathered input rows. */
   private static final FloatScratch ROWS = new FloatScratch();
+
   /** The calling thread's packed filter, which the pool's threads read during the call. */
   private static final FloatScratch FILTER = new FloatScratch();
 
@@ -90,7 +94,9 @@ final class NarrowConvF32 {
     Plan p = Plan.of(blocks, outChannels);
     float[] packed = packFilter(p, w);
     long work = (long) s.out2 * roundUp(outChannels, CH) * s.kernelVolume * cs;
-    CpuParallel.parallelFor(blocks.lines(), CpuParallel.grainFor(work),
+    CpuParallel.parallelFor(
+        blocks.lines(),
+        CpuParallel.grainFor(work),
         (lo, hi) -> outputLines(p, x, packed, y, lo, hi));
   }
 
@@ -155,8 +161,17 @@ final class NarrowConvF32 {
           int yPixel = (line * pixels + t) * o;
           for (int co = 0; co < o; co += CH) {
             boolean full = t + PX <= pixels && co + CH <= o;
-            tile(xs, xBase, blocks.pixelStep(), p, w, co * p.perChannel,
-                full ? y : sums, full ? yPixel + co : 0, full ? o : CH, lanes);
+            tile(
+                xs,
+                xBase,
+                blocks.pixelStep(),
+                p,
+                w,
+                co * p.perChannel,
+                full ? y : sums,
+                full ? yPixel + co : 0,
+                full ? o : CH,
+                lanes);
             if (!full) {
               for (int i = 0; i < Math.min(PX, pixels - t); i++) {
                 for (int j = 0; j < Math.min(CH, o - co); j++) {
@@ -175,8 +190,17 @@ final class NarrowConvF32 {
    * {@link #CH} channels (filters {@code p.perChannel} apart from {@code w[wBase]}): pixel {@code
    * i}, channel {@code j} into {@code dst[dstIdx + i * ldDst + j]}.
    */
-  private static void tile(float[] xs, int xBase, int pixelStep, Plan p, float[] w, int wBase,
-      float[] dst, int dstIdx, int ldDst, float[] lanes) {
+  private static void tile(
+      float[] xs,
+      int xBase,
+      int pixelStep,
+      Plan p,
+      float[] w,
+      int wBase,
+      float[] dst,
+      int dstIdx,
+      int ldDst,
+      float[] lanes) {
     int wStride = p.perChannel;
     FloatVector a00 = FloatVector.zero(S);
     FloatVector a01 = FloatVector.zero(S);
@@ -242,10 +266,10 @@ final class NarrowConvF32 {
   /**
    * The sum of the {@code L} floats at {@code lanes[off]} (an accumulator's lanes) by a fixed
    * pairwise tree: lane {@code i} adds lane {@code i + L/2}, then {@code i + L/4}, ..., down to
-   * lane 0. Plain float adds, so the sum is the same bits in every compilation state (unlike
-   * {@code reduceLanes(ADD)}). The tile stores its accumulators and sums them here, in scalar
-   * code: a tree of vector rotations was as exact, but C2 then boxed every accumulator it passed
-   * (12 MB allocated per first-layer input gradient).
+   * lane 0. Plain float adds, so the sum is the same bits in every compilation state (unlike {@code
+   * reduceLanes(ADD)}). The tile stores its accumulators and sums them here, in scalar code: a tree
+   * of vector rotations was as exact, but C2 then boxed every accumulator it passed (12 MB
+   * allocated per first-layer input gradient).
    */
   static float treeSum(float[] lanes, int off) {
     for (int h = L / 2; h >= 1; h /= 2) {

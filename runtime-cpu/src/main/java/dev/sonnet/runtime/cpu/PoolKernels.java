@@ -10,35 +10,33 @@ import java.util.Arrays;
  * <p>Semantics ({@link PoolKind}): windows are walked in row-major order of their offsets;
  * positions in the padding are skipped. Max keeps the first of equal maxima (a later element
  * replaces the running maximum only if strictly greater) and the gradient goes to that element;
- * average divides the sum by the number of in-input positions. A window with no position inside
- * the input (impossible through the op layer) gives 0.
+ * average divides the sum by the number of in-input positions. A window with no position inside the
+ * input (impossible through the op layer) gives 0.
  *
- * <p>The scalar reference walks one output element at a time using {@link
- * ConvKernels#sourceIndex}; the fast path walks one output position at a time over whole channel
- * runs with {@link ConvRuns}, in parallel over output positions (forward) or images (backward,
- * whose windows overlap).
+ * <p>The scalar reference walks one output element at a time using {@link ConvKernels#sourceIndex};
+ * the fast path walks one output position at a time over whole channel runs with {@link ConvRuns},
+ * in parallel over output positions (forward) or images (backward, whose windows overlap).
  */
 final class PoolKernels {
   private PoolKernels() {}
 
-  static void pool(PoolKind kind, ConvGeometry g, CpuBuffer x, CpuBuffer out,
-      boolean vectorized) {
+  static void pool(PoolKind kind, ConvGeometry g, CpuBuffer x, CpuBuffer out, boolean vectorized) {
     ConvShape3d s = new ConvShape3d(g);
     boolean max = kind == PoolKind.MAX;
     int grain = CpuParallel.grainFor((long) s.kernelVolume * s.channels);
     switch (x.dtype()) {
       case FLOAT32 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.rows(), grain,
-              (lo, hi) -> poolRows(max, s, x.f32(), out.f32(), lo, hi));
+          CpuParallel.parallelFor(
+              s.rows(), grain, (lo, hi) -> poolRows(max, s, x.f32(), out.f32(), lo, hi));
         } else {
           poolReference(max, s, x.f32(), out.f32());
         }
       }
       case FLOAT64 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.rows(), grain,
-              (lo, hi) -> poolRows(max, s, x.f64(), out.f64(), lo, hi));
+          CpuParallel.parallelFor(
+              s.rows(), grain, (lo, hi) -> poolRows(max, s, x.f64(), out.f64(), lo, hi));
         } else {
           poolReference(max, s, x.f64(), out.f64());
         }
@@ -47,30 +45,39 @@ final class PoolKernels {
     }
   }
 
-  static void poolBackward(PoolKind kind, ConvGeometry g, CpuBuffer x, CpuBuffer gradOut,
-      CpuBuffer gradIn, boolean vectorized) {
+  static void poolBackward(
+      PoolKind kind,
+      ConvGeometry g,
+      CpuBuffer x,
+      CpuBuffer gradOut,
+      CpuBuffer gradIn,
+      boolean vectorized) {
     ConvShape3d s = new ConvShape3d(g);
     boolean max = kind == PoolKind.MAX;
     int grain = CpuParallel.grainFor((long) s.outVolume * s.kernelVolume * s.channels);
     switch (x.dtype()) {
       case FLOAT32 -> {
         if (vectorized && max && VectorMaxPoolBackward.handles(s)) {
-          CpuParallel.parallelFor(s.batch, grain,
-              (lo, hi) -> VectorMaxPoolBackward.images(s, x.f32(), gradOut.f32(), gradIn.f32(),
-                  lo, hi));
+          CpuParallel.parallelFor(
+              s.batch,
+              grain,
+              (lo, hi) ->
+                  VectorMaxPoolBackward.images(s, x.f32(), gradOut.f32(), gradIn.f32(), lo, hi));
         } else if (vectorized) {
-          CpuParallel.parallelFor(s.batch, grain,
-              (lo, hi) -> poolBackwardImages(max, s, x.f32(), gradOut.f32(), gradIn.f32(), lo,
-                  hi));
+          CpuParallel.parallelFor(
+              s.batch,
+              grain,
+              (lo, hi) -> poolBackwardImages(max, s, x.f32(), gradOut.f32(), gradIn.f32(), lo, hi));
         } else {
           poolBackwardReference(max, s, x.f32(), gradOut.f32(), gradIn.f32());
         }
       }
       case FLOAT64 -> {
         if (vectorized) {
-          CpuParallel.parallelFor(s.batch, grain,
-              (lo, hi) -> poolBackwardImages(max, s, x.f64(), gradOut.f64(), gradIn.f64(), lo,
-                  hi));
+          CpuParallel.parallelFor(
+              s.batch,
+              grain,
+              (lo, hi) -> poolBackwardImages(max, s, x.f64(), gradOut.f64(), gradIn.f64(), lo, hi));
         } else {
           poolBackwardReference(max, s, x.f64(), gradOut.f64(), gradIn.f64());
         }
@@ -129,8 +136,8 @@ final class PoolKernels {
     }
   }
 
-  static void poolBackwardReference(boolean max, ConvShape3d s, float[] x, float[] gradOut,
-      float[] gradIn) {
+  static void poolBackwardReference(
+      boolean max, ConvShape3d s, float[] x, float[] gradOut, float[] gradIn) {
     Arrays.fill(gradIn, 0f);
     int c = s.channels;
     for (int r = 0; r < s.rows(); r++) {
@@ -165,8 +172,8 @@ final class PoolKernels {
     }
   }
 
-  static void poolBackwardReference(boolean max, ConvShape3d s, double[] x, double[] gradOut,
-      double[] gradIn) {
+  static void poolBackwardReference(
+      boolean max, ConvShape3d s, double[] x, double[] gradOut, double[] gradIn) {
     Arrays.fill(gradIn, 0.0);
     int c = s.channels;
     for (int r = 0; r < s.rows(); r++) {
@@ -308,8 +315,8 @@ final class PoolKernels {
   }
 
   /** Writes the input gradient of images {@code [lo, hi)}; images are disjoint. */
-  static void poolBackwardImages(boolean max, ConvShape3d s, float[] x, float[] gradOut,
-      float[] gradIn, int lo, int hi) {
+  static void poolBackwardImages(
+      boolean max, ConvShape3d s, float[] x, float[] gradOut, float[] gradIn, int lo, int hi) {
     int c = s.channels;
     float[] best = max ? new float[c] : null;
     int[] at = max ? new int[c] : null;
@@ -321,8 +328,10 @@ final class PoolKernels {
         int i0s = s.start0(o);
         int i1s = s.start1(o);
         int i2s = s.start2(o);
-        int count = inside(i0s, s.k0, s.d0, s.in0) * inside(i1s, s.k1, s.d1, s.in1)
-            * inside(i2s, s.k2, s.d2, s.in2);
+        int count =
+            inside(i0s, s.k0, s.d0, s.in0)
+                * inside(i1s, s.k1, s.d1, s.in1)
+                * inside(i2s, s.k2, s.d2, s.in2);
         if (count == 0) {
           continue;
         }
@@ -372,8 +381,8 @@ final class PoolKernels {
     }
   }
 
-  static void poolBackwardImages(boolean max, ConvShape3d s, double[] x, double[] gradOut,
-      double[] gradIn, int lo, int hi) {
+  static void poolBackwardImages(
+      boolean max, ConvShape3d s, double[] x, double[] gradOut, double[] gradIn, int lo, int hi) {
     int c = s.channels;
     double[] best = max ? new double[c] : null;
     int[] at = max ? new int[c] : null;
@@ -385,8 +394,10 @@ final class PoolKernels {
         int i0s = s.start0(o);
         int i1s = s.start1(o);
         int i2s = s.start2(o);
-        int count = inside(i0s, s.k0, s.d0, s.in0) * inside(i1s, s.k1, s.d1, s.in1)
-            * inside(i2s, s.k2, s.d2, s.in2);
+        int count =
+            inside(i0s, s.k0, s.d0, s.in0)
+                * inside(i1s, s.k1, s.d1, s.in1)
+                * inside(i2s, s.k2, s.d2, s.in2);
         if (count == 0) {
           continue;
         }

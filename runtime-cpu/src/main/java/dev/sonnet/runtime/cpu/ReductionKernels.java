@@ -5,15 +5,20 @@ import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.tensor.DType;
 
 /**
- * Routes reductions: validates what only the kernel can (one axis for the arg kinds, no empty
- * axis for MAX, MIN and the args), then runs the Vector API loops of {@link VectorReductions} for
- * float SUM/MAX/MIN in the layouts they cover, and {@link ScalarReductions} otherwise.
+ * Routes reductions: validates what only the kernel can (one axis for the arg kinds, no empty axis
+ * for MAX, MIN and the args), then runs the Vector API loops of {@link VectorReductions} for float
+ * SUM/MAX/MIN in the layouts they cover, and {@link ScalarReductions} otherwise.
  */
 final class ReductionKernels {
   private ReductionKernels() {}
 
-  static void reduce(ReduceKind kind, CpuBuffer x, int[] shape, boolean[] reduceAxes,
-      CpuBuffer out, boolean vectorized) {
+  static void reduce(
+      ReduceKind kind,
+      CpuBuffer x,
+      int[] shape,
+      boolean[] reduceAxes,
+      CpuBuffer out,
+      boolean vectorized) {
     long reducedCount = 1;
     int axes = 0;
     int axis = -1;
@@ -28,10 +33,15 @@ final class ReductionKernels {
     if (arg && axes != 1) {
       throw new SonnetException(kind + " reduces exactly one axis; " + axes + " were given");
     }
-    if (reducedCount == 0 && out.length() > 0 && kind != ReduceKind.SUM
+    if (reducedCount == 0
+        && out.length() > 0
+        && kind != ReduceKind.SUM
         && kind != ReduceKind.PROD) {
-      throw new SonnetException(kind + " of an empty axis is undefined (shape "
-          + java.util.Arrays.toString(shape) + "); there is no identity value to return");
+      throw new SonnetException(
+          kind
+              + " of an empty axis is undefined (shape "
+              + java.util.Arrays.toString(shape)
+              + "); there is no identity value to return");
     }
     if (arg) {
       int outer = 1;
@@ -45,7 +55,9 @@ final class ReductionKernels {
       ScalarReductions.arg(kind == ReduceKind.ARGMAX, x, outer, shape[axis], inner, out.i64());
       return;
     }
-    if (vectorized && x.dtype().isFloating() && out.dtype() == x.dtype()
+    if (vectorized
+        && x.dtype().isFloating()
+        && out.dtype() == x.dtype()
         && VectorReductions.tryReduce(kind, x, shape, reduceAxes, out)) {
       return;
     }

@@ -7,15 +7,15 @@ import dev.sonnet.tensor.DType;
 /**
  * The reference reductions.
  *
- * <p><b>SUM, PROD, MAX, MIN</b> over any set of axes: the input is walked row by row with
- * {@link StridedRows}, pairing it with the output viewed at stride 0 along reduced axes; each row
- * either folds into one output element (innermost axis reduced) or combines elementwise into an
- * output row (innermost axis kept). Accumulators are double for floating inputs (so float32 sums
- * and products round once, at the end) and long for integers (wrapping like Java arithmetic, and
- * equal modulo 2^32 for int32). MAX and MIN use {@link Math#max}/{@link Math#min}, so NaN
- * propagates. Bool supports MAX (any) and MIN (all). Only layouts in which each row folds into
- * its own output split across threads (by whole rows); the others run on the calling thread, so
- * no sum depends on the thread count.
+ * <p><b>SUM, PROD, MAX, MIN</b> over any set of axes: the input is walked row by row with {@link
+ * StridedRows}, pairing it with the output viewed at stride 0 along reduced axes; each row either
+ * folds into one output element (innermost axis reduced) or combines elementwise into an output row
+ * (innermost axis kept). Accumulators are double for floating inputs (so float32 sums and products
+ * round once, at the end) and long for integers (wrapping like Java arithmetic, and equal modulo
+ * 2^32 for int32). MAX and MIN use {@link Math#max}/{@link Math#min}, so NaN propagates. Bool
+ * supports MAX (any) and MIN (all). Only layouts in which each row folds into its own output split
+ * across threads (by whole rows); the others run on the calling thread, so no sum depends on the
+ * thread count.
  *
  * <p><b>ARGMAX, ARGMIN</b> over one axis, viewed as {@code [outer, axis, inner]}: the first index
  * of the extreme value wins ties; NaN counts as the extreme, so the first NaN is returned, as in
@@ -25,12 +25,15 @@ final class ScalarReductions {
   private ScalarReductions() {}
 
   /** Reduces {@code x} (dense in {@code shape}) over the flagged axes into {@code out}. */
-  static void reduce(ReduceKind kind, CpuBuffer x, int[] shape, boolean[] reduceAxes,
-      CpuBuffer out) {
+  static void reduce(
+      ReduceKind kind, CpuBuffer x, int[] shape, boolean[] reduceAxes, CpuBuffer out) {
     DType dtype = x.dtype();
     if (dtype == DType.BOOL && (kind == ReduceKind.SUM || kind == ReduceKind.PROD)) {
-      throw new SonnetException("Reduction " + kind + " is not defined on bool tensors; cast to "
-          + "an integer dtype first (e.g. to count true values)");
+      throw new SonnetException(
+          "Reduction "
+              + kind
+              + " is not defined on bool tensors; cast to "
+              + "an integer dtype first (e.g. to count true values)");
     }
     StridedRows layout = layout(shape, reduceAxes);
     int outSize = out.length();
@@ -47,24 +50,25 @@ final class ScalarReductions {
     int[] merged = layout.shape();
     boolean rowsIndependent = innerReduced && merged.length <= 2;
     Object xs = x.array();
-    CpuParallel.RangeBody body = (from, to) -> {
-      StridedRows.Cursor c = layout.cursor(from);
-      for (int r = from; r < to; r++, c.next()) {
-        int xo = c.offset(0);
-        int oo = c.offset(1);
-        if (floating) {
-          if (innerReduced) {
-            accD[oo] = foldRow(kind, xs, xo, len, accD[oo]);
-          } else {
-            combineRow(kind, xs, xo, accD, oo, len);
+    CpuParallel.RangeBody body =
+        (from, to) -> {
+          StridedRows.Cursor c = layout.cursor(from);
+          for (int r = from; r < to; r++, c.next()) {
+            int xo = c.offset(0);
+            int oo = c.offset(1);
+            if (floating) {
+              if (innerReduced) {
+                accD[oo] = foldRow(kind, xs, xo, len, accD[oo]);
+              } else {
+                combineRow(kind, xs, xo, accD, oo, len);
+              }
+            } else if (innerReduced) {
+              accL[oo] = foldRow(kind, xs, xo, len, accL[oo]);
+            } else {
+              combineRow(kind, xs, xo, accL, oo, len);
+            }
           }
-        } else if (innerReduced) {
-          accL[oo] = foldRow(kind, xs, xo, len, accL[oo]);
-        } else {
-          combineRow(kind, xs, xo, accL, oo, len);
-        }
-      }
-    };
+        };
     if (rowsIndependent) {
       CpuParallel.parallelFor(layout.rows(), CpuParallel.grainFor(len), body);
     } else {
@@ -74,8 +78,8 @@ final class ScalarReductions {
   }
 
   /**
-   * The input paired with the output: input strides dense, output strides dense over the kept
-   * axes and 0 over the reduced ones.
+   * The input paired with the output: input strides dense, output strides dense over the kept axes
+   * and 0 over the reduced ones.
    */
   static StridedRows layout(int[] shape, boolean[] reduceAxes) {
     long[] in = StridedRows.denseStrides(shape);
@@ -114,42 +118,73 @@ final class ScalarReductions {
     double a = acc;
     if (xs instanceof float[] x) {
       switch (kind) {
-        case SUM -> { for (int i = 0; i < n; i++) a += x[xo + i]; }
-        case PROD -> { for (int i = 0; i < n; i++) a *= x[xo + i]; }
-        case MAX -> { for (int i = 0; i < n; i++) a = Math.max(a, x[xo + i]); }
-        case MIN -> { for (int i = 0; i < n; i++) a = Math.min(a, x[xo + i]); }
+        case SUM -> {
+          for (int i = 0; i < n; i++) a += x[xo + i];
+        }
+        case PROD -> {
+          for (int i = 0; i < n; i++) a *= x[xo + i];
+        }
+        case MAX -> {
+          for (int i = 0; i < n; i++) a = Math.max(a, x[xo + i]);
+        }
+        case MIN -> {
+          for (int i = 0; i < n; i++) a = Math.min(a, x[xo + i]);
+        }
         default -> throw new IllegalArgumentException(kind.toString());
       }
     } else {
       double[] x = (double[]) xs;
       switch (kind) {
-        case SUM -> { for (int i = 0; i < n; i++) a += x[xo + i]; }
-        case PROD -> { for (int i = 0; i < n; i++) a *= x[xo + i]; }
-        case MAX -> { for (int i = 0; i < n; i++) a = Math.max(a, x[xo + i]); }
-        case MIN -> { for (int i = 0; i < n; i++) a = Math.min(a, x[xo + i]); }
+        case SUM -> {
+          for (int i = 0; i < n; i++) a += x[xo + i];
+        }
+        case PROD -> {
+          for (int i = 0; i < n; i++) a *= x[xo + i];
+        }
+        case MAX -> {
+          for (int i = 0; i < n; i++) a = Math.max(a, x[xo + i]);
+        }
+        case MIN -> {
+          for (int i = 0; i < n; i++) a = Math.min(a, x[xo + i]);
+        }
         default -> throw new IllegalArgumentException(kind.toString());
       }
     }
     return a;
   }
 
-  private static void combineRow(ReduceKind kind, Object xs, int xo, double[] acc, int oo,
-      int n) {
+  private static void combineRow(ReduceKind kind, Object xs, int xo, double[] acc, int oo, int n) {
     if (xs instanceof float[] x) {
       switch (kind) {
-        case SUM -> { for (int i = 0; i < n; i++) acc[oo + i] += x[xo + i]; }
-        case PROD -> { for (int i = 0; i < n; i++) acc[oo + i] *= x[xo + i]; }
-        case MAX -> { for (int i = 0; i < n; i++) acc[oo + i] = Math.max(acc[oo + i], x[xo + i]); }
-        case MIN -> { for (int i = 0; i < n; i++) acc[oo + i] = Math.min(acc[oo + i], x[xo + i]); }
+        case SUM -> {
+          for (int i = 0; i < n; i++) acc[oo + i] += x[xo + i];
+        }
+        case PROD -> {
+          for (int i = 0; i < n; i++) acc[oo + i] *= x[xo + i];
+        }
+        case MAX -> {
+          for (int i = 0; i < n; i++) acc[oo + i] = Math.max(acc[oo + i], x[xo + i]);
+        }
+        case MIN -> {
+          for (int i = 0; i < n; i++) acc[oo + i] = Math.min(acc[oo + i], x[xo + i]);
+        }
         default -> throw new IllegalArgumentException(kind.toString());
       }
     } else {
       double[] x = (double[]) xs;
       switch (kind) {
-        case SUM -> { for (int i = 0; i < n; i++) acc[oo + i] += x[xo + i]; }
-        case PROD -> { for (int i = 0; i < n; i++) acc[oo + i] *= x[xo + i]; }
-        case MAX -> { for (int i = 0; i < n; i++) acc[oo + i] = Math.max(acc[oo + i], x[xo + i]); }
-        case MIN -> { for (int i = 0; i < n; i++) acc[oo + i] = Math.min(acc[oo + i], x[xo + i]); }
+        case SUM -> {
+          for (int i = 0; i < n; i++) acc[oo + i] += x[xo + i];
+        }
+        case PROD -> {
+          for (int i = 0; i < n; i++) acc[oo + i] *= x[xo + i];
+        }
+        case MAX -> {
+          for (int i = 0; i < n; i++) acc[oo + i] = Math.max(acc[oo + i], x[xo + i]);
+        }
+        case MIN -> {
+          for (int i = 0; i < n; i++) acc[oo + i] = Math.min(acc[oo + i], x[xo + i]);
+        }
         default -> throw new IllegalArgumentException(kind.toString());
       }
     }
@@ -214,17 +249,20 @@ final class ScalarReductions {
   /** ARGMAX or ARGMIN of {@code x} viewed as {@code [outer, axisSize, inner]} into INT64 out. */
   static void arg(boolean max, CpuBuffer x, int outer, int axisSize, int inner, long[] out) {
     Object xs = x.array();
-    CpuParallel.parallelFor(outer, CpuParallel.grainFor((long) axisSize * inner), (from, to) -> {
-      if (xs instanceof long[] xl) {
-        argLong(max, xl, from, to, axisSize, inner, out);
-      } else {
-        argDouble(max, xs, from, to, axisSize, inner, out);
-      }
-    });
+    CpuParallel.parallelFor(
+        outer,
+        CpuParallel.grainFor((long) axisSize * inner),
+        (from, to) -> {
+          if (xs instanceof long[] xl) {
+            argLong(max, xl, from, to, axisSize, inner, out);
+          } else {
+            argDouble(max, xs, from, to, axisSize, inner, out);
+          }
+        });
   }
 
-  private static void argDouble(boolean max, Object xs, int from, int to, int axisSize, int inner,
-      long[] out) {
+  private static void argDouble(
+      boolean max, Object xs, int from, int to, int axisSize, int inner, long[] out) {
     double[] best = new double[inner];
     for (int o = from; o < to; o++) {
       int base = o * axisSize * inner;
@@ -249,8 +287,8 @@ final class ScalarReductions {
     }
   }
 
-  private static void argLong(boolean max, long[] x, int from, int to, int axisSize, int inner,
-      long[] out) {
+  private static void argLong(
+      boolean max, long[] x, int from, int to, int axisSize, int inner, long[] out) {
     long[] best = new long[inner];
     for (int o = from; o < to; o++) {
       int base = o * axisSize * inner;

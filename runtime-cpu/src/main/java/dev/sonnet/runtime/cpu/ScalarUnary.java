@@ -12,10 +12,10 @@ import dev.sonnet.tensor.DType;
  * (each is one correctly rounded IEEE operation). Every transcendental kind (EXP, LOG, TANH, ...,
  * GELU) is computed in double with {@link Math} or {@link SpecialFunctions} and rounded once to
  * float, so the float result is within half an ulp plus the double error: the specification the
- * vector kernels are tested against. SIGMOID and SOFTPLUS use their overflow-free forms
- * {@code 1/(1+e^-x)} for {@code x >= 0} and {@code e^x/(1+e^x)} otherwise, and
- * {@code max(x,0) + log1p(exp(-|x|))}. Integers support NEG, ABS, SIGN and SQUARE (wrapping as
- * Java does); bool supports LOGICAL_NOT.
+ * vector kernels are tested against. SIGMOID and SOFTPLUS use their overflow-free forms {@code
+ * 1/(1+e^-x)} for {@code x >= 0} and {@code e^x/(1+e^x)} otherwise, and {@code max(x,0) +
+ * log1p(exp(-|x|))}. Integers support NEG, ABS, SIGN and SQUARE (wrapping as Java does); bool
+ * supports LOGICAL_NOT.
  */
 final class ScalarUnary {
   private ScalarUnary() {}
@@ -32,36 +32,75 @@ final class ScalarUnary {
 
   /** Throws unless {@code kind} is defined on {@code dtype}. */
   static void check(UnaryKind kind, DType dtype) {
-    boolean ok = switch (dtype) {
-      case FLOAT32, FLOAT64 -> kind != UnaryKind.LOGICAL_NOT;
-      case INT32, INT64 -> kind.acceptsIntegers();
-      case BOOL -> kind == UnaryKind.LOGICAL_NOT;
-    };
+    boolean ok =
+        switch (dtype) {
+          case FLOAT32, FLOAT64 -> kind != UnaryKind.LOGICAL_NOT;
+          case INT32, INT64 -> kind.acceptsIntegers();
+          case BOOL -> kind == UnaryKind.LOGICAL_NOT;
+        };
     if (!ok) {
-      throw new SonnetException("Unary " + kind + " is not defined on " + dtype
-          + " tensors; cast first, e.g. x.cast(DType.FLOAT32)");
+      throw new SonnetException(
+          "Unary "
+              + kind
+              + " is not defined on "
+              + dtype
+              + " tensors; cast first, e.g. x.cast(DType.FLOAT32)");
     }
   }
 
   static void f32(UnaryKind kind, float[] x, float[] o, int from, int to) {
     switch (kind) {
-      case NEG -> { for (int i = from; i < to; i++) o[i] = -x[i]; }
-      case ABS -> { for (int i = from; i < to; i++) o[i] = Math.abs(x[i]); }
-      case EXP -> { for (int i = from; i < to; i++) o[i] = (float) Math.exp(x[i]); }
-      case LOG -> { for (int i = from; i < to; i++) o[i] = (float) Math.log(x[i]); }
-      case LOG1P -> { for (int i = from; i < to; i++) o[i] = (float) Math.log1p(x[i]); }
-      case SQRT -> { for (int i = from; i < to; i++) o[i] = (float) Math.sqrt(x[i]); }
-      case RSQRT -> { for (int i = from; i < to; i++) o[i] = (float) (1.0 / Math.sqrt(x[i])); }
-      case SQUARE -> { for (int i = from; i < to; i++) o[i] = x[i] * x[i]; }
-      case TANH -> { for (int i = from; i < to; i++) o[i] = (float) Math.tanh(x[i]); }
-      case SIGMOID -> { for (int i = from; i < to; i++) o[i] = (float) sigmoid(x[i]); }
-      case RELU -> { for (int i = from; i < to; i++) o[i] = relu(x[i]); }
-      case GELU -> { for (int i = from; i < to; i++) o[i] = (float) SpecialFunctions.gelu(x[i]); }
-      case SOFTPLUS -> { for (int i = from; i < to; i++) o[i] = (float) softplus(x[i]); }
-      case SIGN -> { for (int i = from; i < to; i++) o[i] = Math.signum(x[i]); }
-      case SIN -> { for (int i = from; i < to; i++) o[i] = (float) Math.sin(x[i]); }
-      case COS -> { for (int i = from; i < to; i++) o[i] = (float) Math.cos(x[i]); }
-      case RECIPROCAL -> { for (int i = from; i < to; i++) o[i] = 1.0f / x[i]; }
+      case NEG -> {
+        for (int i = from; i < to; i++) o[i] = -x[i];
+      }
+      case ABS -> {
+        for (int i = from; i < to; i++) o[i] = Math.abs(x[i]);
+      }
+      case EXP -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.exp(x[i]);
+      }
+      case LOG -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.log(x[i]);
+      }
+      case LOG1P -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.log1p(x[i]);
+      }
+      case SQRT -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.sqrt(x[i]);
+      }
+      case RSQRT -> {
+        for (int i = from; i < to; i++) o[i] = (float) (1.0 / Math.sqrt(x[i]));
+      }
+      case SQUARE -> {
+        for (int i = from; i < to; i++) o[i] = x[i] * x[i];
+      }
+      case TANH -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.tanh(x[i]);
+      }
+      case SIGMOID -> {
+        for (int i = from; i < to; i++) o[i] = (float) sigmoid(x[i]);
+      }
+      case RELU -> {
+        for (int i = from; i < to; i++) o[i] = relu(x[i]);
+      }
+      case GELU -> {
+        for (int i = from; i < to; i++) o[i] = (float) SpecialFunctions.gelu(x[i]);
+      }
+      case SOFTPLUS -> {
+        for (int i = from; i < to; i++) o[i] = (float) softplus(x[i]);
+      }
+      case SIGN -> {
+        for (int i = from; i < to; i++) o[i] = Math.signum(x[i]);
+      }
+      case SIN -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.sin(x[i]);
+      }
+      case COS -> {
+        for (int i = from; i < to; i++) o[i] = (float) Math.cos(x[i]);
+      }
+      case RECIPROCAL -> {
+        for (int i = from; i < to; i++) o[i] = 1.0f / x[i];
+      }
       case NORMAL_CDF -> {
         for (int i = from; i < to; i++) o[i] = (float) SpecialFunctions.normalCdf(x[i]);
       }
@@ -71,23 +110,57 @@ final class ScalarUnary {
 
   static void f64(UnaryKind kind, double[] x, double[] o, int from, int to) {
     switch (kind) {
-      case NEG -> { for (int i = from; i < to; i++) o[i] = -x[i]; }
-      case ABS -> { for (int i = from; i < to; i++) o[i] = Math.abs(x[i]); }
-      case EXP -> { for (int i = from; i < to; i++) o[i] = Math.exp(x[i]); }
-      case LOG -> { for (int i = from; i < to; i++) o[i] = Math.log(x[i]); }
-      case LOG1P -> { for (int i = from; i < to; i++) o[i] = Math.log1p(x[i]); }
-      case SQRT -> { for (int i = from; i < to; i++) o[i] = Math.sqrt(x[i]); }
-      case RSQRT -> { for (int i = from; i < to; i++) o[i] = 1.0 / Math.sqrt(x[i]); }
-      case SQUARE -> { for (int i = from; i < to; i++) o[i] = x[i] * x[i]; }
-      case TANH -> { for (int i = from; i < to; i++) o[i] = Math.tanh(x[i]); }
-      case SIGMOID -> { for (int i = from; i < to; i++) o[i] = sigmoid(x[i]); }
-      case RELU -> { for (int i = from; i < to; i++) o[i] = relu(x[i]); }
-      case GELU -> { for (int i = from; i < to; i++) o[i] = SpecialFunctions.gelu(x[i]); }
-      case SOFTPLUS -> { for (int i = from; i < to; i++) o[i] = softplus(x[i]); }
-      case SIGN -> { for (int i = from; i < to; i++) o[i] = Math.signum(x[i]); }
-      case SIN -> { for (int i = from; i < to; i++) o[i] = Math.sin(x[i]); }
-      case COS -> { for (int i = from; i < to; i++) o[i] = Math.cos(x[i]); }
-      case RECIPROCAL -> { for (int i = from; i < to; i++) o[i] = 1.0 / x[i]; }
+      case NEG -> {
+        for (int i = from; i < to; i++) o[i] = -x[i];
+      }
+      case ABS -> {
+        for (int i = from; i < to; i++) o[i] = Math.abs(x[i]);
+      }
+      case EXP -> {
+        for (int i = from; i < to; i++) o[i] = Math.exp(x[i]);
+      }
+      case LOG -> {
+        for (int i = from; i < to; i++) o[i] = Math.log(x[i]);
+      }
+      case LOG1P -> {
+        for (int i = from; i < to; i++) o[i] = Math.log1p(x[i]);
+      }
+      case SQRT -> {
+        for (int i = from; i < to; i++) o[i] = Math.sqrt(x[i]);
+      }
+      case RSQRT -> {
+        for (int i = from; i < to; i++) o[i] = 1.0 / Math.sqrt(x[i]);
+      }
+      case SQUARE -> {
+        for (int i = from; i < to; i++) o[i] = x[i] * x[i];
+      }
+      case TANH -> {
+        for (int i = from; i < to; i++) o[i] = Math.tanh(x[i]);
+      }
+      case SIGMOID -> {
+        for (int i = from; i < to; i++) o[i] = sigmoid(x[i]);
+      }
+      case RELU -> {
+        for (int i = from; i < to; i++) o[i] = relu(x[i]);
+      }
+      case GELU -> {
+        for (int i = from; i < to; i++) o[i] = SpecialFunctions.gelu(x[i]);
+      }
+      case SOFTPLUS -> {
+        for (int i = from; i < to; i++) o[i] = softplus(x[i]);
+      }
+      case SIGN -> {
+        for (int i = from; i < to; i++) o[i] = Math.signum(x[i]);
+      }
+      case SIN -> {
+        for (int i = from; i < to; i++) o[i] = Math.sin(x[i]);
+      }
+      case COS -> {
+        for (int i = from; i < to; i++) o[i] = Math.cos(x[i]);
+      }
+      case RECIPROCAL -> {
+        for (int i = from; i < to; i++) o[i] = 1.0 / x[i];
+      }
       case NORMAL_CDF -> {
         for (int i = from; i < to; i++) o[i] = SpecialFunctions.normalCdf(x[i]);
       }
@@ -97,20 +170,36 @@ final class ScalarUnary {
 
   static void i32(UnaryKind kind, int[] x, int[] o, int from, int to) {
     switch (kind) {
-      case NEG -> { for (int i = from; i < to; i++) o[i] = -x[i]; }
-      case ABS -> { for (int i = from; i < to; i++) o[i] = Math.abs(x[i]); }
-      case SIGN -> { for (int i = from; i < to; i++) o[i] = Integer.signum(x[i]); }
-      case SQUARE -> { for (int i = from; i < to; i++) o[i] = x[i] * x[i]; }
+      case NEG -> {
+        for (int i = from; i < to; i++) o[i] = -x[i];
+      }
+      case ABS -> {
+        for (int i = from; i < to; i++) o[i] = Math.abs(x[i]);
+      }
+      case SIGN -> {
+        for (int i = from; i < to; i++) o[i] = Integer.signum(x[i]);
+      }
+      case SQUARE -> {
+        for (int i = from; i < to; i++) o[i] = x[i] * x[i];
+      }
       default -> check(kind, DType.INT32);
     }
   }
 
   static void i64(UnaryKind kind, long[] x, long[] o, int from, int to) {
     switch (kind) {
-      case NEG -> { for (int i = from; i < to; i++) o[i] = -x[i]; }
-      case ABS -> { for (int i = from; i < to; i++) o[i] = Math.abs(x[i]); }
-      case SIGN -> { for (int i = from; i < to; i++) o[i] = Long.signum(x[i]); }
-      case SQUARE -> { for (int i = from; i < to; i++) o[i] = x[i] * x[i]; }
+      case NEG -> {
+        for (int i = from; i < to; i++) o[i] = -x[i];
+      }
+      case ABS -> {
+        for (int i = from; i < to; i++) o[i] = Math.abs(x[i]);
+      }
+      case SIGN -> {
+        for (int i = from; i < to; i++) o[i] = Long.signum(x[i]);
+      }
+      case SQUARE -> {
+        for (int i = from; i < to; i++) o[i] = x[i] * x[i];
+      }
       default -> check(kind, DType.INT64);
     }
   }

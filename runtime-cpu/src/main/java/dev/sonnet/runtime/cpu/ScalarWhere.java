@@ -9,8 +9,19 @@ package dev.sonnet.runtime.cpu;
 final class ScalarWhere {
   private ScalarWhere() {}
 
-  static void row(boolean[] c, int co, int cs, Object a, int ao, int as, Object b, int bo, int bs,
-      Object out, int oo, int n) {
+  static void row(
+      boolean[] c,
+      int co,
+      int cs,
+      Object a,
+      int ao,
+      int as,
+      Object b,
+      int bo,
+      int bs,
+      Object out,
+      int oo,
+      int n) {
     switch (out) {
       case float[] o -> {
         float[] x = (float[]) a;

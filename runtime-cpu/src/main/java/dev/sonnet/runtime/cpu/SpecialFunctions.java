@@ -4,15 +4,14 @@ package dev.sonnet.runtime.cpu;
  * The error function and the normal distribution in double precision, written for the GELU and
  * NORMAL_CDF kernels ({@link Math} has no erf).
  *
- * <p><b>Method.</b> For {@code |x| < 2.5}, erf uses the series
- * {@code erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1))}, whose terms are all
- * of one sign, so summing them loses nothing to cancellation (relative error a few ulps). For
- * {@code x >= 2}, erfc uses its continued fraction {@code erfc(x) = exp(-x^2)/sqrt(pi) *
- * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))}, evaluated by the modified Lentz method until the
- * last factor is 1 to within an ulp; it converges fast for large {@code x} and keeps erfc's
- * relative accuracy deep into the tail. {@code exp(-x^2)} is corrected for the rounding of
- * {@code x*x} with an FMA, which otherwise costs {@code x^2} ulps. Relative error is about
- * 1e-15 over the whole line, checked against 50-digit values in the tests.
+ * <p><b>Method.</b> For {@code |x| < 2.5}, erf uses the series {@code erf(x) = 2/sqrt(pi) exp(-x^2)
+ * sum_n 2^n x^(2n+1) / (1*3*...*(2n+1))}, whose terms are all of one sign, so summing them loses
+ * nothing to cancellation (relative error a few ulps). For {@code x >= 2}, erfc uses its continued
+ * fraction {@code erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...))))},
+ * evaluated by the modified Lentz method until the last factor is 1 to within an ulp; it converges
+ * fast for large {@code x} and keeps erfc's relative accuracy deep into the tail. {@code exp(-x^2)}
+ * is corrected for the rounding of {@code x*x} with an FMA, which otherwise costs {@code x^2} ulps.
+ * Relative error is about 1e-15 over the whole line, checked against 50-digit values in the tests.
  */
 final class SpecialFunctions {
   private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -21,8 +20,10 @@ final class SpecialFunctions {
   private static final double SERIES_LIMIT = 2.5;
   private static final double FRACTION_START = 2.0;
   private static final double TINY = 1e-300;
+
   /** Most series terms ever needed: at |x| = 2.5 the terms fall below an ulp of the sum by ~60. */
   private static final int SERIES_TERMS = 80;
+
   /** {@code 1 / (2n + 1)}: multiplying by these beats a division per term, for half an ulp. */
   private static final double[] INVERSE_ODD = inverseOdd();
 

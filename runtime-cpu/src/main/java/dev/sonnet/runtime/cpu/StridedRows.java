@@ -1,8 +1,8 @@
 package dev.sonnet.runtime.cpu;
 
 /**
- * Walks the multi-index space of a shape row by row for several strided operands at once: the
- * loop skeleton of every broadcasting, copying and reducing kernel.
+ * Walks the multi-index space of a shape row by row for several strided operands at once: the loop
+ * skeleton of every broadcasting, copying and reducing kernel.
  *
  * <p>The constructor first simplifies the layout: it drops axes of size 1 and merges neighbouring
  * axes that every operand walks contiguously (outer stride = inner stride x inner size). So a

@@ -5,8 +5,8 @@ import java.util.Arrays;
 
 /**
  * Per-thread free lists of small released arrays (below {@link CpuArrayPool#MIN_ELEMENTS}
- * elements), so that a loop of small operations whose tensors are released (a {@code
- * TensorScope}) reuses the same arrays and allocates none.
+ * elements), so that a loop of small operations whose tensors are released (a {@code TensorScope})
+ * reuses the same arrays and allocates none.
  *
  * <p>Why per thread and not shared: a small op takes well under a microsecond, so its array must
  * come back without a lock, a map lookup with boxed keys, or a soft reference (each an allocation
@@ -34,6 +34,7 @@ final class ThreadArrayCache {
 
   /** Key per slot: dtype ordinal + 1 in the high word, length in the low; 0 = never used. */
   private final long[] keys = new long[SLOTS];
+
   private final Object[][] stacks = new Object[SLOTS][];
   private final int[] counts = new int[SLOTS];
   private long bytes;
@@ -53,7 +54,9 @@ final class ThreadArrayCache {
     CACHE.get().push(dtype, array, length);
   }
 
-  /** An array of {@code dtype} and exactly {@code length} elements released on this thread, or null. */
+  /**
+   * An array of {@code dtype} and exactly {@code length} elements released on this thread, or null.
+   */
   static Object take(DType dtype, int length) {
     if (CAPACITY == 0 || length == 0) {
       return null;

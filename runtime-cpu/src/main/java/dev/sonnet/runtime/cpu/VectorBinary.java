@@ -23,17 +23,31 @@ final class VectorBinary {
 
   /** Whether rows of this kind, dtype and inner strides have a vector loop. */
   static boolean supports(BinaryKind kind, DType dtype, int as, int bs) {
-    boolean covered = switch (kind) {
-      case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
-      case EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL -> true;
-      default -> false; // POW is transcendental; the logical kinds take BOOL operands
-    };
-    return covered && dtype.isFloating() && (as == 0 || as == 1) && (bs == 0 || bs == 1)
+    boolean covered =
+        switch (kind) {
+          case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
+          case EQUAL, NOT_EQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL -> true;
+          default -> false; // POW is transcendental; the logical kinds take BOOL operands
+        };
+    return covered
+        && dtype.isFloating()
+        && (as == 0 || as == 1)
+        && (bs == 0 || bs == 1)
         && (as | bs) != 0;
   }
 
-  static void row(BinaryKind kind, DType dtype, Object a, int ao, int as, Object b, int bo, int bs,
-      Object out, int oo, int n) {
+  static void row(
+      BinaryKind kind,
+      DType dtype,
+      Object a,
+      int ao,
+      int as,
+      Object b,
+      int bo,
+      int bs,
+      Object out,
+      int oo,
+      int n) {
     if (kind.returnsBool()) {
       VectorCompare.row(kind, dtype, a, ao, as, b, bo, bs, (boolean[]) out, oo, n);
       return;
@@ -54,8 +68,17 @@ final class VectorBinary {
   }
 
   /** The vector body; returns how many elements it did. A stride-0 operand is read once. */
-  private static int f32(BinaryKind kind, float[] a, int ao, int as, float[] b, int bo, int bs,
-      float[] o, int oo, int n) {
+  private static int f32(
+      BinaryKind kind,
+      float[] a,
+      int ao,
+      int as,
+      float[] b,
+      int bo,
+      int bs,
+      float[] o,
+      int oo,
+      int n) {
     int step = F.length();
     int end = F.loopBound(n);
     FloatVector sa = FloatVector.broadcast(F, as == 0 ? a[ao] : 0f);
@@ -112,8 +135,17 @@ final class VectorBinary {
   }
 
   /** The vector body; returns how many elements it did. A stride-0 operand is read once. */
-  private static int f64(BinaryKind kind, double[] a, int ao, int as, double[] b, int bo, int bs,
-      double[] o, int oo, int n) {
+  private static int f64(
+      BinaryKind kind,
+      double[] a,
+      int ao,
+      int as,
+      double[] b,
+      int bo,
+      int bs,
+      double[] o,
+      int oo,
+      int n) {
     int step = D.length();
     int end = D.loopBound(n);
     DoubleVector sa = DoubleVector.broadcast(D, as == 0 ? a[ao] : 0.0);

@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Results are identical to the reference: the lanes use the same IEEE predicates (ordered, so
  * false when either side is NaN, except NOT_EQUAL, which is true; {@code -0.0 == 0.0}), and the
  * reference's widening of float32 to double is exact, so it orders floats the same way. LESS and
- * LESS_EQUAL run as GREATER and GREATER_EQUAL with the operands swapped ({@code x < y} exactly
- * when {@code y > x}, NaN included), which leaves four loops per dtype.
+ * LESS_EQUAL run as GREATER and GREATER_EQUAL with the operands swapped ({@code x < y} exactly when
+ * {@code y > x}, NaN included), which leaves four loops per dtype.
  */
 final class VectorCompare {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -30,8 +30,18 @@ final class VectorCompare {
 
   private VectorCompare() {}
 
-  static void row(BinaryKind kind, DType dtype, Object a, int ao, int as, Object b, int bo, int bs,
-      boolean[] o, int oo, int n) {
+  static void row(
+      BinaryKind kind,
+      DType dtype,
+      Object a,
+      int ao,
+      int as,
+      Object b,
+      int bo,
+      int bs,
+      boolean[] o,
+      int oo,
+      int n) {
     switch (kind) {
       case LESS -> row(BinaryKind.GREATER, dtype, b, bo, bs, a, ao, as, o, oo, n);
       case LESS_EQUAL -> row(BinaryKind.GREATER_EQUAL, dtype, b, bo, bs, a, ao, as, o, oo, n);
@@ -55,8 +65,17 @@ final class VectorCompare {
    * The vector body for GREATER, GREATER_EQUAL, EQUAL and NOT_EQUAL; returns how many elements it
    * did. Each kind has its own loop so the JIT sees the operator as a constant.
    */
-  private static int f32(BinaryKind kind, float[] a, int ao, int as, float[] b, int bo, int bs,
-      boolean[] o, int oo, int n) {
+  private static int f32(
+      BinaryKind kind,
+      float[] a,
+      int ao,
+      int as,
+      float[] b,
+      int bo,
+      int bs,
+      boolean[] o,
+      int oo,
+      int n) {
     int step = F.length();
     int end = F.loopBound(n);
     FloatVector sa = FloatVector.broadcast(F, as == 0 ? a[ao] : 0f);
@@ -102,8 +121,17 @@ final class VectorCompare {
    * The vector body for GREATER, GREATER_EQUAL, EQUAL and NOT_EQUAL; returns how many elements it
    * did. Each kind has its own loop so the JIT sees the operator as a constant.
    */
-  private static int f64(BinaryKind kind, double[] a, int ao, int as, double[] b, int bo, int bs,
-      boolean[] o, int oo, int n) {
+  private static int f64(
+      BinaryKind kind,
+      double[] a,
+      int ao,
+      int as,
+      double[] b,
+      int bo,
+      int bs,
+      boolean[] o,
+      int oo,
+      int n) {
     int step = D.length();
     int end = D.loopBound(n);
     DoubleVector sa = DoubleVector.broadcast(D, as == 0 ? a[ao] : 0.0);

@@ -17,27 +17,26 @@ import jdk.incubator.vector.VectorSpecies;
  * allocated per product, 10x slower): keep this kernel's vector-op count small, and check {@code
  * -prof gc} in GemmBench after any change here.
  *
- * <p><b>Blocking.</b> For each block of {@code NC} columns and {@code KC} depth, the
- * {@code KC x NC} slice of op(B) is packed into panels of {@code NR} columns (zero-padded at the
- * right edge), about 512 KiB that stay in L2; each strip of {@code MR} rows of op(A) is packed
- * into a {@code KC x MR} block that stays in L1 while it sweeps every panel. Packing turns every
- * transpose, offset and leading dimension into unit-stride reads. When op(B) is B itself (row
- * major), op(A) has at most {@link #DIRECT_MAX_ROWS} rows and the depth is at most {@link
- * #DIRECT_MAX_DEPTH}, B is so little reused that packing
- * it costs more than it saves: full panels are read straight from B (the small-shape direct path)
- * and only a ragged right edge is packed. Likewise a shallow row-major op(A) times a C of at most
- * {@link #SHALLOW_A_MAX_COLUMNS} columns (a first conv layer) reads its full strips in place.
+ * <p><b>Blocking.</b> For each block of {@code NC} columns and {@code KC} depth, the {@code KC x
+ * NC} slice of op(B) is packed into panels of {@code NR} columns (zero-padded at the right edge),
+ * about 512 KiB that stay in L2; each strip of {@code MR} rows of op(A) is packed into a {@code KC
+ * x MR} block that stays in L1 while it sweeps every panel. Packing turns every transpose, offset
+ * and leading dimension into unit-stride reads. When op(B) is B itself (row major), op(A) has at
+ * most {@link #DIRECT_MAX_ROWS} rows and the depth is at most {@link #DIRECT_MAX_DEPTH}, B is so
+ * little reused that packing it costs more than it saves: full panels are read straight from B (the
+ * small-shape direct path) and only a ragged right edge is packed. Likewise a shallow row-major
+ * op(A) times a C of at most {@link #SHALLOW_A_MAX_COLUMNS} columns (a first conv layer) reads its
+ * full strips in place.
  *
  * <p><b>Threads.</b> With at least as many batch items as threads, items split across threads.
- * Otherwise, above {@link #PARALLEL_MIN_FLOPS}, C is cut into one block per thread, by columns
- * (in whole panels) when it is at least as wide as tall, else by rows (in whole strips); each
- * thread packs what its block needs into its own reused scratch, so threads never wait on each
- * other inside a product. The split never changes an element's arithmetic: blocks start on whole
- * panels and strips, so every tile and edge tile is the same in any split, and each element sums
- * its depth in order of {@code p} whichever thread runs it (reading a strip of A or a panel of B in
- * place, which a block's width may decide, gives the same products in the same order as packing
- * it); the depth is never split across threads, so the result does not depend on the thread
- * count.
+ * Otherwise, above {@link #PARALLEL_MIN_FLOPS}, C is cut into one block per thread, by columns (in
+ * whole panels) when it is at least as wide as tall, else by rows (in whole strips); each thread
+ * packs what its block needs into its own reused scratch, so threads never wait on each other
+ * inside a product. The split never changes an element's arithmetic: blocks start on whole panels
+ * and strips, so every tile and edge tile is the same in any split, and each element sums its depth
+ * in order of {@code p} whichever thread runs it (reading a strip of A or a panel of B in place,
+ * which a block's width may decide, gives the same products in the same order as packing it); the
+ * depth is never split across threads, so the result does not depend on the thread count.
  *
  * <p><b>Accuracy.</b> Products accumulate in float with FMA in order of {@code p}, so against the
  * exact result the error is at most about {@code k * 2^-24 * sum_p |a_ip| |b_pj|} per element.
@@ -45,28 +44,36 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemmF32 {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
   /** Rows of the micro tile. */
   static final int MR = 4;
+
   /** Columns of the micro tile: two vectors. */
   static final int NR = 2 * L;
+
   /** Depth of one rank update: a packed A strip of KC x MR floats (4 KiB) stays in L1. */
   static final int KC = 256;
+
   /** Columns per packed B block: KC x NC floats, 512 KiB, stay in L2. */
   static final int NC = 512;
+
   /** op(A) row count up to which row-major B may be read in place instead of packed. */
   static final int DIRECT_MAX_ROWS = 128;
+
   /**
    * Depth up to which row-major B may be read in place: a shallow B (the input gradient of a
-   * classifier layer, k = 10) is read once, so packing it would double its cost. Deeper B rows
-   * sit a leading dimension apart, often a multiple of 4 KiB that maps every row of a panel to
-   * the same cache set, so they are packed.
+   * classifier layer, k = 10) is read once, so packing it would double its cost. Deeper B rows sit
+   * a leading dimension apart, often a multiple of 4 KiB that maps every row of a panel to the same
+   * cache set, so they are packed.
    */
   static final int DIRECT_MAX_DEPTH = 64;
+
   /**
    * Widest C block (two panels) for which a full strip of a shallow (depth at most {@link
    * #DIRECT_MAX_DEPTH}) row-major op(A) is read in place instead of packed.
    */
   static final int SHALLOW_A_MAX_COLUMNS = 2 * NR;
+
   /** Multiply-adds below which a product runs on the calling thread alone. */
   static final long PARALLEL_MIN_FLOPS = 1L << 18;
 
@@ -92,11 +99,14 @@ final class VectorGemmF32 {
     int threads = CpuParallel.threads();
     long macs = (long) s.m() * s.n() * Math.max(1, s.k());
     if (s.batch() > 1 && s.batch() >= threads && s.cBatchStride() != 0) {
-      CpuParallel.parallelFor(s.batch(), CpuParallel.grainFor(macs / L), (from, to) -> {
-        for (int item = from; item < to; item++) {
-          block(s, item, a, b, c, 0, s.m(), 0, s.n());
-        }
-      });
+      CpuParallel.parallelFor(
+          s.batch(),
+          CpuParallel.grainFor(macs / L),
+          (from, to) -> {
+            for (int item = from; item < to; item++) {
+              block(s, item, a, b, c, 0, s.m(), 0, s.n());
+            }
+          });
       return;
     }
     int m = s.m();
@@ -112,23 +122,26 @@ final class VectorGemmF32 {
       }
       int it = item;
       int t = tasks;
-      CpuParallel.parallelFor(t, 1, (from, to) -> {
-        for (int task = from; task < to; task++) {
-          int u0 = (int) ((long) units * task / t);
-          int u1 = (int) ((long) units * (task + 1) / t);
-          if (byColumns) {
-            block(s, it, a, b, c, 0, m, u0 * NR, Math.min(n, u1 * NR));
-          } else {
-            block(s, it, a, b, c, u0 * MR, Math.min(m, u1 * MR), 0, n);
-          }
-        }
-      });
+      CpuParallel.parallelFor(
+          t,
+          1,
+          (from, to) -> {
+            for (int task = from; task < to; task++) {
+              int u0 = (int) ((long) units * task / t);
+              int u1 = (int) ((long) units * (task + 1) / t);
+              if (byColumns) {
+                block(s, it, a, b, c, 0, m, u0 * NR, Math.min(n, u1 * NR));
+              } else {
+                block(s, it, a, b, c, u0 * MR, Math.min(m, u1 * MR), 0, n);
+              }
+            }
+          });
     }
   }
 
   /** C[i0:i1, j0:j1] of one batch item, on the calling thread. */
-  private static void block(GemmSpec s, int item, float[] a, float[] b, float[] c, int i0, int i1,
-      int j0, int j1) {
+  private static void block(
+      GemmSpec s, int item, float[] a, float[] b, float[] c, int i0, int i1, int j0, int j1) {
     int k = s.k();
     int ldc = s.ldc();
     int cBase = (int) (s.cOffset() + item * s.cBatchStride());
@@ -176,12 +189,36 @@ final class VectorGemmF32 {
             for (int panel = 0; panel < panels; panel++) {
               int nr = Math.min(NR, nc - panel * NR);
               if (direct && panel < fullPanels) {
-                microRowsA(kc, a, aRow, lda, b, bBase + pc * ldb + jc + panel * NR, ldb, c,
-                    cRow + panel * NR, ldc, nr, overwrite, tile);
+                microRowsA(
+                    kc,
+                    a,
+                    aRow,
+                    lda,
+                    b,
+                    bBase + pc * ldb + jc + panel * NR,
+                    ldb,
+                    c,
+                    cRow + panel * NR,
+                    ldc,
+                    nr,
+                    overwrite,
+                    tile);
               } else {
                 int off = direct ? 0 : panel * kc * NR;
-                microRowsA(kc, a, aRow, lda, bPack, off, NR, c, cRow + panel * NR, ldc, nr,
-                    overwrite, tile);
+                microRowsA(
+                    kc,
+                    a,
+                    aRow,
+                    lda,
+                    bPack,
+                    off,
+                    NR,
+                    c,
+                    cRow + panel * NR,
+                    ldc,
+                    nr,
+                    overwrite,
+                    tile);
               }
             }
             continue;
@@ -190,12 +227,22 @@ final class VectorGemmF32 {
           for (int panel = 0; panel < panels; panel++) {
             int nr = Math.min(NR, nc - panel * NR);
             if (direct && panel < fullPanels) {
-              micro(kc, aPack, b, bBase + pc * ldb + jc + panel * NR, ldb, c, cRow + panel * NR,
-                  ldc, mr, nr, overwrite, tile);
+              micro(
+                  kc,
+                  aPack,
+                  b,
+                  bBase + pc * ldb + jc + panel * NR,
+                  ldb,
+                  c,
+                  cRow + panel * NR,
+                  ldc,
+                  mr,
+                  nr,
+                  overwrite,
+                  tile);
             } else {
               int off = direct ? 0 : panel * kc * NR;
-              micro(kc, aPack, bPack, off, NR, c, cRow + panel * NR, ldc, mr, nr, overwrite,
-                  tile);
+              micro(kc, aPack, bPack, off, NR, c, cRow + panel * NR, ldc, mr, nr, overwrite, tile);
             }
           }
         }
@@ -204,11 +251,11 @@ final class VectorGemmF32 {
   }
 
   /**
-   * Packs op(B)[pc:pc+kc, j:j+nc] into panels of NR columns, each kc rows of NR floats, from
-   * {@code dst} on; columns past nc are zero.
+   * Packs op(B)[pc:pc+kc, j:j+nc] into panels of NR columns, each kc rows of NR floats, from {@code
+   * dst} on; columns past nc are zero.
    */
-  static void packB(GemmSpec s, float[] b, int bBase, int pc, int kc, int j, int nc,
-      float[] pack, int dst) {
+  static void packB(
+      GemmSpec s, float[] b, int bBase, int pc, int kc, int j, int nc, float[] pack, int dst) {
     int ldb = s.ldb();
     for (int jp = 0; jp < nc; jp += NR, dst += kc * NR) {
       int nr = Math.min(NR, nc - jp);
@@ -235,8 +282,8 @@ final class VectorGemmF32 {
   }
 
   /** Packs op(A)[i0:i0+mr, pc:pc+kc] as kc groups of MR floats, zero rows past mr. */
-  static void packA(GemmSpec s, float[] a, int aBase, int i0, int mr, int pc, int kc,
-      float[] pack) {
+  static void packA(
+      GemmSpec s, float[] a, int aBase, int i0, int mr, int pc, int kc, float[] pack) {
     int lda = s.lda();
     if (mr < MR) {
       Arrays.fill(pack, 0, kc * MR, 0f);
@@ -259,8 +306,19 @@ final class VectorGemmF32 {
    * start at {@code bOff}, one row every {@code bStep} floats (NR when packed, ldb when read in
    * place).
    */
-  private static void micro(int kc, float[] ap, float[] bp, int bOff, int bStep, float[] c,
-      int cIdx, int ldc, int mr, int nr, boolean overwrite, float[] tile) {
+  private static void micro(
+      int kc,
+      float[] ap,
+      float[] bp,
+      int bOff,
+      int bStep,
+      float[] c,
+      int cIdx,
+      int ldc,
+      int mr,
+      int nr,
+      boolean overwrite,
+      float[] tile) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
     FloatVector c10 = FloatVector.zero(S);
@@ -309,12 +367,25 @@ final class VectorGemmF32 {
       }
     }
   }
+
   /**
    * {@link #micro} for a full strip of MR rows of row-major op(A) read in place: row {@code r},
    * depth {@code p} at {@code a[aRow + r * lda + p]}.
    */
-  private static void microRowsA(int kc, float[] a, int aRow, int lda, float[] bp, int bOff,
-      int bStep, float[] c, int cIdx, int ldc, int nr, boolean overwrite, float[] tile) {
+  private static void microRowsA(
+      int kc,
+      float[] a,
+      int aRow,
+      int lda,
+      float[] bp,
+      int bOff,
+      int bStep,
+      float[] c,
+      int cIdx,
+      int ldc,
+      int nr,
+      boolean overwrite,
+      float[] tile) {
     int mr = MR;
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = FloatVector.zero(S);
@@ -365,8 +436,7 @@ final class VectorGemmF32 {
     }
   }
 
-  private static void store(float[] c, int idx, FloatVector v0, FloatVector v1,
-      boolean overwrite) {
+  private static void store(float[] c, int idx, FloatVector v0, FloatVector v1, boolean overwrite) {
     if (overwrite) {
       v0.intoArray(c, idx);
       v1.intoArray(c, idx + L);

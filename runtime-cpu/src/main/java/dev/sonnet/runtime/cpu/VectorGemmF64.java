@@ -16,14 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
  * every transpose, offset and leading dimension into unit-stride reads, so one micro-kernel serves
  * all {@link GemmSpec} cases.
  *
- * <p><b>Micro-kernel.</b> {@code MR x NR} accumulators live in registers; per {@code p} it loads two
- * B vectors and, per row, broadcasts one A value and issues two FMAs. Full tiles add straight into
- * C; edge tiles (fewer than MR rows or NR columns) go through a small scratch tile.
+ * <p><b>Micro-kernel.</b> {@code MR x NR} accumulators live in registers; per {@code p} it loads
+ * two B vectors and, per row, broadcasts one A value and issues two FMAs. Full tiles add straight
+ * into C; edge tiles (fewer than MR rows or NR columns) go through a small scratch tile.
  *
  * <p><b>Threads.</b> With at least as many batch items as threads, items split across threads and
  * each runs serially; otherwise each item splits its row strips across threads, sharing the packed
- * B block. Either way an element's sum runs in order of {@code p} in one thread, so the result
- * does not depend on the thread count.
+ * B block. Either way an element's sum runs in order of {@code p} in one thread, so the result does
+ * not depend on the thread count.
  *
  * <p><b>Accuracy.</b> Products accumulate in double with FMA in order of {@code p}, so against the
  * exact result the error is at most about {@code k * 2^-53 * sum_p |a_ip| |b_pj|} per element.
@@ -31,12 +31,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemmF64 {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
   /** Rows of the micro tile. */
   static final int MR = 4;
+
   /** Columns of the micro tile: two vectors. */
   static final int NR = 2 * L;
+
   /** Depth of one rank update: a packed B panel of KC x NR stays in L1. */
   static final int KC = 256;
+
   /** Columns per packed B block: KC x NC doubles, about 1 MiB, stay in L2. */
   static final int NC = 512;
 
@@ -46,11 +50,14 @@ final class VectorGemmF64 {
     int threads = CpuParallel.threads();
     if (s.batch() > 1 && s.batch() >= threads && s.cBatchStride() != 0) {
       long work = (long) s.m() * s.n() * Math.max(1, s.k()) / L;
-      CpuParallel.parallelFor(s.batch(), CpuParallel.grainFor(work), (from, to) -> {
-        for (int item = from; item < to; item++) {
-          item(s, item, a, b, c, false);
-        }
-      });
+      CpuParallel.parallelFor(
+          s.batch(),
+          CpuParallel.grainFor(work),
+          (from, to) -> {
+            for (int item = from; item < to; item++) {
+              item(s, item, a, b, c, false);
+            }
+          });
     } else {
       for (int item = 0; item < s.batch(); item++) {
         item(s, item, a, b, c, true);
@@ -58,8 +65,8 @@ final class VectorGemmF64 {
     }
   }
 
-  private static void item(GemmSpec s, int item, double[] a, double[] b, double[] c,
-      boolean parallel) {
+  private static void item(
+      GemmSpec s, int item, double[] a, double[] b, double[] c, boolean parallel) {
     int m = s.m();
     int n = s.n();
     int k = s.k();
@@ -82,20 +89,21 @@ final class VectorGemmF64 {
         packB(s, b, bBase, pc, kc, jc, nc, bPack);
         int j0 = jc;
         int p0 = pc;
-        CpuParallel.RangeBody body = (from, to) -> {
-          double[] aPack = new double[kc * MR];
-          double[] tile = new double[MR * NR];
-          for (int strip = from; strip < to; strip++) {
-            int i0 = strip * MR;
-            int mr = Math.min(MR, m - i0);
-            packA(s, a, aBase, i0, mr, p0, kc, aPack);
-            for (int panel = 0; panel < panels; panel++) {
-              int nr = Math.min(NR, nc - panel * NR);
-              int cIdx = cBase + i0 * ldc + j0 + panel * NR;
-              micro(kc, aPack, bPack, panel * kc * NR, c, cIdx, ldc, mr, nr, tile);
-            }
-          }
-        };
+        CpuParallel.RangeBody body =
+            (from, to) -> {
+              double[] aPack = new double[kc * MR];
+              double[] tile = new double[MR * NR];
+              for (int strip = from; strip < to; strip++) {
+                int i0 = strip * MR;
+                int mr = Math.min(MR, m - i0);
+                packA(s, a, aBase, i0, mr, p0, kc, aPack);
+                for (int panel = 0; panel < panels; panel++) {
+                  int nr = Math.min(NR, nc - panel * NR);
+                  int cIdx = cBase + i0 * ldc + j0 + panel * NR;
+                  micro(kc, aPack, bPack, panel * kc * NR, c, cIdx, ldc, mr, nr, tile);
+                }
+              }
+            };
         if (parallel) {
           // Work counted in vector FMAs: a scalar-op unit would split far too eagerly.
           CpuParallel.parallelFor(strips, CpuParallel.grainFor((long) MR * nc * kc / L), body);
@@ -107,8 +115,8 @@ final class VectorGemmF64 {
   }
 
   /** Packs op(B)[pc:pc+kc, jc:jc+nc] into panels of NR columns, each kc rows of NR doubles. */
-  private static void packB(GemmSpec s, double[] b, int bBase, int pc, int kc, int jc, int nc,
-      double[] pack) {
+  private static void packB(
+      GemmSpec s, double[] b, int bBase, int pc, int kc, int jc, int nc, double[] pack) {
     int ldb = s.ldb();
     for (int j = 0, panel = 0; j < nc; j += NR, panel++) {
       int nr = Math.min(NR, nc - j);
@@ -136,8 +144,8 @@ final class VectorGemmF64 {
   }
 
   /** Packs op(A)[i0:i0+mr, pc:pc+kc] as kc groups of MR doubles, zero rows past mr. */
-  private static void packA(GemmSpec s, double[] a, int aBase, int i0, int mr, int pc, int kc,
-      double[] pack) {
+  private static void packA(
+      GemmSpec s, double[] a, int aBase, int i0, int mr, int pc, int kc, double[] pack) {
     int lda = s.lda();
     if (mr < MR) {
       Arrays.fill(pack, 0, kc * MR, 0.0);
@@ -157,8 +165,17 @@ final class VectorGemmF64 {
   }
 
   /** C[0:mr, 0:nr] += Apack(kc x MR)^T-strip times Bpack panel (kc x NR). */
-  private static void micro(int kc, double[] ap, double[] bp, int bOff, double[] c, int cIdx,
-      int ldc, int mr, int nr, double[] tile) {
+  private static void micro(
+      int kc,
+      double[] ap,
+      double[] bp,
+      int bOff,
+      double[] c,
+      int cIdx,
+      int ldc,
+      int mr,
+      int nr,
+      double[] tile) {
     DoubleVector c00 = DoubleVector.zero(S);
     DoubleVector c01 = DoubleVector.zero(S);
     DoubleVector c10 = DoubleVector.zero(S);

@@ -61,8 +61,11 @@ final class VectorInfo {
       return Species.probe();
     } catch (LinkageError e) {
       String reason = e + "; start the JVM with --add-modules=jdk.incubator.vector";
-      System.getLogger(VectorInfo.class.getName()).log(Level.INFO,
-          "Sonnet CPU runtime: Vector API unavailable, using scalar kernels ({0})", reason);
+      System.getLogger(VectorInfo.class.getName())
+          .log(
+              Level.INFO,
+              "Sonnet CPU runtime: Vector API unavailable, using scalar kernels ({0})",
+              reason);
       return new Probe(false, 1, 1, reason);
     }
   }

@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why: the scalar kernel ({@link PoolKernels#poolBackwardImages}) finds each channel's maximum
  * with a data-dependent branch, which mispredicts about half the time on activations, and it was a
  * fifth of a small ConvNet's training step. Here each window is read twice from L1: the first pass
- * takes the lane-wise maximum (branch-free), the second writes the upstream gradient to the
- * first position that holds it and zero to the others. Since windows are disjoint, every input
- * element is written by at most one window, so the result is stored, not accumulated.
+ * takes the lane-wise maximum (branch-free), the second writes the upstream gradient to the first
+ * position that holds it and zero to the others. Since windows are disjoint, every input element is
+ * written by at most one window, so the result is stored, not accumulated.
  *
- * <p>Exactly the scalar kernel's choice of position: the first maximum in window order (later
- * equal values, including {@code 0.0} after {@code -0.0}, lose), and a NaN wins only in the first
+ * <p>Exactly the scalar kernel's choice of position: the first maximum in window order (later equal
+ * values, including {@code 0.0} after {@code -0.0}, lose), and a NaN wins only in the first
  * position (a comparison with NaN is false). Channels past the last full vector use the scalar
  * rule.
  */
@@ -31,7 +31,9 @@ final class VectorMaxPoolBackward {
   /** True when no two windows of {@code s} share an input element and the window is small. */
   static boolean handles(ConvShape3d s) {
     return s.kernelVolume <= MAX_WINDOW
-        && disjoint(s.k0, s.s0, s.d0) && disjoint(s.k1, s.s1, s.d1) && disjoint(s.k2, s.s2, s.d2);
+        && disjoint(s.k0, s.s0, s.d0)
+        && disjoint(s.k1, s.s1, s.d1)
+        && disjoint(s.k2, s.s2, s.d2);
   }
 
   private static boolean disjoint(int k, int stride, int dilation) {
@@ -90,8 +92,8 @@ final class VectorMaxPoolBackward {
     return count;
   }
 
-  private static void routeVector(float[] x, float[] gradOut, float[] gradIn, int[] window,
-      int positions, int dy, int ch) {
+  private static void routeVector(
+      float[] x, float[] gradOut, float[] gradIn, int[] window, int positions, int dy, int ch) {
     FloatVector best = FloatVector.fromArray(F, x, window[0] + ch);
     for (int j = 1; j < positions; j++) {
       FloatVector v = FloatVector.fromArray(F, x, window[j] + ch);
@@ -104,16 +106,16 @@ final class VectorMaxPoolBackward {
     for (int j = 0; j < positions; j++) {
       FloatVector v = FloatVector.fromArray(F, x, window[j] + ch);
       // A NaN maximum can only come from position 0, where v is that NaN.
-      VectorMask<Float> holdsMax = v.compare(VectorOperators.EQ, best)
-          .or(bestIsNaN.and(v.test(VectorOperators.IS_NAN)));
+      VectorMask<Float> holdsMax =
+          v.compare(VectorOperators.EQ, best).or(bestIsNaN.and(v.test(VectorOperators.IS_NAN)));
       VectorMask<Float> route = holdsMax.andNot(taken);
       zero.blend(g, route).intoArray(gradIn, window[j] + ch);
       taken = taken.or(route);
     }
   }
 
-  private static void routeScalar(float[] x, float[] gradOut, float[] gradIn, int[] window,
-      int positions, int dy, int ch) {
+  private static void routeScalar(
+      float[] x, float[] gradOut, float[] gradIn, int[] window, int positions, int dy, int ch) {
     int at = window[0] + ch;
     float best = x[at];
     for (int j = 1; j < positions; j++) {

@@ -8,22 +8,22 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API loops for float SUM, MAX and MIN in the layouts that matter, recognised after
- * {@link StridedRows} has merged neighbouring axes with the same role:
+ * Vector API loops for float SUM, MAX and MIN in the layouts that matter, recognised after {@link
+ * StridedRows} has merged neighbouring axes with the same role:
  *
  * <ul>
- *   <li>{@code [K, R]} (trailing axes reduced, including a full reduction with {@code K = 1}):
- *       each row folds into one value with two vector accumulators, then a lane reduction and a
- *       scalar tail; rows split across threads.
- *   <li>{@code [K1, R, K2]} (leading or middle axes reduced, {@code K1} may be 1): the output
- *       block of {@code K2} columns is combined with one input row after another, in column blocks
- *       of {@value #COLUMN_BLOCK} that stay in L1 and split across threads.
+ *   <li>{@code [K, R]} (trailing axes reduced, including a full reduction with {@code K = 1}): each
+ *       row folds into one value with two vector accumulators, then a lane reduction and a scalar
+ *       tail; rows split across threads.
+ *   <li>{@code [K1, R, K2]} (leading or middle axes reduced, {@code K1} may be 1): the output block
+ *       of {@code K2} columns is combined with one input row after another, in column blocks of
+ *       {@value #COLUMN_BLOCK} that stay in L1 and split across threads.
  * </ul>
  *
  * <p><b>Threads.</b> Only kept dimensions split across threads: whole rows in {@code [K, R]}, and
  * column blocks at fixed multiples of {@value #COLUMN_BLOCK} in {@code [K1, R, K2]}; the reduced
- * dimension never does, so each output's order of operations, and its result, is the same for
- * any thread count.
+ * dimension never does, so each output's order of operations, and its result, is the same for any
+ * thread count.
  *
  * <p>Other layouts return {@code false} and take the scalar path. Unlike the scalar reference,
  * which accumulates float32 in double, float32 sums here accumulate in float lanes: the error bound
@@ -33,14 +33,17 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorReductions {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-  /** Output columns per task in the {@code [K1, R, K2]} layout: 2 KiB of floats, 4 KiB of doubles. */
+
+  /**
+   * Output columns per task in the {@code [K1, R, K2]} layout: 2 KiB of floats, 4 KiB of doubles.
+   */
   static final int COLUMN_BLOCK = 512;
 
   private VectorReductions() {}
 
   /** Runs the reduction if a vector loop covers it; returns false to ask for the scalar path. */
-  static boolean tryReduce(ReduceKind kind, CpuBuffer x, int[] shape, boolean[] reduceAxes,
-      CpuBuffer out) {
+  static boolean tryReduce(
+      ReduceKind kind, CpuBuffer x, int[] shape, boolean[] reduceAxes, CpuBuffer out) {
     if (kind != ReduceKind.SUM && kind != ReduceKind.MAX && kind != ReduceKind.MIN) {
       return false;
     }
@@ -70,54 +73,60 @@ final class VectorReductions {
 
   private static void foldRows(ReduceKind kind, CpuBuffer x, CpuBuffer out, int k, int r) {
     boolean f32 = x.dtype() == DType.FLOAT32;
-    CpuParallel.parallelFor(k, CpuParallel.grainFor(r), (from, to) -> {
-      for (int row = from; row < to; row++) {
-        if (f32) {
-          out.f32()[row] = foldF32(kind, x.f32(), row * r, r);
-        } else {
-          out.f64()[row] = foldF64(kind, x.f64(), row * r, r);
-        }
-      }
-    });
+    CpuParallel.parallelFor(
+        k,
+        CpuParallel.grainFor(r),
+        (from, to) -> {
+          for (int row = from; row < to; row++) {
+            if (f32) {
+              out.f32()[row] = foldF32(kind, x.f32(), row * r, r);
+            } else {
+              out.f64()[row] = foldF64(kind, x.f64(), row * r, r);
+            }
+          }
+        });
   }
 
-  private static void combineRows(ReduceKind kind, CpuBuffer x, CpuBuffer out, int k1, int r,
-      int k2) {
+  private static void combineRows(
+      ReduceKind kind, CpuBuffer x, CpuBuffer out, int k1, int r, int k2) {
     boolean f32 = x.dtype() == DType.FLOAT32;
     int blocks = (k2 + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
     long work = (long) r * Math.min(k2, COLUMN_BLOCK);
-    CpuParallel.parallelFor(k1 * blocks, CpuParallel.grainFor(work), (from, to) -> {
-      for (int t = from; t < to; t++) {
-        int outer = t / blocks;
-        int c0 = (t - outer * blocks) * COLUMN_BLOCK;
-        int n = Math.min(COLUMN_BLOCK, k2 - c0);
-        int in = outer * r * k2 + c0;
-        int o = outer * k2 + c0;
-        if (f32) {
-          float[] xs = x.f32();
-          float[] os = out.f32();
-          System.arraycopy(xs, in, os, o, n);
-          int row = 1;
-          for (; row + 4 <= r; row += 4) {
-            combine4F32(kind, xs, in + row * k2, k2, os, o, n);
+    CpuParallel.parallelFor(
+        k1 * blocks,
+        CpuParallel.grainFor(work),
+        (from, to) -> {
+          for (int t = from; t < to; t++) {
+            int outer = t / blocks;
+            int c0 = (t - outer * blocks) * COLUMN_BLOCK;
+            int n = Math.min(COLUMN_BLOCK, k2 - c0);
+            int in = outer * r * k2 + c0;
+            int o = outer * k2 + c0;
+            if (f32) {
+              float[] xs = x.f32();
+              float[] os = out.f32();
+              System.arraycopy(xs, in, os, o, n);
+              int row = 1;
+              for (; row + 4 <= r; row += 4) {
+                combine4F32(kind, xs, in + row * k2, k2, os, o, n);
+              }
+              for (; row < r; row++) {
+                combineF32(kind, xs, in + row * k2, os, o, n);
+              }
+            } else {
+              double[] xs = x.f64();
+              double[] os = out.f64();
+              System.arraycopy(xs, in, os, o, n);
+              int row = 1;
+              for (; row + 4 <= r; row += 4) {
+                combine4F64(kind, xs, in + row * k2, k2, os, o, n);
+              }
+              for (; row < r; row++) {
+                combineF64(kind, xs, in + row * k2, os, o, n);
+              }
+            }
           }
-          for (; row < r; row++) {
-            combineF32(kind, xs, in + row * k2, os, o, n);
-          }
-        } else {
-          double[] xs = x.f64();
-          double[] os = out.f64();
-          System.arraycopy(xs, in, os, o, n);
-          int row = 1;
-          for (; row + 4 <= r; row += 4) {
-            combine4F64(kind, xs, in + row * k2, k2, os, o, n);
-          }
-          for (; row < r; row++) {
-            combineF64(kind, xs, in + row * k2, os, o, n);
-          }
-        }
-      }
-    });
+        });
   }
 
   private static float foldF32(ReduceKind kind, float[] x, int off, int n) {
@@ -208,21 +217,24 @@ final class VectorReductions {
     switch (kind) {
       case SUM -> {
         for (; i < end; i += step) {
-          FloatVector.fromArray(F, o, oo + i).add(FloatVector.fromArray(F, x, xo + i))
+          FloatVector.fromArray(F, o, oo + i)
+              .add(FloatVector.fromArray(F, x, xo + i))
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] += x[xo + i];
       }
       case MAX -> {
         for (; i < end; i += step) {
-          FloatVector.fromArray(F, o, oo + i).max(FloatVector.fromArray(F, x, xo + i))
+          FloatVector.fromArray(F, o, oo + i)
+              .max(FloatVector.fromArray(F, x, xo + i))
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = Math.max(o[oo + i], x[xo + i]);
       }
       default -> {
         for (; i < end; i += step) {
-          FloatVector.fromArray(F, o, oo + i).min(FloatVector.fromArray(F, x, xo + i))
+          FloatVector.fromArray(F, o, oo + i)
+              .min(FloatVector.fromArray(F, x, xo + i))
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = Math.min(o[oo + i], x[xo + i]);
@@ -238,21 +250,24 @@ final class VectorReductions {
     switch (kind) {
       case SUM -> {
         for (; i < end; i += step) {
-          DoubleVector.fromArray(D, o, oo + i).add(DoubleVector.fromArray(D, x, xo + i))
+          DoubleVector.fromArray(D, o, oo + i)
+              .add(DoubleVector.fromArray(D, x, xo + i))
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] += x[xo + i];
       }
       case MAX -> {
         for (; i < end; i += step) {
-          DoubleVector.fromArray(D, o, oo + i).max(DoubleVector.fromArray(D, x, xo + i))
+          DoubleVector.fromArray(D, o, oo + i)
+              .max(DoubleVector.fromArray(D, x, xo + i))
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = Math.max(o[oo + i], x[xo + i]);
       }
       default -> {
         for (; i < end; i += step) {
-          DoubleVector.fromArray(D, o, oo + i).min(DoubleVector.fromArray(D, x, xo + i))
+          DoubleVector.fromArray(D, o, oo + i)
+              .min(DoubleVector.fromArray(D, x, xo + i))
               .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = Math.min(o[oo + i], x[xo + i]);
@@ -265,8 +280,8 @@ final class VectorReductions {
    * so the output block is loaded and stored once per four rows. Rows are folded in order, as
    * {@link #combineF32} would, so MAX and MIN give the same result.
    */
-  private static void combine4F32(ReduceKind kind, float[] x, int xo, int stride, float[] o,
-      int oo, int n) {
+  private static void combine4F32(
+      ReduceKind kind, float[] x, int xo, int stride, float[] o, int oo, int n) {
     int step = F.length();
     int end = F.loopBound(n);
     int x1 = xo + stride;
@@ -276,40 +291,53 @@ final class VectorReductions {
     switch (kind) {
       case SUM -> {
         for (; i < end; i += step) {
-          FloatVector.fromArray(F, o, oo + i).add(FloatVector.fromArray(F, x, xo + i))
-              .add(FloatVector.fromArray(F, x, x1 + i)).add(FloatVector.fromArray(F, x, x2 + i))
-              .add(FloatVector.fromArray(F, x, x3 + i)).intoArray(o, oo + i);
+          FloatVector.fromArray(F, o, oo + i)
+              .add(FloatVector.fromArray(F, x, xo + i))
+              .add(FloatVector.fromArray(F, x, x1 + i))
+              .add(FloatVector.fromArray(F, x, x2 + i))
+              .add(FloatVector.fromArray(F, x, x3 + i))
+              .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = o[oo + i] + x[xo + i] + x[x1 + i] + x[x2 + i] + x[x3 + i];
       }
       case MAX -> {
         for (; i < end; i += step) {
-          FloatVector.fromArray(F, o, oo + i).max(FloatVector.fromArray(F, x, xo + i))
-              .max(FloatVector.fromArray(F, x, x1 + i)).max(FloatVector.fromArray(F, x, x2 + i))
-              .max(FloatVector.fromArray(F, x, x3 + i)).intoArray(o, oo + i);
+          FloatVector.fromArray(F, o, oo + i)
+              .max(FloatVector.fromArray(F, x, xo + i))
+              .max(FloatVector.fromArray(F, x, x1 + i))
+              .max(FloatVector.fromArray(F, x, x2 + i))
+              .max(FloatVector.fromArray(F, x, x3 + i))
+              .intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-          o[oo + i] = Math.max(Math.max(Math.max(Math.max(o[oo + i], x[xo + i]), x[x1 + i]),
-              x[x2 + i]), x[x3 + i]);
+          o[oo + i] =
+              Math.max(
+                  Math.max(Math.max(Math.max(o[oo + i], x[xo + i]), x[x1 + i]), x[x2 + i]),
+                  x[x3 + i]);
         }
       }
       default -> {
         for (; i < end; i += step) {
-          FloatVector.fromArray(F, o, oo + i).min(FloatVector.fromArray(F, x, xo + i))
-              .min(FloatVector.fromArray(F, x, x1 + i)).min(FloatVector.fromArray(F, x, x2 + i))
-              .min(FloatVector.fromArray(F, x, x3 + i)).intoArray(o, oo + i);
+          FloatVector.fromArray(F, o, oo + i)
+              .min(FloatVector.fromArray(F, x, xo + i))
+              .min(FloatVector.fromArray(F, x, x1 + i))
+              .min(FloatVector.fromArray(F, x, x2 + i))
+              .min(FloatVector.fromArray(F, x, x3 + i))
+              .intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-          o[oo + i] = Math.min(Math.min(Math.min(Math.min(o[oo + i], x[xo + i]), x[x1 + i]),
-              x[x2 + i]), x[x3 + i]);
+          o[oo + i] =
+              Math.min(
+                  Math.min(Math.min(Math.min(o[oo + i], x[xo + i]), x[x1 + i]), x[x2 + i]),
+                  x[x3 + i]);
         }
       }
     }
   }
 
   /** The float64 twin of {@link #combine4F32}. */
-  private static void combine4F64(ReduceKind kind, double[] x, int xo, int stride, double[] o,
-      int oo, int n) {
+  private static void combine4F64(
+      ReduceKind kind, double[] x, int xo, int stride, double[] o, int oo, int n) {
     int step = D.length();
     int end = D.loopBound(n);
     int x1 = xo + stride;
@@ -319,32 +347,45 @@ final class VectorReductions {
     switch (kind) {
       case SUM -> {
         for (; i < end; i += step) {
-          DoubleVector.fromArray(D, o, oo + i).add(DoubleVector.fromArray(D, x, xo + i))
-              .add(DoubleVector.fromArray(D, x, x1 + i)).add(DoubleVector.fromArray(D, x, x2 + i))
-              .add(DoubleVector.fromArray(D, x, x3 + i)).intoArray(o, oo + i);
+          DoubleVector.fromArray(D, o, oo + i)
+              .add(DoubleVector.fromArray(D, x, xo + i))
+              .add(DoubleVector.fromArray(D, x, x1 + i))
+              .add(DoubleVector.fromArray(D, x, x2 + i))
+              .add(DoubleVector.fromArray(D, x, x3 + i))
+              .intoArray(o, oo + i);
         }
         for (; i < n; i++) o[oo + i] = o[oo + i] + x[xo + i] + x[x1 + i] + x[x2 + i] + x[x3 + i];
       }
       case MAX -> {
         for (; i < end; i += step) {
-          DoubleVector.fromArray(D, o, oo + i).max(DoubleVector.fromArray(D, x, xo + i))
-              .max(DoubleVector.fromArray(D, x, x1 + i)).max(DoubleVector.fromArray(D, x, x2 + i))
-              .max(DoubleVector.fromArray(D, x, x3 + i)).intoArray(o, oo + i);
+          DoubleVector.fromArray(D, o, oo + i)
+              .max(DoubleVector.fromArray(D, x, xo + i))
+              .max(DoubleVector.fromArray(D, x, x1 + i))
+              .max(DoubleVector.fromArray(D, x, x2 + i))
+              .max(DoubleVector.fromArray(D, x, x3 + i))
+              .intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-          o[oo + i] = Math.max(Math.max(Math.max(Math.max(o[oo + i], x[xo + i]), x[x1 + i]),
-              x[x2 + i]), x[x3 + i]);
+          o[oo + i] =
+              Math.max(
+                  Math.max(Math.max(Math.max(o[oo + i], x[xo + i]), x[x1 + i]), x[x2 + i]),
+                  x[x3 + i]);
         }
       }
       default -> {
         for (; i < end; i += step) {
-          DoubleVector.fromArray(D, o, oo + i).min(DoubleVector.fromArray(D, x, xo + i))
-              .min(DoubleVector.fromArray(D, x, x1 + i)).min(DoubleVector.fromArray(D, x, x2 + i))
-              .min(DoubleVector.fromArray(D, x, x3 + i)).intoArray(o, oo + i);
+          DoubleVector.fromArray(D, o, oo + i)
+              .min(DoubleVector.fromArray(D, x, xo + i))
+              .min(DoubleVector.fromArray(D, x, x1 + i))
+              .min(DoubleVector.fromArray(D, x, x2 + i))
+              .min(DoubleVector.fromArray(D, x, x3 + i))
+              .intoArray(o, oo + i);
         }
         for (; i < n; i++) {
-          o[oo + i] = Math.min(Math.min(Math.min(Math.min(o[oo + i], x[xo + i]), x[x1 + i]),
-              x[x2 + i]), x[x3 + i]);
+          o[oo + i] =
+              Math.min(
+                  Math.min(Math.min(Math.min(o[oo + i], x[xo + i]), x[x1 + i]), x[x2 + i]),
+                  x[x3 + i]);
         }
       }
     }

@@ -7,12 +7,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API loops for the common unary kinds on float32 and float64: a vector body over
- * {@code species.loopBound} elements and the scalar reference loop ({@link ScalarUnary}) for the
- * tail. Java arrays give no control over alignment, so there is no scalar head.
+ * Vector API loops for the common unary kinds on float32 and float64: a vector body over {@code
+ * species.loopBound} elements and the scalar reference loop ({@link ScalarUnary}) for the tail.
+ * Java arrays give no control over alignment, so there is no scalar head.
  *
- * <p>Each kind has its own loop with the operator written out: the Vector API only compiles to
- * SIMD instructions when the operator is a constant the JIT can see, so it is never passed as a
+ * <p>Each kind has its own loop with the operator written out: the Vector API only compiles to SIMD
+ * instructions when the operator is a constant the JIT can see, so it is never passed as a
  * parameter. Float32 math stays in float lanes, so results may differ from the scalar path, which
  * rounds a double result, by a few float ulps. Only exactly rounded kinds have a vector loop (see
  * {@link #supports}); transcendental kinds take the scalar path.

@@ -29,17 +29,38 @@ final class VectorWhere {
   }
 
   /** One row with a contiguous condition; {@code as} and {@code bs} are 0 or 1. */
-  static void row(boolean[] c, int co, Object a, int ao, int as, Object b, int bo, int bs,
-      Object out, int oo, int n) {
-    int i = out instanceof float[] o
-        ? f32(c, co, (float[]) a, ao, as, (float[]) b, bo, bs, o, oo, n)
-        : f64(c, co, (double[]) a, ao, as, (double[]) b, bo, bs, (double[]) out, oo, n);
+  static void row(
+      boolean[] c,
+      int co,
+      Object a,
+      int ao,
+      int as,
+      Object b,
+      int bo,
+      int bs,
+      Object out,
+      int oo,
+      int n) {
+    int i =
+        out instanceof float[] o
+            ? f32(c, co, (float[]) a, ao, as, (float[]) b, bo, bs, o, oo, n)
+            : f64(c, co, (double[]) a, ao, as, (double[]) b, bo, bs, (double[]) out, oo, n);
     ScalarWhere.row(c, co + i, 1, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
   }
 
   /** The vector body; returns how many elements it did. A stride-0 operand is read once. */
-  private static int f32(boolean[] c, int co, float[] a, int ao, int as, float[] b, int bo,
-      int bs, float[] o, int oo, int n) {
+  private static int f32(
+      boolean[] c,
+      int co,
+      float[] a,
+      int ao,
+      int as,
+      float[] b,
+      int bo,
+      int bs,
+      float[] o,
+      int oo,
+      int n) {
     int step = F.length();
     int end = F.loopBound(n);
     FloatVector sa = FloatVector.broadcast(F, as == 0 ? a[ao] : 0f);
@@ -55,8 +76,18 @@ final class VectorWhere {
   }
 
   /** The vector body; returns how many elements it did. A stride-0 operand is read once. */
-  private static int f64(boolean[] c, int co, double[] a, int ao, int as, double[] b, int bo,
-      int bs, double[] o, int oo, int n) {
+  private static int f64(
+      boolean[] c,
+      int co,
+      double[] a,
+      int ao,
+      int as,
+      double[] b,
+      int bo,
+      int bs,
+      double[] o,
+      int oo,
+      int n) {
     int step = D.length();
     int end = D.loopBound(n);
     DoubleVector sa = DoubleVector.broadcast(D, as == 0 ? a[ao] : 0.0);

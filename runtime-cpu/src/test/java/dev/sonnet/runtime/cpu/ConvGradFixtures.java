@@ -28,14 +28,16 @@ final class ConvGradFixtures {
   static double[] filterGrad(ConvGeometry g, int o, double[] x, double[] dy) {
     int c = g.channels();
     double[] dw = new double[g.kernelVolume() * c * o];
-    forEachTap(g, (n, p, tap, xPixel) -> {
-      for (int ci = 0; ci < c; ci++) {
-        double xv = x[xPixel * c + ci];
-        for (int oc = 0; oc < o; oc++) {
-          dw[(tap * c + ci) * o + oc] += xv * dy[(n * g.outVolume() + p) * o + oc];
-        }
-      }
-    });
+    forEachTap(
+        g,
+        (n, p, tap, xPixel) -> {
+          for (int ci = 0; ci < c; ci++) {
+            double xv = x[xPixel * c + ci];
+            for (int oc = 0; oc < o; oc++) {
+              dw[(tap * c + ci) * o + oc] += xv * dy[(n * g.outVolume() + p) * o + oc];
+            }
+          }
+        });
     return dw;
   }
 
@@ -46,15 +48,17 @@ final class ConvGradFixtures {
   static double[] inputGrad(ConvGeometry g, int o, double[] dy, double[] w) {
     int c = g.channels();
     double[] dx = new double[g.batch() * g.inVolume() * c];
-    forEachTap(g, (n, p, tap, xPixel) -> {
-      for (int ci = 0; ci < c; ci++) {
-        double sum = 0;
-        for (int oc = 0; oc < o; oc++) {
-          sum += dy[(n * g.outVolume() + p) * o + oc] * w[(tap * c + ci) * o + oc];
-        }
-        dx[xPixel * c + ci] += sum;
-      }
-    });
+    forEachTap(
+        g,
+        (n, p, tap, xPixel) -> {
+          for (int ci = 0; ci < c; ci++) {
+            double sum = 0;
+            for (int oc = 0; oc < o; oc++) {
+              sum += dy[(n * g.outVolume() + p) * o + oc] * w[(tap * c + ci) * o + oc];
+            }
+            dx[xPixel * c + ci] += sum;
+          }
+        });
     return dx;
   }
 
@@ -87,11 +91,11 @@ final class ConvGradFixtures {
   }
 
   /**
-   * The geometry of a convolution with {@code padding} SAME (TensorFlow's split), VALID or
-   * EXPLICIT (one before, two after along each dimension).
+   * The geometry of a convolution with {@code padding} SAME (TensorFlow's split), VALID or EXPLICIT
+   * (one before, two after along each dimension).
    */
-  static ConvGeometry geometry(int batch, int[] in, int c, int[] k, int[] s, int[] d,
-      String padding) {
+  static ConvGeometry geometry(
+      int batch, int[] in, int c, int[] k, int[] s, int[] d, String padding) {
     int[] before;
     int[] out;
     if (padding.equals("SAME")) {
@@ -115,8 +119,15 @@ final class ConvGradFixtures {
     for (int width : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 13}) {
       for (String padding : new String[] {"SAME", "VALID"}) {
         if (!padding.equals("VALID") || width >= 3) {
-          all.add(geometry(1, new int[] {3, width}, channels, filled(2, 3), filled(2, 1),
-              filled(2, 1), padding));
+          all.add(
+              geometry(
+                  1,
+                  new int[] {3, width},
+                  channels,
+                  filled(2, 3),
+                  filled(2, 1),
+                  filled(2, 1),
+                  padding));
         }
       }
     }
@@ -135,8 +146,15 @@ final class ConvGradFixtures {
         for (int dilation = 1; dilation <= 2; dilation++) {
           for (String padding : new String[] {"SAME", "VALID", "EXPLICIT"}) {
             for (int batch : new int[] {1, 3}) {
-              all.add(geometry(batch, in, channels, filled(rank, 3), filled(rank, stride),
-                  filled(rank, dilation), padding));
+              all.add(
+                  geometry(
+                      batch,
+                      in,
+                      channels,
+                      filled(rank, 3),
+                      filled(rank, stride),
+                      filled(rank, dilation),
+                      padding));
             }
           }
         }
@@ -146,10 +164,16 @@ final class ConvGradFixtures {
   }
 
   /** A 3x3 (or 3, or 3x3x3) geometry of {@code rank} dimensions of size {@code size}. */
-  static ConvGeometry square(int batch, int rank, int size, int c, int stride, int dilation,
-      String padding) {
-    return geometry(batch, filled(rank, size), c, filled(rank, 3), filled(rank, stride),
-        filled(rank, dilation), padding);
+  static ConvGeometry square(
+      int batch, int rank, int size, int c, int stride, int dilation, String padding) {
+    return geometry(
+        batch,
+        filled(rank, size),
+        c,
+        filled(rank, 3),
+        filled(rank, stride),
+        filled(rank, dilation),
+        padding);
   }
 
   static int[] filled(int n, int v) {
@@ -171,14 +195,15 @@ final class ConvGradFixtures {
    * magnitude[i]}: the first-order bound on the rounding error of a float sum of {@code terms}
    * products whose absolute values sum to {@code magnitude[i]}, in any order and grouping (each
    * product of two floats is exact in double and rounds at most once in an FMA; each partial sum
-   * adds at most one rounding of relative size 2^-24, so no term is rounded more than {@code
-   * terms} times).
+   * adds at most one rounding of relative size 2^-24, so no term is rounded more than {@code terms}
+   * times).
    */
-  static void assertWithinRounding(float[] actual, double[] expected, double[] magnitude,
-      long terms, String what) {
+  static void assertWithinRounding(
+      float[] actual, double[] expected, double[] magnitude, long terms, String what) {
     for (int i = 0; i < expected.length; i++) {
       double tolerance = (terms + 1) * UNIT * magnitude[i] + Float.MIN_NORMAL;
-      assertThat((double) actual[i]).as("%s: element %d of %d", what, i, expected.length)
+      assertThat((double) actual[i])
+          .as("%s: element %d of %d", what, i, expected.length)
           .isCloseTo(expected[i], Offset.offset(tolerance));
     }
   }

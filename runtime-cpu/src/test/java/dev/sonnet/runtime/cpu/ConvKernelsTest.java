@@ -8,9 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast {@code im2col}/{@code col2im} kernels against the scalar reference, on many random
- * odd geometries (1 to 3 spatial dims, sizes 1 upwards, strides, dilations, padding, groups,
- * channel counts below and above a vector's length), plus the properties that define them.
+ * The fast {@code im2col}/{@code col2im} kernels against the scalar reference, on many random odd
+ * geometries (1 to 3 spatial dims, sizes 1 upwards, strides, dilations, padding, groups, channel
+ * counts below and above a vector's length), plus the properties that define them.
  */
 class ConvKernelsTest {
   private static final int GEOMETRIES = 300;
@@ -83,7 +83,8 @@ class ConvKernelsTest {
       float[] expectedF = im2col(scalar, g, xf);
       float[] actualF = im2col(fast, g, xf);
       assertThat(actualF).as("f32 im2col, %s", describe(g)).containsExactly(expectedF);
-      assertThat(im2col(fast, g, xd)).as("f64 im2col, %s", describe(g))
+      assertThat(im2col(fast, g, xd))
+          .as("f64 im2col, %s", describe(g))
           .containsExactly(im2col(scalar, g, xd));
     }
   }
@@ -98,7 +99,8 @@ class ConvKernelsTest {
       double[] expected = col2im(scalar, g, cols, start);
       double[] actual = col2im(fast, g, cols, start);
       for (int i = 0; i < expected.length; i++) {
-        assertThat(actual[i]).as("f64 col2im element %d, %s", i, describe(g))
+        assertThat(actual[i])
+            .as("f64 col2im element %d, %s", i, describe(g))
             .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-12));
       }
       float[] colsF = randomFloats(r, colsSize(g));
@@ -106,7 +108,8 @@ class ConvKernelsTest {
       float[] expectedF = col2im(scalar, g, colsF, startF);
       float[] actualF = col2im(fast, g, colsF, startF);
       for (int i = 0; i < expectedF.length; i++) {
-        assertThat(actualF[i]).as("f32 col2im element %d, %s", i, describe(g))
+        assertThat(actualF[i])
+            .as("f32 col2im element %d, %s", i, describe(g))
             .isCloseTo(expectedF[i], org.assertj.core.data.Offset.offset(1e-5f));
       }
     }
@@ -116,10 +119,27 @@ class ConvKernelsTest {
   void im2colAndCol2im_largeEnoughToRunInParallel_matchReference() {
     Random r = new Random(4);
     ConvGeometry[] geometries = {
-        new ConvGeometry(4, new int[] {24, 20}, 16, new int[] {3, 3}, new int[] {1, 1},
-            new int[] {1, 1}, new int[] {1, 1}, new int[] {24, 20}, 1),
-        new ConvGeometry(3, new int[] {6, 9, 10}, 12, new int[] {2, 3, 3}, new int[] {2, 1, 2},
-            new int[] {1, 2, 1}, new int[] {0, 2, 1}, new int[] {3, 7, 5}, 4)};
+      new ConvGeometry(
+          4,
+          new int[] {24, 20},
+          16,
+          new int[] {3, 3},
+          new int[] {1, 1},
+          new int[] {1, 1},
+          new int[] {1, 1},
+          new int[] {24, 20},
+          1),
+      new ConvGeometry(
+          3,
+          new int[] {6, 9, 10},
+          12,
+          new int[] {2, 3, 3},
+          new int[] {2, 1, 2},
+          new int[] {1, 2, 1},
+          new int[] {0, 2, 1},
+          new int[] {3, 7, 5},
+          4)
+    };
     for (ConvGeometry g : geometries) {
       float[] x = randomFloats(r, imageSize(g));
       assertThat(im2col(fast, g, x)).as(describe(g)).containsExactly(im2col(scalar, g, x));
@@ -128,7 +148,8 @@ class ConvKernelsTest {
       double[] expected = col2im(scalar, g, cols, start);
       double[] actual = col2im(fast, g, cols, start);
       for (int i = 0; i < expected.length; i++) {
-        assertThat(actual[i]).as("col2im element %d, %s", i, describe(g))
+        assertThat(actual[i])
+            .as("col2im element %d, %s", i, describe(g))
             .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-12));
       }
     }
@@ -152,7 +173,8 @@ class ConvKernelsTest {
         for (int i = 0; i < x.length; i++) {
           rhs += x[i] * back[i];
         }
-        assertThat(lhs).as("<im2col(x), c> vs <x, col2im(c)>, %s", describe(g))
+        assertThat(lhs)
+            .as("<im2col(x), c> vs <x, col2im(c)>, %s", describe(g))
             .isCloseTo(rhs, org.assertj.core.data.Offset.offset(1e-9));
       }
     }
@@ -161,21 +183,41 @@ class ConvKernelsTest {
   @Test
   void im2col_singleImage_placesWindowsRowByRow() {
     // 1-d, 4 positions, 1 channel, kernel 2, SAME-like padding of one after: rows are windows.
-    ConvGeometry g = new ConvGeometry(1, new int[] {4}, 1, new int[] {2}, new int[] {1},
-        new int[] {1}, new int[] {0}, new int[] {4}, 1);
+    ConvGeometry g =
+        new ConvGeometry(
+            1,
+            new int[] {4},
+            1,
+            new int[] {2},
+            new int[] {1},
+            new int[] {1},
+            new int[] {0},
+            new int[] {4},
+            1);
     for (CpuBackend b : new CpuBackend[] {fast, scalar}) {
-      assertThat(im2col(b, g, new double[] {1, 2, 3, 4}))
-          .containsExactly(1, 2, 2, 3, 3, 4, 4, 0);
+      assertThat(im2col(b, g, new double[] {1, 2, 3, 4})).containsExactly(1, 2, 2, 3, 3, 4, 4, 0);
     }
   }
 
   static String describe(ConvGeometry g) {
-    return "batch " + g.batch() + ", in " + java.util.Arrays.toString(g.inSpatial())
-        + ", channels " + g.channels() + ", kernel " + java.util.Arrays.toString(g.kernel())
-        + ", stride " + java.util.Arrays.toString(g.stride()) + ", dilation "
-        + java.util.Arrays.toString(g.dilation()) + ", padBefore "
-        + java.util.Arrays.toString(g.padBefore()) + ", out "
-        + java.util.Arrays.toString(g.outSpatial()) + ", groups " + g.groups();
+    return "batch "
+        + g.batch()
+        + ", in "
+        + java.util.Arrays.toString(g.inSpatial())
+        + ", channels "
+        + g.channels()
+        + ", kernel "
+        + java.util.Arrays.toString(g.kernel())
+        + ", stride "
+        + java.util.Arrays.toString(g.stride())
+        + ", dilation "
+        + java.util.Arrays.toString(g.dilation())
+        + ", padBefore "
+        + java.util.Arrays.toString(g.padBefore())
+        + ", out "
+        + java.util.Arrays.toString(g.outSpatial())
+        + ", groups "
+        + g.groups();
   }
 
   private static float[] im2col(CpuBackend b, ConvGeometry g, float[] x) {
@@ -212,20 +254,28 @@ class ConvKernelsTest {
 
   @Test
   void im2col_rejectsIntegerBuffers() {
-    ConvGeometry g = new ConvGeometry(1, new int[] {2}, 1, new int[] {1}, new int[] {1},
-        new int[] {1}, new int[] {0}, new int[] {2}, 1);
+    ConvGeometry g =
+        new ConvGeometry(
+            1,
+            new int[] {2},
+            1,
+            new int[] {1},
+            new int[] {1},
+            new int[] {1},
+            new int[] {0},
+            new int[] {2},
+            1);
     CpuBuffer x = CpuBuffer.allocate(fast, DType.INT32, 2);
     CpuBuffer cols = CpuBuffer.allocate(fast, DType.INT32, 2);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> ConvKernels.im2col(g, x, cols, true))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConvKernels.im2col(g, x, cols, true))
         .hasMessageContaining("f32 and f64");
   }
 
   /**
    * The row-range fast path, started at every row (as a thread's chunk may be): its output
-   * coordinates are advanced row by row from {@code lo}, across window rows, images and the
-   * padded border. First-layer-like geometries: 2-D 3x3, stride 1 and 2, padding 0 to 2, C = 1,
-   * 3, 4 (runs shorter than {@link ConvKernels#SHORT_RUN}) and 12 (longer, kernel row 36).
+   * coordinates are advanced row by row from {@code lo}, across window rows, images and the padded
+   * border. First-layer-like geometries: 2-D 3x3, stride 1 and 2, padding 0 to 2, C = 1, 3, 4 (runs
+   * shorter than {@link ConvKernels#SHORT_RUN}) and 12 (longer, kernel row 36).
    */
   @Test
   void im2colRows_fromAnyStartRow_matchesReference_onFirstLayerGeometries() {
@@ -237,9 +287,17 @@ class ConvKernelsTest {
           int w = 6;
           int oh = (h + 2 * pad - 3) / stride + 1;
           int ow = (w + 2 * pad - 3) / stride + 1;
-          ConvGeometry g = new ConvGeometry(2, new int[] {h, w}, c, new int[] {3, 3},
-              new int[] {stride, stride}, new int[] {1, 1}, new int[] {pad, pad},
-              new int[] {oh, ow}, 1);
+          ConvGeometry g =
+              new ConvGeometry(
+                  2,
+                  new int[] {h, w},
+                  c,
+                  new int[] {3, 3},
+                  new int[] {stride, stride},
+                  new int[] {1, 1},
+                  new int[] {pad, pad},
+                  new int[] {oh, ow},
+                  1);
           ConvShape3d s = new ConvShape3d(g);
           float[] xf = randomFloats(r, imageSize(g));
           double[] xd = randomDoubles(r, imageSize(g));
@@ -258,12 +316,12 @@ class ConvKernelsTest {
             String what = String.format("C=%d stride=%d pad=%d from row %d", c, stride, pad, lo);
             assertThat(java.util.Arrays.copyOfRange(actualF, lo * width, actualF.length))
                 .as("f32 %s", what)
-                .containsExactly(java.util.Arrays.copyOfRange(expectedF, lo * width,
-                    expectedF.length));
+                .containsExactly(
+                    java.util.Arrays.copyOfRange(expectedF, lo * width, expectedF.length));
             assertThat(java.util.Arrays.copyOfRange(actualD, lo * width, actualD.length))
                 .as("f64 %s", what)
-                .containsExactly(java.util.Arrays.copyOfRange(expectedD, lo * width,
-                    expectedD.length));
+                .containsExactly(
+                    java.util.Arrays.copyOfRange(expectedD, lo * width, expectedD.length));
           }
         }
       }

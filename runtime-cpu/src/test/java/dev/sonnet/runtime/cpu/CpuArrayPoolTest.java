@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
 
 /**
- * The reuse of released arrays by {@link CpuBackend#allocateUninitialized}: what may be reused,
- * and above all what never is (a shared buffer's array while a holder can still read it, one array
+ * The reuse of released arrays by {@link CpuBackend#allocateUninitialized}: what may be reused, and
+ * above all what never is (a shared buffer's array while a holder can still read it, one array
  * twice, a pooled array from the zero-filling {@code allocate}).
  */
 @Isolated
@@ -90,8 +90,9 @@ class CpuArrayPoolTest {
     assertThat(CpuArrayPool.retainedBytes()).isZero();
     assertThat(ThreadArrayCache.bytesOfThisThread()).isEqualTo(64);
     Object[] onOtherThread = new Object[1];
-    Thread other = new Thread(() ->
-        onOtherThread[0] = arrayOf(backend.allocateUninitialized(DType.FLOAT32, 16)));
+    Thread other =
+        new Thread(
+            () -> onOtherThread[0] = arrayOf(backend.allocateUninitialized(DType.FLOAT32, 16)));
     other.start();
     other.join();
     assertThat(onOtherThread[0]).isNotSameAs(array);
@@ -124,8 +125,8 @@ class CpuArrayPoolTest {
     assertThat(reusedInts).isEqualTo(ThreadArrayCache.DEPTH);
     int reusedKeys = 0;
     for (int len = 1; len <= lengths; len++) {
-      reusedKeys += released.containsKey(arrayOf(backend.allocateUninitialized(DType.FLOAT64, len)))
-          ? 1 : 0;
+      reusedKeys +=
+          released.containsKey(arrayOf(backend.allocateUninitialized(DType.FLOAT64, len))) ? 1 : 0;
     }
     assertThat(reusedKeys).isEqualTo(ThreadArrayCache.SLOTS - 1); // one slot holds the int key
     assertThat(ThreadArrayCache.bytesOfThisThread()).isZero();
@@ -149,14 +150,16 @@ class CpuArrayPoolTest {
       CountDownLatch go = new CountDownLatch(1);
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        Thread th = new Thread(() -> {
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          a.release();
-        });
+        Thread th =
+            new Thread(
+                () -> {
+                  try {
+                    go.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  a.release();
+                });
         th.start();
         threads.add(th);
       }
@@ -167,7 +170,8 @@ class CpuArrayPoolTest {
       IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
       for (int i = 0; i < CpuArrayPool.PER_KEY; i++) {
         assertThat(seen.put(arrayOf(backend.allocateUninitialized(DType.FLOAT32, N)), true))
-            .as("an array handed out twice").isNull();
+            .as("an array handed out twice")
+            .isNull();
       }
     }
   }
@@ -181,7 +185,8 @@ class CpuArrayPoolTest {
     DeviceBuffer reused = backend.allocateUninitialized(DType.FLOAT32, N);
     backend.fill(reused, 5);
     // The view holds the released buffer: it fails loudly instead of seeing the new owner's data.
-    assertThatThrownBy(view::buffer).isInstanceOf(SonnetException.class)
+    assertThatThrownBy(view::buffer)
+        .isInstanceOf(SonnetException.class)
         .hasMessageContaining("released");
     assertThatThrownBy(() -> CpuBuffer.of(view.buffer()).f32()).isInstanceOf(SonnetException.class);
   }

@@ -19,11 +19,14 @@ class CpuParallelTest {
   void parallelFor_coversEveryItemExactlyOnce() {
     int n = 10_007;
     AtomicIntegerArray hits = new AtomicIntegerArray(n);
-    CpuParallel.parallelFor(n, 1, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        hits.incrementAndGet(i);
-      }
-    });
+    CpuParallel.parallelFor(
+        n,
+        1,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            hits.incrementAndGet(i);
+          }
+        });
     for (int i = 0; i < n; i++) {
       assertThat(hits.get(i)).as("item %d", i).isEqualTo(1);
     }
@@ -33,27 +36,36 @@ class CpuParallelTest {
   void parallelFor_runsSmallWorkInlineOnTheCaller() {
     Thread caller = Thread.currentThread();
     AtomicReference<Thread> ran = new AtomicReference<>();
-    CpuParallel.parallelFor(100, 100, (from, to) -> {
-      assertThat(from).isZero();
-      assertThat(to).isEqualTo(100);
-      ran.set(Thread.currentThread());
-    });
+    CpuParallel.parallelFor(
+        100,
+        100,
+        (from, to) -> {
+          assertThat(from).isZero();
+          assertThat(to).isEqualTo(100);
+          ran.set(Thread.currentThread());
+        });
     assertThat(ran.get()).isSameAs(caller);
   }
 
   @Test
   void parallelFor_nestedInsideAWorker_runsInlineAndCompletes() {
     AtomicIntegerArray hits = new AtomicIntegerArray(64 * 64);
-    CpuParallel.parallelFor(64, 1, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        int row = i;
-        CpuParallel.parallelFor(64, 1, (f2, t2) -> {
-          for (int j = f2; j < t2; j++) {
-            hits.incrementAndGet(row * 64 + j);
+    CpuParallel.parallelFor(
+        64,
+        1,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            int row = i;
+            CpuParallel.parallelFor(
+                64,
+                1,
+                (f2, t2) -> {
+                  for (int j = f2; j < t2; j++) {
+                    hits.incrementAndGet(row * 64 + j);
+                  }
+                });
           }
         });
-      }
-    });
     for (int i = 0; i < 64 * 64; i++) {
       assertThat(hits.get(i)).isEqualTo(1);
     }
@@ -61,11 +73,17 @@ class CpuParallelTest {
 
   @Test
   void parallelFor_rethrowsAChunksException() {
-    assertThatThrownBy(() -> CpuParallel.parallelFor(1000, 1, (from, to) -> {
-      if (to == 1000) {
-        throw new IllegalStateException("last chunk failed");
-      }
-    })).hasMessageContaining("last chunk failed");
+    assertThatThrownBy(
+            () ->
+                CpuParallel.parallelFor(
+                    1000,
+                    1,
+                    (from, to) -> {
+                      if (to == 1000) {
+                        throw new IllegalStateException("last chunk failed");
+                      }
+                    }))
+        .hasMessageContaining("last chunk failed");
   }
 
   @Test
@@ -80,11 +98,14 @@ class CpuParallelTest {
     for (int round = 0; round < 5; round++) {
       Thread.sleep(2); // well past the spin: the workers are parked
       AtomicIntegerArray hits = new AtomicIntegerArray(5000);
-      CpuParallel.parallelFor(5000, 1, (from, to) -> {
-        for (int i = from; i < to; i++) {
-          hits.incrementAndGet(i);
-        }
-      });
+      CpuParallel.parallelFor(
+          5000,
+          1,
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              hits.incrementAndGet(i);
+            }
+          });
       for (int i = 0; i < 5000; i++) {
         assertThat(hits.get(i)).isEqualTo(1);
       }
@@ -100,19 +121,24 @@ class CpuParallelTest {
     AtomicReference<Throwable> error = new AtomicReference<>();
     for (int c = 0; c < callers; c++) {
       int base = c * n;
-      Thread t = new Thread(() -> {
-        try {
-          for (int rep = 0; rep < 200; rep++) {
-            CpuParallel.parallelFor(n, 7, (from, to) -> {
-              for (int i = from; i < to; i++) {
-                hits.incrementAndGet(base + i);
-              }
-            });
-          }
-        } catch (Throwable e) {
-          error.set(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int rep = 0; rep < 200; rep++) {
+                    CpuParallel.parallelFor(
+                        n,
+                        7,
+                        (from, to) -> {
+                          for (int i = from; i < to; i++) {
+                            hits.incrementAndGet(base + i);
+                          }
+                        });
+                  }
+                } catch (Throwable e) {
+                  error.set(e);
+                }
+              });
       t.start();
       threads.add(t);
     }
@@ -127,11 +153,18 @@ class CpuParallelTest {
 
   @Test
   void parallelFor_rethrowsAnError() {
-    assertThatThrownBy(() -> CpuParallel.parallelFor(1000, 1, (from, to) -> {
-      if (from == 0) {
-        throw new AssertionError("first chunk failed");
-      }
-    })).isInstanceOf(AssertionError.class).hasMessageContaining("first chunk failed");
+    assertThatThrownBy(
+            () ->
+                CpuParallel.parallelFor(
+                    1000,
+                    1,
+                    (from, to) -> {
+                      if (from == 0) {
+                        throw new AssertionError("first chunk failed");
+                      }
+                    }))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("first chunk failed");
   }
 
   @Test
@@ -145,10 +178,13 @@ class CpuParallelTest {
     int before = CpuParallel.threads();
     for (int threads : new int[] {1, 2, 3, 5}) {
       java.util.Set<Integer> starts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-      int seen = CpuParallel.withThreads(threads, () -> {
-        CpuParallel.parallelFor(10_000, 1, (from, to) -> starts.add(from));
-        return CpuParallel.threads();
-      });
+      int seen =
+          CpuParallel.withThreads(
+              threads,
+              () -> {
+                CpuParallel.parallelFor(10_000, 1, (from, to) -> starts.add(from));
+                return CpuParallel.threads();
+              });
       assertThat(seen).isEqualTo(threads);
       assertThat(starts).hasSize(threads);
     }
@@ -166,17 +202,24 @@ class CpuParallelTest {
     int n = 10_007;
     AtomicIntegerArray hits = new AtomicIntegerArray(n);
     java.util.Set<Integer> starts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    CpuParallel.withThreads(3, () -> {
-      CpuParallel.parallelFor(n, 1, CpuParallel.VECTOR_ALIGNMENT, (from, to) -> {
-        starts.add(from);
-        for (int i = from; i < to; i++) {
-          hits.incrementAndGet(i);
-        }
-      });
-      return null;
-    });
-    assertThat(starts).hasSize(3).allSatisfy(
-        start -> assertThat(start % CpuParallel.VECTOR_ALIGNMENT).isZero());
+    CpuParallel.withThreads(
+        3,
+        () -> {
+          CpuParallel.parallelFor(
+              n,
+              1,
+              CpuParallel.VECTOR_ALIGNMENT,
+              (from, to) -> {
+                starts.add(from);
+                for (int i = from; i < to; i++) {
+                  hits.incrementAndGet(i);
+                }
+              });
+          return null;
+        });
+    assertThat(starts)
+        .hasSize(3)
+        .allSatisfy(start -> assertThat(start % CpuParallel.VECTOR_ALIGNMENT).isZero());
     for (int i = 0; i < n; i++) {
       assertThat(hits.get(i)).as("item %d", i).isEqualTo(1);
     }

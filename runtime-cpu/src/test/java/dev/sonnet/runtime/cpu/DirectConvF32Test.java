@@ -16,16 +16,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The direct float32 convolution ({@link CpuBackend#convolveDirect}) against the plain-loop
- * definition in double ({@link NnReference#conv}), on odd shapes: output channel counts around
- * one and two vectors, 1 to 4 input channels, lines narrower than a register tile, strides,
- * dilations, SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. The output
- * buffer starts as NaN, so an element the kernel does not write fails.
+ * definition in double ({@link NnReference#conv}), on odd shapes: output channel counts around one
+ * and two vectors, 1 to 4 input channels, lines narrower than a register tile, strides, dilations,
+ * SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. The output buffer starts
+ * as NaN, so an element the kernel does not write fails.
  *
  * <p>Tolerance: each output is a float32 FMA accumulation of at most {@code K = kernelVolume * C}
  * products of float32 inputs (exact in double), so its error against the double result is at most
  * {@code K * 2^-24 * sum_k |x_k| |w_k|} (the first-order bound for recursive summation, unit
- * roundoff 2^-24); the test allows {@code (K + 1) * 2^-24} times that sum, computed per element
- * by the same reference on {@code |x|} and {@code |w|}.
+ * roundoff 2^-24); the test allows {@code (K + 1) * 2^-24} times that sum, computed per element by
+ * the same reference on {@code |x|} and {@code |w|}.
  */
 class DirectConvF32Test {
   private static final int[] OUT_CHANNELS = {1, 5, 16, 17, 32, 33, 64, 70};
@@ -34,8 +34,17 @@ class DirectConvF32Test {
   void convolveDirect_anyOutputChannelCount_matchesDefinition() {
     for (int o : OUT_CHANNELS) {
       for (int c : new int[] {1, 3, 4}) {
-        check(geometry(3, new int[] {5, 9}, c, new int[] {3, 3}, new int[] {1, 1},
-            new int[] {1, 1}, "SAME"), o, 31L * o + c);
+        check(
+            geometry(
+                3,
+                new int[] {5, 9},
+                c,
+                new int[] {3, 3},
+                new int[] {1, 1},
+                new int[] {1, 1},
+                "SAME"),
+            o,
+            31L * o + c);
       }
     }
   }
@@ -73,34 +82,75 @@ class DirectConvF32Test {
   /** Enough lines to split across the pool: chunks start at arbitrary lines of an image. */
   @Test
   void convolveDirect_largeEnoughToRunInParallel_matchesDefinition() {
-    check(geometry(4, new int[] {24, 21}, 3, new int[] {3, 3}, new int[] {1, 1},
-        new int[] {1, 1}, "SAME"), 32, 1);
-    check(geometry(2, new int[] {16, 16}, 32, new int[] {3, 3}, new int[] {1, 1},
-        new int[] {1, 1}, "SAME"), 64, 2);
+    check(
+        geometry(
+            4, new int[] {24, 21}, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, "SAME"),
+        32,
+        1);
+    check(
+        geometry(
+            2,
+            new int[] {16, 16},
+            32,
+            new int[] {3, 3},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            "SAME"),
+        64,
+        2);
   }
 
   @Test
   void convolveDirect_declinesWhatItDoesNotCompute() {
-    ConvGeometry grouped = new ConvGeometry(1, new int[] {4, 4}, 4, new int[] {3, 3},
-        new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}, 2);
-    assertThat(KernelFixtures.VECTOR.convolveDirect(grouped, 8, upload(16 * 4),
-        upload(9 * 2 * 8), upload(16 * 8))).as("groups = 2").isFalse();
+    ConvGeometry grouped =
+        new ConvGeometry(
+            1,
+            new int[] {4, 4},
+            4,
+            new int[] {3, 3},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {4, 4},
+            2);
+    assertThat(
+            KernelFixtures.VECTOR.convolveDirect(
+                grouped, 8, upload(16 * 4), upload(9 * 2 * 8), upload(16 * 8)))
+        .as("groups = 2")
+        .isFalse();
 
-    ConvGeometry g = geometry(1, new int[] {4, 4}, 3, new int[] {3, 3}, new int[] {1, 1},
-        new int[] {1, 1}, "SAME");
-    assertThat(KernelFixtures.SCALAR.convolveDirect(g, 8, KernelFixtures.SCALAR.upload(
-        new float[48]), KernelFixtures.SCALAR.upload(new float[27 * 8]),
-        KernelFixtures.SCALAR.upload(new float[16 * 8]))).as("scalar backend").isFalse();
+    ConvGeometry g =
+        geometry(
+            1, new int[] {4, 4}, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, "SAME");
+    assertThat(
+            KernelFixtures.SCALAR.convolveDirect(
+                g,
+                8,
+                KernelFixtures.SCALAR.upload(new float[48]),
+                KernelFixtures.SCALAR.upload(new float[27 * 8]),
+                KernelFixtures.SCALAR.upload(new float[16 * 8])))
+        .as("scalar backend")
+        .isFalse();
 
-    ConvGeometry deep = geometry(1, new int[] {4, 4}, 129, new int[] {3, 3}, new int[] {1, 1},
-        new int[] {1, 1}, "SAME");
-    assertThat(KernelFixtures.VECTOR.convolveDirect(deep, 8, upload(16 * 129),
-        upload(9 * 129 * 8), upload(16 * 8))).as("K = 9 * 129 > MAX_DEPTH").isFalse();
+    ConvGeometry deep =
+        geometry(
+            1, new int[] {4, 4}, 129, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, "SAME");
+    assertThat(
+            KernelFixtures.VECTOR.convolveDirect(
+                deep, 8, upload(16 * 129), upload(9 * 129 * 8), upload(16 * 8)))
+        .as("K = 9 * 129 > MAX_DEPTH")
+        .isFalse();
 
     CpuBackend b = KernelFixtures.VECTOR;
-    assertThat(b.convolveDirect(g, 8, b.allocate(DType.FLOAT64, 48),
-        b.allocate(DType.FLOAT64, 27 * 8), b.allocate(DType.FLOAT64, 16 * 8)))
-        .as("float64").isFalse();
+    assertThat(
+            b.convolveDirect(
+                g,
+                8,
+                b.allocate(DType.FLOAT64, 48),
+                b.allocate(DType.FLOAT64, 27 * 8),
+                b.allocate(DType.FLOAT64, 16 * 8)))
+        .as("float64")
+        .isFalse();
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -117,7 +167,8 @@ class DirectConvF32Test {
     CpuBackend b = KernelFixtures.VECTOR;
     DeviceBuffer y = b.upload(nan);
     assertThat(b.convolveDirect(g, o, b.upload(x), b.upload(w), y))
-        .as("direct kernel taken, O=%d, %s", o, ConvKernelsTest.describe(g)).isTrue();
+        .as("direct kernel taken, O=%d, %s", o, ConvKernelsTest.describe(g))
+        .isTrue();
     float[] actual = KernelFixtures.f32(y);
 
     double[] expected = reference(g, o, toDouble(x, false), toDouble(w, false));
@@ -126,8 +177,18 @@ class DirectConvF32Test {
   }
 
   private static double[] reference(ConvGeometry g, int o, double[] x, double[] w) {
-    return NnReference.conv(x, g.batch(), g.inSpatial(), g.channels(), w, g.kernel(), o,
-        g.stride(), g.dilation(), g.padBefore(), g.outSpatial());
+    return NnReference.conv(
+        x,
+        g.batch(),
+        g.inSpatial(),
+        g.channels(),
+        w,
+        g.kernel(),
+        o,
+        g.stride(),
+        g.dilation(),
+        g.padBefore(),
+        g.outSpatial());
   }
 
   private static DeviceBuffer upload(int n) {

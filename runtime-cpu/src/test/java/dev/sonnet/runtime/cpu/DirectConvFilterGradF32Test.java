@@ -14,11 +14,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direct filter gradient against its definition in double ({@link
- * ConvGradFixtures#filterGrad}) on odd shapes: output channel counts around one and two vectors
- * and tile edges, 1 to 32 input channels, lines narrower than a tile, strides, dilations,
- * SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. {@code dw} starts as NaN,
- * so an element the kernel does not write fails.
+ * The direct filter gradient against its definition in double ({@link ConvGradFixtures#filterGrad})
+ * on odd shapes: output channel counts around one and two vectors and tile edges, 1 to 32 input
+ * channels, lines narrower than a tile, strides, dilations, SAME/VALID/explicit padding, 1 to 3
+ * spatial dimensions, batch 1 and 3. {@code dw} starts as NaN, so an element the kernel does not
+ * write fails.
  *
  * <p>Tolerance: each {@code dw} element sums {@code M = batch * outVolume} products of float32
  * values (exact in double), in float FMA chains split into ordered partial sums, so it is within
@@ -34,8 +34,17 @@ class DirectConvFilterGradF32Test {
   void compute_anyChannelCounts_matchesDefinition() {
     for (int o : OUT_CHANNELS) {
       for (int c : IN_CHANNELS) {
-        check(geometry(3, new int[] {5, 9}, c, new int[] {3, 3}, new int[] {1, 1},
-            new int[] {1, 1}, "SAME"), o, 31L * o + c);
+        check(
+            geometry(
+                3,
+                new int[] {5, 9},
+                c,
+                new int[] {3, 3},
+                new int[] {1, 1},
+                new int[] {1, 1},
+                "SAME"),
+            o,
+            31L * o + c);
       }
     }
   }
@@ -88,11 +97,14 @@ class DirectConvFilterGradF32Test {
     DirectConvFilterGradF32.compute(g, o, x, dy, first);
     DirectConvFilterGradF32.compute(g, o, x, dy, second);
     // From a pool worker the kernel runs on that one thread, with the same split into parts.
-    CpuParallel.parallelFor(2, 1, (lo, hi) -> {
-      if (lo == 1) {
-        DirectConvFilterGradF32.compute(g, o, x, dy, nested);
-      }
-    });
+    CpuParallel.parallelFor(
+        2,
+        1,
+        (lo, hi) -> {
+          if (lo == 1) {
+            DirectConvFilterGradF32.compute(g, o, x, dy, nested);
+          }
+        });
     assertThat(second).as("second run").isEqualTo(first);
     assertThat(nested).as("run inside a parallel loop").isEqualTo(first);
   }
@@ -102,11 +114,22 @@ class DirectConvFilterGradF32Test {
     ConvGeometry g = square(1, 2, 4, 4, 1, 1, "SAME");
     assertThat(DirectConvFilterGradF32.handles(g, 8)).isTrue();
     assertThat(DirectConvFilterGradF32.handles(square(1, 2, 8, 128, 1, 1, "SAME"), 128))
-        .as("1152 taps x 128 channels").isTrue();
+        .as("1152 taps x 128 channels")
+        .isTrue();
     assertThat(DirectConvFilterGradF32.handles(square(1, 2, 8, 256, 1, 1, "SAME"), 256))
-        .as("2304 taps x 256 channels").isFalse();
-    ConvGeometry grouped = new ConvGeometry(1, new int[] {4, 4}, 4, new int[] {3, 3},
-        new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}, 2);
+        .as("2304 taps x 256 channels")
+        .isFalse();
+    ConvGeometry grouped =
+        new ConvGeometry(
+            1,
+            new int[] {4, 4},
+            4,
+            new int[] {3, 3},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {4, 4},
+            2);
     assertThat(DirectConvFilterGradF32.handles(grouped, 8)).isFalse();
   }
 
@@ -117,8 +140,11 @@ class DirectConvFilterGradF32Test {
     float[] dw = new float[g.kernelVolume() * g.channels() * o];
     Arrays.fill(dw, Float.NaN);
     DirectConvFilterGradF32.compute(g, o, x, dy, dw);
-    assertWithinRounding(dw, filterGrad(g, o, toDouble(x, false), toDouble(dy, false)),
+    assertWithinRounding(
+        dw,
+        filterGrad(g, o, toDouble(x, false), toDouble(dy, false)),
         filterGrad(g, o, toDouble(x, true), toDouble(dy, true)),
-        (long) g.batch() * g.outVolume(), describe(g, o));
+        (long) g.batch() * g.outVolume(),
+        describe(g, o));
   }
 }

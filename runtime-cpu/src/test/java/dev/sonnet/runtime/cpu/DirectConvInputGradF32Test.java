@@ -14,12 +14,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direct input gradient against its definition in double ({@link
- * ConvGradFixtures#inputGrad}, a scatter over windows that shares nothing with the flipped-filter
- * mapping) on odd shapes: output channel counts around one and two vectors, 1 to 32 input
- * channels (so both {@link NarrowConvF32} and {@link DirectConvF32} run), lines narrower than a
- * tile, dilations, SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. {@code
- * dx} starts as NaN, so an element the kernel does not write fails.
+ * The direct input gradient against its definition in double ({@link ConvGradFixtures#inputGrad}, a
+ * scatter over windows that shares nothing with the flipped-filter mapping) on odd shapes: output
+ * channel counts around one and two vectors, 1 to 32 input channels (so both {@link NarrowConvF32}
+ * and {@link DirectConvF32} run), lines narrower than a tile, dilations, SAME/VALID/explicit
+ * padding, 1 to 3 spatial dimensions, batch 1 and 3. {@code dx} starts as NaN, so an element the
+ * kernel does not write fails.
  *
  * <p>Tolerance: each {@code dx} element sums at most {@code kernelVolume * O} products of float32
  * values, so it is within {@code (kernelVolume * O + 1) * 2^-24} times the sum of their magnitudes
@@ -33,8 +33,17 @@ class DirectConvInputGradF32Test {
   void compute_anyChannelCounts_matchesDefinition() {
     for (int o : OUT_CHANNELS) {
       for (int c : IN_CHANNELS) {
-        check(geometry(3, new int[] {5, 9}, c, new int[] {3, 3}, new int[] {1, 1},
-            new int[] {1, 1}, "SAME"), o, 31L * o + c);
+        check(
+            geometry(
+                3,
+                new int[] {5, 9},
+                c,
+                new int[] {3, 3},
+                new int[] {1, 1},
+                new int[] {1, 1},
+                "SAME"),
+            o,
+            31L * o + c);
       }
     }
   }
@@ -86,13 +95,33 @@ class DirectConvInputGradF32Test {
     assertThat(DirectConvInputGradF32.handles(square(1, 2, 8, 3, 1, 1, "SAME"), 32)).isTrue();
     assertThat(DirectConvInputGradF32.handles(square(1, 2, 8, 3, 1, 2, "VALID"), 32)).isTrue();
     assertThat(DirectConvInputGradF32.handles(square(1, 2, 8, 3, 2, 1, "SAME"), 32))
-        .as("stride 2").isFalse();
-    ConvGeometry widePadding = new ConvGeometry(1, new int[] {8}, 3, new int[] {3},
-        new int[] {1}, new int[] {1}, new int[] {3}, new int[] {12}, 1);
+        .as("stride 2")
+        .isFalse();
+    ConvGeometry widePadding =
+        new ConvGeometry(
+            1,
+            new int[] {8},
+            3,
+            new int[] {3},
+            new int[] {1},
+            new int[] {1},
+            new int[] {3},
+            new int[] {12},
+            1);
     assertThat(DirectConvInputGradF32.handles(widePadding, 32))
-        .as("padding 3 before a kernel reaching 2").isFalse();
-    ConvGeometry grouped = new ConvGeometry(1, new int[] {4, 4}, 4, new int[] {3, 3},
-        new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}, 2);
+        .as("padding 3 before a kernel reaching 2")
+        .isFalse();
+    ConvGeometry grouped =
+        new ConvGeometry(
+            1,
+            new int[] {4, 4},
+            4,
+            new int[] {3, 3},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {4, 4},
+            2);
     assertThat(DirectConvInputGradF32.handles(grouped, 8)).as("groups = 2").isFalse();
   }
 
@@ -113,10 +142,14 @@ class DirectConvInputGradF32Test {
     float[] w = ConvKernelsTest.randomFloats(r, (long) g.kernelVolume() * g.channels() * o);
     float[] dx = new float[g.batch() * g.inVolume() * g.channels()];
     Arrays.fill(dx, Float.NaN);
-    assertThat(DirectConvInputGradF32.compute(g, o, dy, w, dx)).as("handled, %s", describe(g, o))
+    assertThat(DirectConvInputGradF32.compute(g, o, dy, w, dx))
+        .as("handled, %s", describe(g, o))
         .isTrue();
-    assertWithinRounding(dx, inputGrad(g, o, toDouble(dy, false), toDouble(w, false)),
-        inputGrad(g, o, toDouble(dy, true), toDouble(w, true)), (long) g.kernelVolume() * o,
+    assertWithinRounding(
+        dx,
+        inputGrad(g, o, toDouble(dy, false), toDouble(w, false)),
+        inputGrad(g, o, toDouble(dy, true), toDouble(w, true)),
+        (long) g.kernelVolume() * o,
         describe(g, o));
   }
 }

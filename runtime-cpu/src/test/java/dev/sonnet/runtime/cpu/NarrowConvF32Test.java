@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * SAME/VALID/explicit padding, 1 to 3 spatial dimensions, batch 1 and 3. The output starts as NaN,
  * so an element the kernel does not write fails.
  *
- * <p>Tolerance: each output sums {@code K = kernelVolume * C} products of float32 values, in
- * float FMA lanes and then a tree across lanes, so it is within {@code (K + 1) * 2^-24 * sum_k
- * |x_k| |w_k|} of the exact sum ({@link ConvGradFixtures#assertWithinRounding}).
+ * <p>Tolerance: each output sums {@code K = kernelVolume * C} products of float32 values, in float
+ * FMA lanes and then a tree across lanes, so it is within {@code (K + 1) * 2^-24 * sum_k |x_k|
+ * |w_k|} of the exact sum ({@link ConvGradFixtures#assertWithinRounding}).
  */
 class NarrowConvF32Test {
   private static final int[] OUT_CHANNELS = {1, 2, 3, 4, 5, 7};
@@ -31,8 +31,17 @@ class NarrowConvF32Test {
   void convolve_anyChannelCounts_matchesDefinition() {
     for (int o : OUT_CHANNELS) {
       for (int c : IN_CHANNELS) {
-        check(geometry(3, new int[] {5, 9}, c, new int[] {3, 3}, new int[] {1, 1},
-            new int[] {1, 1}, "SAME"), o, 31L * o + c);
+        check(
+            geometry(
+                3,
+                new int[] {5, 9},
+                c,
+                new int[] {3, 3},
+                new int[] {1, 1},
+                new int[] {1, 1},
+                "SAME"),
+            o,
+            31L * o + c);
       }
     }
   }
@@ -75,8 +84,17 @@ class NarrowConvF32Test {
     assertThat(NarrowConvF32.handles(wide, 32)).as("32 -> 32 channels").isFalse();
     ConvGeometry narrow = ConvGradFixtures.square(1, 2, 4, 1, 1, 1, "SAME");
     assertThat(NarrowConvF32.handles(narrow, 3)).as("1 -> 3 channels").isFalse();
-    ConvGeometry grouped = new ConvGeometry(1, new int[] {4, 4}, 32, new int[] {3, 3},
-        new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {4, 4}, 2);
+    ConvGeometry grouped =
+        new ConvGeometry(
+            1,
+            new int[] {4, 4},
+            32,
+            new int[] {3, 3},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {1, 1},
+            new int[] {4, 4},
+            2);
     assertThat(NarrowConvF32.handles(grouped, 2)).as("groups = 2").isFalse();
   }
 
@@ -88,8 +106,12 @@ class NarrowConvF32Test {
     float[] y = new float[g.batch() * g.outVolume() * o];
     Arrays.fill(y, Float.NaN);
     NarrowConvF32.convolve(g, o, x, w, y);
-    assertWithinRounding(y, reference(g, o, toDouble(x, false), toDouble(w, false)),
-        reference(g, o, toDouble(x, true), toDouble(w, true)), k, describe(g, o));
+    assertWithinRounding(
+        y,
+        reference(g, o, toDouble(x, false), toDouble(w, false)),
+        reference(g, o, toDouble(x, true), toDouble(w, true)),
+        k,
+        describe(g, o));
   }
 
   /**
@@ -108,9 +130,10 @@ class NarrowConvF32Test {
         v[i] = (float) (r.nextGaussian() * (1 << r.nextInt(16)));
       }
       float expected = pairwiseTree(v.clone());
-      float actual = NarrowConvF32.sumLanes(
-          jdk.incubator.vector.FloatVector.fromArray(
-              jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, v, 0));
+      float actual =
+          NarrowConvF32.sumLanes(
+              jdk.incubator.vector.FloatVector.fromArray(
+                  jdk.incubator.vector.FloatVector.SPECIES_PREFERRED, v, 0));
       if (Float.floatToRawIntBits(actual) != Float.floatToRawIntBits(expected)) {
         assertThat(actual).as("call %d, lanes %s", call, Arrays.toString(v)).isEqualTo(expected);
       }
@@ -128,7 +151,17 @@ class NarrowConvF32Test {
   }
 
   private static double[] reference(ConvGeometry g, int o, double[] x, double[] w) {
-    return NnReference.conv(x, g.batch(), g.inSpatial(), g.channels(), w, g.kernel(), o,
-        g.stride(), g.dilation(), g.padBefore(), g.outSpatial());
+    return NnReference.conv(
+        x,
+        g.batch(),
+        g.inSpatial(),
+        g.channels(),
+        w,
+        g.kernel(),
+        o,
+        g.stride(),
+        g.dilation(),
+        g.padBefore(),
+        g.outSpatial());
   }
 }

@@ -26,9 +26,11 @@ class PoolKernelsTest {
       float[] xf = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
       double[] xd = ConvKernelsTest.randomDoubles(r, ConvKernelsTest.imageSize(g));
       for (PoolKind kind : PoolKind.values()) {
-        assertThat(pool(fast, kind, g, xf)).as("%s f32, %s", kind, ConvKernelsTest.describe(g))
+        assertThat(pool(fast, kind, g, xf))
+            .as("%s f32, %s", kind, ConvKernelsTest.describe(g))
             .containsExactly(pool(scalar, kind, g, xf));
-        assertThat(pool(fast, kind, g, xd)).as("%s f64, %s", kind, ConvKernelsTest.describe(g))
+        assertThat(pool(fast, kind, g, xd))
+            .as("%s f64, %s", kind, ConvKernelsTest.describe(g))
             .containsExactly(pool(scalar, kind, g, xd));
       }
     }
@@ -57,8 +59,17 @@ class PoolKernelsTest {
   @Test
   void pool_largeEnoughToRunInParallel_matchesReference() {
     Random r = new Random(13);
-    ConvGeometry g = new ConvGeometry(5, new int[] {30, 26}, 24, new int[] {3, 3},
-        new int[] {2, 2}, new int[] {1, 1}, new int[] {1, 0}, new int[] {15, 12}, 1);
+    ConvGeometry g =
+        new ConvGeometry(
+            5,
+            new int[] {30, 26},
+            24,
+            new int[] {3, 3},
+            new int[] {2, 2},
+            new int[] {1, 1},
+            new int[] {1, 0},
+            new int[] {15, 12},
+            1);
     float[] x = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
     float[] dy = ConvKernelsTest.randomFloats(r, outSize(g));
     for (PoolKind kind : PoolKind.values()) {
@@ -78,14 +89,23 @@ class PoolKernelsTest {
     Random r = new Random(14);
     float[] values = {-0f, 0f, 1f, -1f, 2f, Float.NaN, 3f, Float.NEGATIVE_INFINITY};
     int[][] windows = { // kernel, stride, dilation, padBefore (2-d, the same on both axes)
-        {2, 2, 1, 0}, {3, 3, 1, 1}, {2, 3, 1, 0}, {2, 3, 2, 0}, {1, 1, 1, 0}, {3, 4, 1, 2}};
+      {2, 2, 1, 0}, {3, 3, 1, 1}, {2, 3, 1, 0}, {2, 3, 2, 0}, {1, 1, 1, 0}, {3, 4, 1, 2}
+    };
     for (int[] w : windows) {
       for (int channels : new int[] {1, 3, 15, 16, 17, 32, 33, 48}) {
         int in = 5 + r.nextInt(6);
         int out = (in + w[3] - (w[0] - 1) * w[2] - 1) / w[1] + 1;
-        ConvGeometry g = new ConvGeometry(2, new int[] {in, in + 1}, channels,
-            new int[] {w[0], w[0]}, new int[] {w[1], w[1]}, new int[] {w[2], w[2]},
-            new int[] {w[3], w[3]}, new int[] {out, out}, 1);
+        ConvGeometry g =
+            new ConvGeometry(
+                2,
+                new int[] {in, in + 1},
+                channels,
+                new int[] {w[0], w[0]},
+                new int[] {w[1], w[1]},
+                new int[] {w[2], w[2]},
+                new int[] {w[3], w[3]},
+                new int[] {out, out},
+                1);
         assertThat(VectorMaxPoolBackward.handles(new ConvShape3d(g))).isTrue();
         float[] x = new float[(int) ConvKernelsTest.imageSize(g)];
         for (int i = 0; i < x.length; i++) {
@@ -106,8 +126,17 @@ class PoolKernelsTest {
   @Test
   void maxPool_tiesAndNaN_keepFirstElement_inBothPaths() {
     // One window of 4 over [2, 2, NaN, 1] (1-d, 1 channel), then [NaN, 5, 1, 0].
-    ConvGeometry g = new ConvGeometry(1, new int[] {8}, 1, new int[] {4}, new int[] {4},
-        new int[] {1}, new int[] {0}, new int[] {2}, 1);
+    ConvGeometry g =
+        new ConvGeometry(
+            1,
+            new int[] {8},
+            1,
+            new int[] {4},
+            new int[] {4},
+            new int[] {1},
+            new int[] {0},
+            new int[] {2},
+            1);
     double[] x = {2, 2, Double.NaN, 1, Double.NaN, 5, 1, 0};
     for (CpuBackend b : new CpuBackend[] {fast, scalar}) {
       double[] y = pool(b, PoolKind.MAX, g, x);
@@ -120,12 +149,21 @@ class PoolKernelsTest {
 
   @Test
   void poolBackward_overwritesGradIn() {
-    ConvGeometry g = new ConvGeometry(1, new int[] {2}, 1, new int[] {2}, new int[] {2},
-        new int[] {1}, new int[] {0}, new int[] {1}, 1);
+    ConvGeometry g =
+        new ConvGeometry(
+            1,
+            new int[] {2},
+            1,
+            new int[] {2},
+            new int[] {2},
+            new int[] {1},
+            new int[] {0},
+            new int[] {1},
+            1);
     for (CpuBackend b : new CpuBackend[] {fast, scalar}) {
       var gradIn = b.upload(new double[] {7, 7});
-      b.poolBackward(PoolKind.AVG, g, b.upload(new double[] {1, 2}),
-          b.upload(new double[] {4}), gradIn);
+      b.poolBackward(
+          PoolKind.AVG, g, b.upload(new double[] {1, 2}), b.upload(new double[] {4}), gradIn);
       double[] out = new double[2];
       b.download(gradIn, out);
       assertThat(out).containsExactly(2, 2);
@@ -148,8 +186,8 @@ class PoolKernelsTest {
     return y;
   }
 
-  private static float[] poolBackward(CpuBackend b, PoolKind kind, ConvGeometry g, float[] x,
-      float[] dy) {
+  private static float[] poolBackward(
+      CpuBackend b, PoolKind kind, ConvGeometry g, float[] x, float[] dy) {
     var gradIn = b.upload(ConvKernelsTest.randomFloats(new Random(6), x.length));
     b.poolBackward(kind, g, b.upload(x), b.upload(dy), gradIn);
     float[] out = new float[x.length];
@@ -157,8 +195,8 @@ class PoolKernelsTest {
     return out;
   }
 
-  private static double[] poolBackward(CpuBackend b, PoolKind kind, ConvGeometry g, double[] x,
-      double[] dy) {
+  private static double[] poolBackward(
+      CpuBackend b, PoolKind kind, ConvGeometry g, double[] x, double[] dy) {
     var gradIn = b.upload(ConvKernelsTest.randomDoubles(new Random(6), x.length));
     b.poolBackward(kind, g, b.upload(x), b.upload(dy), gradIn);
     double[] out = new double[x.length];

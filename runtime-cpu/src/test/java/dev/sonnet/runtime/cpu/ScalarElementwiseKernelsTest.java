@@ -17,7 +17,9 @@ import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import org.junit.jupiter.api.Test;
 
-/** The scalar reference kernels for fill, unary, binary, where and cast, on hand-computed values. */
+/**
+ * The scalar reference kernels for fill, unary, binary, where and cast, on hand-computed values.
+ */
 class ScalarElementwiseKernelsTest {
 
   @Test
@@ -44,19 +46,47 @@ class ScalarElementwiseKernelsTest {
     assertUnary(UnaryKind.SQUARE, x, new double[] {4, 0.25, 0, 0.25, 9});
     assertUnary(UnaryKind.RELU, x, new double[] {0, 0, 0, 0.5, 3});
     assertUnary(UnaryKind.SIGN, x, new double[] {-1, -1, 0, 1, 1});
-    assertUnary(UnaryKind.EXP, x, new double[] {Math.exp(-2), Math.exp(-0.5), 1, Math.exp(0.5),
-        Math.exp(3)});
-    assertUnary(UnaryKind.SIGMOID, x, new double[] {0.11920292202211755, 0.3775406687981454, 0.5,
-        0.6224593312018546, 0.9525741268224334});
-    assertUnary(UnaryKind.SOFTPLUS, x, new double[] {0.1269280110429725, 0.47407698418010663,
-        0.6931471805599453, 0.9740769841801067, 3.048587351573742});
-    assertUnary(UnaryKind.TANH, x, new double[] {Math.tanh(-2), Math.tanh(-0.5), 0,
-        Math.tanh(0.5), Math.tanh(3)});
+    assertUnary(
+        UnaryKind.EXP,
+        x,
+        new double[] {Math.exp(-2), Math.exp(-0.5), 1, Math.exp(0.5), Math.exp(3)});
+    assertUnary(
+        UnaryKind.SIGMOID,
+        x,
+        new double[] {
+          0.11920292202211755, 0.3775406687981454, 0.5, 0.6224593312018546, 0.9525741268224334
+        });
+    assertUnary(
+        UnaryKind.SOFTPLUS,
+        x,
+        new double[] {
+          0.1269280110429725,
+          0.47407698418010663,
+          0.6931471805599453,
+          0.9740769841801067,
+          3.048587351573742
+        });
+    assertUnary(
+        UnaryKind.TANH,
+        x,
+        new double[] {Math.tanh(-2), Math.tanh(-0.5), 0, Math.tanh(0.5), Math.tanh(3)});
     // GELU(x) = x * Phi(x); Phi values from mpmath.
-    assertUnary(UnaryKind.GELU, x, new double[] {-2 * 0.022750131948179207, -0.5
-        * 0.3085375387259869, 0, 0.5 * 0.6914624612740131, 3 * 0.9986501019683699});
-    assertUnary(UnaryKind.NORMAL_CDF, x, new double[] {0.022750131948179207, 0.3085375387259869,
-        0.5, 0.6914624612740131, 0.9986501019683699});
+    assertUnary(
+        UnaryKind.GELU,
+        x,
+        new double[] {
+          -2 * 0.022750131948179207,
+          -0.5 * 0.3085375387259869,
+          0,
+          0.5 * 0.6914624612740131,
+          3 * 0.9986501019683699
+        });
+    assertUnary(
+        UnaryKind.NORMAL_CDF,
+        x,
+        new double[] {
+          0.022750131948179207, 0.3085375387259869, 0.5, 0.6914624612740131, 0.9986501019683699
+        });
   }
 
   @Test
@@ -112,7 +142,8 @@ class ScalarElementwiseKernelsTest {
     assertThat(bool(out)).containsExactly(false, true);
     DeviceBuffer i = SCALAR.upload(new int[] {1});
     assertThatThrownBy(() -> SCALAR.unary(UnaryKind.EXP, i, SCALAR.allocate(DType.INT32, 1)))
-        .isInstanceOf(SonnetException.class).hasMessageContaining("EXP")
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("EXP")
         .hasMessageContaining("i32");
   }
 
@@ -122,8 +153,8 @@ class ScalarElementwiseKernelsTest {
     DeviceBuffer a = SCALAR.upload(new float[] {10, 20});
     DeviceBuffer b = SCALAR.upload(new float[] {1, 2, 3});
     DeviceBuffer out = SCALAR.allocate(DType.FLOAT32, 6);
-    SCALAR.binary(BinaryKind.SUB, a, new long[] {1, 0}, b, new long[] {0, 1}, out,
-        new int[] {2, 3});
+    SCALAR.binary(
+        BinaryKind.SUB, a, new long[] {1, 0}, b, new long[] {0, 1}, out, new int[] {2, 3});
     assertThat(f32(out)).containsExactly(9, 8, 7, 19, 18, 17);
   }
 
@@ -133,8 +164,8 @@ class ScalarElementwiseKernelsTest {
     DeviceBuffer a = SCALAR.upload(new double[] {1, 4, 2, 5, 3, 6});
     DeviceBuffer b = SCALAR.upload(new double[] {2});
     DeviceBuffer out = SCALAR.allocate(DType.FLOAT64, 6);
-    SCALAR.binary(BinaryKind.MUL, a, new long[] {1, 2}, b, new long[] {0, 0}, out,
-        new int[] {2, 3});
+    SCALAR.binary(
+        BinaryKind.MUL, a, new long[] {1, 2}, b, new long[] {0, 0}, out, new int[] {2, 3});
     assertThat(f64(out)).containsExactly(2, 4, 6, 8, 10, 12);
   }
 
@@ -172,8 +203,10 @@ class ScalarElementwiseKernelsTest {
     DeviceBuffer a = SCALAR.upload(new long[] {4, 9});
     DeviceBuffer b = SCALAR.upload(new long[] {2, 0});
     DeviceBuffer out = SCALAR.allocate(DType.INT64, 2);
-    assertThatThrownBy(() -> SCALAR.binary(BinaryKind.DIV, a, new long[] {1}, b, new long[] {1},
-        out, new int[] {2}))
+    assertThatThrownBy(
+            () ->
+                SCALAR.binary(
+                    BinaryKind.DIV, a, new long[] {1}, b, new long[] {1}, out, new int[] {2}))
         .isInstanceOf(SonnetException.class)
         .hasMessageContaining("Integer division by zero")
         .hasMessageContaining("i64 DIV of 9 by 0");
@@ -218,8 +251,9 @@ class ScalarElementwiseKernelsTest {
     assertThat(bool(out)).containsExactly(true, true, true, false);
     SCALAR.binary(BinaryKind.EQUAL, a, s, b, s, out, shape);
     assertThat(bool(out)).containsExactly(true, false, false, true);
-    assertThatThrownBy(() -> SCALAR.binary(BinaryKind.ADD, a, s, b, s,
-        SCALAR.allocate(DType.BOOL, 4), shape)).isInstanceOf(SonnetException.class)
+    assertThatThrownBy(
+            () -> SCALAR.binary(BinaryKind.ADD, a, s, b, s, SCALAR.allocate(DType.BOOL, 4), shape))
+        .isInstanceOf(SonnetException.class)
         .hasMessageContaining("ADD is not defined on bool");
   }
 
@@ -230,8 +264,8 @@ class ScalarElementwiseKernelsTest {
     DeviceBuffer b = SCALAR.upload(new int[] {-1});
     DeviceBuffer out = SCALAR.allocate(DType.INT32, 4);
     // cond [2] broadcast over rows of [2, 2]; b scalar.
-    SCALAR.where(c, new long[] {0, 1}, a, new long[] {2, 1}, b, new long[] {0, 0}, out,
-        new int[] {2, 2});
+    SCALAR.where(
+        c, new long[] {0, 1}, a, new long[] {2, 1}, b, new long[] {0, 0}, out, new int[] {2, 2});
     assertThat(i32(out)).containsExactly(1, -1, 3, -1);
   }
 
@@ -272,7 +306,8 @@ class ScalarElementwiseKernelsTest {
     SCALAR.unary(kind, in, out);
     double[] got = f64(out);
     for (int i = 0; i < x.length; i++) {
-      assertThat(got[i]).as("%s(%s)", kind, x[i])
+      assertThat(got[i])
+          .as("%s(%s)", kind, x[i])
           .isCloseTo(expected[i], within(1e-15 * Math.max(1, Math.abs(expected[i]))));
     }
   }

@@ -67,9 +67,14 @@ class ScalarGemmTest {
 
   @Test
   void integerOperands_areRejected() {
-    assertThatThrownBy(() -> SCALAR.gemm(GemmSpec.dense(1, 1, 1, 1, 0, 0),
-        SCALAR.upload(new int[] {1}), SCALAR.upload(new int[] {1}),
-        SCALAR.allocate(DType.INT32, 1))).isInstanceOf(SonnetException.class)
+    assertThatThrownBy(
+            () ->
+                SCALAR.gemm(
+                    GemmSpec.dense(1, 1, 1, 1, 0, 0),
+                    SCALAR.upload(new int[] {1}),
+                    SCALAR.upload(new int[] {1}),
+                    SCALAR.allocate(DType.INT32, 1)))
+        .isInstanceOf(SonnetException.class)
         .hasMessageContaining("FLOAT32 or FLOAT64");
   }
 

@@ -24,8 +24,7 @@ class ScalarReductionKernelsTest {
   void sum_overEachSingleAxis() {
     assertThat(reduce(ReduceKind.SUM, true, false, false)).containsExactly(8, 10, 12, 14, 16, 18);
     assertThat(reduce(ReduceKind.SUM, false, true, false)).containsExactly(9, 12, 27, 30);
-    assertThat(reduce(ReduceKind.SUM, false, false, true))
-        .containsExactly(3, 7, 11, 15, 19, 23);
+    assertThat(reduce(ReduceKind.SUM, false, false, true)).containsExactly(3, 7, 11, 15, 19, 23);
   }
 
   @Test
@@ -73,12 +72,22 @@ class ScalarReductionKernelsTest {
     assertThat(f64(out)).containsExactly(0, 0, 0);
     SCALAR.reduce(ReduceKind.PROD, x, new int[] {3, 0}, new boolean[] {false, true}, out);
     assertThat(f64(out)).containsExactly(1, 1, 1);
-    assertThatThrownBy(() -> SCALAR.reduce(ReduceKind.MAX, x, new int[] {3, 0},
-        new boolean[] {false, true}, out)).isInstanceOf(SonnetException.class)
+    assertThatThrownBy(
+            () ->
+                SCALAR.reduce(
+                    ReduceKind.MAX, x, new int[] {3, 0}, new boolean[] {false, true}, out))
+        .isInstanceOf(SonnetException.class)
         .hasMessageContaining("MAX of an empty axis");
-    assertThatThrownBy(() -> SCALAR.reduce(ReduceKind.ARGMIN, x, new int[] {3, 0},
-        new boolean[] {false, true}, SCALAR.allocate(DType.INT64, 3)))
-        .isInstanceOf(SonnetException.class).hasMessageContaining("ARGMIN of an empty axis");
+    assertThatThrownBy(
+            () ->
+                SCALAR.reduce(
+                    ReduceKind.ARGMIN,
+                    x,
+                    new int[] {3, 0},
+                    new boolean[] {false, true},
+                    SCALAR.allocate(DType.INT64, 3)))
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("ARGMIN of an empty axis");
   }
 
   @Test
@@ -94,11 +103,11 @@ class ScalarReductionKernelsTest {
     // x[2, 3, 2]; ties in column 0 of batch 0.
     double[] x = {5, 1, 5, 9, 2, 9, 0, 0, 0, 0, -1, 7};
     DeviceBuffer out = SCALAR.allocate(DType.INT64, 4);
-    SCALAR.reduce(ReduceKind.ARGMAX, SCALAR.upload(x), SHAPE,
-        new boolean[] {false, true, false}, out);
+    SCALAR.reduce(
+        ReduceKind.ARGMAX, SCALAR.upload(x), SHAPE, new boolean[] {false, true, false}, out);
     assertThat(i64(out)).containsExactly(0L, 1L, 0L, 2L);
-    SCALAR.reduce(ReduceKind.ARGMIN, SCALAR.upload(x), SHAPE,
-        new boolean[] {false, true, false}, out);
+    SCALAR.reduce(
+        ReduceKind.ARGMIN, SCALAR.upload(x), SHAPE, new boolean[] {false, true, false}, out);
     assertThat(i64(out)).containsExactly(2L, 0L, 2L, 0L);
   }
 
@@ -115,9 +124,16 @@ class ScalarReductionKernelsTest {
 
   @Test
   void argmax_overTwoAxes_isRejected() {
-    assertThatThrownBy(() -> SCALAR.reduce(ReduceKind.ARGMAX, SCALAR.upload(X), SHAPE,
-        new boolean[] {true, true, false}, SCALAR.allocate(DType.INT64, 2)))
-        .isInstanceOf(SonnetException.class).hasMessageContaining("exactly one axis");
+    assertThatThrownBy(
+            () ->
+                SCALAR.reduce(
+                    ReduceKind.ARGMAX,
+                    SCALAR.upload(X),
+                    SHAPE,
+                    new boolean[] {true, true, false},
+                    SCALAR.allocate(DType.INT64, 2)))
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("exactly one axis");
   }
 
   private static double[] reduce(ReduceKind kind, boolean... axes) {

@@ -22,15 +22,20 @@ import org.junit.jupiter.api.Test;
 /**
  * A training step run in a {@link TensorScope} reuses last step's memory: its heap allocation is
  * the bookkeeping of the step (tensor handles, tape records, label checks), not the data. Guards
- * the promise that the safety added around variables (values read on other threads are never
- * freed) and the label checks leave a single-threaded step as cheap as before.
+ * the promise that the safety added around variables (values read on other threads are never freed)
+ * and the label checks leave a single-threaded step as cheap as before.
  */
 class ScopedTrainingAllocationTest {
 
   @Test
   void aScopedSgdStep_allocatesKilobytes_notItsTensors() {
-    Sequential model = Sequential.of(new Linear(1024), Layers.relu(), new Linear(1024),
-        Layers.relu(), new Linear(10)); // the main job's MLP;
+    Sequential model =
+        Sequential.of(
+            new Linear(1024),
+            Layers.relu(),
+            new Linear(1024),
+            Layers.relu(),
+            new Linear(10)); // the main job's MLP;
     Rng rng = new Rng(7);
     Tensor x = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(100, 784), 0, 1);
     int[] y = new int[100];
@@ -59,14 +64,15 @@ class ScopedTrainingAllocationTest {
     // left is bookkeeping: tensor handles, tape nodes, the label check, a few hundred objects of
     // tens of bytes (about 110 KB measured on a 2-core EPYC). 512 KB leaves room for JIT and
     // collector differences between machines while failing on any unreused tensor above 0.5 MB.
-    assertThat(perStep).as("bytes allocated per scoped step on the calling thread")
+    assertThat(perStep)
+        .as("bytes allocated per scoped step on the calling thread")
         .isLessThan(512 * 1024);
   }
 
-  private static void step(Sequential model, SGD sgd, List<Variable> params, Tensor x,
-      Tensor labels) {
+  private static void step(
+      Sequential model, SGD sgd, List<Variable> params, Tensor x, Tensor labels) {
     try (TensorScope scope = TensorScope.open();
-         GradientTape tape = GradientTape.open()) {
+        GradientTape tape = GradientTape.open()) {
       Tensor loss = Losses.softmaxCrossEntropy(model.call(x), labels);
       sgd.apply(tape.gradient(loss, params), params);
     }

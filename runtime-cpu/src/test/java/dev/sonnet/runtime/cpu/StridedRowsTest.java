@@ -20,8 +20,8 @@ class StridedRowsTest {
   @Test
   void rowBroadcast_keepsRowsWithUnitInnerStrides() {
     int[] shape = {5, 1, 7};
-    StridedRows rows = new StridedRows(shape, new long[2], StridedRows.denseStrides(shape),
-        new long[] {0, 0, 1});
+    StridedRows rows =
+        new StridedRows(shape, new long[2], StridedRows.denseStrides(shape), new long[] {0, 0, 1});
     assertThat(rows.shape()).containsExactly(5, 7);
     assertThat(rows.innerStride(1)).isEqualTo(1);
     assertThat(rows.stride(1, 0)).isZero();
@@ -40,8 +40,7 @@ class StridedRowsTest {
 
   @Test
   void emptyAndScalarShapes_haveZeroAndOneRows() {
-    assertThat(new StridedRows(new int[] {4, 0}, new long[1], new long[] {0, 1}).rows())
-        .isZero();
+    assertThat(new StridedRows(new int[] {4, 0}, new long[1], new long[] {0, 1}).rows()).isZero();
     StridedRows scalar = new StridedRows(new int[0], new long[1], new long[0]);
     assertThat(scalar.rows()).isEqualTo(1);
     assertThat(scalar.rowLength()).isEqualTo(1);

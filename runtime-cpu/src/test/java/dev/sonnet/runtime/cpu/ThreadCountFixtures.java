@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs a computation under several thread counts in one JVM ({@link CpuParallel#withThreads}) and
- * asserts that every result has the same bits: the CPU runtime's promise that a seeded run does
- * not depend on the machine's core count.
+ * asserts that every result has the same bits: the CPU runtime's promise that a seeded run does not
+ * depend on the machine's core count.
  */
 final class ThreadCountFixtures {
   /** One thread (everything inline), two (the benchmark machine), three (uneven chunks). */
@@ -27,8 +27,9 @@ final class ThreadCountFixtures {
       int threads = THREAD_COUNTS[i];
       Object actual = CpuParallel.withThreads(threads, run);
       assertThat(differingElements(expected, actual))
-          .as("%s: elements (of %d) that differ between %d and %d threads", what,
-              elements(expected), THREAD_COUNTS[0], threads)
+          .as(
+              "%s: elements (of %d) that differ between %d and %d threads",
+              what, elements(expected), THREAD_COUNTS[0], threads)
           .isZero();
     }
   }

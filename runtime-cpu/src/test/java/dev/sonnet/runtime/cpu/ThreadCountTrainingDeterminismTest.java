@@ -35,28 +35,38 @@ class ThreadCountTrainingDeterminismTest {
   @Test
   void convNetSgdStep_sameWeightsForEveryThreadCount() {
     // conv 3x3 1->8, relu, max-pool 2, conv 3x3 8->16, relu, max-pool 2, dense 7*7*16 -> 10.
-    assertSameBitsForEveryThreadCount("ConvNet weights after one SGD step",
-        () -> weightsAfterOneStep(seed -> new Sequential(List.of(
-            Conv2D.builder(8, 3).wInit(init(9, seed)).build(),
-            Layers.relu(),
-            Layers.named("pool", x -> Convolution.maxPool(x, new int[] {2, 2})),
-            Conv2D.builder(16, 3).wInit(init(72, seed + 1)).build(),
-            Layers.relu(),
-            Layers.named("pool", x -> Convolution.maxPool(x, new int[] {2, 2})),
-            new Flatten(),
-            Linear.builder(CLASSES).wInit(init(7 * 7 * 16, seed + 2)).build())),
-            Shape.of(BATCH, 28, 28, 1)));
+    assertSameBitsForEveryThreadCount(
+        "ConvNet weights after one SGD step",
+        () ->
+            weightsAfterOneStep(
+                seed ->
+                    new Sequential(
+                        List.of(
+                            Conv2D.builder(8, 3).wInit(init(9, seed)).build(),
+                            Layers.relu(),
+                            Layers.named("pool", x -> Convolution.maxPool(x, new int[] {2, 2})),
+                            Conv2D.builder(16, 3).wInit(init(72, seed + 1)).build(),
+                            Layers.relu(),
+                            Layers.named("pool", x -> Convolution.maxPool(x, new int[] {2, 2})),
+                            new Flatten(),
+                            Linear.builder(CLASSES).wInit(init(7 * 7 * 16, seed + 2)).build())),
+                Shape.of(BATCH, 28, 28, 1)));
   }
 
   @Test
   void mlpSgdStep_sameWeightsForEveryThreadCount() {
-    assertSameBitsForEveryThreadCount("MLP weights after one SGD step",
-        () -> weightsAfterOneStep(seed -> new Sequential(List.of(
-            new Flatten(),
-            Linear.builder(257).wInit(init(784, seed)).build(),
-            Layers.relu(),
-            Linear.builder(CLASSES).wInit(init(257, seed + 1)).build())),
-            Shape.of(BATCH, 28, 28, 1)));
+    assertSameBitsForEveryThreadCount(
+        "MLP weights after one SGD step",
+        () ->
+            weightsAfterOneStep(
+                seed ->
+                    new Sequential(
+                        List.of(
+                            new Flatten(),
+                            Linear.builder(257).wInit(init(784, seed)).build(),
+                            Layers.relu(),
+                            Linear.builder(CLASSES).wInit(init(257, seed + 1)).build())),
+                Shape.of(BATCH, 28, 28, 1)));
   }
 
   /**
@@ -64,8 +74,8 @@ class ThreadCountTrainingDeterminismTest {
    * equal), takes one SGD step on a fixed random batch with softmax cross-entropy, and returns its
    * weights afterwards, in the model's variable order.
    */
-  private static List<float[]> weightsAfterOneStep(LongFunction<Sequential> model,
-      Shape inputShape) {
+  private static List<float[]> weightsAfterOneStep(
+      LongFunction<Sequential> model, Shape inputShape) {
     Rng rng = new Rng(42);
     Tensor images = Tensor.randomNormal(rng, DType.FLOAT32, inputShape, 0, 1);
     int[] labels = new int[BATCH];

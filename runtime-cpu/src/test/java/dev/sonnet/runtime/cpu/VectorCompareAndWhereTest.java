@@ -33,22 +33,39 @@ class VectorCompareAndWhereTest {
   /** Element counts; the last is above the elementwise parallel grain (32,768 elements). */
   private static final int[] SIZES = {0, 1, 15, 16, 17, 100, 1023, 4099, 40_000};
 
-  private static final BinaryKind[] COMPARISONS = {BinaryKind.EQUAL, BinaryKind.NOT_EQUAL,
-      BinaryKind.LESS, BinaryKind.LESS_EQUAL, BinaryKind.GREATER, BinaryKind.GREATER_EQUAL};
+  private static final BinaryKind[] COMPARISONS = {
+    BinaryKind.EQUAL,
+    BinaryKind.NOT_EQUAL,
+    BinaryKind.LESS,
+    BinaryKind.LESS_EQUAL,
+    BinaryKind.GREATER,
+    BinaryKind.GREATER_EQUAL
+  };
 
   private static final DType[] FLOATS = {DType.FLOAT32, DType.FLOAT64};
 
   /** Values every input draws from; all are exact in float32. */
-  private static final double[] SPECIALS = {Double.NaN, -0.0, 0.0, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY, 1, -1, 2.5, Float.MIN_VALUE, Float.MAX_VALUE};
+  private static final double[] SPECIALS = {
+    Double.NaN,
+    -0.0,
+    0.0,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    1,
+    -1,
+    2.5,
+    Float.MIN_VALUE,
+    Float.MAX_VALUE
+  };
 
   /**
    * The values a broadcast scalar operand takes in turn: the specials whose comparisons have edge
    * rules (finite values are covered by the dense side). Kept short: until the JIT compiles them,
    * Vector API calls are slow.
    */
-  private static final double[] BROADCAST_SCALARS = {Double.NaN, -0.0, 0.0,
-      Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+  private static final double[] BROADCAST_SCALARS = {
+    Double.NaN, -0.0, 0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY
+  };
 
   /** The inner strides of the flat operand pairs: dense/dense, dense/scalar, scalar/dense. */
   private static final int[][] FLAT_PAIRS = {{1, 1}, {1, 0}, {0, 1}};
@@ -69,8 +86,8 @@ class VectorCompareAndWhereTest {
 
   @ParameterizedTest(name = "{0} {1} strides {2}/{3} n={4}")
   @MethodSource("compareCases")
-  void compare_flatOperands_matchesScalarExactly(BinaryKind kind, DType dtype, int as, int bs,
-      int n) {
+  void compare_flatOperands_matchesScalarExactly(
+      BinaryKind kind, DType dtype, int as, int bs, int n) {
     for (double scalar : scalarsFor(as, bs)) {
       double[] a = operand(as, n, 11L * n + kind.ordinal(), scalar);
       double[] b = operand(bs, n, 13L * n + kind.ordinal(), scalar);
@@ -89,9 +106,11 @@ class VectorCompareAndWhereTest {
       for (BinaryKind kind : COMPARISONS) {
         boolean expected = kind == BinaryKind.NOT_EQUAL;
         assertThat(compare(VECTOR, kind, dtype, nan, 1, one, 0, nan.length))
-            .as("%s %s", kind, dtype).containsOnly(expected);
+            .as("%s %s", kind, dtype)
+            .containsOnly(expected);
         assertThat(compare(VECTOR, kind, dtype, one, 0, nan, 1, nan.length))
-            .as("%s %s, NaN on the right", kind, dtype).containsOnly(expected);
+            .as("%s %s, NaN on the right", kind, dtype)
+            .containsOnly(expected);
       }
     }
   }
@@ -146,9 +165,9 @@ class VectorCompareAndWhereTest {
   void where_stridedLayouts_matchScalarBitForBit(DType dtype, int n) {
     int[] shape = {3, n};
     long[][][] layouts = {
-        {{n, 1}, {n, 1}, {0, 1}}, // b broadcast along rows
-        {{n, 1}, {1, 3}, {0, 0}}, // a transposed
-        {{1, 0}, {n, 1}, {0, 0}}, // condition broadcast along columns
+      {{n, 1}, {n, 1}, {0, 1}}, // b broadcast along rows
+      {{n, 1}, {1, 3}, {0, 0}}, // a transposed
+      {{1, 0}, {n, 1}, {0, 0}}, // condition broadcast along columns
     };
     for (long[][] strides : layouts) {
       boolean[] cond = randomMask(extent(strides[0], shape), n + 5L);
@@ -198,8 +217,8 @@ class VectorCompareAndWhereTest {
   }
 
   /**
-   * Half specials, half uniform in [-4, 4) rounded to float32 (float32 and float64 runs then see the
-   * same values): every predicate sees true, false and NaN.
+   * Half specials, half uniform in [-4, 4) rounded to float32 (float32 and float64 runs then see
+   * the same values): every predicate sees true, false and NaN.
    */
   private static double[] randomValues(int n, long seed) {
     Random r = new Random(seed);
@@ -220,21 +239,42 @@ class VectorCompareAndWhereTest {
     return m;
   }
 
-  private static boolean[] compare(Backend be, BinaryKind kind, DType dtype, double[] a, int as,
-      double[] b, int bs, int n) {
+  private static boolean[] compare(
+      Backend be, BinaryKind kind, DType dtype, double[] a, int as, double[] b, int bs, int n) {
     DeviceBuffer out = be.allocate(DType.BOOL, n);
-    be.binary(kind, upload(be, dtype, a), new long[] {as}, upload(be, dtype, b), new long[] {bs},
-        out, new int[] {n});
+    be.binary(
+        kind,
+        upload(be, dtype, a),
+        new long[] {as},
+        upload(be, dtype, b),
+        new long[] {bs},
+        out,
+        new int[] {n});
     return bool(out);
   }
 
   /** Runs where and returns the result's raw bits, so NaN payloads and zero signs count. */
-  private static long[] where(Backend be, DType dtype, boolean[] cond, long[] condStrides,
-      double[] a, long[] aStrides, double[] b, long[] bStrides, int[] shape) {
+  private static long[] where(
+      Backend be,
+      DType dtype,
+      boolean[] cond,
+      long[] condStrides,
+      double[] a,
+      long[] aStrides,
+      double[] b,
+      long[] bStrides,
+      int[] shape) {
     int n = (int) StridedRows.volume(shape);
     DeviceBuffer out = be.allocate(dtype, n);
-    be.where(be.upload(cond), condStrides, upload(be, dtype, a), aStrides, upload(be, dtype, b),
-        bStrides, out, shape);
+    be.where(
+        be.upload(cond),
+        condStrides,
+        upload(be, dtype, a),
+        aStrides,
+        upload(be, dtype, b),
+        bStrides,
+        out,
+        shape);
     return rawBits(out);
   }
 

@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Tolerances: binary arithmetic performs the same single IEEE operation per lane, so it must
  * match bit for bit. Unary float32 transcendentals run in float lanes through the JDK's vector math
- * (within about 1 ulp), while the scalar reference rounds a double result (within 0.5 ulp); composite
- * kinds (SIGMOID, SOFTPLUS, RSQRT) add up to three more float roundings. So float32 may differ by
- * {@value #F32_ULPS} ulps of the result; float64 by the same count of double ulps.
+ * (within about 1 ulp), while the scalar reference rounds a double result (within 0.5 ulp);
+ * composite kinds (SIGMOID, SOFTPLUS, RSQRT) add up to three more float roundings. So float32 may
+ * differ by {@value #F32_ULPS} ulps of the result; float64 by the same count of double ulps.
  */
 class VectorElementwiseKernelsTest {
   private static final int F32_ULPS = 6;
@@ -65,8 +65,9 @@ class VectorElementwiseKernelsTest {
     float[] got = f32(unary(VECTOR, kind, VECTOR.upload(x), DType.FLOAT32, n));
     for (int i = 0; i < n; i++) {
       float tol = F32_ULPS * Math.ulp(Math.max(Math.abs(want[i]), Float.MIN_NORMAL));
-      assertThat(got[i]).as("%s(%s) at %d of %d", kind, x[i], i, n).isCloseTo(want[i],
-          org.assertj.core.api.Assertions.within(tol));
+      assertThat(got[i])
+          .as("%s(%s) at %d of %d", kind, x[i], i, n)
+          .isCloseTo(want[i], org.assertj.core.api.Assertions.within(tol));
     }
   }
 
@@ -78,17 +79,20 @@ class VectorElementwiseKernelsTest {
     double[] got = f64(unary(VECTOR, kind, VECTOR.upload(x), DType.FLOAT64, n));
     for (int i = 0; i < n; i++) {
       double tol = F32_ULPS * Math.ulp(Math.max(Math.abs(want[i]), Double.MIN_NORMAL));
-      assertThat(got[i]).as("%s(%s) at %d of %d", kind, x[i], i, n).isCloseTo(want[i],
-          org.assertj.core.api.Assertions.within(tol));
+      assertThat(got[i])
+          .as("%s(%s) at %d of %d", kind, x[i], i, n)
+          .isCloseTo(want[i], org.assertj.core.api.Assertions.within(tol));
     }
   }
 
   @ParameterizedTest
-  @EnumSource(value = UnaryKind.class, names = {"RELU", "NEG", "ABS", "SIGMOID", "SOFTPLUS",
-      "EXP", "TANH", "SQUARE"})
+  @EnumSource(
+      value = UnaryKind.class,
+      names = {"RELU", "NEG", "ABS", "SIGMOID", "SOFTPLUS", "EXP", "TANH", "SQUARE"})
   void unary_specialValues_agreeWithScalar(UnaryKind kind) {
-    float[] specials = {Float.NaN, -0.0f, 0.0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-        -100f, 100f, 1e-30f};
+    float[] specials = {
+      Float.NaN, -0.0f, 0.0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -100f, 100f, 1e-30f
+    };
     float[] x = new float[64]; // long enough that every value goes through the vector body
     for (int i = 0; i < x.length; i++) {
       x[i] = specials[i % specials.length];
@@ -101,19 +105,36 @@ class VectorElementwiseKernelsTest {
       } else if (Float.isInfinite(want[i]) || want[i] == 0) {
         assertThat(got[i]).as("%s(%s)", kind, x[i]).isEqualTo(want[i]);
       } else {
-        assertThat(got[i]).as("%s(%s)", kind, x[i]).isCloseTo(want[i],
-            org.assertj.core.api.Assertions.within(F32_ULPS * Math.ulp(want[i])));
+        assertThat(got[i])
+            .as("%s(%s)", kind, x[i])
+            .isCloseTo(
+                want[i], org.assertj.core.api.Assertions.within(F32_ULPS * Math.ulp(want[i])));
       }
     }
   }
 
   /** Operand layouts: same shape, scalar either side, row broadcast, and a column broadcast. */
-  enum Layout { SAME, SCALAR_A, SCALAR_B, ROW_B, COLUMN_A, TRANSPOSED_A }
+  enum Layout {
+    SAME,
+    SCALAR_A,
+    SCALAR_B,
+    ROW_B,
+    COLUMN_A,
+    TRANSPOSED_A
+  }
 
   static Stream<Arguments> binaryCases() {
     List<Arguments> cases = new ArrayList<>();
-    BinaryKind[] kinds = {BinaryKind.ADD, BinaryKind.SUB, BinaryKind.MUL, BinaryKind.DIV,
-        BinaryKind.MAXIMUM, BinaryKind.MINIMUM, BinaryKind.POW, BinaryKind.LESS};
+    BinaryKind[] kinds = {
+      BinaryKind.ADD,
+      BinaryKind.SUB,
+      BinaryKind.MUL,
+      BinaryKind.DIV,
+      BinaryKind.MAXIMUM,
+      BinaryKind.MINIMUM,
+      BinaryKind.POW,
+      BinaryKind.LESS
+    };
     for (BinaryKind kind : kinds) {
       for (Layout layout : Layout.values()) {
         for (int n : ODD_SIZES) {
@@ -175,8 +196,14 @@ class VectorElementwiseKernelsTest {
     float[] b = new float[32];
     java.util.Arrays.fill(a, -0.0f);
     DeviceBuffer out = VECTOR.allocate(DType.FLOAT32, 32);
-    VECTOR.binary(BinaryKind.MAXIMUM, VECTOR.upload(a), new long[] {1}, VECTOR.upload(b),
-        new long[] {1}, out, new int[] {32});
+    VECTOR.binary(
+        BinaryKind.MAXIMUM,
+        VECTOR.upload(a),
+        new long[] {1},
+        VECTOR.upload(b),
+        new long[] {1},
+        out,
+        new int[] {32});
     for (float v : f32(out)) {
       assertThat(Float.floatToIntBits(v)).isZero();
     }

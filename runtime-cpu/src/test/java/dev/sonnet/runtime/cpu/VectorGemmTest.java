@@ -50,8 +50,8 @@ class VectorGemmTest {
 
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
   @MethodSource("cases")
-  void float32_matchesScalarWithinTheFmaBound(int m, int n, int k, boolean ta, boolean tb,
-      int seed) {
+  void float32_matchesScalarWithinTheFmaBound(
+      int m, int n, int k, boolean ta, boolean tb, int seed) {
     Problem p = Problem.random(m, n, k, ta, tb, seed);
     float[] a = toFloat(p.a);
     float[] b = toFloat(p.b);
@@ -64,16 +64,19 @@ class VectorGemmTest {
     float[] w = f32(want);
     float[] g = f32(got);
     for (int i = 0; i < w.length; i++) {
-      double tol = (k + 1) * 0x1p-24 * bound[i] + 0x1p-23 * Math.abs(c[i]) + Math.ulp(w[i])
-          + Float.MIN_VALUE;
+      double tol =
+          (k + 1) * 0x1p-24 * bound[i]
+              + 0x1p-23 * Math.abs(c[i])
+              + Math.ulp(w[i])
+              + Float.MIN_VALUE;
       assertThat((double) g[i]).as("element %d", i).isCloseTo(w[i], within(tol));
     }
   }
 
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
   @MethodSource("cases")
-  void float64_matchesScalarWithinTheFmaBound(int m, int n, int k, boolean ta, boolean tb,
-      int seed) {
+  void float64_matchesScalarWithinTheFmaBound(
+      int m, int n, int k, boolean ta, boolean tb, int seed) {
     Problem p = Problem.random(m, n, k, ta, tb, seed + 1000);
     DeviceBuffer want = SCALAR.upload(p.c);
     DeviceBuffer got = VECTOR.upload(p.c);
@@ -83,8 +86,11 @@ class VectorGemmTest {
     double[] w = f64(want);
     double[] g = f64(got);
     for (int i = 0; i < w.length; i++) {
-      double tol = (2 * k + 2) * 0x1p-53 * bound[i] + 0x1p-52 * Math.abs(p.c[i])
-          + Math.ulp(w[i]) + Double.MIN_VALUE;
+      double tol =
+          (2 * k + 2) * 0x1p-53 * bound[i]
+              + 0x1p-52 * Math.abs(p.c[i])
+              + Math.ulp(w[i])
+              + Double.MIN_VALUE;
       assertThat(g[i]).as("element %d", i).isCloseTo(w[i], within(tol));
     }
   }
@@ -101,36 +107,37 @@ class VectorGemmTest {
     double[] w = f64(want);
     double[] g = f64(got);
     for (int i = 0; i < w.length; i++) {
-      assertThat(g[i]).isCloseTo(w[i], within(602 * 0x1p-53 * (bound[i] + Math.abs(p.c[i])) + Math.ulp(w[i])));
+      assertThat(g[i])
+          .isCloseTo(w[i], within(602 * 0x1p-53 * (bound[i] + Math.abs(p.c[i])) + Math.ulp(w[i])));
     }
   }
 
   /**
-   * Float32 shapes past one block and above the parallel threshold: split by columns (wide C),
-   * by rows (tall C), over several KC depth blocks and NC column blocks, and the direct path
+   * Float32 shapes past one block and above the parallel threshold: split by columns (wide C), by
+   * rows (tall C), over several KC depth blocks and NC column blocks, and the direct path
    * (row-major B, few rows, shallow) with a ragged right edge, and shallow row-major A read in
    * place in full strips (packed in the ragged last one); accumulating and overwriting.
    */
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
   @MethodSource("blockedCases")
-  void float32_blockedAndSplitAcrossThreads_matchesScalar(int m, int n, int k, boolean ta,
-      boolean tb, int seed) {
+  void float32_blockedAndSplitAcrossThreads_matchesScalar(
+      int m, int n, int k, boolean ta, boolean tb, int seed) {
     float32_matchesScalarWithinTheFmaBound(m, n, k, ta, tb, seed);
   }
 
   static Stream<Arguments> blockedCases() {
     return Stream.of(
-        Arguments.of(100, 1037, 300, false, false, 11),   // wide: split by columns, 3 NC blocks
-        Arguments.of(517, 45, 531, true, false, 12),      // tall: split by rows, 3 KC blocks
-        Arguments.of(100, 1024, 10, false, false, 13),    // direct path, whole panels only
-        Arguments.of(61, 77, 33, false, false, 14),       // direct path with a ragged edge
-        Arguments.of(130, 333, 64, false, true, 15),      // packed transposed B, above DIRECT rows
+        Arguments.of(100, 1037, 300, false, false, 11), // wide: split by columns, 3 NC blocks
+        Arguments.of(517, 45, 531, true, false, 12), // tall: split by rows, 3 KC blocks
+        Arguments.of(100, 1024, 10, false, false, 13), // direct path, whole panels only
+        Arguments.of(61, 77, 33, false, false, 14), // direct path with a ragged edge
+        Arguments.of(130, 333, 64, false, true, 15), // packed transposed B, above DIRECT rows
         Arguments.of(257, 258, 259, true, true, 16),
         // shallow row-major A read in place (k <= DIRECT_MAX_DEPTH), B packed (m > 128):
-        Arguments.of(4099, 32, 27, false, false, 17),   // first conv layer's im2col product
-        Arguments.of(203, 45, 27, false, false, 18),    // ragged strips and panels
-        Arguments.of(150, 50, 64, false, true, 19),     // deepest shallow A, transposed B
-        Arguments.of(131, 33, 65, false, false, 20));   // just past it: A packed again
+        Arguments.of(4099, 32, 27, false, false, 17), // first conv layer's im2col product
+        Arguments.of(203, 45, 27, false, false, 18), // ragged strips and panels
+        Arguments.of(150, 50, 64, false, true, 19), // deepest shallow A, transposed B
+        Arguments.of(131, 33, 65, false, false, 20)); // just past it: A packed again
   }
 
   @Test
@@ -160,8 +167,24 @@ class VectorGemmTest {
       long bStride = r.nextInt(4) == 0 ? 0 : (long) bRows * ldb + r.nextInt(3);
       long cStride = (long) m * ldc + r.nextInt(3);
       boolean accumulate = r.nextBoolean();
-      GemmSpec spec = new GemmSpec(batch, m, n, k, ta, aOff, lda, aStride, tb, bOff, ldb,
-          bStride, cOff, ldc, cStride, accumulate);
+      GemmSpec spec =
+          new GemmSpec(
+              batch,
+              m,
+              n,
+              k,
+              ta,
+              aOff,
+              lda,
+              aStride,
+              tb,
+              bOff,
+              ldb,
+              bStride,
+              cOff,
+              ldc,
+              cStride,
+              accumulate);
       double[] a = random(r, (int) (aOff + (batch - 1) * aStride + (long) aRows * lda));
       double[] b = random(r, (int) (bOff + (batch - 1) * bStride + (long) bRows * ldb));
       double[] c = random(r, (int) (cOff + (batch - 1) * cStride + (long) m * ldc));
@@ -172,10 +195,24 @@ class VectorGemmTest {
     double[] absBound() {
       double[] absA = abs(a);
       double[] absB = abs(b);
-      GemmSpec s = new GemmSpec(spec.batch(), spec.m(), spec.n(), spec.k(), spec.transA(),
-          spec.aOffset(), spec.lda(), spec.aBatchStride(), spec.transB(), spec.bOffset(),
-          spec.ldb(), spec.bBatchStride(), spec.cOffset(), spec.ldc(), spec.cBatchStride(),
-          false);
+      GemmSpec s =
+          new GemmSpec(
+              spec.batch(),
+              spec.m(),
+              spec.n(),
+              spec.k(),
+              spec.transA(),
+              spec.aOffset(),
+              spec.lda(),
+              spec.aBatchStride(),
+              spec.transB(),
+              spec.bOffset(),
+              spec.ldb(),
+              spec.bBatchStride(),
+              spec.cOffset(),
+              spec.ldc(),
+              spec.cBatchStride(),
+              false);
       DeviceBuffer out = SCALAR.allocate(dev.sonnet.tensor.DType.FLOAT64, c.length);
       SCALAR.gemm(s, SCALAR.upload(absA), SCALAR.upload(absB), out);
       return f64(out);

@@ -21,15 +21,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Vector reductions against the scalar reference in every layout the vector path recognises
- * (full, trailing, leading, middle) and one it does not (two separated reduced axes).
+ * Vector reductions against the scalar reference in every layout the vector path recognises (full,
+ * trailing, leading, middle) and one it does not (two separated reduced axes).
  *
  * <p>Tolerances: MAX and MIN select an element, so they match exactly (NaN included). SUM differs
  * by rounding: the scalar path accumulates in double and rounds once, the vector path accumulates
  * in float lanes, whose error is at most {@code (r - 1) * u * sum|x|} for {@code r} terms with
- * {@code u = 2^-24}; for float64 both sides sum in double, so each carries such a term with
- * {@code u = 2^-53}. The inputs are positive, so {@code sum|x|} is the sum itself. Exact
- * comparisons box the values so that NaN equals NaN.
+ * {@code u = 2^-24}; for float64 both sides sum in double, so each carries such a term with {@code
+ * u = 2^-53}. The inputs are positive, so {@code sum|x|} is the sum itself. Exact comparisons box
+ * the values so that NaN equals NaN.
  */
 class VectorReductionKernelsTest {
 
@@ -47,12 +47,15 @@ class VectorReductionKernelsTest {
       }
     }
     // MAX and MIN of an empty axis throw on both paths (see ScalarReductionKernelsTest).
-    return cases.stream().filter(a -> {
-      Object[] v = a.get();
-      int[] shape = (int[]) v[1];
-      return v[0] == ReduceKind.SUM || StridedRows.volume(shape) > 0
-          || outSize(shape, (boolean[]) v[2]) == 0;
-    });
+    return cases.stream()
+        .filter(
+            a -> {
+              Object[] v = a.get();
+              int[] shape = (int[]) v[1];
+              return v[0] == ReduceKind.SUM
+                  || StridedRows.volume(shape) > 0
+                  || outSize(shape, (boolean[]) v[2]) == 0;
+            });
   }
 
   @ParameterizedTest

@@ -22,37 +22,63 @@ final class ConvKernels {
   void im2col(ConvGeometry g, OpenClBuffer x, OpenClBuffer cols) {
     int total = OpenClBackend.elementCount(cols.size(), "im2col");
     Geometry geo = Geometry.of(g, x, "im2col");
-    backend.call(program(x, "im2col"), "im2col").mem(x).mem(cols).int16(geo.g).int8(geo.h)
-        .i32(total).launch(total, backend.localSize());
+    backend
+        .call(program(x, "im2col"), "im2col")
+        .mem(x)
+        .mem(cols)
+        .int16(geo.g)
+        .int8(geo.h)
+        .i32(total)
+        .launch(total, backend.localSize());
   }
 
   void col2im(ConvGeometry g, OpenClBuffer cols, OpenClBuffer x) {
     int total = OpenClBackend.elementCount(x.size(), "col2im");
     Geometry geo = Geometry.of(g, x, "col2im");
-    backend.call(program(x, "col2im"), "col2im").mem(cols).mem(x).int16(geo.g).int8(geo.h)
-        .i32(total).launch(total, backend.localSize());
+    backend
+        .call(program(x, "col2im"), "col2im")
+        .mem(cols)
+        .mem(x)
+        .int16(geo.g)
+        .int8(geo.h)
+        .i32(total)
+        .launch(total, backend.localSize());
   }
 
   void pool(PoolKind kind, ConvGeometry g, OpenClBuffer x, OpenClBuffer out) {
     int total = OpenClBackend.elementCount(out.size(), "pool");
     Geometry geo = Geometry.of(g, x, "pool");
-    backend.call(program(x, "pool"), "pool").mem(x).mem(out).int16(geo.g).int8(geo.h)
-        .i32(kind == PoolKind.MAX ? 1 : 0).i32(total).launch(total, backend.localSize());
+    backend
+        .call(program(x, "pool"), "pool")
+        .mem(x)
+        .mem(out)
+        .int16(geo.g)
+        .int8(geo.h)
+        .i32(kind == PoolKind.MAX ? 1 : 0)
+        .i32(total)
+        .launch(total, backend.localSize());
   }
 
-  void poolBackward(PoolKind kind, ConvGeometry g, OpenClBuffer x, OpenClBuffer gradOut,
-      OpenClBuffer gradIn) {
+  void poolBackward(
+      PoolKind kind, ConvGeometry g, OpenClBuffer x, OpenClBuffer gradOut, OpenClBuffer gradIn) {
     int total = OpenClBackend.elementCount(gradIn.size(), "poolBackward");
     Geometry geo = Geometry.of(g, x, "poolBackward");
-    backend.call(program(x, "poolBackward"), "pool_backward").mem(x).mem(gradOut).mem(gradIn)
-        .int16(geo.g).int8(geo.h).i32(kind == PoolKind.MAX ? 1 : 0).i32(total)
+    backend
+        .call(program(x, "poolBackward"), "pool_backward")
+        .mem(x)
+        .mem(gradOut)
+        .mem(gradIn)
+        .int16(geo.g)
+        .int8(geo.h)
+        .i32(kind == PoolKind.MAX ? 1 : 0)
+        .i32(total)
         .launch(total, backend.localSize());
   }
 
   private KernelProgram program(OpenClBuffer x, String kernel) {
     if (!x.dtype().isFloating()) {
-      throw new UnsupportedOperationException(kernel + " supports f32 and f64 only, got "
-          + x.dtype());
+      throw new UnsupportedOperationException(
+          kernel + " supports f32 and f64 only, got " + x.dtype());
     }
     return backend.programs().typed(FILE, x.dtype(), "");
   }
@@ -70,11 +96,31 @@ final class ConvKernels {
       int[] d = widen(c.dilation(), n, 1);
       int[] p = widen(c.padBefore(), n, 0);
       int[] o = widen(c.outSpatial(), n, 1);
-      int[] g = {c.batch(), c.channels(), c.groups(), c.channels() / c.groups(),
-          in[0], in[1], in[2], k[0], k[1], k[2], s[0], s[1], s[2], d[0], d[1], d[2]};
+      int[] g = {
+        c.batch(),
+        c.channels(),
+        c.groups(),
+        c.channels() / c.groups(),
+        in[0],
+        in[1],
+        in[2],
+        k[0],
+        k[1],
+        k[2],
+        s[0],
+        s[1],
+        s[2],
+        d[0],
+        d[1],
+        d[2]
+      };
       int[] h = {p[0], p[1], p[2], o[0], o[1], o[2], 0, 0};
-      long cols = (long) c.groups() * c.batch() * c.outVolume() * c.kernelVolume()
-          * (c.channels() / c.groups());
+      long cols =
+          (long) c.groups()
+              * c.batch()
+              * c.outVolume()
+              * c.kernelVolume()
+              * (c.channels() / c.groups());
       OpenClBackend.elementCount(Math.max(cols, x.size()), kernel);
       return new Geometry(g, h);
     }

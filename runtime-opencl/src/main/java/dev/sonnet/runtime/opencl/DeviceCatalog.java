@@ -20,13 +20,18 @@ import org.jocl.cl_platform_id;
 
 /**
  * The OpenCL platforms and devices of this machine, and the choice among them that {@link
- * OpenClSettings} describes. Listing devices loads the OpenCL library; the caller catches a
- * missing one ({@link LinkageError}).
+ * OpenClSettings} describes. Listing devices loads the OpenCL library; the caller catches a missing
+ * one ({@link LinkageError}).
  */
 final class DeviceCatalog {
   /** One device of one platform. */
-  record Entry(int platformIndex, String platformName, cl_platform_id platform, String name,
-      long type, cl_device_id device) {
+  record Entry(
+      int platformIndex,
+      String platformName,
+      cl_platform_id platform,
+      String name,
+      long type,
+      cl_device_id device) {
     boolean isGpu() {
       return (type & CL_DEVICE_TYPE_GPU) != 0;
     }
@@ -74,11 +79,18 @@ final class DeviceCatalog {
         continue; // CL_DEVICE_NOT_FOUND: a platform without devices
       }
       cl_device_id[] devices = new cl_device_id[n[0]];
-      ClErrors.check(CL.clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, devices.length, devices,
-          null), "clGetDeviceIDs");
+      ClErrors.check(
+          CL.clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, devices.length, devices, null),
+          "clGetDeviceIDs");
       for (cl_device_id d : devices) {
-        list.add(new Entry(p, platformName, platforms[p], deviceString(d, CL_DEVICE_NAME),
-            deviceLong(d, CL_DEVICE_TYPE), d));
+        list.add(
+            new Entry(
+                p,
+                platformName,
+                platforms[p],
+                deviceString(d, CL_DEVICE_NAME),
+                deviceLong(d, CL_DEVICE_TYPE),
+                d));
       }
     }
     return new DeviceCatalog(List.copyOf(list));
@@ -96,8 +108,10 @@ final class DeviceCatalog {
   /** Picks the device {@code settings} ask for, or explains why none fits. */
   Choice choose(OpenClSettings settings) {
     if (entries.isEmpty()) {
-      return new Choice(null, "no OpenCL platform with a device is installed (the ICD loader "
-          + "found none). Install a driver, e.g. 'apt-get install pocl-opencl-icd' for the CPU");
+      return new Choice(
+          null,
+          "no OpenCL platform with a device is installed (the ICD loader "
+              + "found none). Install a driver, e.g. 'apt-get install pocl-opencl-icd' for the CPU");
     }
     List<Entry> candidates = new ArrayList<>();
     for (Entry e : entries) {
@@ -109,8 +123,14 @@ final class DeviceCatalog {
       candidates.sort((a, b) -> Boolean.compare(b.isGpu(), a.isGpu()));
     }
     if (candidates.isEmpty()) {
-      return new Choice(null, "no OpenCL device matches " + describe(settings) + "; devices "
-          + "present: " + listing() + typeHint(settings));
+      return new Choice(
+          null,
+          "no OpenCL device matches "
+              + describe(settings)
+              + "; devices "
+              + "present: "
+              + listing()
+              + typeHint(settings));
     }
     String want = settings.device();
     if (want == null) {
@@ -121,17 +141,32 @@ final class DeviceCatalog {
       if (index < candidates.size()) {
         return new Choice(candidates.get(index), null);
       }
-      return new Choice(null, "OpenCL device index " + index + " (-D"
-          + OpenClSettings.DEVICE_PROPERTY + ") is out of range: " + candidates.size()
-          + " device(s) match " + describe(settings) + ": " + listing(candidates));
+      return new Choice(
+          null,
+          "OpenCL device index "
+              + index
+              + " (-D"
+              + OpenClSettings.DEVICE_PROPERTY
+              + ") is out of range: "
+              + candidates.size()
+              + " device(s) match "
+              + describe(settings)
+              + ": "
+              + listing(candidates));
     }
     for (Entry e : candidates) {
       if (e.name().toLowerCase(Locale.ROOT).contains(want.toLowerCase(Locale.ROOT))) {
         return new Choice(e, null);
       }
     }
-    return new Choice(null, "no OpenCL device name contains '" + want + "' among those matching "
-        + describe(settings) + ": " + listing(candidates));
+    return new Choice(
+        null,
+        "no OpenCL device name contains '"
+            + want
+            + "' among those matching "
+            + describe(settings)
+            + ": "
+            + listing(candidates));
   }
 
   /** Every device, numbered, for error messages. */
@@ -142,21 +177,27 @@ final class DeviceCatalog {
   private static String listing(List<Entry> list) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < list.size(); i++) {
-      sb.append(i == 0 ? "" : ", ").append('[').append(i).append("] ")
+      sb.append(i == 0 ? "" : ", ")
+          .append('[')
+          .append(i)
+          .append("] ")
           .append(list.get(i).describe());
     }
     return sb.toString();
   }
 
   private static String describe(OpenClSettings s) {
-    return "device type " + s.deviceType().option()
+    return "device type "
+        + s.deviceType().option()
         + (s.platform() == null ? "" : " on platform '" + s.platform() + "'");
   }
 
   private String typeHint(OpenClSettings s) {
     if (s.deviceType() == OpenClSettings.DeviceType.GPU) {
       return ". OpenCL CPU devices (such as PoCL) are used only when asked for: set -D"
-          + OpenClSettings.DEVICE_TYPE_PROPERTY + "=cpu (or " + OpenClSettings.DEVICE_TYPE_ENV
+          + OpenClSettings.DEVICE_TYPE_PROPERTY
+          + "=cpu (or "
+          + OpenClSettings.DEVICE_TYPE_ENV
           + "=cpu), or =any to prefer a GPU and fall back to any device";
     }
     return "";
@@ -185,7 +226,8 @@ final class DeviceCatalog {
     long[] size = new long[1];
     ClErrors.check(CL.clGetPlatformInfo(platform, param, 0, null, size), "clGetPlatformInfo");
     byte[] bytes = new byte[(int) size[0]];
-    ClErrors.check(CL.clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null),
+    ClErrors.check(
+        CL.clGetPlatformInfo(platform, param, bytes.length, Pointer.to(bytes), null),
         "clGetPlatformInfo");
     return cString(bytes);
   }
@@ -194,7 +236,8 @@ final class DeviceCatalog {
     long[] size = new long[1];
     ClErrors.check(CL.clGetDeviceInfo(device, param, 0, null, size), "clGetDeviceInfo");
     byte[] bytes = new byte[(int) size[0]];
-    ClErrors.check(CL.clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null),
+    ClErrors.check(
+        CL.clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null),
         "clGetDeviceInfo");
     return cString(bytes);
   }
@@ -202,16 +245,16 @@ final class DeviceCatalog {
   /** A {@code cl_ulong} or {@code cl_bitfield} device property. */
   static long deviceLong(cl_device_id device, int param) {
     long[] v = new long[1];
-    ClErrors.check(CL.clGetDeviceInfo(device, param, Sizeof.cl_ulong, Pointer.to(v), null),
-        "clGetDeviceInfo");
+    ClErrors.check(
+        CL.clGetDeviceInfo(device, param, Sizeof.cl_ulong, Pointer.to(v), null), "clGetDeviceInfo");
     return v[0];
   }
 
   /** A {@code cl_uint} device property. */
   static int deviceInt(cl_device_id device, int param) {
     int[] v = new int[1];
-    ClErrors.check(CL.clGetDeviceInfo(device, param, Sizeof.cl_uint, Pointer.to(v), null),
-        "clGetDeviceInfo");
+    ClErrors.check(
+        CL.clGetDeviceInfo(device, param, Sizeof.cl_uint, Pointer.to(v), null), "clGetDeviceInfo");
     return v[0];
   }
 

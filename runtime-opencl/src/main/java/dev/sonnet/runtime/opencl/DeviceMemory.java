@@ -12,20 +12,21 @@ import org.jocl.cl_mem;
 
 /**
  * The allocator of one device: creates {@code cl_mem} objects, counts the bytes and buffers this
- * process holds, and frees memory both deterministically ({@link OpenClBuffer#release()}) and
- * when a buffer becomes unreachable (a {@link Cleaner} action that holds only the {@code cl_mem}
- * and this counter, never the buffer).
+ * process holds, and frees memory both deterministically ({@link OpenClBuffer#release()}) and when
+ * a buffer becomes unreachable (a {@link Cleaner} action that holds only the {@code cl_mem} and
+ * this counter, never the buffer).
  *
  * <p>The garbage collector does not see device memory, so unreachable buffers could pile up while
- * the Java heap stays small. Two rules keep memory flat: when the bytes in use pass a threshold
- * the allocator runs a collection and waits briefly for the cleaner, then raises the threshold to
- * twice what survived (so a large live working set does not collect on every allocation); and
- * when the device refuses an allocation it collects and retries once before reporting
- * {@link OpenClOutOfMemoryException}.
+ * the Java heap stays small. Two rules keep memory flat: when the bytes in use pass a threshold the
+ * allocator runs a collection and waits briefly for the cleaner, then raises the threshold to twice
+ * what survived (so a large live working set does not collect on every allocation); and when the
+ * device refuses an allocation it collects and retries once before reporting {@link
+ * OpenClOutOfMemoryException}.
  */
 final class DeviceMemory {
   /** First collection threshold: a quarter of device memory, at most 1 GiB. */
   private static final long MAX_INITIAL_THRESHOLD = 1L << 30;
+
   /** How long an allocation waits, at most, for the cleaner after asking for a collection. */
   private static final int CLEANER_WAIT_MILLIS = 50;
 
@@ -39,14 +40,14 @@ final class DeviceMemory {
 
   DeviceMemory(OpenClDevice device) {
     this.device = device;
-    this.baseThreshold = Math.max(1L << 24,
-        Math.min(MAX_INITIAL_THRESHOLD, device.globalMemBytes() / 4));
+    this.baseThreshold =
+        Math.max(1L << 24, Math.min(MAX_INITIAL_THRESHOLD, device.globalMemBytes() / 4));
     this.collectThreshold = baseThreshold;
   }
 
   /**
-   * Sets the bytes in use above which an allocation first collects garbage (tests use a small
-   * value to show that memory stays flat without explicit collections).
+   * Sets the bytes in use above which an allocation first collects garbage (tests use a small value
+   * to show that memory stays flat without explicit collections).
    */
   void collectThreshold(long bytes) {
     baseThreshold = bytes;
@@ -70,14 +71,21 @@ final class DeviceMemory {
 
   /**
    * A new buffer of {@code bytes} (at least one byte: OpenCL has no empty buffers), initialised
-   * from {@code host} when it is not null. {@code dtype} and {@code elements} name the request
-   * in errors.
+   * from {@code host} when it is not null. {@code dtype} and {@code elements} name the request in
+   * errors.
    */
   cl_mem create(long bytes, Pointer host, DType dtype, long elements) {
     long size = Math.max(bytes, 1);
     if (size > device.maxAllocBytes()) {
-      throw outOfMemory(dtype, elements, size, 0, "larger than the device's largest single "
-          + "allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + mib(device.maxAllocBytes()) + ")");
+      throw outOfMemory(
+          dtype,
+          elements,
+          size,
+          0,
+          "larger than the device's largest single "
+              + "allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE = "
+              + mib(device.maxAllocBytes())
+              + ")");
     }
     if (bytesInUse.get() + size > collectThreshold) {
       collectGarbage();
@@ -118,15 +126,30 @@ final class DeviceMemory {
     }
   }
 
-  private OpenClOutOfMemoryException outOfMemory(DType dtype, long elements, long bytes,
-      int status, String why) {
-    return new OpenClOutOfMemoryException("OpenCL device out of memory: a buffer of " + elements
-        + " " + dtype + " elements (" + mib(bytes) + ") was " + why + ". In use by this process: "
-        + mib(bytesInUse.get()) + " in " + buffersInUse.get() + " buffers; device memory "
-        + mib(device.globalMemBytes()) + " (" + device.describe() + ")"
-        + (status == 0 ? "" : "; status " + ClErrors.name(status) + " (" + status + ")")
-        + ". Release tensors you no longer need (tensor.release()), or use smaller batches or "
-        + "a smaller model", status);
+  private OpenClOutOfMemoryException outOfMemory(
+      DType dtype, long elements, long bytes, int status, String why) {
+    return new OpenClOutOfMemoryException(
+        "OpenCL device out of memory: a buffer of "
+            + elements
+            + " "
+            + dtype
+            + " elements ("
+            + mib(bytes)
+            + ") was "
+            + why
+            + ". In use by this process: "
+            + mib(bytesInUse.get())
+            + " in "
+            + buffersInUse.get()
+            + " buffers; device memory "
+            + mib(device.globalMemBytes())
+            + " ("
+            + device.describe()
+            + ")"
+            + (status == 0 ? "" : "; status " + ClErrors.name(status) + " (" + status + ")")
+            + ". Release tensors you no longer need (tensor.release()), or use smaller batches or "
+            + "a smaller model",
+        status);
   }
 
   private static String mib(long bytes) {
@@ -145,8 +168,8 @@ final class DeviceMemory {
       bytesInUse.addAndGet(-bytes);
       buffersInUse.decrementAndGet();
       if (status != 0) {
-        System.getLogger(DeviceMemory.class.getName()).log(System.Logger.Level.WARNING,
-            ClErrors.describe("clReleaseMemObject", status));
+        System.getLogger(DeviceMemory.class.getName())
+            .log(System.Logger.Level.WARNING, ClErrors.describe("clReleaseMemObject", status));
       }
     }
   }

@@ -7,9 +7,9 @@ import dev.sonnet.tensor.DType;
 
 /**
  * Launches the typed elementwise kernels of {@code elementwise.cl}: unary, binary (a flat kernel
- * when the operands merge into one axis, a strided one otherwise), comparisons and casts.
- * Validates what the CPU runtime validates: kinds defined on the dtype, and integer division by
- * zero (the divisor is read back first, since a kernel cannot throw).
+ * when the operands merge into one axis, a strided one otherwise), comparisons and casts. Validates
+ * what the CPU runtime validates: kinds defined on the dtype, and integer division by zero (the
+ * divisor is read back first, since a kernel cannot throw).
  */
 final class ElementwiseKernels {
   private static final String FILE = "elementwise.cl";
@@ -24,16 +24,28 @@ final class ElementwiseKernels {
     checkUnary(kind, x.dtype());
     int n = OpenClBackend.elementCount(x.size(), "unary " + kind);
     KernelProgram p = backend.programs().typed(FILE, x.dtype(), "");
-    backend.call(p, "unary").mem(x).mem(out).i32(n).i32(unaryCode(kind))
+    backend
+        .call(p, "unary")
+        .mem(x)
+        .mem(out)
+        .i32(n)
+        .i32(unaryCode(kind))
         .launch(n, backend.localSize());
   }
 
-  void binary(BinaryKind kind, OpenClBuffer a, long[] aStrides, OpenClBuffer b,
-      long[] bStrides, OpenClBuffer out, int[] outShape) {
+  void binary(
+      BinaryKind kind,
+      OpenClBuffer a,
+      long[] aStrides,
+      OpenClBuffer b,
+      long[] bStrides,
+      OpenClBuffer out,
+      int[] outShape) {
     DType dtype = a.dtype();
     checkBinary(kind, dtype);
-    StridedLayout layout = StridedLayout.of(outShape, new long[3], aStrides, bStrides,
-        StridedLayout.denseStrides(outShape));
+    StridedLayout layout =
+        StridedLayout.of(
+            outShape, new long[3], aStrides, bStrides, StridedLayout.denseStrides(outShape));
     int n = OpenClBackend.elementCount(layout.count(), "binary " + kind);
     if (n == 0) {
       return;
@@ -46,16 +58,38 @@ final class ElementwiseKernels {
     String prefix = bool ? "compare" : "binary";
     int code = binaryCode(kind);
     if (layout.flat()) {
-      backend.call(p, prefix + "_flat").mem(a).i64(0).i64(layout.flatStride(0))
-          .mem(b).i64(0).i64(layout.flatStride(1)).mem(out).i64(0).i32(n).i32(code)
+      backend
+          .call(p, prefix + "_flat")
+          .mem(a)
+          .i64(0)
+          .i64(layout.flatStride(0))
+          .mem(b)
+          .i64(0)
+          .i64(layout.flatStride(1))
+          .mem(out)
+          .i64(0)
+          .i32(n)
+          .i32(code)
           .launch(n, backend.localSize());
       return;
     }
     for (StridedLayout.Chunk c : layout.chunks()) {
       int count = c.count();
-      backend.call(p, prefix + "_strided").mem(a).i64(c.offsets()[0]).long8(c.strides8()[0])
-          .mem(b).i64(c.offsets()[1]).long8(c.strides8()[1]).mem(out).i64(c.start()).i32(count)
-          .int8(c.shape8()).i32(c.rank()).i32(code).launch(count, backend.localSize());
+      backend
+          .call(p, prefix + "_strided")
+          .mem(a)
+          .i64(c.offsets()[0])
+          .long8(c.strides8()[0])
+          .mem(b)
+          .i64(c.offsets()[1])
+          .long8(c.strides8()[1])
+          .mem(out)
+          .i64(c.start())
+          .i32(count)
+          .int8(c.shape8())
+          .i32(c.rank())
+          .i32(code)
+          .launch(count, backend.localSize());
     }
   }
 
@@ -63,13 +97,14 @@ final class ElementwiseKernels {
     int n = OpenClBackend.elementCount(x.size(), "cast");
     backend.programs().requireSupported(out.dtype());
     KernelProgram p = backend.programs().typed(FILE, x.dtype(), "");
-    String kernel = switch (out.dtype()) {
-      case FLOAT32 -> "cast_to_f32";
-      case FLOAT64 -> "cast_to_f64";
-      case INT32 -> "cast_to_i32";
-      case INT64 -> "cast_to_i64";
-      case BOOL -> "cast_to_bool";
-    };
+    String kernel =
+        switch (out.dtype()) {
+          case FLOAT32 -> "cast_to_f32";
+          case FLOAT64 -> "cast_to_f64";
+          case INT32 -> "cast_to_i32";
+          case INT64 -> "cast_to_i64";
+          case BOOL -> "cast_to_bool";
+        };
     backend.call(p, kernel).mem(x).mem(out).i32(n).launch(n, backend.localSize());
   }
 
@@ -120,27 +155,33 @@ final class ElementwiseKernels {
   }
 
   static void checkUnary(UnaryKind kind, DType dtype) {
-    boolean ok = switch (dtype) {
-      case FLOAT32, FLOAT64 -> kind != UnaryKind.LOGICAL_NOT;
-      case INT32, INT64 -> kind.acceptsIntegers();
-      case BOOL -> kind == UnaryKind.LOGICAL_NOT;
-    };
+    boolean ok =
+        switch (dtype) {
+          case FLOAT32, FLOAT64 -> kind != UnaryKind.LOGICAL_NOT;
+          case INT32, INT64 -> kind.acceptsIntegers();
+          case BOOL -> kind == UnaryKind.LOGICAL_NOT;
+        };
     if (!ok) {
-      throw new SonnetException("Unary " + kind + " is not defined on " + dtype
-          + " tensors; cast first, e.g. x.cast(DType.FLOAT32)");
+      throw new SonnetException(
+          "Unary "
+              + kind
+              + " is not defined on "
+              + dtype
+              + " tensors; cast first, e.g. x.cast(DType.FLOAT32)");
     }
   }
 
   static void checkBinary(BinaryKind kind, DType dtype) {
-    boolean ok = switch (kind) {
-      case LOGICAL_AND, LOGICAL_OR -> dtype == DType.BOOL;
-      case EQUAL, NOT_EQUAL -> true;
-      case POW -> dtype.isFloating();
-      default -> dtype != DType.BOOL;
-    };
+    boolean ok =
+        switch (kind) {
+          case LOGICAL_AND, LOGICAL_OR -> dtype == DType.BOOL;
+          case EQUAL, NOT_EQUAL -> true;
+          case POW -> dtype.isFloating();
+          default -> dtype != DType.BOOL;
+        };
     if (!ok) {
-      throw new SonnetException("Binary " + kind + " is not defined on " + dtype
-          + " tensors; cast the operands first");
+      throw new SonnetException(
+          "Binary " + kind + " is not defined on " + dtype + " tensors; cast the operands first");
     }
   }
 
@@ -184,8 +225,12 @@ final class ElementwiseKernels {
   }
 
   static SonnetException divisionByZero(DType dtype, long dividend) {
-    return new SonnetException("Integer division by zero: " + dtype + " DIV of " + dividend
-        + " by 0. Integer division has no infinity; mask zero divisors first (e.g. with where), "
-        + "or cast to a floating dtype");
+    return new SonnetException(
+        "Integer division by zero: "
+            + dtype
+            + " DIV of "
+            + dividend
+            + " by 0. Integer division has no infinity; mask zero divisors first (e.g. with where), "
+            + "or cast to a floating dtype");
   }
 }

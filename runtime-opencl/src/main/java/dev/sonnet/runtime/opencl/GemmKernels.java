@@ -4,15 +4,16 @@ import dev.sonnet.SonnetException;
 import dev.sonnet.backend.GemmSpec;
 
 /**
- * Launches the matrix products of {@code gemm.cl}. Every {@link GemmSpec} field is honoured by
- * both kernels (transposes, offsets, leading dimensions, batch strides including 0, accumulate):
- * {@code gemm_tiled} (local-memory tiles, a register block of outputs per work-item, tile sizes
- * from {@link TileConfig#forDevice}) for products big enough to fill its tiles, and {@code
- * gemm_small} (one work-item per output, accumulating in double where the device has it) for the
- * rest, where tiles would mostly compute padding.
+ * Launches the matrix products of {@code gemm.cl}. Every {@link GemmSpec} field is honoured by both
+ * kernels (transposes, offsets, leading dimensions, batch strides including 0, accumulate): {@code
+ * gemm_tiled} (local-memory tiles, a register block of outputs per work-item, tile sizes from
+ * {@link TileConfig#forDevice}) for products big enough to fill its tiles, and {@code gemm_small}
+ * (one work-item per output, accumulating in double where the device has it) for the rest, where
+ * tiles would mostly compute padding.
  */
 final class GemmKernels {
   private static final String FILE = "gemm.cl";
+
   /** Output elements per batch item below which the one-item-per-output kernel runs. */
   static final long SMALL_OUTPUTS = 4096;
 
@@ -22,12 +23,13 @@ final class GemmKernels {
    */
   record TileConfig(int tsm, int tsn, int tsk, int wptm, int wptn) {
     /**
-     * 64x64 tiles of 4x4 blocks (256 work-items, 8 KiB of float tiles) on GPUs, which hide
-     * memory latency with many threads; 32x32 tiles of 4x4 blocks (64 work-items) on CPU devices
-     * and devices with small work-groups, where fewer, larger work-items run best.
+     * 64x64 tiles of 4x4 blocks (256 work-items, 8 KiB of float tiles) on GPUs, which hide memory
+     * latency with many threads; 32x32 tiles of 4x4 blocks (64 work-items) on CPU devices and
+     * devices with small work-groups, where fewer, larger work-items run best.
      */
     static TileConfig forDevice(OpenClDevice device) {
-      if (device.isGpu() && device.maxWorkGroupSize() >= 256
+      if (device.isGpu()
+          && device.maxWorkGroupSize() >= 256
           && device.localMemBytes() >= 2L * 16 * 64 * 8) {
         return new TileConfig(64, 64, 16, 4, 4);
       }
@@ -38,8 +40,16 @@ final class GemmKernels {
     }
 
     String defines() {
-      return "-DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm
-          + " -DWPTN=" + wptn;
+      return "-DTSM="
+          + tsm
+          + " -DTSN="
+          + tsn
+          + " -DTSK="
+          + tsk
+          + " -DWPTM="
+          + wptm
+          + " -DWPTN="
+          + wptn;
     }
   }
 
@@ -65,10 +75,21 @@ final class GemmKernels {
     if (!tiled) {
       call.i32(s.batch());
     }
-    call.i32(s.m()).i32(s.n()).i32(s.k())
-        .i32(s.transA() ? 1 : 0).i64(s.aOffset()).i32(s.lda()).i64(s.aBatchStride())
-        .i32(s.transB() ? 1 : 0).i64(s.bOffset()).i32(s.ldb()).i64(s.bBatchStride())
-        .i64(s.cOffset()).i32(s.ldc()).i64(s.cBatchStride()).i32(s.accumulate() ? 1 : 0);
+    call.i32(s.m())
+        .i32(s.n())
+        .i32(s.k())
+        .i32(s.transA() ? 1 : 0)
+        .i64(s.aOffset())
+        .i32(s.lda())
+        .i64(s.aBatchStride())
+        .i32(s.transB() ? 1 : 0)
+        .i64(s.bOffset())
+        .i32(s.ldb())
+        .i64(s.bBatchStride())
+        .i64(s.cOffset())
+        .i32(s.ldc())
+        .i64(s.cBatchStride())
+        .i32(s.accumulate() ? 1 : 0);
     if (!tiled) {
       call.launch(OpenClBackend.elementCount(outputs * s.batch(), "gemm"), backend.localSize());
       return;
@@ -77,7 +98,7 @@ final class GemmKernels {
     int rtsn = tiles.tsn() / tiles.wptn();
     long groupsN = (s.n() + tiles.tsn() - 1) / tiles.tsn();
     long groupsM = (s.m() + tiles.tsm() - 1) / tiles.tsm();
-    call.enqueue(3, new long[] {groupsN * rtsn, groupsM * rtsm, s.batch()},
-        new long[] {rtsn, rtsm, 1});
+    call.enqueue(
+        3, new long[] {groupsN * rtsn, groupsM * rtsm, s.batch()}, new long[] {rtsn, rtsm, 1});
   }
 }

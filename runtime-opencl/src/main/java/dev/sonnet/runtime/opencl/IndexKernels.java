@@ -7,8 +7,8 @@ import dev.sonnet.tensor.DType;
  * Gather along an axis and its adjoint, scatter-add. A kernel cannot throw, so the indices (small
  * next to the data) are read back and checked first, with the CPU runtime's message; a bad index
  * leaves the output untouched. Scatter-add inverts the indices on the host (for each destination
- * row, the positions that add into it, in order) so that each work-item owns one output element:
- * no atomics, and the same summation order as the CPU.
+ * row, the positions that add into it, in order) so that each work-item owns one output element: no
+ * atomics, and the same summation order as the CPU.
  */
 final class IndexKernels {
   private final OpenClBackend backend;
@@ -17,8 +17,8 @@ final class IndexKernels {
     this.backend = backend;
   }
 
-  void gather(OpenClBuffer x, OpenClBuffer indices, OpenClBuffer out, int outer, int axisSize,
-      int inner) {
+  void gather(
+      OpenClBuffer x, OpenClBuffer indices, OpenClBuffer out, int outer, int axisSize, int inner) {
     long[] idx = checkedIndices(indices, axisSize, "gather");
     int n = idx.length;
     int total = OpenClBackend.elementCount((long) outer * n * inner, "gather");
@@ -27,15 +27,29 @@ final class IndexKernels {
     }
     KernelProgram p = backend.programs().sized("copy.cl", OpenClBuffer.elementBytes(x.dtype()));
     String kernel = indices.dtype() == DType.INT64 ? "gather_i64" : "gather_i32";
-    backend.call(p, kernel).mem(x).mem(indices).mem(out).i32(outer).i32(axisSize).i32(inner)
-        .i32(n).launch(total, backend.localSize());
+    backend
+        .call(p, kernel)
+        .mem(x)
+        .mem(indices)
+        .mem(out)
+        .i32(outer)
+        .i32(axisSize)
+        .i32(inner)
+        .i32(n)
+        .launch(total, backend.localSize());
   }
 
-  void scatterAdd(OpenClBuffer updates, OpenClBuffer indices, OpenClBuffer out, int outer,
-      int axisSize, int inner) {
+  void scatterAdd(
+      OpenClBuffer updates,
+      OpenClBuffer indices,
+      OpenClBuffer out,
+      int outer,
+      int axisSize,
+      int inner) {
     if (out.dtype() == DType.BOOL) {
-      throw new SonnetException("scatterAdd is not defined on bool tensors; cast the updates to "
-          + "a numeric dtype first");
+      throw new SonnetException(
+          "scatterAdd is not defined on bool tensors; cast the updates to "
+              + "a numeric dtype first");
     }
     long[] idx = checkedIndices(indices, axisSize, "scatterAdd");
     int n = idx.length;
@@ -59,8 +73,17 @@ final class IndexKernels {
     OpenClBuffer order = backend.uploadInts(perm);
     try {
       KernelProgram p = backend.programs().typed("elementwise.cl", out.dtype(), "");
-      backend.call(p, "scatter_add").mem(updates).mem(out).mem(starts).mem(order).i32(outer)
-          .i32(axisSize).i32(inner).i32(n).launch(total, backend.localSize());
+      backend
+          .call(p, "scatter_add")
+          .mem(updates)
+          .mem(out)
+          .mem(starts)
+          .mem(order)
+          .i32(outer)
+          .i32(axisSize)
+          .i32(inner)
+          .i32(n)
+          .launch(total, backend.localSize());
     } finally {
       // Safe while the kernel is queued: OpenCL frees the memory once the kernel is done.
       starts.release();
@@ -76,10 +99,19 @@ final class IndexKernels {
     long[] v = backend.readIndices(indices);
     for (int j = 0; j < v.length; j++) {
       if (v[j] < 0 || v[j] >= axisSize) {
-        throw new SonnetException(op + ": index " + v[j] + " (at position " + j
-            + " of the indices) is out of range for an axis of size " + axisSize
-            + "; valid indices are 0 to " + (axisSize - 1) + (v[j] < 0
-                ? ". Negative indices do not wrap around here; add the axis size first" : ""));
+        throw new SonnetException(
+            op
+                + ": index "
+                + v[j]
+                + " (at position "
+                + j
+                + " of the indices) is out of range for an axis of size "
+                + axisSize
+                + "; valid indices are 0 to "
+                + (axisSize - 1)
+                + (v[j] < 0
+                    ? ". Negative indices do not wrap around here; add the axis size first"
+                    : ""));
       }
     }
     return v;

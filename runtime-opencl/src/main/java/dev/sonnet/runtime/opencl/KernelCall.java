@@ -8,9 +8,9 @@ import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 
 /**
- * Sets the arguments of one kernel, in order, and enqueues it. Arguments are stored in the
- * kernel object, so a call must run to {@link #launch} without another call on the same kernel in
- * between: {@link OpenClBackend} serialises them.
+ * Sets the arguments of one kernel, in order, and enqueues it. Arguments are stored in the kernel
+ * object, so a call must run to {@link #launch} without another call on the same kernel in between:
+ * {@link OpenClBackend} serialises them.
  */
 final class KernelCall {
   /** Dimensions of the padded index vectors ({@code int8}, {@code long8}) in the kernels. */
@@ -20,12 +20,14 @@ final class KernelCall {
   private final cl_kernel kernel;
   private final String name;
   private int index;
+
   /**
    * The buffers passed so far, kept reachable until the kernel is enqueued: otherwise a buffer's
-   * cleaner could release its memory between {@code clSetKernelArg} and the enqueue (once
-   * enqueued, OpenCL itself keeps the memory until the kernel is done).
+   * cleaner could release its memory between {@code clSetKernelArg} and the enqueue (once enqueued,
+   * OpenCL itself keeps the memory until the kernel is done).
    */
   private OpenClBuffer[] buffers = new OpenClBuffer[4];
+
   private int bufferCount;
 
   KernelCall(OpenClDevice device, KernelProgram program, String name) {
@@ -82,10 +84,12 @@ final class KernelCall {
     enqueue(1, new long[] {global}, new long[] {local});
   }
 
-  /** Enqueues an explicit 1- to 3-dimensional range ({@code global} a multiple of {@code local}). */
+  /**
+   * Enqueues an explicit 1- to 3-dimensional range ({@code global} a multiple of {@code local}).
+   */
   void enqueue(int dims, long[] global, long[] local) {
-    int status = CL.clEnqueueNDRangeKernel(device.queue(), kernel, dims, null, global, local, 0,
-        null, null);
+    int status =
+        CL.clEnqueueNDRangeKernel(device.queue(), kernel, dims, null, global, local, 0, null, null);
     Reference.reachabilityFence(buffers);
     if (status != 0) {
       throw failure(status);
@@ -96,8 +100,9 @@ final class KernelCall {
   private KernelCall set(long size, Pointer value) {
     int status = CL.clSetKernelArg(kernel, index, size, value);
     if (status != 0) {
-      throw new OpenClException(ClErrors.describe("clSetKernelArg(" + name + ", argument "
-          + index + ")", status), status);
+      throw new OpenClException(
+          ClErrors.describe("clSetKernelArg(" + name + ", argument " + index + ")", status),
+          status);
     }
     index++;
     return this;
@@ -106,9 +111,14 @@ final class KernelCall {
   private OpenClException failure(int status) {
     String message = ClErrors.describe("clEnqueueNDRangeKernel(" + name + ")", status);
     if (ClErrors.isOutOfMemory(status)) {
-      return new OpenClOutOfMemoryException(message + ": the device ran out of memory or "
-          + "resources running kernel " + name + "; release tensors you no longer need "
-          + "(tensor.release()) or use smaller batches", status);
+      return new OpenClOutOfMemoryException(
+          message
+              + ": the device ran out of memory or "
+              + "resources running kernel "
+              + name
+              + "; release tensors you no longer need "
+              + "(tensor.release()) or use smaller batches",
+          status);
     }
     return new OpenClException(message, status);
   }

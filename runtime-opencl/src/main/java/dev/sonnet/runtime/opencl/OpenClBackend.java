@@ -19,12 +19,12 @@ import org.jocl.Sizeof;
  * The OpenCL backend: buffers in device memory, kernels enqueued on one in-order queue.
  *
  * <p>Kernels only enqueue; the host waits in the {@code download} methods, in {@link
- * #synchronize()}, and where a kernel needs a value only the host can judge (gather and
- * scatter-add indices, integer divisors), which it reads first. Each kernel family lives in its
- * own class ({@link ElementwiseKernels}, {@link ReductionKernels}, {@link GemmKernels}, {@link
- * CopyKernels}, {@link IndexKernels}, {@link ConvKernels}); this class only holds the device, the
- * allocator and the compiled programs, moves data, and routes calls. Calls are serialised, since
- * kernel objects carry their arguments as state.
+ * #synchronize()}, and where a kernel needs a value only the host can judge (gather and scatter-add
+ * indices, integer divisors), which it reads first. Each kernel family lives in its own class
+ * ({@link ElementwiseKernels}, {@link ReductionKernels}, {@link GemmKernels}, {@link CopyKernels},
+ * {@link IndexKernels}, {@link ConvKernels}); this class only holds the device, the allocator and
+ * the compiled programs, moves data, and routes calls. Calls are serialised, since kernel objects
+ * carry their arguments as state.
  */
 public final class OpenClBackend implements Backend {
   private final OpenClDevice device;
@@ -42,8 +42,10 @@ public final class OpenClBackend implements Backend {
   OpenClBackend(OpenClDevice device) {
     this.device = device;
     this.memory = new DeviceMemory(device);
-    this.localSize = Math.min(device.isGpu() ? 256 : 64, Integer.highestOneBit(
-        Math.max(1, device.maxWorkGroupSize())));
+    this.localSize =
+        Math.min(
+            device.isGpu() ? 256 : 64,
+            Integer.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
     this.programs = new ProgramCache(device, localSize);
     this.tiles = GemmKernels.TileConfig.forDevice(device);
     this.elementwise = new ElementwiseKernels(this);
@@ -75,8 +77,8 @@ public final class OpenClBackend implements Backend {
   }
 
   /**
-   * Runs a garbage collection and waits briefly for unreachable buffers to be freed; for tests
-   * and memory reports (allocation does this by itself when memory runs short).
+   * Runs a garbage collection and waits briefly for unreachable buffers to be freed; for tests and
+   * memory reports (allocation does this by itself when memory runs short).
    */
   public void collectGarbage() {
     memory.collectGarbage();
@@ -185,20 +187,33 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public synchronized void binary(BinaryKind kind, DeviceBuffer a, long[] aStrides,
-      DeviceBuffer bb, long[] bStrides, DeviceBuffer out, int[] outShape) {
+  public synchronized void binary(
+      BinaryKind kind,
+      DeviceBuffer a,
+      long[] aStrides,
+      DeviceBuffer bb,
+      long[] bStrides,
+      DeviceBuffer out,
+      int[] outShape) {
     elementwise.binary(kind, b(a), aStrides, b(bb), bStrides, b(out), outShape);
   }
 
   @Override
-  public synchronized void where(DeviceBuffer cond, long[] condStrides, DeviceBuffer a,
-      long[] aStrides, DeviceBuffer bb, long[] bStrides, DeviceBuffer out, int[] outShape) {
+  public synchronized void where(
+      DeviceBuffer cond,
+      long[] condStrides,
+      DeviceBuffer a,
+      long[] aStrides,
+      DeviceBuffer bb,
+      long[] bStrides,
+      DeviceBuffer out,
+      int[] outShape) {
     copies.where(b(cond), condStrides, b(a), aStrides, b(bb), bStrides, b(out), outShape);
   }
 
   @Override
-  public synchronized void reduce(ReduceKind kind, DeviceBuffer x, int[] shape,
-      boolean[] reduceAxes, DeviceBuffer out) {
+  public synchronized void reduce(
+      ReduceKind kind, DeviceBuffer x, int[] shape, boolean[] reduceAxes, DeviceBuffer out) {
     reductions.reduce(kind, b(x), shape, reduceAxes, b(out));
   }
 
@@ -208,8 +223,14 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public synchronized void copy(DeviceBuffer src, long srcOffset, long[] srcStrides,
-      DeviceBuffer dst, long dstOffset, long[] dstStrides, int[] shape) {
+  public synchronized void copy(
+      DeviceBuffer src,
+      long srcOffset,
+      long[] srcStrides,
+      DeviceBuffer dst,
+      long dstOffset,
+      long[] dstStrides,
+      int[] shape) {
     copies.copy(b(src), srcOffset, srcStrides, b(dst), dstOffset, dstStrides, shape);
   }
 
@@ -219,14 +240,19 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public synchronized void gather(DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out,
-      int outer, int axisSize, int inner) {
+  public synchronized void gather(
+      DeviceBuffer x, DeviceBuffer indices, DeviceBuffer out, int outer, int axisSize, int inner) {
     indexing.gather(b(x), b(indices), b(out), outer, axisSize, inner);
   }
 
   @Override
-  public synchronized void scatterAdd(DeviceBuffer updates, DeviceBuffer indices,
-      DeviceBuffer out, int outer, int axisSize, int inner) {
+  public synchronized void scatterAdd(
+      DeviceBuffer updates,
+      DeviceBuffer indices,
+      DeviceBuffer out,
+      int outer,
+      int axisSize,
+      int inner) {
     indexing.scatterAdd(b(updates), b(indices), b(out), outer, axisSize, inner);
   }
 
@@ -241,14 +267,18 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public synchronized void pool(PoolKind kind, ConvGeometry geometry, DeviceBuffer x,
-      DeviceBuffer out) {
+  public synchronized void pool(
+      PoolKind kind, ConvGeometry geometry, DeviceBuffer x, DeviceBuffer out) {
     conv.pool(kind, geometry, b(x), b(out));
   }
 
   @Override
-  public synchronized void poolBackward(PoolKind kind, ConvGeometry geometry, DeviceBuffer x,
-      DeviceBuffer gradOut, DeviceBuffer gradIn) {
+  public synchronized void poolBackward(
+      PoolKind kind,
+      ConvGeometry geometry,
+      DeviceBuffer x,
+      DeviceBuffer gradOut,
+      DeviceBuffer gradIn) {
     conv.poolBackward(kind, geometry, b(x), b(gradOut), b(gradIn));
   }
 
@@ -305,8 +335,14 @@ public final class OpenClBackend implements Backend {
   /** {@code n} as an int, or a clear error: kernels index elements with 32-bit integers. */
   static int elementCount(long n, String what) {
     if (n > Integer.MAX_VALUE) {
-      throw new ShapeException("The OpenCL backend indexes at most " + Integer.MAX_VALUE
-          + " elements per kernel; " + what + " needs " + n + ". Split the tensor");
+      throw new ShapeException(
+          "The OpenCL backend indexes at most "
+              + Integer.MAX_VALUE
+              + " elements per kernel; "
+              + what
+              + " needs "
+              + n
+              + ". Split the tensor");
     }
     return (int) n;
   }
@@ -319,8 +355,9 @@ public final class OpenClBackend implements Backend {
   }
 
   private void fillBytes(OpenClBuffer o, Pointer pattern, int patternBytes) {
-    int status = CL.clEnqueueFillBuffer(device.queue(), o.mem(), pattern, patternBytes, 0,
-        o.bytes(), 0, null, null);
+    int status =
+        CL.clEnqueueFillBuffer(
+            device.queue(), o.mem(), pattern, patternBytes, 0, o.bytes(), 0, null, null);
     Reference.reachabilityFence(o);
     ClErrors.check(status, "clEnqueueFillBuffer");
   }
@@ -329,26 +366,28 @@ public final class OpenClBackend implements Backend {
     if (src.size() == 0) {
       return;
     }
-    int status = CL.clEnqueueReadBuffer(device.queue(), src.mem(), true, 0, src.bytes(), dst, 0,
-        null, null);
+    int status =
+        CL.clEnqueueReadBuffer(device.queue(), src.mem(), true, 0, src.bytes(), dst, 0, null, null);
     Reference.reachabilityFence(src);
     if (status != 0) {
-      throw new OpenClException(ClErrors.describe("clEnqueueReadBuffer(" + src + ")", status)
-          + (status == ClErrors.OUT_OF_RESOURCES || status == -14
-              ? "; an earlier kernel on the queue failed (often an out-of-range access or the "
-                  + "device running out of memory)" : ""), status);
+      throw new OpenClException(
+          ClErrors.describe("clEnqueueReadBuffer(" + src + ")", status)
+              + (status == ClErrors.OUT_OF_RESOURCES || status == -14
+                  ? "; an earlier kernel on the queue failed (often an out-of-range access or the "
+                      + "device running out of memory)"
+                  : ""),
+          status);
     }
   }
 
   private OpenClBuffer checked(DeviceBuffer src, DType dtype, int length) {
     OpenClBuffer b = b(src);
     if (b.dtype() != dtype) {
-      throw new ShapeException("download: buffer is " + b.dtype() + ", the array is for "
-          + dtype);
+      throw new ShapeException("download: buffer is " + b.dtype() + ", the array is for " + dtype);
     }
     if (b.size() != length) {
-      throw new ShapeException("download: buffer has " + b.size() + " elements, array has "
-          + length);
+      throw new ShapeException(
+          "download: buffer has " + b.size() + " elements, array has " + length);
     }
     return b;
   }

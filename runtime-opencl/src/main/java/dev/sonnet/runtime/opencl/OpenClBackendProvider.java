@@ -20,8 +20,10 @@ import java.lang.System.Logger.Level;
 public final class OpenClBackendProvider implements BackendProvider {
   /** The backend's name, for {@code -Dsonnet.backend=opencl}. */
   public static final String NAME = "opencl";
+
   /** Priority with a GPU: above the CPU runtime's 10. */
   public static final int GPU_PRIORITY = 20;
+
   /** Priority with a non-GPU device, or none: below the CPU runtime. */
   public static final int CPU_PRIORITY = 5;
 
@@ -84,9 +86,13 @@ public final class OpenClBackendProvider implements BackendProvider {
       DeviceCatalog.Choice choice = DeviceCatalog.scan().choose(settings);
       return new Probe(settings, choice.entry(), choice.refusal());
     } catch (LinkageError e) {
-      return new Probe(settings, null, "the OpenCL library could not be loaded (" + e
-          + "). Install an OpenCL driver and the ICD loader (on Debian/Ubuntu: "
-          + "'apt-get install ocl-icd-libopencl1', plus e.g. pocl-opencl-icd for the CPU)");
+      return new Probe(
+          settings,
+          null,
+          "the OpenCL library could not be loaded ("
+              + e
+              + "). Install an OpenCL driver and the ICD loader (on Debian/Ubuntu: "
+              + "'apt-get install ocl-icd-libopencl1', plus e.g. pocl-opencl-icd for the CPU)");
     } catch (RuntimeException e) {
       return new Probe(settings, null, "listing OpenCL devices failed: " + e.getMessage());
     }

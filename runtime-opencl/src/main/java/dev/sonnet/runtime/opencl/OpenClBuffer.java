@@ -8,9 +8,9 @@ import java.lang.ref.Cleaner;
 import org.jocl.cl_mem;
 
 /**
- * Device memory holding {@link #size()} elements of one dtype (bool as one byte per element).
- * Freed by {@link #release()} or, once unreachable, by {@link DeviceMemory}'s cleaner; an empty
- * buffer still holds one byte, since OpenCL has no empty buffers.
+ * Device memory holding {@link #size()} elements of one dtype (bool as one byte per element). Freed
+ * by {@link #release()} or, once unreachable, by {@link DeviceMemory}'s cleaner; an empty buffer
+ * still holds one byte, since OpenCL has no empty buffers.
  */
 final class OpenClBuffer implements DeviceBuffer {
   private final OpenClBackend backend;
@@ -42,16 +42,22 @@ final class OpenClBuffer implements DeviceBuffer {
     if (buffer instanceof OpenClBuffer b && b.backend == expected) {
       return b;
     }
-    throw new SonnetException("The OpenCL backend (" + expected.deviceName() + ") was given a "
-        + "buffer of backend '" + buffer.backend().name() + "' (" + buffer.backend().deviceName()
-        + "); move the tensor first with tensor.to(backend)");
+    throw new SonnetException(
+        "The OpenCL backend ("
+            + expected.deviceName()
+            + ") was given a "
+            + "buffer of backend '"
+            + buffer.backend().name()
+            + "' ("
+            + buffer.backend().deviceName()
+            + "); move the tensor first with tensor.to(backend)");
   }
 
   /** The memory object, for a kernel argument; fails if released. */
   cl_mem mem() {
     if (released) {
-      throw new SonnetException("OpenCL buffer " + dtype + "[" + size + "] was released and "
-          + "can no longer be used");
+      throw new SonnetException(
+          "OpenCL buffer " + dtype + "[" + size + "] was released and " + "can no longer be used");
     }
     return mem;
   }

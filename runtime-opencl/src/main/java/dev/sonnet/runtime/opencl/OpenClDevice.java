@@ -35,8 +35,10 @@ final class OpenClDevice {
   private final int maxWorkGroupSize;
   private final int computeUnits;
   private final String version;
+
   /** Commands enqueued after which the queue is flushed to the device. */
   static final int FLUSH_INTERVAL = 32;
+
   private int sinceFlush;
 
   OpenClDevice(DeviceCatalog.Entry entry) {
@@ -53,15 +55,20 @@ final class OpenClDevice {
     queue = q;
     gpu = entry.isGpu();
     String extensions = DeviceCatalog.deviceString(id, CL_DEVICE_EXTENSIONS);
-    fp64 = extensions.contains("cl_khr_fp64")
-        || DeviceCatalog.deviceLong(id, CL_DEVICE_DOUBLE_FP_CONFIG) != 0;
-    correctlyRoundedDivideSqrt = (DeviceCatalog.deviceLong(id, CL_DEVICE_SINGLE_FP_CONFIG)
-        & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0;
+    fp64 =
+        extensions.contains("cl_khr_fp64")
+            || DeviceCatalog.deviceLong(id, CL_DEVICE_DOUBLE_FP_CONFIG) != 0;
+    correctlyRoundedDivideSqrt =
+        (DeviceCatalog.deviceLong(id, CL_DEVICE_SINGLE_FP_CONFIG)
+                & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
+            != 0;
     globalMemBytes = DeviceCatalog.deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE);
     maxAllocBytes = DeviceCatalog.deviceLong(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
     localMemBytes = DeviceCatalog.deviceLong(id, CL_DEVICE_LOCAL_MEM_SIZE);
-    maxWorkGroupSize = (int) Math.min(Integer.MAX_VALUE,
-        DeviceCatalog.deviceSize(id, CL_DEVICE_MAX_WORK_GROUP_SIZE));
+    maxWorkGroupSize =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE, DeviceCatalog.deviceSize(id, CL_DEVICE_MAX_WORK_GROUP_SIZE));
     computeUnits = DeviceCatalog.deviceInt(id, CL_DEVICE_MAX_COMPUTE_UNITS);
     version = DeviceCatalog.deviceString(id, CL_DEVICE_VERSION);
   }
@@ -80,8 +87,15 @@ final class OpenClDevice {
 
   /** Platform, device name, type and version, e.g. for logs. */
   String describe() {
-    return entry.describe() + ", " + version + ", " + computeUnits + " compute units, "
-        + (globalMemBytes >> 20) + " MiB" + (fp64 ? ", fp64" : ", no fp64");
+    return entry.describe()
+        + ", "
+        + version
+        + ", "
+        + computeUnits
+        + " compute units, "
+        + (globalMemBytes >> 20)
+        + " MiB"
+        + (fp64 ? ", fp64" : ", no fp64");
   }
 
   boolean isGpu() {
@@ -119,9 +133,9 @@ final class OpenClDevice {
   }
 
   /**
-   * Counts an enqueued command and, every {@value #FLUSH_INTERVAL} commands, submits the queue
-   * to the device without waiting ({@code clFlush}), so that a long chain of kernels starts
-   * running before the host first reads a value. Called under the backend's lock.
+   * Counts an enqueued command and, every {@value #FLUSH_INTERVAL} commands, submits the queue to
+   * the device without waiting ({@code clFlush}), so that a long chain of kernels starts running
+   * before the host first reads a value. Called under the backend's lock.
    */
   void enqueued() {
     if (++sinceFlush >= FLUSH_INTERVAL) {

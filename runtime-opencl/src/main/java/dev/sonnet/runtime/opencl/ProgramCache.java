@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Compiles the {@code .cl} resources of this package once per device and build options, and keeps
  * them for the life of the process. Every source is prefixed with {@code common.cl} (pragmas and
  * index helpers). Dtypes become {@code -D} defines: a typed program gets {@code T} (the storage
- * type) and one of {@code IS_F32}, {@code IS_F64}, {@code IS_I32}, {@code IS_I64},
- * {@code IS_BOOL}; a sized program (kernels that only move elements) gets {@code E}, an unsigned
- * type of the element's width.
+ * type) and one of {@code IS_F32}, {@code IS_F64}, {@code IS_I32}, {@code IS_I64}, {@code IS_BOOL};
+ * a sized program (kernels that only move elements) gets {@code E}, an unsigned type of the
+ * element's width.
  */
 final class ProgramCache {
   private static final String RESOURCE_DIR = "kernels/";
@@ -26,9 +26,13 @@ final class ProgramCache {
 
   ProgramCache(OpenClDevice device, int localSize) {
     this.device = device;
-    this.baseOptions = "-cl-std=CL1.2 -DLS=" + localSize
-        + (device.fp64() ? " -DHAS_FP64" : "")
-        + (device.correctlyRoundedDivideSqrt() ? " -cl-fp32-correctly-rounded-divide-sqrt" : "");
+    this.baseOptions =
+        "-cl-std=CL1.2 -DLS="
+            + localSize
+            + (device.fp64() ? " -DHAS_FP64" : "")
+            + (device.correctlyRoundedDivideSqrt()
+                ? " -cl-fp32-correctly-rounded-divide-sqrt"
+                : "");
   }
 
   /** {@code file} compiled for element type {@code dtype}, plus {@code extra} options. */
@@ -39,28 +43,34 @@ final class ProgramCache {
 
   /** {@code file} compiled for elements of {@code bytes} bytes (1, 4 or 8). */
   KernelProgram sized(String file, int bytes) {
-    String e = switch (bytes) {
-      case 1 -> "uchar";
-      case 4 -> "uint";
-      case 8 -> "ulong";
-      default -> throw new IllegalArgumentException("element size " + bytes);
-    };
+    String e =
+        switch (bytes) {
+          case 1 -> "uchar";
+          case 4 -> "uint";
+          case 8 -> "ulong";
+          default -> throw new IllegalArgumentException("element size " + bytes);
+        };
     return get(file, "-DE=" + e);
   }
 
   /** Throws a clear error when the device cannot compute in {@code dtype}. */
   void requireSupported(DType dtype) {
     if (dtype == DType.FLOAT64 && !device.fp64()) {
-      throw new OpenClException("FLOAT64 needs an OpenCL device with double precision "
-          + "(cl_khr_fp64), and " + device.describe() + " has none. Cast to FLOAT32 "
-          + "(tensor.cast(DType.FLOAT32)) or choose another device with -D"
-          + OpenClSettings.DEVICE_PROPERTY, 0);
+      throw new OpenClException(
+          "FLOAT64 needs an OpenCL device with double precision "
+              + "(cl_khr_fp64), and "
+              + device.describe()
+              + " has none. Cast to FLOAT32 "
+              + "(tensor.cast(DType.FLOAT32)) or choose another device with -D"
+              + OpenClSettings.DEVICE_PROPERTY,
+          0);
     }
   }
 
   private KernelProgram get(String file, String options) {
     String all = baseOptions + " " + options;
-    return programs.computeIfAbsent(file + "|" + all,
+    return programs.computeIfAbsent(
+        file + "|" + all,
         k -> KernelProgram.build(device, file + " [" + options + "]", source(file), all));
   }
 
@@ -81,8 +91,11 @@ final class ProgramCache {
   private static String read(String file) {
     try (InputStream in = ProgramCache.class.getResourceAsStream(RESOURCE_DIR + file)) {
       if (in == null) {
-        throw new IllegalStateException("OpenCL kernel resource " + RESOURCE_DIR + file
-            + " is missing from the sonnet-runtime-opencl jar");
+        throw new IllegalStateException(
+            "OpenCL kernel resource "
+                + RESOURCE_DIR
+                + file
+                + " is missing from the sonnet-runtime-opencl jar");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -8,15 +8,16 @@ import java.util.Arrays;
 /**
  * Launches the reductions of {@code reduce.cl}.
  *
- * <p>The host splits the (dense) input's axes into kept and reduced ones, drops axes of size 1
- * and merges neighbours of the same kind, so that, say, a row sum of {@code [a, b, c]} over the
- * last two axes is {@code [a] x [b*c]}. Then: with few outputs and many elements each (a full
- * sum, a mean over a large batch), one work-group per output folds its share and combines in
- * local memory; otherwise one work-item per output loops over its elements. ARGMAX and ARGMIN
- * run one work-item per {@code (outer, inner)} pair.
+ * <p>The host splits the (dense) input's axes into kept and reduced ones, drops axes of size 1 and
+ * merges neighbours of the same kind, so that, say, a row sum of {@code [a, b, c]} over the last
+ * two axes is {@code [a] x [b*c]}. Then: with few outputs and many elements each (a full sum, a
+ * mean over a large batch), one work-group per output folds its share and combines in local memory;
+ * otherwise one work-item per output loops over its elements. ARGMAX and ARGMIN run one work-item
+ * per {@code (outer, inner)} pair.
  */
 final class ReductionKernels {
   private static final String FILE = "reduce.cl";
+
   /** Reduced elements per output above which a work-group shares one output. */
   private static final int GROUP_THRESHOLD = 256;
 
@@ -26,8 +27,8 @@ final class ReductionKernels {
     this.backend = backend;
   }
 
-  void reduce(ReduceKind kind, OpenClBuffer x, int[] shape, boolean[] reduceAxes,
-      OpenClBuffer out) {
+  void reduce(
+      ReduceKind kind, OpenClBuffer x, int[] shape, boolean[] reduceAxes, OpenClBuffer out) {
     DType dtype = x.dtype();
     long reducedCount = 1;
     int axes = 0;
@@ -44,13 +45,18 @@ final class ReductionKernels {
       throw new SonnetException(kind + " reduces exactly one axis; " + axes + " were given");
     }
     if (dtype == DType.BOOL && (kind == ReduceKind.SUM || kind == ReduceKind.PROD)) {
-      throw new SonnetException("Reduction " + kind + " is not defined on bool tensors; cast to "
-          + "an integer dtype first (e.g. to count true values)");
+      throw new SonnetException(
+          "Reduction "
+              + kind
+              + " is not defined on bool tensors; cast to "
+              + "an integer dtype first (e.g. to count true values)");
     }
-    if (reducedCount == 0 && out.size() > 0 && kind != ReduceKind.SUM
-        && kind != ReduceKind.PROD) {
-      throw new SonnetException(kind + " of an empty axis is undefined (shape "
-          + Arrays.toString(shape) + "); there is no identity value to return");
+    if (reducedCount == 0 && out.size() > 0 && kind != ReduceKind.SUM && kind != ReduceKind.PROD) {
+      throw new SonnetException(
+          kind
+              + " of an empty axis is undefined (shape "
+              + Arrays.toString(shape)
+              + "); there is no identity value to return");
     }
     int nOut = OpenClBackend.elementCount(out.size(), "reduce " + kind);
     if (nOut == 0) {
@@ -66,25 +72,41 @@ final class ReductionKernels {
       for (int d = axis + 1; d < shape.length; d++) {
         inner *= shape[d];
       }
-      backend.call(p, "arg_reduce").mem(x).mem(out).i32(outer).i32(shape[axis]).i32(inner)
-          .i32(kind == ReduceKind.ARGMAX ? 1 : 0).launch((long) outer * inner,
-              backend.localSize());
+      backend
+          .call(p, "arg_reduce")
+          .mem(x)
+          .mem(out)
+          .i32(outer)
+          .i32(shape[axis])
+          .i32(inner)
+          .i32(kind == ReduceKind.ARGMAX ? 1 : 0)
+          .launch((long) outer * inner, backend.localSize());
       return;
     }
     Split s = Split.of(shape, reduceAxes);
     int count = OpenClBackend.elementCount(reducedCount, "reduce " + kind);
     int code = switch (kind) { // the kind codes of reduce.cl
-      case SUM -> 0;
-      case PROD -> 1;
-      case MAX -> 2;
-      default -> 3;
-    };
-    if (count >= GROUP_THRESHOLD && nOut < 4L * backend.device().computeUnits()
-        * backend.localSize()) {
-      backend.call(p, "reduce_group").mem(x).mem(out).int8(s.keptShape).long8(s.keptStrides)
-          .i32(s.keptRank).int8(s.reducedShape).long8(s.reducedStrides).i32(s.reducedRank)
-          .i32(count).i32(code).enqueue(1, new long[] {(long) nOut * backend.localSize()},
-              new long[] {backend.localSize()});
+          case SUM -> 0;
+          case PROD -> 1;
+          case MAX -> 2;
+          default -> 3;
+        };
+    if (count >= GROUP_THRESHOLD
+        && nOut < 4L * backend.device().computeUnits() * backend.localSize()) {
+      backend
+          .call(p, "reduce_group")
+          .mem(x)
+          .mem(out)
+          .int8(s.keptShape)
+          .long8(s.keptStrides)
+          .i32(s.keptRank)
+          .int8(s.reducedShape)
+          .long8(s.reducedStrides)
+          .i32(s.reducedRank)
+          .i32(count)
+          .i32(code)
+          .enqueue(
+              1, new long[] {(long) nOut * backend.localSize()}, new long[] {backend.localSize()});
       return;
     }
     // Serial: the innermost reduced axis is the inner loop.
@@ -103,9 +125,21 @@ final class ReductionKernels {
       outerRank--;
     }
     int rOuter = count == 0 ? 0 : count / Math.max(rInner, 1);
-    backend.call(p, "reduce_serial").mem(x).mem(out).i32(nOut).int8(s.keptShape)
-        .long8(s.keptStrides).i32(s.keptRank).int8(outerShape).long8(outerStrides).i32(outerRank)
-        .i32(rOuter).i32(count == 0 ? 0 : rInner).i64(rInnerStride).i32(code)
+    backend
+        .call(p, "reduce_serial")
+        .mem(x)
+        .mem(out)
+        .i32(nOut)
+        .int8(s.keptShape)
+        .long8(s.keptStrides)
+        .i32(s.keptRank)
+        .int8(outerShape)
+        .long8(outerStrides)
+        .i32(outerRank)
+        .i32(rOuter)
+        .i32(count == 0 ? 0 : rInner)
+        .i64(rInnerStride)
+        .i32(code)
         .launch(nOut, backend.localSize());
   }
 
@@ -150,10 +184,18 @@ final class ReductionKernels {
         last = reduced;
       }
       if (kn > KernelCall.MAX_RANK || rn > KernelCall.MAX_RANK) {
-        throw new SonnetException("The OpenCL reduction handles at most "
-            + KernelCall.MAX_RANK + " alternating groups of kept and reduced axes; shape "
-            + Arrays.toString(shape) + " reducing " + Arrays.toString(reduceAxes) + " has "
-            + kn + " kept and " + rn + " reduced groups. Reduce in two steps");
+        throw new SonnetException(
+            "The OpenCL reduction handles at most "
+                + KernelCall.MAX_RANK
+                + " alternating groups of kept and reduced axes; shape "
+                + Arrays.toString(shape)
+                + " reducing "
+                + Arrays.toString(reduceAxes)
+                + " has "
+                + kn
+                + " kept and "
+                + rn
+                + " reduced groups. Reduce in two steps");
       }
       Split s = new Split();
       place(ks, kst, kn, s.keptShape, s.keptStrides);

@@ -6,9 +6,9 @@ import java.util.Arrays;
  * An index space walked by several operands at once, each with its own strides and offset, in the
  * fewest dimensions: axes of size 1 are dropped, and neighbouring axes that every operand walks
  * contiguously are merged (a same-shape elementwise operation becomes one axis). The kernels take
- * at most {@value KernelCall#MAX_RANK} axes as {@code int8}/{@code long8} values padded with
- * size-1 axes in front; a layout with more is split on the host into launches over the innermost
- * eight axes ({@link #chunks()}).
+ * at most {@value KernelCall#MAX_RANK} axes as {@code int8}/{@code long8} values padded with size-1
+ * axes in front; a layout with more is split on the host into launches over the innermost eight
+ * axes ({@link #chunks()}).
  */
 final class StridedLayout {
   private final int[] shape;
@@ -66,8 +66,8 @@ final class StridedLayout {
   }
 
   /** Axis {@code prev} (size {@code prevSize}) absorbs input axis {@code d} (inner, size n). */
-  private static boolean mergeable(int prevSize, long[][] merged, int prev, long[][] strides,
-      int d, int n) {
+  private static boolean mergeable(
+      int prevSize, long[][] merged, int prev, long[][] strides, int d, int n) {
     for (int o = 0; o < strides.length; o++) {
       if (merged[o][prev] != strides[o][d] * n) {
         return false;

@@ -31,8 +31,14 @@ class CopyAndIndexKernelsTest {
     assertThat(got[0]).isZero();
 
     DeviceBuffer bools = be.allocate(DType.BOOL, 4);
-    be.copy(be.upload(new boolean[] {true, false}), 0, new long[] {0, 1}, bools, 0,
-        new long[] {2, 1}, new int[] {2, 2});
+    be.copy(
+        be.upload(new boolean[] {true, false}),
+        0,
+        new long[] {0, 1},
+        bools,
+        0,
+        new long[] {2, 1},
+        new int[] {2, 2});
     boolean[] b = new boolean[4];
     be.download(bools, b);
     assertThat(b).containsExactly(true, false, true, false);
@@ -45,8 +51,8 @@ class CopyAndIndexKernelsTest {
     DeviceBuffer a = be.upload(new float[] {1, 2, 3, 4, 5, 6});
     DeviceBuffer b = be.upload(new float[] {-1});
     DeviceBuffer out = be.allocate(DType.FLOAT32, 6);
-    be.where(cond, new long[] {0, 1}, a, new long[] {3, 1}, b, new long[] {0, 0}, out,
-        new int[] {2, 3});
+    be.where(
+        cond, new long[] {0, 1}, a, new long[] {3, 1}, b, new long[] {0, 0}, out, new int[] {2, 3});
     float[] got = new float[6];
     be.download(out, got);
     assertThat(got).containsExactly(1, -1, 3, 4, -1, 6);
@@ -60,8 +66,8 @@ class CopyAndIndexKernelsTest {
     for (int i = 0; i < 12; i++) {
       x[i] = i;
     }
-    for (DeviceBuffer idx : new DeviceBuffer[] {be.upload(new int[] {2, 0, 2}),
-        be.upload(new long[] {2, 0, 2})}) {
+    for (DeviceBuffer idx :
+        new DeviceBuffer[] {be.upload(new int[] {2, 0, 2}), be.upload(new long[] {2, 0, 2})}) {
       DeviceBuffer out = be.allocate(DType.FLOAT64, 12);
       be.gather(be.upload(x), idx, out, 2, 3, 2);
       double[] got = new double[12];
@@ -74,8 +80,10 @@ class CopyAndIndexKernelsTest {
   void gather_withIndexOutOfRange_throwsNamingIndexPositionAndAxis_andWritesNothing() {
     OpenClBackend be = OpenClFixtures.backend();
     DeviceBuffer out = be.allocate(DType.FLOAT32, 2);
-    assertThatThrownBy(() -> be.gather(be.upload(new float[] {1, 2, 3}),
-        be.upload(new int[] {1, -1}), out, 1, 3, 1))
+    assertThatThrownBy(
+            () ->
+                be.gather(
+                    be.upload(new float[] {1, 2, 3}), be.upload(new int[] {1, -1}), out, 1, 3, 1))
         .isInstanceOf(SonnetException.class)
         .hasMessageContaining("gather: index -1 (at position 1 of the indices)")
         .hasMessageContaining("axis of size 3")
@@ -97,8 +105,7 @@ class CopyAndIndexKernelsTest {
     assertThat(got).containsExactly(1 + 1 + 3 + 4, 1, 1 + 2, 1 + 10 + 30 + 40, 1, 1 + 20);
 
     DeviceBuffer ints = be.allocate(DType.INT32, 2);
-    be.scatterAdd(be.upload(new int[] {5, 6, 7}), be.upload(new int[] {1, 1, 0}), ints, 1, 2,
-        1);
+    be.scatterAdd(be.upload(new int[] {5, 6, 7}), be.upload(new int[] {1, 1, 0}), ints, 1, 2, 1);
     int[] gi = new int[2];
     be.download(ints, gi);
     assertThat(gi).containsExactly(7, 11);
@@ -107,8 +114,16 @@ class CopyAndIndexKernelsTest {
   @Test
   void scatterAdd_onBool_isAnError() {
     OpenClBackend be = OpenClFixtures.backend();
-    assertThatThrownBy(() -> be.scatterAdd(be.upload(new boolean[] {true}),
-        be.upload(new int[] {0}), be.allocate(DType.BOOL, 1), 1, 1, 1))
-        .isInstanceOf(SonnetException.class).hasMessageContaining("not defined on bool");
+    assertThatThrownBy(
+            () ->
+                be.scatterAdd(
+                    be.upload(new boolean[] {true}),
+                    be.upload(new int[] {0}),
+                    be.allocate(DType.BOOL, 1),
+                    1,
+                    1,
+                    1))
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("not defined on bool");
   }
 }

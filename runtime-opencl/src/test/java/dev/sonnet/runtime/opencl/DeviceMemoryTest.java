@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class DeviceMemoryTest {
   private static final int WARMUP_STEPS = 20;
   private static final int STEPS = 200;
+
   /** Slack over the post-warm-up level: a few small buffers that happen to be alive. */
   private static final long SLACK_BYTES = 64 * 1024;
 
@@ -33,11 +34,17 @@ class DeviceMemoryTest {
     Rng rng = new Rng(3);
     Tensor x = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(32, 8), -1, 1).to(be);
     Tensor y = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(32, 1), -1, 1).to(be);
-    Variable w1 = new Variable("mlp/linear_0/w",
-        Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(8, 16), -0.5, 0.5).to(be), true);
+    Variable w1 =
+        new Variable(
+            "mlp/linear_0/w",
+            Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(8, 16), -0.5, 0.5).to(be),
+            true);
     Variable b1 = new Variable("mlp/linear_0/b", Tensor.zeros(DType.FLOAT32, 16).to(be), true);
-    Variable w2 = new Variable("mlp/linear_1/w",
-        Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(16, 1), -0.5, 0.5).to(be), true);
+    Variable w2 =
+        new Variable(
+            "mlp/linear_1/w",
+            Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(16, 1), -0.5, 0.5).to(be),
+            true);
     List<Variable> params = List.of(w1, b1, w2);
 
     long baseline = 0;
@@ -61,7 +68,8 @@ class DeviceMemoryTest {
     }
     long end = settledBytes(be);
     assertThat(loss).as("the loop trains").isLessThan(first);
-    assertThat(end).as("bytes in use after %d steps vs after %d (baseline)", STEPS, WARMUP_STEPS)
+    assertThat(end)
+        .as("bytes in use after %d steps vs after %d (baseline)", STEPS, WARMUP_STEPS)
         .isLessThanOrEqualTo(baseline + SLACK_BYTES);
   }
 
@@ -75,8 +83,11 @@ class DeviceMemoryTest {
       Rng rng = new Rng(4);
       // Each step allocates about 1 MiB of activations and gradients, 100 MiB over the loop.
       Tensor x = Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(256, 64), -1, 1).to(be);
-      Variable w = new Variable("linear/w",
-          Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(64, 128), -0.1, 0.1).to(be), true);
+      Variable w =
+          new Variable(
+              "linear/w",
+              Tensor.randomUniform(rng, DType.FLOAT32, Shape.of(64, 128), -0.1, 0.1).to(be),
+              true);
       long peak = 0;
       for (int step = 0; step < 100; step++) {
         Tensor g;
@@ -87,11 +98,13 @@ class DeviceMemoryTest {
         w.assignSub(g.mul(0.01));
         peak = Math.max(peak, be.bytesInUse());
       }
-      assertThat(peak - start).as("peak bytes in use above the start")
+      assertThat(peak - start)
+          .as("peak bytes in use above the start")
           .isLessThanOrEqualTo(2 * threshold + (1L << 20));
     } finally {
-      be.memory().collectThreshold(Math.max(1L << 24,
-          Math.min(1L << 30, be.device().globalMemBytes() / 4)));
+      be.memory()
+          .collectThreshold(
+              Math.max(1L << 24, Math.min(1L << 30, be.device().globalMemBytes() / 4)));
     }
   }
 
@@ -106,7 +119,8 @@ class DeviceMemoryTest {
     assertThat(be.bytesInUse()).isEqualTo(before);
     assertThat(b.isReleased()).isTrue();
     assertThatThrownBy(() -> be.unary(UnaryKind.NEG, b, be.allocate(DType.FLOAT64, 1000)))
-        .isInstanceOf(SonnetException.class).hasMessageContaining("was released");
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("was released");
   }
 
   @Test
@@ -138,7 +152,8 @@ class DeviceMemoryTest {
     OpenClBackend be = OpenClFixtures.backend();
     if (be.deviceName().contains("no fp64")) {
       assertThatThrownBy(() -> be.upload(new double[] {1}))
-          .isInstanceOf(OpenClException.class).hasMessageContaining("cl_khr_fp64");
+          .isInstanceOf(OpenClException.class)
+          .hasMessageContaining("cl_khr_fp64");
     } else {
       double[] got = new double[1];
       be.download(be.upload(new double[] {1e-300}), got);

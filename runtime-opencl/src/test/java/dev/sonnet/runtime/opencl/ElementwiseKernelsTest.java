@@ -19,13 +19,44 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ElementwiseKernelsTest {
   private static final float[] SPECIAL_F32 = {
-      0f, -0f, 1f, -1f, 0.5f, -2.5f, 3e-3f, 20f, -20f, 88f, Float.NaN, Float.POSITIVE_INFINITY,
-      Float.NEGATIVE_INFINITY, 1e-30f, 7.25f};
+    0f,
+    -0f,
+    1f,
+    -1f,
+    0.5f,
+    -2.5f,
+    3e-3f,
+    20f,
+    -20f,
+    88f,
+    Float.NaN,
+    Float.POSITIVE_INFINITY,
+    Float.NEGATIVE_INFINITY,
+    1e-30f,
+    7.25f
+  };
 
   @ParameterizedTest
-  @EnumSource(value = UnaryKind.class, names = {"NEG", "ABS", "EXP", "LOG", "LOG1P", "SQRT",
-      "RSQRT", "SQUARE", "TANH", "SIGMOID", "RELU", "SOFTPLUS", "SIGN", "SIN", "COS",
-      "RECIPROCAL"})
+  @EnumSource(
+      value = UnaryKind.class,
+      names = {
+        "NEG",
+        "ABS",
+        "EXP",
+        "LOG",
+        "LOG1P",
+        "SQRT",
+        "RSQRT",
+        "SQUARE",
+        "TANH",
+        "SIGMOID",
+        "RELU",
+        "SOFTPLUS",
+        "SIGN",
+        "SIN",
+        "COS",
+        "RECIPROCAL"
+      })
   void unaryFloat32_matchesJavaMathRoundedOnce(UnaryKind kind) {
     OpenClBackend be = OpenClFixtures.backend();
     float[] x = SPECIAL_F32;
@@ -39,11 +70,13 @@ class ElementwiseKernelsTest {
       if (Float.isNaN(want)) {
         assertThat(got[i]).as("%s(%s)", kind, x[i]).isNaN();
       } else if (want == 0f) {
-        assertThat(Float.floatToIntBits(got[i])).as("%s(%s) bits", kind, x[i])
+        assertThat(Float.floatToIntBits(got[i]))
+            .as("%s(%s) bits", kind, x[i])
             .isEqualTo(Float.floatToIntBits(want));
       } else {
-        assertThat(got[i]).as("%s(%s)", kind, x[i]).isCloseTo(want,
-            org.assertj.core.data.Offset.offset(Math.ulp(want)));
+        assertThat(got[i])
+            .as("%s(%s)", kind, x[i])
+            .isCloseTo(want, org.assertj.core.data.Offset.offset(Math.ulp(want)));
       }
     }
   }
@@ -57,17 +90,22 @@ class ElementwiseKernelsTest {
     DeviceBuffer in = be.upload(x);
     be.unary(UnaryKind.GELU, in, gelu);
     be.unary(UnaryKind.NORMAL_CDF, in, cdf);
-    double[] phi = {0.0013498980316300946, 0.15865525393145707, 0.5, 0.8413447460685429,
-        0.9937903346742238};
+    double[] phi = {
+      0.0013498980316300946, 0.15865525393145707, 0.5, 0.8413447460685429, 0.9937903346742238
+    };
     double[] g = new double[x.length];
     double[] c = new double[x.length];
     be.download(gelu, g);
     be.download(cdf, c);
     for (int i = 0; i < x.length; i++) {
-      assertThat(c[i]).as("Phi(%s)", x[i]).isCloseTo(phi[i], org.assertj.core.data.Offset.offset(
-          1e-14 * phi[i] + 1e-300));
-      assertThat(g[i]).as("gelu(%s)", x[i]).isCloseTo(x[i] * phi[i],
-          org.assertj.core.data.Offset.offset(1e-14 * Math.abs(x[i] * phi[i]) + 1e-300));
+      assertThat(c[i])
+          .as("Phi(%s)", x[i])
+          .isCloseTo(phi[i], org.assertj.core.data.Offset.offset(1e-14 * phi[i] + 1e-300));
+      assertThat(g[i])
+          .as("gelu(%s)", x[i])
+          .isCloseTo(
+              x[i] * phi[i],
+              org.assertj.core.data.Offset.offset(1e-14 * Math.abs(x[i] * phi[i]) + 1e-300));
     }
   }
 
@@ -79,9 +117,11 @@ class ElementwiseKernelsTest {
     double[] max = run(be, BinaryKind.MAXIMUM, a, b);
     double[] min = run(be, BinaryKind.MINIMUM, a, b);
     for (int i = 0; i < a.length; i++) {
-      assertThat(Double.doubleToLongBits(max[i])).as("max %d", i)
+      assertThat(Double.doubleToLongBits(max[i]))
+          .as("max %d", i)
           .isEqualTo(Double.doubleToLongBits(Math.max(a[i], b[i])));
-      assertThat(Double.doubleToLongBits(min[i])).as("min %d", i)
+      assertThat(Double.doubleToLongBits(min[i]))
+          .as("min %d", i)
           .isEqualTo(Double.doubleToLongBits(Math.min(a[i], b[i])));
     }
   }
@@ -97,8 +137,9 @@ class ElementwiseKernelsTest {
       if (Double.isNaN(want)) {
         assertThat(got[i]).as("pow(%s, %s)", a[i], b[i]).isNaN();
       } else {
-        assertThat(got[i]).as("pow(%s, %s)", a[i], b[i]).isCloseTo(want,
-            org.assertj.core.data.Offset.offset(1e-15 * Math.abs(want)));
+        assertThat(got[i])
+            .as("pow(%s, %s)", a[i], b[i])
+            .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-15 * Math.abs(want)));
       }
     }
   }
@@ -108,12 +149,12 @@ class ElementwiseKernelsTest {
     OpenClBackend be = OpenClFixtures.backend();
     int[] a = {Integer.MIN_VALUE, Integer.MAX_VALUE, -7, 7};
     int[] b = {-1, 2, 2, -2};
-    assertThat(runInt(be, BinaryKind.DIV, a, b)).containsExactly(Integer.MIN_VALUE / -1,
-        Integer.MAX_VALUE / 2, -7 / 2, 7 / -2);
-    assertThat(runInt(be, BinaryKind.MUL, a, b)).containsExactly(Integer.MIN_VALUE * -1,
-        Integer.MAX_VALUE * 2, -14, -14);
-    assertThat(runInt(be, BinaryKind.ADD, a, b)).containsExactly(Integer.MIN_VALUE - 1,
-        Integer.MAX_VALUE + 2, -5, 5);
+    assertThat(runInt(be, BinaryKind.DIV, a, b))
+        .containsExactly(Integer.MIN_VALUE / -1, Integer.MAX_VALUE / 2, -7 / 2, 7 / -2);
+    assertThat(runInt(be, BinaryKind.MUL, a, b))
+        .containsExactly(Integer.MIN_VALUE * -1, Integer.MAX_VALUE * 2, -14, -14);
+    assertThat(runInt(be, BinaryKind.ADD, a, b))
+        .containsExactly(Integer.MIN_VALUE - 1, Integer.MAX_VALUE + 2, -5, 5);
   }
 
   @Test
@@ -122,8 +163,16 @@ class ElementwiseKernelsTest {
     long[] a = {5, 9, 4};
     long[] b = {1, 0, 2};
     DeviceBuffer out = be.allocate(DType.INT64, 3);
-    assertThatThrownBy(() -> be.binary(BinaryKind.DIV, be.upload(a), new long[] {1},
-        be.upload(b), new long[] {1}, out, new int[] {3}))
+    assertThatThrownBy(
+            () ->
+                be.binary(
+                    BinaryKind.DIV,
+                    be.upload(a),
+                    new long[] {1},
+                    be.upload(b),
+                    new long[] {1},
+                    out,
+                    new int[] {3}))
         .isInstanceOf(SonnetException.class)
         .hasMessageContaining("Integer division by zero")
         .hasMessageContaining("DIV of 9 by 0");
@@ -235,7 +284,13 @@ class ElementwiseKernelsTest {
 
   private static double[] run(OpenClBackend be, BinaryKind kind, double[] a, double[] b) {
     DeviceBuffer out = be.allocate(DType.FLOAT64, a.length);
-    be.binary(kind, be.upload(a), new long[] {1}, be.upload(b), new long[] {1}, out,
+    be.binary(
+        kind,
+        be.upload(a),
+        new long[] {1},
+        be.upload(b),
+        new long[] {1},
+        out,
         new int[] {a.length});
     double[] got = new double[a.length];
     be.download(out, got);
@@ -244,7 +299,13 @@ class ElementwiseKernelsTest {
 
   private static int[] runInt(OpenClBackend be, BinaryKind kind, int[] a, int[] b) {
     DeviceBuffer out = be.allocate(DType.INT32, a.length);
-    be.binary(kind, be.upload(a), new long[] {1}, be.upload(b), new long[] {1}, out,
+    be.binary(
+        kind,
+        be.upload(a),
+        new long[] {1},
+        be.upload(b),
+        new long[] {1},
+        out,
         new int[] {a.length});
     int[] got = new int[a.length];
     be.download(out, got);

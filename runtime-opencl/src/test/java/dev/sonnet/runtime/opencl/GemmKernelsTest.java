@@ -10,25 +10,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Both matrix-product kernels against a plain triple loop in double, on odd sizes that leave
- * partial tiles, with every {@link GemmSpec} field in play: transposes, offsets, leading
- * dimensions wider than the matrix, a batch stride of 0 (broadcast) and accumulation.
+ * partial tiles, with every {@link GemmSpec} field in play: transposes, offsets, leading dimensions
+ * wider than the matrix, a batch stride of 0 (broadcast) and accumulation.
  */
 class GemmKernelsTest {
 
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} accumulate={5}")
   @CsvSource({
-      // Large enough for the tiled kernel (m, n >= tile and m * n >= 4096), with ragged edges.
-      "70, 67, 37, false, false, false",
-      "70, 67, 37, true, false, true",
-      "65, 129, 5, false, true, false",
-      "97, 66, 33, true, true, true",
-      // Small: the one-work-item-per-output kernel.
-      "1, 1, 1, false, false, false",
-      "3, 5, 7, true, true, true",
-      "8, 2, 0, false, false, true",
+    // Large enough for the tiled kernel (m, n >= tile and m * n >= 4096), with ragged edges.
+    "70, 67, 37, false, false, false",
+    "70, 67, 37, true, false, true",
+    "65, 129, 5, false, true, false",
+    "97, 66, 33, true, true, true",
+    // Small: the one-work-item-per-output kernel.
+    "1, 1, 1, false, false, false",
+    "3, 5, 7, true, true, true",
+    "8, 2, 0, false, false, true",
   })
-  void gemm_matchesReferenceLoop_float64(int m, int n, int k, boolean transA, boolean transB,
-      boolean accumulate) {
+  void gemm_matchesReferenceLoop_float64(
+      int m, int n, int k, boolean transA, boolean transB, boolean accumulate) {
     OpenClBackend be = OpenClFixtures.backend();
     Case c = new Case(m, n, k, transA, transB, accumulate);
     double[] a = OpenClFixtures.doubles(1, c.aSize());
@@ -46,12 +46,12 @@ class GemmKernelsTest {
 
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} accumulate={5}")
   @CsvSource({
-      "70, 67, 37, false, false, false",
-      "128, 64, 100, false, true, true",
-      "5, 33, 17, true, false, false",
+    "70, 67, 37, false, false, false",
+    "128, 64, 100, false, true, true",
+    "5, 33, 17, true, false, false",
   })
-  void gemm_matchesReferenceLoop_float32(int m, int n, int k, boolean transA, boolean transB,
-      boolean accumulate) {
+  void gemm_matchesReferenceLoop_float32(
+      int m, int n, int k, boolean transA, boolean transB, boolean accumulate) {
     OpenClBackend be = OpenClFixtures.backend();
     Case c = new Case(m, n, k, transA, transB, accumulate);
     float[] a = OpenClFixtures.floats(4, c.aSize());
@@ -71,14 +71,14 @@ class GemmKernelsTest {
 
   @ParameterizedTest(name = "tiles {0}x{1}x{2}, {3}x{4} per work-item")
   @CsvSource({
-      "64, 64, 16, 4, 4", // the GPU configuration, checked here on whatever device runs
-      "16, 16, 16, 4, 4",
+    "64, 64, 16, 4, 4", // the GPU configuration, checked here on whatever device runs
+    "16, 16, 16, 4, 4",
   })
-  void tiledKernel_isCorrectForEveryTileConfiguration(int tsm, int tsn, int tsk, int wptm,
-      int wptn) {
+  void tiledKernel_isCorrectForEveryTileConfiguration(
+      int tsm, int tsn, int tsk, int wptm, int wptn) {
     OpenClBackend be = OpenClFixtures.backend();
-    GemmKernels kernels = new GemmKernels(be, new GemmKernels.TileConfig(tsm, tsn, tsk, wptm,
-        wptn));
+    GemmKernels kernels =
+        new GemmKernels(be, new GemmKernels.TileConfig(tsm, tsn, tsk, wptm, wptn));
     for (boolean trans : new boolean[] {false, true}) {
       Case c = new Case(131, 130, 41, trans, !trans, trans);
       double[] a = OpenClFixtures.doubles(7, c.aSize());
@@ -86,14 +86,15 @@ class GemmKernelsTest {
       double[] cInit = OpenClFixtures.doubles(9, c.cSize());
       DeviceBuffer cb = be.upload(cInit);
       synchronized (be) {
-        kernels.gemm(c.spec(), (OpenClBuffer) be.upload(a), (OpenClBuffer) be.upload(b),
-            (OpenClBuffer) cb);
+        kernels.gemm(
+            c.spec(), (OpenClBuffer) be.upload(a), (OpenClBuffer) be.upload(b), (OpenClBuffer) cb);
       }
       double[] got = new double[c.cSize()];
       be.download(cb, got);
       double[] want = c.reference(a, b, cInit);
       for (int i = 0; i < want.length; i++) {
-        assertThat(got[i]).as("C element %d (transA %s)", i, trans)
+        assertThat(got[i])
+            .as("C element %d (transA %s)", i, trans)
             .isCloseTo(want[i], Offset.offset(1e-12 * 41));
       }
     }
@@ -157,8 +158,23 @@ class GemmKernelsTest {
     }
 
     GemmSpec spec() {
-      return new GemmSpec(BATCH, m, n, k, transA, OFFSET, lda(), 0, transB, OFFSET, ldb(),
-          bStride(), OFFSET, ldc(), cStride(), accumulate);
+      return new GemmSpec(
+          BATCH,
+          m,
+          n,
+          k,
+          transA,
+          OFFSET,
+          lda(),
+          0,
+          transB,
+          OFFSET,
+          ldb(),
+          bStride(),
+          OFFSET,
+          ldc(),
+          cStride(),
+          accumulate);
     }
 
     double[] reference(double[] a, double[] b, double[] c) {

@@ -9,8 +9,8 @@ import dev.sonnet.backend.Backends;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whether OpenCL is there. Where it must be (CI sets {@value #REQUIRED_ENV}), its absence fails
- * the build, so that a machine without PoCL cannot pass by skipping the whole suite.
+ * Whether OpenCL is there. Where it must be (CI sets {@value #REQUIRED_ENV}), its absence fails the
+ * build, so that a machine without PoCL cannot pass by skipping the whole suite.
  */
 class OpenClAvailabilityTest {
   /** Environment variable that makes a missing OpenCL device a failure instead of a skip. */
@@ -19,7 +19,8 @@ class OpenClAvailabilityTest {
   @Test
   void openCl_isAvailable_whereTheBuildRequiresIt() {
     String required = System.getenv(REQUIRED_ENV);
-    assumeTrue(required != null && !required.isBlank() && !"false".equals(required),
+    assumeTrue(
+        required != null && !required.isBlank() && !"false".equals(required),
         REQUIRED_ENV + " is not set: OpenCL is optional on this machine");
     BackendProvider.Availability a = new OpenClBackendProvider().availability();
     assertThat(a.available()).as("OpenCL availability: %s", a.reason()).isTrue();
@@ -40,9 +41,10 @@ class OpenClAvailabilityTest {
     try {
       BackendProvider.Availability a = new OpenClBackendProvider().availability();
       assertThat(a.available()).isFalse();
-      assertThat(a.reason()).satisfiesAnyOf(
-          r -> assertThat(r).contains("no OpenCL device name contains 'no-such-device-xyz'"),
-          r -> assertThat(r).contains("no OpenCL"));
+      assertThat(a.reason())
+          .satisfiesAnyOf(
+              r -> assertThat(r).contains("no OpenCL device name contains 'no-such-device-xyz'"),
+              r -> assertThat(r).contains("no OpenCL"));
     } finally {
       if (old == null) {
         System.clearProperty(OpenClSettings.DEVICE_PROPERTY);

@@ -36,20 +36,22 @@ class ReductionKernelsTest {
     int c = 5;
     double[] x = OpenClFixtures.doubles(12, a * b * c);
     for (ReduceKind kind : new ReduceKind[] {ReduceKind.SUM, ReduceKind.MAX, ReduceKind.MIN}) {
-      double[] got = reduce(be, kind, x, new int[] {a, b, c}, new boolean[] {false, true, false},
-          a * c);
+      double[] got =
+          reduce(be, kind, x, new int[] {a, b, c}, new boolean[] {false, true, false}, a * c);
       for (int i = 0; i < a; i++) {
         for (int k = 0; k < c; k++) {
           double acc = kind == ReduceKind.SUM ? 0 : x[i * b * c + k];
           for (int j = 0; j < b; j++) {
             double v = x[(i * b + j) * c + k];
-            acc = switch (kind) {
-              case SUM -> acc + v;
-              case MAX -> Math.max(acc, v);
-              default -> Math.min(acc, v);
-            };
+            acc =
+                switch (kind) {
+                  case SUM -> acc + v;
+                  case MAX -> Math.max(acc, v);
+                  default -> Math.min(acc, v);
+                };
           }
-          assertThat(got[i * c + k]).as("%s at (%d, %d)", kind, i, k)
+          assertThat(got[i * c + k])
+              .as("%s at (%d, %d)", kind, i, k)
               .isCloseTo(acc, Offset.offset(1e-12));
         }
       }
@@ -60,8 +62,8 @@ class ReductionKernelsTest {
   void reduceLeadingAndTrailingAxes_keepsTheMiddle() {
     OpenClBackend be = OpenClFixtures.backend();
     double[] x = OpenClFixtures.doubles(13, 4 * 6 * 7);
-    double[] got = reduce(be, ReduceKind.PROD, x, new int[] {4, 6, 7},
-        new boolean[] {true, false, true}, 6);
+    double[] got =
+        reduce(be, ReduceKind.PROD, x, new int[] {4, 6, 7}, new boolean[] {true, false, true}, 6);
     for (int j = 0; j < 6; j++) {
       double acc = 1;
       for (int i = 0; i < 4; i++) {
@@ -85,9 +87,16 @@ class ReductionKernelsTest {
     double[] got = new double[2];
     be.download(out, got);
     assertThat(got).containsExactly(0, 0);
-    assertThatThrownBy(() -> be.reduce(ReduceKind.MAX, empty, new int[] {2, 0},
-        new boolean[] {false, true}, be.allocate(DType.FLOAT64, 2)))
-        .isInstanceOf(SonnetException.class).hasMessageContaining("empty axis");
+    assertThatThrownBy(
+            () ->
+                be.reduce(
+                    ReduceKind.MAX,
+                    empty,
+                    new int[] {2, 0},
+                    new boolean[] {false, true},
+                    be.allocate(DType.FLOAT64, 2)))
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("empty axis");
   }
 
   @Test
@@ -113,15 +122,14 @@ class ReductionKernelsTest {
     OpenClBackend be = OpenClFixtures.backend();
     double[] x = {1, 5, 5, 2, /* row 2 */ 0, Double.NaN, 9, Double.NaN};
     DeviceBuffer out = be.allocate(DType.INT64, 2);
-    be.reduce(ReduceKind.ARGMAX, be.upload(x), new int[] {2, 4}, new boolean[] {false, true},
-        out);
+    be.reduce(ReduceKind.ARGMAX, be.upload(x), new int[] {2, 4}, new boolean[] {false, true}, out);
     long[] got = new long[2];
     be.download(out, got);
     assertThat(got).containsExactly(1, 1);
   }
 
-  private static double[] reduce(OpenClBackend be, ReduceKind kind, double[] x, int[] shape,
-      boolean[] axes, int outSize) {
+  private static double[] reduce(
+      OpenClBackend be, ReduceKind kind, double[] x, int[] shape, boolean[] axes, int outSize) {
     DeviceBuffer out = be.allocate(DType.FLOAT64, outSize);
     be.reduce(kind, be.upload(x), shape, axes, out);
     double[] got = new double[outSize];

@@ -21,11 +21,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * 3x3 convolutions through the op layer ({@link Convolution#conv}), channels-last: the forward
- * pass alone, and forward plus both gradients (input and filters) through a tape with a given
- * upstream gradient, as {@code y = conv2d(x, w); y.backward(dy)} does in the baseline. Each call
- * runs in a {@link TensorScope}, as a training step does, so its outputs' memory is reused by the
- * next call (PyTorch's caching allocator does the same for the baseline).
+ * 3x3 convolutions through the op layer ({@link Convolution#conv}), channels-last: the forward pass
+ * alone, and forward plus both gradients (input and filters) through a tape with a given upstream
+ * gradient, as {@code y = conv2d(x, w); y.backward(dy)} does in the baseline. Each call runs in a
+ * {@link TensorScope}, as a training step does, so its outputs' memory is reused by the next call
+ * (PyTorch's caching allocator does the same for the baseline).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -58,7 +58,7 @@ public class ConvBench {
   @Benchmark
   public List<Tensor> forwardBackward() {
     try (TensorScope scope = TensorScope.open();
-         GradientTape tape = GradientTape.open()) {
+        GradientTape tape = GradientTape.open()) {
       tape.watch(x, w);
       Tensor y = Convolution.conv(x, w);
       return tape.gradient(y, List.of(x, w), dy, UnconnectedGradients.ZERO);

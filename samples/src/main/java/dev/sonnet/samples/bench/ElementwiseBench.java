@@ -26,16 +26,16 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Elementwise float32 addition, large and small.
  *
- * <p><b>Large</b> ({@value #LARGE} elements, 64 MiB per operand, far past the caches): the
- * kernel into a preallocated output ({@code largeAddKernel}), the op that allocates its output
- * ({@code largeAddOp}), and the machine's triad {@code a[i] = b[i] + s * c[i]} as a plain Java loop
- * split over {@link #threads()} threads ({@code largeTriad}): the same 12 bytes per element, so the
- * ratio of the two times is the fraction of the triad bandwidth the kernel reaches.
+ * <p><b>Large</b> ({@value #LARGE} elements, 64 MiB per operand, far past the caches): the kernel
+ * into a preallocated output ({@code largeAddKernel}), the op that allocates its output ({@code
+ * largeAddOp}), and the machine's triad {@code a[i] = b[i] + s * c[i]} as a plain Java loop split
+ * over {@link #threads()} threads ({@code largeTriad}): the same 12 bytes per element, so the ratio
+ * of the two times is the fraction of the triad bandwidth the kernel reaches.
  *
  * <p><b>Small</b> ({@value #SMALL} elements): a chain of eight ops without a tape, and the same
- * chain on an open tape (per op, including recording and the tape's opening and closing), each in
- * a {@link TensorScope} as a training step runs, so the outputs' arrays are reused and not
- * garbage. Run with {@code -prof gc} to see the bytes allocated per op.
+ * chain on an open tape (per op, including recording and the tape's opening and closing), each in a
+ * {@link TensorScope} as a training step runs, so the outputs' arrays are reused and not garbage.
+ * Run with {@code -prof gc} to see the bytes allocated per op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -84,8 +84,14 @@ public class ElementwiseBench {
 
   @Benchmark
   public DeviceBuffer largeAddKernel() {
-    backend.binary(BinaryKind.ADD, largeA.buffer(), new long[] {1}, largeB.buffer(),
-        new long[] {1}, largeOut, new int[] {LARGE});
+    backend.binary(
+        BinaryKind.ADD,
+        largeA.buffer(),
+        new long[] {1},
+        largeB.buffer(),
+        new long[] {1},
+        largeOut,
+        new int[] {LARGE});
     return largeOut;
   }
 
@@ -103,20 +109,29 @@ public class ElementwiseBench {
     float[] c = tc;
     int t = threads();
     int n = a.length;
-    IntStream.range(0, t).parallel().forEach(part -> {
-      int from = (int) ((long) n * part / t);
-      int to = (int) ((long) n * (part + 1) / t);
-      for (int i = from; i < to; i++) {
-        a[i] = b[i] + 3f * c[i];
-      }
-    });
+    IntStream.range(0, t)
+        .parallel()
+        .forEach(
+            part -> {
+              int from = (int) ((long) n * part / t);
+              int to = (int) ((long) n * (part + 1) / t);
+              for (int i = from; i < to; i++) {
+                a[i] = b[i] + 3f * c[i];
+              }
+            });
     return a;
   }
 
   @Benchmark
   public DeviceBuffer smallAddKernel() {
-    backend.binary(BinaryKind.ADD, smallA.buffer(), new long[] {1}, smallB.buffer(),
-        new long[] {1}, smallOut, new int[] {SMALL});
+    backend.binary(
+        BinaryKind.ADD,
+        smallA.buffer(),
+        new long[] {1},
+        smallB.buffer(),
+        new long[] {1},
+        smallOut,
+        new int[] {SMALL});
     return smallOut;
   }
 
@@ -138,7 +153,7 @@ public class ElementwiseBench {
   @OperationsPerInvocation(CHAIN)
   public Tensor smallAddTaped() {
     try (TensorScope scope = TensorScope.open();
-         GradientTape tape = GradientTape.open()) {
+        GradientTape tape = GradientTape.open()) {
       tape.watch(smallA);
       Tensor y = smallA;
       for (int i = 0; i < CHAIN; i++) {

@@ -21,18 +21,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Float32 matrix products at the backend's {@code gemm} kernel, into a preallocated C, as
- * {@code numpy.matmul(a, b, out=c)} does in {@code baseline.py}: the square shapes of the issue and
- * the products of one training step of the main job's MLP (784-1024-1024-10, batch 100), forward
- * and gradient. Shape names are shared with the baseline; see {@link BenchShapes#GEMM}.
+ * Float32 matrix products at the backend's {@code gemm} kernel, into a preallocated C, as {@code
+ * numpy.matmul(a, b, out=c)} does in {@code baseline.py}: the square shapes of the issue and the
+ * products of one training step of the main job's MLP (784-1024-1024-10, batch 100), forward and
+ * gradient. Shape names are shared with the baseline; see {@link BenchShapes#GEMM}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class GemmBench {
   /** A key of {@link BenchShapes#GEMM}. */
-  @Param({"sq1024", "sq2048", "fc1_fwd", "fc2_fwd", "fc3_fwd", "fc1_dw", "fc2_dw", "fc2_dx",
-      "fc3_dx"})
+  @Param({
+    "sq1024", "sq2048", "fc1_fwd", "fc2_fwd", "fc3_fwd", "fc1_dw", "fc2_dw", "fc2_dx", "fc3_dx"
+  })
   public String shape;
 
   private Backend backend;
@@ -52,17 +53,16 @@ public class GemmBench {
     boolean transB = s[4] != 0;
     Rng rng = new Rng(1);
     // Stored as op(A) would be transposed: A is [k, m] when transA, B is [n, k] when transB.
-    Tensor at = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(transA ? k : m, transA ? m : k),
-        0, 1);
-    Tensor bt = Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(transB ? n : k, transB ? k : n),
-        0, 1);
+    Tensor at =
+        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(transA ? k : m, transA ? m : k), 0, 1);
+    Tensor bt =
+        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(transB ? n : k, transB ? k : n), 0, 1);
     a = at.to(backend).buffer();
     b = bt.to(backend).buffer();
     c = backend.allocate(DType.FLOAT32, (long) m * n);
-    spec = new GemmSpec(1, m, n, k,
-        transA, 0, transA ? m : k, 0,
-        transB, 0, transB ? k : n, 0,
-        0, n, 0, false);
+    spec =
+        new GemmSpec(
+            1, m, n, k, transA, 0, transA ? m : k, 0, transB, 0, transB ? k : n, 0, 0, n, 0, false);
   }
 
   @TearDown(Level.Trial)

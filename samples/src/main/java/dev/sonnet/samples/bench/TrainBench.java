@@ -27,12 +27,13 @@ public class TrainBench {
 
   @Setup(Level.Trial)
   public void setUp() {
-    steps = switch (model) {
-      case "mlp_main" -> TrainSteps.mlp(100, 784, 1024, 1024, 10);
-      case "mlp_small" -> TrainSteps.mlp(64, 784, 128, 10);
-      case "convnet" -> TrainSteps.convNet(64);
-      default -> throw new IllegalArgumentException("unknown model " + model);
-    };
+    steps =
+        switch (model) {
+          case "mlp_main" -> TrainSteps.mlp(100, 784, 1024, 1024, 10);
+          case "mlp_small" -> TrainSteps.mlp(64, 784, 128, 10);
+          case "convnet" -> TrainSteps.convNet(64);
+          default -> throw new IllegalArgumentException("unknown model " + model);
+        };
   }
 
   @Benchmark

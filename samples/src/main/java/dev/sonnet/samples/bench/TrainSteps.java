@@ -14,8 +14,8 @@ import java.util.List;
 /**
  * The benchmarked models, written with tensors, variables and a tape (the same models as {@code
  * baseline.py}'s): dense layers {@code relu(x W + b)}, softmax cross-entropy against one-hot
- * labels, and plain SGD ({@code v -= lr * g}). Inputs and labels are random: a step's cost does
- * not depend on the values.
+ * labels, and plain SGD ({@code v -= lr * g}). Inputs and labels are random: a step's cost does not
+ * depend on the values.
  */
 final class TrainSteps {
   /** SGD's learning rate; small enough that random data does not blow the weights up. */
@@ -38,9 +38,11 @@ final class TrainSteps {
   static TrainSteps mlp(int batch, int... sizes) {
     Rng rng = new Rng(4);
     int classes = sizes[sizes.length - 1];
-    TrainSteps t = new TrainSteps(
-        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, sizes[0]), 0, 1),
-        oneHot(rng, batch, classes), false);
+    TrainSteps t =
+        new TrainSteps(
+            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, sizes[0]), 0, 1),
+            oneHot(rng, batch, classes),
+            false);
     for (int i = 0; i + 1 < sizes.length; i++) {
       t.dense(rng, "linear_" + i, sizes[i], sizes[i + 1]);
     }
@@ -53,22 +55,34 @@ final class TrainSteps {
    */
   static TrainSteps convNet(int batch) {
     Rng rng = new Rng(5);
-    TrainSteps t = new TrainSteps(
-        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, 28, 28, 1), 0, 1),
-        oneHot(rng, batch, 10), true);
-    t.params.add(new Variable("conv_0/w", Tensor.randomNormal(rng, DType.FLOAT32,
-        Shape.of(3, 3, 1, 16), 0, Math.sqrt(2.0 / 9)), true));
+    TrainSteps t =
+        new TrainSteps(
+            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, 28, 28, 1), 0, 1),
+            oneHot(rng, batch, 10),
+            true);
+    t.params.add(
+        new Variable(
+            "conv_0/w",
+            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(3, 3, 1, 16), 0, Math.sqrt(2.0 / 9)),
+            true));
     t.params.add(new Variable("conv_0/b", Tensor.zeros(DType.FLOAT32, 16), true));
-    t.params.add(new Variable("conv_1/w", Tensor.randomNormal(rng, DType.FLOAT32,
-        Shape.of(3, 3, 16, 32), 0, Math.sqrt(2.0 / 144)), true));
+    t.params.add(
+        new Variable(
+            "conv_1/w",
+            Tensor.randomNormal(
+                rng, DType.FLOAT32, Shape.of(3, 3, 16, 32), 0, Math.sqrt(2.0 / 144)),
+            true));
     t.params.add(new Variable("conv_1/b", Tensor.zeros(DType.FLOAT32, 32), true));
     t.dense(rng, "linear", 7 * 7 * 32, 10);
     return t;
   }
 
   private void dense(Rng rng, String name, int in, int out) {
-    params.add(new Variable(name + "/w", Tensor.randomNormal(rng, DType.FLOAT32,
-        Shape.of(in, out), 0, Math.sqrt(2.0 / in)), true));
+    params.add(
+        new Variable(
+            name + "/w",
+            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(in, out), 0, Math.sqrt(2.0 / in)),
+            true));
     params.add(new Variable(name + "/b", Tensor.zeros(DType.FLOAT32, out), true));
   }
 

@@ -32,10 +32,13 @@ import java.util.Optional;
 public final class CheckpointLoop {
   /** Save every this many steps; the seed uses 1000 for long runs. */
   public static final int DEFAULT_SAVE_EVERY = 50;
+
   /** Steps of a run, unless the second argument says otherwise. */
   public static final int DEFAULT_STEPS = 300;
+
   /** Checkpoints kept: enough to step back past one bad save. */
   public static final int KEEP = 3;
+
   private static final int BATCH = 32;
 
   private final Path root;
@@ -54,8 +57,8 @@ public final class CheckpointLoop {
 
   /**
    * Trains until step {@code numSteps}, resuming from the latest checkpoint in the directory if
-   * there is one. {@code stopAfter} simulates the process being killed: the loop returns after
-   * that many steps of this run without its final save.
+   * there is one. {@code stopAfter} simulates the process being killed: the loop returns after that
+   * many steps of this run without its final save.
    */
   public Result run(int numSteps, int stopAfter) {
     MyMLP model = new MyMLP(16, 1);
@@ -66,8 +69,10 @@ public final class CheckpointLoop {
 
     Optional<RestoreStatus> restored = manager.restoreLatest();
     long start = manager.latest().map(CheckpointManager.Entry::step).orElse(0L);
-    log.println(restored.isPresent() ? "resuming from " + manager.latest().orElseThrow().path()
-        + " at step " + start : "no checkpoint in " + root + ", starting from scratch");
+    log.println(
+        restored.isPresent()
+            ? "resuming from " + manager.latest().orElseThrow().path() + " at step " + start
+            : "no checkpoint in " + root + ", starting from scratch");
 
     double loss = Double.NaN;
     long step = start;
@@ -79,15 +84,16 @@ public final class CheckpointLoop {
       }
       if (step % saveEvery == 0) {
         manager.save(step);
-        log.printf("step %d loss %.5f saved %s%n", step, loss,
-            manager.pathFor(step).getFileName());
+        log.printf("step %d loss %.5f saved %s%n", step, loss, manager.pathFor(step).getFileName());
       }
     }
     if (step == numSteps && step > start && step % saveEvery != 0) {
       manager.save(step); // make sure to save the final values
     }
-    List<float[]> weights = !model.isBuilt() ? List.of() // restored, never called: no variables
-        : model.variables().stream().map(v -> v.peek().toFloatArray()).toList();
+    List<float[]> weights =
+        !model.isBuilt()
+            ? List.of() // restored, never called: no variables
+            : model.variables().stream().map(v -> v.peek().toFloatArray()).toList();
     return new Result(start, step, loss, weights);
   }
 
@@ -113,9 +119,9 @@ public final class CheckpointLoop {
   public static void main(String[] args) {
     Path root = Path.of(args.length > 0 ? args[0] : "/tmp/checkpoints");
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_STEPS;
-    Result r = new CheckpointLoop(root, DEFAULT_SAVE_EVERY, System.out)
-        .run(steps, Integer.MAX_VALUE);
-    System.out.printf("steps %d to %d, final_loss=%.5f%n", r.firstStep() + 1, r.lastStep(),
-        r.loss());
+    Result r =
+        new CheckpointLoop(root, DEFAULT_SAVE_EVERY, System.out).run(steps, Integer.MAX_VALUE);
+    System.out.printf(
+        "steps %d to %d, final_loss=%.5f%n", r.firstStep() + 1, r.lastStep(), r.loss());
   }
 }

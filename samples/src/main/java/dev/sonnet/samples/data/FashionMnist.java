@@ -22,30 +22,35 @@ import java.util.zip.GZIPInputStream;
  * Fashion-MNIST (Xiao, Rasul and Vollgraf, 2017): 60,000 training and 10,000 test images of 28x28
  * pixels in ten clothing classes.
  *
- * <p>{@link #load} looks, in order, in a directory the user names, in Debian's
- * {@code dataset-fashion-mnist} package ({@value #DEBIAN_DIR}), in the user cache
- * ({@code ~/.cache/sonnet/fashion-mnist}), then downloads into that cache from the dataset's public
+ * <p>{@link #load} looks, in order, in a directory the user names, in Debian's {@code
+ * dataset-fashion-mnist} package ({@value #DEBIAN_DIR}), in the user cache ({@code
+ * ~/.cache/sonnet/fashion-mnist}), then downloads into that cache from the dataset's public
  * address, verifying each file's SHA-256 (of the decompressed bytes, so any faithful recompression
- * passes). Where all of that fails it falls back to a small subset shipped in this jar, and says so.
- * A file that exists but is corrupt is an error naming it, never a silent fallback.
+ * passes). Where all of that fails it falls back to a small subset shipped in this jar, and says
+ * so. A file that exists but is corrupt is an error naming it, never a silent fallback.
  */
 public final class FashionMnist {
   /** Where Debian's {@code dataset-fashion-mnist} installs the files. */
   public static final String DEBIAN_DIR = "/usr/share/datasets/fashion-mnist";
+
   /** The dataset's public address (the authors' bucket). */
   public static final String DOWNLOAD_URL =
       "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+
   private static final String SUBSET_RESOURCE = "/dev/sonnet/samples/data/";
 
   private static final String[] FILES = {
-      "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+  };
+
   /** SHA-256 of each file's decompressed bytes, in the order of {@link #FILES}. */
   private static final String[] SHA256 = {
-      "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-      "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-      "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-      "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"};
+    "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"
+  };
 
   private final LabeledImages train;
   private final LabeledImages test;
@@ -86,8 +91,12 @@ public final class FashionMnist {
     List<Path> candidates = new ArrayList<>();
     if (userDir != null) {
       if (findFile(userDir, FILES[0]) == null) {
-        throw new DatasetException("No Fashion-MNIST files in " + userDir + " (expected "
-            + FILES[0] + "[.gz] and the three others)");
+        throw new DatasetException(
+            "No Fashion-MNIST files in "
+                + userDir
+                + " (expected "
+                + FILES[0]
+                + "[.gz] and the three others)");
       }
       candidates.add(userDir);
     }
@@ -110,8 +119,9 @@ public final class FashionMnist {
         Thread.currentThread().interrupt();
       }
     }
-    log.println("Fashion-MNIST: full dataset not found; using the small subset embedded in the "
-        + "samples jar (install Debian's dataset-fashion-mnist for the real thing)");
+    log.println(
+        "Fashion-MNIST: full dataset not found; using the small subset embedded in the "
+            + "samples jar (install Debian's dataset-fashion-mnist for the real thing)");
     return embeddedSubset();
   }
 
@@ -145,7 +155,8 @@ public final class FashionMnist {
         throw new DatasetException("Cannot read resource " + name + ": " + e.getMessage(), e);
       }
     }
-    return new FashionMnist(LabeledImages.of(files[0], files[1], "embedded train subset"),
+    return new FashionMnist(
+        LabeledImages.of(files[0], files[1], "embedded train subset"),
         LabeledImages.of(files[2], files[3], "embedded test subset"),
         "embedded subset (" + files[1].dims()[0] + " train, " + files[3].dims()[0] + " test)");
   }
@@ -161,22 +172,29 @@ public final class FashionMnist {
 
   private static Path cacheDir() {
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("sonnet").resolve("fashion-mnist");
   }
 
   private static void download(Path cache, PrintStream log)
       throws IOException, InterruptedException {
     Files.createDirectories(cache);
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL).build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
     for (int i = 0; i < FILES.length; i++) {
       String name = FILES[i] + ".gz";
       log.println("Fashion-MNIST: downloading " + DOWNLOAD_URL + name);
       Path part = cache.resolve(name + ".part");
-      HttpRequest request = HttpRequest.newBuilder(URI.create(DOWNLOAD_URL + name))
-          .timeout(Duration.ofMinutes(2)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(DOWNLOAD_URL + name))
+              .timeout(Duration.ofMinutes(2))
+              .build();
       HttpResponse<Path> response = client.send(request, HttpResponse.BodyHandlers.ofFile(part));
       if (response.statusCode() != 200) {
         Files.deleteIfExists(part);
@@ -185,10 +203,18 @@ public final class FashionMnist {
       String actual = sha256OfDecompressed(part);
       if (!actual.equals(SHA256[i])) {
         Files.deleteIfExists(part);
-        throw new DatasetException("Checksum mismatch for downloaded " + name + ": SHA-256 "
-            + actual + ", expected " + SHA256[i]);
+        throw new DatasetException(
+            "Checksum mismatch for downloaded "
+                + name
+                + ": SHA-256 "
+                + actual
+                + ", expected "
+                + SHA256[i]);
       }
-      Files.move(part, cache.resolve(name), StandardCopyOption.ATOMIC_MOVE,
+      Files.move(
+          part,
+          cache.resolve(name),
+          StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     }
   }

@@ -13,8 +13,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads the IDX format of (Fashion-)MNIST: a big-endian header {@code 0x0000, type, rank}, then
- * {@code rank} 32-bit sizes, then unsigned bytes. Gzip-compressed files are recognised by their magic
- * bytes, so {@code .gz} and plain files both work.
+ * {@code rank} 32-bit sizes, then unsigned bytes. Gzip-compressed files are recognised by their
+ * magic bytes, so {@code .gz} and plain files both work.
  *
  * <p>The header is never trusted: sizes must be positive, their product is capped before anything
  * is allocated, and the payload must be exactly that long.
@@ -22,6 +22,7 @@ import java.util.zip.GZIPInputStream;
 public final class IdxFile {
   /** The IDX type code for unsigned bytes, the only one (Fashion-)MNIST uses. */
   static final int UNSIGNED_BYTE = 0x08;
+
   /** No real file here is larger; anything claiming more is corrupt, not big. */
   static final long MAX_ELEMENTS = 64L * 1024 * 1024;
 
@@ -49,21 +50,25 @@ public final class IdxFile {
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
-    InputStream in = (b0 == 0x1f && b1 == 0x8b)
-        ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
-        : buffered;
+    InputStream in =
+        (b0 == 0x1f && b1 == 0x8b)
+            ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
+            : buffered;
     DataInputStream data = new DataInputStream(in);
     try {
       int zero = data.readUnsignedShort();
       int type = data.readUnsignedByte();
       int rank = data.readUnsignedByte();
       if (zero != 0 || type != UNSIGNED_BYTE) {
-        throw new DatasetException(source + " is not an IDX file of unsigned bytes (header "
-            + String.format("%04x %02x %02x", zero, type, rank) + ")");
+        throw new DatasetException(
+            source
+                + " is not an IDX file of unsigned bytes (header "
+                + String.format("%04x %02x %02x", zero, type, rank)
+                + ")");
       }
       if (rank != expectedRank) {
-        throw new DatasetException(source + " has " + rank + " dimensions, expected "
-            + expectedRank);
+        throw new DatasetException(
+            source + " has " + rank + " dimensions, expected " + expectedRank);
       }
       int[] dims = new int[rank];
       long total = 1;
@@ -74,20 +79,23 @@ public final class IdxFile {
         }
         total *= dims[i];
         if (total > MAX_ELEMENTS) {
-          throw new DatasetException(source + " declares " + Arrays.toString(dims)
-              + " elements, more than any (Fashion-)MNIST file; it is corrupt");
+          throw new DatasetException(
+              source
+                  + " declares "
+                  + Arrays.toString(dims)
+                  + " elements, more than any (Fashion-)MNIST file; it is corrupt");
         }
       }
       byte[] payload = new byte[(int) total];
       data.readFully(payload);
       if (data.read() != -1) {
-        throw new DatasetException(source + " is longer than its header " + Arrays.toString(dims)
-            + " says");
+        throw new DatasetException(
+            source + " is longer than its header " + Arrays.toString(dims) + " says");
       }
       return new IdxFile(dims, payload);
     } catch (EOFException e) {
-      throw new DatasetException(source + " is truncated: it ends before the data its header "
-          + "declares", e);
+      throw new DatasetException(
+          source + " is truncated: it ends before the data its header " + "declares", e);
     }
   }
 

@@ -1,15 +1,27 @@
 package dev.sonnet.samples.data;
 
 /**
- * Grey-scale images with integer labels, as stored by (Fashion-)MNIST: {@code pixels} holds
- * {@code count * height * width} unsigned bytes, {@code labels} one class per image.
+ * Grey-scale images with integer labels, as stored by (Fashion-)MNIST: {@code pixels} holds {@code
+ * count * height * width} unsigned bytes, {@code labels} one class per image.
  */
 public record LabeledImages(byte[] pixels, byte[] labels, int count, int height, int width) {
   public LabeledImages {
     if (pixels.length != (long) count * height * width || labels.length != count) {
-      throw new DatasetException("Images and labels disagree: " + count + " images of "
-          + height + "x" + width + " need " + (long) count * height * width + " pixels and "
-          + count + " labels, got " + pixels.length + " and " + labels.length);
+      throw new DatasetException(
+          "Images and labels disagree: "
+              + count
+              + " images of "
+              + height
+              + "x"
+              + width
+              + " need "
+              + (long) count * height * width
+              + " pixels and "
+              + count
+              + " labels, got "
+              + pixels.length
+              + " and "
+              + labels.length);
     }
   }
 

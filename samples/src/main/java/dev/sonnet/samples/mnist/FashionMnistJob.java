@@ -24,21 +24,22 @@ import java.util.Locale;
  * The main job: trains a network on Fashion-MNIST and prints its test accuracy.
  *
  * <p>The default is Sonnet 2's MNIST example: an MLP ({@link Models#mlp}) on inputs scaled to
- * {@code [-1, 1]}, batches of 100, plain SGD starting at 0.1, softmax cross-entropy. The one
- * change is that the learning rate follows a cosine decay to 0 over the run
- * ({@link LearningRate#cosineDecay}): Fashion-MNIST is harder than MNIST, and the small final
- * steps settle the noisy end of constant-rate SGD (with a constant 0.1 the test accuracy swings
- * by about 1% from one epoch to the next). {@code --model convnet} trains a small ConvNet
- * ({@link Models#convNet}) with SGD and momentum 0.9 under the same schedule instead. Each
- * epoch shuffles the training set with an explicit {@link Rng}, shows a progress line with the
- * running loss and throughput, and the job ends with a summary table whose last line is exactly
- * {@code test_accuracy=0.XXXX}. For a given seed the run is deterministic on the CPU backend.
+ * {@code [-1, 1]}, batches of 100, plain SGD starting at 0.1, softmax cross-entropy. The one change
+ * is that the learning rate follows a cosine decay to 0 over the run ({@link
+ * LearningRate#cosineDecay}): Fashion-MNIST is harder than MNIST, and the small final steps settle
+ * the noisy end of constant-rate SGD (with a constant 0.1 the test accuracy swings by about 1% from
+ * one epoch to the next). {@code --model convnet} trains a small ConvNet ({@link Models#convNet})
+ * with SGD and momentum 0.9 under the same schedule instead. Each epoch shuffles the training set
+ * with an explicit {@link Rng}, shows a progress line with the running loss and throughput, and the
+ * job ends with a summary table whose last line is exactly {@code test_accuracy=0.XXXX}. For a
+ * given seed the run is deterministic on the CPU backend.
  *
  * <p>Options: see {@link Options#USAGE}.
  */
 public final class FashionMnistJob {
   /** Test images per forward pass when evaluating; large batches are faster and need no tape. */
   private static final int EVAL_BATCH = 1000;
+
   /** The ConvNet's momentum, the usual value. */
   private static final double CONVNET_MOMENTUM = 0.9;
 
@@ -68,13 +69,16 @@ public final class FashionMnistJob {
   }
 
   /** The outcome of a run. */
-  record Result(int epochs, double seconds, long examples, double testAccuracy,
-      double finalLoss) {}
+  record Result(int epochs, double seconds, long examples, double testAccuracy, double finalLoss) {}
 
   /** Loads the data, trains, evaluates, prints the summary; returns the numbers. */
   Result run() {
-    out.println("Backend: " + Backends.getDefault().name() + " ("
-        + Backends.getDefault().deviceName() + ")");
+    out.println(
+        "Backend: "
+            + Backends.getDefault().name()
+            + " ("
+            + Backends.getDefault().deviceName()
+            + ")");
     FashionMnist data = FashionMnist.load(options.dataDir(), true, out);
     LabeledImages train = data.train();
     LabeledImages test = data.test();
@@ -83,22 +87,32 @@ public final class FashionMnistJob {
     int epochs = options.epochsOrDefault();
     double rate = options.learningRateOrDefault();
 
-    Sequential model = options.model() == Options.Model.MLP
-        ? Models.mlp(options.seed()) : Models.convNet(options.seed());
+    Sequential model =
+        options.model() == Options.Model.MLP
+            ? Models.mlp(options.seed())
+            : Models.convNet(options.seed());
     int steps = trainCount / batch; // the remainder of a shuffle is left out, as drop_remainder
     LearningRate schedule = LearningRate.cosineDecay(rate, (long) steps * epochs);
-    Optimizer optimizer = options.model() == Options.Model.MLP
-        ? new SGD(schedule)
-        : new Momentum(schedule, CONVNET_MOMENTUM, false, null);
+    Optimizer optimizer =
+        options.model() == Options.Model.MLP
+            ? new SGD(schedule)
+            : new Momentum(schedule, CONVNET_MOMENTUM, false, null);
     model.call(batchOf(train, new int[] {0}, 0, 1).images());
     List<Variable> params = model.trainableVariables();
     long paramCount = 0;
     for (Variable v : params) {
       paramCount += v.shape().size();
     }
-    out.printf(Locale.ROOT, "Model %s, %,d parameters; %s; %d training images, batch %d, %d"
-        + " epochs, seed %d%n", options.model().name().toLowerCase(Locale.ROOT), paramCount,
-        optimizer, trainCount, batch, epochs, options.seed());
+    out.printf(
+        Locale.ROOT,
+        "Model %s, %,d parameters; %s; %d training images, batch %d, %d" + " epochs, seed %d%n",
+        options.model().name().toLowerCase(Locale.ROOT),
+        paramCount,
+        optimizer,
+        trainCount,
+        batch,
+        epochs,
+        options.seed());
 
     Rng rng = new Rng(options.seed());
     Mean epochLoss = new Mean("epoch_loss");
@@ -111,8 +125,9 @@ public final class FashionMnistJob {
     for (int epoch = 1; epoch <= epochs; epoch++) {
       int[] order = permutation(rng, trainCount);
       epochLoss.reset();
-      Progress progress = new Progress(out, terminal,
-          String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
+      Progress progress =
+          new Progress(
+              out, terminal, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
       long epochStart = System.nanoTime();
       for (int s = 0; s < steps; s++) {
         // The step's tensors (batch, activations, gradients) are freed when it ends, so the
@@ -133,9 +148,16 @@ public final class FashionMnistJob {
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       lastLoss = epochLoss.value().item();
       if (!Double.isFinite(lastLoss)) {
-        throw new IllegalStateException("The loss became " + lastLoss + " in epoch " + epoch
-            + "; the learning rate " + rate + " is too large for this model. Try"
-            + " --learning-rate " + rate / 10);
+        throw new IllegalStateException(
+            "The loss became "
+                + lastLoss
+                + " in epoch "
+                + epoch
+                + "; the learning rate "
+                + rate
+                + " is too large for this model. Try"
+                + " --learning-rate "
+                + rate / 10);
       }
       progress.finish((long) steps * batch, lastLoss);
       long evalStart = System.nanoTime();
@@ -151,30 +173,49 @@ public final class FashionMnistJob {
     long examples = (long) steps * batch * epochs;
 
     out.println();
-    out.println("| epoch | seconds | examples/s | mean loss | test accuracy | heap live |"
-        + "      RSS |");
-    out.println("|-------+---------+------------+-----------+---------------+-----------|"
-        + "----------|");
+    out.println(
+        "| epoch | seconds | examples/s | mean loss | test accuracy | heap live |" + "      RSS |");
+    out.println(
+        "|-------+---------+------------+-----------+---------------+-----------|" + "----------|");
     for (int e = 0; e < perEpoch.size(); e++) {
       double[] r = perEpoch.get(e);
       MemoryReport m = memoryPerEpoch.get(e);
-      out.printf(Locale.ROOT, "| %5d | %7.1f | %10.0f | %9.4f | %13.4f | %9s | %8s |%n", e + 1,
-          r[0], steps * batch / r[0], r[1], r[2], MemoryReport.mb(m.heapLive()),
+      out.printf(
+          Locale.ROOT,
+          "| %5d | %7.1f | %10.0f | %9.4f | %13.4f | %9s | %8s |%n",
+          e + 1,
+          r[0],
+          steps * batch / r[0],
+          r[1],
+          r[2],
+          MemoryReport.mb(m.heapLive()),
           MemoryReport.mb(m.rss()));
     }
     out.println();
     out.printf(Locale.ROOT, "model          %s%n", options.model().name().toLowerCase(Locale.ROOT));
-    out.printf(Locale.ROOT, "data           %s%s%n", data.source(),
+    out.printf(
+        Locale.ROOT,
+        "data           %s%s%n",
+        data.source(),
         data.isSubset() ? " (embedded subset)" : "");
     out.printf(Locale.ROOT, "epochs         %d%n", epochs);
-    out.printf(Locale.ROOT, "train time     %.1f s (%.1f s per epoch)%n", trainSeconds,
+    out.printf(
+        Locale.ROOT,
+        "train time     %.1f s (%.1f s per epoch)%n",
+        trainSeconds,
         trainSeconds / epochs);
     out.printf(Locale.ROOT, "throughput     %.0f examples/s%n", examples / trainSeconds);
-    out.printf(Locale.ROOT, "test time      %.1f s (%d images after each epoch)%n", evalSeconds,
+    out.printf(
+        Locale.ROOT,
+        "test time      %.1f s (%d images after each epoch)%n",
+        evalSeconds,
         test.count());
     MemoryReport end = MemoryReport.sample();
-    out.printf(Locale.ROOT, "peak heap      %s (heap pools' peaks summed; max heap %s)%n",
-        MemoryReport.mb(end.heapPeak()), MemoryReport.mb(Runtime.getRuntime().maxMemory()));
+    out.printf(
+        Locale.ROOT,
+        "peak heap      %s (heap pools' peaks summed; max heap %s)%n",
+        MemoryReport.mb(end.heapPeak()),
+        MemoryReport.mb(Runtime.getRuntime().maxMemory()));
     out.printf(Locale.ROOT, "peak RSS       %s (VmHWM)%n", MemoryReport.mb(end.rssPeak()));
     out.printf(Locale.ROOT, "test_accuracy=%.4f%n", accuracy);
     return new Result(epochs, trainSeconds, examples, accuracy, lastLoss);

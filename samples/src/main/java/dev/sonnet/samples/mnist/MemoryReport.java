@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The job's memory figures, read without triggering a collection ({@code java.lang.management}
- * and {@code /proc/self/status}).
+ * The job's memory figures, read without triggering a collection ({@code java.lang.management} and
+ * {@code /proc/self/status}).
  *
  * <ul>
  *   <li>{@code heapUsed}: the heap in use now, garbage included, so it depends on where the young
@@ -74,8 +74,14 @@ record MemoryReport(long heapUsed, long heapLive, long heapPeak, long rss, long 
 
   /** Like {@code heap 312 MB (live 41 MB, peak 702 MB), RSS 820 MB (peak 905 MB)}. */
   String describe() {
-    return String.format(Locale.ROOT, "heap %s (live %s, peak %s), RSS %s (peak %s)",
-        mb(heapUsed), mb(heapLive), mb(heapPeak), mb(rss), mb(rssPeak));
+    return String.format(
+        Locale.ROOT,
+        "heap %s (live %s, peak %s), RSS %s (peak %s)",
+        mb(heapUsed),
+        mb(heapLive),
+        mb(heapPeak),
+        mb(rss),
+        mb(rssPeak));
   }
 
   /** Megabytes (10^6 bytes), or {@code n/a} for a negative (unknown) figure. */
@@ -110,7 +116,7 @@ record MemoryReport(long heapUsed, long heapLive, long heapPeak, long rss, long 
     return u == null ? 0 : u.getUsed();
   }
 
-  /** The value of a {@code /proc/self/status} line like {@code VmRSS:   123456 kB}, in bytes. */
+  /** The value of a {@code /proc/self/status} line like {@code VmRSS: 123456 kB}, in bytes. */
   private static long kilobytes(String line) {
     String[] parts = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
     return Long.parseLong(parts[0]) * 1024;

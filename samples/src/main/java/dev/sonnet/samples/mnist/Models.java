@@ -22,13 +22,14 @@ public final class Models {
 
   /** The image size of (Fashion-)MNIST. */
   static final int SIDE = 28;
+
   /** Ten classes of clothing. */
   static final int CLASSES = 10;
 
   /**
-   * Sonnet 2's {@code mlp_on_mnist} model: {@code Flatten -> Linear(1024) -> relu ->
-   * Linear(1024) -> relu -> Linear(10)}, about 1.86 million parameters. Takes
-   * {@code [batch, 28, 28, 1]} (or any shape that flattens to 784) and returns logits.
+   * Sonnet 2's {@code mlp_on_mnist} model: {@code Flatten -> Linear(1024) -> relu -> Linear(1024)
+   * -> relu -> Linear(10)}, about 1.86 million parameters. Takes {@code [batch, 28, 28, 1]} (or any
+   * shape that flattens to 784) and returns logits.
    */
   public static Sequential mlp(long seed) {
     return new Sequential(
@@ -46,19 +47,19 @@ public final class Models {
    * million parameters. Takes {@code [batch, 28, 28, 1]}.
    */
   public static Sequential convNet(long seed) {
-    Layer pool = Layers.named("max_pool_2x2",
-        x -> Convolution.maxPool(x, new int[] {2, 2}));
-    return new Sequential(List.of(
-        conv(32, 1, seed, 0),
-        Layers.relu(),
-        pool,
-        conv(64, 32, seed, 1),
-        Layers.relu(),
-        pool,
-        new Flatten(),
-        linear(128, 7 * 7 * 64, seed, 2),
-        Layers.relu(),
-        linear(CLASSES, 128, seed, 3)));
+    Layer pool = Layers.named("max_pool_2x2", x -> Convolution.maxPool(x, new int[] {2, 2}));
+    return new Sequential(
+        List.of(
+            conv(32, 1, seed, 0),
+            Layers.relu(),
+            pool,
+            conv(64, 32, seed, 1),
+            Layers.relu(),
+            pool,
+            new Flatten(),
+            linear(128, 7 * 7 * 64, seed, 2),
+            Layers.relu(),
+            linear(CLASSES, 128, seed, 3)));
   }
 
   private static Linear linear(int outputs, int inputs, long seed, int index) {

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The main job's command line: {@code --epochs N --model mlp|convnet --data DIR --seed S
- * --limit N --batch-size N --learning-rate R}; every option has a default, so no argument at all
- * trains the MLP as the README describes.
+ * The main job's command line: {@code --epochs N --model mlp|convnet --data DIR --seed S --limit N
+ * --batch-size N --learning-rate R}; every option has a default, so no argument at all trains the
+ * MLP as the README describes.
  *
  * @param model which network to train
  * @param epochs passes over the training set; 0 means the model's default
@@ -17,7 +17,13 @@ import java.util.Locale;
  * @param batchSize examples per step; 0 means the model's default
  * @param learningRate the optimizer's rate; 0 means the model's default
  */
-public record Options(Model model, int epochs, Path dataDir, long seed, int limit, int batchSize,
+public record Options(
+    Model model,
+    int epochs,
+    Path dataDir,
+    long seed,
+    int limit,
+    int batchSize,
     double learningRate) {
 
   /** The networks the job can train. */
@@ -29,7 +35,8 @@ public record Options(Model model, int epochs, Path dataDir, long seed, int limi
   }
 
   /** The usage text, printed for {@code --help} and after a wrong argument. */
-  public static final String USAGE = """
+  public static final String USAGE =
+      """
       Usage: FashionMnistJob [--model mlp|convnet] [--epochs N] [--data DIR] [--seed S]
                              [--limit N] [--batch-size N] [--learning-rate R]
         --model          mlp (default) or convnet
@@ -75,11 +82,13 @@ public record Options(Model model, int epochs, Path dataDir, long seed, int limi
         value = args[++i];
       }
       switch (key) {
-        case "--model" -> model = switch (value.toLowerCase(Locale.ROOT)) {
-          case "mlp" -> Model.MLP;
-          case "convnet" -> Model.CONVNET;
-          default -> throw bad("--model must be mlp or convnet, got \"" + value + "\"");
-        };
+        case "--model" ->
+            model =
+                switch (value.toLowerCase(Locale.ROOT)) {
+                  case "mlp" -> Model.MLP;
+                  case "convnet" -> Model.CONVNET;
+                  default -> throw bad("--model must be mlp or convnet, got \"" + value + "\"");
+                };
         case "--epochs" -> epochs = positive(key, value);
         case "--data" -> data = Path.of(value);
         case "--seed" -> seed = parseLong(key, value);

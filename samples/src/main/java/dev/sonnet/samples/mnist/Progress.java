@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * One epoch's progress line. On a terminal it redraws a bar in place with {@code \r}, a few times
- * a second; elsewhere (a log file, a CI console) it prints a plain line at each quarter of the
- * epoch, so logs stay readable. The final line of an epoch is printed either way.
+ * One epoch's progress line. On a terminal it redraws a bar in place with {@code \r}, a few times a
+ * second; elsewhere (a log file, a CI console) it prints a plain line at each quarter of the epoch,
+ * so logs stay readable. The final line of an epoch is printed either way.
  */
 final class Progress {
   private static final int WIDTH = 30;
@@ -54,9 +54,17 @@ final class Progress {
   private String line(int step, long examples, double loss, long now) {
     double seconds = Math.max(1e-9, (now - start) / 1e9);
     int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * step / total);
-    return String.format(Locale.ROOT, "%s [%s%s] %d/%d  loss %.4f  %.0f examples/s  %.1fs",
-        label, "=".repeat(filled), " ".repeat(WIDTH - filled), step, total, loss,
-        examples / seconds, seconds);
+    return String.format(
+        Locale.ROOT,
+        "%s [%s%s] %d/%d  loss %.4f  %.0f examples/s  %.1fs",
+        label,
+        "=".repeat(filled),
+        " ".repeat(WIDTH - filled),
+        step,
+        total,
+        loss,
+        examples / seconds,
+        seconds);
   }
 
   /** The running loss, read only when a line is drawn (reading it waits for the device). */

@@ -30,7 +30,9 @@ public final class CosineWeights extends Module {
     this.numHeads = numHeads;
   }
 
-  /** The size the second dimension of {@code cosParams} must have: a key and a strength per head. */
+  /**
+   * The size the second dimension of {@code cosParams} must have: a key and a strength per head.
+   */
   public int paramSize() {
     return numHeads * (1 + wordSize);
   }
@@ -47,10 +49,17 @@ public final class CosineWeights extends Module {
     int batch = cosParams.dim(0);
     int slots = memory.dim(1);
     Tensor params = cosParams.reshape(batch, numHeads, 1 + wordSize);
-    Tensor keys = params.slice(new int[] {0, 0, 0}, new int[] {batch, numHeads, wordSize},
-        new int[] {1, 1, 1});
-    Tensor strengths = params.slice(new int[] {0, 0, wordSize},
-        new int[] {batch, numHeads, wordSize + 1}, new int[] {1, 1, 1}).softplus().add(1.0);
+    Tensor keys =
+        params.slice(
+            new int[] {0, 0, 0}, new int[] {batch, numHeads, wordSize}, new int[] {1, 1, 1});
+    Tensor strengths =
+        params
+            .slice(
+                new int[] {0, 0, wordSize},
+                new int[] {batch, numHeads, wordSize + 1},
+                new int[] {1, 1, 1})
+            .softplus()
+            .add(1.0);
     Tensor k = keys.reshape(batch, numHeads, 1, wordSize);
     Tensor m = memory.reshape(batch, 1, slots, wordSize);
     Tensor dot = k.mul(m).sum(-1);

@@ -14,10 +14,10 @@ import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 
 /**
- * A linear layer with a transpose (Sonnet 1's {@code Transposable}): {@code dense.transpose()}
- * is a {@code Dense} whose output size is this one's input size, known once this one is built.
- * The transpose has its own variables. {@code @Transposable} has the processor write how the
- * transpose is constructed; {@link #transpose()} is the one line that offers it.
+ * A linear layer with a transpose (Sonnet 1's {@code Transposable}): {@code dense.transpose()} is a
+ * {@code Dense} whose output size is this one's input size, known once this one is built. The
+ * transpose has its own variables. {@code @Transposable} has the processor write how the transpose
+ * is constructed; {@link #transpose()} is the one line that offers it.
  *
  * <pre>{@code
  * var encoder = new Dense(16);
@@ -49,8 +49,11 @@ public final class Dense extends Module implements Layer {
   /** The input size, known once the module is built. */
   public int inputSize() {
     if (w == null) {
-      throw new NotBuiltException("Dense '" + name() + "' has no input size yet: it is read from"
-          + " the first input. Call the module (dense.call(x)) before using its transpose.");
+      throw new NotBuiltException(
+          "Dense '"
+              + name()
+              + "' has no input size yet: it is read from"
+              + " the first input. Call the module (dense.call(x)) before using its transpose.");
     }
     return w.shape().dim(0);
   }
@@ -58,8 +61,13 @@ public final class Dense extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     int inputSize = x.dim(-1);
-    w = variable("w", Initializers.truncatedNormal(1 / Math.sqrt(inputSize)), x.dtype(),
-        inputSize, outputSize);
+    w =
+        variable(
+            "w",
+            Initializers.truncatedNormal(1 / Math.sqrt(inputSize)),
+            x.dtype(),
+            inputSize,
+            outputSize);
     b = variable("b", Initializers.zeros(), x.dtype(), outputSize);
   }
 

@@ -9,8 +9,8 @@ import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 
 /**
- * The Sonnet 2 README's {@code MyLinear}: {@code y = x w + b}, with {@code w} and {@code b}
- * created on the first call, when the input size is known.
+ * The Sonnet 2 README's {@code MyLinear}: {@code y = x w + b}, with {@code w} and {@code b} created
+ * on the first call, when the input size is known.
  *
  * <pre>{@code
  * var mod = new MyLinear(10);
@@ -39,8 +39,13 @@ public final class MyLinear extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     int inputSize = x.dim(-1);
-    w = variable("w", Initializers.truncatedNormal(1 / Math.sqrt(inputSize)), x.dtype(),
-        inputSize, outputSize);
+    w =
+        variable(
+            "w",
+            Initializers.truncatedNormal(1 / Math.sqrt(inputSize)),
+            x.dtype(),
+            inputSize,
+            outputSize);
     b = variable("b", Initializers.zeros(), x.dtype(), outputSize);
   }
 

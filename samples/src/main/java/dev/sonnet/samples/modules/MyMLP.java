@@ -8,8 +8,8 @@ import dev.sonnet.tensor.Tensor;
 
 /**
  * The Sonnet 1 README's {@code MyMLP}: two linear layers with a nonlinearity between them, the
- * layers created in the build with short names, so the variables are
- * {@code my_mlp/x_to_h/w}, {@code my_mlp/h_to_o/w} and their biases.
+ * layers created in the build with short names, so the variables are {@code my_mlp/x_to_h/w},
+ * {@code my_mlp/h_to_o/w} and their biases.
  *
  * <p>The nonlinearity may be a plain function or a module; a module's variables are found too.
  */

@@ -10,8 +10,8 @@ import dev.sonnet.tensor.Variable;
 
 /**
  * The Sonnet 1 README's {@code NaiveAutoEncoder}: {@code encode} and {@code decode} each own their
- * variables, are built on their own first call, and can be called in any order; {@link #call}
- * runs both and shares the same variables.
+ * variables, are built on their own first call, and can be called in any order; {@link #call} runs
+ * both and shares the same variables.
  *
  * <pre>{@code
  * var nae = new NaiveAutoEncoder(2, 10);
@@ -39,15 +39,25 @@ public final class NaiveAutoEncoder extends Module implements Layer {
 
   @Build
   void buildEncoder(Tensor input) {
-    wEnc = variable("w_enc", Initializers.truncatedNormal(1 / Math.sqrt(nOut)), input.dtype(),
-        nOut, nLatent);
+    wEnc =
+        variable(
+            "w_enc",
+            Initializers.truncatedNormal(1 / Math.sqrt(nOut)),
+            input.dtype(),
+            nOut,
+            nLatent);
     bEnc = variable("b_enc", Initializers.zeros(), input.dtype(), nLatent);
   }
 
   @Build
   void buildDecoder(Tensor latents) {
-    wRec = variable("w_rec", Initializers.truncatedNormal(1 / Math.sqrt(nLatent)),
-        latents.dtype(), nLatent, nOut);
+    wRec =
+        variable(
+            "w_rec",
+            Initializers.truncatedNormal(1 / Math.sqrt(nLatent)),
+            latents.dtype(),
+            nLatent,
+            nOut);
     bRec = variable("b_rec", Initializers.zeros(), latents.dtype(), nOut);
   }
 

@@ -5,9 +5,9 @@ import dev.sonnet.module.Module;
 import dev.sonnet.tensor.Tensor;
 
 /**
- * The Sonnet 1 README's {@code OtherParentModule}: the submodule is constructed in the
- * constructor. Sonnet 1 needed {@code with self._enter_variable_scope()} around it; here nothing
- * is needed, and the variables are {@code other_parent_module/my_linear/w}.
+ * The Sonnet 1 README's {@code OtherParentModule}: the submodule is constructed in the constructor.
+ * Sonnet 1 needed {@code with self._enter_variable_scope()} around it; here nothing is needed, and
+ * the variables are {@code other_parent_module/my_linear/w}.
  */
 public final class OtherParentModule extends Module implements Layer {
   final int hiddenSize;

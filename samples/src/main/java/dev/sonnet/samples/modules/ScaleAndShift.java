@@ -14,10 +14,12 @@ public final class ScaleAndShift {
 
   /** {@code x * scale + shift}, both of size {@code x.dim(-1)}. */
   public static FunctionModule create() {
-    return FunctionModule.of("scale_and_shift", (scope, x) -> {
-      Variable scale = scope.variable("scale", Initializers.ones(), x.dim(-1));
-      Variable shift = scope.variable("shift", Initializers.zeros(), x.dim(-1));
-      return x.mul(scale).add(shift);
-    });
+    return FunctionModule.of(
+        "scale_and_shift",
+        (scope, x) -> {
+          Variable scale = scope.variable("scale", Initializers.ones(), x.dim(-1));
+          Variable shift = scope.variable("shift", Initializers.zeros(), x.dim(-1));
+          return x.mul(scale).add(shift);
+        });
   }
 }

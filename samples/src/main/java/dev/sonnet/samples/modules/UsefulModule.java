@@ -5,15 +5,19 @@ import dev.sonnet.tensor.Tensor;
 
 /**
  * The Sonnet 1 FAQ's {@code UsefulModule}: an operation with many configuration arguments turned
- * into a module, so the configuration is set once and the object passed around. Arguments equal
- * to their {@code DEFAULT_} constant are left out of the repr: {@code new UsefulModule()} prints
+ * into a module, so the configuration is set once and the object passed around. Arguments equal to
+ * their {@code DEFAULT_} constant are left out of the repr: {@code new UsefulModule()} prints
  * {@code UsefulModule()}.
  */
 public final class UsefulModule extends Module {
-  /** Clip the result to [-1, 1] by default: the operation is usually followed by a tanh-range input. */
+  /**
+   * Clip the result to [-1, 1] by default: the operation is usually followed by a tanh-range input.
+   */
   public static final boolean DEFAULT_USE_CLIPPING = true;
+
   /** Keep NaNs by default: replacing them hides bugs upstream. */
   public static final boolean DEFAULT_REMOVE_NANS = false;
+
   /** The FAQ's default. */
   public static final String DEFAULT_SOLVE_AGI = "maybe";
 

@@ -7,8 +7,8 @@ import dev.sonnet.tensor.Tensor;
 /**
  * The Sonnet 1 README's {@code WrongModule}: a submodule constructed in the constructor without
  * entering the parent's scope, which in Sonnet 1 left it outside ({@code linear/w}). Here there is
- * no scope to forget: the child nests under the module that constructed and holds it, whatever
- * the order of the statements, so the variables are {@code wrong_module/my_linear/w}.
+ * no scope to forget: the child nests under the module that constructed and holds it, whatever the
+ * order of the statements, so the variables are {@code wrong_module/my_linear/w}.
  */
 public final class WrongModule extends Module implements Layer {
   final MyLinear linMod;

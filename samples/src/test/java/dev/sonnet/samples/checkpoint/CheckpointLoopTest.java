@@ -19,14 +19,16 @@ class CheckpointLoopTest {
 
   @Test
   void run_killedAndRestarted_endsWithTheWeightsOfARunThatNeverStopped() {
-    CheckpointLoop.Result straight = new CheckpointLoop(uninterrupted, SAVE_EVERY, quiet())
-        .run(STEPS, Integer.MAX_VALUE);
+    CheckpointLoop.Result straight =
+        new CheckpointLoop(uninterrupted, SAVE_EVERY, quiet()).run(STEPS, Integer.MAX_VALUE);
 
-    CheckpointLoop.Result killed = new CheckpointLoop(interrupted, SAVE_EVERY, quiet())
-        .run(STEPS, 25); // dies at step 25; the latest checkpoint is step 20
+    CheckpointLoop.Result killed =
+        new CheckpointLoop(interrupted, SAVE_EVERY, quiet())
+            .run(STEPS, 25); // dies at step 25; the latest checkpoint is step 20
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    CheckpointLoop.Result resumed = new CheckpointLoop(interrupted, SAVE_EVERY,
-        new PrintStream(log, true)).run(STEPS, Integer.MAX_VALUE);
+    CheckpointLoop.Result resumed =
+        new CheckpointLoop(interrupted, SAVE_EVERY, new PrintStream(log, true))
+            .run(STEPS, Integer.MAX_VALUE);
 
     assertThat(killed.lastStep()).isEqualTo(25);
     assertThat(resumed.firstStep()).isEqualTo(20);
@@ -44,7 +46,8 @@ class CheckpointLoopTest {
     new CheckpointLoop(uninterrupted, SAVE_EVERY, quiet()).run(STEPS, Integer.MAX_VALUE);
 
     CheckpointManager manager = new CheckpointManager(uninterrupted, Checkpoint.of());
-    assertThat(manager.list()).extracting(CheckpointManager.Entry::step)
+    assertThat(manager.list())
+        .extracting(CheckpointManager.Entry::step)
         .containsExactly(40L, 50L, 60L);
   }
 

@@ -29,7 +29,8 @@ class FashionMnistTest {
 
   @Test
   void debianPackage_isFoundAndComplete() {
-    assumeTrue(Files.isDirectory(Path.of(FashionMnist.DEBIAN_DIR)),
+    assumeTrue(
+        Files.isDirectory(Path.of(FashionMnist.DEBIAN_DIR)),
         "Debian's dataset-fashion-mnist is not installed");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     FashionMnist data = FashionMnist.load(null, false, new PrintStream(log));
@@ -43,8 +44,9 @@ class FashionMnistTest {
 
   @Test
   void userDirectoryWithoutFiles_isAnErrorNamingIt(@TempDir Path dir) {
-    assertThatThrownBy(() -> FashionMnist.load(dir, false, new PrintStream(
-        new ByteArrayOutputStream())))
-        .isInstanceOf(DatasetException.class).hasMessageContaining(dir.toString());
+    assertThatThrownBy(
+            () -> FashionMnist.load(dir, false, new PrintStream(new ByteArrayOutputStream())))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining(dir.toString());
   }
 }

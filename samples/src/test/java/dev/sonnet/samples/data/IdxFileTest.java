@@ -46,7 +46,8 @@ class IdxFileTest {
     Path f = Files.write(dir.resolve("short"), idx(1, new int[] {10}, 5));
     assertThatThrownBy(() -> IdxFile.read(f, 1))
         .isInstanceOf(DatasetException.class)
-        .hasMessageContaining(f.toString()).hasMessageContaining("truncated");
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("truncated");
   }
 
   @Test

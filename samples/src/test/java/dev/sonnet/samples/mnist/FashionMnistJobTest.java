@@ -29,13 +29,18 @@ class FashionMnistJobTest {
     assertThat(last).matches("test_accuracy=0\\.\\d{4}");
     double accuracy = Double.parseDouble(last.substring("test_accuracy=".length()));
     // Ten balanced classes: chance is 0.1. Twenty SGD steps already reach about 0.7.
-    assertThat(accuracy).isGreaterThan(0.4).isEqualTo(
-        Math.round(run.result().testAccuracy() * 10000) / 10000.0);
-    assertThat(run.lines()).anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
+    assertThat(accuracy)
+        .isGreaterThan(0.4)
+        .isEqualTo(Math.round(run.result().testAccuracy() * 10000) / 10000.0);
+    assertThat(run.lines())
+        .anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
         .anyMatch(l -> l.startsWith("epochs         1"))
         .anyMatch(l -> l.startsWith("epoch 1/1 [====="))
-        .anyMatch(l -> l.matches("epoch 1/1 memory heap \\d+ MB \\(live \\d+ MB, peak \\d+ MB\\),"
-            + " RSS (\\d+ MB|n/a) \\(peak (\\d+ MB|n/a)\\)"))
+        .anyMatch(
+            l ->
+                l.matches(
+                    "epoch 1/1 memory heap \\d+ MB \\(live \\d+ MB, peak \\d+ MB\\),"
+                        + " RSS (\\d+ MB|n/a) \\(peak (\\d+ MB|n/a)\\)"))
         .anyMatch(l -> l.startsWith("peak heap      "))
         .anyMatch(l -> l.startsWith("peak RSS       "))
         .noneMatch(l -> l.contains("\r"));
@@ -59,8 +64,21 @@ class FashionMnistJobTest {
 
   @Test
   void options_parseEveryFlagAndDefaultPerModel() {
-    Options o = Options.parse("--model", "convnet", "--epochs=4", "--seed", "3", "--limit", "10",
-        "--batch-size", "50", "--learning-rate", "0.2", "--data", "/tmp/x");
+    Options o =
+        Options.parse(
+            "--model",
+            "convnet",
+            "--epochs=4",
+            "--seed",
+            "3",
+            "--limit",
+            "10",
+            "--batch-size",
+            "50",
+            "--learning-rate",
+            "0.2",
+            "--data",
+            "/tmp/x");
     assertThat(o.model()).isEqualTo(Options.Model.CONVNET);
     assertThat(o.epochsOrDefault()).isEqualTo(4);
     assertThat(o.seed()).isEqualTo(3);

@@ -58,7 +58,9 @@ class BuildRulesTest {
   /** A mean of everything seen: state, not a parameter. */
   static final class RunningMean extends Module {
     @Param Variable scale;
-    @Param(trainable = false) Variable total;
+
+    @Param(trainable = false)
+    Variable total;
 
     @Build
     void initialize(Tensor x) {
@@ -99,8 +101,8 @@ class BuildRulesTest {
   void build_withTheWrongInputType_namesTheMethodAndTypes() {
     assertThatThrownBy(() -> new WrongInput().call())
         .isInstanceOf(ModuleException.class)
-        .hasMessageContaining("WrongInput.initialize(Tensor x): input 0 should be a Tensor but is"
-            + " a String");
+        .hasMessageContaining(
+            "WrongInput.initialize(Tensor x): input 0 should be a Tensor but is" + " a String");
   }
 
   /** Passes a String to a build method that takes a Tensor. */
@@ -118,11 +120,14 @@ class BuildRulesTest {
     var mean = new RunningMean();
     mean.call(Tensor.ones(DType.FLOAT32, 3));
 
-    assertThat(mean.variables()).extracting(Variable::name)
+    assertThat(mean.variables())
+        .extracting(Variable::name)
         .containsExactly("running_mean/scale", "running_mean/total");
-    assertThat(mean.trainableVariables()).extracting(Variable::name)
+    assertThat(mean.trainableVariables())
+        .extracting(Variable::name)
         .containsExactly("running_mean/scale");
-    assertThat(mean.nonTrainableVariables()).extracting(Variable::name)
+    assertThat(mean.nonTrainableVariables())
+        .extracting(Variable::name)
         .containsExactly("running_mean/total");
   }
 }

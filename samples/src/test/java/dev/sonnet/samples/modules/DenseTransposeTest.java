@@ -24,9 +24,11 @@ class DenseTransposeTest {
     Tensor back = decoder.call(encoder.call(X));
 
     assertThat(back.shape()).isEqualTo(X.shape());
-    assertThat(decoder.variables()).extracting(Variable::name)
+    assertThat(decoder.variables())
+        .extracting(Variable::name)
         .containsExactly("dense_transpose/b", "dense_transpose/w");
-    assertThat(decoder.variables()).extracting(Variable::shape)
+    assertThat(decoder.variables())
+        .extracting(Variable::shape)
         .containsExactly(Shape.of(7), Shape.of(3, 7));
   }
 
@@ -60,7 +62,9 @@ class DenseTransposeTest {
 
   @Test
   void transposeRepr_namesTheOriginal() {
-    assertThat(new Dense(3).transpose()).hasToString("""
+    assertThat(new Dense(3).transpose())
+        .hasToString(
+            """
         Transpose(
           Dense(outputSize=3)
         )""");

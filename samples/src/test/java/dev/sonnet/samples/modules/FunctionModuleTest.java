@@ -24,7 +24,8 @@ class FunctionModuleTest {
     mod.call(Tensor.ones(DType.FLOAT32, 4, 3));
 
     assertThat(y.toFloatArray()).containsOnly(2.0f);
-    assertThat(vars).extracting(Variable::name)
+    assertThat(vars)
+        .extracting(Variable::name)
         .containsExactly("scale_and_shift/scale", "scale_and_shift/shift");
     assertThat(mod.variables()).containsExactlyElementsOf(vars);
     assertThat(mod).hasToString("FunctionModule(name=\"scale_and_shift\")");
@@ -43,13 +44,16 @@ class FunctionModuleTest {
   @Test
   void aVariableFirstCreatedOnALaterCall_fails() {
     boolean[] second = {false};
-    var mod = FunctionModule.of("late", (scope, x) -> {
-      if (second[0]) {
-        scope.variable("extra", Initializers.zeros(), 1);
-      }
-      second[0] = true;
-      return x;
-    });
+    var mod =
+        FunctionModule.of(
+            "late",
+            (scope, x) -> {
+              if (second[0]) {
+                scope.variable("extra", Initializers.zeros(), 1);
+              }
+              second[0] = true;
+              return x;
+            });
     mod.call(Tensor.ones(DType.FLOAT32, 1));
 
     assertThatThrownBy(() -> mod.call(Tensor.ones(DType.FLOAT32, 1)))

@@ -34,23 +34,25 @@ class ModuleStateTest {
 
     collect(seq, "", keys);
 
-    assertThat(keys).containsExactly("layers/0", "layers/0/b", "layers/0/w", "layers/1",
-        "layers/1/b", "layers/1/w");
+    assertThat(keys)
+        .containsExactly(
+            "layers/0", "layers/0/b", "layers/0/w", "layers/1", "layers/1/b", "layers/1/w");
   }
 
   private static void collect(Module module, String prefix, List<String> keys) {
-    module.visitState(new StateVisitor() {
-      @Override
-      public void variable(String key, Variable value) {
-        keys.add(prefix + key);
-      }
+    module.visitState(
+        new StateVisitor() {
+          @Override
+          public void variable(String key, Variable value) {
+            keys.add(prefix + key);
+          }
 
-      @Override
-      public void module(String key, Module child) {
-        keys.add(prefix + key);
-        collect(child, prefix + key + "/", keys);
-      }
-    });
+          @Override
+          public void module(String key, Module child) {
+            keys.add(prefix + key);
+            collect(child, prefix + key + "/", keys);
+          }
+        });
   }
 
   @Test
@@ -68,15 +70,17 @@ class ModuleStateTest {
   void interceptVariables_suppliesValuesForVariablesNotYetCreated() {
     var mlp = new MyMLP(4, 2);
     List<String> seen = new ArrayList<>();
-    mlp.interceptVariables((VariableSpec spec) -> {
-      seen.add(spec.path());
-      return spec.name().equals("b") ? Tensor.full(spec.dtype(), 3, spec.shape().dims()) : null;
-    });
+    mlp.interceptVariables(
+        (VariableSpec spec) -> {
+          seen.add(spec.path());
+          return spec.name().equals("b") ? Tensor.full(spec.dtype(), 3, spec.shape().dims()) : null;
+        });
 
     mlp.call(Tensor.ones(DType.FLOAT32, 1, 3));
 
-    assertThat(seen).containsExactly("my_mlp/x_to_h/w", "my_mlp/x_to_h/b", "my_mlp/h_to_o/w",
-        "my_mlp/h_to_o/b");
+    assertThat(seen)
+        .containsExactly(
+            "my_mlp/x_to_h/w", "my_mlp/x_to_h/b", "my_mlp/h_to_o/w", "my_mlp/h_to_o/b");
     assertThat(mlp.xToH.b.peek().toFloatArray()).containsOnly(3f);
   }
 }

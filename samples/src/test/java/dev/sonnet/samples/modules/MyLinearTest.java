@@ -24,12 +24,13 @@ class MyLinearTest {
     Tensor y = mod.call(Tensor.ones(DType.FLOAT32, 8, 3));
 
     assertThat(y.shape()).isEqualTo(Shape.of(8, 10));
-    assertThat(mod.variables()).extracting(Variable::name).containsExactly("my_linear/b",
-        "my_linear/w");
-    assertThat(mod.variables()).extracting(Variable::shape)
+    assertThat(mod.variables())
+        .extracting(Variable::name)
+        .containsExactly("my_linear/b", "my_linear/w");
+    assertThat(mod.variables())
+        .extracting(Variable::shape)
         .containsExactly(Shape.of(10), Shape.of(3, 10));
-    assertThat(mod.variables()).extracting(Variable::dtype)
-        .containsOnly(DType.FLOAT32);
+    assertThat(mod.variables()).extracting(Variable::dtype).containsOnly(DType.FLOAT32);
     assertThat(mod.trainableVariables()).isEqualTo(mod.variables());
     assertThat(mod.nonTrainableVariables()).isEmpty();
   }
@@ -87,10 +88,12 @@ class MyLinearTest {
     try {
       List<Future<float[]>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          return mod.call(x).toFloatArray();
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return mod.call(x).toFloatArray();
+                }));
       }
       start.countDown();
       float[] expected = results.get(0).get();

@@ -17,8 +17,10 @@ class MyMLPTest {
     Tensor y = mlp.call(Tensor.ones(DType.FLOAT32, 3, 7));
 
     assertThat(y.shape()).isEqualTo(Shape.of(3, 4));
-    assertThat(mlp.variables()).extracting(Variable::name).containsExactly(
-        "my_mlp/h_to_o/b", "my_mlp/h_to_o/w", "my_mlp/x_to_h/b", "my_mlp/x_to_h/w");
+    assertThat(mlp.variables())
+        .extracting(Variable::name)
+        .containsExactly(
+            "my_mlp/h_to_o/b", "my_mlp/h_to_o/w", "my_mlp/x_to_h/b", "my_mlp/x_to_h/w");
   }
 
   @Test
@@ -45,11 +47,15 @@ class MyMLPTest {
 
     mlp.call(Tensor.ones(DType.FLOAT32, 2, 7));
 
-    assertThat(mlp.variables()).extracting(Variable::name).containsExactly(
-        "my_mlp/h_to_o/b", "my_mlp/h_to_o/w",
-        "scale_and_shift/scale", "scale_and_shift/shift",
-        "my_mlp/x_to_h/b", "my_mlp/x_to_h/w");
-    assertThat(mlp.toString()).isEqualTo("""
+    assertThat(mlp.variables())
+        .extracting(Variable::name)
+        .containsExactly(
+            "my_mlp/h_to_o/b", "my_mlp/h_to_o/w",
+            "scale_and_shift/scale", "scale_and_shift/shift",
+            "my_mlp/x_to_h/b", "my_mlp/x_to_h/w");
+    assertThat(mlp.toString())
+        .isEqualTo(
+            """
         MyMLP(
           hiddenSize=16,
           outputSize=4,

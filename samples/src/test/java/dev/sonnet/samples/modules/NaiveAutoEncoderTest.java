@@ -22,7 +22,8 @@ class NaiveAutoEncoderTest {
     Tensor out = nae.decode(Tensor.ones(DType.FLOAT32, BATCH, N_LATENT));
 
     assertThat(out.shape()).isEqualTo(Shape.of(BATCH, N_IN));
-    assertThat(nae.variables()).extracting(Variable::name)
+    assertThat(nae.variables())
+        .extracting(Variable::name)
         .containsExactly("naive_auto_encoder/b_rec", "naive_auto_encoder/w_rec");
   }
 
@@ -35,11 +36,15 @@ class NaiveAutoEncoderTest {
     Tensor reconstructed = nae.call(Tensor.ones(DType.FLOAT32, BATCH, N_IN));
 
     assertThat(reconstructed.shape()).isEqualTo(Shape.of(BATCH, N_IN));
-    assertThat(nae.variables()).extracting(Variable::name).containsExactly(
-        "naive_auto_encoder/b_enc", "naive_auto_encoder/b_rec",
-        "naive_auto_encoder/w_enc", "naive_auto_encoder/w_rec");
-    assertThat(nae.variables()).extracting(Variable::shape).containsExactly(
-        Shape.of(N_LATENT), Shape.of(N_IN), Shape.of(N_IN, N_LATENT), Shape.of(N_LATENT, N_IN));
+    assertThat(nae.variables())
+        .extracting(Variable::name)
+        .containsExactly(
+            "naive_auto_encoder/b_enc", "naive_auto_encoder/b_rec",
+            "naive_auto_encoder/w_enc", "naive_auto_encoder/w_rec");
+    assertThat(nae.variables())
+        .extracting(Variable::shape)
+        .containsExactly(
+            Shape.of(N_LATENT), Shape.of(N_IN), Shape.of(N_IN, N_LATENT), Shape.of(N_LATENT, N_IN));
     assertThat(nae.variables().get(1)).isSameAs(decoder.get(0));
     assertThat(nae.variables().get(3)).isSameAs(decoder.get(1));
   }

@@ -33,9 +33,10 @@ class NameUniquificationTest {
   private static String[] namesInAFreshScope() {
     try (var _ = NameScope.open()) {
       return new String[] {
-          new MyLinear(1, "linear").name(),
-          new MyLinear(1, "linear").name(),
-          new MyLinear(1, "linear").name()};
+        new MyLinear(1, "linear").name(),
+        new MyLinear(1, "linear").name(),
+        new MyLinear(1, "linear").name()
+      };
     }
   }
 
@@ -55,7 +56,8 @@ class NameUniquificationTest {
       var lin = new MyLinear(2);
       lin.call(Tensor.ones(DType.FLOAT32, 1, 2));
 
-      assertThat(lin.variables()).extracting(Variable::name)
+      assertThat(lin.variables())
+          .extracting(Variable::name)
           .containsExactly("experiment/my_linear/b", "experiment/my_linear/w");
     }
   }

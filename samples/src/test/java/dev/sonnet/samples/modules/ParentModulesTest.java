@@ -20,7 +20,8 @@ class ParentModulesTest {
     var parent = new ParentModule(5);
     parent.call(X);
 
-    assertThat(parent.variables()).extracting(Variable::name)
+    assertThat(parent.variables())
+        .extracting(Variable::name)
         .containsExactly("parent_module/my_linear/b", "parent_module/my_linear/w");
     assertThat(parent.linMod.path()).isEqualTo("parent_module/my_linear");
   }
@@ -30,7 +31,8 @@ class ParentModulesTest {
     var parent = new OtherParentModule(5);
     parent.call(X);
 
-    assertThat(parent.variables()).extracting(Variable::name)
+    assertThat(parent.variables())
+        .extracting(Variable::name)
         .containsExactly("other_parent_module/my_linear/b", "other_parent_module/my_linear/w");
   }
 
@@ -39,7 +41,8 @@ class ParentModulesTest {
     var parent = new WrongModule(5);
     parent.call(X);
 
-    assertThat(parent.variables()).extracting(Variable::name)
+    assertThat(parent.variables())
+        .extracting(Variable::name)
         .containsExactly("wrong_module/my_linear/b", "wrong_module/my_linear/w");
   }
 
@@ -49,7 +52,8 @@ class ParentModulesTest {
     var seq = new dev.sonnet.module.Sequential(outer);
     seq.call(X);
 
-    assertThat(seq.variables()).extracting(Variable::name)
+    assertThat(seq.variables())
+        .extracting(Variable::name)
         .containsExactly("outer/my_linear/b", "outer/my_linear/w");
   }
 
@@ -59,7 +63,8 @@ class ParentModulesTest {
 
     parent.linMod.call(X);
 
-    assertThat(parent.linMod.variables()).extracting(Variable::name)
+    assertThat(parent.linMod.variables())
+        .extracting(Variable::name)
         .containsExactly("other_parent_module/my_linear/b", "other_parent_module/my_linear/w");
     assertThat(parent.submodules()).containsExactly((Module) parent.linMod);
   }

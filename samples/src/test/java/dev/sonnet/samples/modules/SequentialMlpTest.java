@@ -30,17 +30,21 @@ class SequentialMlpTest {
     var mlp = mlp();
     mlp.call(Tensor.ones(DType.FLOAT32, 8, 5));
 
-    assertThat(mlp.variables()).extracting(Variable::name).containsExactly(
-        "my_linear/b", "my_linear/w", "my_linear_1/b", "my_linear_1/w");
-    assertThat(mlp.variables()).extracting(Variable::shape).containsExactly(
-        Shape.of(1024), Shape.of(5, 1024), Shape.of(10), Shape.of(1024, 10));
+    assertThat(mlp.variables())
+        .extracting(Variable::name)
+        .containsExactly("my_linear/b", "my_linear/w", "my_linear_1/b", "my_linear_1/w");
+    assertThat(mlp.variables())
+        .extracting(Variable::shape)
+        .containsExactly(Shape.of(1024), Shape.of(5, 1024), Shape.of(10), Shape.of(1024, 10));
     assertThat(mlp.trainableVariables()).isEqualTo(mlp.variables());
     assertThat(mlp.submodules()).hasSize(2);
   }
 
   @Test
   void toString_nestsTheLayersTwoSpacesIn() {
-    assertThat(mlp()).hasToString("""
+    assertThat(mlp())
+        .hasToString(
+            """
         Sequential(
           MyLinear(outputSize=1024),
           relu,

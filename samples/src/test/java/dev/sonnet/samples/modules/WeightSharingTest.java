@@ -34,7 +34,8 @@ class WeightSharingTest {
     both.call(Tensor.ones(DType.FLOAT32, 2, 3).matmul(Tensor.ones(DType.FLOAT32, 3, 4)));
 
     assertThat(a.variables()).containsExactlyElementsOf(b.variables());
-    assertThat(both.variables()).extracting(Variable::name)
+    assertThat(both.variables())
+        .extracting(Variable::name)
         .containsExactly("my_linear/b", "my_linear/w");
     assertThat(both.submodules()).containsExactly((Module) a, shared, b);
   }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * this class alone in its own JVM with {@code -Dsonnet.backend=opencl
  * -Dsonnet.opencl.deviceType=any}, so on a machine without a GPU it trains on PoCL. The subset is
  * small (1000 images, one epoch: ten SGD steps) because PoCL is a correctness vehicle, not a fast
- * one. Where no OpenCL platform exists the test is skipped with the reason, unless
- * {@value #REQUIRED_ENV} is set, which makes that a failure (as in runtime-opencl).
+ * one. Where no OpenCL platform exists the test is skipped with the reason, unless {@value
+ * #REQUIRED_ENV} is set, which makes that a failure (as in runtime-opencl).
  */
 @Tag("opencl")
 class FashionMnistJobOnOpenClTest {
@@ -33,8 +33,9 @@ class FashionMnistJobOnOpenClTest {
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void mlp_onASmallSubset_trainsOnOpenCl_printsTheSummaryAndBeatsChanceClearly() {
     assertThat(System.getProperty(Backends.PROPERTY))
-        .as("this test runs in samples' 'opencl' surefire execution, which sets"
-            + " -Dsonnet.backend=opencl -Dsonnet.opencl.deviceType=any")
+        .as(
+            "this test runs in samples' 'opencl' surefire execution, which sets"
+                + " -Dsonnet.backend=opencl -Dsonnet.opencl.deviceType=any")
         .isEqualTo("opencl");
     requireOpenCl();
 
@@ -50,18 +51,23 @@ class FashionMnistJobOnOpenClTest {
     double accuracy = Double.parseDouble(last.substring("test_accuracy=".length()));
     // Ten balanced classes: chance is 0.1. Ten SGD steps of the MLP reach well above 0.5.
     assertThat(accuracy).isGreaterThan(0.4);
-    assertThat(lines).anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
+    assertThat(lines)
+        .anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
         .anyMatch(l -> l.equals("model          mlp"))
         .anyMatch(l -> l.startsWith("epochs         1"))
         .anyMatch(l -> l.startsWith("epoch 1/1 test accuracy "));
-    System.out.printf("FashionMnistJob on %s: test_accuracy=%.4f in %.1f s%n",
+    System.out.printf(
+        "FashionMnistJob on %s: test_accuracy=%.4f in %.1f s%n",
         Backends.getDefault().deviceName(), accuracy, seconds);
   }
 
   /** Skips (or, where {@value #REQUIRED_ENV} is set, fails) with the reason OpenCL is missing. */
   private static void requireOpenCl() {
-    BackendProvider provider = Backends.providers().stream()
-        .filter(p -> p.name().equals("opencl")).findFirst().orElse(null);
+    BackendProvider provider =
+        Backends.providers().stream()
+            .filter(p -> p.name().equals("opencl"))
+            .findFirst()
+            .orElse(null);
     assertThat(provider).as("the OpenCL runtime on samples' test classpath").isNotNull();
     BackendProvider.Availability a = provider.availability();
     if (a.available()) {
@@ -71,8 +77,13 @@ class FashionMnistJobOnOpenClTest {
     if (required != null && !required.isBlank() && !"false".equals(required)) {
       fail(REQUIRED_ENV + " is set but OpenCL is unavailable: " + a.reason());
     }
-    assumeTrue(false, () -> "OpenCL unavailable, skipping the main job on OpenCL (set "
-        + REQUIRED_ENV + "=1 to fail instead): " + a.reason());
+    assumeTrue(
+        false,
+        () ->
+            "OpenCL unavailable, skipping the main job on OpenCL (set "
+                + REQUIRED_ENV
+                + "=1 to fail instead): "
+                + a.reason());
   }
 
   /** Runs {@link FashionMnistJob#main} with standard output captured (and echoed after). */
