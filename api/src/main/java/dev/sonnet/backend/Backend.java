@@ -44,6 +44,15 @@ public interface Backend {
     return allocate(dtype, size);
   }
 
+  /**
+   * A new buffer holding a copy of {@code data}, its dtype given by the array's type.
+   *
+   * <p>Why one overload per primitive array, not one method over a generic host array: each maps
+   * to exactly one dtype and one device copy, with no boxing, no intermediate buffer and nothing
+   * to check at run time; a dtype the host has no array for (a future float16) is added as its own
+   * pair of methods, so runtimes that lack it fail to compile instead of at run time. The five
+   * {@code download} overloads mirror these.
+   */
   DeviceBuffer upload(float[] data);
 
   DeviceBuffer upload(double[] data);
@@ -54,7 +63,10 @@ public interface Backend {
 
   DeviceBuffer upload(boolean[] data);
 
-  /** Copies {@code src} (FLOAT32) into {@code dst}, waiting for pending work on it. */
+  /**
+   * Copies {@code src} (FLOAT32) into {@code dst}, waiting for pending work on it. The array's type
+   * must be the buffer's dtype; the op layer converts (with a cast) before asking.
+   */
   void download(DeviceBuffer src, float[] dst);
 
   void download(DeviceBuffer src, double[] dst);
