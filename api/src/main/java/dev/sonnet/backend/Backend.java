@@ -47,9 +47,9 @@ public interface Backend {
   /**
    * A new buffer holding a copy of {@code data}, its dtype given by the array's type.
    *
-   * <p>Why one overload per primitive array, not one method over a generic host array: each maps
-   * to exactly one dtype and one device copy, with no boxing, no intermediate buffer and nothing
-   * to check at run time; a dtype the host has no array for (a future float16) is added as its own
+   * <p>Why one overload per primitive array, not one method over a generic host array: each maps to
+   * exactly one dtype and one device copy, with no boxing, no intermediate buffer and nothing to
+   * check at run time; a dtype the host has no array for (a future float16) is added as its own
    * pair of methods, so runtimes that lack it fail to compile instead of at run time. The five
    * {@code download} overloads mirror these.
    */
