@@ -7,11 +7,12 @@ import dev.sonnet.module.ModuleMeta;
 import dev.sonnet.runtime.cpu.CpuBackendProvider;
 import dev.sonnet.runtime.opencl.OpenClBackendProvider;
 import dev.sonnet.tensor.Tensor;
-import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -95,11 +96,14 @@ class ModuleDescriptorsTest {
     return ModuleFinder.of(location(inModule)).findAll().iterator().next().descriptor();
   }
 
-  /** The classes a {@code META-INF/services} file next to {@code inArtifact} names. */
-  private static Set<String> serviceFile(Class<?> inArtifact, Class<?> service) throws IOException {
-    try (InputStream in =
-        inArtifact.getClassLoader().getResourceAsStream("META-INF/services/" + service.getName())) {
-      assertThat(in).as("service file of %s", service.getName()).isNotNull();
+  /** The classes the {@code META-INF/services} file inside {@code inArtifact}'s jar names. */
+  private static Set<String> serviceFile(Class<?> inArtifact, Class<?> service) throws Exception {
+    ModuleReference module = ModuleFinder.of(location(inArtifact)).findAll().iterator().next();
+    try (ModuleReader reader = module.open();
+        InputStream in =
+            reader
+                .open("META-INF/services/" + service.getName())
+                .orElseThrow(() -> new AssertionError("no service file of " + service.getName()))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .lines()
           .map(String::strip)
