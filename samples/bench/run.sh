@@ -40,7 +40,7 @@ fi
 echo "== building (suffix $suffix)" >&2
 # runtime-opencl: samples depends on it (test scope, for its OpenCL job test); the JMH runs force
 # the CPU backend below.
-mvn -B -q -Dsonnet.build.suffix="$suffix" -pl processor,api,runtime-cpu,runtime-opencl,samples -DskipTests \
+./mvnw -B -q -Dsonnet.build.suffix="$suffix" -pl processor,api,runtime-cpu,runtime-opencl,samples -DskipTests \
   package dependency:build-classpath -Dmdep.outputFile=target"$suffix"/jmh.classpath >&2
 cp="$target/classes:$(cat "$target/jmh.classpath")"
 

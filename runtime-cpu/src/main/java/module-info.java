@@ -1,0 +1,11 @@
+/** The CPU backend: Java arrays as device memory, Vector API kernels. */
+module dev.sonnet.runtime.cpu {
+  requires dev.sonnet.api;
+  requires jdk.incubator.vector;
+  requires static com.google.auto.service;
+
+  exports dev.sonnet.runtime.cpu;
+
+  provides dev.sonnet.backend.BackendProvider with
+      dev.sonnet.runtime.cpu.CpuBackendProvider;
+}
