@@ -132,7 +132,7 @@ public abstract class RNNCore<S extends State<S>> extends Module {
               + " but the core's variables are "
               + dtype
               + "; cast the input (input.cast(DType."
-              + dtype
+              + dtype.name()
               + "))");
     }
     S expected = template();
