@@ -285,4 +285,13 @@ class RecurrentContractTest {
     assertThatThrownBy(() -> LSTM.builder(2).projectionInit(Initializers.ones()).build())
         .hasMessageContaining("projectionSize is null");
   }
+
+  @Test
+  void builders_atTheirDefaults_areTheShortConstructors_andTheReprOmitsDefaults() {
+    assertThat(LSTM.builder(4).build().toString()).isEqualTo(new LSTM(4).toString());
+    assertThat(GRU.builder(4).build().toString()).isEqualTo("GRU(hiddenSize=4)");
+    assertThat(VanillaRNN.builder(4).build().toString()).isEqualTo("VanillaRNN(hiddenSize=4)");
+    assertThat(LSTM.builder(4).forgetBias(0.5).name("enc").build().toString())
+        .isEqualTo("LSTM(hiddenSize=4, forgetBias=0.5, name=\"enc\")");
+  }
 }
