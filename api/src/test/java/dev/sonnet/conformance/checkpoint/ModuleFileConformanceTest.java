@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whole-module files ({@link ModuleFile}) and deep copies ({@link ModuleCopies}): every public
- * module of {@code dev.sonnet.nn} and {@code dev.sonnet.nets} round-trips with the same class,
- * repr, variables and output, and a hostile file fails naming itself.
+ * module of {@code dev.sonnet.nn}, {@code dev.sonnet.nets} and {@code dev.sonnet.recurrent}
+ * round-trips with the same class, repr, variables and output, and a hostile file fails naming
+ * itself.
  */
 class ModuleFileConformanceTest {
   @TempDir Path dir;
@@ -53,7 +54,7 @@ class ModuleFileConformanceTest {
     }
     Map<String, String> failures = new TreeMap<>();
     int classes = 0;
-    for (String pkg : List.of("dev.sonnet.nn", "dev.sonnet.nets")) {
+    for (String pkg : List.of("dev.sonnet.nn", "dev.sonnet.nets", "dev.sonnet.recurrent")) {
       for (Class<?> c : ModuleGoldens.publicModules(pkg)) {
         classes++;
         Golden g = firstGolden.get(c);

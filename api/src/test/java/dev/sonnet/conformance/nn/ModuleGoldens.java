@@ -40,6 +40,14 @@ import dev.sonnet.nn.SeparableConv2D;
 import dev.sonnet.nn.SliceByDim;
 import dev.sonnet.nn.TileByDim;
 import dev.sonnet.ops.DataFormat;
+import dev.sonnet.ops.ShapeOps;
+import dev.sonnet.recurrent.GRU;
+import dev.sonnet.recurrent.LSTM;
+import dev.sonnet.recurrent.RNNCore;
+import dev.sonnet.recurrent.State;
+import dev.sonnet.recurrent.TrainableState;
+import dev.sonnet.recurrent.Unroll;
+import dev.sonnet.recurrent.VanillaRNN;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -114,6 +122,15 @@ public final class ModuleGoldens {
   }
 
   private static final DType F32 = DType.FLOAT32;
+
+  /** A recurrent core unrolled over a time-major {@code [T, B, F]} input from its zero state. */
+  private static Golden core(String name, Class<? extends Module> type, Supplier<Module> create) {
+    return g(name, type, create, s(3, 8, 2), (m, x) -> unrollOutputs((RNNCore<?>) m, x));
+  }
+
+  private static <S extends State<S>> Tensor unrollOutputs(RNNCore<S> core, Tensor x) {
+    return Unroll.dynamicUnroll(core, x, core.initialState(x.dim(1), x.dtype())).outputs();
+  }
 
   /** Every golden. */
   public static List<Golden> all() {
@@ -301,7 +318,20 @@ public final class ModuleGoldens {
             VectorQuantizerEMA.class,
             () -> new VectorQuantizerEMA(4, 6, 0.25, 0.99),
             s(8, 2, 4),
-            (m, x) -> ((VectorQuantizerEMA) m).call(x, true).quantize()));
+            (m, x) -> ((VectorQuantizerEMA) m).call(x, true).quantize()),
+        core("vanilla_rnn_3", VanillaRNN.class, () -> new VanillaRNN(3)),
+        core("lstm_3", LSTM.class, () -> new LSTM(3)),
+        core(
+            "lstm_3_projection_2_peepholes_clip",
+            LSTM.class,
+            () -> LSTM.builder(3).projectionSize(2).usePeepholes(true).cellClip(0.5).build()),
+        core("gru_3", GRU.class, () -> new GRU(3)),
+        g(
+            "trainable_state_lstm_3",
+            TrainableState.class,
+            () -> TrainableState.forCore(new LSTM(3)),
+            s(8, 2),
+            (m, x) -> ShapeOps.concat(1, ((TrainableState) m).call(x.dim(0)))));
   }
 
   /**

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The module goldens, small reviewed text files that pin each module family: for each entry of
  * {@link ModuleGoldens}, the repr, input and output specs, variable and parameter counts and {@code
  * path -> dtype[shape]} lines must equal the checked-in {@code goldens/modules/<name>.txt}; and
- * every public module class of {@code dev.sonnet.nn} and {@code dev.sonnet.nets} must have a
- * golden.
+ * every public module class of {@code dev.sonnet.nn}, {@code dev.sonnet.nets} and {@code
+ * dev.sonnet.recurrent} must have a golden.
  *
  * <p>A missing or different golden fails with the actual text and the file to write. To write them
  * all after a reviewed change, run with {@code -Dsonnet.goldens.update=true}.
@@ -112,7 +112,7 @@ class ModuleGoldensTest {
     }
     Set<String> missing = new TreeSet<>();
     List<Class<?>> found = new ArrayList<>();
-    for (String pkg : List.of("dev.sonnet.nn", "dev.sonnet.nets")) {
+    for (String pkg : List.of("dev.sonnet.nn", "dev.sonnet.nets", "dev.sonnet.recurrent")) {
       for (Class<?> c : ModuleGoldens.publicModules(pkg)) {
         found.add(c);
         if (!covered.contains(c)) {
