@@ -27,6 +27,7 @@ module dev.sonnet.api {
   exports dev.sonnet.nn;
   exports dev.sonnet.ops;
   exports dev.sonnet.optimizers;
+  exports dev.sonnet.recurrent;
   exports dev.sonnet.regularizers;
   exports dev.sonnet.tensor;
   exports dev.sonnet.utils;
@@ -82,5 +83,10 @@ module dev.sonnet.api {
       dev.sonnet.optimizers.Momentum_Meta,
       dev.sonnet.optimizers.Optimizer_Meta,
       dev.sonnet.optimizers.RMSProp_Meta,
-      dev.sonnet.optimizers.SGD_Meta;
+      dev.sonnet.optimizers.SGD_Meta,
+      dev.sonnet.recurrent.GRU_Meta,
+      dev.sonnet.recurrent.LSTM_Meta,
+      dev.sonnet.recurrent.RNNCore_Meta,
+      dev.sonnet.recurrent.TrainableState_Meta,
+      dev.sonnet.recurrent.VanillaRNN_Meta;
 }
