@@ -3,6 +3,7 @@ package dev.sonnet.metrics;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.Dispatch;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
@@ -50,7 +51,11 @@ public final class ExponentialMovingAverage extends Metric {
     this(decay, null);
   }
 
-  /** An average named {@code name}; see {@link #ExponentialMovingAverage(double)}. */
+  /**
+   * Every setting: an average named {@code name} (null for {@code exponential_moving_average}); see
+   * {@link #ExponentialMovingAverage(double)}.
+   */
+  @Settings
   public ExponentialMovingAverage(double decay, String name) {
     super(name);
     if (!(decay >= 0 && decay < 1)) {

@@ -3,6 +3,7 @@ package dev.sonnet.metrics;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.Dispatch;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
@@ -31,7 +32,8 @@ public final class Mean extends Metric {
     this(null);
   }
 
-  /** A mean named {@code name}. */
+  /** Every setting: a mean named {@code name} (null for {@code mean}). */
+  @Settings
   public Mean(String name) {
     super(name);
   }

@@ -3,6 +3,7 @@ package dev.sonnet.metrics;
 import dev.sonnet.initializers.Initializers;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Param;
+import dev.sonnet.module.Settings;
 import dev.sonnet.ops.Dispatch;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -26,7 +27,8 @@ public final class Sum extends Metric {
     this(null);
   }
 
-  /** A sum named {@code name}. */
+  /** Every setting: a sum named {@code name} (null for {@code sum}). */
+  @Settings
   public Sum(String name) {
     super(name);
   }

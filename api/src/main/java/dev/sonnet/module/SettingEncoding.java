@@ -3,6 +3,8 @@ package dev.sonnet.module;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.initializers.InitializerDescriptions;
 import dev.sonnet.nn.Pad;
+import dev.sonnet.optimizers.LearningRate;
+import dev.sonnet.optimizers.LearningRateDescriptions;
 import dev.sonnet.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,8 @@ import java.util.Map;
  *   <li>a record to the object its generated writer made ({@link SettingsWriter});
  *   <li>an {@link Initializer} to {@code {"initializer": kind, ...}} when it is one of the
  *       library's ({@link InitializerDescriptions}); any other is an error;
+ *   <li>a {@link LearningRate} to {@code {"learning_rate": kind, ...}} when it is one of the
+ *       library's ({@link LearningRateDescriptions}); any other is an error;
  *   <li>a {@link Pad} to {@code {"pad": "SAME"}} or {@code {"pad": ["CAUSAL", ...]}};
  *   <li>a module to {@code {"module": class, "settings": {...}}} ({@link ModuleConfig}), a named
  *       library function ({@link Layers}) to {@code {"function": "relu"}}; any other function (a
@@ -64,6 +68,7 @@ final class SettingEncoding {
       }
       case SettingsWriter record -> new LinkedHashMap<>(record.values());
       case Initializer init -> initializer(init, where);
+      case LearningRate rate -> learningRate(rate, where);
       case Pad pad -> pad(pad);
       case Module module -> ModuleConfig.of(module, where).toTree();
       case Layer layer -> function(layer, where);
@@ -98,6 +103,22 @@ final class SettingEncoding {
               + " written out and read back. Use one of dev.sonnet.initializers.Initializers (or"
               + " VarianceScaling, Orthogonal, Identity, optionally .seeded(seed)), or leave the"
               + " setting at its default");
+    }
+    return description;
+  }
+
+  private static Object learningRate(LearningRate rate, String where) {
+    Map<String, Object> description = LearningRateDescriptions.describe(rate);
+    if (description == null) {
+      throw new ModuleConfigException(
+          where
+              + " is the learning rate "
+              + rate
+              + " ("
+              + rate.getClass().getName()
+              + "), which is not one of the library's, so it cannot be written out and read back."
+              + " Use LearningRate.constant, exponentialDecay, cosineDecay, piecewiseConstant or"
+              + " of(variable), or a number");
     }
     return description;
   }

@@ -3,6 +3,8 @@ package dev.sonnet.module;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.initializers.InitializerDescriptions;
 import dev.sonnet.nn.Pad;
+import dev.sonnet.optimizers.LearningRate;
+import dev.sonnet.optimizers.LearningRateDescriptions;
 import dev.sonnet.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -148,6 +150,14 @@ public final class SettingValue {
     return object == null
         ? null
         : InitializerDescriptions.create(new SettingsReader(object, where));
+  }
+
+  /** A learning rate or schedule of the library ({@link LearningRateDescriptions}). */
+  public LearningRate asLearningRate() {
+    Map<String, Object> object = object();
+    return object == null
+        ? null
+        : LearningRateDescriptions.create(new SettingsReader(object, where));
   }
 
   public Pad asPad() {

@@ -36,6 +36,15 @@ public final class BatchApply extends Module implements Layer {
   }
 
   /**
+   * Merges the first {@code numDims} dimensions around {@code module}.
+   *
+   * @param numDims how many leading dimensions to merge, at least 1
+   */
+  public BatchApply(Layer module, int numDims) {
+    this(module, numDims, null);
+  }
+
+  /**
    * @param module the layer to apply; a module here is shared, not adopted
    * @param numDims how many leading dimensions to merge, at least 1; default {@value
    *     #DEFAULT_NUM_DIMS}

@@ -1,5 +1,6 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -21,19 +22,22 @@ import java.util.List;
  * in the paper and Sonnet (Keras adds an epsilon-hat to the uncorrected one). Slots: {@code m_<i>}
  * and {@code v_<i>} per parameter, zeros at first, and {@code step}.
  *
- * <pre>{@code var opt = new Adam(1e-3); }</pre>
+ * <pre>{@code
+ * var opt = new Adam(1e-3);
+ * var tuned = Adam.builder().learningRate(LearningRate.cosineDecay(1e-3, 10_000)).beta2(0.98).build();
+ * }</pre>
  */
 public final class Adam extends Optimizer {
-  /** The paper's and Sonnet's default. */
+  /** {@code 0.001} (constant): the paper's and Sonnet's default step size. */
   public static final LearningRate DEFAULT_LEARNING_RATE = LearningRate.constant(0.001);
 
-  /** Decay of the first moment; the paper's default. */
+  /** {@code 0.9}: decay of the first moment; the paper's default. */
   public static final double DEFAULT_BETA1 = 0.9;
 
-  /** Decay of the second moment; the paper's default. */
+  /** {@code 0.999}: decay of the second moment; the paper's default. */
   public static final double DEFAULT_BETA2 = 0.999;
 
-  /** Keeps the division finite where {@code v_hat} is 0; the paper's default. */
+  /** {@code 1e-8}: keeps the division finite where {@code v_hat} is 0; the paper's default. */
   public static final double DEFAULT_EPSILON = 1e-8;
 
   final double beta1;
@@ -53,7 +57,15 @@ public final class Adam extends Optimizer {
   }
 
   /**
-   * Adam.
+   * Starts an Adam with every setting at its default, e.g. {@code
+   * Adam.builder().learningRate(LearningRate.constant(1e-4)).epsilon(1e-7).build()}.
+   */
+  public static AdamBuilder builder() {
+    return new AdamBuilder();
+  }
+
+  /**
+   * Every setting; called by {@link AdamBuilder}, which documents each and its default.
    *
    * @param learningRate the step size; default 0.001
    * @param beta1 decay of the first-moment estimate, in {@code [0, 1)}; default 0.9
@@ -61,7 +73,8 @@ public final class Adam extends Optimizer {
    * @param epsilon added to {@code sqrt(v_hat)}, {@code >= 0}; default 1e-8
    * @param name the module name, or null for {@code adam}
    */
-  public Adam(LearningRate learningRate, double beta1, double beta2, double epsilon, String name) {
+  @Settings
+  Adam(LearningRate learningRate, double beta1, double beta2, double epsilon, String name) {
     super(learningRate, name);
     this.beta1 = checkRange("Adam", "beta1", beta1, 0, 1, false);
     this.beta2 = checkRange("Adam", "beta2", beta2, 0, 1, false);

@@ -1,5 +1,6 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -17,10 +18,13 @@ import java.util.List;
  *
  * <p>Slots: {@code accumulated_momentum_<i>} per parameter, zeros at first.
  *
- * <pre>{@code var opt = new Momentum(0.1, 0.9); }</pre>
+ * <pre>{@code
+ * var opt = new Momentum(0.1, 0.9);
+ * var nesterov = Momentum.builder(0.1, 0.9).useNesterov(true).build();
+ * }</pre>
  */
 public final class Momentum extends Optimizer {
-  /** Classic momentum, as in Sonnet. */
+  /** {@code false}: classic (heavy-ball) momentum, as in Sonnet. */
   public static final boolean DEFAULT_USE_NESTEROV = false;
 
   final double momentum;
@@ -33,7 +37,30 @@ public final class Momentum extends Optimizer {
   }
 
   /**
-   * Momentum.
+   * Starts a momentum optimizer with a constant learning rate and every other setting at its
+   * default, e.g. {@code Momentum.builder(0.1, 0.9).useNesterov(true).build()}.
+   *
+   * @param learningRate the step size
+   * @param momentum the decay of the accumulator, in {@code [0, 1)}; required, as in Sonnet (0.9 is
+   *     usual)
+   */
+  public static MomentumBuilder builder(double learningRate, double momentum) {
+    return new MomentumBuilder(LearningRate.constant(learningRate), momentum);
+  }
+
+  /**
+   * Starts a momentum optimizer with a scheduled or variable learning rate and every other setting
+   * at its default.
+   *
+   * @param learningRate the step size
+   * @param momentum the decay of the accumulator, in {@code [0, 1)}; 0.9 is usual
+   */
+  public static MomentumBuilder builder(LearningRate learningRate, double momentum) {
+    return new MomentumBuilder(learningRate, momentum);
+  }
+
+  /**
+   * Every setting; called by {@link MomentumBuilder}, which documents each and its default.
    *
    * @param learningRate the step size
    * @param momentum the decay of the accumulator, in {@code [0, 1)}; 0.9 is usual
@@ -41,7 +68,8 @@ public final class Momentum extends Optimizer {
    *     default false
    * @param name the module name, or null for {@code momentum}
    */
-  public Momentum(LearningRate learningRate, double momentum, boolean useNesterov, String name) {
+  @Settings
+  Momentum(LearningRate learningRate, double momentum, boolean useNesterov, String name) {
     super(learningRate, name);
     this.momentum = checkRange("Momentum", "momentum", momentum, 0, 1, false);
     this.useNesterov = useNesterov;

@@ -1,5 +1,6 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -20,19 +21,22 @@ import java.util.List;
  * <p>Epsilon is added <em>inside</em> the square root. Slots: {@code ms_<i>}, {@code mom_<i>} and,
  * when centered, {@code mg_<i>} per parameter, all zeros at first.
  *
- * <pre>{@code var opt = new RMSProp(1e-3); }</pre>
+ * <pre>{@code
+ * var opt = new RMSProp(1e-3);
+ * var centered = RMSProp.builder(1e-3).momentum(0.9).centered(true).build();
+ * }</pre>
  */
 public final class RMSProp extends Optimizer {
-  /** Sonnet's default decay of the mean square. */
+  /** {@code 0.9}: Sonnet's default decay of the mean square. */
   public static final double DEFAULT_DECAY = 0.9;
 
-  /** No momentum by default, as in Sonnet. */
+  /** {@code 0.0}: no momentum by default, as in Sonnet. */
   public static final double DEFAULT_MOMENTUM = 0.0;
 
-  /** Sonnet's default; small because it sits inside the square root. */
+  /** {@code 1e-10}: Sonnet's default; small because it sits inside the square root. */
   public static final double DEFAULT_EPSILON = 1e-10;
 
-  /** Uncentered by default, as in Sonnet. */
+  /** {@code false}: uncentered by default, as in Sonnet (one slot fewer per parameter). */
   public static final boolean DEFAULT_CENTERED = false;
 
   final double decay;
@@ -55,7 +59,27 @@ public final class RMSProp extends Optimizer {
   }
 
   /**
-   * RMSProp.
+   * Starts an RMSProp with a constant learning rate and every other setting at its default, e.g.
+   * {@code RMSProp.builder(1e-3).centered(true).build()}.
+   *
+   * @param learningRate the step size; required, as in Sonnet (1e-3 is usual)
+   */
+  public static RMSPropBuilder builder(double learningRate) {
+    return new RMSPropBuilder(LearningRate.constant(learningRate));
+  }
+
+  /**
+   * Starts an RMSProp with a scheduled or variable learning rate and every other setting at its
+   * default.
+   *
+   * @param learningRate the step size; required, as in Sonnet
+   */
+  public static RMSPropBuilder builder(LearningRate learningRate) {
+    return new RMSPropBuilder(learningRate);
+  }
+
+  /**
+   * Every setting; called by {@link RMSPropBuilder}, which documents each and its default.
    *
    * @param learningRate the step size; required, as in Sonnet (1e-3 is usual)
    * @param decay decay of the moving averages, in {@code [0, 1]}; default 0.9
@@ -65,7 +89,8 @@ public final class RMSProp extends Optimizer {
    *     uncentered second moment; steadier, one more slot; default false
    * @param name the module name, or null for {@code rms_prop}
    */
-  public RMSProp(
+  @Settings
+  RMSProp(
       LearningRate learningRate,
       double decay,
       double momentum,

@@ -1,5 +1,6 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.List;
@@ -24,7 +25,13 @@ public final class SGD extends Optimizer {
     this(learningRate, null);
   }
 
-  /** SGD named {@code name} (default {@code sgd}). */
+  /**
+   * Every setting: SGD named {@code name} (null for {@code sgd}).
+   *
+   * @param learningRate the step size; required, as in Sonnet
+   * @param name the module name, or null for {@code sgd}
+   */
+  @Settings
   public SGD(LearningRate learningRate, String name) {
     super(learningRate, name);
   }

@@ -30,6 +30,7 @@ public final class ApiNames {
   public static final java.util.List<String> SETTING_VALUE_TYPES =
       java.util.List.of(
           "dev.sonnet.initializers.Initializer",
+          "dev.sonnet.optimizers.LearningRate",
           "dev.sonnet.nn.Pad",
           "dev.sonnet.module.Layer",
           "dev.sonnet.tensor.Tensor");

@@ -34,7 +34,7 @@ public final class SettingTypes {
   public static final String SUPPORTED =
       "int, long, double, float, boolean (or their boxes),"
           + " String, an enum, int[], List<Integer> (or a List of another of these), a record of"
-          + " these, Initializer, Pad, Layer or Tensor";
+          + " these, Initializer, LearningRate, Pad, Layer or Tensor";
 
   private final Types types;
 
@@ -121,6 +121,7 @@ public final class SettingTypes {
           case "java.lang.Boolean" -> Kind.BOXED_BOOLEAN;
           case "java.lang.String" -> Kind.STRING;
           case "dev.sonnet.initializers.Initializer" -> Kind.INITIALIZER;
+          case "dev.sonnet.optimizers.LearningRate" -> Kind.LEARNING_RATE;
           case "dev.sonnet.nn.Pad" -> Kind.PAD;
           case "dev.sonnet.module.Layer" -> Kind.LAYER;
           case "dev.sonnet.tensor.Tensor" -> Kind.TENSOR;

@@ -71,6 +71,12 @@ final class ApiStandIns {
             public interface Initializer {}
             """),
         source(
+            "dev.sonnet.optimizers.LearningRate",
+            """
+            package dev.sonnet.optimizers;
+            public interface LearningRate { double at(long step); }
+            """),
+        source(
             "dev.sonnet.module.TransposeWith",
             """
             package dev.sonnet.module;
@@ -153,6 +159,7 @@ final class ApiStandIns {
               public <T> List<T> asList(Function<SettingValue, T> element) { return null; }
               public SettingsReader asRecord() { return null; }
               public dev.sonnet.initializers.Initializer asInitializer() { return null; }
+              public dev.sonnet.optimizers.LearningRate asLearningRate() { return null; }
               public Layer asLayer() { return null; }
             }
             """),

@@ -130,6 +130,35 @@ class ModuleProcessorSettingsTest {
         .contains("if (!Objects.equals(module.mode, MyConv.DEFAULT_MODE))");
   }
 
+  /** A learning rate (an optimizer's) is a setting type: written as a value, read back by kind. */
+  @Test
+  void learningRateSetting_isReadBackAsALearningRate() {
+    Compilation c =
+        compile(
+            source(
+                "MyOptimizer",
+                """
+        public final class MyOptimizer extends Module {
+          /** {@code 0.001}: a step size that suits most models. */
+          public static final LearningRate DEFAULT_LEARNING_RATE = null;
+
+          final LearningRate learningRate;
+
+          @Settings
+          public MyOptimizer(LearningRate learningRate, String name) {
+            super(name);
+            this.learningRate = learningRate;
+          }
+        }
+        """));
+
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c)
+        .generatedSourceFile("test.MyOptimizer_Meta")
+        .contentsAsUtf8String()
+        .contains("LearningRate learningRate = in.get(\"learningRate\").asLearningRate();");
+  }
+
   @Test
   void defaultsInheritedFromASuperclass_areUsed() {
     Compilation c =

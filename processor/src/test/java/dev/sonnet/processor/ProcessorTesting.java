@@ -33,6 +33,7 @@ final class ProcessorTesting {
         import dev.sonnet.module.Settings;
         import dev.sonnet.module.Transposable;
         import dev.sonnet.module.TransposeWith;
+        import dev.sonnet.optimizers.LearningRate;
         import dev.sonnet.tensor.Tensor;
         import dev.sonnet.tensor.Variable;
         import java.util.List;

@@ -119,7 +119,7 @@ class MLPTest {
 
   @Test
   void gradients_matchFiniteDifferences() {
-    var mlp = new MLP(new int[] {4, 3}, Layers.tanh(), null);
+    var mlp = MLP.builder(4, 3).activation(Layers.tanh()).build();
     Tensor x = ModuleChecks.uniform(4, 2, 3);
     mlp.call(x);
     ModuleChecks.checkGradients(mlp, mlp::call, x);

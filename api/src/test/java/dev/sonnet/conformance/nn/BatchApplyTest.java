@@ -44,8 +44,7 @@ class BatchApplyTest {
                   seen[0] = t.shape().dims();
                   return t.sum(true, 2);
                 }),
-            3,
-            null);
+            3);
     Tensor y = apply.call(ModuleChecks.range(0, 1, 2, 3, 4, 5, 2));
     assertThat(seen[0]).containsExactly(24, 5, 2);
     assertThat(y.shape().dims()).containsExactly(2, 3, 4, 5, 1);
@@ -53,8 +52,7 @@ class BatchApplyTest {
 
   @Test
   void call_onInputOfLowerRank_passesItThroughUnmerged() {
-    var apply =
-        new BatchApply(Layers.named("shape", t -> Tensor.of(new double[] {t.rank()})), 3, null);
+    var apply = new BatchApply(Layers.named("shape", t -> Tensor.of(new double[] {t.rank()})), 3);
     assertThat(apply.call(ModuleChecks.range(0, 1, 2, 3)).item()).isEqualTo(2.0);
   }
 
@@ -99,13 +97,13 @@ class BatchApplyTest {
   @Test
   void constructor_invalidArguments_throw() {
     assertThatThrownBy(() -> new BatchApply(null)).hasMessageContaining("module must not be null");
-    assertThatThrownBy(() -> new BatchApply(new Linear(2), 0, null))
+    assertThatThrownBy(() -> new BatchApply(new Linear(2), 0))
         .hasMessageContaining("numDims must be >= 1");
   }
 
   @Test
   void repr_nestsTheModule() {
-    assertThat(new BatchApply(new Linear(3), 3, null).toString())
+    assertThat(new BatchApply(new Linear(3), 3).toString())
         .contains("BatchApply(")
         .contains("Linear(outputSize=3)")
         .contains("numDims=3");

@@ -74,7 +74,7 @@ class OptimizersConformanceTest {
   void nesterov_twoSteps_lookAheadAlongTheAccumulator() {
     // acc1 = p0, p1 = p0 - 0.1 (0.9 p0 + p0) = 0.81 p0; acc2 = 0.9 p0 + 0.81 p0 = 1.71 p0,
     // p2 = 0.81 p0 - 0.1 (0.9 * 1.71 p0 + 0.81 p0) = 0.5751 p0
-    var opt = new Momentum(LearningRate.constant(0.1), 0.9, true, null);
+    var opt = Momentum.builder(0.1, 0.9).useNesterov(true).build();
     assertClose(run(opt, 2), scaled(0.5751));
   }
 
@@ -93,7 +93,13 @@ class OptimizersConformanceTest {
     double b1 = 0.8;
     double b2 = 0.9;
     double eps = 0.1; // large, so its placement (outside the root, on v_hat) shows
-    var opt = new Adam(LearningRate.constant(lr), b1, b2, eps, null);
+    var opt =
+        Adam.builder()
+            .learningRate(LearningRate.constant(lr))
+            .beta1(b1)
+            .beta2(b2)
+            .epsilon(eps)
+            .build();
     double[] expected = START.clone();
     double[] m = new double[START.length];
     double[] v = new double[START.length];
@@ -118,7 +124,8 @@ class OptimizersConformanceTest {
     double mu = 0.5;
     double eps = 0.01;
     for (boolean centered : new boolean[] {false, true}) {
-      var opt = new RMSProp(LearningRate.constant(lr), decay, mu, eps, centered, null);
+      var opt =
+          RMSProp.builder(lr).decay(decay).momentum(mu).epsilon(eps).centered(centered).build();
       double[] expected = START.clone();
       double[] ms = new double[START.length];
       double[] mg = new double[START.length];
@@ -143,10 +150,10 @@ class OptimizersConformanceTest {
         List.of(
             new SGD(0.5),
             new Momentum(0.1, 0.9),
-            new Momentum(LearningRate.constant(0.1), 0.9, true, null),
+            Momentum.builder(0.1, 0.9).useNesterov(true).build(),
             new Adam(0.1),
             new RMSProp(0.01),
-            new RMSProp(LearningRate.constant(0.01), 0.9, 0.5, 1e-10, true, null));
+            RMSProp.builder(0.01).momentum(0.5).centered(true).build());
     for (Optimizer opt : all) {
       double[] p = run(opt, 300);
       for (double x : p) {
@@ -172,7 +179,7 @@ class OptimizersConformanceTest {
         .containsExactly("momentum/step", "momentum/accumulated_momentum_0");
     assertThat(momentum.step()).isEqualTo(2);
 
-    var rms = new RMSProp(LearningRate.constant(0.01), 0.9, 0.0, 1e-10, true, null);
+    var rms = RMSProp.builder(0.01).centered(true).build();
     run(rms, 1);
     assertThat(rms.variables())
         .extracting(Variable::name)
@@ -183,7 +190,7 @@ class OptimizersConformanceTest {
   void repr_isTheConstructorCallWithoutDefaults() {
     assertThat(new SGD(0.1)).hasToString("SGD(learningRate=0.1)");
     assertThat(new Adam()).hasToString("Adam()");
-    assertThat(new Adam(LearningRate.constant(0.01), 0.5, 0.999, 1e-8, null))
+    assertThat(Adam.builder().learningRate(LearningRate.constant(0.01)).beta1(0.5).build())
         .hasToString("Adam(learningRate=0.01, beta1=0.5)");
     assertThat(new Momentum(0.1, 0.9)).hasToString("Momentum(learningRate=0.1, momentum=0.9)");
     assertThat(new RMSProp(0.001)).hasToString("RMSProp(learningRate=0.001)");
@@ -256,7 +263,13 @@ class OptimizersConformanceTest {
   void invalidHyperparameters_failInTheConstructor() {
     assertThatThrownBy(() -> new Momentum(0.1, 1.0)).hasMessageContaining("momentum < 1.0");
     assertThatThrownBy(() -> new SGD(-1)).hasMessageContaining(">= 0, got -1.0");
-    assertThatThrownBy(() -> new Adam(LearningRate.constant(0.1), 1.0, 0.9, 1e-8, null))
+    assertThatThrownBy(
+            () ->
+                Adam.builder()
+                    .learningRate(LearningRate.constant(0.1))
+                    .beta1(1.0)
+                    .beta2(0.9)
+                    .build())
         .hasMessageContaining("beta1");
   }
 

@@ -33,6 +33,7 @@ public record SettingType(
     LIST,
     RECORD,
     INITIALIZER,
+    LEARNING_RATE,
     PAD,
     LAYER,
     TENSOR

@@ -115,6 +115,7 @@ final class SettingsCodeWriter {
       case ENUM -> CodeBlock.of("$L.asEnum($T.values())", value, type.type());
       case INT_ARRAY -> CodeBlock.of("$L.asIntArray()", value);
       case INITIALIZER -> CodeBlock.of("$L.asInitializer()", value);
+      case LEARNING_RATE -> CodeBlock.of("$L.asLearningRate()", value);
       case PAD -> CodeBlock.of("$L.asPad()", value);
       case LAYER -> CodeBlock.of("$L.asLayer()", value);
       case TENSOR -> CodeBlock.of("$L.asTensor()", value);

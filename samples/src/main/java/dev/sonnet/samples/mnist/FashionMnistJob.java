@@ -96,7 +96,7 @@ public final class FashionMnistJob {
     Optimizer optimizer =
         options.model() == Options.Model.MLP
             ? new SGD(schedule)
-            : new Momentum(schedule, CONVNET_MOMENTUM, false, null);
+            : Momentum.builder(schedule, CONVNET_MOMENTUM).build();
     model.call(batchOf(train, new int[] {0}, 0, 1).images());
     List<Variable> params = model.trainableVariables();
     long paramCount = 0;

@@ -28,6 +28,11 @@ public final class MyMLP extends Module implements Layer {
     this(hiddenSize, outputSize, DEFAULT_NONLINEARITY, null);
   }
 
+  /** An MLP with {@code nonlinearity} between its layers, named {@code my_mlp}. */
+  public MyMLP(int hiddenSize, int outputSize, Layer nonlinearity) {
+    this(hiddenSize, outputSize, nonlinearity, null);
+  }
+
   /** An MLP with {@code nonlinearity} between its layers, named {@code name} (or my_mlp). */
   public MyMLP(int hiddenSize, int outputSize, Layer nonlinearity, String name) {
     super(name);

@@ -30,6 +30,12 @@ public final class UsefulModule extends Module {
     this(DEFAULT_USE_CLIPPING, DEFAULT_REMOVE_NANS, DEFAULT_SOLVE_AGI, null);
   }
 
+  /** Every argument but the name, which is {@code useful_module}. */
+  public UsefulModule(boolean useClipping, boolean removeNans, String solveAgi) {
+    this(useClipping, removeNans, solveAgi, null);
+  }
+
+  /** Every argument, named {@code name} (null for {@code useful_module}). */
   public UsefulModule(boolean useClipping, boolean removeNans, String solveAgi, String name) {
     super(name);
     this.useClipping = useClipping;

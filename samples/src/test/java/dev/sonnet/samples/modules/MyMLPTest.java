@@ -43,7 +43,7 @@ class MyMLPTest {
 
   @Test
   void aModuleAsNonlinearity_addsItsVariables() {
-    var mlp = new MyMLP(16, 4, ScaleAndShift.create(), null);
+    var mlp = new MyMLP(16, 4, ScaleAndShift.create());
 
     mlp.call(Tensor.ones(DType.FLOAT32, 2, 7));
 

@@ -10,7 +10,7 @@ class UsefulModuleTest {
   @Test
   void toString_leavesOutArgumentsEqualToTheirDefault() {
     assertThat(new UsefulModule()).hasToString("UsefulModule()");
-    assertThat(new UsefulModule(false, true, "definitely", null))
+    assertThat(new UsefulModule(false, true, "definitely"))
         .hasToString("UsefulModule(useClipping=false, removeNans=true, solveAgi=\"definitely\")");
     assertThat(new UsefulModule(true, false, "maybe", "useful"))
         .hasToString("UsefulModule(name=\"useful\")");
@@ -23,7 +23,7 @@ class UsefulModuleTest {
 
     assertThat(new UsefulModule().call(a, b).toFloatArray()[0]).isEqualTo(0.75f);
     assertThat(new UsefulModule().call(a, b).toFloatArray()[1]).isEqualTo(1f);
-    assertThat(new UsefulModule(false, true, "maybe", null).call(a, b).toFloatArray())
+    assertThat(new UsefulModule(false, true, "maybe").call(a, b).toFloatArray())
         .containsExactly(0.75f, 3f, 0f);
   }
 }
