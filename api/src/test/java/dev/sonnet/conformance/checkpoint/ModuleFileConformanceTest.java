@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Whole-module files ({@link ModuleFile}) and deep copies ({@link ModuleCopies}): every public
  * module of {@code dev.sonnet.nn}, {@code dev.sonnet.nets} and {@code dev.sonnet.recurrent}
- * round-trips with the same class, repr, variables and output, every optimizer and metric
- * continues from its saved state, and a hostile file fails naming itself.
+ * round-trips with the same class, repr, variables and output, every optimizer and metric continues
+ * from its saved state, and a hostile file fails naming itself.
  */
 class ModuleFileConformanceTest {
   @TempDir Path dir;
