@@ -224,6 +224,21 @@ public final class SettingValue {
     return object == null ? null : ModuleConfig.fromTree(object, where).create();
   }
 
+  /** A module (its configuration) that must be a {@code type}, such as a recurrent core. */
+  public <M> M asModule(Class<M> type) {
+    Module module = asModule();
+    if (module != null && !type.isInstance(module)) {
+      throw new ModuleConfigException(
+          where
+              + ": "
+              + module.getClass().getName()
+              + " is not a "
+              + type.getSimpleName()
+              + ", so it cannot serve here");
+    }
+    return type.cast(module);
+  }
+
   public Tensor asTensor() {
     Map<String, Object> object = object();
     if (object == null) {

@@ -34,7 +34,7 @@ public final class SettingTypes {
   public static final String SUPPORTED =
       "int, long, double, float, boolean (or their boxes),"
           + " String, an enum, int[], List<Integer> (or a List of another of these), a record of"
-          + " these, Initializer, LearningRate, Pad, Layer or Tensor";
+          + " these, Initializer, LearningRate, Pad, Layer, Tensor or a module class (RNNCore<?>)";
 
   private final Types types;
 
@@ -69,6 +69,9 @@ public final class SettingTypes {
           && args.get(0).getKind() == TypeKind.DECLARED
           && supported(args.get(0), depth + 1);
     }
+    if (isModule(type)) {
+      return true;
+    }
     if (!args.isEmpty()) {
       return false;
     }
@@ -84,6 +87,33 @@ public final class SettingTypes {
         }
       }
       return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code type} is a module class ({@code dev.sonnet.module.Module} or a subclass, such as
+   * a recurrent core {@code RNNCore<?>}), its type arguments, if any, unbounded wildcards: written
+   * as the module's configuration and read back as a new module of that class.
+   */
+  private boolean isModule(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    for (TypeMirror a : ((DeclaredType) type).getTypeArguments()) {
+      if (a.getKind() != TypeKind.WILDCARD
+          || ((javax.lang.model.type.WildcardType) a).getExtendsBound() != null
+          || ((javax.lang.model.type.WildcardType) a).getSuperBound() != null) {
+        return false;
+      }
+    }
+    TypeElement e = (TypeElement) types.asElement(type);
+    for (TypeMirror t = e.asType(); t.getKind() == TypeKind.DECLARED; ) {
+      TypeElement c = (TypeElement) types.asElement(t);
+      if (c.getQualifiedName().contentEquals("dev.sonnet.module.Module")) {
+        return true;
+      }
+      t = c.getSuperclass();
     }
     return false;
   }
@@ -109,6 +139,9 @@ public final class SettingTypes {
         return leaf(Kind.INT_ARRAY, name);
       default:
         break;
+    }
+    if (isModule(type)) {
+      return leaf(Kind.MODULE, name);
     }
     TypeElement e = (TypeElement) types.asElement(type);
     String qualified = e.getQualifiedName().toString();

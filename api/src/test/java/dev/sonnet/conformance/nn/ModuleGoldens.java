@@ -41,6 +41,7 @@ import dev.sonnet.nn.SliceByDim;
 import dev.sonnet.nn.TileByDim;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.ops.ShapeOps;
+import dev.sonnet.recurrent.DeepRNN;
 import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.RNNCore;
@@ -331,7 +332,11 @@ public final class ModuleGoldens {
             TrainableState.class,
             () -> TrainableState.forCore(new LSTM(3)),
             s(8, 2),
-            (m, x) -> ShapeOps.concat(1, ((TrainableState) m).call(x.dim(0)))));
+            (m, x) -> ShapeOps.concat(1, ((TrainableState) m).call(x.dim(0)))),
+        core(
+            "deep_rnn_lstm_3_relu_gru_2",
+            DeepRNN.class,
+            () -> DeepRNN.of(new LSTM(3), Layers.relu(), new GRU(2))));
   }
 
   /**

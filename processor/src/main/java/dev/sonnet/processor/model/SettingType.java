@@ -36,7 +36,9 @@ public record SettingType(
     LEARNING_RATE,
     PAD,
     LAYER,
-    TENSOR
+    TENSOR,
+    /** A module class (or a subclass with wildcard type arguments), read back with a cast. */
+    MODULE
   }
 
   /** A record component: its name (also its accessor) and type. */

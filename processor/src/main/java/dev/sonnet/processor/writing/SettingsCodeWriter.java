@@ -119,6 +119,8 @@ final class SettingsCodeWriter {
       case PAD -> CodeBlock.of("$L.asPad()", value);
       case LAYER -> CodeBlock.of("$L.asLayer()", value);
       case TENSOR -> CodeBlock.of("$L.asTensor()", value);
+      case MODULE ->
+          CodeBlock.of("($T) $L.asModule($T.class)", type.type(), value, rawType(type.type()));
       case LIST -> {
         String e = "e" + depth;
         yield CodeBlock.of(
@@ -189,5 +191,10 @@ final class SettingsCodeWriter {
     return record.type() instanceof ClassName c
         ? String.join(".", c.simpleNames())
         : record.type().toString();
+  }
+
+  /** The class literal's type: {@code RNNCore} for {@code RNNCore<?>}. */
+  private static TypeName rawType(TypeName t) {
+    return t instanceof com.squareup.javapoet.ParameterizedTypeName p ? p.rawType : t;
   }
 }
