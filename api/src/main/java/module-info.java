@@ -92,5 +92,6 @@ module dev.sonnet.api {
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
       dev.sonnet.recurrent.TrainableState_Meta,
+      dev.sonnet.recurrent.UnrolledLSTM_Meta,
       dev.sonnet.recurrent.VanillaRNN_Meta;
 }

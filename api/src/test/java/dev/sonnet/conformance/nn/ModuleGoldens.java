@@ -50,6 +50,7 @@ import dev.sonnet.recurrent.RNNCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
 import dev.sonnet.recurrent.Unroll;
+import dev.sonnet.recurrent.UnrolledLSTM;
 import dev.sonnet.recurrent.VanillaRNN;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
@@ -341,6 +342,15 @@ public final class ModuleGoldens {
             () -> new Conv3DLSTM(new int[] {2, 2, 2, 1}, 2, 2),
             s(2, 2, 2, 2, 2, 1),
             (m, x) -> unrollOutputs((RNNCore<?>) m, x)),
+        g(
+            "unrolled_lstm_3",
+            UnrolledLSTM.class,
+            () -> new UnrolledLSTM(3),
+            s(3, 8, 2),
+            (m, x) -> {
+              var u = (UnrolledLSTM) m;
+              return u.call(x, u.initialState(x.dim(1), x.dtype())).outputs();
+            }),
         core("lstm_3", LSTM.class, () -> new LSTM(3)),
         core(
             "lstm_3_projection_2_peepholes_clip",
