@@ -84,9 +84,14 @@ module dev.sonnet.api {
       dev.sonnet.optimizers.Optimizer_Meta,
       dev.sonnet.optimizers.RMSProp_Meta,
       dev.sonnet.optimizers.SGD_Meta,
+      dev.sonnet.recurrent.Conv1DLSTM_Meta,
+      dev.sonnet.recurrent.Conv2DLSTM_Meta,
+      dev.sonnet.recurrent.Conv3DLSTM_Meta,
+      dev.sonnet.recurrent.ConvNDLSTM_Meta,
       dev.sonnet.recurrent.GRU_Meta,
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
       dev.sonnet.recurrent.TrainableState_Meta,
+      dev.sonnet.recurrent.UnrolledLSTM_Meta,
       dev.sonnet.recurrent.VanillaRNN_Meta;
 }

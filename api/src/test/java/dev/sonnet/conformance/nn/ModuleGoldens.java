@@ -41,6 +41,9 @@ import dev.sonnet.nn.SliceByDim;
 import dev.sonnet.nn.TileByDim;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.ops.ShapeOps;
+import dev.sonnet.recurrent.Conv1DLSTM;
+import dev.sonnet.recurrent.Conv2DLSTM;
+import dev.sonnet.recurrent.Conv3DLSTM;
 import dev.sonnet.recurrent.DeepRNN;
 import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
@@ -48,6 +51,7 @@ import dev.sonnet.recurrent.RNNCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
 import dev.sonnet.recurrent.Unroll;
+import dev.sonnet.recurrent.UnrolledLSTM;
 import dev.sonnet.recurrent.VanillaRNN;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
@@ -321,6 +325,33 @@ public final class ModuleGoldens {
             s(8, 2, 4),
             (m, x) -> ((VectorQuantizerEMA) m).call(x, true).quantize()),
         core("vanilla_rnn_3", VanillaRNN.class, () -> new VanillaRNN(3)),
+        g(
+            "conv1d_lstm_4x2_3",
+            Conv1DLSTM.class,
+            () -> new Conv1DLSTM(new int[] {4, 2}, 3, 3),
+            s(3, 2, 4, 2),
+            (m, x) -> unrollOutputs((RNNCore<?>) m, x)),
+        g(
+            "conv2d_lstm_3x3x2_2",
+            Conv2DLSTM.class,
+            () -> new Conv2DLSTM(new int[] {3, 3, 2}, 2, 3),
+            s(3, 2, 3, 3, 2),
+            (m, x) -> unrollOutputs((RNNCore<?>) m, x)),
+        g(
+            "conv3d_lstm_2x2x2x1_2",
+            Conv3DLSTM.class,
+            () -> new Conv3DLSTM(new int[] {2, 2, 2, 1}, 2, 2),
+            s(2, 2, 2, 2, 2, 1),
+            (m, x) -> unrollOutputs((RNNCore<?>) m, x)),
+        g(
+            "unrolled_lstm_3",
+            UnrolledLSTM.class,
+            () -> new UnrolledLSTM(3),
+            s(3, 8, 2),
+            (m, x) -> {
+              var u = (UnrolledLSTM) m;
+              return u.call(x, u.initialState(x.dim(1), x.dtype())).outputs();
+            }),
         core("lstm_3", LSTM.class, () -> new LSTM(3)),
         core(
             "lstm_3_projection_2_peepholes_clip",
