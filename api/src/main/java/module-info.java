@@ -88,6 +88,7 @@ module dev.sonnet.api {
       dev.sonnet.recurrent.Conv2DLSTM_Meta,
       dev.sonnet.recurrent.Conv3DLSTM_Meta,
       dev.sonnet.recurrent.ConvNDLSTM_Meta,
+      dev.sonnet.recurrent.DeepRNN_Meta,
       dev.sonnet.recurrent.GRU_Meta,
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
