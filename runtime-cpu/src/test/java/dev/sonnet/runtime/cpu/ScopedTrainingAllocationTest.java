@@ -24,6 +24,11 @@ import org.junit.jupiter.api.Test;
  * the bookkeeping of the step (tensor handles, tape records, label checks), not the data. Guards
  * the promise that the safety added around variables (values read on other threads are never freed)
  * and the label checks leave a single-threaded step as cheap as before.
+ *
+ * <p>It runs in a JVM of its own (the {@code allocation} surefire execution), as a training program
+ * does. In the JVM that had just run the whole suite, this step was seen allocating from 5.7 MB to
+ * 913 MB on the calling thread, while a fresh JVM measures about 110 KB; the cause is not yet
+ * known, and finding it is open work.
  */
 class ScopedTrainingAllocationTest {
 
