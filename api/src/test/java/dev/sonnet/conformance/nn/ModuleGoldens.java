@@ -48,6 +48,7 @@ import dev.sonnet.recurrent.DeepRNN;
 import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.RNNCore;
+import dev.sonnet.recurrent.ResidualCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
 import dev.sonnet.recurrent.Unroll;
@@ -367,7 +368,8 @@ public final class ModuleGoldens {
         core(
             "deep_rnn_lstm_3_relu_gru_2",
             DeepRNN.class,
-            () -> DeepRNN.of(new LSTM(3), Layers.relu(), new GRU(2))));
+            () -> DeepRNN.of(new LSTM(3), Layers.relu(), new GRU(2))),
+        core("residual_core_lstm_2", ResidualCore.class, () -> new ResidualCore(new LSTM(2))));
   }
 
   /**
