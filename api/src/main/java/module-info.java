@@ -84,6 +84,7 @@ module dev.sonnet.api {
       dev.sonnet.optimizers.Optimizer_Meta,
       dev.sonnet.optimizers.RMSProp_Meta,
       dev.sonnet.optimizers.SGD_Meta,
+      dev.sonnet.recurrent.BidirectionalRNN_Meta,
       dev.sonnet.recurrent.Conv1DLSTM_Meta,
       dev.sonnet.recurrent.Conv2DLSTM_Meta,
       dev.sonnet.recurrent.Conv3DLSTM_Meta,
