@@ -93,6 +93,7 @@ module dev.sonnet.api {
       dev.sonnet.recurrent.GRU_Meta,
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
+      dev.sonnet.recurrent.RecurrentDropoutLSTM_Meta,
       dev.sonnet.recurrent.ResidualCore_Meta,
       dev.sonnet.recurrent.TrainableState_Meta,
       dev.sonnet.recurrent.UnrolledLSTM_Meta,

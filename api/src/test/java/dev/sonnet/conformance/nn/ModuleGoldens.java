@@ -49,6 +49,7 @@ import dev.sonnet.recurrent.DeepRNN;
 import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.RNNCore;
+import dev.sonnet.recurrent.RecurrentDropoutLSTM;
 import dev.sonnet.recurrent.ResidualCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
@@ -376,7 +377,11 @@ public final class ModuleGoldens {
             BidirectionalRNN.class,
             () -> new BidirectionalRNN(new LSTM(3), new GRU(2)),
             s(3, 8, 2),
-            (m, x) -> ((BidirectionalRNN) m).call(x).outputs()));
+            (m, x) -> ((BidirectionalRNN) m).call(x).outputs()),
+        core(
+            "recurrent_dropout_lstm_2",
+            RecurrentDropoutLSTM.class,
+            () -> LSTM.withRecurrentDropout(2, 0.5, 7).train()));
   }
 
   /**
