@@ -84,6 +84,7 @@ module dev.sonnet.api {
       dev.sonnet.optimizers.Optimizer_Meta,
       dev.sonnet.optimizers.RMSProp_Meta,
       dev.sonnet.optimizers.SGD_Meta,
+      dev.sonnet.recurrent.BidirectionalRNN_Meta,
       dev.sonnet.recurrent.Conv1DLSTM_Meta,
       dev.sonnet.recurrent.Conv2DLSTM_Meta,
       dev.sonnet.recurrent.Conv3DLSTM_Meta,
@@ -92,6 +93,8 @@ module dev.sonnet.api {
       dev.sonnet.recurrent.GRU_Meta,
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
+      dev.sonnet.recurrent.RecurrentDropoutLSTM_Meta,
+      dev.sonnet.recurrent.ResidualCore_Meta,
       dev.sonnet.recurrent.TrainableState_Meta,
       dev.sonnet.recurrent.UnrolledLSTM_Meta,
       dev.sonnet.recurrent.VanillaRNN_Meta;

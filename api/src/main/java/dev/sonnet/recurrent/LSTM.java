@@ -122,6 +122,29 @@ public final class LSTM extends RNNCore<LSTMState> {
     return new LSTMBuilder(hiddenSize);
   }
 
+  /**
+   * Sonnet 2's {@code lstm_with_recurrent_dropout}: an LSTM with {@code hiddenSize} units and
+   * variational recurrent dropout (Gal and Ghahramani, 2016) for training, and the same LSTM
+   * without it for evaluation.
+   *
+   * <pre>{@code
+   * RecurrentDropoutCores cores = LSTM.withRecurrentDropout(64, 0.25, 42);
+   * var train = cores.train();      // state (lstm state, hidden mask): one mask per sequence
+   * Unroll.dynamicUnroll(train, x, train.initialState(x.dim(1)));
+   * var test = cores.test();        // the plain LSTM, the same variables
+   * }</pre>
+   *
+   * @param dropout the probability of dropping a hidden unit, in {@code [0, 1)}
+   * @param seed the seed of the training core's mask generator
+   * @throws IllegalArgumentException if {@code dropout} is outside {@code [0, 1)}
+   */
+  public static RecurrentDropoutCores withRecurrentDropout(
+      int hiddenSize, double dropout, long seed) {
+    RecurrentDropoutLSTM.checkDropout("LSTM.withRecurrentDropout", dropout);
+    LSTM lstm = new LSTM(hiddenSize);
+    return new RecurrentDropoutCores(new RecurrentDropoutLSTM(lstm, dropout, seed, null), lstm);
+  }
+
   /** Every setting; called by {@link LSTMBuilder}, which documents each and its default. */
   @Settings
   LSTM(

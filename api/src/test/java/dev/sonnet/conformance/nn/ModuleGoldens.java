@@ -41,6 +41,7 @@ import dev.sonnet.nn.SliceByDim;
 import dev.sonnet.nn.TileByDim;
 import dev.sonnet.ops.DataFormat;
 import dev.sonnet.ops.ShapeOps;
+import dev.sonnet.recurrent.BidirectionalRNN;
 import dev.sonnet.recurrent.Conv1DLSTM;
 import dev.sonnet.recurrent.Conv2DLSTM;
 import dev.sonnet.recurrent.Conv3DLSTM;
@@ -48,6 +49,8 @@ import dev.sonnet.recurrent.DeepRNN;
 import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.RNNCore;
+import dev.sonnet.recurrent.RecurrentDropoutLSTM;
+import dev.sonnet.recurrent.ResidualCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
 import dev.sonnet.recurrent.Unroll;
@@ -367,7 +370,18 @@ public final class ModuleGoldens {
         core(
             "deep_rnn_lstm_3_relu_gru_2",
             DeepRNN.class,
-            () -> DeepRNN.of(new LSTM(3), Layers.relu(), new GRU(2))));
+            () -> DeepRNN.of(new LSTM(3), Layers.relu(), new GRU(2))),
+        core("residual_core_lstm_2", ResidualCore.class, () -> new ResidualCore(new LSTM(2))),
+        g(
+            "bidirectional_rnn_lstm_3_gru_2",
+            BidirectionalRNN.class,
+            () -> new BidirectionalRNN(new LSTM(3), new GRU(2)),
+            s(3, 8, 2),
+            (m, x) -> ((BidirectionalRNN) m).call(x).outputs()),
+        core(
+            "recurrent_dropout_lstm_2",
+            RecurrentDropoutLSTM.class,
+            () -> LSTM.withRecurrentDropout(2, 0.5, 7).train()));
   }
 
   /**
