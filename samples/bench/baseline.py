@@ -162,6 +162,38 @@ def train_cases():
         yield "train/" + name, "torch", step, 1
 
 
+# {steps, batch, input, hidden}, as RnnSteps: a time-major sequence [T, B, F].
+RNN = (50, 64, 128, 256)
+
+
+def rnn_cases():
+    """As RnnSteps: LSTM training (loss mean(outputs^2), SGD) and LSTM/GRU inference."""
+    torch.manual_seed(6)
+    steps, batch, inp, hidden = RNN
+    x = torch.randn(steps, batch, inp)
+    lstm = torch.nn.LSTM(inp, hidden)
+    opt = torch.optim.SGD(lstm.parameters(), lr=LEARNING_RATE)
+
+    def train():
+        opt.zero_grad(set_to_none=True)
+        out, _ = lstm(x)
+        loss = out.square().mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    def infer(core):
+        with torch.no_grad():
+            return core(x)[0]
+
+    gru = torch.nn.GRU(inp, hidden)
+    yield "rnn/lstm_train", "torch", train, 1
+    # The same PyTorch step: Sonnet's two ways of running one LSTM are compared with it.
+    yield "rnn/lstm_train_unroll", "torch", train, 1
+    yield "rnn/lstm_infer", "torch", lambda: infer(lstm), 1
+    yield "rnn/gru_infer", "torch", lambda: infer(gru), 1
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--threads", type=int, default=2)
@@ -172,7 +204,7 @@ def main():
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(1)
     out = open(args.out, "a") if args.out else None
-    groups = [gemm_cases(rng), conv_cases(), elementwise_cases(), train_cases()]
+    groups = [gemm_cases(rng), conv_cases(), elementwise_cases(), train_cases(), rnn_cases()]
     for group in groups:
         for case, impl, fn, ops in group:
             if not case.startswith(args.only):

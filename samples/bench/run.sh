@@ -5,7 +5,7 @@
 #   samples/bench/run.sh            # quick: 2 rounds, 4 s warm-up, 3 s measured per case
 #   samples/bench/run.sh --long     # 3 rounds, longer iterations
 #   samples/bench/run.sh --only gemm/   # one group (prefix of the case names: gemm/ conv/
-#                                       # elementwise/ train/)
+#                                       # elementwise/ train/ rnn/)
 #
 # Environment: SONNET_BENCH_THREADS (default 2) threads on both sides; SONNET_BUILD_SUFFIX
 # (default -bench) the build folder suffix; SONNET_BENCH_OUT (default samples/target<suffix>/bench)
@@ -46,12 +46,13 @@ cp="$target/classes:$(cat "$target/jmh.classpath")"
 
 # Benchmark selection as JMH regexps, from the case prefix.
 case "$only" in
-  "") sel=(GemmBench ConvBench ElementwiseBench TrainBench) ;;
+  "") sel=(GemmBench ConvBench ElementwiseBench TrainBench RnnBench) ;;
   gemm/*) sel=(GemmBench) ;;
   conv/*) sel=(ConvBench) ;;
   elementwise/*) sel=(ElementwiseBench) ;;
   train/*) sel=(TrainBench) ;;
-  *) echo "--only takes gemm/, conv/, elementwise/ or train/" >&2; exit 2 ;;
+  rnn/*) sel=(RnnBench) ;;
+  *) echo "--only takes gemm/, conv/, elementwise/, train/ or rnn/" >&2; exit 2 ;;
 esac
 
 rm -rf "$out"; mkdir -p "$out"

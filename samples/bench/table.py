@@ -26,6 +26,8 @@ GOALS = {
     "elementwise/smallAddTaped": ("1us", "PyTorch"),
     "train/mlp_main": (2.0, "PyTorch"), "train/mlp_small": (2.0, "PyTorch"),
     "train/convnet": (1.0, "PyTorch"),
+    "rnn/lstm_train": (None, "PyTorch"), "rnn/lstm_train_unroll": (None, "PyTorch"),
+    "rnn/lstm_infer": (None, "PyTorch"), "rnn/gru_infer": (None, "PyTorch"),
 }
 TRIAD = "elementwise/largeTriad"
 
@@ -34,13 +36,13 @@ def case_of(entry):
     cls, method = entry["benchmark"].split(".")[-2:]
     params = entry.get("params") or {}
     group = {"GemmBench": "gemm", "ConvBench": "conv", "ElementwiseBench": "elementwise",
-             "TrainBench": "train"}.get(cls, cls)
+             "TrainBench": "train", "RnnBench": "rnn"}.get(cls, cls)
     if group == "gemm":
         return "gemm/" + params["shape"]
     if group == "conv":
         return "conv/%s/%s" % (params["layer"], method)
-    if group == "train":
-        return "train/" + params["model"]
+    if group in ("train", "rnn"):
+        return group + "/" + params["model"]
     return group + "/" + method
 
 
