@@ -376,18 +376,7 @@ public final class ShapeOps {
               + " has size "
               + shape.dim(a));
     }
-    int rank = shape.rank();
-    int[] step = new int[rank];
-    Arrays.fill(step, 1);
-    List<Tensor> parts = new ArrayList<>(sizes.length);
-    int offset = 0;
-    for (int s : sizes) {
-      int[] begin = new int[rank];
-      begin[a] = s == 0 ? 0 : offset;
-      parts.add(Dispatch.run1(new SliceOp(begin, step, shape.withDim(a, s)), t));
-      offset += s;
-    }
-    return parts;
+    return List.of(Dispatch.run(new SplitOp(a, sizes.clone()), t));
   }
 
   /**

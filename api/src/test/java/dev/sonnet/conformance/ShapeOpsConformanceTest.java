@@ -161,6 +161,24 @@ class ShapeOpsConformanceTest {
   }
 
   @Test
+  void split_gradientJoinsThePartsGradients_includingUnusedParts() {
+    Tensor x = GradientCheck.uniform(63, -1, 1, 4, 6);
+    // Parts of uneven size, weighted differently, one left out of the loss (its gradient is zero).
+    GradientCheck.check(
+        in -> {
+          List<Tensor> p = ShapeOps.split(in[0], new int[] {1, 3, 2}, 1);
+          return p.get(0).square().sum().add(p.get(2).mul(3).sum());
+        },
+        x);
+    GradientCheck.check(
+        in -> {
+          List<Tensor> p = ShapeOps.split(in[0], 4, 0);
+          return p.get(3).mul(p.get(1)).add(p.get(0).exp()).sum();
+        },
+        x);
+  }
+
+  @Test
   void stackAndSplit_areInverse() {
     Tensor a = iota(2, 3);
     Tensor b = iota(2, 3).neg();
