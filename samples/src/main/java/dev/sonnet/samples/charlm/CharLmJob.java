@@ -42,6 +42,9 @@ import java.util.TreeSet;
  * CPU backend.
  */
 public final class CharLmJob {
+  /** Held-out characters the model reads before each sample, to start from a real state. */
+  static final int PRIME_LENGTH = 64;
+
   /** Gradients are clipped to this global norm, the usual guard for LSTMs. */
   static final double CLIP_NORM = 5.0;
 
@@ -422,7 +425,7 @@ public final class CharLmJob {
       }
       double held = evaluate(lstm, head, valid, v);
       bpc.add(held);
-      String sample = sample(lstm, head, vocab, index, sampleRng);
+      String sample = sample(lstm, head, vocab, valid, sampleRng);
       samples.add(sample);
       out.printf(
           Locale.ROOT,
@@ -490,12 +493,22 @@ public final class CharLmJob {
 
   /**
    * {@code sampleLength} characters drawn one at a time from the model at {@code temperature},
-   * starting after a newline (or the first character when the text has none).
+   * continuing the first {@value #PRIME_LENGTH} characters of the held-out text: the model reads
+   * them first, so the sample starts from the state real text leaves, not from a zero state (from
+   * which one unlucky first capital can send it into a run of capitals).
    */
-  private String sample(LSTM lstm, Linear head, char[] vocab, int[] index, Rng rng) {
+  private String sample(LSTM lstm, Linear head, char[] vocab, int[] heldOut, Rng rng) {
     int v = vocab.length;
-    int previous = index['\n'] < v && vocab[index['\n']] == '\n' ? index['\n'] : 0;
+    int primeLength = Math.min(PRIME_LENGTH, heldOut.length);
     LSTMState state = lstm.initialState(1);
+    for (int i = 0; i + 1 < primeLength; i++) {
+      try (TensorScope scope = TensorScope.open()) {
+        LSTMState next =
+            lstm.call(oneHot(new int[] {heldOut[i]}, 1, 1, v).reshape(1, v), state).state();
+        state = new LSTMState(scope.keep(next.hidden()), scope.keep(next.cell()));
+      }
+    }
+    int previous = primeLength > 0 ? heldOut[primeLength - 1] : 0;
     StringBuilder sb = new StringBuilder(options.sampleLength());
     double[] p = new double[v];
     for (int i = 0; i < options.sampleLength(); i++) {
