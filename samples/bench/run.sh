@@ -54,6 +54,10 @@ case "$only" in
   rnn/*) sel=(RnnBench) ;;
   *) echo "--only takes gemm/, conv/, elementwise/, train/ or rnn/" >&2; exit 2 ;;
 esac
+# The machine's peak runs in every JMH round, whatever the group: the FMA-throughput probe and the
+# bandwidth probe (the triad), so every table can say what fraction of the peak each case reaches.
+sel+=(PeakBench.fmaPeak)
+case " ${sel[*]} " in *" ElementwiseBench "*) ;; *) sel+=(ElementwiseBench.largeTriad) ;; esac
 
 rm -rf "$out"; mkdir -p "$out"
 export OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
