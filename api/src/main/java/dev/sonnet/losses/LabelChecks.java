@@ -42,7 +42,7 @@ final class LabelChecks {
                 + ": label "
                 + values[i]
                 + " of example "
-                + position(labels.shape(), i)
+                + Arrays.toString(labels.shape().coordinates(i))
                 + " is outside the class range [0, "
                 + classes
                 + "): the logits "
@@ -83,7 +83,7 @@ final class LabelChecks {
                 + ": label "
                 + values[i]
                 + " at "
-                + position(labels.shape(), i)
+                + Arrays.toString(labels.shape().coordinates(i))
                 + " of labels "
                 + labels.dtype()
                 + labels.shape()
@@ -112,15 +112,5 @@ final class LabelChecks {
               + " over examples is undefined; skip empty batches, or use Reduction.NONE for "
               + "per-example losses");
     }
-  }
-
-  /** {@code flat} as coordinates in {@code shape}, like {@code [3]} or {@code [1, 4]}. */
-  static String position(Shape shape, long flat) {
-    int[] at = new int[shape.rank()];
-    for (int d = shape.rank() - 1; d >= 0; d--) {
-      at[d] = (int) (flat % shape.dim(d));
-      flat /= shape.dim(d);
-    }
-    return Arrays.toString(at);
   }
 }

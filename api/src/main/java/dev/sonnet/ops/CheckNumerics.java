@@ -193,17 +193,8 @@ public final class CheckNumerics {
       return s.append(", the first (")
           .append(firstValue)
           .append(") at ")
-          .append(position(shape, first))
+          .append(Arrays.toString(shape.coordinates(first)))
           .toString();
     }
-  }
-
-  private static String position(Shape shape, long flat) {
-    int[] at = new int[shape.rank()];
-    for (int d = shape.rank() - 1; d >= 0; d--) {
-      at[d] = (int) (flat % shape.dim(d));
-      flat /= shape.dim(d);
-    }
-    return Arrays.toString(at);
   }
 }

@@ -76,6 +76,19 @@ public final class Shape {
     return a;
   }
 
+  /**
+   * The coordinates of the element at row-major position {@code flat}, for messages that say where
+   * a bad value is ({@code [1, 4]}).
+   */
+  public int[] coordinates(long flat) {
+    int[] at = new int[rank()];
+    for (int d = at.length - 1; d >= 0; d--) {
+      at[d] = (int) (flat % dims[d]);
+      flat /= dims[d];
+    }
+    return at;
+  }
+
   /** Row-major strides in elements: the last dimension has stride 1. */
   public long[] strides() {
     long[] strides = new long[dims.length];

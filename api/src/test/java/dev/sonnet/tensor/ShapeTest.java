@@ -64,4 +64,13 @@ class ShapeTest {
     assertThat(DType.BOOL.isFloating()).isFalse();
     assertThat(DType.INT32.isInteger()).isTrue();
   }
+
+  @Test
+  void coordinates_ofARowMajorPosition() {
+    Shape s = Shape.of(2, 3, 4);
+    assertThat(s.coordinates(0)).containsExactly(0, 0, 0);
+    assertThat(s.coordinates(23)).containsExactly(1, 2, 3);
+    assertThat(s.coordinates(13)).containsExactly(1, 0, 1);
+    assertThat(Shape.SCALAR.coordinates(0)).isEmpty();
+  }
 }

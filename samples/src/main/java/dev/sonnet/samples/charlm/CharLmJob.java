@@ -80,18 +80,30 @@ public final class CharLmJob {
         A longer run: --epochs 20 --steps 200""";
 
     static Options defaults() {
-      return new Options(6, 150, 256, 64, 32, 0.003, 42, 16384, 100, 0.7, null, false);
+      return parse(new String[0]);
     }
 
     static Options parse(String[] args) {
-      Options o = defaults();
+      int epochs = 6;
+      int steps = 150;
+      int hidden = 256;
+      int seqLength = 64;
+      int batch = 32;
+      double learningRate = 0.003;
+      long seed = 42;
+      int evalChars = 16384;
+      int sampleLength = 100;
+      double temperature = 0.7;
+      Path text = null;
+      boolean embedded = false;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         if (a.equals("--help") || a.equals("-h")) {
           throw new HelpRequested();
         }
         if (a.equals("--embedded")) {
-          o = o.with(null, true);
+          embedded = true;
+          text = null;
           continue;
         }
         if (i + 1 >= args.length) {
@@ -99,120 +111,30 @@ public final class CharLmJob {
         }
         String v = args[++i];
         try {
-          o =
-              switch (a) {
-                case "--epochs" ->
-                    o.sizes(positive(a, v), o.stepsPerEpoch, o.hidden, o.seqLength, o.batch);
-                case "--steps" -> o.sizes(o.epochs, positive(a, v), o.hidden, o.seqLength, o.batch);
-                case "--hidden" ->
-                    o.sizes(o.epochs, o.stepsPerEpoch, positive(a, v), o.seqLength, o.batch);
-                case "--seq-length" ->
-                    o.sizes(o.epochs, o.stepsPerEpoch, o.hidden, positive(a, v), o.batch);
-                case "--batch" ->
-                    o.sizes(o.epochs, o.stepsPerEpoch, o.hidden, o.seqLength, positive(a, v));
-                case "--learning-rate" ->
-                    new Options(
-                        o.epochs,
-                        o.stepsPerEpoch,
-                        o.hidden,
-                        o.seqLength,
-                        o.batch,
-                        Double.parseDouble(v),
-                        o.seed,
-                        o.evalChars,
-                        o.sampleLength,
-                        o.temperature,
-                        o.text,
-                        o.embedded);
-                case "--seed" ->
-                    new Options(
-                        o.epochs,
-                        o.stepsPerEpoch,
-                        o.hidden,
-                        o.seqLength,
-                        o.batch,
-                        o.learningRate,
-                        Long.parseLong(v),
-                        o.evalChars,
-                        o.sampleLength,
-                        o.temperature,
-                        o.text,
-                        o.embedded);
-                case "--eval-chars" ->
-                    new Options(
-                        o.epochs,
-                        o.stepsPerEpoch,
-                        o.hidden,
-                        o.seqLength,
-                        o.batch,
-                        o.learningRate,
-                        o.seed,
-                        positive(a, v),
-                        o.sampleLength,
-                        o.temperature,
-                        o.text,
-                        o.embedded);
-                case "--sample-length" ->
-                    new Options(
-                        o.epochs,
-                        o.stepsPerEpoch,
-                        o.hidden,
-                        o.seqLength,
-                        o.batch,
-                        o.learningRate,
-                        o.seed,
-                        o.evalChars,
-                        positive(a, v),
-                        o.temperature,
-                        o.text,
-                        o.embedded);
-                case "--temperature" ->
-                    new Options(
-                        o.epochs,
-                        o.stepsPerEpoch,
-                        o.hidden,
-                        o.seqLength,
-                        o.batch,
-                        o.learningRate,
-                        o.seed,
-                        o.evalChars,
-                        o.sampleLength,
-                        Double.parseDouble(v),
-                        o.text,
-                        o.embedded);
-                case "--text" -> o.with(Path.of(v), o.embedded);
-                default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
-              };
+          switch (a) {
+            case "--epochs" -> epochs = positive(a, v);
+            case "--steps" -> steps = positive(a, v);
+            case "--hidden" -> hidden = positive(a, v);
+            case "--seq-length" -> seqLength = positive(a, v);
+            case "--batch" -> batch = positive(a, v);
+            case "--learning-rate" -> learningRate = Double.parseDouble(v);
+            case "--seed" -> seed = Long.parseLong(v);
+            case "--eval-chars" -> evalChars = positive(a, v);
+            case "--sample-length" -> sampleLength = positive(a, v);
+            case "--temperature" -> temperature = Double.parseDouble(v);
+            case "--text" -> text = Path.of(v);
+            default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
+          }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(a + ": not a number: " + v);
         }
       }
-      if (!(o.learningRate > 0) || !(o.temperature > 0)) {
+      if (!(learningRate > 0) || !(temperature > 0)) {
         throw new IllegalArgumentException("--learning-rate and --temperature must be > 0");
       }
-      return o;
-    }
-
-    private Options sizes(int epochs, int steps, int hidden, int seqLength, int batch) {
       return new Options(
           epochs,
           steps,
-          hidden,
-          seqLength,
-          batch,
-          learningRate,
-          seed,
-          evalChars,
-          sampleLength,
-          temperature,
-          text,
-          embedded);
-    }
-
-    private Options with(Path text, boolean embedded) {
-      return new Options(
-          epochs,
-          stepsPerEpoch,
           hidden,
           seqLength,
           batch,
