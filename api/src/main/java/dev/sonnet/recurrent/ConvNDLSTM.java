@@ -215,23 +215,7 @@ public abstract class ConvNDLSTM extends RNNCore<LSTMState> {
               + b.dtype()
               + "; cast the input");
     }
-    Shape stateShape = initialState(input.dim(0), b.dtype()).hidden().shape();
-    if (prevState == null
-        || !prevState.hidden().shape().equals(stateShape)
-        || !prevState.cell().shape().equals(stateShape)
-        || prevState.hidden().dtype() != b.dtype()
-        || prevState.cell().dtype() != b.dtype()) {
-      throw new ShapeException(
-          who()
-              + ": the state "
-              + (prevState == null ? "null" : prevState.describe())
-              + " does not fit input "
-              + input.shape()
-              + "; hidden and cell must both be "
-              + b.dtype().shortName()
-              + stateShape
-              + "; start from initialState(batchOf) and pass each step's state()");
-    }
+    checkState(prevState, input.dim(0), b.dtype(), input.shape());
     int axis = channelAxis();
     Tensor gates =
         inputToHidden.call(input).add(hiddenToHidden.call(prevState.hidden())).add(bias(axis));

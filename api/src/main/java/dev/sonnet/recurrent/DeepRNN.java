@@ -222,18 +222,7 @@ public final class DeepRNN extends RNNCore<StateList> {
 
   @Override
   public Step<StateList> call(Tensor input, StateList prevState) {
-    StateList expected = initialState(1, DType.FLOAT32);
-    if (prevState == null || !expected.structureEquals(prevState)) {
-      throw new IllegalArgumentException(
-          who()
-              + ": the state "
-              + (prevState == null ? "null" : prevState.describe())
-              + " does not have the stack's structure "
-              + States.structure(expected)
-              + " (one entry per core, "
-              + cores.size()
-              + " cores); start from initialState(batchOf) and pass each step's state()");
-    }
+    checkStructure(prevState); // one entry per core
     List<State<?>> next = new ArrayList<>(cores.size());
     List<Tensor> outputs = new ArrayList<>(cores.size());
     Tensor current = input;

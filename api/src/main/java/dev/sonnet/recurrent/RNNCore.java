@@ -135,17 +135,19 @@ public abstract class RNNCore<S extends State<S>> extends Module {
               + dtype.name()
               + "))");
     }
-    S expected = template();
-    if (prevState == null || !expected.structureEquals(prevState)) {
-      throw new IllegalArgumentException(
-          who()
-              + ": the state "
-              + (prevState == null ? "null" : prevState.describe())
-              + " does not have the core's structure "
-              + States.structure(expected)
-              + "; start from initialState(batchOf) and pass each step's state()");
-    }
-    int batch = input.dim(0);
+    checkState(prevState, input.dim(0), dtype, input.shape());
+  }
+
+  /**
+   * Checks a step's state against this core's (its cached one-example template, so nothing is
+   * allocated): the structure, {@code batch} rows per leaf, the state sizes and {@code dtype}. For
+   * cores whose inputs are not {@code [batch, inputSize]} (convolutional ones) and that check their
+   * input themselves; {@link #checkStep} calls it.
+   *
+   * @param inputShape the step's input shape, for the message
+   */
+  protected final void checkState(S prevState, int batch, DType dtype, Shape inputShape) {
+    S expected = checkStructure(prevState);
     List<Tensor> leaves = prevState.leaves();
     List<Shape> sizes = expected.shapesWithoutBatch();
     for (int i = 0; i < leaves.size(); i++) {
@@ -159,7 +161,7 @@ public abstract class RNNCore<S extends State<S>> extends Module {
                 + ": the state "
                 + prevState.describe()
                 + " does not fit input "
-                + input.shape()
+                + inputShape
                 + "; leaf '"
                 + prevState.leafNames().get(i)
                 + "' needs "
@@ -170,6 +172,24 @@ public abstract class RNNCore<S extends State<S>> extends Module {
                 + leaf.shape());
       }
     }
+  }
+
+  /**
+   * Checks that {@code prevState} has this core's structure (against the cached one-example
+   * template, so nothing is allocated) and returns that template.
+   */
+  protected final S checkStructure(S prevState) {
+    S expected = template();
+    if (prevState == null || !expected.structureEquals(prevState)) {
+      throw new IllegalArgumentException(
+          who()
+              + ": the state "
+              + (prevState == null ? "null" : prevState.describe())
+              + " does not have the core's structure "
+              + States.structure(expected)
+              + "; start from initialState(batchOf) and pass each step's state()");
+    }
+    return expected;
   }
 
   /** {@code LSTM 'lstm'}: the core's class and path, for messages. */
