@@ -30,9 +30,9 @@ public final class LittleGanJob {
   static final double GEN_RATE = 2e-4;
 
   /** The job's settings. */
-  record Options(
+  public record Options(
       int steps, int embedDim, int layers, double genRate, long seed, Path out, Path dataDir) {
-    static Options parse(String[] args) {
+    public static Options parse(String[] args) {
       int steps = 500;
       int embedDim = 512;
       int layers = 2;
@@ -71,7 +71,7 @@ public final class LittleGanJob {
   }
 
   /** What a run ends with. */
-  record Result(double discLoss, double genLoss, Path png) {}
+  public record Result(double discLoss, double genLoss, Path png) {}
 
   public static void main(String[] args) {
     Options options;
@@ -85,7 +85,7 @@ public final class LittleGanJob {
     run(options, System.out);
   }
 
-  static Result run(Options options, PrintStream out) {
+  public static Result run(Options options, PrintStream out) {
     LabeledImages train = FashionMnist.load(options.dataDir(), false, out).train();
     LittleGan gan = new LittleGan(options.layers(), options.embedDim());
     GanTraining training = new GanTraining(gan, DISC_RATE, options.genRate(), options.seed());

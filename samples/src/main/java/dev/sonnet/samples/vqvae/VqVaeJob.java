@@ -36,7 +36,7 @@ public final class VqVaeJob {
   static final int TEST_IMAGES = 1000;
 
   /** The job's settings. */
-  record Options(
+  public record Options(
       int steps,
       int hiddens,
       int residualHiddens,
@@ -46,7 +46,7 @@ public final class VqVaeJob {
       long seed,
       Path out,
       Path dataDir) {
-    static Options parse(String[] args) {
+    public static Options parse(String[] args) {
       int[] ints = {1500, 64, 16, 2, 16, 128};
       String[] names = {
         "--steps",
@@ -88,7 +88,7 @@ public final class VqVaeJob {
   }
 
   /** What a run ends with, measured on the test images. */
-  record Result(double reconstructionError, double perplexity, Path png) {}
+  public record Result(double reconstructionError, double perplexity, Path png) {}
 
   public static void main(String[] args) {
     Options options;
@@ -102,7 +102,7 @@ public final class VqVaeJob {
     run(options, System.out);
   }
 
-  static Result run(Options options, PrintStream out) {
+  public static Result run(Options options, PrintStream out) {
     FashionMnist data = FashionMnist.load(options.dataDir(), false, out);
     LabeledImages train = data.train();
     LabeledImages test = data.test();
