@@ -180,14 +180,14 @@ class RestoreBeforeFirstCallConformanceTest {
     assertThat(status.pending())
         .containsExactlyInAnyOrder(
             "adam/step",
-            "adam/m_0",
-            "adam/m_1",
-            "adam/m_2",
-            "adam/m_3",
-            "adam/v_0",
-            "adam/v_1",
-            "adam/v_2",
-            "adam/v_3");
+            "adam/m/mlp/linear/b",
+            "adam/m/mlp/linear/w",
+            "adam/m/mlp/linear_1/b",
+            "adam/m/mlp/linear_1/w",
+            "adam/v/mlp/linear/b",
+            "adam/v/mlp/linear/w",
+            "adam/v/mlp/linear_1/b",
+            "adam/v/mlp/linear_1/w");
     assertThatThrownBy(status::assertConsumed)
         .isInstanceOf(CheckpointMismatchException.class)
         .hasMessageContaining(
@@ -213,7 +213,7 @@ class RestoreBeforeFirstCallConformanceTest {
     Adam adam = new Adam(0.01);
     trainStep(model, adam, target);
     Map<String, HostArray> values = Checkpoint.of(model, adam).state();
-    values.put("adam/m_0", HostArray.of(new float[3], Shape.of(3)));
+    values.put("adam/m/mlp/linear/b", HostArray.of(new float[3], Shape.of(3)));
     Path p = dir.resolve("bad_slot.safetensors");
     SafeTensors.write(p, values, Map.of());
     CkMlp model2 = new CkMlp(5, 2, "mlp");
