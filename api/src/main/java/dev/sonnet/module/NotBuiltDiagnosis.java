@@ -50,6 +50,7 @@ final class NotBuiltDiagnosis {
             + "'s @Param variables are null until its @Build method has run. Call build(x) at the"
             + " start of "
             + f.getMethodName()
-            + "(x), before reading them.");
+            + "(x), before reading them. (If that argument is not one of its variables, it was null"
+            + " when passed.)");
   }
 }
