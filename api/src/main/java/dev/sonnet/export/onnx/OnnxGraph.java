@@ -1,5 +1,6 @@
 package dev.sonnet.export.onnx;
 
+import dev.sonnet.checkpoint.HostArray;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.utils.ProtoWriter;
 import java.util.ArrayList;
@@ -99,7 +100,13 @@ public final class OnnxGraph {
 
     /** A constant named {@code name} holding {@code value}'s current values. */
     public Builder initializer(String name, Tensor value) {
-      initializers.add(new OnnxInitializer(name, value));
+      initializers.add(OnnxInitializer.of(name, value));
+      return this;
+    }
+
+    /** A constant named {@code name} holding {@code value}. */
+    public Builder initializer(String name, HostArray value) {
+      initializers.add(OnnxInitializer.of(name, value));
       return this;
     }
 
