@@ -5,15 +5,19 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sonnet.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs an ONNX model in ONNX Runtime for Java from a test: loads a file, feeds float32 tensors by
- * input name, returns the outputs as library tensors (values and shape) to compare with.
+ * Runs an ONNX model in ONNX Runtime for Java from a test: loads a file, feeds tensors by input
+ * name, returns the outputs as library tensors (values and shape) to compare with.
  *
  * <p>Graph optimisations are left at ONNX Runtime's default (all), as a user would run the file;
  * one intra-op thread keeps a test's results independent of the machine.
@@ -41,7 +45,7 @@ final class OrtHarness implements AutoCloseable {
     return List.copyOf(session.getInputNames());
   }
 
-  /** Runs the model on float32 {@code inputs} (name -> tensor) and returns every output. */
+  /** Runs the model on {@code inputs} (name -> tensor) and returns every output. */
   List<Tensor> run(Map<String, Tensor> inputs) throws OrtException {
     Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
     try {
@@ -51,8 +55,7 @@ final class OrtHarness implements AutoCloseable {
         for (int i = 0; i < shape.length; i++) {
           shape[i] = t.dim(i);
         }
-        feeds.put(
-            e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloatArray()), shape));
+        feeds.put(e.getKey(), toOrt(t, shape));
       }
       try (OrtSession.Result result = session.run(feeds)) {
         Tensor[] out = new Tensor[result.size()];
@@ -63,10 +66,7 @@ final class OrtHarness implements AutoCloseable {
           for (int d = 0; d < dims.length; d++) {
             dims[d] = Math.toIntExact(shape[d]);
           }
-          FloatBuffer fb = o.getFloatBuffer();
-          float[] values = new float[fb.remaining()];
-          fb.get(values);
-          out[i] = Tensor.of(values, dims);
+          out[i] = fromOrt(o, dims);
         }
         return List.of(out);
       }
@@ -75,6 +75,54 @@ final class OrtHarness implements AutoCloseable {
         t.close();
       }
     }
+  }
+
+  private OnnxTensor toOrt(Tensor t, long[] shape) throws OrtException {
+    return switch (t.dtype()) {
+      case FLOAT32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toFloatArray()), shape);
+      case FLOAT64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap(t.toDoubleArray()), shape);
+      case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap(t.toIntArray()), shape);
+      case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(t.toLongArray()), shape);
+      case BOOL -> throw new IllegalArgumentException("bool inputs are not used by these tests");
+    };
+  }
+
+  private static Tensor fromOrt(OnnxTensor o, int[] dims) throws OrtException {
+    return switch (o.getInfo().type) {
+      case FLOAT -> {
+        FloatBuffer b = o.getFloatBuffer();
+        float[] a = new float[b.remaining()];
+        b.get(a);
+        yield Tensor.of(a, dims);
+      }
+      case DOUBLE -> {
+        DoubleBuffer b = o.getDoubleBuffer();
+        double[] a = new double[b.remaining()];
+        b.get(a);
+        yield Tensor.of(a, dims);
+      }
+      case INT32 -> {
+        IntBuffer b = o.getIntBuffer();
+        int[] a = new int[b.remaining()];
+        b.get(a);
+        yield Tensor.of(a, dims);
+      }
+      case INT64 -> {
+        LongBuffer b = o.getLongBuffer();
+        long[] a = new long[b.remaining()];
+        b.get(a);
+        yield Tensor.of(a, dims);
+      }
+      case BOOL -> {
+        ByteBuffer b = o.getByteBuffer();
+        boolean[] a = new boolean[b.remaining()];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = b.get(i) != 0;
+        }
+        yield Tensor.of(a, dims);
+      }
+      default -> throw new IllegalStateException("ORT output type " + o.getInfo().type);
+    };
   }
 
   @Override
