@@ -35,8 +35,8 @@ import java.util.function.Function;
  *   <li>Elementwise ops map one to one where ONNX has the function; {@code log1p} ({@code x *
  *       log(u) / (u - 1)} with {@code u = 1 + x}, Kahan's accurate form), {@code rsqrt}, {@code
  *       square}, {@code gelu} and {@code normal_cdf} (through {@code Erf}) are short compositions.
- *   <li>{@code matmul}: {@code Gemm} for two matrices (transposes as attributes), else {@code
- *       MatMul} after a {@code Transpose} of the last two axes where asked.
+ *   <li>{@code matmul}: {@code MatMul}; {@code Gemm} for two matrices with a transpose (as its
+ *       attribute); {@code MatMul} after a {@code Transpose} of the last two axes for batches.
  *   <li>{@code conv} and {@code pool}: the library is channels-last, ONNX channels-first, so each
  *       is wrapped in {@code Transpose}s and the filters {@code [k..., C/g, O]} are transposed to
  *       {@code [O, C/g, k...]}; ONNX Runtime removes the transposes between consecutive layers and
@@ -57,6 +57,10 @@ final class GraphToOnnx {
   private final OnnxEmitter emit;
   private final OnnxGraph.Builder out;
   private final Map<Integer, String> names = new HashMap<>();
+  // Nodes already written as part of an earlier node (a bias add folded into its Conv).
+  private final java.util.Set<Node> folded = new java.util.HashSet<>();
+  // Value id -> the nodes that read it; graph outputs count as readers too (null entries).
+  private final Map<Integer, List<Node>> readers = new HashMap<>();
 
   private GraphToOnnx(Graph graph, String graphName) {
     this.graph = graph;
@@ -111,6 +115,17 @@ final class GraphToOnnx {
       names.put(c.value().id(), emit.constant("const", c.data()));
     }
     for (Node n : graph.nodes()) {
+      for (Value v : n.inputs()) {
+        readers.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(n);
+      }
+    }
+    for (Value v : graph.outputs()) {
+      readers.computeIfAbsent(v.id(), k -> new ArrayList<>()).add(null);
+    }
+    for (Node n : graph.nodes()) {
+      if (folded.contains(n)) {
+        continue;
+      }
       try {
         translate(n);
       } catch (OnnxExportException e) {
@@ -213,7 +228,18 @@ final class GraphToOnnx {
       case GraphOp.Where w ->
           emit.node("Where", List.of(in(n, 0), in(n, 1), in(n, 2)), outName(n, 0));
       case GraphOp.Reduce r -> reduce(n, r);
-      case GraphOp.Conv c -> conv(n, c.params(), in(n, 1), null, null);
+      case GraphOp.Conv c -> {
+        Node add = foldableBiasAdd(n);
+        if (add == null) {
+          conv(n, c.params(), in(n, 1), null, null, outName(n, 0));
+        } else {
+          // Conv then "+ b" with a constant [O] bias: ONNX's Conv takes the bias as its third
+          // input, which is how other exporters write a conv layer and what runtimes fuse best.
+          Value bias = add.inputs().get(add.inputs().get(0).equals(n.outputs().get(0)) ? 1 : 0);
+          folded.add(add);
+          conv(n, c.params(), in(n, 1), name(bias), null, outName(add, 0));
+        }
+      }
       case GraphOp.Pool p -> pool(n, p);
       case GraphOp.Fill f ->
           emit.node(
@@ -227,7 +253,13 @@ final class GraphToOnnx {
         activation(f.activation(), sum, n.outputs().get(0).dtype(), outName(n, 0));
       }
       case GraphOp.FusedConv f ->
-          conv(n, f.params(), in(n, 1), f.hasBias() ? in(n, 2) : null, f.activation());
+          conv(
+              n,
+              f.params(),
+              in(n, 1),
+              f.hasBias() ? in(n, 2) : null,
+              f.activation(),
+              outName(n, 0));
     }
   }
 
@@ -306,7 +338,9 @@ final class GraphToOnnx {
   private void matmul(Node n, boolean ta, boolean tb, String a, String b, String output) {
     int rankA = n.inputs().get(0).shape().rank();
     int rankB = n.inputs().get(1).shape().rank();
-    if (rankA == 2 && rankB == 2) {
+    // Plain products stay MatMul: ONNX Runtime fuses MatMul + Add (a bias) into one Gemm, and
+    // Gemm + activation, so a Linear layer runs as it would from any other exporter.
+    if (rankA == 2 && rankB == 2 && (ta || tb)) {
       emit.node(
           "Gemm", List.of(a, b), output, of("transA", ta ? 1L : 0L), of("transB", tb ? 1L : 0L));
       return;
@@ -509,7 +543,37 @@ final class GraphToOnnx {
     return pads;
   }
 
-  private void conv(Node n, ConvParams p, String filter, String bias, UnaryKind activation) {
+  /**
+   * The node adding a constant per-channel bias to conv {@code n}'s output, when that add is the
+   * output's only reader; else null.
+   */
+  private Node foldableBiasAdd(Node n) {
+    Value y = n.outputs().get(0);
+    List<Node> r = readers.getOrDefault(y.id(), List.of());
+    if (r.size() != 1 || r.get(0) == null) {
+      return null;
+    }
+    Node add = r.get(0);
+    if (!(add.op() instanceof GraphOp.Binary b) || b.kind() != BinaryKind.ADD) {
+      return null;
+    }
+    Value other = add.inputs().get(add.inputs().get(0).equals(y) ? 1 : 0);
+    if (add.inputs().get(0).equals(add.inputs().get(1))) {
+      return null;
+    }
+    boolean constant =
+        graph.variables().stream().anyMatch(v -> v.value().equals(other))
+            || graph.constants().stream().anyMatch(c -> c.value().equals(other));
+    DimExpr channels = y.shape().dim(y.shape().rank() - 1);
+    boolean perChannel =
+        other.shape().rank() == 1 && other.shape().dim(0).equals(channels) && channels.isConstant();
+    boolean sameResult =
+        add.outputs().get(0).shape().equals(y.shape()) && other.dtype() == y.dtype();
+    return constant && perChannel && sameResult ? add : null;
+  }
+
+  private void conv(
+      Node n, ConvParams p, String filter, String bias, UnaryKind activation, String output) {
     int spatial = p.rank();
     String x = emit.node("Transpose", List.of(in(n, 0)), ints("perm", toChannelsFirst(spatial)));
     // [k..., C/g, O] -> [O, C/g, k...]
@@ -535,8 +599,7 @@ final class GraphToOnnx {
       activated = emit.fresh("activation");
       unary(activation, y, dtype, activated);
     }
-    emit.node(
-        "Transpose", List.of(activated), outName(n, 0), ints("perm", toChannelsLast(spatial)));
+    emit.node("Transpose", List.of(activated), output, ints("perm", toChannelsLast(spatial)));
   }
 
   private void pool(Node n, GraphOp.Pool p) {

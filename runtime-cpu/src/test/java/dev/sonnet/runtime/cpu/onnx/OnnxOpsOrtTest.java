@@ -511,6 +511,52 @@ class OnnxOpsOrtTest {
   }
 
   @Test
+  void aConvBiasAddIsFoldedIntoTheOnnxConv() throws Exception {
+    Tensor w = input(3, 3, 4, 5).mul(0.5);
+    Tensor bias = Tensor.of(new float[] {0.5f, -1f, 0.25f, 2f, -0.125f}, 5);
+    ConvParams p =
+        new ConvParams(new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
+    TestGraph g = new TestGraph();
+    Value x = g.input("x", TensorSpec.of(DType.FLOAT32, -1, 4, 4, 4));
+    Value wv = g.variable("conv/w", w);
+    Value bv = g.variable("conv/b", bias);
+    Value y = g.node(new GraphOp.Conv(p), DType.FLOAT32, shape(-1, 4, 4, 5), x, wv);
+    Value z = g.node(new GraphOp.Binary(BinaryKind.ADD), DType.FLOAT32, shape(-1, 4, 4, 5), y, bv);
+    Graph graph = g.build(z);
+    var onnx = Onnx.toOnnxGraph(graph, g.variableValues::get, "conv_bias");
+    assertThat(onnx.nodes()).noneMatch(n -> n.opType().equals("Add"));
+    assertThat(onnx.nodes())
+        .filteredOn(n -> n.opType().equals("Conv"))
+        .singleElement()
+        .satisfies(n -> assertThat(n.inputs()).hasSize(3).endsWith("conv/b"));
+    ConvOptions options =
+        ConvOptions.DEFAULT.withPadding(Padding.explicit(new int[] {1, 1}, new int[] {1, 1}));
+    check(
+        "conv_bias",
+        g,
+        graph,
+        b -> input(b, 4, 4, 4),
+        t -> List.of(Convolution.conv(t, w, options).add(bias)),
+        // 36 products of |x| <= 2, |w| <= 1, and the bias (<= 2) as a 37th term.
+        Tol.sums(37, 2));
+
+    // When the conv's own output is read elsewhere too, the add stays an Add.
+    TestGraph g2 = new TestGraph();
+    Value x2 = g2.input("x", TensorSpec.of(DType.FLOAT32, -1, 4, 4, 4));
+    Value y2 =
+        g2.node(new GraphOp.Conv(p), DType.FLOAT32, shape(-1, 4, 4, 5), x2, g2.variable("w", w));
+    Value z2 =
+        g2.node(
+            new GraphOp.Binary(BinaryKind.ADD),
+            DType.FLOAT32,
+            shape(-1, 4, 4, 5),
+            y2,
+            g2.variable("b", bias));
+    assertThat(Onnx.toOnnxGraph(g2.build(z2, y2), g2.variableValues::get, "g").nodes())
+        .anyMatch(n -> n.opType().equals("Add"));
+  }
+
+  @Test
   void maxAndAveragePoolingWithPaddingThatNeverCounts() throws Exception {
     for (PoolKind kind : PoolKind.values()) {
       int[] before = {1, 1};
