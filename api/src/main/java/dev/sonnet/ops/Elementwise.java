@@ -37,11 +37,16 @@ public final class Elementwise {
     }
   }
 
-  private static Tensor unary(UnaryKind kind, Operand x) {
+  /** {@code kind} applied to each element of {@code x}: the primitive behind each named method. */
+  public static Tensor unary(UnaryKind kind, Operand x) {
     return Dispatch.run1(UNARY_OPS[kind.ordinal()], x.asTensor());
   }
 
-  private static Tensor binary(BinaryKind kind, Operand a, Operand b) {
+  /**
+   * {@code kind} of {@code a} and {@code b} elementwise with broadcasting (one dtype): the
+   * primitive behind each named method.
+   */
+  public static Tensor binary(BinaryKind kind, Operand a, Operand b) {
     return Dispatch.run1(BINARY_OPS[kind.ordinal()], a.asTensor(), b.asTensor());
   }
 
