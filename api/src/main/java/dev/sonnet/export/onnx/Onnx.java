@@ -1,8 +1,11 @@
 package dev.sonnet.export.onnx;
 
 import dev.sonnet.export.Graph;
+import dev.sonnet.export.GraphFunction;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -22,6 +25,32 @@ import java.util.function.Function;
  */
 public final class Onnx {
   private Onnx() {}
+
+  /**
+   * Writes {@code function} as the ONNX model {@code path}: its traced graph, with the current
+   * values of its variables as initializers. The ONNX graph is named after the function.
+   *
+   * <pre>{@code
+   * GraphFunction inference =
+   *     Tracing.trace(TensorFunction.of(mlp::call), TensorSpec.of(DType.FLOAT32, -1, 784));
+   * Onnx.export(inference, Path.of("mlp.onnx"));   // input "input0": float32[batch, 784]
+   * }</pre>
+   *
+   * @throws OnnxExportException naming the node and module of an op ONNX cannot express, or on an
+   *     I/O error; nothing is left at {@code path} then
+   */
+  public static void export(GraphFunction function, Path path) {
+    OnnxModelFile.write(toOnnxGraph(function), path);
+  }
+
+  /** The ONNX graph of {@code function}, without writing it. */
+  public static OnnxGraph toOnnxGraph(GraphFunction function) {
+    Map<String, Tensor> values = new HashMap<>();
+    for (Variable v : function.variables()) {
+      values.put(v.name(), v.peek());
+    }
+    return GraphToOnnx.convert(function.name(), function.graph(), values::get);
+  }
 
   /**
    * Writes {@code graph} as the ONNX model {@code path}, reading each variable's value with {@code

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OnnxOpsOrtTest {
   private static final int[] BATCHES = {1, 3};
-  private static final double U = Math.ulp(1f) / 2;
+  private static final double U = Closeness.U;
 
   @TempDir Path dir;
 
@@ -74,23 +74,13 @@ class OnnxOpsOrtTest {
     return input(batch, rest).abs().add(0.05);
   }
 
-  private record Tol(double rel, double abs) {
-    static final Tol EXACT = new Tol(0, 0);
-    static final Tol ELEMENTWISE = new Tol(1e-5, 1e-6);
-
-    /** Sums of k products of magnitudes at most {@code maxTerm}. */
-    static Tol sums(int k, double maxTerm) {
-      return new Tol(0, 2 * k * U * k * maxTerm);
-    }
-  }
-
   private void check(
       String name,
       TestGraph g,
       Graph graph,
       Function<Integer, Tensor> makeInput,
       Function<Tensor, List<Tensor>> reference,
-      Tol tol)
+      Tolerance tol)
       throws Exception {
     Path file = dir.resolve(name + ".onnx");
     Onnx.export(graph, g.variableValues, file);
@@ -101,32 +91,10 @@ class OnnxOpsOrtTest {
         List<Tensor> got = ort.run(Map.of("x", x));
         assertThat(got).as("%s outputs", name).hasSize(expected.size());
         for (int o = 0; o < expected.size(); o++) {
-          assertClose(name + " batch " + batch + " output " + o, got.get(o), expected.get(o), tol);
+          Closeness.assertClose(
+              name + " batch " + batch + " output " + o, got.get(o), expected.get(o), tol);
         }
       }
-    }
-  }
-
-  static void assertClose(String what, Tensor got, Tensor expected, Tol tol) {
-    assertThat(got.dtype()).as("%s dtype", what).isEqualTo(expected.dtype());
-    assertThat(got.shape()).as("%s shape", what).isEqualTo(expected.shape());
-    if (!expected.dtype().isFloating()) {
-      assertThat(got.cast(DType.FLOAT64).toDoubleArray())
-          .as(what)
-          .containsExactly(expected.cast(DType.FLOAT64).toDoubleArray());
-      return;
-    }
-    double[] g = got.cast(DType.FLOAT64).toDoubleArray();
-    double[] e = expected.cast(DType.FLOAT64).toDoubleArray();
-    for (int i = 0; i < e.length; i++) {
-      if (Double.isNaN(e[i])) {
-        assertThat(g[i]).as("%s element %d", what, i).isNaN();
-        continue;
-      }
-      double bound = tol.rel() * Math.abs(e[i]) + tol.abs();
-      assertThat(Math.abs(g[i] - e[i]))
-          .as("%s element %d: got %s, expected %s", what, i, g[i], e[i])
-          .isLessThanOrEqualTo(bound);
     }
   }
 
@@ -145,7 +113,7 @@ class OnnxOpsOrtTest {
                 // log1p is defined above -1 only.
                 : kind == UnaryKind.LOG1P ? input(b, 6).mul(0.45) : input(b, 6),
         t -> List.of(eager.apply(t)),
-        Tol.ELEMENTWISE);
+        Tolerance.ELEMENTWISE);
   }
 
   @Test
@@ -182,7 +150,7 @@ class OnnxOpsOrtTest {
         g.build(y),
         b -> input(b, 4).mul(1e-6),
         t -> List.of(Elementwise.log1p(t)),
-        Tol.ELEMENTWISE);
+        Tolerance.ELEMENTWISE);
   }
 
   @Test
@@ -221,7 +189,7 @@ class OnnxOpsOrtTest {
           g.build(y),
           b -> pow ? positive(b, 6) : input(b, 6),
           t -> List.of(eager.apply(t)),
-          Tol.ELEMENTWISE);
+          Tolerance.ELEMENTWISE);
     }
   }
 
@@ -259,7 +227,7 @@ class OnnxOpsOrtTest {
         g.build(y),
         b -> input(b, 6),
         t -> List.of(LinearAlgebra.matmul(t, wt, false, true)),
-        Tol.sums(6, 2));
+        Tolerance.sums(6, 2));
 
     // Rank 3 times rank 2, A transposed: Transpose then MatMul with broadcasting.
     TestGraph g3 = new TestGraph();
@@ -272,7 +240,7 @@ class OnnxOpsOrtTest {
         g3.build(y3),
         b -> input(b, 6, 2),
         t -> List.of(LinearAlgebra.matmul(t, w, true, false)),
-        Tol.sums(6, 2));
+        Tolerance.sums(6, 2));
   }
 
   @Test
@@ -288,7 +256,7 @@ class OnnxOpsOrtTest {
         g.build(y),
         b -> input(b, 6),
         t -> List.of(ShapeOps.reshape(t, -1)),
-        Tol.EXACT);
+        Tolerance.EXACT);
 
     // [batch, 2, 3] -> [batch, 3, 2] -> [3 * batch, 2]: one unknown each, also written with -1.
     TestGraph g2 = new TestGraph();
@@ -305,7 +273,7 @@ class OnnxOpsOrtTest {
         g2.build(y2, z2),
         b -> input(b, 2, 3),
         t -> List.of(ShapeOps.reshape(t, -1, 3, 2), ShapeOps.reshape(t, -1, 2)),
-        Tol.EXACT);
+        Tolerance.EXACT);
 
     // [batch, dim1, 3] -> [batch, 3 * dim1] and back: two unknowns, computed from Shape at run
     // time; dim1 differs from the batch so a mix-up of the two would show.
@@ -322,7 +290,7 @@ class OnnxOpsOrtTest {
         g3.build(y3, z3),
         b -> input(b, b + 1, 3),
         t -> List.of(ShapeOps.reshape(t, t.dim(0), -1), t),
-        Tol.EXACT);
+        Tolerance.EXACT);
   }
 
   @Test
@@ -367,7 +335,7 @@ class OnnxOpsOrtTest {
                 Elementwise.where(t.greater(Tensor.scalar(0f)), t, t.zerosLike()),
                 Tensor.full(DType.FLOAT32, 2.5, t.dim(0), 3),
                 t.cast(DType.INT32)),
-        Tol.EXACT);
+        Tolerance.EXACT);
   }
 
   @Test
@@ -424,7 +392,7 @@ class OnnxOpsOrtTest {
               split.get(0),
               split.get(1));
         },
-        Tol.EXACT);
+        Tolerance.EXACT);
   }
 
   @Test
@@ -458,7 +426,7 @@ class OnnxOpsOrtTest {
                 Reductions.prod(t, true, 1)),
         // Five terms of magnitude <= 2 (sums) or a product of five factors <= 2 (32): the
         // product's five roundings are relative, 5u of 32.
-        new Tol(0, 2 * 5 * U * 32));
+        new Tolerance(0, 2 * 5 * U * 32));
     check(
         "reduce_select",
         g,
@@ -470,7 +438,7 @@ class OnnxOpsOrtTest {
                 Reductions.min(t, false, 0, 1),
                 Reductions.argmax(t, 1),
                 Reductions.argmin(t, 1)),
-        Tol.EXACT);
+        Tolerance.EXACT);
   }
 
   @Test
@@ -506,7 +474,7 @@ class OnnxOpsOrtTest {
           b -> input(b, 5, 6, 4),
           t -> List.of(Convolution.conv(t, w, options)),
           // 3 * 3 * 2 = 18 products of |x| <= 2 and |w| <= 1.
-          Tol.sums(18, 2));
+          Tolerance.sums(18, 2));
     }
   }
 
@@ -538,7 +506,7 @@ class OnnxOpsOrtTest {
         b -> input(b, 4, 4, 4),
         t -> List.of(Convolution.conv(t, w, options).add(bias)),
         // 36 products of |x| <= 2, |w| <= 1, and the bias (<= 2) as a 37th term.
-        Tol.sums(37, 2));
+        Tolerance.sums(37, 2));
 
     // When the conv's own output is read elsewhere too, the add stays an Add.
     TestGraph g2 = new TestGraph();
@@ -581,7 +549,7 @@ class OnnxOpsOrtTest {
                       ? Convolution.maxPool(t, window, options)
                       : Convolution.avgPool(t, window, options)),
           // A mean of at most 9 values <= 2: 9 additions and a division, each within u.
-          Tol.sums(9, 2));
+          Tolerance.sums(9, 2));
     }
   }
 
