@@ -78,13 +78,14 @@ _GRU_FWD = 50 * _gemm(64, 3 * 256, 128 + 256)
 
 
 def _INFER_MLP(batch):
-    """InferenceBench's MLP 784-1024-1024-10, forward only."""
+    """InferenceBench's MLP (samples' Models.mlp, 784-1024-1024-10), forward only."""
     return _gemm(batch, 1024, 784) + _gemm(batch, 1024, 1024) + _gemm(batch, 10, 1024)
 
 
 def _INFER_CONVNET(batch):
-    """InferenceBench's ConvNet (TrainSteps.convNet's layers), forward only."""
-    return _conv(batch, 28, 28, 1, 16) + _conv(batch, 14, 14, 16, 32) + _gemm(batch, 10, 7 * 7 * 32)
+    """InferenceBench's ConvNet (samples' Models.convNet), forward only."""
+    return (_conv(batch, 28, 28, 1, 32) + _conv(batch, 14, 14, 32, 64)
+            + _gemm(batch, 128, 7 * 7 * 64) + _gemm(batch, 10, 128))
 
 
 # case -> floating-point operations per call (the products and convolutions; elementwise work is

@@ -3,6 +3,7 @@ package dev.sonnet.runtime.cpu.onnx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sonnet.export.GraphFunction;
+import dev.sonnet.export.SavedModel;
 import dev.sonnet.export.TensorFunction;
 import dev.sonnet.export.TensorSpec;
 import dev.sonnet.export.Tracing;
@@ -22,6 +23,7 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.Variable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -201,6 +203,33 @@ class OnnxModelsOrtTest {
     UnrolledLSTM unrolled = new UnrolledLSTM(12);
     Function<Tensor, Tensor> g = x -> unrolled.call(x, unrolled.initialState(x.dim(1))).outputs();
     exportAndCompare("unrolled_lstm", g, spec, b -> input(rng, 5, b, 7), 5 * (7 + 12) * 4, 1, 3);
+  }
+
+  @Test
+  void aFunctionLoadedFromASavedModelExportsWithoutItsModuleClasses() throws Exception {
+    Rng rng = new Rng(6);
+    MLP mlp = new MLP(new int[] {8, 4});
+    Path saved = dir.resolve("mlp.savedmodel");
+    SavedModel.builder()
+        .function("inference", mlp::call, TensorSpec.of(DType.FLOAT32, -1, 5))
+        .save(saved);
+    SavedModel loaded = SavedModel.load(saved);
+    // Assigning a loaded variable changes what is exported: the export reads current values.
+    Variable w = loaded.allVariables().get(0);
+    w.assign(w.peek().mul(2.0));
+    GraphFunction inference = loaded.function("inference");
+    Path file = dir.resolve("loaded.onnx");
+    Onnx.export(inference, file);
+    try (OrtHarness ort = new OrtHarness(file)) {
+      for (int batch : new int[] {1, 6}) {
+        Tensor x = input(rng, batch, 5);
+        Tensor got = ort.run(Map.of("input0", x)).get(0);
+        // Layers of K = 5 and 8 terms.
+        double tol = 2 * (5 + 8) * U * Math.max(1e-30, inference.call(x).abs().max(0, 1).item());
+        Closeness.assertClose(
+            "loaded batch " + batch, got, inference.call(x), new Tolerance(0, tol));
+      }
+    }
   }
 
   @Test
