@@ -69,7 +69,7 @@ final class GraphChecker {
     for (int pass = 0; pass < 2; pass++) {
       Map<String, Long> sizes = new HashMap<>();
       for (int s = 0; s < symbols.size(); s++) {
-        sizes.put(symbols.get(s), pass == 0 ? Tracing.baseSize(s) : 7 + 3L * s);
+        sizes.put(symbols.get(s), pass == 0 ? Tracing.baseSize(s) : Tracing.finalSize(s));
       }
       Map<Integer, int[]> shapes = new HashMap<>();
       for (GraphInput in : g.inputs()) {

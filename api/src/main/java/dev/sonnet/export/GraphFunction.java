@@ -7,10 +7,15 @@ import java.util.List;
 
 /**
  * A function as a graph, bound to the variables it reads: what {@link Tracing#trace} makes and what
- * a loaded saved model holds by name. Calling it runs the graph (optimized for inference: constants
- * folded, {@code matmul + bias + activation} and {@code conv + bias + activation} fused, buffers
- * planned once; see {@link InferenceOptimizer}) on the inputs' backend, reading each variable's
- * current value, so assigning a variable changes later results.
+ * a loaded {@link SavedModel} holds by name. Calling it runs the graph on the inputs' backend,
+ * reading each variable's current value, so assigning a variable changes later results. Calls run
+ * it optimized for inference: {@code matmul + bias + activation} and {@code conv + bias +
+ * activation} fused into one op each, values that depend only on variables and constants computed
+ * once and cached until a variable is assigned (constant folding that never freezes a variable),
+ * and a buffer plan made once that frees each intermediate right after its last reader.
+ *
+ * <p>Under an open gradient tape the function runs every op (no cache), so gradients with respect
+ * to the model's variables flow through it as through eager code; the fused ops have gradients.
  *
  * <p>Inputs are checked against the {@link #signature()}: their count, dtypes, known dimensions,
  * and that dimensions sharing a symbol agree; a mismatch is a {@link
@@ -73,6 +78,23 @@ public final class GraphFunction {
     return graph;
   }
 
+  /**
+   * The graph as calls run it, after the inference passes: fused nodes in place of {@code matmul +
+   * bias + activation} chains. For inspection and tests.
+   */
+  public Graph optimizedGraph() {
+    return optimized().graph();
+  }
+
+  private GraphRunner optimized() {
+    GraphRunner r = optimized;
+    if (r == null) {
+      r = new GraphRunner(name, InferenceOptimizer.optimize(graph));
+      optimized = r;
+    }
+    return r;
+  }
+
   /** The variables the graph reads, in {@link Graph#variables()} order. */
   public List<Variable> variables() {
     return variables;
@@ -106,12 +128,7 @@ public final class GraphFunction {
 
   /** Runs the function and returns all its outputs, in order. */
   public Tensor[] callAll(Tensor... inputs) {
-    GraphRunner r = optimized;
-    if (r == null) {
-      r = new GraphRunner(name, InferenceOptimizer.optimize(graph));
-      optimized = r;
-    }
-    return r.run(inputs, variables);
+    return optimized().run(inputs, variables);
   }
 
   /**

@@ -4,9 +4,11 @@ import dev.sonnet.SonnetException;
 import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.checkpoint.HostArray;
+import dev.sonnet.ops.Dispatch;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
+import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +45,22 @@ final class GraphRunner {
 
   /** Constants uploaded to each backend they were used on; never released. */
   private final Map<Backend, Tensor[]> constants = new IdentityHashMap<>();
+
+  /**
+   * Whether a slot's value depends only on constants and variables (not on an input, nor on a size
+   * from an input): such values are computed once and cached until a variable changes.
+   */
+  private final boolean[] isStatic;
+
+  /** Whether step {@code i} computes static values. */
+  private final boolean[] staticStep;
+
+  /** The static values of the last call, per backend, with the variable values they came from. */
+  private final Map<Backend, StaticCache> staticCaches = new IdentityHashMap<>();
+
+  private static final int[] NONE = new int[0];
+
+  private record StaticCache(Tensor[] variableValues, Tensor[] slots) {}
 
   GraphRunner(String name, Graph graph) {
     this.name = name;
@@ -88,6 +106,24 @@ final class GraphRunner {
     for (int i = 0; i < outputSlots.length; i++) {
       outputSlots[i] = slot.get(graph.outputs().get(i).id());
     }
+    isStatic = new boolean[slotCount];
+    staticStep = new boolean[steps.length];
+    for (int v : variableSlots) {
+      isStatic[v] = true;
+    }
+    for (int c : constantSlots) {
+      isStatic[c] = true;
+    }
+    for (int i = 0; i < steps.length; i++) {
+      boolean st = !usesSymbols(steps[i].node);
+      for (int in : steps[i].in) {
+        st &= isStatic[in];
+      }
+      staticStep[i] = st;
+      for (int out : steps[i].out) {
+        isStatic[out] = st;
+      }
+    }
     releaseAfter = planReleases();
   }
 
@@ -109,7 +145,7 @@ final class GraphRunner {
         lastUse[s] = Math.max(lastUse[s], i); // an output nobody reads dies at once
       }
     }
-    boolean[] keep = new boolean[slotCount];
+    boolean[] keep = isStatic.clone();
     for (int s : outputSlots) {
       keep[s] = true;
     }
@@ -153,43 +189,55 @@ final class GraphRunner {
       vals[inputSlots[i]] = inputs[i];
       held.put(inputs[i].buffer(), Boolean.TRUE);
     }
+    Tensor[] variableValues = new Tensor[variableSlots.length];
     for (int i = 0; i < variableSlots.length; i++) {
       Tensor v = variables.get(i).read();
+      variableValues[i] = v;
       vals[variableSlots[i]] = v;
-      held.put(v.buffer(), Boolean.TRUE);
     }
     Tensor[] consts = constantsOn(backend);
     for (int i = 0; i < constantSlots.length; i++) {
       vals[constantSlots[i]] = consts[i];
-      held.put(consts[i].buffer(), Boolean.TRUE);
+    }
+    // Static values: from the cache when no variable changed since it was made; never while a
+    // gradient tape records, so that the tape sees every op from the variables on.
+    boolean cached = false;
+    if (!Dispatch.isRecording()) {
+      synchronized (staticCaches) {
+        StaticCache c = staticCaches.get(backend);
+        if (c == null || !sameTensors(c.variableValues(), variableValues)) {
+          c = new StaticCache(variableValues, computeStatic(vals, sym, backend));
+          staticCaches.put(backend, c);
+        }
+        for (int s = 0; s < slotCount; s++) {
+          if (c.slots()[s] != null) {
+            vals[s] = c.slots()[s];
+          }
+        }
+        cached = true;
+      }
+    }
+    for (int s = 0; s < slotCount; s++) {
+      if (isStatic[s] && vals[s] != null) {
+        held.put(vals[s].buffer(), Boolean.TRUE);
+      }
     }
     for (int i = 0; i < steps.length; i++) {
+      if (cached && staticStep[i]) {
+        continue;
+      }
       Step step = steps[i];
       Tensor[] in = new Tensor[step.in.length];
       for (int j = 0; j < in.length; j++) {
         in[j] = vals[step.in[j]];
       }
-      Tensor[] out;
-      try {
-        out = step.kernel.run(in, sym, backend);
-      } catch (SonnetException | IllegalArgumentException | IllegalStateException e) {
-        throw new SonnetException(
-            "function '"
-                + name
-                + "': op "
-                + i
-                + " ("
-                + step.node.op()
-                + TraceException.where(step.node.modulePath())
-                + ") failed: "
-                + e.getMessage(),
-            e);
-      }
+      Tensor[] out = runStep(i, in, sym, backend);
       for (int j = 0; j < out.length; j++) {
         vals[step.out[j]] = out[j];
         refs.computeIfAbsent(out[j].buffer(), b -> new int[1])[0]++;
       }
-      for (int s : releaseAfter[i]) {
+      // A tape keeps every intermediate for its backward pass: release nothing while one records.
+      for (int s : cached ? releaseAfter[i] : NONE) {
         Tensor t = vals[s];
         vals[s] = null;
         DeviceBuffer b = t.buffer();
@@ -205,6 +253,78 @@ final class GraphRunner {
       result[i] = vals[outputSlots[i]];
     }
     return result;
+  }
+
+  /** Whether the node's attributes or outputs depend on a symbol's value. */
+  private static boolean usesSymbols(Node n) {
+    for (Value v : n.outputs()) {
+      if (!v.shape().isConstant()) {
+        return true;
+      }
+    }
+    return switch (n.op()) {
+      case GraphOp.Reshape r -> !r.shape().isConstant();
+      case GraphOp.BroadcastTo b -> !b.shape().isConstant();
+      case GraphOp.Fill f -> !f.shape().isConstant();
+      case GraphOp.Slice sl ->
+          !sl.size().isConstant() || sl.begin().stream().anyMatch(d -> !d.isConstant());
+      case GraphOp.Split sp -> sp.sizes().stream().anyMatch(d -> !d.isConstant());
+      default -> false;
+    };
+  }
+
+  private static boolean sameTensors(Tensor[] a, Tensor[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs the static steps on {@code vals} (variables and constants filled in) and returns the
+   * static node outputs, detached from any open {@link TensorScope} so that the cache outlives it.
+   */
+  private Tensor[] computeStatic(Tensor[] vals, long[] sym, Backend backend) {
+    Tensor[] slots = new Tensor[slotCount];
+    Tensor[] work = vals.clone();
+    for (int i = 0; i < steps.length; i++) {
+      if (!staticStep[i]) {
+        continue;
+      }
+      Step step = steps[i];
+      Tensor[] in = new Tensor[step.in.length];
+      for (int j = 0; j < in.length; j++) {
+        in[j] = work[step.in[j]];
+      }
+      Tensor[] out = runStep(i, in, sym, backend);
+      for (int j = 0; j < out.length; j++) {
+        TensorScope.detach(out[j]);
+        work[step.out[j]] = out[j];
+        slots[step.out[j]] = out[j];
+      }
+    }
+    return slots;
+  }
+
+  private Tensor[] runStep(int i, Tensor[] in, long[] sym, Backend backend) {
+    Step step = steps[i];
+    try {
+      return step.kernel.run(in, sym, backend);
+    } catch (SonnetException | IllegalArgumentException | IllegalStateException e) {
+      throw new SonnetException(
+          "function '"
+              + name
+              + "': op "
+              + i
+              + " ("
+              + step.node.op()
+              + TraceException.where(step.node.modulePath())
+              + ") failed: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** Checks {@code inputs} against the signature and binds each symbol to its size. */

@@ -43,11 +43,11 @@ import java.util.function.Function;
  * backend otherwise), check their inputs against their signatures, and run optimized for inference
  * ({@link GraphFunction}).
  *
- * <p><b>Format</b> (version {@value SavedModelFormat#VERSION}). One safetensors file: each variable
- * is the tensor {@code variables/<name>}, each constant of a function {@code
- * constants/<function>/<index>}, so every safetensors tool reads the weights; the header's metadata
- * holds the graph document under {@code sonnet.saved_model}, JSON described in the Javadoc of the
- * package-private {@code SavedModelFormat} and in the README. The file is written atomically.
+ * <p><b>Format</b> (version 1). One safetensors file: each variable is the tensor {@code
+ * variables/<name>}, each constant of a function {@code constants/<function>/<index>}, so every
+ * safetensors tool reads the weights; the header's metadata holds the graph document under {@code
+ * sonnet.saved_model}, JSON described in the Javadoc of the package-private {@code
+ * SavedModelFormat} and in the README. The file is written atomically.
  *
  * <p><b>Hostile files.</b> {@link #load} trusts nothing: the header is read with the checkpoint
  * reader's bounds, the graph with a bounded JSON reader, every field is type- and range-checked,

@@ -34,11 +34,11 @@ import java.util.Map;
  * graph recorded at one batch size would hold that size and fail, or silently compute garbage, at
  * another. So the function is traced at several sizes: once at base sizes ({@code batch = 2}, the
  * next symbol 3, ...) to build the modules, once more at the base sizes, once with each symbol
- * changed alone, and once with all changed. The graphs must have the same structure; each size that
- * differs between them is fitted to a {@link DimExpr} ({@code coefficient * product of symbols +
- * constant}) from the single-symbol runs and checked against the all-changed run. A size that
- * follows no such expression, or a structure that changes with a size (a Java loop over the batch,
- * over a sequence length), is a {@link TraceException} naming the op and module.
+ * changed alone (3, 4, ...), and once with all changed (4, 5, ...). The graphs must have the same
+ * structure; each size that differs between them is fitted to a {@link DimExpr} ({@code coefficient
+ * * product of symbols + constant}) from the single-symbol runs and checked against the all-changed
+ * run. A size that follows no such expression, or a structure that changes with a size (a Java loop
+ * over the batch, over a sequence length), is a {@link TraceException} naming the op and module.
  *
  * <p><b>What fails.</b> Reading the values of a tensor computed from the inputs or variables
  * ({@code item()}, {@code toFloatArray()}), assigning a variable, and any op with no graph form
@@ -101,12 +101,14 @@ public final class Tracing {
     return 2 + j;
   }
 
-  private static long changedSize(int j) {
-    return 5 + 2L * j;
+  /** The size of the {@code j}-th symbol when it is changed alone: 3, 4, 5, ... */
+  static long changedSize(int j) {
+    return 3 + j;
   }
 
-  private static long finalSize(int j) {
-    return 7 + 3L * j;
+  /** The size of the {@code j}-th symbol when all are changed: 4, 5, 6, ... */
+  static long finalSize(int j) {
+    return 4 + j;
   }
 
   private static TraceRecorder run(

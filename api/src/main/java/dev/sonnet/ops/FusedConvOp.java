@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * {@code activation(conv(x, w) + bias)} as one op, for graph-level inference (the fusion pass of
  * {@code dev.sonnet.export}): {@link ConvOp}'s convolution, then the bias added and the activation
- * applied in place on its fresh output ({@link Epilogue}), saving two output allocations and the
- * passes that would write them.
+ * applied in place on its fresh output (package-private {@code Epilogue}), saving two output
+ * allocations and the passes that would write them.
  *
  * @param params the convolution's attributes
  * @param hasBias whether input 2 is a bias of one value per output channel

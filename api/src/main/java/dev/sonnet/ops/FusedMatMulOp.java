@@ -13,8 +13,8 @@ import java.util.Locale;
  *
  * <p>Against three ops it saves two output allocations and one pass over the result: the product
  * writes the output once (through one matrix product over the flattened leading axes), the bias is
- * added and the activation applied in place ({@link Epilogue}). Same result as the unfused ops up
- * to the rounding of the sum order, which is the same GEMM's.
+ * added and the activation applied in place (package-private {@code Epilogue}). Same result as the
+ * unfused ops up to the rounding of the sum order, which is the same GEMM's.
  *
  * @param transposeW whether {@code w} is stored {@code [n, k]}
  * @param hasBias whether input 2 is a bias

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every model family of the library, saved and loaded, against its own eager output at batch sizes
- * the tracer never used (it traces at 2, 5 and 7): 1 and 3. The loaded function runs the traced
+ * the tracer never used (it traces at 2, 3 and 4): 1 and 5. The loaded function runs the traced
  * primitives in eager order (fusions keep each product's summation order, see {@link Expect}), so
  * the tolerance is {@link Expect#SAME_OPS}.
  */
@@ -44,7 +44,7 @@ class ExportCoverageTest {
     return SavedModel.load(file).function("inference");
   }
 
-  private static final int[] BATCHES = {1, 3};
+  private static final int[] BATCHES = {1, 5};
 
   @Test
   void mlp() {
@@ -138,11 +138,11 @@ class ExportCoverageTest {
   }
 
   @Test
-  void resNet50_onASmallImage() {
+  void resNet50_onA16x16Image() {
     ResNet50 net = new ResNet50(7);
     TensorFunction inference = in -> new Tensor[] {net.call(in[0], false)};
-    GraphFunction f = roundTrip("resnet50", inference, TensorSpec.of(DType.FLOAT32, -1, 32, 32, 3));
-    Tensor x = TracingTest.input(40, 3, 32, 32, 3);
+    GraphFunction f = roundTrip("resnet50", inference, TensorSpec.of(DType.FLOAT32, -1, 16, 16, 3));
+    Tensor x = TracingTest.input(40, 1, 16, 16, 3);
     Expect.close(f.call(x), inference.call(x)[0], Expect.SAME_OPS);
   }
 
