@@ -11,11 +11,19 @@ import dev.sonnet.export.onnx.Onnx;
 import dev.sonnet.export.onnx.OnnxGraph;
 import dev.sonnet.export.onnx.OnnxModelFile;
 import dev.sonnet.export.onnx.OnnxValueInfo;
+import dev.sonnet.module.Layer;
+import dev.sonnet.module.Layers;
+import dev.sonnet.module.Sequential;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nets.ResNet50;
 import dev.sonnet.nn.BatchNorm;
 import dev.sonnet.nn.BatchNormBuilder;
+import dev.sonnet.nn.Conv2D;
+import dev.sonnet.nn.Flatten;
+import dev.sonnet.nn.Linear;
+import dev.sonnet.ops.Convolution;
+import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.Unroll;
 import dev.sonnet.recurrent.UnrolledLSTM;
@@ -118,6 +126,35 @@ class OnnxModelsOrtTest {
   }
 
   @Test
+  void mainJobConvNetWithPoolingAndFlatten() throws Exception {
+    Rng rng = new Rng(7);
+    // The shape of samples' Models.convNet at a smaller width: SAME convs, max-pool 2, Flatten
+    // (a reshape to [batch, 7 * 7 * 8] that must stay symbolic in the batch), two Linear layers.
+    Layer pool = Layers.named("max_pool_2x2", x -> Convolution.maxPool(x, new int[] {2, 2}));
+    Sequential net =
+        new Sequential(
+            new Conv2D(4, 3),
+            Layers.relu(),
+            pool,
+            new Conv2D(8, 3),
+            Layers.relu(),
+            pool,
+            new Flatten(),
+            new Linear(16),
+            Layers.relu(),
+            new Linear(10));
+    // 3x3 convs over 1 and 4 channels, then 392 and 16 wide products.
+    exportAndCompare(
+        "main_job_convnet",
+        net::call,
+        TensorSpec.of(DType.FLOAT32, -1, 28, 28, 1),
+        b -> input(rng, b, 28, 28, 1),
+        9 * (1 + 4) + 7 * 7 * 8 + 16,
+        1,
+        5);
+  }
+
+  @Test
   void cifar10ConvNetWithMovingStatistics() throws Exception {
     Rng rng = new Rng(2);
     Cifar10ConvNet net = new Cifar10ConvNet();
@@ -190,7 +227,7 @@ class OnnxModelsOrtTest {
   }
 
   @Test
-  void lstmUnrolledOverAFixedSequenceLength() throws Exception {
+  void lstmGruAndUnrolledLstmOverAFixedSequenceLength() throws Exception {
     Rng rng = new Rng(5);
     LSTM lstm = new LSTM(12);
     // Time-major [T = 5, batch, 7]; the zero initial state's batch follows the input's.
@@ -199,6 +236,11 @@ class OnnxModelsOrtTest {
     // Per step one product over [x, h] (7 + 12 terms); 5 steps chain through h.
     TensorSpec spec = TensorSpec.of(DType.FLOAT32, 5, -1, 7).withSymbol(1, "batch");
     exportAndCompare("lstm", f, spec, b -> input(rng, 5, b, 7), 5 * (7 + 12) * 4, 1, 3);
+
+    GRU gru = new GRU(12);
+    Function<Tensor, Tensor> h =
+        x -> Unroll.dynamicUnroll(gru, x, gru.initialState(x.dim(1))).outputs();
+    exportAndCompare("gru", h, spec, b -> input(rng, 5, b, 7), 5 * (7 + 12) * 3, 1, 3);
 
     UnrolledLSTM unrolled = new UnrolledLSTM(12);
     Function<Tensor, Tensor> g = x -> unrolled.call(x, unrolled.initialState(x.dim(1))).outputs();
