@@ -49,7 +49,9 @@ public record DimExpr(long coefficient, List<String> symbols, long constant) {
     return new DimExpr(1, List.of(name), 0);
   }
 
-  /** Whether {@code s} can name a symbol: ASCII letters, digits and '_', a letter first, <= 64. */
+  /**
+   * Whether {@code s} can name a symbol: ASCII letters, digits and '_', a letter first, at most 64.
+   */
   public static boolean isSymbolName(String s) {
     if (s == null || s.isEmpty() || s.length() > 64) {
       return false;
