@@ -35,7 +35,11 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p>Forward FLOPs (products and convolutions only): MLP {@code 2·B·(784·1024 + 1024·1024 +
  * 1024·10)} = 3.72 MFLOP per example; ConvNet {@code 2·B·(28·28·9·1·32 + 14·14·9·32·64 + 3136·128 +
- * 128·10)} = 8.03 MFLOP per example.
+ * 128·10)} = 8.48 MFLOP per example.
+ *
+ * <p>ONNX Runtime on the same models is {@code InferenceBench} (the {@code infer/} group of {@code
+ * run.sh}). Run this one alone with {@code org.openjdk.jmh.Main SavedModelBench PeakBench.fmaPeak}
+ * on the {@code run.sh} class path (see the bench README).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
