@@ -6,10 +6,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sonnet.export.GraphFunction;
 import dev.sonnet.export.SavedModel;
-import dev.sonnet.export.TensorSpec;
-import dev.sonnet.export.onnx.Onnx;
-import dev.sonnet.module.Sequential;
-import dev.sonnet.samples.mnist.Models;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
@@ -35,11 +31,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Inference of the main job's models ({@link Models#mlp} 784-1024-1024-10 and {@link
- * Models#convNet}) from a saved model, against ONNX Runtime running the same model exported to
+ * Inference of the main job's models ({@code Models.mlp}, 784-1024-1024-10, and {@code
+ * Models.convNet}) from a saved model, against ONNX Runtime running the same model exported to
  * ONNX, in the same JMH run: {@link #sonnet} calls the {@code inference} function of a {@link
  * SavedModel} loaded from disk (the graph runner, optimized for inference); {@link #onnxRuntime}
- * runs the {@code .onnx} file that {@link Onnx#export} wrote from that loaded function, in an ONNX
+ * runs the {@code .onnx} file that {@code Onnx.export} wrote from that loaded function, in an ONNX
  * Runtime session with all graph optimizations and as many intra-op threads as the library's CPU
  * runtime uses ({@code sonnet.cpu.threads}), sequential execution. Both read the logits back to the
  * host. {@code table.py} reports ONNX Runtime as the baseline of the {@code infer/} rows.
@@ -64,19 +60,15 @@ public class InferenceBench {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, OrtException {
-    Sequential net =
-        switch (model) {
-          case "mlp" -> Models.mlp(1);
-          case "convnet" -> Models.convNet(1);
-          default -> throw new IllegalArgumentException("unknown model " + model);
-        };
-    TensorSpec spec = TensorSpec.of(DType.FLOAT32, -1, 28, 28, 1);
     dir = Files.createTempDirectory("sonnet-inference-bench");
-    Path saved = dir.resolve(model + ".savedmodel");
-    SavedModel.builder().function("inference", net::call, spec).save(saved);
-    inference = SavedModel.load(saved).function("inference");
-    Path onnx = dir.resolve(model + ".onnx");
-    Onnx.export(inference, onnx);
+    try {
+      InferenceModels.writeInChildJvm(model, dir);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    inference = SavedModel.load(InferenceModels.savedModel(dir, model)).function("inference");
+    Path onnx = InferenceModels.onnx(dir, model);
 
     x = Tensor.randomUniform(new Rng(7), DType.FLOAT32, Shape.of(batch, 28, 28, 1), 0, 1);
     int threads =
