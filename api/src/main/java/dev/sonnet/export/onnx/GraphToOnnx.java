@@ -130,8 +130,11 @@ final class GraphToOnnx {
         translate(n);
       } catch (OnnxExportException e) {
         throw e;
-      } catch (RuntimeException e) {
-        throw unsupported(n, e.getMessage());
+      } catch (IllegalArgumentException | ArithmeticException e) {
+        // A size expression the ONNX form cannot hold (a slice mixing symbols, an overflow).
+        OnnxExportException x = unsupported(n, e.getMessage());
+        x.initCause(e);
+        throw x;
       }
     }
     for (int i = 0; i < graph.outputs().size(); i++) {

@@ -575,6 +575,26 @@ class OnnxOpsOrtTest {
   }
 
   @Test
+  void aSliceWhoseEndMixesTwoUnknownSizesIsAClearError() {
+    // Begin at dim1 - 1 walking back over batch elements: the end, dim1 - 1 - batch, is a sum of
+    // two symbols, which the size expressions (coefficient * product + constant) cannot hold.
+    TestGraph g = new TestGraph();
+    Value x = g.input("x", TensorSpec.of(DType.FLOAT32, -1, -1));
+    DimExpr begin = new DimExpr(1, List.of("dim1"), -1);
+    Value y =
+        g.node(
+            new GraphOp.Slice(List.of(DimExpr.constant(0), begin), List.of(1, -1), shape(-1, -1)),
+            DType.FLOAT32,
+            shape(-1, -1),
+            x);
+    assertThatThrownBy(() -> Onnx.export(g.build(y), g.variableValues, dir.resolve("s.onnx")))
+        .isInstanceOf(OnnxExportException.class)
+        .hasMessageContaining("cannot express node")
+        .hasMessageContaining("of module test/slice")
+        .hasMessageContaining("mixes sizes");
+  }
+
+  @Test
   void aVariableWhoseValueDoesNotMatchTheGraphIsAnError() {
     TestGraph g = new TestGraph();
     Value x = g.input("x", TensorSpec.of(DType.FLOAT32, -1, 3));
