@@ -99,8 +99,7 @@ class TracingTest {
         .isInstanceOf(TraceException.class)
         .hasMessageContaining("reads the values of a")
         .hasMessageContaining("in module branchy")
-        .satisfies(
-            e -> assertThat(((TraceException) e).modulePath()).isEqualTo("branchy"));
+        .satisfies(e -> assertThat(((TraceException) e).modulePath()).isEqualTo("branchy"));
   }
 
   @Test
