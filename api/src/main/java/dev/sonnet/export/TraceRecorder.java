@@ -100,6 +100,12 @@ final class TraceRecorder implements OpRecorder {
     }
     GraphOp g = OpDescriptions.describe(op, DESCRIBER);
     String module = modulePath();
+    if (g == null && isView(inputs, outputs)) {
+      // An op whose output is its input unchanged (stop_gradient, an identity): in inference it
+      // is that input, so the output is the same graph value and no node is needed.
+      ids.put(outputs[0], in[0]);
+      return;
+    }
     if (g == null) {
       throw new TraceException(
           op.name(),
@@ -118,6 +124,15 @@ final class TraceRecorder implements OpRecorder {
               outputs[i], new TValue(Source.NODE, outputs[i].dtype(), outputs[i].shape(), dynamic));
     }
     nodes.add(new TNode(g, in, out, op.name(), module));
+  }
+
+  /** Whether the single output is the first input's memory in the same shape and dtype. */
+  private static boolean isView(Tensor[] inputs, Tensor[] outputs) {
+    return outputs.length == 1
+        && inputs.length >= 1
+        && outputs[0].buffer() == inputs[0].buffer()
+        && outputs[0].shape().equals(inputs[0].shape())
+        && outputs[0].dtype() == inputs[0].dtype();
   }
 
   @Override

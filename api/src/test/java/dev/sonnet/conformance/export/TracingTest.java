@@ -11,6 +11,7 @@ import dev.sonnet.export.TensorFunction;
 import dev.sonnet.export.TensorSpec;
 import dev.sonnet.export.TraceException;
 import dev.sonnet.export.Tracing;
+import dev.sonnet.module.Layers;
 import dev.sonnet.module.Sequential;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nn.Flatten;
@@ -84,6 +85,63 @@ class TracingTest {
     assertThatThrownBy(() -> Tracing.trace(f, TensorSpec.of(DType.FLOAT32, -1, 3)))
         .isInstanceOf(TraceException.class)
         .hasMessageContaining("reads the values");
+  }
+
+  @Test
+  void readingValuesInsideAModule_namesTheModulePath() {
+    Sequential net =
+        new Sequential(
+            Linear.builder(3).build(),
+            new Sequential(
+                "branchy", List.of(Layers.named("sign", x -> x.sum().item() > 0 ? x : x.neg()))));
+    assertThatThrownBy(
+            () -> Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 3)))
+        .isInstanceOf(TraceException.class)
+        .hasMessageContaining("reads the values of a")
+        .hasMessageContaining("in module branchy")
+        .satisfies(e -> assertThat(((TraceException) e).modulePath()).isEqualTo("branchy"));
+  }
+
+  @Test
+  void opWithNoGraphForm_failsNamingTheOpAndTheModule() {
+    Sequential net =
+        new Sequential(
+            "scatter",
+            List.of(
+                Layers.named(
+                    "scatter_layer",
+                    x ->
+                        ShapeOps.scatterAdd(
+                            x,
+                            Tensor.of(new int[] {0}, 1),
+                            x.slice(new int[] {0}, new int[] {1}, null),
+                            0))));
+    assertThatThrownBy(
+            () -> Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 3)))
+        .isInstanceOf(TraceException.class)
+        .hasMessageContaining("op 'scatter_add' in module scatter has no graph form")
+        .satisfies(e -> assertThat(((TraceException) e).op()).isEqualTo("scatter_add"));
+  }
+
+  @Test
+  void stopGradient_isTheIdentityInAGraph() {
+    GraphFunction f =
+        Tracing.trace(
+            TensorFunction.of(x -> x.stopGradient().mul(2.0)), TensorSpec.of(DType.FLOAT32, -1, 3));
+    assertThat(f.graph().nodes()).hasSize(2); // the fill of 2.0 and the mul; no node for the view
+    Tensor x = input(4, 4, 3);
+    Expect.close(f.call(x), x.mul(2.0), Expect.SAME_OPS);
+  }
+
+  @Test
+  void assigningAVariable_fails() {
+    dev.sonnet.nn.BatchNorm bn = dev.sonnet.nn.BatchNorm.builder(true, true).build();
+    assertThatThrownBy(
+            () ->
+                Tracing.trace(
+                    in -> new Tensor[] {bn.call(in[0], true)}, TensorSpec.of(DType.FLOAT32, -1, 3)))
+        .isInstanceOf(TraceException.class)
+        .hasMessageContaining("assigns variable 'batch_norm/moving_mean/");
   }
 
   @Test
