@@ -5,9 +5,13 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes an {@link OnnxGraph} as an ONNX model file ({@code ModelProto}, protobuf wire format).
@@ -34,24 +38,34 @@ public final class OnnxModelFile {
   private OnnxModelFile() {}
 
   /**
-   * Writes {@code graph} to {@code path}, replacing it: the bytes go to a temporary file in the
-   * same folder first, which is then moved over {@code path}, so a failed write never leaves a half
-   * file under the final name.
+   * Writes {@code graph} to {@code path}, replacing it: the bytes go to a temporary file {@code
+   * .<name>.tmp-<random>} in the same folder (created with the process's default permissions, as
+   * the checkpoint writer does), which is forced to disk and then moved over {@code path}, so a
+   * failed or interrupted write never leaves a half file under the final name.
    */
   public static void write(OnnxGraph graph, Path path) {
     Path parent = path.toAbsolutePath().getParent();
-    Path tmp = null;
+    Path tmp =
+        parent.resolve(
+            "."
+                + path.getFileName()
+                + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
+    boolean moved = false;
     try {
-      tmp = Files.createTempFile(parent, path.getFileName().toString(), ".tmp");
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (FileChannel ch =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         writeTo(graph, out);
+        out.flush();
+        ch.force(true);
       }
       Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
+      moved = true;
     } catch (IOException e) {
       throw new OnnxExportException("cannot write ONNX model " + path + ": " + e, e);
     } finally {
-      if (tmp != null) {
+      if (!moved) {
         try {
           Files.deleteIfExists(tmp);
         } catch (IOException ignored) {

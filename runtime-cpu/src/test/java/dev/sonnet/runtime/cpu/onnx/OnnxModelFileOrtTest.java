@@ -99,6 +99,25 @@ class OnnxModelFileOrtTest {
   }
 
   @Test
+  void writingReplacesTheFileAndLeavesNoTemporaryFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("m.onnx");
+    Files.writeString(file, "an older file");
+    Tensor w = Tensor.of(new float[IN * OUT], IN, OUT);
+    Tensor b = Tensor.of(new float[OUT], OUT);
+    OnnxModelFile.write(gemmRelu(w, b), file);
+    assertThat(Files.readAllBytes(file)).isEqualTo(OnnxModelFile.toByteArray(gemmRelu(w, b)));
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("m.onnx");
+    }
+
+    Path noFolder = dir.resolve("missing").resolve("m.onnx");
+    assertThatThrownBy(() -> OnnxModelFile.write(gemmRelu(w, b), noFolder))
+        .isInstanceOf(OnnxExportException.class)
+        .hasMessageContaining("cannot write ONNX model " + noFolder)
+        .hasCauseInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
   void malformedGraphsAreExportErrorsBeforeAnyFileIsWritten() {
     Tensor w = Tensor.of(new float[IN * OUT], IN, OUT);
     assertThatThrownBy(
