@@ -5,7 +5,7 @@
 #   samples/bench/run.sh            # quick: 2 rounds, 4 s warm-up, 3 s measured per case
 #   samples/bench/run.sh --long     # 3 rounds, longer iterations
 #   samples/bench/run.sh --only gemm/   # one group (prefix of the case names: gemm/ conv/
-#                                       # elementwise/ train/ rnn/)
+#                                       # elementwise/ train/ rnn/ infer/)
 #
 # Environment: SONNET_BENCH_THREADS (default 2) threads on both sides; SONNET_BUILD_SUFFIX
 # (default -bench) the build folder suffix; SONNET_BENCH_OUT (default samples/target<suffix>/bench)
@@ -46,13 +46,14 @@ cp="$target/classes:$(cat "$target/jmh.classpath")"
 
 # Benchmark selection as JMH regexps, from the case prefix.
 case "$only" in
-  "") sel=(GemmBench ConvBench ElementwiseBench TrainBench RnnBench) ;;
+  "") sel=(GemmBench ConvBench ElementwiseBench TrainBench RnnBench InferenceBench) ;;
   gemm/*) sel=(GemmBench) ;;
   conv/*) sel=(ConvBench) ;;
   elementwise/*) sel=(ElementwiseBench) ;;
   train/*) sel=(TrainBench) ;;
   rnn/*) sel=(RnnBench) ;;
-  *) echo "--only takes gemm/, conv/, elementwise/, train/ or rnn/" >&2; exit 2 ;;
+  infer/*) sel=(InferenceBench) ;;
+  *) echo "--only takes gemm/, conv/, elementwise/, train/, rnn/ or infer/" >&2; exit 2 ;;
 esac
 # The machine's peak runs in every JMH round, whatever the group: the FMA-throughput probe and the
 # bandwidth probe (the triad), so every table can say what fraction of the peak each case reaches.

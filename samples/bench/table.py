@@ -34,6 +34,10 @@ GOALS = {
     "train/convnet": (1.0, "PyTorch"),
     "rnn/lstm_train": (None, "PyTorch"), "rnn/lstm_train_unroll": (None, "PyTorch"),
     "rnn/lstm_infer": (None, "PyTorch"), "rnn/gru_infer": (None, "PyTorch"),
+    # InferenceBench: a function loaded from a saved model vs ONNX Runtime (Java) running the
+    # exported .onnx file on the same threads, both in the same JMH run.
+    "infer/mlp_b1": (None, "ONNX Runtime"), "infer/mlp_b100": (1.0, "ONNX Runtime"),
+    "infer/convnet_b1": (None, "ONNX Runtime"), "infer/convnet_b100": (1.0, "ONNX Runtime"),
 }
 TRIAD = "elementwise/largeTriad"
 PEAK = "peak/fmaPeak"
@@ -71,6 +75,19 @@ def _convnet_step(batch):
 _LSTM_FWD = 50 * _gemm(64, 4 * 256, 128 + 256)
 _GRU_FWD = 50 * _gemm(64, 3 * 256, 128 + 256)
 
+
+
+def _INFER_MLP(batch):
+    """InferenceBench's MLP (samples' Models.mlp, 784-1024-1024-10), forward only."""
+    return _gemm(batch, 1024, 784) + _gemm(batch, 1024, 1024) + _gemm(batch, 10, 1024)
+
+
+def _INFER_CONVNET(batch):
+    """InferenceBench's ConvNet (samples' Models.convNet), forward only."""
+    return (_conv(batch, 28, 28, 1, 32) + _conv(batch, 14, 14, 32, 64)
+            + _gemm(batch, 128, 7 * 7 * 64) + _gemm(batch, 10, 128))
+
+
 # case -> floating-point operations per call (the products and convolutions; elementwise work is
 # left out, so the percentage is a lower bound of the arithmetic the case really does). The shapes
 # are those of BenchShapes (GEMM, CONV), TrainBench/TrainSteps and RnnSteps.
@@ -89,6 +106,8 @@ FLOPS = {
     "train/convnet": _convnet_step(64),
     "rnn/lstm_train": 3 * _LSTM_FWD, "rnn/lstm_train_unroll": 3 * _LSTM_FWD,
     "rnn/lstm_infer": _LSTM_FWD, "rnn/gru_infer": _GRU_FWD,
+    "infer/mlp_b1": _INFER_MLP(1), "infer/mlp_b100": _INFER_MLP(100),
+    "infer/convnet_b1": _INFER_CONVNET(1), "infer/convnet_b100": _INFER_CONVNET(100),
 }
 # Bandwidth-bound cases: the same bytes as the triad, so their share of bandwidth is triad / time.
 BANDWIDTH = ("elementwise/largeAddKernel", "elementwise/largeAddOp")
@@ -98,13 +117,16 @@ def case_of(entry):
     cls, method = entry["benchmark"].split(".")[-2:]
     params = entry.get("params") or {}
     group = {"GemmBench": "gemm", "ConvBench": "conv", "ElementwiseBench": "elementwise",
-             "TrainBench": "train", "RnnBench": "rnn", "PeakBench": "peak"}.get(cls, cls)
+             "TrainBench": "train", "RnnBench": "rnn", "PeakBench": "peak",
+             "InferenceBench": "infer"}.get(cls, cls)
     if group == "gemm":
         return "gemm/" + params["shape"]
     if group == "conv":
         return "conv/%s/%s" % (params["layer"], method)
     if group in ("train", "rnn"):
         return group + "/" + params["model"]
+    if group == "infer":
+        return "infer/%s_b%s" % (params["model"], params["batch"])
     return group + "/" + method
 
 
@@ -114,6 +136,10 @@ def load_round(d):
     with open(os.path.join(d, "jmh.json")) as f:
         for e in json.load(f):
             case = case_of(e)
+            # InferenceBench measures its baseline (ONNX Runtime) in the same JMH run.
+            if e["benchmark"].endswith(".onnxRuntime"):
+                base[case] = e["primaryMetric"]["score"]
+                continue
             for arg in e.get("jvmArgs") or []:
                 if arg.startswith("-Dsonnet.cpu.threads="):
                     threads = int(arg.split("=", 1)[1])

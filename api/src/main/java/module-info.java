@@ -21,6 +21,8 @@ module dev.sonnet.api {
   exports dev.sonnet.autodiff;
   exports dev.sonnet.backend;
   exports dev.sonnet.checkpoint;
+  exports dev.sonnet.export;
+  exports dev.sonnet.export.onnx;
   exports dev.sonnet.initializers;
   exports dev.sonnet.losses;
   exports dev.sonnet.metrics;

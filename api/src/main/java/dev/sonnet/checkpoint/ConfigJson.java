@@ -27,32 +27,38 @@ final class ConfigJson {
   static final int MAX_BYTES = 4 << 20;
 
   private final JsonReader reader;
+  private final int maxValues;
   private int values;
 
-  private ConfigJson(JsonReader reader) {
+  private ConfigJson(JsonReader reader, int maxValues) {
     this.reader = reader;
+    this.maxValues = maxValues;
   }
 
   /** The value {@code text} holds, which must be all of it. */
   static Object parse(String text) throws JsonException {
+    return parse(text, "the configuration", MAX_BYTES, MAX_VALUES);
+  }
+
+  /**
+   * The value {@code text} ({@code what}, in messages) holds, with at most {@code maxBytes} bytes
+   * and {@code maxValues} values.
+   */
+  static Object parse(String text, String what, int maxBytes, int maxValues) throws JsonException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length > MAX_BYTES) {
+    if (bytes.length > maxBytes) {
       throw new JsonException(
-          "the configuration has "
-              + bytes.length
-              + " bytes, more than the "
-              + MAX_BYTES
-              + " allowed");
+          what + " has " + bytes.length + " bytes, more than the " + maxBytes + " allowed");
     }
-    ConfigJson json = new ConfigJson(new JsonReader(bytes, bytes.length));
+    ConfigJson json = new ConfigJson(new JsonReader(bytes, bytes.length), maxValues);
     Object value = json.value(0);
     json.reader.endOfText();
     return value;
   }
 
   private Object value(int depth) throws JsonException {
-    if (++values > MAX_VALUES) {
-      throw reader.error("more than " + MAX_VALUES + " values");
+    if (++values > maxValues) {
+      throw reader.error("more than " + maxValues + " values");
     }
     if (reader.nextIs('{') || reader.nextIs('[')) {
       if (depth >= MAX_DEPTH) {

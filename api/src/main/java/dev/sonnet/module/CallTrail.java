@@ -5,14 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which module call is running on this thread, for {@link CheckNumerics}' messages: a module's
- * {@code call} does not enter a scope (only its first call builds), so nothing else knows.
+ * Which module call is running on this thread, for {@link CheckNumerics}' messages and {@link
+ * ModulePaths}: a module's {@code call} does not enter a scope (only its first call builds), so
+ * nothing else knows.
  *
- * <p>Kept only while check-numerics mode is on: each call records its module and the Java frame it
- * runs in (the method that called {@code build(x)}, by its depth from the bottom of the stack). A
- * record is live while that frame is still on the stack, which is checked only when an error
- * message needs it; a new record drops those at its depth or deeper, which have returned, so the
- * trail never grows past the stack's depth.
+ * <p>Kept only while {@link ModulePaths#on()} (check-numerics mode, or a tracer): each call records
+ * its module and the Java frame it runs in (the method that called {@code build(x)}, by its depth
+ * from the bottom of the stack). A record is live while that frame is still on the stack, which is
+ * checked only when an error message needs it; a new record drops those at its depth or deeper,
+ * which have returned, so the trail never grows past the stack's depth.
  */
 final class CallTrail {
   private static final StackWalker WALKER = StackWalker.getInstance();

@@ -1,7 +1,6 @@
 package dev.sonnet.module;
 
 import dev.sonnet.initializers.Initializer;
-import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -62,7 +61,7 @@ public final class FunctionModule extends Module implements Layer {
 
   @Override
   public Tensor call(Tensor x) {
-    if (CheckNumerics.isEnabled()) {
+    if (ModulePaths.on()) {
       CallTrail.enter(this, 0);
     }
     Tensor[] first = new Tensor[1];

@@ -1,7 +1,6 @@
 package dev.sonnet.module;
 
 import dev.sonnet.initializers.Initializer;
-import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -158,7 +157,7 @@ public abstract class Module {
    *     or {@code input} does not fit the method's parameter
    */
   protected final void build(Object input) {
-    if (CheckNumerics.isEnabled()) {
+    if (ModulePaths.on()) {
       CallTrail.enter(this, 1);
     }
     if (builds.soleBuildDone()) {
@@ -169,7 +168,7 @@ public abstract class Module {
 
   /** Like {@link #build(Object)} for a build method with several inputs. */
   protected final void build(Object... inputs) {
-    if (CheckNumerics.isEnabled()) {
+    if (ModulePaths.on()) {
       CallTrail.enter(this, 1);
     }
     if (builds.soleBuildDone()) {
@@ -184,7 +183,7 @@ public abstract class Module {
    * decoder parts), in any order.
    */
   protected final void buildNamed(String method, Object... inputs) {
-    if (CheckNumerics.isEnabled()) {
+    if (ModulePaths.on()) {
       CallTrail.enter(this, 1);
     }
     Metas.Chain chain = chain();

@@ -1,6 +1,5 @@
 package dev.sonnet.module;
 
-import dev.sonnet.ops.CheckNumerics;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +52,7 @@ public final class Sequential extends Module implements Layer {
 
   @Override
   public Tensor call(Tensor x) {
-    if (CheckNumerics.isEnabled()) {
+    if (ModulePaths.on()) {
       CallTrail.enter(this, 0);
     }
     Tensor out = x;

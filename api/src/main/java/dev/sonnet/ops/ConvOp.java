@@ -22,9 +22,13 @@ public record ConvOp(ConvParams params) implements Op {
 
   @Override
   public Tensor[] forward(Tensor[] inputs) {
-    Tensor x = inputs[0];
-    Tensor w = inputs[1];
-    String op = name();
+    return new Tensor[] {convolve(name(), params, inputs[0], inputs[1])};
+  }
+
+  /**
+   * Checks {@code x} and {@code w} and convolves them: the forward of this op and of fused ones.
+   */
+  static Tensor convolve(String op, ConvParams params, Tensor x, Tensor w) {
     int n = params.rank();
     if (w.rank() != n + 2) {
       throw new ShapeException(
@@ -43,14 +47,16 @@ public record ConvOp(ConvParams params) implements Op {
     ConvSupport.checkFloating(op, "input", x.dtype(), "filters", w.dtype());
     ConvSupport.checkChannels(op, x.shape(), x.dim(-1), w.shape(), params.groups());
     ConvGeometry g = params.geometry(op, x.shape(), ConvSupport.kernel(w.shape()));
-    return new Tensor[] {ConvSupport.forward(g, w.dim(-1), x, w)};
+    return ConvSupport.forward(g, w.dim(-1), x, w);
   }
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
-    Tensor x = inputs[0];
-    Tensor w = inputs[1];
-    Tensor dy = upstream[0];
+    return gradients(params, inputs[0], inputs[1], upstream[0]);
+  }
+
+  /** The gradients for {@code x} and {@code w} given {@code dy}: of this op and of fused ones. */
+  static Tensor[] gradients(ConvParams params, Tensor x, Tensor w, Tensor dy) {
     Tensor dx =
         Dispatch.run1(new ConvBackpropInputOp(params, ConvSupport.spatial(x.shape())), dy, w);
     Tensor dw =

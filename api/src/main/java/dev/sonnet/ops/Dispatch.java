@@ -82,6 +82,34 @@ public final class Dispatch {
     }
   }
 
+  /**
+   * Reports that the host is about to read {@code tensor}'s values; called by {@link Tensor}'s
+   * read-backs only. Nothing is reported while recording is paused.
+   */
+  public static void valueRead(Tensor tensor) {
+    State state = STATE.get();
+    if (state.recording()) {
+      List<OpRecorder> recorders = state.recorders;
+      for (int i = 0, n = recorders.size(); i < n; i++) {
+        recorders.get(i).recordValueRead(tensor);
+      }
+    }
+  }
+
+  /**
+   * Reports that {@code variable} is about to be assigned; called by {@link Variable}'s updates
+   * only, before they pause recording.
+   */
+  public static void variableWrite(Variable variable) {
+    State state = STATE.get();
+    if (state.recording()) {
+      List<OpRecorder> recorders = state.recorders;
+      for (int i = 0, n = recorders.size(); i < n; i++) {
+        recorders.get(i).recordWrite(variable);
+      }
+    }
+  }
+
   /** Starts reporting this thread's operations to {@code recorder}, until {@link #pop}. */
   public static void push(OpRecorder recorder) {
     STATE.get().recorders.add(recorder);

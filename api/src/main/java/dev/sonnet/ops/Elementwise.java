@@ -38,12 +38,17 @@ public final class Elementwise {
     }
   }
 
-  private static Tensor unary(UnaryKind kind, Operand x) {
+  /** {@code kind} applied to each element of {@code x}: the primitive behind each named method. */
+  public static Tensor unary(UnaryKind kind, Operand x) {
     return Dispatch.run1(
         UNARY_OPS[kind.ordinal()], Operands.tensor(x, kind.name().toLowerCase(Locale.ROOT), 1));
   }
 
-  private static Tensor binary(BinaryKind kind, Operand a, Operand b) {
+  /**
+   * {@code kind} of {@code a} and {@code b} elementwise with broadcasting (one dtype): the
+   * primitive behind each named method.
+   */
+  public static Tensor binary(BinaryKind kind, Operand a, Operand b) {
     String op = kind.name().toLowerCase(Locale.ROOT);
     return Dispatch.run1(
         BINARY_OPS[kind.ordinal()], Operands.tensor(a, op, 1), Operands.tensor(b, op, 2));

@@ -14,4 +14,17 @@ public interface OpRecorder {
 
   /** Called when {@code value} was read from {@code variable} to be used in an operation. */
   void recordRead(Variable variable, Tensor value);
+
+  /**
+   * Called before the host reads {@code tensor}'s values ({@link Tensor#toFloatArray()} and the
+   * other read-backs). A graph tracer throws here when the value depends on the traced inputs,
+   * since a graph cannot hold a branch on it; tapes ignore it.
+   */
+  default void recordValueRead(Tensor tensor) {}
+
+  /**
+   * Called before {@code variable} is assigned, while its old value is still in place. A graph
+   * tracer throws here, since a graph holds no assignments; tapes ignore it.
+   */
+  default void recordWrite(Variable variable) {}
 }

@@ -6,6 +6,7 @@ import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.Backends;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.ops.Activations;
+import dev.sonnet.ops.Dispatch;
 import dev.sonnet.ops.Elementwise;
 import dev.sonnet.ops.LinearAlgebra;
 import dev.sonnet.ops.PadMode;
@@ -393,6 +394,7 @@ public final class Tensor implements Operand {
 
   /** The values as floats (converted from other dtypes), row-major. Waits for the device. */
   public float[] toFloatArray() {
+    Dispatch.valueRead(this);
     Tensor t = dtype() == DType.FLOAT32 ? this : cast(DType.FLOAT32);
     float[] out = new float[shape.intSize()];
     backend().download(t.buffer(), out);
@@ -417,6 +419,7 @@ public final class Tensor implements Operand {
 
   /** The values as doubles (converted from other dtypes), row-major. Waits for the device. */
   public double[] toDoubleArray() {
+    Dispatch.valueRead(this);
     Tensor t = dtype() == DType.FLOAT64 ? this : cast(DType.FLOAT64);
     double[] out = new double[shape.intSize()];
     backend().download(t.buffer(), out);
@@ -425,6 +428,7 @@ public final class Tensor implements Operand {
 
   /** The values as ints (floats truncate toward zero), row-major. Waits for the device. */
   public int[] toIntArray() {
+    Dispatch.valueRead(this);
     Tensor t = dtype() == DType.INT32 ? this : cast(DType.INT32);
     int[] out = new int[shape.intSize()];
     backend().download(t.buffer(), out);
@@ -433,6 +437,7 @@ public final class Tensor implements Operand {
 
   /** The values as longs (floats truncate toward zero), row-major. Waits for the device. */
   public long[] toLongArray() {
+    Dispatch.valueRead(this);
     Tensor t = dtype() == DType.INT64 ? this : cast(DType.INT64);
     long[] out = new long[shape.intSize()];
     backend().download(t.buffer(), out);
@@ -441,6 +446,7 @@ public final class Tensor implements Operand {
 
   /** The values as booleans (nonzero is true), row-major. Waits for the device. */
   public boolean[] toBooleanArray() {
+    Dispatch.valueRead(this);
     Tensor t = dtype() == DType.BOOL ? this : cast(DType.BOOL);
     boolean[] out = new boolean[shape.intSize()];
     backend().download(t.buffer(), out);

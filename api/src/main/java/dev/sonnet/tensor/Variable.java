@@ -149,6 +149,7 @@ public final class Variable implements Operand {
 
   /** Replaces the value; {@code newValue} must have this variable's shape and dtype. */
   public void assign(Operand newValue) {
+    Dispatch.variableWrite(this);
     Tensor t;
     try (var pause = Dispatch.pause()) {
       t = newValue.asTensor();
@@ -168,6 +169,7 @@ public final class Variable implements Operand {
   }
 
   private synchronized void update(String what, Operand delta, boolean subtract) {
+    Dispatch.variableWrite(this);
     Tensor next;
     try (var pause = Dispatch.pause()) {
       Tensor d = delta.asTensor();

@@ -64,6 +64,7 @@ class ModuleDescriptorsTest {
             "dev.sonnet.nn",
             "dev.sonnet.nets",
             "dev.sonnet.checkpoint",
+            "dev.sonnet.export.onnx",
             "dev.sonnet.backend");
     assertThat(api.exports()).allMatch(e -> !e.isQualified());
     assertThat(api.uses()).contains(BackendProvider.class.getName(), ModuleMeta.class.getName());

@@ -1,0 +1,104 @@
+package dev.sonnet.ops;
+
+import dev.sonnet.backend.BinaryKind;
+import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.tensor.Shape;
+import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.Tensor;
+
+/**
+ * The bias-and-activation tail that {@link FusedMatMulOp} and {@link FusedConvOp} apply to a
+ * product they just wrote, on its own fresh buffer, and the gradient of it.
+ *
+ * <p>The activation runs in place ({@code unary(kind, y, y)}): every element is read and written at
+ * the same index, which every runtime's elementwise kernel allows. Only activations whose
+ * derivative is a function of the output are fused, so the gradient needs no saved pre-activation:
+ * relu ({@code y > 0}), sigmoid ({@code y (1 - y)}) and tanh ({@code 1 - y^2}).
+ *
+ * <p>This is the one place to rewire when a runtime offers a GEMM with the epilogue built in.
+ */
+final class Epilogue {
+  private Epilogue() {}
+
+  /** Whether {@code kind} (null: none) can be fused. */
+  static boolean fusable(UnaryKind kind) {
+    return kind == null
+        || kind == UnaryKind.RELU
+        || kind == UnaryKind.SIGMOID
+        || kind == UnaryKind.TANH;
+  }
+
+  static void checkActivation(String op, UnaryKind kind) {
+    if (!fusable(kind)) {
+      throw new IllegalArgumentException(
+          op + ": activation " + kind + " cannot be fused; only relu, sigmoid, tanh or none");
+    }
+  }
+
+  /** Checks that {@code bias} is a vector of {@code channels} of {@code y}'s dtype. */
+  static void checkBias(String op, Tensor y, Tensor bias, int channels) {
+    if (bias.rank() != 1 || bias.dim(0) != channels || bias.dtype() != y.dtype()) {
+      throw new ShapeException(
+          op
+              + ": bias "
+              + bias.dtype()
+              + bias.shape()
+              + " must be a "
+              + y.dtype()
+              + " vector of "
+              + channels
+              + " elements (the last axis of the output)");
+    }
+  }
+
+  /** Adds {@code bias} along the last axis of the fresh {@code y}, in place. */
+  static void addBias(Tensor y, Tensor bias) {
+    Shape s = y.shape();
+    if (s.size() == 0) {
+      return;
+    }
+    OpSupport.DenseLayout l = OpSupport.denseLayout(s);
+    y.backend()
+        .binary(
+            BinaryKind.ADD,
+            y.buffer(),
+            l.strides(),
+            bias.buffer(),
+            bias.shape().broadcastStrides(s),
+            y.buffer(),
+            l.dims());
+  }
+
+  /** Applies {@code kind} (null: nothing) to the fresh {@code y}, in place. */
+  static void activate(Tensor y, UnaryKind kind) {
+    if (kind != null && y.size() > 0) {
+      y.backend().unary(kind, y.buffer(), y.buffer());
+    }
+  }
+
+  /** The gradient with respect to the pre-activation, from the output {@code y}. */
+  static Tensor preActivationGradient(UnaryKind kind, Tensor y, Tensor upstream) {
+    if (kind == null) {
+      return upstream;
+    }
+    return switch (kind) {
+      case RELU ->
+          Elementwise.where(
+              Elementwise.greater(y, OpSupport.scalarLike(y, 0)),
+              upstream,
+              OpSupport.scalarLike(upstream, 0));
+      case SIGMOID -> upstream.mul(y).mul(y.neg().add(1.0));
+      case TANH -> upstream.mul(y.square().neg().add(1.0));
+      default -> throw new IllegalStateException("not fusable: " + kind);
+    };
+  }
+
+  /** The bias gradient: {@code dz} summed over every axis but the last. */
+  static Tensor biasGradient(Tensor dz) {
+    int[] axes = new int[dz.rank() - 1];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i;
+    }
+    return Reductions.sum(dz, false, axes);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.sonnet.conformance.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sonnet.tensor.Tensor;
+
+/** Comparisons of a graph's outputs with eager ones, with the tolerances reasoned once. */
+final class Expect {
+  /**
+   * Same ops in the same order on the same backend: the graph runs each traced primitive once, as
+   * eager mode did, so results agree to the bit on a deterministic backend. A small absolute margin
+   * is still allowed because a kernel may pick another (equally valid) blocking for another batch
+   * size than the one traced; 1e-5 is ~100 float32 ulps at magnitude 1, far below any real error (a
+   * wrong weight, a lost bias), which is of the order of the outputs.
+   */
+  static final double SAME_OPS = 1e-5;
+
+  private Expect() {}
+
+  static void close(Tensor actual, Tensor expected, double tolerance) {
+    assertThat(actual.shape()).isEqualTo(expected.shape());
+    assertThat(actual.dtype()).isEqualTo(expected.dtype());
+    double[] a = actual.toDoubleArray();
+    double[] e = expected.toDoubleArray();
+    for (int i = 0; i < a.length; i++) {
+      double tol = tolerance * Math.max(1, Math.abs(e[i]));
+      assertThat(a[i])
+          .as("element %d of %s", i, expected.shape())
+          .isCloseTo(e[i], org.assertj.core.data.Offset.offset(tol));
+    }
+  }
+}
