@@ -13,6 +13,7 @@ import dev.sonnet.ops.OpDescriber;
 import dev.sonnet.ops.OpDescriptions;
 import dev.sonnet.ops.OpRecorder;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -221,6 +222,7 @@ final class TraceRecorder implements OpRecorder {
       case INT32 -> a.ints()[i];
       case INT64 -> a.longs()[i];
       case BOOL -> a.booleans()[i] ? 1 : 0;
+      case BFLOAT16, FLOAT16 -> HalfFloats.fromBits(a.dtype(), a.bits()[i]);
     };
   }
 

@@ -6,6 +6,7 @@ import dev.sonnet.checkpoint.HostArray;
 import dev.sonnet.module.ModulePaths;
 import dev.sonnet.ops.Dispatch;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import java.util.ArrayList;
@@ -180,6 +181,13 @@ public final class Tracing {
           case INT32 -> HostArray.of(new int[n], shape);
           case INT64 -> HostArray.of(new long[n], shape);
           case BOOL -> HostArray.of(new boolean[n], shape);
+          case BFLOAT16, FLOAT16 -> {
+            short[] v = new short[n];
+            for (int i = 0; i < n; i++) {
+              v[i] = HalfFloats.toBits(dtype, (float) sampleValue(i));
+            }
+            yield HostArray.ofBits(dtype, v, shape);
+          }
         };
     return a.toTensor(backend);
   }

@@ -4,6 +4,7 @@ import dev.sonnet.checkpoint.HostArray;
 import dev.sonnet.export.DimExpr;
 import dev.sonnet.export.SymbolicShape;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,6 +75,8 @@ final class OnnxEmitter {
             case INT32 -> HostArray.of(new int[] {(int) value}, s);
             case INT64 -> HostArray.of(new long[] {(long) value}, s);
             case BOOL -> HostArray.of(new boolean[] {value != 0}, s);
+            case BFLOAT16, FLOAT16 ->
+                HostArray.ofBits(dtype, new short[] {HalfFloats.toBits(dtype, (float) value)}, s);
           };
       name = constant("scalar", a);
       scalarConstants.put(key, name);

@@ -88,6 +88,7 @@ public final class OnnxInitializer {
         case FLOAT64 -> chunk.asDoubleBuffer().put(host.doubles(), start, len);
         case INT32 -> chunk.asIntBuffer().put(host.ints(), start, len);
         case INT64 -> chunk.asLongBuffer().put(host.longs(), start, len);
+        case BFLOAT16, FLOAT16 -> chunk.asShortBuffer().put(host.bits(), start, len);
         case BOOL -> {
           boolean[] b = host.booleans();
           for (int i = 0; i < len; i++) {

@@ -43,6 +43,8 @@ public record OnnxValueInfo(String name, DType dtype, int[] dims, String[] dimPa
       case INT64 -> 7;
       case BOOL -> 9;
       case FLOAT64 -> 11;
+      case FLOAT16 -> 10;
+      case BFLOAT16 -> 16;
     };
   }
 

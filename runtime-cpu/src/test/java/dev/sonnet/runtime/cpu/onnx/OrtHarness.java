@@ -83,7 +83,8 @@ final class OrtHarness implements AutoCloseable {
       case FLOAT64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap(t.toDoubleArray()), shape);
       case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap(t.toIntArray()), shape);
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(t.toLongArray()), shape);
-      case BOOL -> throw new IllegalArgumentException("bool inputs are not used by these tests");
+      case BOOL, BFLOAT16, FLOAT16 ->
+          throw new IllegalArgumentException(t.dtype() + " inputs are not used by these tests");
     };
   }
 
