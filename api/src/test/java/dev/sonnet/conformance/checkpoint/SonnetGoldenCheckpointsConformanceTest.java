@@ -1,7 +1,9 @@
 package dev.sonnet.conformance.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sonnet.checkpoint.CheckpointMismatchException;
 import dev.sonnet.checkpoint.HostArray;
 import dev.sonnet.checkpoint.RestoreStatus;
 import dev.sonnet.checkpoint.SonnetCheckpoints;
@@ -256,6 +258,48 @@ class SonnetGoldenCheckpointsConformanceTest {
     status.assertConsumed();
     assertThat(status.restored()).hasSize(m.variables().size());
     assertRangeLike(m, g.name());
+  }
+
+  @Test
+  void aModuleOfAnotherShape_isRefusedWholly_andKeepsItsValues() throws IOException {
+    Linear wide = new Linear(2);
+    wide.call(ones(Shape.of(3, 1)));
+    float[] before = wide.variables().get(1).peek().toFloatArray();
+    Path prefix = copy("linear_1x1");
+    assertThatThrownBy(() -> SonnetCheckpoints.restore(wide, prefix))
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("checkpoint-1")
+        .hasMessageContaining("linear/w")
+        .hasMessageContaining("f32[1, 1]")
+        .hasMessageContaining("f32[1, 2]");
+    assertThat(wide.variables().get(1).peek().toFloatArray()).containsExactly(before);
+  }
+
+  @Test
+  void namingMapsSonnetPathsToThisLibrarysVariables() {
+    MLP mlp = new MLP(new int[] {3, 4});
+    var naming = SonnetCheckpoints.naming(mlp, "module");
+    assertThat(naming.apply("module/_layers/1/w")).isEqualTo("mlp/linear_1/w");
+    assertThat(naming.apply("optimizer/step")).isNull();
+    assertThat(SonnetCheckpoints.variablePath(VanillaRNN.class, "_hidden_to_hidden/w"))
+        .isEqualTo("w_h");
+    assertThat(SonnetCheckpoints.variablePath(BatchNorm.class, "moving_mean/_counter"))
+        .isEqualTo("moving_mean/counter");
+    assertThat(SonnetCheckpoints.variablePath(Mean.class, "sum")).isEqualTo("sum/sum");
+  }
+
+  @Test
+  void restoringAnObjectTheCheckpointDoesNotHave_reportsEveryVariableMissing() throws IOException {
+    Linear linear = new Linear(1);
+    linear.call(ones(Shape.of(2, 1)));
+    Path prefix = copy("linear_1x1");
+    assertThatThrownBy(
+            () ->
+                SonnetCheckpoints.restore(
+                    linear, prefix, "model", dev.sonnet.checkpoint.RestoreOptions.strict()))
+        .isInstanceOf(CheckpointMismatchException.class)
+        .hasMessageContaining("linear/w")
+        .hasMessageContaining("linear/b");
   }
 
   @Test
