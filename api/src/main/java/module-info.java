@@ -43,6 +43,8 @@ module dev.sonnet.api {
       dev.sonnet.nets.BlockGroup_Meta,
       dev.sonnet.nets.BottleneckBlock_Meta,
       dev.sonnet.nets.Cifar10ConvNet_Meta,
+      dev.sonnet.nets.ConvNet2D_Meta,
+      dev.sonnet.nets.ConvNet2DTranspose_Meta,
       dev.sonnet.nets.MLP_Meta,
       dev.sonnet.nets.ResNet50_Meta,
       dev.sonnet.nets.ResNet_Meta,

@@ -5,6 +5,8 @@ import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.nets.BatchNormConfig;
 import dev.sonnet.nets.Cifar10ConvNet;
+import dev.sonnet.nets.ConvNet2D;
+import dev.sonnet.nets.ConvNet2DTranspose;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nets.ResNet;
 import dev.sonnet.nets.ResNet50;
@@ -292,6 +294,26 @@ public final class ModuleGoldens {
             () -> Cifar10ConvNet.builder().outputChannels(2, 3).strides(2, 2).build(),
             s(1, 3, 3, 2),
             (m, x) -> ((Cifar10ConvNet) m).call(x, false).logits()),
+        layer(
+            "conv_net_2d_3x4_strides_1x2",
+            ConvNet2D.class,
+            () -> ConvNet2D.builder(new int[] {3, 4}, new int[] {3}).strides(1, 2).build(),
+            s(2, 4, 4, 2)),
+        g(
+            "conv_net_2d_batch_norm",
+            ConvNet2D.class,
+            () ->
+                ConvNet2D.builder(new int[] {3, 4}, new int[] {3})
+                    .useBatchNorm(true)
+                    .normalizeFinal(true)
+                    .build(),
+            s(2, 4, 4, 2),
+            (m, x) -> ((ConvNet2D) m).call(x, true)),
+        layer(
+            "conv_net_2d_transpose_3x1_stride_2",
+            ConvNet2DTranspose.class,
+            () -> ConvNet2DTranspose.builder(new int[] {3, 1}, new int[] {3}).strides(2).build(),
+            s(2, 2, 2, 2)),
         g(
             "resnet_1111_9",
             ResNet.class,
