@@ -45,6 +45,7 @@ module dev.sonnet.api {
       dev.sonnet.nets.Cifar10ConvNet_Meta,
       dev.sonnet.nets.ConvNet2D_Meta,
       dev.sonnet.nets.ConvNet2DTranspose_Meta,
+      dev.sonnet.nets.Dilation_Meta,
       dev.sonnet.nets.MLP_Meta,
       dev.sonnet.nets.ResNet50_Meta,
       dev.sonnet.nets.ResNet_Meta,

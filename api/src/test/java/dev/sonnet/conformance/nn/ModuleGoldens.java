@@ -7,6 +7,7 @@ import dev.sonnet.nets.BatchNormConfig;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.nets.ConvNet2D;
 import dev.sonnet.nets.ConvNet2DTranspose;
+import dev.sonnet.nets.Dilation;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nets.ResNet;
 import dev.sonnet.nets.ResNet50;
@@ -314,6 +315,12 @@ public final class ModuleGoldens {
             ConvNet2DTranspose.class,
             () -> ConvNet2DTranspose.builder(new int[] {3, 1}, new int[] {3}).strides(2).build(),
             s(2, 2, 2, 2)),
+        layer("dilation_basic_3", Dilation.class, () -> new Dilation(3), s(2, 8, 8, 3)),
+        layer(
+            "dilation_large_2",
+            Dilation.class,
+            () -> Dilation.builder(2).modelSize(Dilation.ModelSize.LARGE).build(),
+            s(1, 6, 6, 2)),
         g(
             "resnet_1111_9",
             ResNet.class,
