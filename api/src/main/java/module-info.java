@@ -42,6 +42,7 @@ module dev.sonnet.api {
       dev.sonnet.metrics.Sum_Meta,
       dev.sonnet.nets.BlockGroup_Meta,
       dev.sonnet.nets.BottleneckBlock_Meta,
+      dev.sonnet.nets.AlexNet_Meta,
       dev.sonnet.nets.Cifar10ConvNet_Meta,
       dev.sonnet.nets.ConvNet2D_Meta,
       dev.sonnet.nets.ConvNet2DTranspose_Meta,

@@ -3,6 +3,7 @@ package dev.sonnet.conformance.nn;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nets.AlexNet;
 import dev.sonnet.nets.BatchNormConfig;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.nets.ConvNet2D;
@@ -321,6 +322,7 @@ public final class ModuleGoldens {
             Dilation.class,
             () -> Dilation.builder(2).modelSize(Dilation.ModelSize.LARGE).build(),
             s(1, 6, 6, 2)),
+        layer("alex_net_mini", AlexNet.class, () -> AlexNet.mini().build(), s(1, 17, 17, 3)),
         g(
             "resnet_1111_9",
             ResNet.class,
