@@ -98,6 +98,7 @@ module dev.sonnet.api {
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
       dev.sonnet.recurrent.RecurrentDropoutLSTM_Meta,
+      dev.sonnet.recurrent.RelationalMemory_Meta,
       dev.sonnet.recurrent.ResidualCore_Meta,
       dev.sonnet.recurrent.TrainableState_Meta,
       dev.sonnet.recurrent.UnrolledLSTM_Meta,

@@ -54,6 +54,7 @@ import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.RNNCore;
 import dev.sonnet.recurrent.RecurrentDropoutLSTM;
+import dev.sonnet.recurrent.RelationalMemory;
 import dev.sonnet.recurrent.ResidualCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
@@ -386,6 +387,10 @@ public final class ModuleGoldens {
               var u = (UnrolledLSTM) m;
               return u.call(x, u.initialState(x.dim(1), x.dtype())).outputs();
             }),
+        core(
+            "relational_memory_3x2_heads_2",
+            RelationalMemory.class,
+            () -> RelationalMemory.builder(3, 2).numHeads(2).build()),
         core("lstm_3", LSTM.class, () -> new LSTM(3)),
         core(
             "lstm_3_projection_2_peepholes_clip",
