@@ -29,6 +29,7 @@ module dev.sonnet.api {
   exports dev.sonnet.optimizers;
   exports dev.sonnet.recurrent;
   exports dev.sonnet.regularizers;
+  exports dev.sonnet.spatial;
   exports dev.sonnet.tensor;
   exports dev.sonnet.utils;
 
