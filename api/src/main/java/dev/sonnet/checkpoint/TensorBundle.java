@@ -96,7 +96,7 @@ public final class TensorBundle implements AutoCloseable {
       return dtype.name();
     }
 
-    /** The dtype it is read as (half and bfloat16 widened to float32), or null if not loadable. */
+    /** The dtype it is read as, or null if this library cannot load it. */
     public DType dtype() {
       return dtype.sonnet;
     }
@@ -543,19 +543,10 @@ public final class TensorBundle implements AutoCloseable {
         b.asFloatBuffer().get(a);
         yield HostArray.of(a, shape);
       }
-      case DT_HALF -> {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = Float.float16ToFloat(b.getShort(2 * i));
-        }
-        yield HostArray.of(a, shape);
-      }
-      case DT_BFLOAT16 -> {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-          a[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xFFFF) << 16);
-        }
-        yield HostArray.of(a, shape);
+      case DT_HALF, DT_BFLOAT16 -> {
+        short[] bits = new short[n];
+        b.asShortBuffer().get(bits);
+        yield HostArray.ofBits(e.dtype.sonnet, bits, shape);
       }
       case DT_DOUBLE -> {
         double[] a = new double[n];

@@ -20,10 +20,10 @@ enum TfDType {
   DT_COMPLEX64(8, 8, null),
   DT_INT64(9, 8, DType.INT64),
   DT_BOOL(10, 1, DType.BOOL),
-  DT_BFLOAT16(14, 2, DType.FLOAT32),
+  DT_BFLOAT16(14, 2, DType.BFLOAT16),
   DT_UINT16(17, 2, null),
   DT_COMPLEX128(18, 16, null),
-  DT_HALF(19, 2, DType.FLOAT32),
+  DT_HALF(19, 2, DType.FLOAT16),
   DT_UINT32(22, 4, null),
   DT_UINT64(23, 8, null);
 

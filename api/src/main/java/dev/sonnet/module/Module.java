@@ -330,7 +330,9 @@ public abstract class Module {
                 + " method: create it there only, or give the second one another name.");
       }
       String fullPath = path() + "/" + name;
-      VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable, init);
+      VariableSpec spec =
+          VariableCreationGetter.adjust(
+              new VariableSpec(this, name, fullPath, shape, dtype, trainable, init));
       Tensor value = null;
       VariableInterceptor hook = findInterceptor();
       if (hook != null) {
@@ -350,12 +352,12 @@ public abstract class Module {
                 + " but its "
                 + (hook != null ? "interceptor or " : "")
                 + "initializer "
-                + init
+                + spec.initializer()
                 + " gave "
                 + value.dtype()
                 + value.shape());
       }
-      Variable v = new Variable(fullPath, value, trainable);
+      Variable v = new Variable(fullPath, value, spec.trainable());
       builds.addCreated(name, v, frame.buildName());
       return v;
     }
