@@ -439,116 +439,114 @@ public final class Checkpoint {
   private RestoreStatus restore(Path file, List<StoredTensor> stored, RestoreOptions options) {
     Targets targets = targets();
     RestoreStatus status = new RestoreStatus(file, options.isStrict());
-    {
-      Map<String, StoredTensor> byName = new LinkedHashMap<>();
-      Map<String, String> fileNameOf = new LinkedHashMap<>();
-      for (StoredTensor e : stored) {
-        String ours = options.rename(e.name());
-        if (ours == null) {
-          status.skipped(e.name());
-          continue;
-        }
-        String earlier = fileNameOf.putIfAbsent(ours, e.name());
-        if (earlier != null) {
-          throw new CheckpointException(
-              file
-                  + ": tensors \""
-                  + earlier
-                  + "\" and \""
-                  + e.name()
-                  + "\" are both renamed to \""
-                  + ours
-                  + "\"; the renaming function must map each"
-                  + " name to its own variable (or to null to skip it)");
-        }
-        byName.put(ours, e);
+    Map<String, StoredTensor> byName = new LinkedHashMap<>();
+    Map<String, String> fileNameOf = new LinkedHashMap<>();
+    for (StoredTensor e : stored) {
+      String ours = options.rename(e.name());
+      if (ours == null) {
+        status.skipped(e.name());
+        continue;
       }
-
-      List<String> missing = new ArrayList<>();
-      List<String> unexpected = new ArrayList<>();
-      List<Mismatch> mismatched = new ArrayList<>();
-      Map<String, Target> matched = new LinkedHashMap<>();
-      for (Map.Entry<String, Target> t : targets.byName().entrySet()) {
-        StoredTensor e = byName.get(t.getKey());
-        if (e == null) {
-          missing.add(t.getKey());
-          continue;
-        }
-        String found = describe(e, options);
-        String expected = t.getValue().dtype() + "" + t.getValue().shape();
-        boolean widens =
-            e.dtype() != null
-                && FileDType.loadsInto(e.dtype(), t.getValue().dtype())
-                && describeShape(e, options).equals(t.getValue().shape().toString());
-        if (!found.equals(expected) && !widens) {
-          mismatched.add(new Mismatch(t.getKey(), found, expected));
-        } else {
-          matched.put(t.getKey(), t.getValue());
-        }
-      }
-      List<String> queued = new ArrayList<>();
-      for (Map.Entry<String, StoredTensor> e : byName.entrySet()) {
-        if (targets.byName().containsKey(e.getKey())) {
-          continue;
-        }
-        if (!targets.someUnbuilt()) {
-          unexpected.add(e.getKey());
-        } else if (e.getValue().dtype() == null) {
-          mismatched.add(
-              new Mismatch(
-                  e.getKey(),
-                  describe(e.getValue(), options),
-                  "a variable (this dtype cannot be loaded)"));
-        } else {
-          queued.add(e.getKey());
-        }
-      }
-
-      if (options.isStrict()
-          && !(missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty())) {
-        int n = missing.size() + unexpected.size() + mismatched.size();
-        throw new CheckpointMismatchException(
+      String earlier = fileNameOf.putIfAbsent(ours, e.name());
+      if (earlier != null) {
+        throw new CheckpointException(
             file
-                + " does not match what it is restored into ("
-                + n
-                + " problem"
-                + (n == 1 ? "" : "s")
-                + "); nothing was restored."
-                + CheckpointMismatchException.describe(missing, unexpected, mismatched)
-                + "\nUsual causes: a model built with other sizes, or modules named differently"
-                + " from when it was saved. To restore what matches and report the rest:"
-                + " checkpoint.restore(path, RestoreOptions.nonStrict())",
-            missing,
-            unexpected,
-            mismatched);
+                + ": tensors \""
+                + earlier
+                + "\" and \""
+                + e.name()
+                + "\" are both renamed to \""
+                + ours
+                + "\"; the renaming function must map each"
+                + " name to its own variable (or to null to skip it)");
       }
-      missing.forEach(status::missing);
-      unexpected.forEach(status::unexpected);
-      mismatched.forEach(status::mismatched);
-
-      // Read and upload everything before assigning anything.
-      List<Object> prepared = new ArrayList<>();
-      for (Map.Entry<String, Target> t : matched.entrySet()) {
-        HostArray value = read(byName.get(t.getKey()), options);
-        prepared.add(t.getValue().prepare(value));
-      }
-      for (String name : queued) {
-        status.queue(name, read(byName.get(name), options));
-      }
-      int i = 0;
-      for (Map.Entry<String, Target> t : matched.entrySet()) {
-        t.getValue().commit(prepared.get(i++));
-        status.restoredAtOnce(t.getKey());
-      }
-      if (targets.someUnbuilt()) {
-        // Installed on every module, not only the roots: shared children (BatchApply's layer)
-        // have no parent to inherit it from.
-        RestoreOnCreate onCreate = new RestoreOnCreate(status, options.isStrict(), modules);
-        status.restoreOnCreate(onCreate);
-        onCreate.install();
-      }
-      return status;
+      byName.put(ours, e);
     }
+
+    List<String> missing = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    List<Mismatch> mismatched = new ArrayList<>();
+    Map<String, Target> matched = new LinkedHashMap<>();
+    for (Map.Entry<String, Target> t : targets.byName().entrySet()) {
+      StoredTensor e = byName.get(t.getKey());
+      if (e == null) {
+        missing.add(t.getKey());
+        continue;
+      }
+      String found = describe(e, options);
+      String expected = t.getValue().dtype() + "" + t.getValue().shape();
+      boolean widens =
+          e.dtype() != null
+              && FileDType.loadsInto(e.dtype(), t.getValue().dtype())
+              && describeShape(e, options).equals(t.getValue().shape().toString());
+      if (!found.equals(expected) && !widens) {
+        mismatched.add(new Mismatch(t.getKey(), found, expected));
+      } else {
+        matched.put(t.getKey(), t.getValue());
+      }
+    }
+    List<String> queued = new ArrayList<>();
+    for (Map.Entry<String, StoredTensor> e : byName.entrySet()) {
+      if (targets.byName().containsKey(e.getKey())) {
+        continue;
+      }
+      if (!targets.someUnbuilt()) {
+        unexpected.add(e.getKey());
+      } else if (e.getValue().dtype() == null) {
+        mismatched.add(
+            new Mismatch(
+                e.getKey(),
+                describe(e.getValue(), options),
+                "a variable (this dtype cannot be loaded)"));
+      } else {
+        queued.add(e.getKey());
+      }
+    }
+
+    if (options.isStrict()
+        && !(missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty())) {
+      int n = missing.size() + unexpected.size() + mismatched.size();
+      throw new CheckpointMismatchException(
+          file
+              + " does not match what it is restored into ("
+              + n
+              + " problem"
+              + (n == 1 ? "" : "s")
+              + "); nothing was restored."
+              + CheckpointMismatchException.describe(missing, unexpected, mismatched)
+              + "\nUsual causes: a model built with other sizes, or modules named differently"
+              + " from when it was saved. To restore what matches and report the rest:"
+              + " checkpoint.restore(path, RestoreOptions.nonStrict())",
+          missing,
+          unexpected,
+          mismatched);
+    }
+    missing.forEach(status::missing);
+    unexpected.forEach(status::unexpected);
+    mismatched.forEach(status::mismatched);
+
+    // Read and upload everything before assigning anything.
+    List<Object> prepared = new ArrayList<>();
+    for (Map.Entry<String, Target> t : matched.entrySet()) {
+      HostArray value = read(byName.get(t.getKey()), options);
+      prepared.add(t.getValue().prepare(value));
+    }
+    for (String name : queued) {
+      status.queue(name, read(byName.get(name), options));
+    }
+    int i = 0;
+    for (Map.Entry<String, Target> t : matched.entrySet()) {
+      t.getValue().commit(prepared.get(i++));
+      status.restoredAtOnce(t.getKey());
+    }
+    if (targets.someUnbuilt()) {
+      // Installed on every module, not only the roots: shared children (BatchApply's layer)
+      // have no parent to inherit it from.
+      RestoreOnCreate onCreate = new RestoreOnCreate(status, options.isStrict(), modules);
+      status.restoreOnCreate(onCreate);
+      onCreate.install();
+    }
+    return status;
   }
 
   private static void checkVersion(SafeTensorsFile f) {
