@@ -28,20 +28,24 @@ import java.nio.charset.StandardCharsets;
  * }
  * }</pre>
  *
- * <p>The writer for the same format, for exporting, is {@code ProtoWriter} in this package.
+ * <p>The writer for the same format, for exporting, is {@code ProtoWriter} in this package; the
+ * wire-type constants have the same names.
  */
 public final class ProtoReader {
+  /** The largest field number protobuf allows, {@code 2^29 - 1} (as {@code ProtoWriter}). */
+  public static final int MAX_FIELD_NUMBER = (1 << 29) - 1;
+
   /** Wire type of varints (int32, int64, uint32, uint64, sint*, bool, enum). */
-  public static final int VARINT = 0;
+  public static final int WIRE_VARINT = 0;
 
   /** Wire type of fixed64, sfixed64 and double. */
-  public static final int I64 = 1;
+  public static final int WIRE_FIXED64 = 1;
 
   /** Wire type of strings, bytes, nested messages and packed repeated fields. */
-  public static final int LEN = 2;
+  public static final int WIRE_LENGTH_DELIMITED = 2;
 
   /** Wire type of fixed32, sfixed32 and float. */
-  public static final int I32 = 5;
+  public static final int WIRE_FIXED32 = 5;
 
   private final byte[] bytes;
   private final int end;
@@ -86,10 +90,13 @@ public final class ProtoReader {
     long tag = rawVarint();
     int type = (int) (tag & 7);
     long number = tag >>> 3;
-    if (number == 0 || number > 0x1FFF_FFFF) {
+    if (number == 0 || number > MAX_FIELD_NUMBER) {
       throw error("field number " + number + " is out of range [1, 536870911]");
     }
-    if (type != VARINT && type != I64 && type != LEN && type != I32) {
+    if (type != WIRE_VARINT
+        && type != WIRE_FIXED64
+        && type != WIRE_LENGTH_DELIMITED
+        && type != WIRE_FIXED32) {
       throw error(
           "field "
               + number
@@ -109,7 +116,7 @@ public final class ProtoReader {
 
   /** A varint field as a (two's complement) 64-bit value: int64, uint64, or an enum. */
   public long int64() {
-    expect(VARINT);
+    expect(WIRE_VARINT);
     return rawVarint();
   }
 
@@ -134,7 +141,7 @@ public final class ProtoReader {
 
   /** A fixed32 field (little-endian 4 bytes), as the int holding its bits. */
   public int fixed32() {
-    expect(I32);
+    expect(WIRE_FIXED32);
     need(4);
     int v =
         (bytes[pos] & 0xFF)
@@ -147,7 +154,7 @@ public final class ProtoReader {
 
   /** A fixed64 field (little-endian 8 bytes). */
   public long fixed64() {
-    expect(I64);
+    expect(WIRE_FIXED64);
     need(8);
     long v = 0;
     for (int i = 7; i >= 0; i--) {
@@ -197,16 +204,16 @@ public final class ProtoReader {
   /** Passes over the current field's value. */
   public void skip() {
     switch (wireType) {
-      case VARINT -> rawVarint();
-      case I64 -> {
+      case WIRE_VARINT -> rawVarint();
+      case WIRE_FIXED64 -> {
         need(8);
         pos += 8;
       }
-      case I32 -> {
+      case WIRE_FIXED32 -> {
         need(4);
         pos += 4;
       }
-      case LEN -> pos += length();
+      case WIRE_LENGTH_DELIMITED -> pos += length();
       default -> throw new IllegalStateException("no current field to skip");
     }
   }
@@ -217,7 +224,7 @@ public final class ProtoReader {
   }
 
   private int length() {
-    expect(LEN);
+    expect(WIRE_LENGTH_DELIMITED);
     long len = rawVarint();
     if (len < 0 || len > end - pos) {
       throw error(

@@ -126,14 +126,14 @@ class ProtoReaderTest {
       try {
         for (int f; (f = in.next()) != -1; ) {
           switch (in.wireType()) {
-            case ProtoReader.LEN -> {
+            case ProtoReader.WIRE_LENGTH_DELIMITED -> {
               if (f % 2 == 0) {
                 in.message("m").next();
               } else {
                 in.bytes();
               }
             }
-            case ProtoReader.I32 -> in.fixed32();
+            case ProtoReader.WIRE_FIXED32 -> in.fixed32();
             default -> in.skip();
           }
         }
