@@ -34,6 +34,7 @@ module dev.sonnet.api {
   exports dev.sonnet.optimizers;
   exports dev.sonnet.recurrent;
   exports dev.sonnet.regularizers;
+  exports dev.sonnet.spatial;
   exports dev.sonnet.tensor;
   exports dev.sonnet.utils;
 
@@ -47,7 +48,11 @@ module dev.sonnet.api {
       dev.sonnet.metrics.Sum_Meta,
       dev.sonnet.nets.BlockGroup_Meta,
       dev.sonnet.nets.BottleneckBlock_Meta,
+      dev.sonnet.nets.AlexNet_Meta,
       dev.sonnet.nets.Cifar10ConvNet_Meta,
+      dev.sonnet.nets.ConvNet2D_Meta,
+      dev.sonnet.nets.ConvNet2DTranspose_Meta,
+      dev.sonnet.nets.Dilation_Meta,
       dev.sonnet.nets.MLP_Meta,
       dev.sonnet.nets.ResNet50_Meta,
       dev.sonnet.nets.ResNet_Meta,
@@ -99,6 +104,7 @@ module dev.sonnet.api {
       dev.sonnet.recurrent.LSTM_Meta,
       dev.sonnet.recurrent.RNNCore_Meta,
       dev.sonnet.recurrent.RecurrentDropoutLSTM_Meta,
+      dev.sonnet.recurrent.RelationalMemory_Meta,
       dev.sonnet.recurrent.ResidualCore_Meta,
       dev.sonnet.recurrent.TrainableState_Meta,
       dev.sonnet.recurrent.UnrolledLSTM_Meta,

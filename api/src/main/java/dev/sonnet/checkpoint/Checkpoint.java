@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The state of a training program, saved to and restored from one safetensors file: the variables
@@ -376,119 +377,176 @@ public final class Checkpoint {
    *     mis-shaped value among the variables that exist; nothing was changed
    */
   public RestoreStatus restore(Path file, RestoreOptions options) {
-    Targets targets = targets();
-    RestoreStatus status = new RestoreStatus(file, options.isStrict());
     try (SafeTensorsFile f = SafeTensorsFile.open(file)) {
       checkVersion(f);
-      Map<String, SafeTensorsFile.Entry> byName = new LinkedHashMap<>();
-      Map<String, String> fileNameOf = new LinkedHashMap<>();
+      List<StoredTensor> stored = new ArrayList<>();
       for (SafeTensorsFile.Entry e : f.entries()) {
-        String ours = options.rename(e.name());
-        if (ours == null) {
-          status.skipped(e.name());
-          continue;
-        }
-        String earlier = fileNameOf.putIfAbsent(ours, e.name());
-        if (earlier != null) {
-          throw new CheckpointException(
-              file
-                  + ": tensors \""
-                  + earlier
-                  + "\" and \""
-                  + e.name()
-                  + "\" are both renamed to \""
-                  + ours
-                  + "\"; the renaming function must map each"
-                  + " name to its own variable (or to null to skip it)");
-        }
-        byName.put(ours, e);
+        stored.add(new StoredTensor(e.name(), e.dtype(), e.fileDType(), e.dims(), () -> f.read(e)));
       }
-
-      List<String> missing = new ArrayList<>();
-      List<String> unexpected = new ArrayList<>();
-      List<Mismatch> mismatched = new ArrayList<>();
-      Map<String, Target> matched = new LinkedHashMap<>();
-      for (Map.Entry<String, Target> t : targets.byName().entrySet()) {
-        SafeTensorsFile.Entry e = byName.get(t.getKey());
-        if (e == null) {
-          missing.add(t.getKey());
-          continue;
-        }
-        String found = describe(e, options);
-        String expected = t.getValue().dtype() + "" + t.getValue().shape();
-        boolean widens =
-            e.dtype() != null
-                && FileDType.loadsInto(e.dtype(), t.getValue().dtype())
-                && describeShape(e, options).equals(t.getValue().shape().toString());
-        if (!found.equals(expected) && !widens) {
-          mismatched.add(new Mismatch(t.getKey(), found, expected));
-        } else {
-          matched.put(t.getKey(), t.getValue());
-        }
-      }
-      List<String> queued = new ArrayList<>();
-      for (Map.Entry<String, SafeTensorsFile.Entry> e : byName.entrySet()) {
-        if (targets.byName().containsKey(e.getKey())) {
-          continue;
-        }
-        if (!targets.someUnbuilt()) {
-          unexpected.add(e.getKey());
-        } else if (e.getValue().dtype() == null) {
-          mismatched.add(
-              new Mismatch(
-                  e.getKey(),
-                  describe(e.getValue(), options),
-                  "a variable (this dtype cannot be loaded)"));
-        } else {
-          queued.add(e.getKey());
-        }
-      }
-
-      if (options.isStrict()
-          && !(missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty())) {
-        int n = missing.size() + unexpected.size() + mismatched.size();
-        throw new CheckpointMismatchException(
-            file
-                + " does not match what it is restored into ("
-                + n
-                + " problem"
-                + (n == 1 ? "" : "s")
-                + "); nothing was restored."
-                + CheckpointMismatchException.describe(missing, unexpected, mismatched)
-                + "\nUsual causes: a model built with other sizes, or modules named differently"
-                + " from when it was saved. To restore what matches and report the rest:"
-                + " checkpoint.restore(path, RestoreOptions.nonStrict())",
-            missing,
-            unexpected,
-            mismatched);
-      }
-      missing.forEach(status::missing);
-      unexpected.forEach(status::unexpected);
-      mismatched.forEach(status::mismatched);
-
-      // Read and upload everything before assigning anything.
-      List<Object> prepared = new ArrayList<>();
-      for (Map.Entry<String, Target> t : matched.entrySet()) {
-        HostArray value = read(f, byName.get(t.getKey()), options);
-        prepared.add(t.getValue().prepare(value));
-      }
-      for (String name : queued) {
-        status.queue(name, read(f, byName.get(name), options));
-      }
-      int i = 0;
-      for (Map.Entry<String, Target> t : matched.entrySet()) {
-        t.getValue().commit(prepared.get(i++));
-        status.restoredAtOnce(t.getKey());
-      }
-      if (targets.someUnbuilt()) {
-        // Installed on every module, not only the roots: shared children (BatchApply's layer)
-        // have no parent to inherit it from.
-        RestoreOnCreate onCreate = new RestoreOnCreate(status, options.isStrict(), modules);
-        status.restoreOnCreate(onCreate);
-        onCreate.install();
-      }
-      return status;
+      return restore(file, stored, options);
     }
+  }
+
+  /**
+   * Restores from a TensorFlow checkpoint (the TensorBundle format of {@code tf.train.Checkpoint}
+   * and {@code tf.train.Saver}) at {@code prefix} ({@code ckpt/checkpoint-1}, for {@code
+   * ckpt/checkpoint-1.index} and its {@code .data-*} shards), with the same checks and guarantees
+   * as {@link #restore(Path, RestoreOptions)}.
+   *
+   * <p>Each tensor's name, as {@code options}' renaming sees it, is its object path where the
+   * checkpoint has an object graph (TensorFlow 2: {@code module/_layers/0/w} for the key {@code
+   * module/_layers/0/w/.ATTRIBUTES/VARIABLE_VALUE}) and its key otherwise (TensorFlow 1, where
+   * Sonnet 1 keys are variable names such as {@code mlp/linear_0/w}). The object graph itself and
+   * TensorFlow's {@code save_counter} are skipped. To restore a Sonnet 2 module, whose attribute
+   * names differ from this library's variable names, use {@link SonnetCheckpoints}, which supplies
+   * the renaming.
+   *
+   * @throws CheckpointFormatException if a file of the bundle is invalid or fails a CRC check
+   * @throws CheckpointMismatchException (strict restores) listing every problem; nothing changed
+   */
+  public RestoreStatus restoreTensorFlow(Path prefix, RestoreOptions options) {
+    try (TensorBundle bundle = TensorBundle.open(prefix)) {
+      TrackableObjectGraph graph = bundle.objectGraph();
+      List<StoredTensor> stored = new ArrayList<>();
+      for (TensorBundle.Entry e : bundle.entries()) {
+        String name = e.key();
+        if (name.equals(TensorBundle.OBJECT_GRAPH_KEY)) {
+          continue;
+        }
+        if (graph != null) {
+          TrackableObjectGraph.Attribute a = graph.attributePaths().get(name);
+          if (a != null && a.name().equals(TrackableObjectGraph.VARIABLE_VALUE)) {
+            name = a.objectPath();
+          }
+        }
+        if (name.equals(SAVE_COUNTER)) {
+          continue;
+        }
+        stored.add(
+            new StoredTensor(name, e.dtype(), e.fileDType(), e.dims(), () -> bundle.read(e)));
+      }
+      return restore(prefix, stored, options);
+    }
+  }
+
+  /** The step counter {@code tf.train.Checkpoint} adds to every checkpoint; never restored. */
+  static final String SAVE_COUNTER = "save_counter";
+
+  /** One tensor a restore can read, from a safetensors file or a TensorFlow bundle. */
+  record StoredTensor(
+      String name, DType dtype, String fileDType, long[] dims, Supplier<HostArray> reader) {}
+
+  private RestoreStatus restore(Path file, List<StoredTensor> stored, RestoreOptions options) {
+    Targets targets = targets();
+    RestoreStatus status = new RestoreStatus(file, options.isStrict());
+    Map<String, StoredTensor> byName = new LinkedHashMap<>();
+    Map<String, String> fileNameOf = new LinkedHashMap<>();
+    for (StoredTensor e : stored) {
+      String ours = options.rename(e.name());
+      if (ours == null) {
+        status.skipped(e.name());
+        continue;
+      }
+      String earlier = fileNameOf.putIfAbsent(ours, e.name());
+      if (earlier != null) {
+        throw new CheckpointException(
+            file
+                + ": tensors \""
+                + earlier
+                + "\" and \""
+                + e.name()
+                + "\" are both renamed to \""
+                + ours
+                + "\"; the renaming function must map each"
+                + " name to its own variable (or to null to skip it)");
+      }
+      byName.put(ours, e);
+    }
+
+    List<String> missing = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    List<Mismatch> mismatched = new ArrayList<>();
+    Map<String, Target> matched = new LinkedHashMap<>();
+    for (Map.Entry<String, Target> t : targets.byName().entrySet()) {
+      StoredTensor e = byName.get(t.getKey());
+      if (e == null) {
+        missing.add(t.getKey());
+        continue;
+      }
+      String found = describe(e, options);
+      String expected = t.getValue().dtype() + "" + t.getValue().shape();
+      boolean widens =
+          e.dtype() != null
+              && FileDType.loadsInto(e.dtype(), t.getValue().dtype())
+              && describeShape(e, options).equals(t.getValue().shape().toString());
+      if (!found.equals(expected) && !widens) {
+        mismatched.add(new Mismatch(t.getKey(), found, expected));
+      } else {
+        matched.put(t.getKey(), t.getValue());
+      }
+    }
+    List<String> queued = new ArrayList<>();
+    for (Map.Entry<String, StoredTensor> e : byName.entrySet()) {
+      if (targets.byName().containsKey(e.getKey())) {
+        continue;
+      }
+      if (!targets.someUnbuilt()) {
+        unexpected.add(e.getKey());
+      } else if (e.getValue().dtype() == null) {
+        mismatched.add(
+            new Mismatch(
+                e.getKey(),
+                describe(e.getValue(), options),
+                "a variable (this dtype cannot be loaded)"));
+      } else {
+        queued.add(e.getKey());
+      }
+    }
+
+    if (options.isStrict()
+        && !(missing.isEmpty() && unexpected.isEmpty() && mismatched.isEmpty())) {
+      int n = missing.size() + unexpected.size() + mismatched.size();
+      throw new CheckpointMismatchException(
+          file
+              + " does not match what it is restored into ("
+              + n
+              + " problem"
+              + (n == 1 ? "" : "s")
+              + "); nothing was restored."
+              + CheckpointMismatchException.describe(missing, unexpected, mismatched)
+              + "\nUsual causes: a model built with other sizes, or modules named differently"
+              + " from when it was saved. To restore what matches and report the rest:"
+              + " checkpoint.restore(path, RestoreOptions.nonStrict())",
+          missing,
+          unexpected,
+          mismatched);
+    }
+    missing.forEach(status::missing);
+    unexpected.forEach(status::unexpected);
+    mismatched.forEach(status::mismatched);
+
+    // Read and upload everything before assigning anything.
+    List<Object> prepared = new ArrayList<>();
+    for (Map.Entry<String, Target> t : matched.entrySet()) {
+      HostArray value = read(byName.get(t.getKey()), options);
+      prepared.add(t.getValue().prepare(value));
+    }
+    for (String name : queued) {
+      status.queue(name, read(byName.get(name), options));
+    }
+    int i = 0;
+    for (Map.Entry<String, Target> t : matched.entrySet()) {
+      t.getValue().commit(prepared.get(i++));
+      status.restoredAtOnce(t.getKey());
+    }
+    if (targets.someUnbuilt()) {
+      // Installed on every module, not only the roots: shared children (BatchApply's layer)
+      // have no parent to inherit it from.
+      RestoreOnCreate onCreate = new RestoreOnCreate(status, options.isStrict(), modules);
+      status.restoreOnCreate(onCreate);
+      onCreate.install();
+    }
+    return status;
   }
 
   private static void checkVersion(SafeTensorsFile f) {
@@ -513,12 +571,12 @@ public final class Checkpoint {
   }
 
   /** The dtype and shape the entry has once read (transposed if asked), like {@code f32[2, 3]}. */
-  private static String describe(SafeTensorsFile.Entry e, RestoreOptions options) {
+  private static String describe(StoredTensor e, RestoreOptions options) {
     return (e.dtype() == null ? e.fileDType() : e.dtype() + "") + describeShape(e, options);
   }
 
   /** The shape the entry has once read (transposed if asked), like {@code [2, 3]}. */
-  private static String describeShape(SafeTensorsFile.Entry e, RestoreOptions options) {
+  private static String describeShape(StoredTensor e, RestoreOptions options) {
     long[] dims = e.dims();
     if (dims.length == 2 && options.transposes(e.name())) {
       dims = new long[] {dims[1], dims[0]};
@@ -531,9 +589,8 @@ public final class Checkpoint {
     return sb.append(']').toString();
   }
 
-  private static HostArray read(
-      SafeTensorsFile f, SafeTensorsFile.Entry e, RestoreOptions options) {
-    HostArray a = f.read(e);
+  private static HostArray read(StoredTensor e, RestoreOptions options) {
+    HostArray a = e.reader().get();
     return a.shape().rank() == 2 && options.transposes(e.name()) ? a.transpose2d() : a;
   }
 }

@@ -336,8 +336,9 @@ public abstract class Module {
       }
       String fullPath = path() + "/" + name;
       VariableSpec spec =
-          new VariableSpec(
-              this, name, fullPath, shape, dtype, trainable, init, Seeds.forNewVariable(fullPath));
+          VariableCreationGetter.adjust(
+              new VariableSpec(
+                  this, name, fullPath, shape, dtype, trainable, init, Seeds.forNewVariable(fullPath)));
       Tensor value = null;
       VariableInterceptor hook = findInterceptor();
       if (hook != null) {
@@ -357,12 +358,12 @@ public abstract class Module {
                 + " but its "
                 + (hook != null ? "interceptor or " : "")
                 + "initializer "
-                + init
+                + spec.initializer()
                 + " gave "
                 + value.dtype()
                 + value.shape());
       }
-      Variable v = new Variable(fullPath, value, trainable);
+      Variable v = new Variable(fullPath, value, spec.trainable());
       builds.addCreated(name, v, frame.buildName());
       return v;
     }

@@ -101,16 +101,17 @@ public final class Variable implements Operand {
 
   /**
    * Reads the current value, recording the read on active gradient tapes. Inside a {@link
-   * VariableReadCast} scope a floating variable's value comes back cast to the scope's dtype.
+   * VariableReadCast} scope a floating variable's value comes back cast to the scope's dtype, and
+   * inside a {@link VariableReadGetter} scope that accepts this variable, through its getter.
    */
   public Tensor read() {
     Tensor v = acquire();
     Dispatch.variableRead(this, v);
     DType cast = VariableReadCast.current();
     if (cast != null && dtype.isFloating() && dtype != cast) {
-      return v.cast(cast);
+      v = v.cast(cast);
     }
-    return v;
+    return VariableReadGetter.apply(this, v);
   }
 
   /** Same as {@link #read()}. */

@@ -3,8 +3,12 @@ package dev.sonnet.conformance.nn;
 import dev.sonnet.module.Layer;
 import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
+import dev.sonnet.nets.AlexNet;
 import dev.sonnet.nets.BatchNormConfig;
 import dev.sonnet.nets.Cifar10ConvNet;
+import dev.sonnet.nets.ConvNet2D;
+import dev.sonnet.nets.ConvNet2DTranspose;
+import dev.sonnet.nets.Dilation;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nets.ResNet;
 import dev.sonnet.nets.ResNet50;
@@ -50,6 +54,7 @@ import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
 import dev.sonnet.recurrent.RNNCore;
 import dev.sonnet.recurrent.RecurrentDropoutLSTM;
+import dev.sonnet.recurrent.RelationalMemory;
 import dev.sonnet.recurrent.ResidualCore;
 import dev.sonnet.recurrent.State;
 import dev.sonnet.recurrent.TrainableState;
@@ -292,6 +297,33 @@ public final class ModuleGoldens {
             () -> Cifar10ConvNet.builder().outputChannels(2, 3).strides(2, 2).build(),
             s(1, 3, 3, 2),
             (m, x) -> ((Cifar10ConvNet) m).call(x, false).logits()),
+        layer(
+            "conv_net_2d_3x4_strides_1x2",
+            ConvNet2D.class,
+            () -> ConvNet2D.builder(new int[] {3, 4}, new int[] {3}).strides(1, 2).build(),
+            s(2, 4, 4, 2)),
+        g(
+            "conv_net_2d_batch_norm",
+            ConvNet2D.class,
+            () ->
+                ConvNet2D.builder(new int[] {3, 4}, new int[] {3})
+                    .useBatchNorm(true)
+                    .normalizeFinal(true)
+                    .build(),
+            s(2, 4, 4, 2),
+            (m, x) -> ((ConvNet2D) m).call(x, true)),
+        layer(
+            "conv_net_2d_transpose_3x1_stride_2",
+            ConvNet2DTranspose.class,
+            () -> ConvNet2DTranspose.builder(new int[] {3, 1}, new int[] {3}).strides(2).build(),
+            s(2, 2, 2, 2)),
+        layer("dilation_basic_3", Dilation.class, () -> new Dilation(3), s(2, 8, 8, 3)),
+        layer(
+            "dilation_large_2",
+            Dilation.class,
+            () -> Dilation.builder(2).modelSize(Dilation.ModelSize.LARGE).build(),
+            s(1, 6, 6, 2)),
+        layer("alex_net_mini", AlexNet.class, () -> AlexNet.mini().build(), s(1, 17, 17, 3)),
         g(
             "resnet_1111_9",
             ResNet.class,
@@ -355,6 +387,10 @@ public final class ModuleGoldens {
               var u = (UnrolledLSTM) m;
               return u.call(x, u.initialState(x.dim(1), x.dtype())).outputs();
             }),
+        core(
+            "relational_memory_3x2_heads_2",
+            RelationalMemory.class,
+            () -> RelationalMemory.builder(3, 2).numHeads(2).build()),
         core("lstm_3", LSTM.class, () -> new LSTM(3)),
         core(
             "lstm_3_projection_2_peepholes_clip",
