@@ -5,6 +5,7 @@ import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.DirectConvolution;
+import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
@@ -20,7 +21,7 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend, DirectConvolution {
+public final class CpuBackend implements Backend, DirectConvolution, GemmEpilogue {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -187,6 +188,21 @@ public final class CpuBackend implements Backend, DirectConvolution {
   @Override
   public void gemm(GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c) {
     GemmKernels.gemm(spec, b(a), b(bb), b(c), vectorized);
+  }
+
+  /**
+   * Always accepts floating products: the float32 vector kernel finishes each strip of C in L1
+   * ({@link GemmEpilogueKernels}); other dtypes and the scalar backend run the product, then the
+   * epilogue over C.
+   */
+  @Override
+  public boolean gemmEpilogue(
+      GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c, Epilogue epilogue) {
+    if (!c.dtype().isFloating() || (spec.batch() > 1 && spec.cBatchStride() == 0)) {
+      return false; // one C shared by every item would get the epilogue once per item
+    }
+    GemmKernels.gemmEpilogue(spec, b(a), b(bb), b(c), epilogue, vectorized);
+    return true;
   }
 
   @Override
