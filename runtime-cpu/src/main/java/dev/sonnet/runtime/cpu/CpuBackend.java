@@ -5,6 +5,7 @@ import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.DirectConvolution;
+import dev.sonnet.backend.FusedUpdate;
 import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
@@ -21,7 +22,7 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend, DirectConvolution, GemmEpilogue {
+public final class CpuBackend implements Backend, DirectConvolution, GemmEpilogue, FusedUpdate {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -202,6 +203,24 @@ public final class CpuBackend implements Backend, DirectConvolution, GemmEpilogu
       return false; // one C shared by every item would get the epilogue once per item
     }
     GemmKernels.gemmEpilogue(spec, b(a), b(bb), b(c), epilogue, vectorized);
+    return true;
+  }
+
+  /**
+   * Every rule for float32 and float64, one pass ({@link UpdateKernels}); the scalar reference
+   * backend runs the same loops (they are its specification too).
+   */
+  @Override
+  public boolean fusedUpdate(
+      Rule rule, double[] hyper, DeviceBuffer[] in, DeviceBuffer[] out, long size) {
+    if (!in[0].dtype().isFloating()) {
+      return false;
+    }
+    CpuBuffer[] ins = new CpuBuffer[in.length];
+    for (int i = 0; i < in.length; i++) ins[i] = b(in[i]);
+    CpuBuffer[] outs = new CpuBuffer[out.length];
+    for (int i = 0; i < out.length; i++) outs[i] = b(out[i]);
+    UpdateKernels.update(rule, hyper, ins, outs, checkedSize(size));
     return true;
   }
 
