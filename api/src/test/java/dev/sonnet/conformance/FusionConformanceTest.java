@@ -256,4 +256,75 @@ class FusionConformanceTest {
       }
     }
   }
+
+  /**
+   * Fused softmax cross-entropy against its decomposition. The decomposition rounds after each
+   * float operation: z - max (error at most u |z - max|, u = 2^-24), exp (one ulp of each term),
+   * the sum over C classes (C u of the sum), log (u of |log|), the final subtraction, and the
+   * one-hot product and sum are exact; the fused kernel rounds once from double (u |loss|). So the
+   * two differ by at most about (C + 4) u (max|z - max| + |log sum| + |loss|) per example; the test
+   * allows four times that. The gradient p - onehot carries the same relative error on p, times
+   * |upstream| (1 / rows for the mean).
+   */
+  @Test
+  void softmaxCrossEntropy_fusedAgreesWithTheDecompositionWithinTheRoundingBound() {
+    int rows = 23;
+    int classes = 10;
+    Tensor z = normal(31, DType.FLOAT32, rows, classes).mul(4.0);
+    int[] y = new int[rows];
+    for (int r = 0; r < rows; r++) y[r] = (r * 7) % classes;
+    Tensor labels = Tensor.of(y, rows);
+    Supplier<List<float[]>> run =
+        () -> {
+          try (GradientTape tape = GradientTape.open()) {
+            tape.watch(z);
+            Tensor loss = dev.sonnet.losses.Losses.softmaxCrossEntropy(z, labels);
+            Tensor dz = tape.gradient(loss, z);
+            return List.of(loss.toFloatArray(), dz.toFloatArray());
+          }
+        };
+    List<float[]> fused = run.get();
+    List<float[]> plain = unfused(run);
+    float[] zs = z.toFloatArray();
+    double maxSpread = 0;
+    for (int r = 0; r < rows; r++) {
+      double lo = Double.MAX_VALUE;
+      double hi = -Double.MAX_VALUE;
+      for (int c = 0; c < classes; c++) {
+        lo = Math.min(lo, zs[r * classes + c]);
+        hi = Math.max(hi, zs[r * classes + c]);
+      }
+      maxSpread = Math.max(maxSpread, hi - lo);
+    }
+    double u = 0x1p-24;
+    double lossTol = 4 * (classes + 4) * u * (2 * maxSpread + Math.log(classes) + 1);
+    assertThat((double) fused.get(0)[0])
+        .isCloseTo(plain.get(0)[0], org.assertj.core.data.Offset.offset(lossTol));
+    double gradTol = 4 * (classes + 4) * u / rows;
+    float[] gf = fused.get(1);
+    float[] gp = plain.get(1);
+    for (int i = 0; i < gf.length; i++) {
+      assertThat((double) gf[i])
+          .as("dz element %d", i)
+          .isCloseTo(gp[i], org.assertj.core.data.Offset.offset(gradTol));
+    }
+  }
+
+  @Test
+  void softmaxCrossEntropy_firstAndSecondGradientsMatchFiniteDifferences() {
+    Tensor labels = Tensor.of(new int[] {2, 0, 3}, 3);
+    Tensor z = GradientCheck.uniform(5, -2, 2, 3, 4);
+    GradientCheck.check(
+        t -> dev.sonnet.ops.CrossEntropy.sparseSoftmaxCrossEntropy(t[0], labels), z);
+    Tensor w = GradientCheck.uniform(6, 0.5, 1.5, 3);
+    GradientCheck.check(
+        t -> {
+          try (GradientTape inner = GradientTape.open()) {
+            inner.watch(t[0]);
+            Tensor loss = dev.sonnet.ops.CrossEntropy.sparseSoftmaxCrossEntropy(t[0], labels);
+            return inner.gradient(loss.mul(w).sum(), t[0]);
+          }
+        },
+        z);
+  }
 }

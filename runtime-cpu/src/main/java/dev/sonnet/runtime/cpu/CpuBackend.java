@@ -10,6 +10,7 @@ import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
+import dev.sonnet.backend.SoftmaxCrossEntropy;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
@@ -22,7 +23,8 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend, DirectConvolution, GemmEpilogue, FusedUpdate {
+public final class CpuBackend
+    implements Backend, DirectConvolution, GemmEpilogue, FusedUpdate, SoftmaxCrossEntropy {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -221,6 +223,33 @@ public final class CpuBackend implements Backend, DirectConvolution, GemmEpilogu
     CpuBuffer[] outs = new CpuBuffer[out.length];
     for (int i = 0; i < out.length; i++) outs[i] = b(out[i]);
     UpdateKernels.update(rule, hyper, ins, outs, checkedSize(size));
+    return true;
+  }
+
+  /** Floating logits, one row per example in double ({@link SoftmaxCrossEntropyKernels}). */
+  @Override
+  public boolean softmaxCrossEntropyLoss(
+      DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer loss) {
+    if (!logits.dtype().isFloating()) {
+      return false;
+    }
+    SoftmaxCrossEntropyKernels.loss(b(logits), b(labels), rows, classes, b(loss));
+    return true;
+  }
+
+  @Override
+  public boolean softmaxCrossEntropyGradient(
+      DeviceBuffer logits,
+      DeviceBuffer labels,
+      DeviceBuffer upstream,
+      int rows,
+      int classes,
+      DeviceBuffer gradient) {
+    if (!logits.dtype().isFloating()) {
+      return false;
+    }
+    SoftmaxCrossEntropyKernels.gradient(
+        b(logits), b(labels), b(upstream), rows, classes, b(gradient));
     return true;
   }
 
