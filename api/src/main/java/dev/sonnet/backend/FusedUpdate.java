@@ -12,9 +12,10 @@ package dev.sonnet.backend;
  * converts it). Each step is one IEEE operation (multiply, add, subtract, divide, square root), so
  * the result is bit-for-bit that of the unfused operations where the backend's own kernels are
  * correctly rounded; the one exception is {@code rsqrt}, computed as {@code 1 / sqrt(x)} in the
- * dtype (two roundings, as the CPU vector kernel does; the CPU scalar reference rounds once, so the
- * two may differ by one unit in the last place there). With {@code lr}, {@code g} the gradient and
- * {@code p} the parameter:
+ * dtype (two roundings, as the CPU vector kernel does on full vectors; the CPU scalar reference,
+ * and the vector kernel's scalar tail, round once from double, so the two may differ by one unit in
+ * the last place of the factor there). With {@code lr}, {@code g} the gradient and {@code p} the
+ * parameter:
  *
  * <ul>
  *   <li>{@link Rule#SGD}, hyper {@code [lr]}, slots none: {@code p' = p - g * lr}

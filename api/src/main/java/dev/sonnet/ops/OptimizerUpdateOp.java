@@ -18,10 +18,10 @@ import java.util.Arrays;
  * <p><b>Decomposition</b> ({@link #decompose}): the formula with the elementwise tensor ops {@code
  * mul}, {@code add}, {@code sub}, {@code div}, {@code square}, {@code sqrt}, {@code rsqrt} and
  * scalar constants, in the order the optimizers always wrote it. The fused CPU kernel is
- * bit-for-bit that decomposition on the CPU vector backend; on the scalar reference backend too,
- * except for RMSProp's {@code rsqrt}, which the reference rounds once from double and the fused
- * kernel (like the vector kernel) computes as {@code 1 / sqrt} in float: one unit in the last place
- * at most.
+ * bit-for-bit that decomposition on both CPU kernel sets, except for RMSProp's {@code rsqrt}, which
+ * the scalar reference kernel (and the vector kernel's tail) rounds once from double and the fused
+ * kernel (like the vector kernel on full vectors) computes as {@code 1 / sqrt} in float: one unit
+ * in the last place of the factor at most.
  */
 record OptimizerUpdateOp(Rule rule, double[] hyper) implements FusedOp {
 

@@ -43,11 +43,12 @@ import org.junit.jupiter.api.Test;
  * rounded product, and its gradient dispatches the same operations, so values and gradients are
  * compared bit for bit. The fused optimizer steps evaluate the same IEEE operations in the same
  * order, so they too are compared bit for bit, except RMSProp's {@code rsqrt}: the fused kernel
- * computes {@code 1 / sqrt(x)} in float (two roundings, like the CPU vector kernel), the scalar
- * reference one rounding from double, so the factor may differ by one ulp (2^-24 relative) per
- * step. Over three steps the momentum carries at most three such errors of the size of the update
- * (smaller than |p|), then one rounding of p: a relative tolerance of 1e-6 of max(1, |p|) is about
- * eight times that bound and far below any wrong formula's error.
+ * computes {@code 1 / sqrt(x)} in float (two roundings, like the CPU vector kernel on full
+ * vectors), the scalar reference (and the vector kernel's tail) one rounding from double, so the
+ * factor may differ by one ulp (2^-24 relative) per step. Over three steps the momentum carries at
+ * most three such errors of the size of the update (smaller than |p|), then one rounding of p: a
+ * relative tolerance of 1e-6 of max(1, |p|) is about eight times that bound and far below any wrong
+ * formula's error.
  */
 class FusionConformanceTest {
 

@@ -9,8 +9,9 @@ import dev.sonnet.backend.FusedUpdate.Rule;
  * <p>Each loop body is the rule's formula as separate IEEE operations in the order the optimizer
  * writes it with tensor operations (Java never contracts {@code a * b + c} into an FMA), with the
  * hyper-parameters converted to the dtype first, so the result is bit-for-bit the unfused kernels';
- * {@code rsqrt} is {@code 1 / sqrt(x)} in the dtype, as {@link VectorUnary} computes it. The loops
- * are simple enough for C2 to vectorize. Elements are independent, so the split across {@link
+ * {@code rsqrt} is {@code 1 / sqrt(x)} in the dtype, as {@link VectorUnary} computes it on full
+ * vectors (its scalar tail and the scalar reference round once from double: one ulp apart). The
+ * loops are simple enough for C2 to vectorize. Elements are independent, so the split across {@link
  * CpuParallel} changes nothing.
  */
 final class UpdateKernels {
