@@ -43,6 +43,12 @@ record OptimizerUpdateOp(Rule rule, double[] hyper) implements FusedOp {
     return "optimizer_update";
   }
 
+  /** The hyper-parameters, a copy (the op is an immutable value). */
+  @Override
+  public double[] hyper() {
+    return hyper.clone();
+  }
+
   @Override
   public Tensor[] forward(Tensor[] inputs) {
     check(inputs);
