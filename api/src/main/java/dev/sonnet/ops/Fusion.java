@@ -19,9 +19,14 @@ public final class Fusion {
 
   private Fusion() {}
 
-  /** Whether fusing entry points may run fused operations (default true). */
+  /**
+   * Whether fusing entry points may run fused operations: true by default, false when turned off
+   * and while {@link CheckNumerics} mode is on (so that mode checks, and names, each primitive
+   * operation: a NaN is reported at the {@code matmul} or {@code add} that made it, not at a fused
+   * {@code dense}).
+   */
   public static boolean enabled() {
-    return enabled;
+    return enabled && !CheckNumerics.enabled;
   }
 
   /** Turns fusion on or off for every thread, from the next operation on. */
