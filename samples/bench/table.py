@@ -32,6 +32,10 @@ GOALS = {
     "elementwise/smallAddTaped": ("1us", "PyTorch"),
     "train/mlp_main": (2.0, "PyTorch"), "train/mlp_small": (2.0, "PyTorch"),
     "train/convnet": (1.0, "PyTorch"),
+    # The same steps with -Dsonnet.fusion=false (TrainBench's fusion=false): the unfused ops, in
+    # the same run, against the same PyTorch step.
+    "train/mlp_main_unfused": (None, "PyTorch"), "train/mlp_small_unfused": (None, "PyTorch"),
+    "train/convnet_unfused": (None, "PyTorch"),
     "rnn/lstm_train": (None, "PyTorch"), "rnn/lstm_train_unroll": (None, "PyTorch"),
     "rnn/lstm_infer": (None, "PyTorch"), "rnn/gru_infer": (None, "PyTorch"),
     # InferenceBench: a function loaded from a saved model vs ONNX Runtime (Java) running the
@@ -104,6 +108,9 @@ FLOPS = {
     "train/mlp_main": _mlp_step(100, 784, 1024, 1024, 10),
     "train/mlp_small": _mlp_step(64, 784, 128, 10),
     "train/convnet": _convnet_step(64),
+    "train/mlp_main_unfused": _mlp_step(100, 784, 1024, 1024, 10),
+    "train/mlp_small_unfused": _mlp_step(64, 784, 128, 10),
+    "train/convnet_unfused": _convnet_step(64),
     "rnn/lstm_train": 3 * _LSTM_FWD, "rnn/lstm_train_unroll": 3 * _LSTM_FWD,
     "rnn/lstm_infer": _LSTM_FWD, "rnn/gru_infer": _GRU_FWD,
     "infer/mlp_b1": _INFER_MLP(1), "infer/mlp_b100": _INFER_MLP(100),
@@ -124,7 +131,8 @@ def case_of(entry):
     if group == "conv":
         return "conv/%s/%s" % (params["layer"], method)
     if group in ("train", "rnn"):
-        return group + "/" + params["model"]
+        unfused = params.get("fusion") == "false"
+        return group + "/" + params["model"] + ("_unfused" if unfused else "")
     if group == "infer":
         return "infer/%s_b%s" % (params["model"], params["batch"])
     return group + "/" + method
@@ -154,6 +162,9 @@ def load_round(d):
                 if line.strip():
                     e = json.loads(line)
                     base[e["case"]] = e["us"]
+    for case in list(sonnet):
+        if case.endswith("_unfused") and case[: -len("_unfused")] in base:
+            base[case] = base[case[: -len("_unfused")]]
     if TRIAD in sonnet:
         for case in ("elementwise/largeAddKernel", "elementwise/largeAddOp"):
             base[case] = sonnet[TRIAD]

@@ -15,8 +15,8 @@ import dev.sonnet.tensor.DType;
  * these, so a new runtime implements this interface and nothing else. A runtime may add optional
  * capabilities by also implementing a capability interface of this package, which the op layer
  * looks for with {@code instanceof} and otherwise does without: {@link DirectConvolution}
- * (convolution products straight from the image, without {@link #im2col}'s column matrix) is the
- * one today.
+ * (convolution products straight from the image, without {@link #im2col}'s column matrix) and
+ * {@link GemmEpilogue} (a product finished with bias, ReLU or a ReLU mask while it is written).
  */
 public interface Backend {
   /** The short name used to select this backend, e.g. {@code cpu} or {@code opencl}. */

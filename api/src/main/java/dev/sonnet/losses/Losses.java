@@ -1,5 +1,6 @@
 package dev.sonnet.losses;
 
+import dev.sonnet.ops.CrossEntropy;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Operand;
@@ -66,6 +67,10 @@ public final class Losses {
     }
     LabelChecks.requireClassIndices("softmaxCrossEntropy", y, z);
     LabelChecks.requireExamples("softmaxCrossEntropy", y.shape(), reduction);
+    if (z.rank() == 2) {
+      // One pass forward and one backward where the backend can (CrossEntropy).
+      return reduction.reduce(CrossEntropy.sparseSoftmaxCrossEntropy(z, y));
+    }
     Tensor oneHot = ShapeOps.oneHot(y, z.dim(-1), z.dtype());
     return reduction.reduce(z.logSoftmax(-1).mul(oneHot).sum(-1).neg());
   }

@@ -57,9 +57,22 @@ public final class Sequential extends Module implements Layer {
     }
     Tensor out = x;
     for (int i = 0, n = layers.size(); i < n; i++) {
-      out = layers.get(i).call(out);
+      Layer layer = layers.get(i);
+      if (i + 1 < n
+          && layer instanceof ActivationFusing fusing
+          && isActivation(layers.get(i + 1))) {
+        // Linear followed by relu: one fused op (bit-for-bit the two calls).
+        out = fusing.callThenActivate(out, layers.get(++i));
+      } else {
+        out = layer.call(out);
+      }
     }
     return out;
+  }
+
+  /** The library's ReLU: the one activation a layer may fuse today. */
+  private static boolean isActivation(Layer next) {
+    return next == Layers.relu();
   }
 
   @Override

@@ -238,8 +238,14 @@ public final class MLP extends Module implements Layer {
     Tensor h = x;
     int n = layers.size();
     for (int i = 0; i < n; i++) {
+      boolean activated = i < n - 1 || activateFinal;
+      if (activated && !training) {
+        // No dropout between the layer and its activation: the layer may fuse it (Linear + relu).
+        h = layers.get(i).callThenActivate(h, activation);
+        continue;
+      }
       h = layers.get(i).call(h);
-      if (i < n - 1 || activateFinal) {
+      if (activated) {
         if (training) {
           h = dropout(h, r);
         }

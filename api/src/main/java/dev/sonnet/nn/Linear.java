@@ -1,10 +1,13 @@
 package dev.sonnet.nn;
 
+import dev.sonnet.backend.GemmEpilogue.Activation;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.ActivationFusing;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
+import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.NotBuiltException;
 import dev.sonnet.module.Param;
@@ -12,6 +15,7 @@ import dev.sonnet.module.Settings;
 import dev.sonnet.module.Transposable;
 import dev.sonnet.module.Transpose;
 import dev.sonnet.module.TransposeWith;
+import dev.sonnet.ops.LinearAlgebra;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 
@@ -37,7 +41,7 @@ import dev.sonnet.tensor.Variable;
  * variables, whose output size is this one's input size.
  */
 @Transposable
-public final class Linear extends Module implements Layer {
+public final class Linear extends Module implements ActivationFusing {
   /** {@code true}: an affine map is the usual layer; turn it off before a normalisation. */
   public static final boolean DEFAULT_WITH_BIAS = true;
 
@@ -119,8 +123,27 @@ public final class Linear extends Module implements Layer {
     build(x);
     NnSupport.requireMinRank(this, x, 2, "[batch..., inputSize]");
     NnSupport.requireDim(this, x, -1, w.shape().dim(0), "input features");
+    if (x.rank() == 2) {
+      // x @ w + b in one product when the backend can (bit-for-bit the two ops).
+      return LinearAlgebra.dense(x, w, withBias ? b : null, Activation.NONE);
+    }
     Tensor y = x.matmul(w);
     return withBias ? y.add(b) : y;
+  }
+
+  /**
+   * {@code activation.call(call(x))}; for {@link Layers#relu()} and a matrix {@code x}, one {@link
+   * LinearAlgebra#dense} product that adds the bias and takes the ReLU as it writes its output.
+   */
+  @Override
+  public Tensor callThenActivate(Tensor x, Layer activation) {
+    if (activation != Layers.relu() || x.rank() != 2) {
+      return activation.call(call(x));
+    }
+    build(x);
+    NnSupport.requireMinRank(this, x, 2, "[batch..., inputSize]");
+    NnSupport.requireDim(this, x, -1, w.shape().dim(0), "input features");
+    return LinearAlgebra.dense(x, w, withBias ? b : null, Activation.RELU);
   }
 
   /** The number of outputs. */

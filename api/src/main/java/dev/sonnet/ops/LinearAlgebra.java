@@ -1,5 +1,7 @@
 package dev.sonnet.ops;
 
+import dev.sonnet.backend.GemmEpilogue;
+import dev.sonnet.backend.GemmEpilogue.Activation;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
 
@@ -33,5 +35,34 @@ public final class LinearAlgebra {
         new MatMulOp(transposeA, transposeB),
         Operands.tensor(a, "matmul", 1),
         Operands.tensor(b, "matmul", 2));
+  }
+
+  /**
+   * A dense layer: {@code activation(x @ w + b)}, with {@code b} null for no bias. The same value
+   * and gradient as {@code x.matmul(w).add(b).relu()}, bit for bit, computed in one product when
+   * {@link Fusion} is on, {@code x} is a matrix and the backend has the {@link GemmEpilogue}
+   * capability ({@link DenseOp}); otherwise those three ops are dispatched.
+   *
+   * @param x {@code [batch..., k]}
+   * @param w {@code [k, n]}
+   * @param b {@code [n]}, or null
+   * @param activation {@link Activation#NONE} or {@link Activation#RELU}
+   */
+  public static Tensor dense(Operand x, Operand w, Operand b, Activation activation) {
+    Tensor[] in = b == null ? Dispatch.values(x, w) : Dispatch.values(x, w, b);
+    DenseOp op = new DenseOp(activation, b != null);
+    Tensor xt = in[0];
+    if (Fusion.enabled()
+        && xt.rank() == 2
+        && in[1].rank() == 2
+        && xt.dtype().isFloating()
+        && xt.backend() instanceof GemmEpilogue) {
+      return Dispatch.run1(op, in);
+    }
+    Tensor y = xt.matmul(in[1]);
+    if (b != null) {
+      y = y.add(in[2]);
+    }
+    return activation == Activation.RELU ? y.relu() : y;
   }
 }

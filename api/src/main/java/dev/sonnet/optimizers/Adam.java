@@ -1,6 +1,8 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.backend.FusedUpdate.Rule;
 import dev.sonnet.module.Settings;
+import dev.sonnet.ops.OptimizerUpdates;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -93,16 +95,16 @@ public final class Adam extends Optimizer {
 
   @Override
   protected void update(int index, Variable parameter, Tensor g, double rate, long t) {
-    Variable mi = m.get(index);
-    Variable vi = v.get(index);
-    Tensor mNew = mi.peek().mul(beta1).add(g.mul(1 - beta1));
-    Tensor vNew = vi.peek().mul(beta2).add(g.square().mul(1 - beta2));
-    mi.assign(mNew);
-    vi.assign(vNew);
+    // m' = m b1 + g (1 - b1); v' = v b2 + g^2 (1 - b2);
+    // p' = p - (m' / (1 - b1^t)) rate / (sqrt(v' / (1 - b2^t)) + epsilon), in one pass
+    // (OptimizerUpdates; its decomposition is this formula in tensor ops).
     double mCorrection = 1 - Math.pow(beta1, t);
     double vCorrection = 1 - Math.pow(beta2, t);
-    Tensor mHat = mNew.div(mCorrection);
-    Tensor vHat = vNew.div(vCorrection);
-    parameter.assignSub(mHat.mul(rate).div(vHat.sqrt().add(epsilon)));
+    OptimizerUpdates.apply(
+        Rule.ADAM,
+        new double[] {rate, beta1, 1 - beta1, beta2, 1 - beta2, mCorrection, vCorrection, epsilon},
+        parameter,
+        g,
+        List.of(m.get(index), v.get(index)));
   }
 }

@@ -1,6 +1,8 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.backend.FusedUpdate.Rule;
 import dev.sonnet.module.Settings;
+import dev.sonnet.ops.OptimizerUpdates;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -84,10 +86,13 @@ public final class Momentum extends Optimizer {
 
   @Override
   protected void update(int index, Variable parameter, Tensor update, double rate, long t) {
-    Variable acc = accumulated.get(index);
-    Tensor a = acc.peek().mul(momentum).add(update);
-    acc.assign(a);
-    Tensor direction = useNesterov ? a.mul(momentum).add(update) : a;
-    parameter.assignSub(direction.mul(rate));
+    // a' = a * momentum + g; p' = p - (nesterov ? a' * momentum + g : a') * rate, in one pass
+    // (OptimizerUpdates; its decomposition is this formula in tensor ops).
+    OptimizerUpdates.apply(
+        useNesterov ? Rule.NESTEROV : Rule.MOMENTUM,
+        new double[] {rate, momentum},
+        parameter,
+        update,
+        List.of(accumulated.get(index)));
   }
 }

@@ -1,6 +1,8 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.backend.FusedUpdate.Rule;
 import dev.sonnet.module.Settings;
+import dev.sonnet.ops.OptimizerUpdates;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -121,20 +123,16 @@ public final class RMSProp extends Optimizer {
 
   @Override
   protected void update(int index, Variable parameter, Tensor g, double rate, long t) {
-    Variable msi = ms.get(index);
-    Tensor msNew = msi.peek().mul(decay).add(g.square().mul(1 - decay));
-    msi.assign(msNew);
-    Tensor denominator = msNew;
-    if (centered) {
-      Variable mgi = mg.get(index);
-      Tensor mgNew = mgi.peek().mul(decay).add(g.mul(1 - decay));
-      mgi.assign(mgNew);
-      denominator = msNew.sub(mgNew.square());
-    }
-    Variable momi = mom.get(index);
-    Tensor momNew =
-        momi.peek().mul(momentum).add(g.mul(rate).mul(denominator.add(epsilon).rsqrt()));
-    momi.assign(momNew);
-    parameter.assignSub(momNew);
+    // ms' = ms decay + g^2 (1 - decay); centered: mg' = mg decay + g (1 - decay) and the
+    // denominator ms' - mg'^2; mom' = mom momentum + g rate rsqrt(denominator + epsilon);
+    // p' = p - mom', in one pass (OptimizerUpdates; its decomposition is this formula).
+    OptimizerUpdates.apply(
+        centered ? Rule.RMSPROP_CENTERED : Rule.RMSPROP,
+        new double[] {rate, decay, 1 - decay, momentum, epsilon},
+        parameter,
+        g,
+        centered
+            ? List.of(ms.get(index), mom.get(index), mg.get(index))
+            : List.of(ms.get(index), mom.get(index)));
   }
 }

@@ -1,6 +1,8 @@
 package dev.sonnet.optimizers;
 
+import dev.sonnet.backend.FusedUpdate.Rule;
 import dev.sonnet.module.Settings;
+import dev.sonnet.ops.OptimizerUpdates;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class SGD extends Optimizer {
 
   @Override
   protected void update(int index, Variable parameter, Tensor update, double rate, long t) {
-    parameter.assignSub(update.mul(rate));
+    // p - g * rate, one pass (OptimizerUpdates): bit-for-bit assignSub(update.mul(rate)).
+    OptimizerUpdates.apply(Rule.SGD, new double[] {rate}, parameter, update, List.of());
   }
 }

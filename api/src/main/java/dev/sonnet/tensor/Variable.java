@@ -169,6 +169,38 @@ public final class Variable implements Operand {
     update("assignSub", delta, true);
   }
 
+  /**
+   * Replaces the value with {@code rule.apply(value)}, unrecorded, like {@link #assignSub}: for an
+   * optimizer's fused step ({@code dev.sonnet.ops.OptimizerUpdates}), which computes the new value
+   * from the current one in one operation. The new value counts as made by this variable, so inside
+   * a {@link TensorScope} a later update retires it as it retires {@link #assignSub}'s; the rule
+   * must therefore return a tensor it made from the value (an operation's fresh output), never one
+   * held elsewhere.
+   *
+   * @param what the update's name, for errors
+   * @throws IllegalArgumentException if the rule returns the value itself or shares its memory
+   */
+  public synchronized void assignUpdate(
+      String what, java.util.function.UnaryOperator<Tensor> rule) {
+    Tensor next;
+    Tensor value = current.tensor;
+    try (var pause = Dispatch.pause()) {
+      next = rule.apply(value);
+    }
+    if (next == value || next.rawBuffer() == value.rawBuffer()) {
+      throw new IllegalArgumentException(
+          "Variable '"
+              + name
+              + "' "
+              + what
+              + ": the update returned the current value's memory; "
+              + "it must return a new tensor");
+    }
+    checkCompatible(what, next);
+    TensorScope.detach(next);
+    replace(next, true);
+  }
+
   private synchronized void update(String what, Operand delta, boolean subtract) {
     Dispatch.variableWrite(this);
     Tensor next;

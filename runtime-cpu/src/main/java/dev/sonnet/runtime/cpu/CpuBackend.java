@@ -5,9 +5,12 @@ import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.DirectConvolution;
+import dev.sonnet.backend.FusedUpdate;
+import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
+import dev.sonnet.backend.SoftmaxCrossEntropy;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
@@ -20,7 +23,8 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend, DirectConvolution {
+public final class CpuBackend
+    implements Backend, DirectConvolution, GemmEpilogue, FusedUpdate, SoftmaxCrossEntropy {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -198,6 +202,66 @@ public final class CpuBackend implements Backend, DirectConvolution {
   @Override
   public void gemm(GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c) {
     GemmKernels.gemm(spec, b(a), b(bb), b(c), vectorized);
+  }
+
+  /**
+   * Always accepts floating products: the float32 vector kernel finishes each strip of C in L1
+   * ({@link GemmEpilogueKernels}); other dtypes and the scalar backend run the product, then the
+   * epilogue over C.
+   */
+  @Override
+  public boolean gemmEpilogue(
+      GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c, Epilogue epilogue) {
+    if (!c.dtype().isFloating() || (spec.batch() > 1 && spec.cBatchStride() == 0)) {
+      return false; // one C shared by every item would get the epilogue once per item
+    }
+    GemmKernels.gemmEpilogue(spec, b(a), b(bb), b(c), epilogue, vectorized);
+    return true;
+  }
+
+  /**
+   * Every rule for float32 and float64, one pass ({@link UpdateKernels}); the scalar reference
+   * backend runs the same loops (they are its specification too).
+   */
+  @Override
+  public boolean fusedUpdate(
+      Rule rule, double[] hyper, DeviceBuffer[] in, DeviceBuffer[] out, long size) {
+    if (!in[0].dtype().isFloating()) {
+      return false;
+    }
+    CpuBuffer[] ins = new CpuBuffer[in.length];
+    for (int i = 0; i < in.length; i++) ins[i] = b(in[i]);
+    CpuBuffer[] outs = new CpuBuffer[out.length];
+    for (int i = 0; i < out.length; i++) outs[i] = b(out[i]);
+    UpdateKernels.update(rule, hyper, ins, outs, checkedSize(size));
+    return true;
+  }
+
+  /** Floating logits, one row per example in double ({@link SoftmaxCrossEntropyKernels}). */
+  @Override
+  public boolean softmaxCrossEntropyLoss(
+      DeviceBuffer logits, DeviceBuffer labels, int rows, int classes, DeviceBuffer loss) {
+    if (!logits.dtype().isFloating()) {
+      return false;
+    }
+    SoftmaxCrossEntropyKernels.loss(b(logits), b(labels), rows, classes, b(loss));
+    return true;
+  }
+
+  @Override
+  public boolean softmaxCrossEntropyGradient(
+      DeviceBuffer logits,
+      DeviceBuffer labels,
+      DeviceBuffer upstream,
+      int rows,
+      int classes,
+      DeviceBuffer gradient) {
+    if (!logits.dtype().isFloating()) {
+      return false;
+    }
+    SoftmaxCrossEntropyKernels.gradient(
+        b(logits), b(labels), b(upstream), rows, classes, b(gradient));
+    return true;
   }
 
   @Override

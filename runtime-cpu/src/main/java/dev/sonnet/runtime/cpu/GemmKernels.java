@@ -1,7 +1,9 @@
 package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.SonnetException;
+import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmSpec;
+import dev.sonnet.tensor.DType;
 
 /**
  * Routes matrix products to the packed, register-blocked Vector API kernels ({@link VectorGemmF32},
@@ -29,5 +31,30 @@ final class GemmKernels {
       return;
     }
     ScalarGemm.gemm(spec, a, b, c);
+  }
+
+  /**
+   * The product then {@code epilogue}: fused into the float32 vector kernel, else the product and a
+   * pass of {@link GemmEpilogueKernels#apply} over C (the reference the fused kernel is checked
+   * against).
+   */
+  static void gemmEpilogue(
+      GemmSpec spec,
+      CpuBuffer a,
+      CpuBuffer b,
+      CpuBuffer c,
+      GemmEpilogue.Epilogue epilogue,
+      boolean vectorized) {
+    if (vectorized && c.dtype() == DType.FLOAT32) {
+      if (spec.batch() == 0 || spec.m() == 0 || spec.n() == 0) {
+        return;
+      }
+      VectorGemmF32.gemm(spec, a.f32(), b.f32(), c.f32(), GemmEpilogueKernels.F32.of(epilogue));
+      return;
+    }
+    gemm(spec, a, b, c, vectorized);
+    if (spec.batch() > 0 && spec.m() > 0 && spec.n() > 0) {
+      GemmEpilogueKernels.apply(spec, c, epilogue);
+    }
   }
 }

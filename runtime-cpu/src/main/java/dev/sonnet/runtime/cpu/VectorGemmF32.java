@@ -96,6 +96,14 @@ final class VectorGemmF32 {
   }
 
   static void gemm(GemmSpec s, float[] a, float[] b, float[] c) {
+    gemm(s, a, b, c, null);
+  }
+
+  /**
+   * The product followed by {@code epi} (null: none), applied to each strip of {@code MR} rows of a
+   * thread's block right after its last depth block: see {@link GemmEpilogueKernels}.
+   */
+  static void gemm(GemmSpec s, float[] a, float[] b, float[] c, GemmEpilogueKernels.F32 epi) {
     int threads = CpuParallel.threads();
     long macs = (long) s.m() * s.n() * Math.max(1, s.k());
     if (s.batch() > 1 && s.batch() >= threads && s.cBatchStride() != 0) {
@@ -104,7 +112,7 @@ final class VectorGemmF32 {
           CpuParallel.grainFor(macs / L),
           (from, to) -> {
             for (int item = from; item < to; item++) {
-              block(s, item, a, b, c, 0, s.m(), 0, s.n());
+              block(s, item, a, b, c, 0, s.m(), 0, s.n(), epi);
             }
           });
       return;
@@ -117,7 +125,7 @@ final class VectorGemmF32 {
     tasks = Math.max(1, Math.min(tasks, units));
     for (int item = 0; item < s.batch(); item++) {
       if (tasks == 1) {
-        block(s, item, a, b, c, 0, m, 0, n);
+        block(s, item, a, b, c, 0, m, 0, n, epi);
         continue;
       }
       int it = item;
@@ -130,9 +138,9 @@ final class VectorGemmF32 {
               int u0 = (int) ((long) units * task / t);
               int u1 = (int) ((long) units * (task + 1) / t);
               if (byColumns) {
-                block(s, it, a, b, c, 0, m, u0 * NR, Math.min(n, u1 * NR));
+                block(s, it, a, b, c, 0, m, u0 * NR, Math.min(n, u1 * NR), epi);
               } else {
-                block(s, it, a, b, c, u0 * MR, Math.min(m, u1 * MR), 0, n);
+                block(s, it, a, b, c, u0 * MR, Math.min(m, u1 * MR), 0, n, epi);
               }
             }
           });
@@ -141,7 +149,16 @@ final class VectorGemmF32 {
 
   /** C[i0:i1, j0:j1] of one batch item, on the calling thread. */
   private static void block(
-      GemmSpec s, int item, float[] a, float[] b, float[] c, int i0, int i1, int j0, int j1) {
+      GemmSpec s,
+      int item,
+      float[] a,
+      float[] b,
+      float[] c,
+      int i0,
+      int i1,
+      int j0,
+      int j1,
+      GemmEpilogueKernels.F32 epi) {
     int k = s.k();
     int ldc = s.ldc();
     int cBase = (int) (s.cOffset() + item * s.cBatchStride());
@@ -150,6 +167,9 @@ final class VectorGemmF32 {
         for (int i = i0; i < i1; i++) {
           Arrays.fill(c, cBase + i * ldc + j0, cBase + i * ldc + j1, 0f);
         }
+      }
+      if (epi != null) {
+        GemmEpilogueKernels.rowsF32(c, cBase + i0 * ldc + j0, ldc, i1 - i0, j0, j1 - j0, epi);
       }
       return;
     }
@@ -173,6 +193,7 @@ final class VectorGemmF32 {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         boolean overwrite = pc == 0 && !s.accumulate();
+        boolean last = pc + kc == k;
         if (direct) {
           if (fullPanels < panels) {
             packB(s, b, bBase, pc, kc, jc + fullPanels * NR, nc - fullPanels * NR, bPack, 0);
@@ -221,6 +242,9 @@ final class VectorGemmF32 {
                     tile);
               }
             }
+            if (last && epi != null) {
+              GemmEpilogueKernels.rowsF32(c, cRow, ldc, mr, jc, nc, epi);
+            }
             continue;
           }
           packA(s, a, aBase, i, mr, pc, kc, aPack);
@@ -244,6 +268,10 @@ final class VectorGemmF32 {
               int off = direct ? 0 : panel * kc * NR;
               micro(kc, aPack, bPack, off, NR, c, cRow + panel * NR, ldc, mr, nr, overwrite, tile);
             }
+          }
+          if (last && epi != null) {
+            // The strip's rows of this column block are final and still in L1: finish them now.
+            GemmEpilogueKernels.rowsF32(c, cRow, ldc, mr, jc, nc, epi);
           }
         }
       }

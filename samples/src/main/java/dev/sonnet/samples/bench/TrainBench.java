@@ -1,5 +1,6 @@
 package dev.sonnet.samples.bench;
 
+import dev.sonnet.ops.Fusion;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,10 +24,18 @@ public class TrainBench {
   @Param({"mlp_main", "mlp_small", "convnet"})
   public String model;
 
+  /**
+   * Whether the library may fuse ({@code dev.sonnet.ops.Fusion}): {@code false} measures the same
+   * step with the unfused ops ({@code -Dsonnet.fusion=false}) in the same run, as a baseline.
+   */
+  @Param({"true", "false"})
+  public boolean fusion;
+
   private TrainSteps steps;
 
   @Setup(Level.Trial)
   public void setUp() {
+    Fusion.setEnabled(fusion);
     steps =
         switch (model) {
           case "mlp_main" -> TrainSteps.mlp(100, 784, 1024, 1024, 10);

@@ -1,7 +1,16 @@
 package dev.sonnet.samples.bench;
 
 import dev.sonnet.autodiff.GradientTape;
+import dev.sonnet.losses.Losses;
+import dev.sonnet.module.Layer;
+import dev.sonnet.module.Layers;
+import dev.sonnet.module.Module;
+import dev.sonnet.module.Sequential;
+import dev.sonnet.nn.Conv2D;
+import dev.sonnet.nn.Flatten;
+import dev.sonnet.nn.Linear;
 import dev.sonnet.ops.Convolution;
+import dev.sonnet.optimizers.SGD;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
@@ -12,41 +21,44 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The benchmarked models, written with tensors, variables and a tape (the same models as {@code
- * baseline.py}'s): dense layers {@code relu(x W + b)}, softmax cross-entropy against one-hot
- * labels, and plain SGD ({@code v -= lr * g}). Inputs and labels are random: a step's cost does not
- * depend on the values.
+ * The benchmarked models, written as a user writes them (the same models as {@code baseline.py}'s
+ * {@code torch.nn} ones): {@link Sequential} of {@link Linear} layers and {@link Layers#relu()} (or
+ * {@link Conv2D} and max-pooling for the ConvNet), {@link Losses#softmaxCrossEntropy} against
+ * integer labels, and the {@link SGD} optimizer, each step on a tape in a {@link TensorScope}.
+ * Whatever fusion the library applies ({@code Linear} + {@code relu} as one product, the one-pass
+ * optimizer step) comes from these calls; {@code -Dsonnet.fusion=false} measures the unfused ops.
+ * Inputs and labels are random: a step's cost does not depend on the values.
  */
 final class TrainSteps {
   /** SGD's learning rate; small enough that random data does not blow the weights up. */
   static final double LEARNING_RATE = 0.01;
 
-  private final List<Variable> params = new ArrayList<>();
+  private final Module model;
+  private final SGD sgd = new SGD(LEARNING_RATE);
   private final Tensor x;
   private final Tensor labels;
-  private final boolean conv;
-  private final int batch;
+  private List<Variable> params;
 
-  private TrainSteps(Tensor x, Tensor labels, boolean conv) {
+  private TrainSteps(Module model, Tensor x, Tensor labels) {
+    this.model = model;
     this.x = x;
     this.labels = labels;
-    this.conv = conv;
-    this.batch = x.dim(0);
   }
 
   /** An MLP {@code sizes[0] -> ... -> sizes[last]} with ReLU between layers. */
   static TrainSteps mlp(int batch, int... sizes) {
     Rng rng = new Rng(4);
-    int classes = sizes[sizes.length - 1];
-    TrainSteps t =
-        new TrainSteps(
-            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, sizes[0]), 0, 1),
-            oneHot(rng, batch, classes),
-            false);
-    for (int i = 0; i + 1 < sizes.length; i++) {
-      t.dense(rng, "linear_" + i, sizes[i], sizes[i + 1]);
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 1; i < sizes.length; i++) {
+      layers.add(new Linear(sizes[i]));
+      if (i + 1 < sizes.length) {
+        layers.add(Layers.relu());
+      }
     }
-    return t;
+    return new TrainSteps(
+        new Sequential(layers),
+        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, sizes[0]), 0, 1),
+        labels(rng, batch, sizes[sizes.length - 1]));
   }
 
   /**
@@ -55,45 +67,32 @@ final class TrainSteps {
    */
   static TrainSteps convNet(int batch) {
     Rng rng = new Rng(5);
-    TrainSteps t =
-        new TrainSteps(
-            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, 28, 28, 1), 0, 1),
-            oneHot(rng, batch, 10),
-            true);
-    t.params.add(
-        new Variable(
-            "conv_0/w",
-            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(3, 3, 1, 16), 0, Math.sqrt(2.0 / 9)),
-            true));
-    t.params.add(new Variable("conv_0/b", Tensor.zeros(DType.FLOAT32, 16), true));
-    t.params.add(
-        new Variable(
-            "conv_1/w",
-            Tensor.randomNormal(
-                rng, DType.FLOAT32, Shape.of(3, 3, 16, 32), 0, Math.sqrt(2.0 / 144)),
-            true));
-    t.params.add(new Variable("conv_1/b", Tensor.zeros(DType.FLOAT32, 32), true));
-    t.dense(rng, "linear", 7 * 7 * 32, 10);
-    return t;
+    Layer pool = Layers.named("max_pool_2x2", h -> Convolution.maxPool(h, new int[] {2, 2}));
+    Sequential model =
+        new Sequential(
+            List.of(
+                new Conv2D(16, 3),
+                Layers.relu(),
+                pool,
+                new Conv2D(32, 3),
+                Layers.relu(),
+                pool,
+                new Flatten(),
+                new Linear(10)));
+    return new TrainSteps(
+        model,
+        Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(batch, 28, 28, 1), 0, 1),
+        labels(rng, batch, 10));
   }
 
-  private void dense(Rng rng, String name, int in, int out) {
-    params.add(
-        new Variable(
-            name + "/w",
-            Tensor.randomNormal(rng, DType.FLOAT32, Shape.of(in, out), 0, Math.sqrt(2.0 / in)),
-            true));
-    params.add(new Variable(name + "/b", Tensor.zeros(DType.FLOAT32, out), true));
-  }
-
-  private static Tensor oneHot(Rng rng, int batch, int classes) {
-    float[] y = new float[batch * classes];
-    Tensor u = Tensor.randomUniform(rng, DType.FLOAT64, Shape.of(batch), 0, classes);
-    double[] picks = u.toDoubleArray();
+  private static Tensor labels(Rng rng, int batch, int classes) {
+    int[] y = new int[batch];
+    double[] picks =
+        Tensor.randomUniform(rng, DType.FLOAT64, Shape.of(batch), 0, classes).toDoubleArray();
     for (int i = 0; i < batch; i++) {
-      y[i * classes + Math.min(classes - 1, (int) picks[i])] = 1f;
+      y[i] = Math.min(classes - 1, (int) picks[i]);
     }
-    return Tensor.of(y, batch, classes);
+    return Tensor.of(y, batch);
   }
 
   /**
@@ -106,36 +105,14 @@ final class TrainSteps {
       List<Tensor> grads;
       Tensor loss;
       try (GradientTape tape = GradientTape.open()) {
-        Tensor logits = conv ? convLogits() : mlpLogits();
-        loss = logits.logSoftmax(1).mul(labels).sum().mul(-1.0 / batch);
+        loss = Losses.softmaxCrossEntropy(((Layer) model).call(x), labels);
+        if (params == null) {
+          params = model.trainableVariables(); // known once the first call has built the model
+        }
         grads = tape.gradient(loss, params);
       }
-      for (int i = 0; i < params.size(); i++) {
-        params.get(i).assignSub(grads.get(i).mul(LEARNING_RATE));
-      }
+      sgd.apply(grads, params);
       return loss.floatValue();
     }
-  }
-
-  private Tensor mlpLogits() {
-    Tensor h = x;
-    int layers = params.size() / 2;
-    for (int i = 0; i < layers; i++) {
-      h = h.matmul(params.get(2 * i)).add(params.get(2 * i + 1));
-      if (i + 1 < layers) {
-        h = h.relu();
-      }
-    }
-    return h;
-  }
-
-  private Tensor convLogits() {
-    int[] pool = {2, 2};
-    Tensor h = Convolution.conv(x, params.get(0)).add(params.get(1)).relu();
-    h = Convolution.maxPool(h, pool);
-    h = Convolution.conv(h, params.get(2)).add(params.get(3)).relu();
-    h = Convolution.maxPool(h, pool);
-    h = h.reshape(batch, 7 * 7 * 32);
-    return h.matmul(params.get(4)).add(params.get(5));
   }
 }
