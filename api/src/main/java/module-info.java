@@ -14,11 +14,14 @@ module dev.sonnet.api {
   // Generated code carries @javax.annotation.processing.Generated (source retention): a module
   // whose classes the processor runs on needs this line too.
   requires static java.compiler;
+  // dev.sonnet.data downloads datasets only when asked (FashionMnist.Options.withDownload).
+  requires java.net.http;
 
   exports dev.sonnet;
   exports dev.sonnet.autodiff;
   exports dev.sonnet.backend;
   exports dev.sonnet.checkpoint;
+  exports dev.sonnet.data;
   exports dev.sonnet.initializers;
   exports dev.sonnet.losses;
   exports dev.sonnet.metrics;

@@ -9,6 +9,7 @@ import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.backend.UnsignedByteUpload;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
 
@@ -20,7 +21,7 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend, DirectConvolution {
+public final class CpuBackend implements Backend, DirectConvolution, UnsignedByteUpload {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -88,6 +89,21 @@ public final class CpuBackend implements Backend, DirectConvolution {
   @Override
   public DeviceBuffer upload(float[] data) {
     return CpuBuffer.copyOf(this, DType.FLOAT32, data, data.length);
+  }
+
+  /**
+   * Converts while copying, one pass over the bytes into a (pooled) float array: a plain loop the
+   * JIT vectorises, since it has no dependence between elements.
+   */
+  @Override
+  public DeviceBuffer uploadUnsignedBytes(
+      byte[] data, int offset, int length, float scale, float shift) {
+    CpuBuffer b = CpuBuffer.allocateUninitialized(this, DType.FLOAT32, length);
+    float[] out = b.f32();
+    for (int i = 0; i < length; i++) {
+      out[i] = (data[offset + i] & 0xff) * scale + shift;
+    }
+    return b;
   }
 
   @Override

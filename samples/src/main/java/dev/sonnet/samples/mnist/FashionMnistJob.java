@@ -2,6 +2,14 @@ package dev.sonnet.samples.mnist;
 
 import dev.sonnet.autodiff.GradientTape;
 import dev.sonnet.backend.Backends;
+import dev.sonnet.data.ArrayDataset;
+import dev.sonnet.data.Batch;
+import dev.sonnet.data.DataIterator;
+import dev.sonnet.data.Dataset;
+import dev.sonnet.data.DatasetException;
+import dev.sonnet.data.Datasets;
+import dev.sonnet.data.FashionMnist;
+import dev.sonnet.data.Remainder;
 import dev.sonnet.losses.Losses;
 import dev.sonnet.metrics.Mean;
 import dev.sonnet.module.Sequential;
@@ -9,9 +17,6 @@ import dev.sonnet.optimizers.LearningRate;
 import dev.sonnet.optimizers.Momentum;
 import dev.sonnet.optimizers.Optimizer;
 import dev.sonnet.optimizers.SGD;
-import dev.sonnet.samples.data.FashionMnist;
-import dev.sonnet.samples.data.LabeledImages;
-import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
@@ -65,7 +70,12 @@ public final class FashionMnistJob {
       System.exit(2);
       return;
     }
-    new FashionMnistJob(options, System.out, System.console() != null).run();
+    try {
+      new FashionMnistJob(options, System.out, System.console() != null).run();
+    } catch (DatasetException e) {
+      System.err.println(e.getMessage());
+      System.exit(1);
+    }
   }
 
   /** The outcome of a run. */
@@ -79,10 +89,19 @@ public final class FashionMnistJob {
             + " ("
             + Backends.getDefault().deviceName()
             + ")");
-    FashionMnist data = FashionMnist.load(options.dataDir(), true, out);
-    LabeledImages train = data.train();
-    LabeledImages test = data.test();
-    int trainCount = options.limit() > 0 ? Math.min(options.limit(), train.count()) : train.count();
+    FashionMnist data =
+        Datasets.fashionMnist(
+            FashionMnist.Options.defaults()
+                .withDataDir(options.dataDir())
+                .withDownload(options.download())
+                .withLog(out::println));
+    // Inputs in [-1, 1], as Sonnet's MNIST example; the backend converts the bytes on upload.
+    ArrayDataset train = data.train().scaled("image", 2f / 255f, -1f);
+    ArrayDataset test = data.test().scaled("image", 2f / 255f, -1f);
+    int trainCount =
+        options.limit() > 0
+            ? Math.min(options.limit(), train.exampleCount())
+            : train.exampleCount();
     int batch = Math.min(options.batchSizeOrDefault(), trainCount);
     int epochs = options.epochsOrDefault();
     double rate = options.learningRateOrDefault();
@@ -97,7 +116,7 @@ public final class FashionMnistJob {
         options.model() == Options.Model.MLP
             ? new SGD(schedule)
             : Momentum.builder(schedule, CONVNET_MOMENTUM).build();
-    model.call(batchOf(train, new int[] {0}, 0, 1).images());
+    model.call(train.take(1).batch(1).toList().get(0).get("image"));
     List<Variable> params = model.trainableVariables();
     long paramCount = 0;
     for (Variable v : params) {
@@ -114,7 +133,10 @@ public final class FashionMnistJob {
         epochs,
         options.seed());
 
-    Rng rng = new Rng(options.seed());
+    // Each pass (epoch) a new permutation drawn from one Rng seeded by --seed; the last partial
+    // batch is dropped; the next batches are gathered on a background thread while a step runs.
+    Dataset<Batch> batches =
+        train.take(trainCount).shuffle(options.seed()).batch(batch, Remainder.DROP).prefetch(2);
     Mean epochLoss = new Mean("epoch_loss");
     List<double[]> perEpoch = new ArrayList<>();
     List<MemoryReport> memoryPerEpoch = new ArrayList<>();
@@ -123,26 +145,28 @@ public final class FashionMnistJob {
     double accuracy = Double.NaN;
     double evalSeconds = 0;
     for (int epoch = 1; epoch <= epochs; epoch++) {
-      int[] order = permutation(rng, trainCount);
       epochLoss.reset();
       Progress progress =
           new Progress(
               out, terminal, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
       long epochStart = System.nanoTime();
-      for (int s = 0; s < steps; s++) {
-        // The step's tensors (batch, activations, gradients) are freed when it ends, so the
-        // next step reuses their memory; variables and the metric keep their values.
-        try (TensorScope step = TensorScope.open()) {
-          Batch b = batchOf(train, order, s * batch, batch);
-          Tensor loss;
-          List<Tensor> grads;
-          try (GradientTape tape = GradientTape.open()) {
-            loss = Losses.softmaxCrossEntropy(model.call(b.images()), b.labels());
-            grads = tape.gradient(loss, params);
+      int s = 0;
+      try (DataIterator<Batch> pass = batches.open()) {
+        for (Batch b : pass) {
+          // The step's tensors (batch, activations, gradients) are freed when it ends, so the
+          // next step reuses their memory; variables and the metric keep their values.
+          try (TensorScope step = TensorScope.open()) {
+            Tensor loss;
+            List<Tensor> grads;
+            try (GradientTape tape = GradientTape.open()) {
+              loss = Losses.softmaxCrossEntropy(model.call(b.get("image")), b.get("label"));
+              grads = tape.gradient(loss, params);
+            }
+            optimizer.apply(grads, params);
+            epochLoss.update(loss);
+            s++;
+            progress.update(s, (long) s * batch, () -> epochLoss.value().item());
           }
-          optimizer.apply(grads, params);
-          epochLoss.update(loss);
-          progress.update(s + 1, (long) (s + 1) * batch, () -> epochLoss.value().item());
         }
       }
       double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -209,7 +233,7 @@ public final class FashionMnistJob {
         Locale.ROOT,
         "test time      %.1f s (%d images after each epoch)%n",
         evalSeconds,
-        test.count());
+        test.exampleCount());
     MemoryReport end = MemoryReport.sample();
     out.printf(
         Locale.ROOT,
@@ -222,56 +246,15 @@ public final class FashionMnistJob {
   }
 
   /** The fraction of {@code test} classified correctly, in batches of {@value #EVAL_BATCH}. */
-  static double evaluate(Sequential model, LabeledImages test) {
+  static double evaluate(Sequential model, ArrayDataset test) {
     long correct = 0;
-    int[] all = new int[test.count()];
-    for (int i = 0; i < all.length; i++) {
-      all[i] = i;
-    }
-    for (int from = 0; from < test.count(); from += EVAL_BATCH) {
-      int n = Math.min(EVAL_BATCH, test.count() - from);
-      try (TensorScope batch = TensorScope.open()) {
-        Batch b = batchOf(test, all, from, n);
-        correct += Losses.correctCount(model.call(b.images()), b.labels());
+    try (DataIterator<Batch> pass = test.batch(EVAL_BATCH, Remainder.KEEP).prefetch(1).open()) {
+      for (Batch b : pass) {
+        try (TensorScope scope = TensorScope.open()) {
+          correct += Losses.correctCount(model.call(b.get("image")), b.get("label"));
+        }
       }
     }
-    return (double) correct / test.count();
-  }
-
-  /** Images {@code [batch, 28, 28, 1]} scaled to {@code [-1, 1]}, and int32 labels. */
-  record Batch(Tensor images, Tensor labels) {}
-
-  /** The examples {@code order[from .. from + n)} of {@code set}. */
-  static Batch batchOf(LabeledImages set, int[] order, int from, int n) {
-    int size = set.imageSize();
-    float[] pixels = new float[n * size];
-    int[] labels = new int[n];
-    byte[] src = set.pixels();
-    byte[] lab = set.labels();
-    for (int i = 0; i < n; i++) {
-      int index = order[from + i];
-      int base = index * size;
-      int dst = i * size;
-      for (int p = 0; p < size; p++) {
-        pixels[dst + p] = (src[base + p] & 0xff) * (2f / 255f) - 1f;
-      }
-      labels[i] = lab[index];
-    }
-    return new Batch(Tensor.of(pixels, n, set.height(), set.width(), 1), Tensor.of(labels, n));
-  }
-
-  /** A uniformly random permutation of {@code 0 .. n-1} (Fisher-Yates) drawn from {@code rng}. */
-  static int[] permutation(Rng rng, int n) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
+    return (double) correct / test.exampleCount();
   }
 }
