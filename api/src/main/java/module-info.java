@@ -32,6 +32,7 @@ module dev.sonnet.api {
   exports dev.sonnet.optimizers;
   exports dev.sonnet.recurrent;
   exports dev.sonnet.regularizers;
+  exports dev.sonnet.summary;
   exports dev.sonnet.tensor;
   exports dev.sonnet.utils;
 

@@ -17,10 +17,14 @@ import dev.sonnet.optimizers.LearningRate;
 import dev.sonnet.optimizers.Momentum;
 import dev.sonnet.optimizers.Optimizer;
 import dev.sonnet.optimizers.SGD;
+import dev.sonnet.summary.SummaryWriter;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +48,11 @@ import java.util.Locale;
 public final class FashionMnistJob {
   /** Test images per forward pass when evaluating; large batches are faster and need no tape. */
   private static final int EVAL_BATCH = 1000;
+
+  /**
+   * How many times per epoch the running loss is read for the progress bar, chart and TensorBoard.
+   */
+  private static final int READS_PER_EPOCH = 12;
 
   /** The ConvNet's momentum, the usual value. */
   private static final double CONVNET_MOMENTUM = 0.9;
@@ -140,58 +149,97 @@ public final class FashionMnistJob {
     Mean epochLoss = new Mean("epoch_loss");
     List<double[]> perEpoch = new ArrayList<>();
     List<MemoryReport> memoryPerEpoch = new ArrayList<>();
+    TrainingChart chart = new TrainingChart();
+    // The running loss is read (a wait for the device) about a dozen times per epoch: for the
+    // progress bar, the chart and TensorBoard, not on every step.
+    int readEvery = Math.max(1, steps / READS_PER_EPOCH);
     long start = System.nanoTime();
     double lastLoss = Double.NaN;
     double accuracy = Double.NaN;
     double evalSeconds = 0;
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      epochLoss.reset();
-      Progress progress =
-          new Progress(
-              out, terminal, String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs), steps);
-      long epochStart = System.nanoTime();
-      int s = 0;
-      try (DataIterator<Batch> pass = batches.open()) {
-        for (Batch b : pass) {
-          // The step's tensors (batch, activations, gradients) are freed when it ends, so the
-          // next step reuses their memory; variables and the metric keep their values.
-          try (TensorScope step = TensorScope.open()) {
-            Tensor loss;
-            List<Tensor> grads;
-            try (GradientTape tape = GradientTape.open()) {
-              loss = Losses.softmaxCrossEntropy(model.call(b.get("image")), b.get("label"));
-              grads = tape.gradient(loss, params);
+    Path outDir = options.outDirOrDefault().toAbsolutePath();
+    try (SummaryWriter tb = SummaryWriter.create(outDir.resolve("tensorboard"))) {
+      writeFirstImages(tb, data);
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        epochLoss.reset();
+        long epochStart = System.nanoTime();
+        int s = 0;
+        String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
+        try (TrainingProgress progress =
+                new TrainingProgress(out, terminal, label, (long) steps * batch);
+            DataIterator<Batch> pass = batches.open()) {
+          for (Batch b : pass) {
+            // The step's tensors (batch, activations, gradients) are freed when it ends, so the
+            // next step reuses their memory; variables and the metric keep their values.
+            try (TensorScope step = TensorScope.open()) {
+              Tensor loss;
+              List<Tensor> grads;
+              try (GradientTape tape = GradientTape.open()) {
+                loss = Losses.softmaxCrossEntropy(model.call(b.get("image")), b.get("label"));
+                grads = tape.gradient(loss, params);
+              }
+              optimizer.apply(grads, params);
+              epochLoss.update(loss);
+              s++;
+              progress.step(batch);
+              if (s % readEvery == 0) {
+                double running = epochLoss.value().item();
+                progress.loss(running);
+                chart.runningLoss(epoch - 1 + (double) s / steps, running);
+                tb.scalar("train/loss_running", running, (long) (epoch - 1) * steps + s);
+              }
             }
-            optimizer.apply(grads, params);
-            epochLoss.update(loss);
-            s++;
-            progress.update(s, (long) s * batch, () -> epochLoss.value().item());
           }
+          lastLoss = epochLoss.value().item();
+          progress.loss(lastLoss);
+        }
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        if (!Double.isFinite(lastLoss)) {
+          throw new IllegalStateException(
+              "The loss became "
+                  + lastLoss
+                  + " in epoch "
+                  + epoch
+                  + "; the learning rate "
+                  + rate
+                  + " is too large for this model. Try"
+                  + " --learning-rate "
+                  + rate / 10);
+        }
+        long evalStart = System.nanoTime();
+        accuracy = evaluate(model, test);
+        evalSeconds += (System.nanoTime() - evalStart) / 1e9;
+        out.printf(
+            Locale.ROOT,
+            "epoch %d/%d mean loss %.4f, test accuracy %.4f%n",
+            epoch,
+            epochs,
+            lastLoss,
+            accuracy);
+        MemoryReport memory = MemoryReport.sample();
+        out.printf(Locale.ROOT, "epoch %d/%d memory %s%n", epoch, epochs, memory.describe());
+        perEpoch.add(new double[] {seconds, lastLoss, accuracy});
+        memoryPerEpoch.add(memory);
+        chart.epoch(epoch, lastLoss, accuracy);
+        long globalStep = (long) epoch * steps;
+        tb.scalar("train/loss", lastLoss, globalStep);
+        tb.scalar("test/accuracy", accuracy, globalStep);
+        for (Variable v : params) {
+          tb.histogram("weights/" + v.name(), v, globalStep);
         }
       }
-      double seconds = (System.nanoTime() - epochStart) / 1e9;
-      lastLoss = epochLoss.value().item();
-      if (!Double.isFinite(lastLoss)) {
-        throw new IllegalStateException(
-            "The loss became "
-                + lastLoss
-                + " in epoch "
-                + epoch
-                + "; the learning rate "
-                + rate
-                + " is too large for this model. Try"
-                + " --learning-rate "
-                + rate / 10);
-      }
-      progress.finish((long) steps * batch, lastLoss);
-      long evalStart = System.nanoTime();
-      accuracy = evaluate(model, test);
-      evalSeconds += (System.nanoTime() - evalStart) / 1e9;
-      out.printf(Locale.ROOT, "epoch %d/%d test accuracy %.4f%n", epoch, epochs, accuracy);
-      MemoryReport memory = MemoryReport.sample();
-      out.printf(Locale.ROOT, "epoch %d/%d memory %s%n", epoch, epochs, memory.describe());
-      perEpoch.add(new double[] {seconds, lastLoss, accuracy});
-      memoryPerEpoch.add(memory);
+    }
+    Path chartFile = outDir.resolve("training.png");
+    try {
+      chart.save(
+          chartFile,
+          String.format(
+              Locale.ROOT,
+              "Fashion-MNIST, %s, seed %d",
+              options.model().name().toLowerCase(Locale.ROOT),
+              options.seed()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the chart " + chartFile + ": " + e, e);
     }
     double trainSeconds = (System.nanoTime() - start) / 1e9 - evalSeconds;
     long examples = (long) steps * batch * epochs;
@@ -241,8 +289,25 @@ public final class FashionMnistJob {
         MemoryReport.mb(end.heapPeak()),
         MemoryReport.mb(Runtime.getRuntime().maxMemory()));
     out.printf(Locale.ROOT, "peak RSS       %s (VmHWM)%n", MemoryReport.mb(end.rssPeak()));
+    out.printf(Locale.ROOT, "chart          %s%n", chartFile);
+    out.printf(
+        Locale.ROOT, "tensorboard    tensorboard --logdir %s%n", outDir.resolve("tensorboard"));
     out.printf(Locale.ROOT, "test_accuracy=%.4f%n", accuracy);
     return new Result(epochs, trainSeconds, examples, accuracy, lastLoss);
+  }
+
+  /** The first eight test images, as TensorBoard shows inputs: one image each, grey in [0, 1]. */
+  private static void writeFirstImages(SummaryWriter tb, FashionMnist data) {
+    try (TensorScope scope = TensorScope.open();
+        DataIterator<Batch> first = data.test().batch(8).open()) {
+      Tensor images = first.next().get("image"); // [8, 28, 28, 1] in [0, 1]
+      for (int i = 0; i < images.dim(0); i++) {
+        Tensor one =
+            images.slice(
+                new int[] {i, 0, 0, 0}, new int[] {i + 1, 28, 28, 1}, new int[] {1, 1, 1, 1});
+        tb.image("inputs/test_" + i, one.reshape(28, 28, 1), 0);
+      }
+    }
   }
 
   /** The fraction of {@code test} classified correctly, in batches of {@value #EVAL_BATCH}. */
