@@ -25,6 +25,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -158,12 +160,25 @@ public final class FashionMnistJob {
     double accuracy = Double.NaN;
     double evalSeconds = 0;
     Path outDir = options.outDirOrDefault().toAbsolutePath();
-    try (SummaryWriter tb = SummaryWriter.create(outDir.resolve("tensorboard"))) {
+    // One TensorBoard run per job: runs sit side by side under tensorboard/, as PyTorch's runs/.
+    Path runDir =
+        outDir
+            .resolve("tensorboard")
+            .resolve(
+                String.format(
+                    Locale.ROOT,
+                    "%s-seed%d-%s",
+                    options.model().name().toLowerCase(Locale.ROOT),
+                    options.seed(),
+                    LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+    try (SummaryWriter tb = SummaryWriter.create(runDir)) {
       writeFirstImages(tb, data);
       for (int epoch = 1; epoch <= epochs; epoch++) {
         epochLoss.reset();
         long epochStart = System.nanoTime();
         int s = 0;
+        int windowStart = 0;
+        double windowStartSum = 0;
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
         try (TrainingProgress progress =
                 new TrainingProgress(out, terminal, label, (long) steps * batch);
@@ -182,11 +197,15 @@ public final class FashionMnistJob {
               epochLoss.update(loss);
               s++;
               progress.step(batch);
-              if (s % readEvery == 0) {
+              if (s % readEvery == 0 || s == steps) {
+                // The mean over the steps since the last read, from the epoch's running mean.
                 double running = epochLoss.value().item();
+                double window = (running * s - windowStartSum) / (s - windowStart);
+                windowStart = s;
+                windowStartSum = running * s;
                 progress.loss(running);
-                chart.runningLoss(epoch - 1 + (double) s / steps, running);
-                tb.scalar("train/loss_running", running, (long) (epoch - 1) * steps + s);
+                chart.recentLoss(epoch - 1 + (double) s / steps, window);
+                tb.scalar("train/loss_recent", window, (long) (epoch - 1) * steps + s);
               }
             }
           }

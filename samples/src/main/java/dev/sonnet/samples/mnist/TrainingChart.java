@@ -25,13 +25,16 @@ final class TrainingChart {
 
   static final int HEIGHT = 650;
 
-  private final XYSeries runningLoss = new XYSeries("training loss (running mean in the epoch)");
+  private final XYSeries recentLoss = new XYSeries("training loss (mean of the last steps)");
   private final XYSeries epochLoss = new XYSeries("training loss (epoch mean)");
   private final XYSeries accuracy = new XYSeries("test accuracy");
 
-  /** The running mean of the loss at {@code epoch} (fractional: 2.5 is halfway through epoch 3). */
-  void runningLoss(double epoch, double loss) {
-    runningLoss.add(epoch, loss);
+  /**
+   * The mean loss of the steps just before {@code epoch} (fractional: 2.5 is halfway through epoch
+   * 3), since the previous point.
+   */
+  void recentLoss(double epoch, double loss) {
+    recentLoss.add(epoch, loss);
   }
 
   /** The end of epoch {@code epoch} (1-based): its mean loss and the test accuracy after it. */
@@ -49,7 +52,7 @@ final class TrainingChart {
     plot.setGap(12);
 
     XYSeriesCollection losses = new XYSeriesCollection();
-    losses.addSeries(runningLoss);
+    losses.addSeries(recentLoss);
     losses.addSeries(epochLoss);
     NumberAxis lossAxis = new NumberAxis("softmax cross-entropy");
     lossAxis.setAutoRangeIncludesZero(false);

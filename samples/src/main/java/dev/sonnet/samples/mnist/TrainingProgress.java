@@ -23,6 +23,8 @@ final class TrainingProgress implements AutoCloseable {
   static final int TERMINAL_INTERVAL_MS = 250;
 
   private final ProgressBar bar;
+  private volatile boolean started;
+  private String lastLine = "";
 
   TrainingProgress(PrintStream out, boolean terminal, String label, long images) {
     this.bar =
@@ -36,18 +38,30 @@ final class TrainingProgress implements AutoCloseable {
             .setConsumer(
                 terminal
                     ? new ConsoleProgressBarConsumer(out)
-                    : new DelegatingProgressBarConsumer(out::println, 120))
+                    : new DelegatingProgressBarConsumer(line -> logLine(out, line), 120))
             .build();
+  }
+
+  /**
+   * In a log, a line only when it says something new: not the empty bar before the first step, and
+   * not the final state twice (closing the bar redraws it).
+   */
+  private synchronized void logLine(PrintStream out, String line) {
+    if (started && !line.equals(lastLine)) {
+      lastLine = line;
+      out.println(line);
+    }
   }
 
   /** {@code images} more images were trained on. */
   void step(long images) {
+    started = true;
     bar.stepBy(images);
   }
 
   /** Shows the running loss next to the bar. */
   void loss(double value) {
-    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", value));
+    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", value));
   }
 
   /** Draws the final state and stops the bar's refresh thread. */

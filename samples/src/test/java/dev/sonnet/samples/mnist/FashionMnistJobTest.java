@@ -72,13 +72,14 @@ class FashionMnistJobTest {
     assertThat(png.getWidth()).isEqualTo(TrainingChart.WIDTH);
     assertThat(png.getHeight()).isEqualTo(TrainingChart.HEIGHT);
     Path events;
-    try (var files = Files.list(dir.resolve("tensorboard"))) {
+    try (var files = Files.walk(dir.resolve("tensorboard"))) {
       events =
           files
               .filter(f -> f.getFileName().toString().startsWith("events.out.tfevents."))
               .findFirst()
               .orElseThrow();
     }
+    assertThat(events.getParent().getFileName().toString()).matches("mlp-seed42-\\d{8}-\\d{6}");
     // Tags in the file (protobuf strings are stored as plain UTF-8); SummaryWriterTest parses
     // the format itself with TensorFlow's classes.
     String raw = new String(Files.readAllBytes(events), StandardCharsets.ISO_8859_1);
