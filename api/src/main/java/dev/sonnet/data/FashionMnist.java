@@ -102,7 +102,8 @@ public final class FashionMnist {
    * @param mirror the address the {@code .gz} files are under (default {@link #DEFAULT_MIRROR})
    * @param allowSubset whether to fall back to the embedded subset (default true, saying so)
    * @param log where to say which copy is used (default standard output)
-   * @param systemDir where a system package installs the files (default {@value #DEBIAN_DIR})
+   * @param systemDir where a system package installs the files (default {@value
+   *     FashionMnist#DEBIAN_DIR})
    */
   public record Options(
       Path dataDir,
