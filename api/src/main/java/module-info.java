@@ -25,6 +25,7 @@ module dev.sonnet.api {
   exports dev.sonnet.initializers;
   exports dev.sonnet.losses;
   exports dev.sonnet.metrics;
+  exports dev.sonnet.mixedprecision;
   exports dev.sonnet.module;
   exports dev.sonnet.nets;
   exports dev.sonnet.nn;

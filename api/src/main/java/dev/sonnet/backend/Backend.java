@@ -64,6 +64,12 @@ public interface Backend {
   DeviceBuffer upload(boolean[] data);
 
   /**
+   * A new buffer of 16-bit floats ({@link DType#BFLOAT16} or {@link DType#FLOAT16}) holding {@code
+   * bits}: one array type serves both formats, so the dtype says which.
+   */
+  DeviceBuffer upload(DType dtype, short[] bits);
+
+  /**
    * Copies {@code src} (FLOAT32) into {@code dst}, waiting for pending work on it. The array's type
    * must be the buffer's dtype; the op layer converts (with a cast) before asking.
    */
@@ -76,6 +82,9 @@ public interface Backend {
   void download(DeviceBuffer src, long[] dst);
 
   void download(DeviceBuffer src, boolean[] dst);
+
+  /** Copies the raw bits of {@code src}, a 16-bit float buffer, into {@code dst}. */
+  void download(DeviceBuffer src, short[] dst);
 
   /** Waits until every enqueued kernel has finished. */
   void synchronize();

@@ -167,7 +167,7 @@ public final class Checkpoint {
 
     @Override
     public Object prepare(HostArray value) {
-      return value.toTensor(v.peek().backend());
+      return value.as(v.dtype()).toTensor(v.peek().backend());
     }
 
     @Override
@@ -416,7 +416,11 @@ public final class Checkpoint {
         }
         String found = describe(e, options);
         String expected = t.getValue().dtype() + "" + t.getValue().shape();
-        if (!found.equals(expected)) {
+        boolean widens =
+            e.dtype() != null
+                && FileDType.loadsInto(e.dtype(), t.getValue().dtype())
+                && describeShape(e, options).equals(t.getValue().shape().toString());
+        if (!found.equals(expected) && !widens) {
           mismatched.add(new Mismatch(t.getKey(), found, expected));
         } else {
           matched.put(t.getKey(), t.getValue());
@@ -510,11 +514,16 @@ public final class Checkpoint {
 
   /** The dtype and shape the entry has once read (transposed if asked), like {@code f32[2, 3]}. */
   private static String describe(SafeTensorsFile.Entry e, RestoreOptions options) {
+    return (e.dtype() == null ? e.fileDType() : e.dtype() + "") + describeShape(e, options);
+  }
+
+  /** The shape the entry has once read (transposed if asked), like {@code [2, 3]}. */
+  private static String describeShape(SafeTensorsFile.Entry e, RestoreOptions options) {
     long[] dims = e.dims();
     if (dims.length == 2 && options.transposes(e.name())) {
       dims = new long[] {dims[1], dims[0]};
     }
-    StringBuilder sb = new StringBuilder(e.dtype() == null ? e.fileDType() : e.dtype() + "");
+    StringBuilder sb = new StringBuilder();
     sb.append('[');
     for (int i = 0; i < dims.length; i++) {
       sb.append(i > 0 ? ", " : "").append(dims[i]);

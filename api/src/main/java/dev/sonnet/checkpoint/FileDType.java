@@ -16,8 +16,8 @@ enum FileDType {
   F8_E4M3(1, null),
   I16(2, null),
   U16(2, null),
-  F16(2, DType.FLOAT32),
-  BF16(2, DType.FLOAT32),
+  F16(2, DType.FLOAT16),
+  BF16(2, DType.BFLOAT16),
   I32(4, DType.INT32),
   U32(4, null),
   F32(4, DType.FLOAT32),
@@ -47,7 +47,18 @@ enum FileDType {
       case INT32 -> I32;
       case INT64 -> I64;
       case BOOL -> BOOL;
+      case BFLOAT16 -> BF16;
+      case FLOAT16 -> F16;
     };
+  }
+
+  /**
+   * Whether a value stored as {@code stored} restores into a variable of {@code variable}: the same
+   * dtype, or a 16-bit float into a float32 variable (widening is exact, so half-precision
+   * checkpoints, common for published weights, load into float32 models).
+   */
+  static boolean loadsInto(DType stored, DType variable) {
+    return stored == variable || (stored.isReducedPrecision() && variable == DType.FLOAT32);
   }
 
   /** The dtype named {@code name} in a header, or null if the format has no such dtype. */

@@ -4,6 +4,7 @@ import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.Backends;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -61,6 +62,14 @@ public final class HostArray {
     return new HostArray(DType.BOOL, shape, data, data.length);
   }
 
+  /** Raw 16-bit float {@code bits} of {@code dtype} (bf16 or f16; not copied). */
+  public static HostArray ofBits(DType dtype, short[] bits, Shape shape) {
+    if (!dtype.isReducedPrecision()) {
+      throw new CheckpointException("16-bit values need dtype bf16 or f16, not " + dtype);
+    }
+    return new HostArray(dtype, shape, bits, bits.length);
+  }
+
   /** A copy of {@code tensor}'s values; waits for its device. */
   public static HostArray of(Tensor tensor) {
     Shape s = tensor.shape();
@@ -70,6 +79,7 @@ public final class HostArray {
       case INT32 -> of(tensor.toIntArray(), s);
       case INT64 -> of(tensor.toLongArray(), s);
       case BOOL -> of(tensor.toBooleanArray(), s);
+      case BFLOAT16, FLOAT16 -> ofBits(tensor.dtype(), tensor.toBits(), s);
     };
   }
 
@@ -82,6 +92,7 @@ public final class HostArray {
       case INT32 -> of(new int[n], shape);
       case INT64 -> of(new long[n], shape);
       case BOOL -> of(new boolean[n], shape);
+      case BFLOAT16, FLOAT16 -> ofBits(dtype, new short[n], shape);
     };
   }
 
@@ -123,6 +134,28 @@ public final class HostArray {
     return as(boolean[].class, DType.BOOL);
   }
 
+  /** The raw bits; throws unless the dtype is bf16 or f16. Not a copy. */
+  public short[] bits() {
+    if (!dtype.isReducedPrecision()) {
+      throw new CheckpointException("This array is " + dtype + shape + ", not bf16 or f16");
+    }
+    return (short[]) data;
+  }
+
+  /**
+   * These values as {@code target}: this array itself when the dtype is already {@code target}, the
+   * exact float32 values of 16-bit floats when {@code target} is float32.
+   */
+  HostArray as(DType target) {
+    if (target == dtype) {
+      return this;
+    }
+    if (dtype.isReducedPrecision() && target == DType.FLOAT32) {
+      return of(HalfFloats.fromBits(dtype, (short[]) data), shape);
+    }
+    throw new CheckpointException("A " + dtype + shape + " value cannot be read as " + target);
+  }
+
   private <T> T as(Class<T> type, DType expected) {
     if (dtype != expected) {
       throw new CheckpointException("This array is " + dtype + shape + ", not " + expected);
@@ -144,6 +177,7 @@ public final class HostArray {
           case INT32 -> backend.upload((int[]) data);
           case INT64 -> backend.upload((long[]) data);
           case BOOL -> backend.upload((boolean[]) data);
+          case BFLOAT16, FLOAT16 -> backend.upload(dtype, (short[]) data);
         };
     return Tensor.wrap(b, shape);
   }
@@ -169,6 +203,7 @@ public final class HostArray {
           case INT32 -> ((int[]) dst)[to] = ((int[]) src)[from];
           case INT64 -> ((long[]) dst)[to] = ((long[]) src)[from];
           case BOOL -> ((boolean[]) dst)[to] = ((boolean[]) src)[from];
+          case BFLOAT16, FLOAT16 -> ((short[]) dst)[to] = ((short[]) src)[from];
         }
       }
     }
@@ -191,6 +226,7 @@ public final class HostArray {
       case INT32 -> Arrays.equals((int[]) data, (int[]) h.data);
       case INT64 -> Arrays.equals((long[]) data, (long[]) h.data);
       case BOOL -> Arrays.equals((boolean[]) data, (boolean[]) h.data);
+      case BFLOAT16, FLOAT16 -> Arrays.equals((short[]) data, (short[]) h.data);
     };
   }
 

@@ -88,7 +88,7 @@ final class RestoreOnCreate implements VariableInterceptor {
       unit.given(spec, value);
     }
     status.restored(spec.path());
-    return value.toTensor();
+    return value.as(spec.dtype()).toTensor();
   }
 
   private static Mismatch mismatch(VariableSpec spec, HostArray value) {
@@ -97,7 +97,7 @@ final class RestoreOnCreate implements VariableInterceptor {
   }
 
   private static boolean fits(HostArray value, VariableSpec spec) {
-    return value.shape().equals(spec.shape()) && value.dtype() == spec.dtype();
+    return value.shape().equals(spec.shape()) && FileDType.loadsInto(value.dtype(), spec.dtype());
   }
 
   @Override

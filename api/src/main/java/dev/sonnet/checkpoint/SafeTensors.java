@@ -167,6 +167,7 @@ public final class SafeTensors {
         case FLOAT64 -> buf.asDoubleBuffer().put((double[]) data, at, k);
         case INT32 -> buf.asIntBuffer().put((int[]) data, at, k);
         case INT64 -> buf.asLongBuffer().put((long[]) data, at, k);
+        case BFLOAT16, FLOAT16 -> buf.asShortBuffer().put((short[]) data, at, k);
         case BOOL -> {
           boolean[] b = (boolean[]) data;
           for (int i = 0; i < k; i++) {

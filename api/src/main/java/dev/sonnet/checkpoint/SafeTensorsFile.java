@@ -301,19 +301,9 @@ public final class SafeTensorsFile implements AutoCloseable {
           yield HostArray.of(out, shape);
         }
         case F16, BF16 -> {
-          float[] out = new float[n];
-          boolean brain = e.dtype == FileDType.BF16;
-          readElements(
-              e,
-              2,
-              (buf, at, k) -> {
-                for (int i = 0; i < k; i++) {
-                  short s = buf.getShort(i * 2);
-                  out[at + i] =
-                      brain ? Float.intBitsToFloat((s & 0xFFFF) << 16) : Float.float16ToFloat(s);
-                }
-              });
-          yield HostArray.of(out, shape);
+          short[] out = new short[n];
+          readElements(e, 2, (buf, at, k) -> buf.asShortBuffer().get(out, at, k));
+          yield HostArray.ofBits(e.dtype.sonnet, out, shape);
         }
         case F64 -> {
           double[] out = new double[n];

@@ -38,6 +38,9 @@ public final class Dispatch {
   /** Runs {@code op} on {@code inputs} and reports it to the active recorders. */
   public static Tensor[] run(Op op, Tensor... inputs) {
     checkSameBackend(op, inputs);
+    if (ReducedPrecision.needsWidening(op, inputs)) {
+      return ReducedPrecision.run(op, inputs);
+    }
     Tensor[] outputs = op.forward(inputs);
     TensorScope.trackOutputs(outputs, inputs);
     if (CheckNumerics.enabled) {

@@ -137,6 +137,20 @@ public final class Tensor implements Operand {
     return fresh(backend.upload(converted), s);
   }
 
+  /**
+   * A {@link DType#BFLOAT16} or {@link DType#FLOAT16} tensor from raw 16-bit patterns ({@link
+   * HalfFloats#toBits(DType, float[])} makes them); {@code x.cast(DType.BFLOAT16)} is the usual way
+   * to get one.
+   */
+  public static Tensor ofBits(DType dtype, short[] bits, int... shape) {
+    if (!dtype.isReducedPrecision()) {
+      throw new IllegalArgumentException(
+          "Tensor.ofBits: " + dtype + " is not a 16-bit float type (bf16 or f16)");
+    }
+    Shape s = checkLength(bits.length, shape);
+    return fresh(Backends.getDefault().upload(dtype, bits), s);
+  }
+
   /** A float32 matrix from rows of equal length. */
   public static Tensor of(float[][] rows) {
     int cols = rows.length == 0 ? 0 : rows[0].length;
@@ -407,6 +421,7 @@ public final class Tensor implements Operand {
           case INT32 -> target.upload(toIntArray());
           case INT64 -> target.upload(toLongArray());
           case BOOL -> target.upload(toBooleanArray());
+          case BFLOAT16, FLOAT16 -> target.upload(dtype(), toBits());
         };
     return fresh(b, shape);
   }
@@ -418,6 +433,22 @@ public final class Tensor implements Operand {
     Tensor t = dtype() == DType.FLOAT32 ? this : cast(DType.FLOAT32);
     float[] out = new float[shape.intSize()];
     backend().download(t.buffer(), out);
+    return out;
+  }
+
+  /**
+   * The raw bits of a {@link DType#BFLOAT16} or {@link DType#FLOAT16} tensor, row-major ({@link
+   * HalfFloats} converts them). Waits for the device.
+   *
+   * @throws IllegalStateException for other dtypes, which have no 16-bit representation
+   */
+  public short[] toBits() {
+    if (!dtype().isReducedPrecision()) {
+      throw new IllegalStateException(
+          "toBits(): " + dtype() + shape + " is not a 16-bit float tensor; use toFloatArray()");
+    }
+    short[] out = new short[shape.intSize()];
+    backend().download(buffer(), out);
     return out;
   }
 
@@ -826,7 +857,7 @@ public final class Tensor implements Operand {
     int n = shape.intSize();
     String[] out = new String[n];
     switch (dtype()) {
-      case FLOAT32 -> {
+      case FLOAT32, BFLOAT16, FLOAT16 -> {
         float[] v = toFloatArray();
         for (int i = 0; i < n; i++) {
           out[i] = Float.toString(v[i]);

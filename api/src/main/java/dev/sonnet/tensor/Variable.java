@@ -99,10 +99,17 @@ public final class Variable implements Operand {
     return dtype;
   }
 
-  /** Reads the current value, recording the read on active gradient tapes. */
+  /**
+   * Reads the current value, recording the read on active gradient tapes. Inside a {@link
+   * VariableReadCast} scope a floating variable's value comes back cast to the scope's dtype.
+   */
   public Tensor read() {
     Tensor v = acquire();
     Dispatch.variableRead(this, v);
+    DType cast = VariableReadCast.current();
+    if (cast != null && dtype.isFloating() && dtype != cast) {
+      return v.cast(cast);
+    }
     return v;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,7 +82,7 @@ class SafeTensorsTest {
   }
 
   @Test
-  void read_widensF16AndBF16ToFloat32() throws IOException {
+  void read_keepsF16AndBF16_asTheirBits() throws IOException {
     ByteBuffer data = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     data.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-2f));
     data.putShort((short) (Float.floatToIntBits(3.0f) >>> 16));
@@ -96,9 +97,11 @@ class SafeTensorsTest {
             data.array());
 
     try (SafeTensorsFile f = SafeTensors.open(p)) {
-      assertThat(f.entry("h").dtype()).isEqualTo(DType.FLOAT32);
-      assertThat(f.read("h").floats()).containsExactly(1.5f, -2f);
-      assertThat(f.read("b").floats()).containsExactly(3f, -0.5f);
+      assertThat(f.entry("h").dtype()).isEqualTo(DType.FLOAT16);
+      assertThat(f.entry("b").dtype()).isEqualTo(DType.BFLOAT16);
+      assertThat(HalfFloats.fromBits(DType.FLOAT16, f.read("h").bits())).containsExactly(1.5f, -2f);
+      assertThat(HalfFloats.fromBits(DType.BFLOAT16, f.read("b").bits()))
+          .containsExactly(3f, -0.5f);
     }
   }
 

@@ -19,6 +19,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.module.Sequential;
 import dev.sonnet.optimizers.Adam;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -496,6 +497,13 @@ class CheckpointConformanceTest {
                 d[i] = i % 2 == 0;
               }
               yield HostArray.of(d, v.shape());
+            }
+            case BFLOAT16, FLOAT16 -> {
+              short[] d = new short[n];
+              for (int i = 0; i < n; i++) {
+                d[i] = HalfFloats.toBits(v.dtype(), i + 1);
+              }
+              yield HostArray.ofBits(v.dtype(), d, v.shape());
             }
           };
       out.put(v.name(), a);

@@ -130,6 +130,7 @@ final class CpuArrayPool {
           case FLOAT32, INT32 -> 4;
           case FLOAT64, INT64 -> 8;
           case BOOL -> 1;
+          case BFLOAT16, FLOAT16 -> 2;
         };
     return (long) width * length;
   }

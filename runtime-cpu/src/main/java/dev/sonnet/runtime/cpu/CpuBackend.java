@@ -127,6 +127,12 @@ public final class CpuBackend implements Backend, DirectConvolution, UnsignedByt
   }
 
   @Override
+  public DeviceBuffer upload(DType dtype, short[] bits) {
+    CpuBuffer.checkReducedPrecision(dtype, "upload(dtype, short[])");
+    return CpuBuffer.copyOf(this, dtype, bits, bits.length);
+  }
+
+  @Override
   public void download(DeviceBuffer src, float[] dst) {
     System.arraycopy(b(src).f32(), 0, dst, 0, checkLength(src, dst.length));
   }
@@ -149,6 +155,11 @@ public final class CpuBackend implements Backend, DirectConvolution, UnsignedByt
   @Override
   public void download(DeviceBuffer src, boolean[] dst) {
     System.arraycopy(b(src).bool(), 0, dst, 0, checkLength(src, dst.length));
+  }
+
+  @Override
+  public void download(DeviceBuffer src, short[] dst) {
+    System.arraycopy(b(src).f16Bits(), 0, dst, 0, checkLength(src, dst.length));
   }
 
   @Override

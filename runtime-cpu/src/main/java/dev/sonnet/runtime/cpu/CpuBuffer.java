@@ -10,9 +10,10 @@ import java.util.Arrays;
 
 /**
  * CPU memory: one Java array of the buffer's dtype ({@code float[]}, {@code double[]}, {@code
- * int[]}, {@code long[]} or {@code boolean[]}). The garbage collector frees it; {@link #release()}
- * drops the reference at once so that later use fails loudly, and hands a large array to {@link
- * CpuArrayPool} for {@link CpuBackend#allocateUninitialized} to reuse.
+ * int[]}, {@code long[]}, {@code boolean[]}, or {@code short[]} holding the raw bits of bfloat16
+ * and float16). The garbage collector frees it; {@link #release()} drops the reference at once so
+ * that later use fails loudly, and hands a large array to {@link CpuArrayPool} for {@link
+ * CpuBackend#allocateUninitialized} to reuse.
  *
  * <p><b>Ownership invariant</b> (what makes that reuse safe): a buffer is the only holder of its
  * array. Arrays are created here or cloned on upload, never wrapped twice; tensors that share
@@ -75,6 +76,7 @@ final class CpuBuffer implements DeviceBuffer {
           case INT32 -> new int[size];
           case INT64 -> new long[size];
           case BOOL -> new boolean[size];
+          case BFLOAT16, FLOAT16 -> new short[size];
         };
     return new CpuBuffer(backend, dtype, array, size);
   }
@@ -90,6 +92,7 @@ final class CpuBuffer implements DeviceBuffer {
             case INT32 -> ((int[]) data).clone();
             case INT64 -> ((long[]) data).clone();
             case BOOL -> ((boolean[]) data).clone();
+            case BFLOAT16, FLOAT16 -> ((short[]) data).clone();
           };
     } else {
       System.arraycopy(data, 0, array, 0, length);
@@ -104,6 +107,7 @@ final class CpuBuffer implements DeviceBuffer {
       case int[] a -> Arrays.fill(a, 0);
       case long[] a -> Arrays.fill(a, 0L);
       case boolean[] a -> Arrays.fill(a, false);
+      case short[] a -> Arrays.fill(a, (short) 0);
       default -> throw new IllegalStateException("not a CPU array: " + array.getClass());
     }
   }
@@ -183,6 +187,19 @@ final class CpuBuffer implements DeviceBuffer {
 
   boolean[] bool() {
     return (boolean[]) typed(DType.BOOL);
+  }
+
+  /** The raw bits of a bfloat16 or float16 buffer. */
+  short[] f16Bits() {
+    checkReducedPrecision(dtype, "a 16-bit kernel");
+    return (short[]) array();
+  }
+
+  /** Refuses a dtype that is not one of the two 16-bit float formats, naming {@code what}. */
+  static void checkReducedPrecision(DType dtype, String what) {
+    if (!dtype.isReducedPrecision()) {
+      throw new SonnetException(what + " needs bf16 or f16, got " + dtype);
+    }
   }
 
   private Object typed(DType expected) {

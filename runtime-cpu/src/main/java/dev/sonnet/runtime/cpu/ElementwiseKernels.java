@@ -3,6 +3,7 @@ package dev.sonnet.runtime.cpu;
 import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import java.util.Arrays;
 
 /**
@@ -37,6 +38,8 @@ final class ElementwiseKernels {
       case INT32 -> Arrays.fill(out.i32(), (int) value);
       case INT64 -> Arrays.fill(out.i64(), (long) value);
       case BOOL -> Arrays.fill(out.bool(), value != 0);
+      case BFLOAT16, FLOAT16 ->
+          Arrays.fill(out.f16Bits(), HalfFloats.toBits(out.dtype(), (float) value));
     }
   }
 

@@ -37,6 +37,8 @@ final class ScalarUnary {
           case FLOAT32, FLOAT64 -> kind != UnaryKind.LOGICAL_NOT;
           case INT32, INT64 -> kind.acceptsIntegers();
           case BOOL -> kind == UnaryKind.LOGICAL_NOT;
+          // Stored only: operations widen them to float32 before a kernel sees them.
+          case BFLOAT16, FLOAT16 -> false;
         };
     if (!ok) {
       throw new SonnetException(

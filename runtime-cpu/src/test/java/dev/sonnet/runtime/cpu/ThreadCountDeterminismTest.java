@@ -452,6 +452,11 @@ class ThreadCountDeterminismTest {
       case INT32 -> KernelFixtures.i32(b);
       case INT64 -> KernelFixtures.i64(b);
       case BOOL -> KernelFixtures.bool(b);
+      case BFLOAT16, FLOAT16 -> {
+        short[] bits = new short[(int) b.size()];
+        b.backend().download(b, bits);
+        yield bits;
+      }
     };
   }
 

@@ -13,6 +13,7 @@ import dev.sonnet.tensor.DType;
  */
 final class ElementwiseKernels {
   private static final String FILE = "elementwise.cl";
+  private static final String HALF_FILE = "half.cl";
 
   private final OpenClBackend backend;
 
@@ -94,6 +95,10 @@ final class ElementwiseKernels {
   }
 
   void cast(OpenClBuffer x, OpenClBuffer out) {
+    if (x.dtype().isReducedPrecision() || out.dtype().isReducedPrecision()) {
+      castHalf(x, out);
+      return;
+    }
     int n = OpenClBackend.elementCount(x.size(), "cast");
     backend.programs().requireSupported(out.dtype());
     KernelProgram p = backend.programs().typed(FILE, x.dtype(), "");
@@ -104,8 +109,39 @@ final class ElementwiseKernels {
           case INT32 -> "cast_to_i32";
           case INT64 -> "cast_to_i64";
           case BOOL -> "cast_to_bool";
+          case BFLOAT16, FLOAT16 -> throw new AssertionError(out.dtype());
         };
     backend.call(p, kernel).mem(x).mem(out).i32(n).launch(n, backend.localSize());
+  }
+
+  /**
+   * Casts to or from a 16-bit float through float32, as the CPU runtime does: a 16-bit value widens
+   * exactly; any other source is first converted to float32 (rounded to nearest) and then rounded
+   * to 16 bits. {@code half.cl} holds the two float32 conversions for each format.
+   */
+  private void castHalf(OpenClBuffer x, OpenClBuffer out) {
+    int n = OpenClBackend.elementCount(x.size(), "cast");
+    OpenClBuffer wide = x;
+    if (x.dtype().isReducedPrecision()) {
+      wide = (OpenClBuffer) backend.allocateUninitialized(DType.FLOAT32, n);
+      halfKernel(x.dtype() == DType.BFLOAT16 ? "bf16_to_f32" : "f16_to_f32", x, wide, n);
+    } else if (x.dtype() != DType.FLOAT32) {
+      wide = (OpenClBuffer) backend.allocateUninitialized(DType.FLOAT32, n);
+      cast(x, wide);
+    }
+    if (out.dtype().isReducedPrecision()) {
+      halfKernel(out.dtype() == DType.BFLOAT16 ? "f32_to_bf16" : "f32_to_f16", wide, out, n);
+    } else {
+      cast(wide, out);
+    }
+    if (wide != x) {
+      wide.release();
+    }
+  }
+
+  private void halfKernel(String kernel, OpenClBuffer in, OpenClBuffer out, int n) {
+    KernelProgram p = backend.programs().plain(HALF_FILE);
+    backend.call(p, kernel).mem(in).mem(out).i32(n).launch(n, backend.localSize());
   }
 
   /** The kind's code in {@code elementwise.cl} ({@code U_*}). */
@@ -160,6 +196,8 @@ final class ElementwiseKernels {
           case FLOAT32, FLOAT64 -> kind != UnaryKind.LOGICAL_NOT;
           case INT32, INT64 -> kind.acceptsIntegers();
           case BOOL -> kind == UnaryKind.LOGICAL_NOT;
+          // Stored only: operations widen them to float32 before a kernel sees them.
+          case BFLOAT16, FLOAT16 -> false;
         };
     if (!ok) {
       throw new SonnetException(

@@ -9,6 +9,7 @@ import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.ShapeException;
 import java.lang.ref.Reference;
 import org.jocl.CL;
@@ -130,6 +131,14 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
+  public synchronized DeviceBuffer upload(DType dtype, short[] bits) {
+    if (!dtype.isReducedPrecision()) {
+      throw new OpenClException("upload(dtype, short[]) needs bf16 or f16, got " + dtype, 0);
+    }
+    return newBuffer(dtype, bits.length, bits.length == 0 ? null : Pointer.to(bits));
+  }
+
+  @Override
   public synchronized void download(DeviceBuffer src, float[] dst) {
     read(checked(src, DType.FLOAT32, dst.length), Pointer.to(dst));
   }
@@ -160,6 +169,16 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
+  public synchronized void download(DeviceBuffer src, short[] dst) {
+    OpenClBuffer b = b(src);
+    if (!b.dtype().isReducedPrecision()) {
+      throw new OpenClException(
+          "download(short[]) needs a bf16 or f16 buffer, got " + b.dtype(), 0);
+    }
+    read(checked(src, b.dtype(), dst.length), Pointer.to(dst));
+  }
+
+  @Override
   public synchronized void synchronize() {
     device.finish();
   }
@@ -178,6 +197,8 @@ public final class OpenClBackend implements Backend {
       case INT32 -> fillBytes(o, Pointer.to(new int[] {(int) value}), Sizeof.cl_int);
       case INT64 -> fillBytes(o, Pointer.to(new long[] {(long) value}), Sizeof.cl_long);
       case BOOL -> fillBytes(o, Pointer.to(new byte[] {(byte) (value != 0 ? 1 : 0)}), 1);
+      case BFLOAT16, FLOAT16 ->
+          fillBytes(o, Pointer.to(new short[] {HalfFloats.toBits(o.dtype(), (float) value)}), 2);
     }
   }
 

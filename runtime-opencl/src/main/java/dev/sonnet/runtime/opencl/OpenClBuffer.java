@@ -34,6 +34,7 @@ final class OpenClBuffer implements DeviceBuffer {
       case FLOAT32, INT32 -> 4;
       case FLOAT64, INT64 -> 8;
       case BOOL -> 1;
+      case BFLOAT16, FLOAT16 -> 2;
     };
   }
 

@@ -41,11 +41,17 @@ final class ProgramCache {
     return get(file, typeDefines(dtype) + (extra.isEmpty() ? "" : " " + extra));
   }
 
-  /** {@code file} compiled for elements of {@code bytes} bytes (1, 4 or 8). */
+  /** {@code file} compiled with no type options (its kernels name their types). */
+  KernelProgram plain(String file) {
+    return get(file, "");
+  }
+
+  /** {@code file} compiled for elements of {@code bytes} bytes (1, 2, 4 or 8). */
   KernelProgram sized(String file, int bytes) {
     String e =
         switch (bytes) {
           case 1 -> "uchar";
+          case 2 -> "ushort";
           case 4 -> "uint";
           case 8 -> "ulong";
           default -> throw new IllegalArgumentException("element size " + bytes);
@@ -81,6 +87,9 @@ final class ProgramCache {
       case INT32 -> "-DT=int -DUT=uint -DIS_I32";
       case INT64 -> "-DT=long -DUT=ulong -DIS_I64";
       case BOOL -> "-DT=uchar -DIS_BOOL";
+      case BFLOAT16, FLOAT16 ->
+          throw new IllegalArgumentException(
+              dtype + " has no typed kernels: 16-bit floats are only stored and converted");
     };
   }
 

@@ -62,7 +62,7 @@ class FashionMnistJobOnOpenClTest {
   }
 
   /** Skips (or, where {@value #REQUIRED_ENV} is set, fails) with the reason OpenCL is missing. */
-  private static void requireOpenCl() {
+  static void requireOpenCl() {
     BackendProvider provider =
         Backends.providers().stream()
             .filter(p -> p.name().equals("opencl"))
