@@ -2,10 +2,13 @@ package dev.sonnet.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,7 +59,14 @@ final class Download {
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new DatasetException(
-          "Downloading " + source + " to " + target + " failed: " + Describe.throwable(e), e);
+          "Downloading "
+              + source
+              + " to "
+              + target
+              + " failed: "
+              + Describe.throwable(e)
+              + hint(e, source),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DatasetException("Downloading " + source + " was interrupted", e);
@@ -67,6 +77,23 @@ final class Download {
         // the .part file is never read; a later download overwrites it
       }
     }
+  }
+
+  /** The usual cause of a network failure, for errors whose own message says little. */
+  private static String hint(IOException e, URI source) {
+    if (e instanceof UnknownHostException) {
+      return " (the name " + source.getHost() + " does not resolve: no network, or no DNS)";
+    }
+    if (e instanceof ConnectException) {
+      return " (nothing answered at "
+          + source.getHost()
+          + (source.getPort() >= 0 ? ":" + source.getPort() : "")
+          + ": no network, a firewall, or a wrong address)";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return " (no answer within the time limit: a slow or blocked network)";
+    }
+    return "";
   }
 
   private static void copy(URI source, Path part) throws IOException, InterruptedException {

@@ -196,7 +196,7 @@ public final class FashionMnist {
     }
     String notFound =
         "Fashion-MNIST: no copy in "
-            + DEBIAN_DIR
+            + debian
             + " (Debian's dataset-fashion-mnist) or in "
             + cache
             + ", and no download was asked for";

@@ -65,6 +65,7 @@ class FashionMnistTest {
     FashionMnist data = Datasets.fashionMnist(bare(tmp, log));
     assertThat(data.isSubset()).isTrue();
     assertThat(String.join("\n", log))
+        .contains("no copy in " + tmp.resolve("no-system-copy"))
         .contains("no download was asked for")
         .contains("--download")
         .doesNotContain("null")
@@ -153,6 +154,7 @@ class FashionMnistTest {
         .isInstanceOf(DatasetException.class)
         .hasMessageContaining("http://127.0.0.1:" + port + "/train-images-idx3-ubyte.gz")
         .hasMessageContaining("ConnectException")
+        .hasMessageContaining("nothing answered at 127.0.0.1:" + port)
         .hasMessageNotContaining("(null)");
   }
 
