@@ -21,6 +21,7 @@ import dev.sonnet.summary.SummaryWriter;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -82,11 +83,20 @@ public final class FashionMnistJob {
       return;
     }
     try {
-      new FashionMnistJob(options, System.out, System.console() != null).run();
+      new FashionMnistJob(options, System.out, isTerminal()).run();
     } catch (DatasetException e) {
       System.err.println(e.getMessage());
       System.exit(1);
     }
+  }
+
+  /**
+   * Whether standard output is a terminal, where the progress bar redraws in place. Since JDK 22
+   * {@code System.console()} exists even when output is redirected; {@code isTerminal} tells.
+   */
+  private static boolean isTerminal() {
+    Console console = System.console();
+    return console != null && console.isTerminal();
   }
 
   /** The outcome of a run. */
