@@ -92,8 +92,8 @@ public final class CpuBackend implements Backend, DirectConvolution, UnsignedByt
   }
 
   /**
-   * Converts while copying, one pass over the bytes into a (pooled) float array: a plain loop the
-   * JIT vectorises, since it has no dependence between elements.
+   * Converts while copying: one pass over the bytes into a (pooled) float array, with no dependence
+   * between elements and no intermediate array.
    */
   @Override
   public DeviceBuffer uploadUnsignedBytes(
