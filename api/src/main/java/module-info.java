@@ -7,8 +7,10 @@
  * ({@code ModuleMeta}, {@code Repr}, {@code SettingsWriter}, {@code SettingsReader}, {@code
  * Builds}, {@code SettingValue} in {@code dev.sonnet.module}) must be exported too, since the
  * processor writes that code into the user's own module. The {@code provides} list names the metas
- * the processor generates for this module's classes; {@code ModuleInfoTest} keeps it equal to the
- * generated service file.
+ * the processor generates for this module's classes; {@code ModuleDescriptorsTest} keeps it equal
+ * to the processor's index {@code META-INF/sonnet/metas/dev.sonnet.module.LibraryMetas}. (On the
+ * class path the API finds its metas through the generated {@code LibraryMetas} and ships no
+ * service file, so that a fat jar keeps the application's.)
  */
 module dev.sonnet.api {
   // Generated code carries @javax.annotation.processing.Generated (source retention): a module

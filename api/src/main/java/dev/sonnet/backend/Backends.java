@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +27,7 @@ public final class Backends {
   private static final System.Logger LOG = System.getLogger(Backends.class.getName());
   private static final Map<String, Backend> CREATED = new ConcurrentHashMap<>();
   private static volatile Backend defaultBackend;
+  private static volatile boolean lostWarned;
 
   private Backends() {}
 
@@ -50,15 +52,31 @@ public final class Backends {
     return CREATED.computeIfAbsent(name, n -> create(find(n)));
   }
 
-  /** Every provider on the classpath, highest priority first. */
+  /**
+   * Every provider on the classpath, highest priority first. A runtime of this library whose
+   * classes are present but whose registration a fat jar lost is logged once as a WARNING naming
+   * the fix.
+   */
   public static List<BackendProvider> providers() {
     List<BackendProvider> list = new ArrayList<>();
     ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(list::add);
+    warnOfLostProviders(list);
     list.sort(
         Comparator.comparingInt(BackendProvider::priority)
             .reversed()
             .thenComparing(BackendProvider::name));
     return list;
+  }
+
+  private static void warnOfLostProviders(List<BackendProvider> found) {
+    if (lostWarned) {
+      return;
+    }
+    String lost = LostProviders.describe(found, Backends.class.getClassLoader());
+    if (lost != null) {
+      lostWarned = true;
+      LOG.log(Level.WARNING, lost);
+    }
   }
 
   private static Backend chooseDefault() {
@@ -71,9 +89,12 @@ public final class Backends {
     }
     List<BackendProvider> providers = providers();
     if (providers.isEmpty()) {
+      String lost = LostProviders.describe(providers, Backends.class.getClassLoader());
       throw new SonnetException(
-          "No Sonnet backend found on the classpath. Add a runtime, e.g. "
-              + "the Maven artifact dev.sonnet:sonnet-runtime-cpu.");
+          lost != null
+              ? "No Sonnet backend registered. " + lost
+              : "No Sonnet backend found on the classpath. Add a runtime, e.g. "
+                  + "the Maven artifact dev.sonnet:sonnet-runtime-cpu.");
     }
     StringBuilder refusals = new StringBuilder();
     for (BackendProvider p : providers) {
@@ -83,7 +104,11 @@ public final class Backends {
       }
       refusals.append("\n  ").append(p.name()).append(": ").append(a.reason());
     }
-    throw new SonnetException("No Sonnet backend is available on this machine:" + refusals);
+    String lost = LostProviders.describe(providers, Backends.class.getClassLoader());
+    throw new SonnetException(
+        "No Sonnet backend is available on this machine:"
+            + refusals
+            + (lost != null ? "\n" + lost : ""));
   }
 
   private static BackendProvider find(String name) {
@@ -108,7 +133,11 @@ public final class Backends {
             + name
             + "'. Available: "
             + names
-            + (names.isEmpty() ? " (add dev.sonnet:sonnet-runtime-cpu to the classpath)" : ""));
+            + (names.isEmpty() ? " (add dev.sonnet:sonnet-runtime-cpu to the classpath)" : "")
+            + Optional.ofNullable(
+                    LostProviders.describe(providers, Backends.class.getClassLoader()))
+                .map(lost -> ". " + lost)
+                .orElse(""));
   }
 
   private static Backend create(BackendProvider provider) {

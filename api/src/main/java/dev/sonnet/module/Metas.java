@@ -1,5 +1,6 @@
 package dev.sonnet.module;
 
+import dev.sonnet.FatJars;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,9 +11,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Finds the generated {@link ModuleMeta} of a module class through {@link ServiceLoader}: the
- * processor lists every meta it writes in {@code META-INF/services}. Each class loader is scanned
- * once; the chain of metas of a class is computed once per class.
+ * Finds the generated {@link ModuleMeta} of a module class: the library's own from {@code
+ * LibraryMetas}, which the processor writes for this module and which is referred to here by name,
+ * and every other from {@link ServiceLoader}, since the processor lists the metas of an
+ * application's compilation in its {@code META-INF/services} file (and a named module's {@code
+ * provides} does the same on the module path). Each class loader is scanned once; the chain of
+ * metas of a class is computed once per class.
  */
 final class Metas {
   private static final Map<Class<?>, ModuleMeta<?>> REGISTRY = new ConcurrentHashMap<>();
@@ -26,6 +30,14 @@ final class Metas {
           return Chain.of(type);
         }
       };
+
+  static {
+    // The library's own metas, listed in code by the processor (-Asonnet.staticRegistry): found
+    // without any service file, so a fat jar that keeps only the application's file loses none.
+    for (ModuleMeta<?> meta : LibraryMetas.all()) {
+      REGISTRY.putIfAbsent(meta.moduleClass(), meta);
+    }
+  }
 
   private Metas() {}
 
@@ -141,15 +153,41 @@ final class Metas {
 
     /** Throws the teaching error if part of the hierarchy has no generated meta. */
     void requireComplete(Module module) {
+      requireComplete(module, "cannot list its variables, submodules or repr");
+    }
+
+    /**
+     * Throws the teaching error, saying that {@code module} {@code cannotWhat} (e.g. "cannot be
+     * built"), if a class of its hierarchy has no generated meta. When the meta's class file is
+     * there but was not registered, the cause is a fat jar that lost the service file, and the
+     * error names the fix for that instead. (The hand-written modules of this package override the
+     * hooks that call this.)
+     */
+    void requireComplete(Module module, String cannotWhat) {
       if (missing.isEmpty()) {
         return;
       }
       String cls = missing.get(missing.size() - 1);
       String simple = cls.substring(cls.lastIndexOf('.') + 1).replace('$', '_');
+      ClassLoader loader = module.getClass().getClassLoader();
+      String metaFile = cls.replace('.', '/').replace('$', '_') + "_Meta.class";
+      if (loader != null && loader.getResource(metaFile) != null) {
+        throw new ModuleException(
+            module.getClass().getSimpleName()
+                + " "
+                + cannotWhat
+                + ": "
+                + cls
+                + " was compiled with the Sonnet annotation processor (its "
+                + simple
+                + "_Meta class is here) but "
+                + FatJars.fix(ModuleMeta.class.getName()));
+      }
       throw new ModuleException(
           module.getClass().getSimpleName()
-              + " cannot list its variables,"
-              + " submodules or repr: "
+              + " "
+              + cannotWhat
+              + ": "
               + String.join(", ", missing)
               + " has no generated "
               + simple

@@ -71,7 +71,9 @@ import java.util.List;
  * <p>Building is thread-safe; once built, a module can be called from many threads at once.
  */
 public abstract class Module {
-  private static final long PATH_SEED = 0x5EED_50AA_E7L;
+  static {
+    NotBuiltDiagnosis.install();
+  }
 
   private final ModuleNaming naming;
   private final BuildState builds = new BuildState();
@@ -186,6 +188,7 @@ public abstract class Module {
       CallTrail.enter(this, 1);
     }
     Metas.Chain chain = chain();
+    chain.requireComplete(this, "cannot be built");
     String[] names = chain.buildNames;
     for (int i = 0; i < names.length; i++) {
       if (names[i].equals(method)) {
@@ -221,6 +224,7 @@ public abstract class Module {
 
   private void buildSole(Object[] inputs) {
     Metas.Chain chain = chain();
+    chain.requireComplete(this, "cannot be built");
     int n = chain.buildNames.length;
     if (n != 1) {
       throw new ModuleException(
@@ -294,14 +298,16 @@ public abstract class Module {
    * created through. Call it in a {@link Build} method and store the result in a {@link Param}
    * field. Its value comes from the {@link VariableInterceptor} of this module or an enclosing one
    * if that supplies one (a checkpoint being restored), else from {@code init}, whose random
-   * numbers are seeded from the path, so the same program starts from the same weights every run.
+   * numbers are seeded by {@link Seeds}: from the global seed, the path and how many variables of
+   * that path were created before, so the same program starts from the same weights every run, and
+   * two modules of the same name from different ones.
    *
    * @throws ModuleException outside a build method of this module, or if this module already
    *     created a variable with that name
    */
   protected final Variable variable(
       String name, Initializer init, DType dtype, Shape shape, boolean trainable) {
-    Naming.checkName(name, "Variable name");
+    Naming.checkVariableName(name);
     Scopes.Frame frame = Scopes.buildFrameOf(this);
     if (frame == null) {
       throw new ModuleException(
@@ -330,7 +336,9 @@ public abstract class Module {
                 + " method: create it there only, or give the second one another name.");
       }
       String fullPath = path() + "/" + name;
-      VariableSpec spec = new VariableSpec(this, name, fullPath, shape, dtype, trainable, init);
+      VariableSpec spec =
+          new VariableSpec(
+              this, name, fullPath, shape, dtype, trainable, init, Seeds.forNewVariable(fullPath));
       Tensor value = null;
       VariableInterceptor hook = findInterceptor();
       if (hook != null) {
@@ -381,15 +389,6 @@ public abstract class Module {
       }
     }
     return null;
-  }
-
-  /** The seed of the initializer of the variable at {@code path}: a hash of the path. */
-  static long seedFor(String path) {
-    long h = PATH_SEED;
-    for (int i = 0; i < path.length(); i++) {
-      h = (h ^ path.charAt(i)) * 0x100000001B3L;
-    }
-    return h;
   }
 
   // ---- enumeration -------------------------------------------------------------------------

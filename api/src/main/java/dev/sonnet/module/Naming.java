@@ -59,6 +59,18 @@ final class Naming {
     return name;
   }
 
+  /**
+   * Checks a variable name: one valid name, or several joined by {@code /} (an optimizer's slot
+   * {@code m/linear/w} under its own path), each checked as {@link #checkName} does.
+   */
+  static String checkVariableName(String name) {
+    for (String part : name.split("/", -1)) {
+      checkName(
+          part, "Variable name" + (name.indexOf('/') >= 0 ? " part of \"" + name + "\"" : ""));
+    }
+    return name;
+  }
+
   /** Hands out unique names within one parent or scope: linear, linear_1, linear_2, ... */
   static final class NameTable {
     private final Set<String> used = new HashSet<>();

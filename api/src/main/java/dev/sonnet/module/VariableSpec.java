@@ -16,6 +16,8 @@ import dev.sonnet.tensor.Tensor;
  * @param dtype its dtype
  * @param trainable whether optimizers should update it
  * @param initializer what gives its value when no interceptor does
+ * @param seed the seed of the generator {@code initializer} draws from, chosen by {@link Seeds}
+ *     when the variable was created
  */
 public record VariableSpec(
     Module module,
@@ -24,14 +26,15 @@ public record VariableSpec(
     Shape shape,
     DType dtype,
     boolean trainable,
-    Initializer initializer) {
+    Initializer initializer,
+    long seed) {
 
   /**
    * The value the initializer gives this variable: the same on every call, because its random
-   * numbers are seeded from the path. A restore that gives up puts it back into variables it had
-   * already given a saved value, so they hold what an un-restored build would have given them.
+   * numbers come from {@code new Rng(seed)}. A restore that gives up puts it back into variables it
+   * had already given a saved value, so they hold what an un-restored build would have given them.
    */
   public Tensor initializerValue() {
-    return initializer.apply(shape, dtype, new Rng(Module.seedFor(path)));
+    return initializer.apply(shape, dtype, new Rng(seed));
   }
 }

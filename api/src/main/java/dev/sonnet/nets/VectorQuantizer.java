@@ -7,6 +7,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
 import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -137,7 +138,7 @@ public final class VectorQuantizer extends Module {
               + dim);
     }
     if (x.dtype() != codes.dtype()) {
-      throw new ShapeException(
+      throw new DTypeException(
           m.getClass().getSimpleName()
               + " '"
               + m.path()

@@ -153,6 +153,7 @@ public abstract class ConvND extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     NnSupport.requireRank(this, x, rank + 2, layout());
+    NnSupport.requireFeatures(this, x, dataFormat.channelAxis(x.rank()) - x.rank(), "channels");
     int in = x.dim(dataFormat.channelAxis(x.rank()));
     inputSpatial = NnSupport.spatial(x.shape(), dataFormat);
     int[] shape = Arrays.copyOf(kernel, rank + 2);

@@ -8,6 +8,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
 import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -203,7 +204,7 @@ public final class Embed extends Module implements Layer {
   public Tensor call(Tensor ids) {
     build(dtype);
     if (!ids.dtype().isInteger()) {
-      throw new ShapeException(
+      throw new DTypeException(
           "Embed '"
               + path()
               + "': ids must be int32 or int64, got "

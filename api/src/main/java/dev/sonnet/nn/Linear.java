@@ -105,6 +105,7 @@ public final class Linear extends Module implements Layer {
   @Build
   void initialize(Tensor x) {
     NnSupport.requireMinRank(this, x, 2, "[batch..., inputSize]");
+    NnSupport.requireFeatures(this, x, -1, "features");
     int inputSize = x.dim(-1);
     Initializer wi = wInit != null ? wInit : Initializers.truncatedNormal(1 / Math.sqrt(inputSize));
     w = variable("w", wi, x.dtype(), inputSize, outputSize);

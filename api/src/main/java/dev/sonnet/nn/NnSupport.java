@@ -154,6 +154,28 @@ final class NnSupport {
     }
   }
 
+  /**
+   * Throws if {@code x}'s dimension {@code axis} (its features or channels) is 0: a layer built
+   * from it would have no weights to learn, and its default initializer's scale {@code 1 /
+   * sqrt(fanIn)} would be infinite.
+   */
+  static void requireFeatures(Module m, Tensor x, int axis, String what) {
+    if (x.dim(axis) == 0) {
+      throw new ShapeException(
+          m.getClass().getSimpleName()
+              + " '"
+              + m.path()
+              + "': input "
+              + x.shape()
+              + " has no "
+              + what
+              + " (dimension "
+              + axis
+              + " is 0); it needs at least one to build its weights. Check how the input was"
+              + " sliced or reshaped.");
+    }
+  }
+
   /** Throws unless {@code x} has exactly {@code rank} dimensions. */
   static void requireRank(Module m, Tensor x, int rank, String layout) {
     if (x.rank() != rank) {

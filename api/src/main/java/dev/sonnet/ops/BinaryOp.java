@@ -2,8 +2,8 @@ package dev.sonnet.ops;
 
 import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
-import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Locale;
 
@@ -63,7 +63,7 @@ record BinaryOp(BinaryKind kind) implements Op {
             case POW -> "f32 or f64 tensors; cast first, e.g. x.cast(DType.FLOAT32)";
             default -> "numeric tensors; cast bool first, e.g. mask.cast(DType.FLOAT32)";
           };
-      throw new ShapeException(
+      throw new DTypeException(
           name()
               + ": not defined for "
               + dt

@@ -6,6 +6,7 @@ import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.DirectConvolution;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -104,7 +105,7 @@ final class ConvSupport {
   /** Checks that both operands are floating point and of one dtype. */
   static void checkFloating(String op, String aName, DType a, String bName, DType b) {
     if (!a.isFloating() || a != b) {
-      throw new ShapeException(
+      throw new DTypeException(
           op
               + ": "
               + aName

@@ -60,6 +60,8 @@ public final class Convolution {
    *     window
    */
   public static Tensor conv(Operand input, Operand filters, ConvOptions options) {
+    Operands.requireNonNull(input, "conv", 1);
+    Operands.requireNonNull(filters, "conv", 2);
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     Shape ws = filters.shape();
@@ -117,6 +119,8 @@ public final class Convolution {
    * @return {@code [batch, outSpatial..., C * multiplier]} (or channels-first)
    */
   public static Tensor depthwiseConv(Operand input, Operand filters, ConvOptions options) {
+    Operands.requireNonNull(input, "depthwiseConv", 1);
+    Operands.requireNonNull(filters, "depthwiseConv", 2);
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     Shape ws = filters.shape();
@@ -165,6 +169,8 @@ public final class Convolution {
    */
   public static Tensor convTranspose(
       Operand input, Operand filters, int[] outputSpatialShape, ConvOptions options) {
+    Operands.requireNonNull(input, "convTranspose", 1);
+    Operands.requireNonNull(filters, "convTranspose", 2);
     Objects.requireNonNull(options, "options");
     Shape xs = input.shape();
     Shape ws = filters.shape();

@@ -66,7 +66,7 @@ public final class Dispatch {
   public static Tensor[] values(Operand... operands) {
     Tensor[] t = new Tensor[operands.length];
     for (int i = 0; i < operands.length; i++) {
-      t[i] = operands[i].asTensor();
+      t[i] = Operands.tensor(operands[i], "operation", i + 1);
     }
     return t;
   }

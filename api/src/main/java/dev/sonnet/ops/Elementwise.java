@@ -3,9 +3,10 @@ package dev.sonnet.ops;
 import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Operand;
-import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
+import java.util.Locale;
 
 /**
  * Elementwise operations with NumPy broadcasting.
@@ -38,11 +39,14 @@ public final class Elementwise {
   }
 
   private static Tensor unary(UnaryKind kind, Operand x) {
-    return Dispatch.run1(UNARY_OPS[kind.ordinal()], x.asTensor());
+    return Dispatch.run1(
+        UNARY_OPS[kind.ordinal()], Operands.tensor(x, kind.name().toLowerCase(Locale.ROOT), 1));
   }
 
   private static Tensor binary(BinaryKind kind, Operand a, Operand b) {
-    return Dispatch.run1(BINARY_OPS[kind.ordinal()], a.asTensor(), b.asTensor());
+    String op = kind.name().toLowerCase(Locale.ROOT);
+    return Dispatch.run1(
+        BINARY_OPS[kind.ordinal()], Operands.tensor(a, op, 1), Operands.tensor(b, op, 2));
   }
 
   /** {@code -x}. */
@@ -270,7 +274,7 @@ public final class Elementwise {
       return x.asTensor();
     }
     if (dtype == null) {
-      throw new ShapeException("cast: target dtype is null");
+      throw new DTypeException("cast: target dtype is null");
     }
     return Dispatch.run1(new CastOp(dtype), x.asTensor());
   }

@@ -29,6 +29,9 @@ public final class LinearAlgebra {
    *     shapes and both inner sizes), batch axes do not broadcast, or dtypes differ
    */
   public static Tensor matmul(Operand a, Operand b, boolean transposeA, boolean transposeB) {
-    return Dispatch.run1(new MatMulOp(transposeA, transposeB), Dispatch.values(a, b));
+    return Dispatch.run1(
+        new MatMulOp(transposeA, transposeB),
+        Operands.tensor(a, "matmul", 1),
+        Operands.tensor(b, "matmul", 2));
   }
 }

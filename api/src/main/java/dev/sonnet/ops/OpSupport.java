@@ -2,6 +2,7 @@ package dev.sonnet.ops;
 
 import dev.sonnet.backend.Backend;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -53,10 +54,14 @@ final class OpSupport {
     return Tensor.scalar(like.backend(), like.dtype(), value);
   }
 
-  /** Throws unless both operands have one dtype (the library never promotes silently). */
+  /**
+   * Throws unless both operands have one dtype (the library never promotes silently). The hint
+   * casts toward the floating dtype when only one operand is floating, since the other is then data
+   * (an integer image, labels) and a module's weights must stay floating; otherwise it offers both.
+   */
   static void requireSameDtype(String op, Tensor a, Tensor b) {
     if (a.dtype() != b.dtype()) {
-      throw new ShapeException(
+      throw new DTypeException(
           op
               + ": dtypes "
               + a.dtype()
@@ -66,17 +71,41 @@ final class OpSupport {
               + a.shape()
               + " and "
               + b.shape()
-              + "); operations do not "
-              + "promote dtypes. Cast one operand first, e.g. b.cast(DType."
-              + a.dtype().name()
-              + ")");
+              + "); operations do not promote dtypes. "
+              + castHint(a, b));
     }
+  }
+
+  private static String castHint(Tensor a, Tensor b) {
+    boolean fa = a.dtype().isFloating();
+    boolean fb = b.dtype().isFloating();
+    if (fa != fb) {
+      Tensor data = fa ? b : a;
+      Tensor target = fa ? a : b;
+      return "Cast the "
+          + data.dtype()
+          + data.shape()
+          + " operand to floating point first, e.g. x.cast(DType."
+          + target.dtype().name()
+          + ")";
+    }
+    return "Cast one operand to the other's dtype first: .cast(DType."
+        + a.dtype().name()
+        + ") on the "
+        + b.dtype()
+        + b.shape()
+        + " one, or .cast(DType."
+        + b.dtype().name()
+        + ") on the "
+        + a.dtype()
+        + a.shape()
+        + " one";
   }
 
   /** Throws unless {@code x} is float32 or float64. */
   static void requireFloating(String op, Tensor x) {
     if (!x.dtype().isFloating()) {
-      throw new ShapeException(
+      throw new DTypeException(
           op
               + ": needs a floating dtype (f32 or f64), got "
               + x.dtype()

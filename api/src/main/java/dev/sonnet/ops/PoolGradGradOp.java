@@ -7,6 +7,7 @@ import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -46,7 +47,8 @@ public record PoolGradGradOp(int[] window, ConvParams params) implements Op {
     String op = name();
     ConvGeometry geo = PoolOp.geometry(op, window, params, x);
     if (!g.shape().equals(x.shape()) || g.dtype() != x.dtype()) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          g.shape().equals(x.shape()),
           op
               + ": gradient is "
               + g.dtype()

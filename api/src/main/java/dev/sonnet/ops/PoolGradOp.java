@@ -3,7 +3,7 @@ package dev.sonnet.ops;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.PoolKind;
-import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 
@@ -43,7 +43,8 @@ public record PoolGradOp(PoolKind kind, int[] window, ConvParams params) impleme
     ConvGeometry g = PoolOp.geometry(op, window, params, x);
     var dyShape = ConvSupport.channelsLast(g.batch(), g.outSpatial(), g.channels());
     if (!dy.shape().equals(dyShape) || dy.dtype() != x.dtype()) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          dy.shape().equals(dyShape),
           op
               + ": output gradient is "
               + dy.dtype()

@@ -3,7 +3,7 @@ package dev.sonnet.ops;
 import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.PoolKind;
-import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
 
@@ -48,7 +48,7 @@ public record PoolOp(PoolKind kind, int[] window, ConvParams params) implements 
         DataFormat.CHANNELS_LAST,
         "a window of " + Arrays.toString(window));
     if (!x.dtype().isFloating()) {
-      throw new ShapeException(
+      throw new DTypeException(
           op
               + ": input is "
               + x.dtype()

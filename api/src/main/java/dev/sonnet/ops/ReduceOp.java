@@ -2,6 +2,7 @@ package dev.sonnet.ops;
 
 import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -49,7 +50,7 @@ record ReduceOp(ReduceKind kind, int[] axes, boolean keepDims) implements Op {
     Shape in = x.shape();
     boolean arg = kind == ReduceKind.ARGMAX || kind == ReduceKind.ARGMIN;
     if (x.dtype() == DType.BOOL) {
-      throw new ShapeException(
+      throw new DTypeException(
           name()
               + ": not defined for bool tensors (shape "
               + in

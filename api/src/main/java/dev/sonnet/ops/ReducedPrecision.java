@@ -1,7 +1,7 @@
 package dev.sonnet.ops;
 
 import dev.sonnet.tensor.DType;
-import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Tensor;
 
 /**
@@ -46,7 +46,7 @@ final class ReducedPrecision {
     for (int i = 0; i < inputs.length; i++) {
       Tensor t = inputs[i];
       if (t.dtype().isFloating() && t.dtype() != narrow) {
-        throw new ShapeException(
+        throw new DTypeException(
             op.name()
                 + ": inputs of dtypes "
                 + narrow

@@ -2,6 +2,7 @@ package dev.sonnet.ops;
 
 import dev.sonnet.backend.Backend;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -395,7 +396,7 @@ public final class ShapeOps {
 
   private static void requireIndices(String op, Tensor indices) {
     if (!indices.dtype().isInteger()) {
-      throw new ShapeException(
+      throw new DTypeException(
           op
               + ": indices must be int32 or int64, got "
               + indices.dtype()

@@ -2,7 +2,7 @@ package dev.sonnet.ops;
 
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
-import dev.sonnet.tensor.ShapeException;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Locale;
 
@@ -22,14 +22,14 @@ record UnaryOp(UnaryKind kind) implements Op {
     DType dt = x.dtype();
     if (kind == UnaryKind.LOGICAL_NOT) {
       if (dt != DType.BOOL) {
-        throw new ShapeException(
+        throw new DTypeException(
             "logical_not: needs a bool tensor, got "
                 + dt
                 + x.shape()
                 + "; compare first, e.g. x.notEqual(zero)");
       }
     } else if (!dt.isFloating() && !(dt.isInteger() && kind.acceptsIntegers())) {
-      throw new ShapeException(
+      throw new DTypeException(
           name()
               + ": not defined for "
               + dt

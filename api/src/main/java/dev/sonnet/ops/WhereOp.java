@@ -1,8 +1,8 @@
 package dev.sonnet.ops;
 
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
-import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 
 /** {@code cond ? a : b} elementwise, the three operands broadcast together. */
@@ -20,7 +20,7 @@ record WhereOp() implements Op {
     Tensor a = inputs[1];
     Tensor b = inputs[2];
     if (cond.dtype() != DType.BOOL) {
-      throw new ShapeException(
+      throw new DTypeException(
           "where: the condition must be bool, got "
               + cond.dtype()
               + cond.shape()

@@ -10,7 +10,12 @@ import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The base of the optimizers: applies updates (usually gradients) to parameters, as Sonnet 2's
@@ -28,8 +33,12 @@ import java.util.List;
  * <p>An optimizer is a {@link Module}: its state lives in non-trainable variables, so it is saved
  * and restored with the model. They are created on the first {@link #apply}: a scalar int64 {@code
  * step} counting the updates applied (Sonnet has it for Adam only; here every optimizer has one, so
- * that every {@link LearningRate} schedule works), and per-parameter slots such as Adam's {@code
- * m_0, v_0, m_1, ...}, zero-initialised, slot {@code i} belonging to parameter {@code i}.
+ * that every {@link LearningRate} schedule works), and per-parameter slots such as Adam's, named
+ * after the parameter they belong to: {@code adam/m/linear/w}, {@code adam/v/linear/w}, so a
+ * checkpoint reads like a PyTorch user expects. Two parameters of one path (two top-level modules
+ * of one name) get {@code linear/w} and {@code linear/w_1}; a parameter whose name is not a path
+ * gets its position ({@code m/param_3}). Checkpoints of earlier versions, which named slots by
+ * position ({@code adam/m_0}), restore with {@link #renamingPositionalSlots}.
  *
  * <p>Pairing is by position, as in Sonnet, so every call must pass the same parameters in the same
  * order; unlike Sonnet, which then silently pairs the wrong slots, this is checked. A null update
@@ -43,6 +52,7 @@ public abstract class Optimizer extends Module {
 
   private final LearningRate learningRate;
   private List<Variable> parameters;
+  private List<String> slotKeys;
 
   /**
    * An optimizer with a learning rate, named {@code name} or after its class. It has no trainable
@@ -107,6 +117,7 @@ public abstract class Optimizer extends Module {
   void initialize(List<Variable> parameters) {
     step = variable("step", Initializers.zeros(), DType.INT64, Shape.SCALAR, false);
     this.parameters = List.copyOf(parameters);
+    this.slotKeys = slotKeys(this.parameters);
     createSlots(this.parameters);
   }
 
@@ -124,11 +135,66 @@ public abstract class Optimizer extends Module {
 
   /**
    * A zero-initialised, non-trainable variable like {@code parameter}, named {@code
-   * <optimizer>/<name>_<index>}.
+   * <optimizer>/<name>/<parameter's path>}: {@code adam/m/mlp/linear_0/w}.
    */
   protected final Variable slot(String name, int index, Variable parameter) {
     return variable(
-        name + "_" + index, Initializers.zeros(), parameter.dtype(), parameter.shape(), false);
+        name + "/" + slotKeys.get(index),
+        Initializers.zeros(),
+        parameter.dtype(),
+        parameter.shape(),
+        false);
+  }
+
+  /**
+   * What names each parameter's slots: its path, made unique with {@code _1, _2, ...} on the last
+   * part when two parameters share one, or {@code param_<position>} when its name is not a path.
+   */
+  static List<String> slotKeys(List<Variable> parameters) {
+    Set<String> taken = new HashSet<>();
+    for (Variable p : parameters) {
+      taken.add(p.name());
+    }
+    Set<String> used = new HashSet<>();
+    List<String> keys = new ArrayList<>(parameters.size());
+    for (int i = 0; i < parameters.size(); i++) {
+      String name = parameters.get(i).name();
+      String key = VALID_PATH.matcher(name).matches() ? name : "param_" + i;
+      if (!used.add(key)) {
+        int n = 1;
+        while (taken.contains(key + "_" + n) || used.contains(key + "_" + n)) {
+          n++;
+        }
+        key = key + "_" + n;
+        used.add(key);
+      }
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  private static final Pattern VALID_PATH =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*");
+
+  /**
+   * Maps the slot names of checkpoints written before slots were named by parameter ({@code
+   * adam/m_0}, {@code adam/v_1}) to today's ({@code adam/m/linear/w}), and every other name to
+   * itself: give it to {@link dev.sonnet.checkpoint.RestoreOptions#renaming} to restore such a
+   * file. {@code parameters} are the ones this optimizer updates, in the same order.
+   */
+  public final Function<String, String> renamingPositionalSlots(List<Variable> parameters) {
+    List<String> keys = slotKeys(List.copyOf(parameters));
+    Pattern old = Pattern.compile(Pattern.quote(path()) + "/([A-Za-z_][A-Za-z0-9_]*?)_(\\d+)");
+    return name -> {
+      Matcher m = old.matcher(name);
+      if (m.matches()) {
+        int i = Integer.parseInt(m.group(2));
+        if (i < keys.size()) {
+          return path() + "/" + m.group(1) + "/" + keys.get(i);
+        }
+      }
+      return name;
+    };
   }
 
   private void check(List<? extends Tensor> updates, List<Variable> parameters) {

@@ -4,6 +4,7 @@ import dev.sonnet.module.Module;
 import dev.sonnet.module.Settings;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.Arrays;
@@ -187,7 +188,8 @@ public final class BidirectionalRNN extends Module {
     if (sequenceLength.rank() != 1
         || sequenceLength.dim(0) != batch
         || !sequenceLength.dtype().isInteger()) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          sequenceLength.rank() == 1 && sequenceLength.dim(0) == batch,
           who()
               + ": sequenceLength "
               + sequenceLength.dtype()

@@ -2,6 +2,7 @@ package dev.sonnet.recurrent;
 
 import dev.sonnet.module.Module;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -156,7 +157,8 @@ public abstract class RNNCore<S extends State<S>> extends Module {
       want[0] = batch;
       System.arraycopy(sizes.get(i).dims(), 0, want, 1, want.length - 1);
       if (!leaf.shape().equals(Shape.of(want)) || leaf.dtype() != dtype) {
-        throw new ShapeException(
+        throw DTypeException.shapeOrDtype(
+            leaf.shape().equals(Shape.of(want)),
             who()
                 + ": the state "
                 + prevState.describe()

@@ -2,9 +2,9 @@ package dev.sonnet.recurrent;
 
 import dev.sonnet.module.Settings;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Shape;
-import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 
 /**
@@ -110,7 +110,8 @@ public final class RecurrentDropoutLSTM extends RNNCore<RecurrentDropoutState> {
     Tensor hidden = prevState.lstm().hidden();
     Tensor mask = prevState.hiddenMask();
     if (!mask.shape().equals(hidden.shape()) || mask.dtype() != hidden.dtype()) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          mask.shape().equals(hidden.shape()),
           who()
               + ": the hidden mask "
               + mask.dtype().shortName()

@@ -2,6 +2,7 @@ package dev.sonnet.recurrent;
 
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.ArrayList;
@@ -166,7 +167,8 @@ public final class Unroll {
     if (sequenceLength.rank() != 1
         || sequenceLength.dim(0) != batch
         || !sequenceLength.dtype().isInteger()) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          sequenceLength.rank() == 1 && sequenceLength.dim(0) == batch,
           who
               + ": sequenceLength "
               + sequenceLength.dtype()

@@ -8,6 +8,7 @@ import dev.sonnet.module.Param;
 import dev.sonnet.module.Settings;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
@@ -182,7 +183,10 @@ public final class UnrolledLSTM extends Module {
         || !initial.cell().shape().equals(stateShape)
         || initial.hidden().dtype() != wi.dtype()
         || initial.cell().dtype() != wi.dtype()) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          initial != null
+              && initial.hidden().shape().equals(stateShape)
+              && initial.cell().shape().equals(stateShape),
           who()
               + ": the state "
               + (initial == null ? "null" : initial.describe())

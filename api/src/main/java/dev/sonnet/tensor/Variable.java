@@ -219,7 +219,8 @@ public final class Variable implements Operand {
 
   private void checkCompatible(String what, Tensor t) {
     if (!t.shape().equals(shape) || t.dtype() != dtype) {
-      throw new ShapeException(
+      throw DTypeException.shapeOrDtype(
+          t.shape().equals(shape),
           "Variable '"
               + name
               + "' "

@@ -12,9 +12,9 @@ import dev.sonnet.mixedprecision.MixedPrecision;
 import dev.sonnet.module.Layer;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
-import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.nio.file.Path;
@@ -252,7 +252,7 @@ class ReducedPrecisionConformanceTest {
     Tensor half = Tensor.of(new float[] {1f}, 1).cast(DType.BFLOAT16);
     Tensor single = Tensor.of(new float[] {1f}, 1);
     assertThatThrownBy(() -> half.add(single))
-        .isInstanceOf(ShapeException.class)
+        .isInstanceOf(DTypeException.class)
         .hasMessageContaining("bf16")
         .hasMessageContaining("f32");
   }

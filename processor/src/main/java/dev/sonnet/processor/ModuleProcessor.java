@@ -12,6 +12,7 @@ import dev.sonnet.processor.validation.Report;
 import dev.sonnet.processor.writing.BuilderWriter;
 import dev.sonnet.processor.writing.MetaWriter;
 import dev.sonnet.processor.writing.ServicesWriter;
+import dev.sonnet.processor.writing.StaticRegistryWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -54,9 +55,17 @@ import javax.tools.StandardLocation;
  *
  * <p>The hand-written modules of {@code dev.sonnet.module} itself (Sequential, Deferred, ...) are
  * skipped: they describe themselves.
+ *
+ * <p>With the option {@code -A}{@value #STATIC_REGISTRY_OPTION}{@code =<class>} (the api module
+ * sets it), the metas are listed in code instead, in the package-private class named, and in the
+ * index resource {@code META-INF/sonnet/metas/<class>}; no service file is written, so a fat jar
+ * that keeps one {@code META-INF/services} file of each name keeps the application's.
  */
 @AutoService(Processor.class)
 public final class ModuleProcessor extends AbstractProcessor {
+  /** The option naming the class that lists this compilation's metas in code. */
+  public static final String STATIC_REGISTRY_OPTION = "sonnet.staticRegistry";
+
   private ElementFacts facts;
   private ModuleValidator validator;
   private ModelBuilder models;
@@ -82,6 +91,11 @@ public final class ModuleProcessor extends AbstractProcessor {
     } catch (RuntimeException | LinkageError e) {
       return null; // not javac: the build-overlap check needs source trees and is skipped
     }
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(STATIC_REGISTRY_OPTION);
   }
 
   @Override
@@ -141,7 +155,12 @@ public final class ModuleProcessor extends AbstractProcessor {
       generate(type);
     }
     if (round.processingOver() && !generated.isEmpty()) {
-      writeServices();
+      String registry = processingEnv.getOptions().get(STATIC_REGISTRY_OPTION);
+      if (registry != null && !registry.isBlank()) {
+        writeStaticRegistry(ClassName.bestGuess(registry.strip()));
+      } else {
+        writeServices();
+      }
     }
   }
 
@@ -196,16 +215,20 @@ public final class ModuleProcessor extends AbstractProcessor {
     }
   }
 
-  private boolean writeSource(JavaFile file, ClassName name, TypeElement origin) {
+  private boolean writeSource(JavaFile file, ClassName name, Element... origins) {
     try {
-      Writer w = filer.createSourceFile(name.canonicalName(), origin).openWriter();
+      Writer w = filer.createSourceFile(name.canonicalName(), origins).openWriter();
       try (w) {
         file.writeTo(w);
       }
       return true;
     } catch (IOException e) {
-      messager.printMessage(
-          Kind.ERROR, "[SntWrite] Could not write " + name + ": " + e.getMessage(), origin);
+      String message = "[SntWrite] Could not write " + name + ": " + e.getMessage();
+      if (origins.length == 1) {
+        messager.printMessage(Kind.ERROR, message, origins[0]);
+      } else {
+        messager.printMessage(Kind.ERROR, message);
+      }
       return false;
     }
   }
@@ -217,6 +240,29 @@ public final class ModuleProcessor extends AbstractProcessor {
       } else {
         messager.printMessage(Kind.ERROR, d.text(), d.element());
       }
+    }
+  }
+
+  /**
+   * Writes the registry class and its index resource. Written in the last round, so javac compiles
+   * it without running processors on it (it is no module).
+   */
+  private void writeStaticRegistry(ClassName registry) {
+    writeSource(
+        StaticRegistryWriter.write(registry, generated.keySet()),
+        registry,
+        generated.values().toArray(Element[]::new));
+    String index = "META-INF/sonnet/metas/" + registry.reflectionName();
+    try {
+      FileObject out =
+          filer.createResource(
+              StandardLocation.CLASS_OUTPUT, "", index, generated.values().toArray(Element[]::new));
+      try (Writer w = out.openWriter()) {
+        w.write(ServicesWriter.write(generated.keySet()));
+      }
+    } catch (IOException | IllegalStateException e) {
+      messager.printMessage(
+          Kind.ERROR, "[SntWrite] Could not write " + index + ": " + e.getMessage());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.sonnet.autodiff.GradientTape;
 import dev.sonnet.conformance.nn.ModuleChecks;
 import dev.sonnet.nets.VectorQuantizer;
 import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import java.util.List;
@@ -151,7 +152,7 @@ class VectorQuantizerTest {
         .isInstanceOf(ShapeException.class)
         .hasMessageContaining("should end in embeddingDim=3");
     assertThatThrownBy(() -> vq.call(Tensor.zeros(DType.FLOAT32, 2, D), true))
-        .isInstanceOf(ShapeException.class)
+        .isInstanceOf(DTypeException.class)
         .hasMessageContaining("differs from the codebook's");
   }
 

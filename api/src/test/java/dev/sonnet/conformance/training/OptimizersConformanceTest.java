@@ -163,12 +163,12 @@ class OptimizersConformanceTest {
   }
 
   @Test
-  void state_isNonTrainableVariablesNamedAfterTheOptimizer() {
+  void state_isNonTrainableVariablesNamedAfterTheOptimizerAndTheParameter() {
     var adam = new Adam();
     run(adam, 1);
     assertThat(adam.variables())
         .extracting(Variable::name)
-        .containsExactly("adam/step", "adam/m_0", "adam/v_0");
+        .containsExactly("adam/step", "adam/m/p", "adam/v/p");
     assertThat(adam.trainableVariables()).isEmpty();
     assertThat(adam.nonTrainableVariables()).hasSize(3);
 
@@ -176,14 +176,14 @@ class OptimizersConformanceTest {
     run(momentum, 2);
     assertThat(momentum.variables())
         .extracting(Variable::name)
-        .containsExactly("momentum/step", "momentum/accumulated_momentum_0");
+        .containsExactly("momentum/step", "momentum/accumulated_momentum/p");
     assertThat(momentum.step()).isEqualTo(2);
 
     var rms = RMSProp.builder(0.01).centered(true).build();
     run(rms, 1);
     assertThat(rms.variables())
         .extracting(Variable::name)
-        .containsExactly("rms_prop/step", "rms_prop/ms_0", "rms_prop/mom_0", "rms_prop/mg_0");
+        .containsExactly("rms_prop/step", "rms_prop/ms/p", "rms_prop/mom/p", "rms_prop/mg/p");
   }
 
   @Test

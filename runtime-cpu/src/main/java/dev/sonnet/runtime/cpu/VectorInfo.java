@@ -11,10 +11,23 @@ import jdk.incubator.vector.FloatVector;
  * <p>The module is an incubator: a JVM started without {@code --add-modules=jdk.incubator.vector}
  * cannot link any class that touches it. The probe therefore lives in a nested class that is only
  * loaded inside a {@code try}; a {@link LinkageError} there (usually {@link NoClassDefFoundError})
- * means "not available", is logged once, and makes {@link CpuBackend} fall back to the scalar
- * kernels. No vector kernel class is loaded before this probe has succeeded.
+ * means "not available", is logged once as a WARNING naming the flag, and makes {@link CpuBackend}
+ * fall back to the scalar kernels. No vector kernel class is loaded before this probe has
+ * succeeded.
  */
 final class VectorInfo {
+  /**
+   * Logged once as a WARNING when the module is missing: the program still runs, several times
+   * slower (an epoch of the main job's MLP took 4.6x as long), so it must be seen, and the one fix
+   * is a JVM flag (no jar manifest attribute adds a module).
+   */
+  static final String MISSING_MODULE_WARNING =
+      "Sonnet CPU runtime: the JVM was started without the Vector API module, so the CPU backend"
+          + " runs its scalar kernels, several times slower (an MLP epoch: 4.6x). Start java with"
+          + " --add-modules jdk.incubator.vector (or set JDK_JAVA_OPTIONS=\"--add-modules"
+          + " jdk.incubator.vector\"); -Dsonnet.cpu.vector=false chooses the scalar kernels on"
+          + " purpose and silences this.";
+
   private static volatile Probe result;
 
   private VectorInfo() {}
@@ -60,12 +73,8 @@ final class VectorInfo {
     try {
       return Species.probe();
     } catch (LinkageError e) {
-      String reason = e + "; start the JVM with --add-modules=jdk.incubator.vector";
-      System.getLogger(VectorInfo.class.getName())
-          .log(
-              Level.INFO,
-              "Sonnet CPU runtime: Vector API unavailable, using scalar kernels ({0})",
-              reason);
+      String reason = e + "; start the JVM with --add-modules jdk.incubator.vector";
+      System.getLogger(VectorInfo.class.getName()).log(Level.WARNING, MISSING_MODULE_WARNING);
       return new Probe(false, 1, 1, reason);
     }
   }

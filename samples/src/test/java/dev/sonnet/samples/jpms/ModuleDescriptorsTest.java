@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The artifacts are real modules: their descriptors resolve together on a module path (every {@code
  * requires} met), export the packages users program against, and provide their services, with the
- * API's list of generated metas equal to the service file the processor writes (a module added to
- * the library but not to {@code module-info.java} fails here). The tests themselves run on the
- * class path, as most programs do.
+ * API's list of generated metas equal to the index the processor writes next to LibraryMetas (a
+ * module added to the library but not to {@code module-info.java} fails here). The tests themselves
+ * run on the class path, as most programs do.
  */
 class ModuleDescriptorsTest {
 
@@ -73,8 +73,20 @@ class ModuleDescriptorsTest {
             .flatMap(p -> p.providers().stream())
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(provided)
-        .as("provides ModuleMeta in api's module-info.java: the generated service file lists")
-        .isEqualTo(serviceFile(Tensor.class, ModuleMeta.class));
+        .as("provides ModuleMeta in api's module-info.java: the generated LibraryMetas lists")
+        .isEqualTo(listing(Tensor.class, "META-INF/sonnet/metas/dev.sonnet.module.LibraryMetas"));
+  }
+
+  /**
+   * The API registers its metas in code, not in a service file, so that a fat jar that keeps one
+   * service file of each name keeps the application's (see FatJarTest).
+   */
+  @Test
+  void api_hasNoModuleMetaServiceFile() throws Exception {
+    ModuleReference module = ModuleFinder.of(location(Tensor.class)).findAll().iterator().next();
+    try (ModuleReader reader = module.open()) {
+      assertThat(reader.find("META-INF/services/" + ModuleMeta.class.getName())).isEmpty();
+    }
   }
 
   @Test
@@ -96,14 +108,12 @@ class ModuleDescriptorsTest {
     return ModuleFinder.of(location(inModule)).findAll().iterator().next().descriptor();
   }
 
-  /** The classes the {@code META-INF/services} file inside {@code inArtifact}'s jar names. */
-  private static Set<String> serviceFile(Class<?> inArtifact, Class<?> service) throws Exception {
+  /** The class names listed, one a line, in {@code resource} inside {@code inArtifact}'s jar. */
+  private static Set<String> listing(Class<?> inArtifact, String resource) throws Exception {
     ModuleReference module = ModuleFinder.of(location(inArtifact)).findAll().iterator().next();
     try (ModuleReader reader = module.open();
         InputStream in =
-            reader
-                .open("META-INF/services/" + service.getName())
-                .orElseThrow(() -> new AssertionError("no service file of " + service.getName()))) {
+            reader.open(resource).orElseThrow(() -> new AssertionError("no " + resource))) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .lines()
           .map(String::strip)
