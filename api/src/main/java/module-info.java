@@ -16,6 +16,8 @@ module dev.sonnet.api {
   // Generated code carries @javax.annotation.processing.Generated (source retention): a module
   // whose classes the processor runs on needs this line too.
   requires static java.compiler;
+  // dev.sonnet.data downloads datasets only when asked (FashionMnist.Options.withDownload).
+  requires java.net.http;
 
   exports dev.sonnet;
   exports dev.sonnet.autodiff;
@@ -23,6 +25,7 @@ module dev.sonnet.api {
   exports dev.sonnet.checkpoint;
   exports dev.sonnet.export;
   exports dev.sonnet.export.onnx;
+  exports dev.sonnet.data;
   exports dev.sonnet.initializers;
   exports dev.sonnet.losses;
   exports dev.sonnet.metrics;
@@ -35,6 +38,7 @@ module dev.sonnet.api {
   exports dev.sonnet.recurrent;
   exports dev.sonnet.regularizers;
   exports dev.sonnet.spatial;
+  exports dev.sonnet.summary;
   exports dev.sonnet.tensor;
   exports dev.sonnet.utils;
 

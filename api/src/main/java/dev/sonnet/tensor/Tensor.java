@@ -5,6 +5,7 @@ import dev.sonnet.autodiff.Gradients;
 import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.Backends;
 import dev.sonnet.backend.DeviceBuffer;
+import dev.sonnet.backend.UnsignedByteUpload;
 import dev.sonnet.ops.Activations;
 import dev.sonnet.ops.Dispatch;
 import dev.sonnet.ops.Elementwise;
@@ -99,6 +100,42 @@ public final class Tensor implements Operand {
   public static Tensor of(boolean[] data, int... shape) {
     Shape s = checkLength(data.length, shape);
     return fresh(Backends.getDefault().upload(data), s);
+  }
+
+  /**
+   * A float32 tensor from unsigned bytes, {@code (data[offset + i] & 0xff) * scale + shift}: raw
+   * 8-bit images to network inputs in one step (for example {@code scale = 1 / 255f, shift = 0} for
+   * {@code [0, 1]}, or {@code 2 / 255f, -1} for {@code [-1, 1]}). The backend converts while it
+   * copies when it offers {@link UnsignedByteUpload} (the CPU runtime does); otherwise the library
+   * converts on the host with the same float32 arithmetic, so the values are identical either way.
+   *
+   * @param data the bytes; elements {@code [offset, offset + shape.size())} are read
+   * @param offset the first byte to read
+   */
+  public static Tensor ofUnsignedBytes(
+      byte[] data, int offset, float scale, float shift, int... shape) {
+    Shape s = Shape.of(shape);
+    if (offset < 0 || s.size() > data.length - (long) offset) {
+      throw new ShapeException(
+          "ofUnsignedBytes: shape "
+              + s
+              + " needs "
+              + s.size()
+              + " bytes from offset "
+              + offset
+              + ", but the array has "
+              + data.length);
+    }
+    int length = (int) s.size();
+    Backend backend = Backends.getDefault();
+    if (backend instanceof UnsignedByteUpload direct) {
+      return fresh(direct.uploadUnsignedBytes(data, offset, length, scale, shift), s);
+    }
+    float[] converted = new float[length];
+    for (int i = 0; i < length; i++) {
+      converted[i] = (data[offset + i] & 0xff) * scale + shift;
+    }
+    return fresh(backend.upload(converted), s);
   }
 
   /**

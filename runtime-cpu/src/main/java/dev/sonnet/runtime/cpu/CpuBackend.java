@@ -12,6 +12,7 @@ import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.backend.SoftmaxCrossEntropy;
 import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.backend.UnsignedByteUpload;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
 
@@ -24,7 +25,12 @@ import dev.sonnet.tensor.ShapeException;
  * the two on one machine. This class only routes calls.
  */
 public final class CpuBackend
-    implements Backend, DirectConvolution, GemmEpilogue, FusedUpdate, SoftmaxCrossEntropy {
+    implements Backend,
+        DirectConvolution,
+        GemmEpilogue,
+        FusedUpdate,
+        SoftmaxCrossEntropy,
+        UnsignedByteUpload {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -92,6 +98,21 @@ public final class CpuBackend
   @Override
   public DeviceBuffer upload(float[] data) {
     return CpuBuffer.copyOf(this, DType.FLOAT32, data, data.length);
+  }
+
+  /**
+   * Converts while copying: one pass over the bytes into a (pooled) float array, with no dependence
+   * between elements and no intermediate array.
+   */
+  @Override
+  public DeviceBuffer uploadUnsignedBytes(
+      byte[] data, int offset, int length, float scale, float shift) {
+    CpuBuffer b = CpuBuffer.allocateUninitialized(this, DType.FLOAT32, length);
+    float[] out = b.f32();
+    for (int i = 0; i < length; i++) {
+      out[i] = (data[offset + i] & 0xff) * scale + shift;
+    }
+    return b;
   }
 
   @Override

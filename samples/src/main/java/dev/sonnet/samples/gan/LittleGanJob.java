@@ -1,7 +1,12 @@
 package dev.sonnet.samples.gan;
 
-import dev.sonnet.samples.data.FashionMnist;
-import dev.sonnet.samples.data.LabeledImages;
+import dev.sonnet.data.ArrayDataset;
+import dev.sonnet.data.Batch;
+import dev.sonnet.data.DataIterator;
+import dev.sonnet.data.Dataset;
+import dev.sonnet.data.Datasets;
+import dev.sonnet.data.FashionMnist;
+import dev.sonnet.data.Remainder;
 import dev.sonnet.samples.images.ImageGrid;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Tensor;
@@ -86,36 +91,48 @@ public final class LittleGanJob {
   }
 
   public static Result run(Options options, PrintStream out) {
-    LabeledImages train = FashionMnist.load(options.dataDir(), false, out).train();
+    // Pixels in [0, 1] (the column's default scaling), each example [28, 28, 1].
+    ArrayDataset train =
+        Datasets.fashionMnist(
+                FashionMnist.Options.defaults()
+                    .withDataDir(options.dataDir())
+                    .withLog(out::println))
+            .train();
     LittleGan gan = new LittleGan(options.layers(), options.embedDim());
     GanTraining training = new GanTraining(gan, DISC_RATE, options.genRate(), options.seed());
-    Rng shuffle = new Rng(options.seed() + 1);
-    int batches = train.count() / BATCH;
-    int[] order = permutation(shuffle, train.count());
+    // Epoch after epoch, each a new permutation (the remainder of each dropped); the next batches
+    // gathered on a background thread.
+    Dataset<Batch> batches =
+        train
+            .shuffle(new Rng(options.seed() + 1))
+            .batch(BATCH, Remainder.DROP)
+            .repeat()
+            .take(options.steps())
+            .prefetch(2);
     double discLoss = Double.NaN;
     double genLoss = Double.NaN;
     long start = System.nanoTime();
     int every = Math.max(1, options.steps() / 10);
-    for (int step = 0; step < options.steps(); step++) {
-      int batch = step % batches;
-      if (batch == 0 && step > 0) {
-        order = permutation(shuffle, train.count());
-      }
-      try (TensorScope scope = TensorScope.open()) {
-        Tensor real = images(train, order, batch * BATCH, BATCH);
-        Tensor d = training.discriminatorStep(real);
-        Tensor g = training.generatorStep(BATCH);
-        if ((step + 1) % every == 0 || step + 1 == options.steps()) {
-          discLoss = d.item();
-          genLoss = g.item();
-          out.printf(
-              Locale.ROOT,
-              "step %5d/%d  disc loss %.4f  gen loss %.4f  %.1f s%n",
-              step + 1,
-              options.steps(),
-              discLoss,
-              genLoss,
-              (System.nanoTime() - start) / 1e9);
+    int step = 0;
+    try (DataIterator<Batch> pass = batches.open()) {
+      for (Batch b : pass) {
+        try (TensorScope scope = TensorScope.open()) {
+          Tensor real = b.get("image").reshape(BATCH, 28, 28);
+          Tensor d = training.discriminatorStep(real);
+          Tensor g = training.generatorStep(BATCH);
+          step++;
+          if (step % every == 0 || step == options.steps()) {
+            discLoss = d.item();
+            genLoss = g.item();
+            out.printf(
+                Locale.ROOT,
+                "step %5d/%d  disc loss %.4f  gen loss %.4f  %.1f s%n",
+                step,
+                options.steps(),
+                discLoss,
+                genLoss,
+                (System.nanoTime() - start) / 1e9);
+          }
         }
       }
     }
@@ -125,52 +142,18 @@ public final class LittleGanJob {
   }
 
   /** One row of 10 real images and four rows of generated ones, written to {@code path}. */
-  static Path writeSamples(LittleGan gan, GanTraining training, LabeledImages real, Path path) {
+  static Path writeSamples(LittleGan gan, GanTraining training, ArrayDataset real, Path path) {
     int columns = 10;
     int generatedRows = 4;
     float[] grid = new float[(1 + generatedRows) * columns * 784];
-    float[] realPixels = unitPixels(real, 0, columns);
-    System.arraycopy(realPixels, 0, grid, 0, realPixels.length);
     try (TensorScope scope = TensorScope.open()) {
+      float[] realPixels =
+          real.take(columns).batch(columns).toList().get(0).get("image").toFloatArray();
+      System.arraycopy(realPixels, 0, grid, 0, realPixels.length);
       float[] generated =
           gan.generate(training.noise(generatedRows * columns), true).toFloatArray();
       System.arraycopy(generated, 0, grid, realPixels.length, generated.length);
     }
     return ImageGrid.writePng(path, grid, 1 + generatedRows, columns, 28, 28, 2);
-  }
-
-  /** Images {@code order[from .. from + n)} as {@code [n, 28, 28]} in {@code [0, 1]}. */
-  static Tensor images(LabeledImages set, int[] order, int from, int n) {
-    float[] pixels = new float[n * 784];
-    byte[] src = set.pixels();
-    for (int i = 0; i < n; i++) {
-      int base = order[from + i] * 784;
-      for (int p = 0; p < 784; p++) {
-        pixels[i * 784 + p] = (src[base + p] & 0xff) / 255f;
-      }
-    }
-    return Tensor.of(pixels, n, 28, 28);
-  }
-
-  private static float[] unitPixels(LabeledImages set, int from, int n) {
-    float[] scaled = set.scaledPixels(from, n);
-    for (int i = 0; i < scaled.length; i++) {
-      scaled[i] = (scaled[i] + 1f) / 2f;
-    }
-    return scaled;
-  }
-
-  static int[] permutation(Rng rng, int n) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 }

@@ -11,11 +11,15 @@ import java.util.Locale;
  * @param model which network to train
  * @param epochs passes over the training set; 0 means the model's default
  * @param dataDir a directory holding the four Fashion-MNIST files, or null to search the usual
- *     places ({@link dev.sonnet.samples.data.FashionMnist#load})
+ *     places ({@link dev.sonnet.data.FashionMnist#load})
  * @param seed seeds the initial weights and the shuffling
  * @param limit train on the first {@code limit} training images only (0: all), for quick runs
  * @param batchSize examples per step; 0 means the model's default
  * @param learningRate the optimizer's rate; 0 means the model's default
+ * @param outDir where the chart ({@code training.png}) and the TensorBoard event files ({@code
+ *     tensorboard/}) go; null for {@value #DEFAULT_OUT}
+ * @param download whether to download Fashion-MNIST (checked by SHA-256, into the cache) when no
+ *     local copy exists; without it the job never reaches the network
  */
 public record Options(
     Model model,
@@ -24,7 +28,12 @@ public record Options(
     long seed,
     int limit,
     int batchSize,
-    double learningRate) {
+    double learningRate,
+    Path outDir,
+    boolean download) {
+
+  /** The output directory when none is given, relative to the working directory. */
+  public static final String DEFAULT_OUT = "target/fashion-mnist";
 
   /** The networks the job can train. */
   public enum Model {
@@ -37,11 +46,15 @@ public record Options(
   /** The usage text, printed for {@code --help} and after a wrong argument. */
   public static final String USAGE =
       """
-      Usage: FashionMnistJob [--model mlp|convnet] [--epochs N] [--data DIR] [--seed S]
-                             [--limit N] [--batch-size N] [--learning-rate R]
+      Usage: FashionMnistJob [--model mlp|convnet] [--epochs N] [--data DIR] [--download]
+                             [--seed S] [--limit N] [--batch-size N] [--learning-rate R]
+                             [--out DIR]
         --model          mlp (default) or convnet
         --epochs         passes over the training set (default: 10 for mlp, 4 for convnet)
-        --data           directory with the Fashion-MNIST files (default: search, then download)
+        --data           directory with the Fashion-MNIST files (default: search Debian's
+                         package and the cache, else use the embedded subset)
+        --download       download the dataset into the cache when no copy is found
+        --out            where the chart and TensorBoard files go (default target/fashion-mnist)
         --seed           seed of the initial weights and the shuffling (default 42)
         --limit          train on the first N training images only (default: all 60000)
         --batch-size     examples per step (default 100)
@@ -60,6 +73,8 @@ public record Options(
     int limit = 0;
     int batch = 0;
     double rate = 0;
+    boolean download = false;
+    Path out = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.isBlank()) {
@@ -74,6 +89,10 @@ public record Options(
       }
       if (key.equals("--help") || key.equals("-h")) {
         throw new HelpRequested();
+      }
+      if (key.equals("--download") && value == null) {
+        download = true;
+        continue;
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -91,6 +110,8 @@ public record Options(
                 };
         case "--epochs" -> epochs = positive(key, value);
         case "--data" -> data = Path.of(value);
+        case "--out" -> out = Path.of(value);
+        case "--download" -> download = Boolean.parseBoolean(value);
         case "--seed" -> seed = parseLong(key, value);
         case "--limit" -> limit = positive(key, value);
         case "--batch-size" -> batch = positive(key, value);
@@ -107,12 +128,17 @@ public record Options(
         default -> throw bad("unknown option \"" + a + "\"");
       }
     }
-    return new Options(model, epochs, data, seed, limit, batch, rate);
+    return new Options(model, epochs, data, seed, limit, batch, rate, out, download);
   }
 
   /** The epochs to run: the given number, or the model's default. */
   public int epochsOrDefault() {
     return epochs > 0 ? epochs : model == Model.MLP ? 10 : 4;
+  }
+
+  /** The output directory: the given one, or {@value #DEFAULT_OUT}. */
+  public Path outDirOrDefault() {
+    return outDir != null ? outDir : Path.of(DEFAULT_OUT);
   }
 
   /** The batch size: the given one, or 100 (Sonnet's MNIST example). */

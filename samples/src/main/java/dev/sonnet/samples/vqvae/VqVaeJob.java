@@ -1,10 +1,16 @@
 package dev.sonnet.samples.vqvae;
 
 import dev.sonnet.autodiff.GradientTape;
+import dev.sonnet.data.ArrayDataset;
+import dev.sonnet.data.Batch;
+import dev.sonnet.data.DataIterator;
+import dev.sonnet.data.Dataset;
+import dev.sonnet.data.Datasets;
+import dev.sonnet.data.Example;
+import dev.sonnet.data.FashionMnist;
+import dev.sonnet.data.Remainder;
 import dev.sonnet.nets.VectorQuantizerEMA;
 import dev.sonnet.optimizers.Adam;
-import dev.sonnet.samples.data.FashionMnist;
-import dev.sonnet.samples.data.LabeledImages;
 import dev.sonnet.samples.images.ImageGrid;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Tensor;
@@ -103,10 +109,13 @@ public final class VqVaeJob {
   }
 
   public static Result run(Options options, PrintStream out) {
-    FashionMnist data = FashionMnist.load(options.dataDir(), false, out);
-    LabeledImages train = data.train();
-    LabeledImages test = data.test();
-    double variance = pixelVariance(train);
+    FashionMnist data =
+        Datasets.fashionMnist(
+            FashionMnist.Options.defaults().withDataDir(options.dataDir()).withLog(out::println));
+    // The notebook's cast_and_normalise_images: pixels / 255 - 0.5, in [-0.5, 0.5].
+    ArrayDataset train = data.train().scaled("image", 1f / 255f, -0.5f);
+    ArrayDataset test = data.test().scaled("image", 1f / 255f, -0.5f);
+    double variance = pixelVariance(data.train());
     VqVaeModel model =
         new VqVaeModel(
             new Encoder(options.hiddens(), options.residualLayers(), options.residualHiddens()),
@@ -116,57 +125,71 @@ public final class VqVaeJob {
             options.embeddingDim(),
             variance);
     Adam optimizer = new Adam(LEARNING_RATE);
-    Rng rng = new Rng(options.seed());
+    // The notebook's shuffle().repeat(-1).batch(drop_remainder=True).prefetch(): here each pass a
+    // full permutation drawn from the seed.
+    Dataset<Batch> batches =
+        train
+            .shuffle(new Rng(options.seed()))
+            .repeat()
+            .batch(BATCH, Remainder.DROP)
+            .take(options.steps())
+            .prefetch(2);
     int every = Math.max(1, options.steps() / 10);
     double errorSum = 0;
     double perplexitySum = 0;
     int since = 0;
     long start = System.nanoTime();
-    for (int step = 0; step < options.steps(); step++) {
-      try (TensorScope scope = TensorScope.open()) {
-        Tensor images = images(train, randomIndices(rng, train.count(), BATCH));
-        VqVaeModel.Output output;
-        List<Variable> params;
-        List<Tensor> grads;
-        try (GradientTape tape = GradientTape.open()) {
-          output = model.call(images, true);
-          params = model.trainableVariables();
-          grads = tape.gradient(output.loss(), params);
-        }
-        optimizer.apply(grads, params);
-        errorSum += output.reconstructionError().item();
-        perplexitySum += output.vq().perplexity().item();
-        since++;
-        if ((step + 1) % every == 0 || step + 1 == options.steps()) {
-          out.printf(
-              Locale.ROOT,
-              "step %4d/%d  reconstruction error %.4f  perplexity %.1f  %.1f s%n",
-              step + 1,
-              options.steps(),
-              errorSum / since,
-              perplexitySum / since,
-              (System.nanoTime() - start) / 1e9);
-          errorSum = 0;
-          perplexitySum = 0;
-          since = 0;
+    int step = -1;
+    try (DataIterator<Batch> pass = batches.open()) {
+      for (Batch b : pass) {
+        step++;
+        try (TensorScope scope = TensorScope.open()) {
+          Tensor images = b.get("image");
+          VqVaeModel.Output output;
+          List<Variable> params;
+          List<Tensor> grads;
+          try (GradientTape tape = GradientTape.open()) {
+            output = model.call(images, true);
+            params = model.trainableVariables();
+            grads = tape.gradient(output.loss(), params);
+          }
+          optimizer.apply(grads, params);
+          errorSum += output.reconstructionError().item();
+          perplexitySum += output.vq().perplexity().item();
+          since++;
+          if ((step + 1) % every == 0 || step + 1 == options.steps()) {
+            out.printf(
+                Locale.ROOT,
+                "step %4d/%d  reconstruction error %.4f  perplexity %.1f  %.1f s%n",
+                step + 1,
+                options.steps(),
+                errorSum / since,
+                perplexitySum / since,
+                (System.nanoTime() - start) / 1e9);
+            errorSum = 0;
+            perplexitySum = 0;
+            since = 0;
+          }
         }
       }
     }
-    return evaluate(model, test, options.out(), out);
+    return evaluate(model, test, data.test(), options.out(), out);
   }
 
-  /** Test reconstruction error and perplexity over the first 1,000 test images, and the PNG. */
-  static Result evaluate(VqVaeModel model, LabeledImages test, Path png, PrintStream out) {
-    int n = Math.min(TEST_IMAGES, test.count());
+  /**
+   * Test reconstruction error and perplexity over the first 1,000 test images ({@code test}, in
+   * {@code [-0.5, 0.5]}), and the PNG of the first 20 ({@code originals}, in {@code [0, 1]}).
+   */
+  static Result evaluate(
+      VqVaeModel model, ArrayDataset test, ArrayDataset originals, Path png, PrintStream out) {
+    int n = Math.min(TEST_IMAGES, test.exampleCount());
     double error;
     double perplexity;
     float[] firstReconstructions;
+    float[] firstOriginals;
     try (TensorScope scope = TensorScope.open()) {
-      int[] all = new int[n];
-      for (int i = 0; i < n; i++) {
-        all[i] = i;
-      }
-      VqVaeModel.Output output = model.call(images(test, all), false);
+      VqVaeModel.Output output =
+          model.call(test.take(n).batch(n).toList().get(0).get("image"), false);
       error = output.reconstructionError().item();
       perplexity = output.vq().perplexity().item();
       firstReconstructions =
@@ -174,12 +197,12 @@ public final class VqVaeJob {
               .reconstruction()
               .slice(new int[] {0, 0, 0, 0}, new int[] {20, 28, 28, 1}, null)
               .toFloatArray();
+      firstOriginals = originals.take(20).batch(20).toList().get(0).get("image").toFloatArray();
     }
-    float[] originals = test.scaledPixels(0, 20);
     float[] grid = new float[40 * 784];
     for (int row = 0; row < 2; row++) {
       for (int i = 0; i < 10 * 784; i++) {
-        grid[(2 * row) * 10 * 784 + i] = (originals[row * 10 * 784 + i] + 1f) / 2f;
+        grid[(2 * row) * 10 * 784 + i] = firstOriginals[row * 10 * 784 + i];
         grid[(2 * row + 1) * 10 * 784 + i] = firstReconstructions[row * 10 * 784 + i] + 0.5f;
       }
     }
@@ -194,38 +217,26 @@ public final class VqVaeJob {
     return new Result(error, perplexity, written);
   }
 
-  /** The variance of all training pixels scaled to {@code [0, 1]}, as the notebook computes it. */
-  static double pixelVariance(LabeledImages set) {
-    byte[] pixels = set.pixels();
+  /**
+   * The variance of all pixels of {@code set}'s byte column {@code image}, scaled to {@code [0,
+   * 1]}, as the notebook computes it.
+   */
+  static double pixelVariance(ArrayDataset set) {
     double sum = 0;
     double sumSquares = 0;
-    for (byte p : pixels) {
-      double v = (p & 0xff) / 255.0;
-      sum += v;
-      sumSquares += v * v;
-    }
-    double mean = sum / pixels.length;
-    return sumSquares / pixels.length - mean * mean;
-  }
-
-  /** Images {@code indices} as {@code [n, 28, 28, 1]} in {@code [-0.5, 0.5]}. */
-  static Tensor images(LabeledImages set, int[] indices) {
-    float[] pixels = new float[indices.length * 784];
-    byte[] src = set.pixels();
-    for (int i = 0; i < indices.length; i++) {
-      int base = indices[i] * 784;
-      for (int p = 0; p < 784; p++) {
-        pixels[i * 784 + p] = (src[base + p] & 0xff) / 255f - 0.5f;
+    long count = 0;
+    try (DataIterator<Example> examples = set.scaled("image", 1f, 0f).open()) {
+      for (Example e : examples) {
+        float[] raw = e.floats("image"); // the byte values 0..255, exactly
+        for (float p : raw) {
+          double v = p / 255.0;
+          sum += v;
+          sumSquares += v * v;
+        }
+        count += raw.length;
       }
     }
-    return Tensor.of(pixels, indices.length, 28, 28, 1);
-  }
-
-  private static int[] randomIndices(Rng rng, int count, int n) {
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = rng.nextInt(count);
-    }
-    return out;
+    double mean = sum / count;
+    return sumSquares / count - mean * mean;
   }
 }

@@ -3,6 +3,8 @@ package dev.sonnet.samples.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sonnet.data.DatasetException;
+import dev.sonnet.data.IdxFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

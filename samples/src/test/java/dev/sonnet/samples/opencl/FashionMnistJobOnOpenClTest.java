@@ -55,7 +55,7 @@ class FashionMnistJobOnOpenClTest {
         .anyMatch(l -> l.startsWith("| epoch | seconds | examples/s"))
         .anyMatch(l -> l.equals("model          mlp"))
         .anyMatch(l -> l.startsWith("epochs         1"))
-        .anyMatch(l -> l.startsWith("epoch 1/1 test accuracy "));
+        .anyMatch(l -> l.startsWith("epoch 1/1 mean loss ") && l.contains(", test accuracy "));
     System.out.printf(
         "FashionMnistJob on %s: test_accuracy=%.4f in %.1f s%n",
         Backends.getDefault().deviceName(), accuracy, seconds);

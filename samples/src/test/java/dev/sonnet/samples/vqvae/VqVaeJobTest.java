@@ -71,7 +71,9 @@ class VqVaeJobTest {
   @Test
   void pixelVariance_isThePopulationVarianceOfPixelsIn01() {
     byte[] pixels = {0, (byte) 255, 0, (byte) 255};
-    var set = new dev.sonnet.samples.data.LabeledImages(pixels, new byte[] {0}, 1, 2, 2);
+    var set =
+        dev.sonnet.data.Datasets.fromArrays(
+            dev.sonnet.data.Column.unsignedBytes("image", pixels, 2, 2));
     // values 0, 1, 0, 1: mean 0.5, variance 0.25
     assertThat(VqVaeJob.pixelVariance(set)).isEqualTo(0.25);
   }

@@ -1,4 +1,4 @@
-package dev.sonnet.samples.data;
+package dev.sonnet.data;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads the IDX format of (Fashion-)MNIST: a big-endian header {@code 0x0000, type, rank}, then
- * {@code rank} 32-bit sizes, then unsigned bytes. Gzip-compressed files are recognised by their
- * magic bytes, so {@code .gz} and plain files both work.
+ * Reads the IDX format of (Fashion-)MNIST (Yann LeCun's format): a big-endian header {@code 0x0000,
+ * type, rank}, then {@code rank} 32-bit sizes, then unsigned bytes. Gzip-compressed files are
+ * recognised by their magic bytes, so {@code .gz} and plain files both work.
  *
  * <p>The header is never trusted: sizes must be positive, their product is capped before anything
  * is allocated, and the payload must be exactly that long.
@@ -34,7 +34,7 @@ public final class IdxFile {
     this.data = data;
   }
 
-  /** Reads {@code file}, checking that it has {@code expectedRank} dimensions. */
+  /** Reads {@code file}, checking that it has {@code expectedRank} dimensions (-1: any). */
   public static IdxFile read(Path file, int expectedRank) {
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, file.toString(), expectedRank);
@@ -66,7 +66,7 @@ public final class IdxFile {
                 + String.format("%04x %02x %02x", zero, type, rank)
                 + ")");
       }
-      if (rank != expectedRank) {
+      if (expectedRank >= 0 && rank != expectedRank) {
         throw new DatasetException(
             source + " has " + rank + " dimensions, expected " + expectedRank);
       }

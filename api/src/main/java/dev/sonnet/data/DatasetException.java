@@ -1,4 +1,4 @@
-package dev.sonnet.samples.data;
+package dev.sonnet.data;
 
 import dev.sonnet.SonnetException;
 
