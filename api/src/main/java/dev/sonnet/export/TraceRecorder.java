@@ -34,6 +34,12 @@ import java.util.List;
  * the branch taken on it.
  */
 final class TraceRecorder implements OpRecorder {
+  /** Fused ops have no graph form: while tracing, fusing entry points dispatch primitives. */
+  @Override
+  public boolean wantsPrimitives() {
+    return true;
+  }
+
   /** Where a value comes from. */
   enum Source {
     INPUT,

@@ -338,7 +338,14 @@ public abstract class Module {
       VariableSpec spec =
           VariableCreationGetter.adjust(
               new VariableSpec(
-                  this, name, fullPath, shape, dtype, trainable, init, Seeds.forNewVariable(fullPath)));
+                  this,
+                  name,
+                  fullPath,
+                  shape,
+                  dtype,
+                  trainable,
+                  init,
+                  Seeds.forNewVariable(fullPath)));
       Tensor value = null;
       VariableInterceptor hook = findInterceptor();
       if (hook != null) {

@@ -120,6 +120,20 @@ public final class Dispatch {
     STATE.get().recorders.remove(recorder);
   }
 
+  /**
+   * True when a recorder installed on this thread {@link OpRecorder#wantsPrimitives wants
+   * primitives}.
+   */
+  static boolean primitivesWanted() {
+    List<OpRecorder> recorders = STATE.get().recorders;
+    for (int i = 0, n = recorders.size(); i < n; i++) {
+      if (recorders.get(i).wantsPrimitives()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when at least one recorder is active and recording is not paused on this thread. */
   public static boolean isRecording() {
     return STATE.get().recording();

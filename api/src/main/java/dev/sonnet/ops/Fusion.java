@@ -23,10 +23,10 @@ public final class Fusion {
    * Whether fusing entry points may run fused operations: true by default, false when turned off
    * and while {@link CheckNumerics} mode is on (so that mode checks, and names, each primitive
    * operation: a NaN is reported at the {@code matmul} or {@code add} that made it, not at a fused
-   * {@code dense}).
+   * {@code dense}), and on a thread where a recorder wants primitive ops (a tracer).
    */
   public static boolean enabled() {
-    return enabled && !CheckNumerics.enabled;
+    return enabled && !CheckNumerics.enabled && !Dispatch.primitivesWanted();
   }
 
   /** Turns fusion on or off for every thread, from the next operation on. */

@@ -27,4 +27,13 @@ public interface OpRecorder {
    * tracer throws here, since a graph holds no assignments; tapes ignore it.
    */
   default void recordWrite(Variable variable) {}
+
+  /**
+   * True when this recorder must see primitive ops only: while it is installed, {@link Fusion} is
+   * off on its thread, so fusing entry points dispatch their unfused sequence (a tracer records a
+   * graph of primitives, which exporters and the graph optimizer understand).
+   */
+  default boolean wantsPrimitives() {
+    return false;
+  }
 }
