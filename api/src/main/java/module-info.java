@@ -19,6 +19,7 @@ module dev.sonnet.api {
   exports dev.sonnet.autodiff;
   exports dev.sonnet.backend;
   exports dev.sonnet.checkpoint;
+  exports dev.sonnet.distribute;
   exports dev.sonnet.initializers;
   exports dev.sonnet.losses;
   exports dev.sonnet.metrics;

@@ -1,0 +1,16 @@
+/**
+ * Data-parallel training: replicas that run the same step on different data and keep their
+ * variables identical by reducing gradients across replicas.
+ *
+ * <p>As in Sonnet 2, modules and optimizers do not change under distribution: the training step
+ * all-reduces its gradients itself ({@code ctx.allReduce(ReduceOp.MEAN, grads)}), and only the
+ * modules whose statistics must be shared ({@code CrossReplicaBatchNorm}) know about replicas.
+ *
+ * <ul>
+ *   <li>{@link dev.sonnet.distribute.Collectives}: the exchange between replicas (all-reduce,
+ *       broadcast, barrier), with {@link dev.sonnet.distribute.InProcessCollectives} for replicas
+ *       that are threads of one process and a ring all-reduce over TCP for replicas in different
+ *       processes or machines.
+ * </ul>
+ */
+package dev.sonnet.distribute;
