@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * var model = new MLP(...);                     // variables are created lazily, mirrored
  * var optimizer = new SGD(0.1);
  * PerReplica<Tensor> losses = replicator.run((ctx, batch) -> {
- *   try (var tape = new GradientTape()) {
+ *   try (GradientTape tape = GradientTape.open()) {
  *     Tensor loss = ...;                        // this replica's mean loss
  *     List<Tensor> grads = tape.gradient(loss, model.trainableVariables());
  *     grads = ctx.allReduce(ReduceOp.MEAN, grads);   // "typically just 2 lines"
@@ -265,7 +265,8 @@ public final class Replicator implements AutoCloseable {
     ReplicaContext context = new ReplicaContext(replica, collectives);
     ReplicaContext previous = ReplicaContext.enter(context);
     Backend backend = backends.get(replica);
-    try (var bound = Replicas.bind(placement, replica)) {
+    Replicas.Bound bound = Replicas.bind(placement, replica);
+    try {
       Supplier<O> body =
           () -> {
             @SuppressWarnings("unchecked")
@@ -284,6 +285,7 @@ public final class Replicator implements AutoCloseable {
       }
       throw e;
     } finally {
+      bound.close();
       ReplicaContext.exit(previous);
     }
   }
