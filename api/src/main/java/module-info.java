@@ -26,6 +26,7 @@ module dev.sonnet.api {
   exports dev.sonnet.export;
   exports dev.sonnet.export.onnx;
   exports dev.sonnet.data;
+  exports dev.sonnet.distribute;
   exports dev.sonnet.initializers;
   exports dev.sonnet.losses;
   exports dev.sonnet.metrics;
@@ -74,6 +75,7 @@ module dev.sonnet.api {
       dev.sonnet.nn.Conv2D_Meta,
       dev.sonnet.nn.Conv3DTranspose_Meta,
       dev.sonnet.nn.Conv3D_Meta,
+      dev.sonnet.nn.CrossReplicaBatchNorm_Meta,
       dev.sonnet.nn.ConvNDTranspose_Meta,
       dev.sonnet.nn.ConvND_Meta,
       dev.sonnet.nn.DepthwiseConv2D_Meta,

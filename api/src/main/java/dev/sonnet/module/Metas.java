@@ -51,14 +51,8 @@ final class Metas {
     if (meta != null) {
       return meta;
     }
-    ClassLoader loader = type.getClassLoader();
-    if (loader != null && SCANNED.add(loader)) {
-      scan(loader);
-    }
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
-    if (context != null && SCANNED.add(context)) {
-      scan(context);
-    }
+    scanOnce(type.getClassLoader());
+    scanOnce(Thread.currentThread().getContextClassLoader());
     return REGISTRY.get(type);
   }
 
@@ -72,9 +66,7 @@ final class Metas {
         new ClassLoader[] {
           Metas.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
         }) {
-      if (loader != null && SCANNED.add(loader)) {
-        scan(loader);
-      }
+      scanOnce(loader);
     }
     for (ModuleMeta<?> meta : REGISTRY.values()) {
       if (meta.moduleClass().getName().equals(className)) {
@@ -82,6 +74,23 @@ final class Metas {
       }
     }
     return null;
+  }
+
+  /**
+   * Scans {@code loader} unless done. A loader counts as scanned only once its scan has finished,
+   * and scans are serialised, so a thread that finds a module's first call racing another thread's
+   * (replicas building one model at once) waits for the metas instead of missing them.
+   */
+  private static void scanOnce(ClassLoader loader) {
+    if (loader == null || SCANNED.contains(loader)) {
+      return;
+    }
+    synchronized (SCANNED) {
+      if (!SCANNED.contains(loader)) {
+        scan(loader);
+        SCANNED.add(loader);
+      }
+    }
   }
 
   @SuppressWarnings("rawtypes")

@@ -11,6 +11,7 @@ import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
 import dev.sonnet.backend.SoftmaxCrossEntropy;
+import dev.sonnet.backend.ThreadBudget;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.backend.UnsignedByteUpload;
 import dev.sonnet.tensor.DType;
@@ -30,7 +31,8 @@ public final class CpuBackend
         GemmEpilogue,
         FusedUpdate,
         SoftmaxCrossEntropy,
-        UnsignedByteUpload {
+        UnsignedByteUpload,
+        ThreadBudget {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -65,6 +67,16 @@ public final class CpuBackend
   @Override
   public String name() {
     return "cpu";
+  }
+
+  @Override
+  public int threads() {
+    return CpuParallel.threads();
+  }
+
+  @Override
+  public <T> T withThreadsOnThisThread(int threads, java.util.function.Supplier<T> body) {
+    return CpuParallel.withThreadsOnThisThread(threads, body);
   }
 
   @Override
