@@ -296,8 +296,7 @@ public final class Variable implements Operand {
     assignUpdate(slot(), what, rule);
   }
 
-  private void assignUpdate(
-      Slot slot, String what, java.util.function.UnaryOperator<Tensor> rule) {
+  private void assignUpdate(Slot slot, String what, java.util.function.UnaryOperator<Tensor> rule) {
     synchronized (slot) {
       Tensor value = slot.current.tensor;
       Tensor next;

@@ -1,14 +1,18 @@
 package dev.sonnet.samples.distribute;
 
 import dev.sonnet.autodiff.GradientTape;
+import dev.sonnet.data.ArrayDataset;
+import dev.sonnet.data.Batch;
+import dev.sonnet.data.DataIterator;
+import dev.sonnet.data.Datasets;
+import dev.sonnet.data.FashionMnist;
+import dev.sonnet.data.Remainder;
 import dev.sonnet.distribute.PerReplica;
 import dev.sonnet.distribute.ReduceOp;
 import dev.sonnet.distribute.Replicator;
 import dev.sonnet.losses.Losses;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.optimizers.Momentum;
-import dev.sonnet.samples.data.FashionMnist;
-import dev.sonnet.samples.data.LabeledImages;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;
@@ -121,11 +125,15 @@ public final class DistributedFashionMnist {
 
   /** Loads the data, trains, evaluates, prints one line per ten steps and a summary. */
   static Result run(Options o, PrintStream out) {
-    FashionMnist data = FashionMnist.load(o.dataDir(), true, out);
-    LabeledImages train = data.train();
-    LabeledImages test = data.test();
+    FashionMnist data =
+        Datasets.fashionMnist(
+            FashionMnist.Options.defaults().withDataDir(o.dataDir()).withLog(out::println));
+    // Pixels scaled to [-1, 1], examples [28, 28, 1]; batches in order, the remainder dropped.
+    ArrayDataset train = data.train().scaled("image", 2f / 255f, -1f);
+    ArrayDataset test = data.test().scaled("image", 2f / 255f, -1f);
     int global = o.batchPerReplica() * o.replicas();
-    try (Replicator replicator = Replicator.cpu(o.replicas())) {
+    try (Replicator replicator = Replicator.cpu(o.replicas());
+        DataIterator<Batch> batches = train.repeat().batch(global, Remainder.DROP).open()) {
       out.printf(
           Locale.ROOT,
           "%d replicas, %d thread(s) each; global batch %d (%d per replica); data: %s%n",
@@ -141,9 +149,9 @@ public final class DistributedFashionMnist {
       double last = Double.NaN;
       long start = System.nanoTime();
       for (int step = 0; step < o.steps(); step++) {
-        int from = (int) ((long) step * global % (train.count() - global + 1));
-        PerReplica<Tensor> images = replicator.split(images(train, from, global));
-        PerReplica<Tensor> labels = replicator.split(labels(train, from, global));
+        Batch batch = batches.next();
+        PerReplica<Tensor> images = replicator.split(batch.get("image"));
+        PerReplica<Tensor> labels = replicator.split(batch.get("label"));
         PerReplica<Tensor> perReplicaLoss =
             replicator.run(
                 (ctx, replica) -> {
@@ -187,12 +195,13 @@ public final class DistributedFashionMnist {
 
   /** Correct answers counted per replica and reduced with SUM, as the notebook's evaluation. */
   private static double evaluate(
-      Replicator replicator, Cifar10ConvNet model, LabeledImages test, Options o) {
+      Replicator replicator, Cifar10ConvNet model, ArrayDataset test, Options o) {
     int n = replicator.numReplicas();
-    int perReplica = Math.max(1, Math.min(o.evalExamples(), test.count()) / n);
+    int perReplica = Math.max(1, Math.min(o.evalExamples(), test.exampleCount()) / n);
     int total = perReplica * n;
-    PerReplica<Tensor> images = replicator.split(images(test, 0, total));
-    PerReplica<Tensor> labels = replicator.split(labels(test, 0, total));
+    Batch first = test.take(total).batch(total).toList().get(0);
+    PerReplica<Tensor> images = replicator.split(first.get("image"));
+    PerReplica<Tensor> labels = replicator.split(first.get("label"));
     PerReplica<Tensor> correct =
         replicator.run(
             (ctx, r) -> {
@@ -209,13 +218,5 @@ public final class DistributedFashionMnist {
       out[i] = i;
     }
     return out;
-  }
-
-  private static Tensor images(LabeledImages set, int from, int n) {
-    return Tensor.of(set.scaledPixels(from, n), n, set.height(), set.width(), 1);
-  }
-
-  private static Tensor labels(LabeledImages set, int from, int n) {
-    return Tensor.of(set.labels(from, n), n);
   }
 }
