@@ -39,15 +39,26 @@ final class Metas {
     if (meta != null) {
       return meta;
     }
-    ClassLoader loader = type.getClassLoader();
-    if (loader != null && SCANNED.add(loader)) {
-      scan(loader);
-    }
-    ClassLoader context = Thread.currentThread().getContextClassLoader();
-    if (context != null && SCANNED.add(context)) {
-      scan(context);
-    }
+    ensureScanned(type.getClassLoader());
+    ensureScanned(Thread.currentThread().getContextClassLoader());
     return REGISTRY.get(type);
+  }
+
+  /**
+   * Scans {@code loader} unless that is done. A loader counts as scanned only once its metas are
+   * all in the registry: threads that build their first modules at the same time (replicas) wait
+   * for the scan instead of finding no meta and caching a chain without it.
+   */
+  private static void ensureScanned(ClassLoader loader) {
+    if (loader == null || SCANNED.contains(loader)) {
+      return;
+    }
+    synchronized (SCANNED) {
+      if (!SCANNED.contains(loader)) {
+        scan(loader);
+        SCANNED.add(loader);
+      }
+    }
   }
 
   /**
@@ -56,14 +67,8 @@ final class Metas {
    * compared, never loaded, so a configuration from a file cannot make us load a class.
    */
   static ModuleMeta<?> findByName(String className) {
-    for (ClassLoader loader :
-        new ClassLoader[] {
-          Metas.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
-        }) {
-      if (loader != null && SCANNED.add(loader)) {
-        scan(loader);
-      }
-    }
+    ensureScanned(Metas.class.getClassLoader());
+    ensureScanned(Thread.currentThread().getContextClassLoader());
     for (ModuleMeta<?> meta : REGISTRY.values()) {
       if (meta.moduleClass().getName().equals(className)) {
         return meta;
