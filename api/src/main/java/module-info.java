@@ -61,6 +61,7 @@ module dev.sonnet.api {
       dev.sonnet.nn.Conv2D_Meta,
       dev.sonnet.nn.Conv3DTranspose_Meta,
       dev.sonnet.nn.Conv3D_Meta,
+      dev.sonnet.nn.CrossReplicaBatchNorm_Meta,
       dev.sonnet.nn.ConvNDTranspose_Meta,
       dev.sonnet.nn.ConvND_Meta,
       dev.sonnet.nn.DepthwiseConv2D_Meta,

@@ -27,10 +27,20 @@ public final class Backends {
   private static final Map<String, Backend> CREATED = new ConcurrentHashMap<>();
   private static volatile Backend defaultBackend;
 
+  /** A default for one thread (a replica's device), set by {@link #withDefault}. */
+  private static final ThreadLocal<Backend> THREAD_DEFAULT = new ThreadLocal<>();
+
   private Backends() {}
 
-  /** The process-wide default backend, chosen on first use. */
+  /**
+   * The backend new tensors are made on: the calling thread's own default inside {@link
+   * #withDefault}, else the process-wide default, chosen on first use.
+   */
   public static Backend getDefault() {
+    Backend t = THREAD_DEFAULT.get();
+    if (t != null) {
+      return t;
+    }
     Backend b = defaultBackend;
     if (b == null) {
       synchronized (Backends.class) {
@@ -43,6 +53,26 @@ public final class Backends {
       }
     }
     return b;
+  }
+
+  /**
+   * Runs {@code body} with {@code backend} as the calling thread's default (other threads keep
+   * theirs), and returns its result: how a replica on one of several devices makes its constants
+   * and inputs on its own device. Calls nest.
+   */
+  public static <T> T withDefault(Backend backend, java.util.function.Supplier<T> body) {
+    java.util.Objects.requireNonNull(backend, "backend");
+    Backend previous = THREAD_DEFAULT.get();
+    THREAD_DEFAULT.set(backend);
+    try {
+      return body.get();
+    } finally {
+      if (previous == null) {
+        THREAD_DEFAULT.remove();
+      } else {
+        THREAD_DEFAULT.set(previous);
+      }
+    }
   }
 
   /** The backend named {@code name}, created on first request. */

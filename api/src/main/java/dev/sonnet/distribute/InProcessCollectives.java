@@ -16,7 +16,7 @@ import java.util.Objects;
  * <p>{@link #group(int)} makes the handles, one per replica thread. A replica that does not arrive
  * within the timeout ({@link #DEFAULT_TIMEOUT} unless given) breaks the group with an error naming
  * it; {@link Collectives#close()} on any handle, or {@link #abort}, breaks it at once, which is how
- * {@code Replicator} stops the others when one replica's step throws.
+ * {@link Replicator} stops the others when one replica's step throws.
  */
 public final class InProcessCollectives implements Collectives {
   /**
@@ -66,6 +66,11 @@ public final class InProcessCollectives implements Collectives {
       throw new IllegalArgumentException("Not an in-process group member: " + member);
     }
     m.group.rendezvous.abort(new CollectiveException(cause));
+  }
+
+  /** Whether the group has been broken (a timeout, an abort, a closed handle). */
+  boolean isBroken() {
+    return group.rendezvous.isBroken();
   }
 
   @Override

@@ -46,7 +46,26 @@ public final class Variable implements Operand {
   private final boolean trainable;
   private final Shape shape;
   private final DType dtype;
-  private volatile Current current;
+
+  /** The value; for a mirrored variable, replica 0's. */
+  private final Slot primary;
+
+  /**
+   * One slot per replica ({@code [0] == primary}) for a variable created while a {@link
+   * Replicas.Placement} was bound, else null.
+   */
+  private final Slot[] replicaSlots;
+
+  private final Replicas.Placement placement;
+
+  /** A value and its lock: the unit that reads and updates work on. */
+  private static final class Slot {
+    volatile Current current;
+
+    Slot(Current current) {
+      this.current = current;
+    }
+  }
 
   /**
    * The value and who may free it. {@code maker} is the thread whose {@link #assignAdd} or {@link
@@ -72,8 +91,22 @@ public final class Variable implements Operand {
    */
   public Variable(String name, Tensor initialValue, boolean trainable) {
     this.name = Objects.requireNonNull(name, "name");
-    this.current =
-        new Current(ownIdentity(Objects.requireNonNull(initialValue, "initialValue")), null);
+    Objects.requireNonNull(initialValue, "initialValue");
+    Replicas.Binding binding = Replicas.current();
+    if (binding == null) {
+      this.placement = null;
+      this.replicaSlots = null;
+      this.primary = new Slot(new Current(ownIdentity(initialValue), null));
+    } else {
+      // Mirrored: every replica starts from the same value, placed on its own device.
+      this.placement = binding.placement();
+      this.replicaSlots = new Slot[placement.count()];
+      for (int r = 0; r < replicaSlots.length; r++) {
+        replicaSlots[r] =
+            new Slot(new Current(ownIdentity(placement.place(r, initialValue)), null));
+      }
+      this.primary = replicaSlots[0];
+    }
     this.trainable = trainable;
     this.shape = initialValue.shape();
     this.dtype = initialValue.dtype();
@@ -121,17 +154,21 @@ public final class Variable implements Operand {
    * The current value, marked as read elsewhere when this thread did not make it, so that no later
    * update retires it while this thread may still use it.
    *
-   * <p>Why this is enough: the reader writes {@code readElsewhere} and then reads {@link #current}
+   * <p>Why this is enough: the reader writes {@code readElsewhere} and then reads {@code current}
    * again; {@link #replace} writes {@code current} and then reads {@code readElsewhere}. All four
    * are volatile, so in their single total order either the update sees the mark (and leaves the
    * old value to the collector), or the reader sees the new value and takes that one instead.
    */
   private Tensor acquire() {
-    Current c = current;
+    return acquire(slot());
+  }
+
+  private static Tensor acquire(Slot slot) {
+    Current c = slot.current;
     Thread self = Thread.currentThread();
     while (c.maker != null && c.maker != self) {
       c.readElsewhere = true;
-      Current again = current;
+      Current again = slot.current;
       if (again == c) {
         break;
       }
@@ -146,8 +183,60 @@ public final class Variable implements Operand {
     try (var pause = Dispatch.pause()) {
       t = newValue.asTensor();
     }
-    checkCompatible("assign", t);
-    replace(ownIdentity(t), false);
+    if (replicaSlots != null && Replicas.currentIndex() < 0) {
+      // Cross-replica: every replica takes the value (a restore, a user's reset).
+      checkCompatible("assign", primary, t);
+      for (int r = 0; r < replicaSlots.length; r++) {
+        replace(replicaSlots[r], ownIdentity(placement.place(r, t)), false);
+      }
+      return;
+    }
+    Slot slot = slot();
+    checkCompatible("assign", slot, t);
+    replace(slot, ownIdentity(t), false);
+  }
+
+  /**
+   * Whether this variable holds one value per replica: it was created in a replicator's scope or
+   * replicated step (see {@link Replicas}).
+   */
+  public boolean isMirrored() {
+    return replicaSlots != null;
+  }
+
+  /**
+   * Replica {@code replica}'s value of a mirrored variable, without recording (for tests and tools
+   * that compare replicas); for a variable that is not mirrored, its one value.
+   */
+  public Tensor peekReplica(int replica) {
+    if (replicaSlots == null) {
+      return acquire(primary);
+    }
+    Objects.checkIndex(replica, replicaSlots.length);
+    return acquire(replicaSlots[replica]);
+  }
+
+  /**
+   * The slot the calling thread works on: its replica's for a mirrored variable read by a replica
+   * of the placement that made it, else the primary one.
+   */
+  private Slot slot() {
+    Slot[] slots = replicaSlots;
+    if (slots == null) {
+      return primary;
+    }
+    Replicas.Binding b = Replicas.current();
+    if (b == null || b.index() < 0) {
+      return primary;
+    }
+    if (b.placement() != placement) {
+      throw new SonnetException(
+          "Variable '"
+              + name
+              + "' is mirrored across the replicas of another replicator than the one running"
+              + " this step; create the model in the scope of the replicator that runs it");
+    }
+    return slots[b.index()];
   }
 
   /** Adds {@code delta} to the value. */
@@ -155,12 +244,33 @@ public final class Variable implements Operand {
     update("assignAdd", delta, false);
   }
 
+  private void update(String what, Operand delta, boolean subtract) {
+    if (replicaSlots != null && Replicas.currentIndex() < 0) {
+      for (int r = 0; r < replicaSlots.length; r++) {
+        Tensor d;
+        try (var pause = Dispatch.pause()) {
+          Tensor given = delta.asTensor();
+          d = placement.place(r, given);
+        }
+        update(replicaSlots[r], what, d, subtract);
+      }
+      return;
+    }
+    update(slot(), what, delta, subtract);
+  }
+
   /** Subtracts {@code delta} from the value. */
   public void assignSub(Operand delta) {
     update("assignSub", delta, true);
   }
 
-  private synchronized void update(String what, Operand delta, boolean subtract) {
+  private void update(Slot slot, String what, Operand delta, boolean subtract) {
+    synchronized (slot) {
+      updateLocked(slot, what, delta, subtract);
+    }
+  }
+
+  private void updateLocked(Slot slot, String what, Operand delta, boolean subtract) {
     Tensor next;
     try (var pause = Dispatch.pause()) {
       Tensor d = delta.asTensor();
@@ -175,12 +285,12 @@ public final class Variable implements Operand {
                 + ", expected "
                 + shape);
       }
-      Tensor value = current.tensor;
+      Tensor value = slot.current.tensor;
       next = subtract ? value.sub(d) : value.add(d);
     }
-    checkCompatible(what, next);
+    checkCompatible(what, slot, next);
     TensorScope.detach(next);
-    replace(next, true);
+    replace(slot, next, true);
   }
 
   /**
@@ -189,14 +299,16 @@ public final class Variable implements Operand {
    * closes, as an in-place update would overwrite it: a training step then reuses the memory of the
    * weights it replaces instead of leaving them to the collector.
    */
-  private synchronized void replace(Tensor next, boolean made) {
-    Thread self = Thread.currentThread();
-    Current previous = current;
-    current = new Current(next, made ? self : null);
-    if (previous.maker == self
-        && !previous.readElsewhere
-        && previous.tensor.rawBuffer() != next.rawBuffer()) {
-      TensorScope.retire(previous.tensor);
+  private static void replace(Slot slot, Tensor next, boolean made) {
+    synchronized (slot) {
+      Thread self = Thread.currentThread();
+      Current previous = slot.current;
+      slot.current = new Current(next, made ? self : null);
+      if (previous.maker == self
+          && !previous.readElsewhere
+          && previous.tensor.rawBuffer() != next.rawBuffer()) {
+        TensorScope.retire(previous.tensor);
+      }
     }
   }
 
@@ -210,7 +322,7 @@ public final class Variable implements Operand {
     return Tensor.wrap(t.buffer(), t.shape());
   }
 
-  private void checkCompatible(String what, Tensor t) {
+  private void checkCompatible(String what, Slot slot, Tensor t) {
     if (!t.shape().equals(shape) || t.dtype() != dtype) {
       throw new ShapeException(
           "Variable '"
@@ -224,7 +336,7 @@ public final class Variable implements Operand {
               + dtype
               + shape);
     }
-    Tensor value = current.tensor;
+    Tensor value = slot.current.tensor;
     if (t.backend() != value.backend()) {
       throw new SonnetException(
           "Variable '"

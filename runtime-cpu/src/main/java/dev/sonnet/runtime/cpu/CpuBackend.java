@@ -8,6 +8,7 @@ import dev.sonnet.backend.DirectConvolution;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.ReduceKind;
+import dev.sonnet.backend.ThreadBudget;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.ShapeException;
@@ -20,7 +21,7 @@ import dev.sonnet.tensor.ShapeException;
  * Vector API path for the hot ones; {@link #vectorized()} picks which runs, so tests can compare
  * the two on one machine. This class only routes calls.
  */
-public final class CpuBackend implements Backend, DirectConvolution {
+public final class CpuBackend implements Backend, DirectConvolution, ThreadBudget {
   /** System property: {@code false} forces the scalar reference kernels everywhere. */
   public static final String VECTOR_PROPERTY = "sonnet.cpu.vector";
 
@@ -55,6 +56,16 @@ public final class CpuBackend implements Backend, DirectConvolution {
   @Override
   public String name() {
     return "cpu";
+  }
+
+  @Override
+  public int threads() {
+    return CpuParallel.threads();
+  }
+
+  @Override
+  public <T> T withThreadsOnThisThread(int threads, java.util.function.Supplier<T> body) {
+    return CpuParallel.withThreadsOnThisThread(threads, body);
   }
 
   @Override

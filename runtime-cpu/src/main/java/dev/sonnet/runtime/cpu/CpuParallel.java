@@ -72,6 +72,12 @@ final class CpuParallel {
 
   private static final Object OVERRIDE_LOCK = new Object();
 
+  /**
+   * A thread count for loops started on one thread (a replica's share of the cores): {@code [0]} is
+   * 0 when none is set. An array, so reading it boxes nothing.
+   */
+  private static final ThreadLocal<int[]> THREAD_BUDGET = ThreadLocal.withInitial(() -> new int[1]);
+
   private CpuParallel() {}
 
   /** The body of a parallel loop: processes items {@code [start, end)}. */
@@ -85,8 +91,32 @@ final class CpuParallel {
    * size, unless {@link #withThreads} says otherwise for now.
    */
   static int threads() {
+    int b = THREAD_BUDGET.get()[0];
+    if (b != 0) {
+      return b;
+    }
     int o = threadsOverride;
     return o != 0 ? o : poolThreads();
+  }
+
+  /**
+   * Runs {@code body} with loops started on the calling thread (only) split for at most {@code
+   * threads} threads, and returns its result; other threads keep their count, calls nest. This is
+   * how replicas sharing the CPU split its cores: each replica thread gets its share, and the pool
+   * serves them all. It takes precedence over {@link #withThreads} on that thread.
+   */
+  static <T> T withThreadsOnThisThread(int threads, java.util.function.Supplier<T> body) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    int[] budget = THREAD_BUDGET.get();
+    int previous = budget[0];
+    budget[0] = threads;
+    try {
+      return body.get();
+    } finally {
+      budget[0] = previous;
+    }
   }
 
   /**
