@@ -24,7 +24,7 @@ import java.util.List;
  * backend of the corresponding input; the inputs are not changed.
  *
  * <p>Implementations: {@link InProcessCollectives} for replicas that are threads of one process;
- * {@code RingCollectives} for replicas in different processes or machines (a ring all-reduce over
+ * {@link RingCollectives} for replicas in different processes or machines (a ring all-reduce over
  * TCP).
  */
 public interface Collectives extends AutoCloseable {
@@ -36,8 +36,7 @@ public interface Collectives extends AutoCloseable {
 
   /**
    * Reduces each tensor element-wise across all replicas and returns the results, in the order of
-   * {@code tensors}; every replica gets identical values. An empty list is a no-op that still
-   * synchronizes nothing and returns an empty list.
+   * {@code tensors}; every replica gets identical values.
    *
    * @throws CollectiveException when a replica fails or the arguments disagree across replicas
    * @throws IllegalArgumentException for a tensor that is not float32 or float64
