@@ -12,9 +12,10 @@
  *       broadcast, barrier), with {@link dev.sonnet.distribute.InProcessCollectives} for replicas
  *       that are threads of one process and {@link dev.sonnet.distribute.RingCollectives}, a ring
  *       all-reduce over TCP, for replicas in different processes or machines.
- *   <li>{@link dev.sonnet.distribute.Replicator}: N replicas in this process (CPU replicas split the
- *       cores, or one per device), mirrored variables, {@code run(step, perReplicaInputs)}, {@code
- *       reduce}, {@code split}; a step sees its {@link dev.sonnet.distribute.ReplicaContext}.
+ *   <li>{@link dev.sonnet.distribute.Replicator}: N replicas in this process (CPU replicas split
+ *       the cores, or one per device), mirrored variables, {@code run(step, perReplicaInputs)},
+ *       {@code reduce}, {@code split}; a step sees its {@link
+ *       dev.sonnet.distribute.ReplicaContext}.
  * </ul>
  */
 package dev.sonnet.distribute;
