@@ -49,6 +49,9 @@ public record SparkReplica(TrainingSettings settings)
    */
   static final Duration RING_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The {@code dataDir} that selects the subset of Fashion-MNIST embedded in the samples jar. */
+  public static final String EMBEDDED_DATA = "embedded";
+
   /** What one task reports to the driver. */
   public record Report(
       ReplicaTraining.Outcome outcome, int stageAttempt, String ringAddress, long pid)
@@ -64,9 +67,7 @@ public record SparkReplica(TrainingSettings settings)
     PrintStream log = System.out;
     writeProgress(rank, attempt, 0);
     String host = hostOf(context.getTaskInfos()[rank].address());
-    FashionMnist data =
-        FashionMnist.load(
-            settings.dataDir() == null ? null : Path.of(settings.dataDir()), false, log);
+    FashionMnist data = loadData(settings, log);
     OptionalLong latest = rank == 0 ? latestCheckpoint(settings) : OptionalLong.empty();
 
     try (RingCollectives.Endpoint endpoint = RingCollectives.bind(new InetSocketAddress(host, 0))) {
@@ -98,6 +99,18 @@ public record SparkReplica(TrainingSettings settings)
         return new Report(outcome, attempt, host + ":" + port, ProcessHandle.current().pid());
       }
     }
+  }
+
+  /**
+   * The data set of {@code s}: the subset embedded in the samples jar for {@value #EMBEDDED_DATA},
+   * else what {@link FashionMnist#load} finds (never downloading: every executor must read the same
+   * files).
+   */
+  static FashionMnist loadData(TrainingSettings s, PrintStream log) {
+    if (EMBEDDED_DATA.equals(s.dataDir())) {
+      return FashionMnist.embeddedSubset();
+    }
+    return FashionMnist.load(s.dataDir() == null ? null : Path.of(s.dataDir()), false, log);
   }
 
   /** The step of the latest checkpoint of the run, if any. */

@@ -47,8 +47,9 @@ public final class SparkTrainingJob {
         --seed N              order of the examples (default 42)
         --train-limit N       use the first N training images (default all)
         --eval-limit N        test images replica 0 evaluates at the end (default 2000)
-        --data DIR            Fashion-MNIST files readable on every executor (default: Debian's
-                              dataset-fashion-mnist, else the subset in the jar)
+        --data DIR            Fashion-MNIST files readable on every executor, or "embedded" for
+                              the subset in the jar (default: Debian's dataset-fashion-mnist,
+                              else that subset)
         --jars a.jar,b.jar    the jars executors load (cluster masters): samples, api, runtime-cpu
         --kill-replica R      kill replica R's executor JVM (SIGKILL) once it has completed
         --kill-after-step K   step K in the first stage attempt (local-cluster only)

@@ -25,10 +25,11 @@ import java.util.Locale;
  * @param strides the strides of those convolutions
  * @param trainLimit use only the first this many training examples (0: all)
  * @param evalLimit test images replica 0 evaluates after training (0: none)
- * @param dataDir a Fashion-MNIST directory readable by every executor, or null to look where {@code
- *     FashionMnist.load} looks (and fall back to the subset in the jar)
+ * @param dataDir a Fashion-MNIST directory readable by every executor, {@code "embedded"} for the
+ *     subset in the samples jar, or null to look where {@code FashionMnist.load} looks (and fall
+ *     back to that subset)
  * @param runDir the run's directory, readable and writable by every executor: checkpoints go to
- *     {@code runDir/checkpoints}, each replica's process id to {@code runDir/replicas}
+ *     {@code runDir/checkpoints}, each replica's progress file to {@code runDir/replicas}
  * @param failReplica with {@code failAtStep}, the replica that throws in the first stage attempt
  *     (-1: none), to exercise Spark's stage retry where no executor JVM can be killed ({@code
  *     local[N]}, whose tasks are threads of the driver)

@@ -55,7 +55,7 @@ class LocalSparkTrainingTest {
         new int[] {1, 2},
         0,
         0,
-        null,
+        SparkReplica.EMBEDDED_DATA,
         runDir.toString(),
         failReplica,
         failAtStep);
