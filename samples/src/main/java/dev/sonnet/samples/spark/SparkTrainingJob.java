@@ -90,12 +90,21 @@ public final class SparkTrainingJob {
       System.out.println(USAGE);
       return;
     }
+    try {
+      checkSetup(o);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     Result r = run(o, System.out);
     print(r, System.out);
   }
 
-  /** Starts a Spark context for {@code o}, trains, stops the context. */
-  static Result run(Options o, PrintStream log) {
+  /**
+   * Checks the driver JVM, the environment and the options against the master before Spark starts.
+   */
+  static void checkSetup(Options o) {
     SparkSetup.checkDriverJvm();
     if (o.master().startsWith("local-cluster")) {
       SparkSetup.checkLocalClusterEnvironment(System.getenv());
@@ -107,6 +116,11 @@ public final class SparkTrainingJob {
               + " the replicas are threads"
               + " of this JVM; use local-cluster[...] or --fail-replica");
     }
+  }
+
+  /** Starts a Spark context for {@code o}, trains, stops the context. */
+  static Result run(Options o, PrintStream log) {
+    checkSetup(o);
     SparkConf conf = SparkSetup.conf(o.master(), o.replicas(), o.jars(), 1);
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       sc.setLogLevel("WARN");

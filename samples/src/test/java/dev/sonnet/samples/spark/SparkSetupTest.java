@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,33 @@ class SparkSetupTest {
     assertThat(System.getProperty("sonnet.spark.driverOptions"))
         .isEqualTo(JavaModuleOptions.defaultModuleOptions());
     assertThatNoException().isThrownBy(SparkSetup::checkDriverJvm);
+  }
+
+  @Test
+  void aDriverJvmWithoutSparksModuleOptionsIsToldWhatToAdd() throws Exception {
+    // A child JVM on the same class path, started without the options: the job stops before
+    // Spark starts, naming what is missing and the whole list.
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SparkTrainingJob.class.getName(),
+                "--steps",
+                "1")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isEqualTo(2);
+    assertThat(out)
+        .contains("This JVM cannot run a Spark driver on JDK 25: it lacks")
+        .contains("--add-opens=java.base/java.lang=ALL-UNNAMED")
+        .contains("--add-modules=jdk.incubator.vector")
+        .contains(
+            "Start it with Spark's module options: " + JavaModuleOptions.defaultModuleOptions())
+        .doesNotContain("Exception");
   }
 
   @Test
