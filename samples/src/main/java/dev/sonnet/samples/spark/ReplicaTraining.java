@@ -51,8 +51,8 @@ public final class ReplicaTraining {
   /** Checkpoints kept: enough to step back past one bad save. */
   public static final int KEEP = 3;
 
-  /** Test images per forward pass when evaluating. */
-  private static final int EVAL_BATCH = 500;
+  /** Test images per forward pass when evaluating: Sonnet's full network holds ~4 MB per image. */
+  private static final int EVAL_BATCH = 100;
 
   private ReplicaTraining() {}
 

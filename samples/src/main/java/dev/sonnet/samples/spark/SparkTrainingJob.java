@@ -20,7 +20,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  *
  * <pre>
  * java $SPARK_DRIVER_OPTIONS -cp ... dev.sonnet.samples.spark.SparkTrainingJob \
- *     --master local[2] --steps 40 --run-dir /tmp/sonnet-spark
+ *     --master local[2] --steps 60 --run-dir /tmp/sonnet-spark
  * </pre>
  *
  * <p>The run directory holds the checkpoints; run the same command again after an interruption and
@@ -37,7 +37,7 @@ public final class SparkTrainingJob {
         --replicas N          replicas, one barrier task each (default 2)
         --run-dir DIR         checkpoints and progress files; must be shared by all executors
                               (default /tmp/sonnet-spark-run); an existing run there is resumed
-        --steps N             global steps (default 100)
+        --steps N             global steps (default 60)
         --batch N             examples per replica per step (default 32)
         --save-every N        replica 0 saves a checkpoint every N steps (default 10)
         --channels a,b,...    the network's conv channels (default Sonnet's 64,64,128,...,512)
@@ -46,7 +46,7 @@ public final class SparkTrainingJob {
         --momentum X          (default 0.9)
         --seed N              order of the examples (default 42)
         --train-limit N       use the first N training images (default all)
-        --eval-limit N        test images replica 0 evaluates at the end (default 2000)
+        --eval-limit N        test images replica 0 evaluates at the end (default 1000)
         --data DIR            Fashion-MNIST files readable on every executor, or "embedded" for
                               the subset in the jar (default: Debian's dataset-fashion-mnist,
                               else that subset)
@@ -211,7 +211,7 @@ public final class SparkTrainingJob {
     int[] strides = ints(v.get("strides"), Cifar10ConvNet.DEFAULT_STRIDES, "strides");
     TrainingSettings settings =
         new TrainingSettings(
-            integer(v, "steps", 100),
+            integer(v, "steps", 60),
             integer(v, "batch", 32),
             integer(v, "save-every", 10),
             integer(v, "seed", 42),
@@ -220,7 +220,7 @@ public final class SparkTrainingJob {
             channels,
             strides,
             integer(v, "train-limit", 0),
-            integer(v, "eval-limit", 2000),
+            integer(v, "eval-limit", 1000),
             v.get("data"),
             Path.of(v.getOrDefault("run-dir", "/tmp/sonnet-spark-run")).toAbsolutePath().toString(),
             integer(v, "fail-replica", -1),
