@@ -5,7 +5,9 @@
 #   samples/bench/run.sh            # quick: 2 rounds, 4 s warm-up, 3 s measured per case
 #   samples/bench/run.sh --long     # 3 rounds, longer iterations
 #   samples/bench/run.sh --only gemm/   # one group (prefix of the case names: gemm/ conv/
-#                                       # elementwise/ train/ rnn/)
+#                                       # elementwise/ train/ rnn/ distribute/)
+#   samples/bench/run.sh --only distribute/   # all-reduce and replicated training; no baseline,
+#                                             # its own table (distribute_table.py)
 #
 # Environment: SONNET_BENCH_THREADS (default 2) threads on both sides; SONNET_BUILD_SUFFIX
 # (default -bench) the build folder suffix; SONNET_BENCH_OUT (default samples/target<suffix>/bench)
@@ -52,7 +54,8 @@ case "$only" in
   elementwise/*) sel=(ElementwiseBench) ;;
   train/*) sel=(TrainBench) ;;
   rnn/*) sel=(RnnBench) ;;
-  *) echo "--only takes gemm/, conv/, elementwise/, train/ or rnn/" >&2; exit 2 ;;
+  distribute/*) sel=(DistributeBench) ;;
+  *) echo "--only takes gemm/, conv/, elementwise/, train/, rnn/ or distribute/" >&2; exit 2 ;;
 esac
 # The machine's peak runs in every JMH round, whatever the group: the FMA-throughput probe and the
 # bandwidth probe (the triad), so every table can say what fraction of the peak each case reaches.
@@ -69,6 +72,8 @@ for r in $(seq 1 "$rounds"); do
     -f 1 -wi "$wi" -w 1s -i "$it" -r "${secs}s" -prof gc -foe true \
     -jvmArgs "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -Dsonnet.cpu.threads=$threads -Dsonnet.backend=cpu" \
     -rf json -rff "$d/jmh.json" > "$d/jmh.log" 2>&1 || { tail -30 "$d/jmh.log" >&2; exit 1; }
+  # DistributeBench has no NumPy/PyTorch counterpart: its table compares with the machine itself.
+  case "$only" in distribute/*) continue ;; esac
   echo "== round $r/$rounds: baseline" >&2
   "$py" samples/bench/baseline.py --threads "$threads" --seconds "$secs" --only "$only" \
     --out "$d/baseline.jsonl" > /dev/null
@@ -77,5 +82,8 @@ done
   echo "$(date -u +%F) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $threads threads," \
     "$rounds rounds"
   echo
-  "$py" samples/bench/table.py "${dirs[@]}"
+  case "$only" in
+    distribute/*) "$py" samples/bench/distribute_table.py "${dirs[@]}" ;;
+    *) "$py" samples/bench/table.py "${dirs[@]}" ;;
+  esac
 } | tee "$out/table.md"

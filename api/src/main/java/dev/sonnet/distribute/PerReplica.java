@@ -8,7 +8,8 @@ import java.util.function.Function;
  * One value per replica, in replica order: the inputs a {@link Replicator} hands to its replicas
  * and the results it collects from them (Sonnet's and TF's {@code PerReplica}).
  *
- * @param values the values, element {@code i} for replica {@code i}
+ * @param values the values, element {@code i} for replica {@code i} (null where a step returns
+ *     nothing)
  */
 public record PerReplica<T>(List<T> values) {
   public PerReplica {
@@ -16,7 +17,7 @@ public record PerReplica<T>(List<T> values) {
     if (values.isEmpty()) {
       throw new IllegalArgumentException("PerReplica needs at least one value");
     }
-    values = List.copyOf(values);
+    values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
   }
 
   /** The values, element {@code i} for replica {@code i}. */

@@ -177,7 +177,19 @@ public final class Replicator implements AutoCloseable {
    * @throws IllegalArgumentException if {@code inputs} does not have one value per replica
    * @throws SonnetException if called from inside a replicated step
    */
-  public synchronized <I, O> PerReplica<O> run(ReplicaStep<I, O> step, PerReplica<I> inputs) {
+  public <I, O> PerReplica<O> run(ReplicaStep<I, O> step, PerReplica<I> inputs) {
+    // Checked before taking the lock, which the enclosing run holds while it waits for this step.
+    if (ReplicaContext.current() != null) {
+      throw new SonnetException(
+          "Replicator.run was called inside a replicated step (replica "
+              + ReplicaContext.current().replicaId()
+              + "); steps do not nest");
+    }
+    return runExclusively(step, inputs);
+  }
+
+  private synchronized <I, O> PerReplica<O> runExclusively(
+      ReplicaStep<I, O> step, PerReplica<I> inputs) {
     checkOpen();
     Objects.requireNonNull(step, "step");
     Objects.requireNonNull(inputs, "inputs");
@@ -188,12 +200,6 @@ public final class Replicator implements AutoCloseable {
               + " inputs for "
               + numReplicas()
               + " replicas; give one per replica (split(batch) makes them)");
-    }
-    if (ReplicaContext.current() != null) {
-      throw new SonnetException(
-          "Replicator.run was called inside a replicated step (replica "
-              + ReplicaContext.current().replicaId()
-              + "); steps do not nest");
     }
     if (group == null || isBroken(group)) {
       group = InProcessCollectives.group(numReplicas(), timeout);

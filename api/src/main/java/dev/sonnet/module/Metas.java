@@ -39,17 +39,37 @@ final class Metas {
     if (meta != null) {
       return meta;
     }
-    ensureScanned(type.getClassLoader());
-    ensureScanned(Thread.currentThread().getContextClassLoader());
+    scanOnce(type.getClassLoader());
+    scanOnce(Thread.currentThread().getContextClassLoader());
     return REGISTRY.get(type);
   }
 
   /**
-   * Scans {@code loader} unless that is done. A loader counts as scanned only once its metas are
-   * all in the registry: threads that build their first modules at the same time (replicas) wait
-   * for the scan instead of finding no meta and caching a chain without it.
+   * The meta of the module class named {@code className} (fully qualified), among those the class
+   * loaders of this library and of the current thread register; null if none does. The name is only
+   * compared, never loaded, so a configuration from a file cannot make us load a class.
    */
-  private static void ensureScanned(ClassLoader loader) {
+  static ModuleMeta<?> findByName(String className) {
+    for (ClassLoader loader :
+        new ClassLoader[] {
+          Metas.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
+      scanOnce(loader);
+    }
+    for (ModuleMeta<?> meta : REGISTRY.values()) {
+      if (meta.moduleClass().getName().equals(className)) {
+        return meta;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Scans {@code loader} unless done. A loader counts as scanned only once its scan has finished,
+   * and scans are serialised, so a thread that finds a module's first call racing another thread's
+   * (replicas building one model at once) waits for the metas instead of missing them.
+   */
+  private static void scanOnce(ClassLoader loader) {
     if (loader == null || SCANNED.contains(loader)) {
       return;
     }
@@ -59,22 +79,6 @@ final class Metas {
         SCANNED.add(loader);
       }
     }
-  }
-
-  /**
-   * The meta of the module class named {@code className} (fully qualified), among those the class
-   * loaders of this library and of the current thread register; null if none does. The name is only
-   * compared, never loaded, so a configuration from a file cannot make us load a class.
-   */
-  static ModuleMeta<?> findByName(String className) {
-    ensureScanned(Metas.class.getClassLoader());
-    ensureScanned(Thread.currentThread().getContextClassLoader());
-    for (ModuleMeta<?> meta : REGISTRY.values()) {
-      if (meta.moduleClass().getName().equals(className)) {
-        return meta;
-      }
-    }
-    return null;
   }
 
   @SuppressWarnings("rawtypes")

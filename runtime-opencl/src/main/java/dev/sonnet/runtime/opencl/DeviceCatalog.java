@@ -105,14 +105,11 @@ final class DeviceCatalog {
     return entries;
   }
 
-  /** Picks the device {@code settings} ask for, or explains why none fits. */
-  Choice choose(OpenClSettings settings) {
-    if (entries.isEmpty()) {
-      return new Choice(
-          null,
-          "no OpenCL platform with a device is installed (the ICD loader "
-              + "found none). Install a driver, e.g. 'apt-get install pocl-opencl-icd' for the CPU");
-    }
+  /**
+   * The devices of the platform and type {@code settings} ask for (GPUs first when any type will
+   * do), whatever device they name.
+   */
+  List<Entry> candidates(OpenClSettings settings) {
     List<Entry> candidates = new ArrayList<>();
     for (Entry e : entries) {
       if (matchesPlatform(e, settings.platform()) && matchesType(e, settings.deviceType())) {
@@ -122,6 +119,18 @@ final class DeviceCatalog {
     if (settings.deviceType() == OpenClSettings.DeviceType.ANY) {
       candidates.sort((a, b) -> Boolean.compare(b.isGpu(), a.isGpu()));
     }
+    return candidates;
+  }
+
+  /** Picks the device {@code settings} ask for, or explains why none fits. */
+  Choice choose(OpenClSettings settings) {
+    if (entries.isEmpty()) {
+      return new Choice(
+          null,
+          "no OpenCL platform with a device is installed (the ICD loader "
+              + "found none). Install a driver, e.g. 'apt-get install pocl-opencl-icd' for the CPU");
+    }
+    List<Entry> candidates = candidates(settings);
     if (candidates.isEmpty()) {
       return new Choice(
           null,

@@ -61,6 +61,37 @@ public final class OpenClBackendProvider implements BackendProvider {
     return backend;
   }
 
+  /**
+   * One backend per device of the platform and type the settings ask for (with any type allowed:
+   * the GPUs if there are any), in the platform's order: the replicas of data-parallel training,
+   * {@code Replicator.onBackends(OpenClBackendProvider.perDevice())}, one per device. Each call
+   * makes new backends; the default backend ({@code Backends.get("opencl")}) is another instance.
+   *
+   * @throws OpenClException if OpenCL is unavailable or no device matches
+   */
+  public static java.util.List<Backend> perDevice() {
+    OpenClSettings settings = OpenClSettings.current();
+    java.util.List<DeviceCatalog.Entry> devices;
+    try {
+      DeviceCatalog catalog = DeviceCatalog.scan();
+      devices = catalog.candidates(settings);
+      if (devices.isEmpty()) {
+        throw new OpenClException(
+            "No OpenCL device for replicas: " + catalog.choose(settings).refusal(), 0);
+      }
+    } catch (LinkageError e) {
+      throw new OpenClException("The OpenCL library could not be loaded: " + e, 0);
+    }
+    boolean gpus = devices.stream().anyMatch(DeviceCatalog.Entry::isGpu);
+    java.util.List<Backend> out = new java.util.ArrayList<>();
+    for (DeviceCatalog.Entry e : devices) {
+      if (!gpus || e.isGpu()) {
+        out.add(new OpenClBackend(new OpenClDevice(e)));
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
+
   private static Probe probe() {
     OpenClSettings settings;
     try {
