@@ -13,14 +13,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Sonnet's distributed CIFAR-10 example on Apache Spark: {@code --replicas} replicas of {@link
- * Cifar10ConvNet}, one per task of a barrier stage, train on Fashion-MNIST with momentum SGD,
- * all-reducing their gradients over a TCP ring; replica 0 checkpoints every {@code --save-every}
- * steps, and a stage attempt that Spark retries after losing a replica resumes from the latest
- * checkpoint.
+ * Cifar10ConvNet} (a small one by default, Sonnet's with {@code --full-net true}), one per task of
+ * a barrier stage, train on Fashion-MNIST with momentum SGD, all-reducing their gradients over a
+ * TCP ring; replica 0 checkpoints every {@code --save-every} steps, and a stage attempt that Spark
+ * retries after losing a replica resumes from the latest checkpoint.
  *
  * <pre>
  * java $SPARK_DRIVER_OPTIONS -cp ... dev.sonnet.samples.spark.SparkTrainingJob \
- *     --master local[2] --steps 60 --run-dir /tmp/sonnet-spark
+ *     --master local[2] --steps 40 --run-dir /tmp/sonnet-spark
  * </pre>
  *
  * <p>The run directory holds the checkpoints; run the same command again after an interruption and
@@ -37,11 +37,14 @@ public final class SparkTrainingJob {
         --replicas N          replicas, one barrier task each (default 2)
         --run-dir DIR         checkpoints and progress files; must be shared by all executors
                               (default /tmp/sonnet-spark-run); an existing run there is resumed
-        --steps N             global steps (default 60)
+        --steps N             global steps (default 40)
         --batch N             examples per replica per step (default 32)
         --save-every N        replica 0 saves a checkpoint every N steps (default 10)
-        --channels a,b,...    the network's conv channels (default Sonnet's 64,64,128,...,512)
-        --strides a,b,...     their strides (default Sonnet's 1,1,2,1,1,2,1,1,2,1,1)
+        --channels a,b,...    the network's conv channels (default 16,32,32, the in-process
+                              example's small network)
+        --strides a,b,...     their strides (default 1,2,2)
+        --full-net true       Sonnet's network: channels 64,64,128,...,512, strides
+                              1,1,2,1,1,2,1,1,2,1,1 (give the driver a 4 GB heap in local[2])
         --learning-rate X     momentum SGD's rate (default 0.1, Sonnet's notebook)
         --momentum X          (default 0.9)
         --seed N              order of the examples (default 42)
@@ -56,6 +59,15 @@ public final class SparkTrainingJob {
         --fail-replica R      make replica R throw at step K of the first attempt (any master)
         --fail-at-step K
       """;
+
+  /**
+   * The default network's channels: the in-process example's small {@code Cifar10ConvNet}, which
+   * trains in seconds per step on two cores; {@code --full-net} is Sonnet's.
+   */
+  static final List<Integer> SMALL_CHANNELS = List.of(16, 32, 32);
+
+  /** The default network's strides. */
+  static final List<Integer> SMALL_STRIDES = List.of(1, 2, 2);
 
   private SparkTrainingJob() {}
 
@@ -207,11 +219,26 @@ public final class SparkTrainingJob {
       }
       v.put(a.substring(2), args[++i]);
     }
-    int[] channels = ints(v.get("channels"), Cifar10ConvNet.DEFAULT_OUTPUT_CHANNELS, "channels");
-    int[] strides = ints(v.get("strides"), Cifar10ConvNet.DEFAULT_STRIDES, "strides");
+    String full = v.getOrDefault("full-net", "false");
+    if (!full.equals("true") && !full.equals("false")) {
+      throw new IllegalArgumentException("--full-net takes true or false, got \"" + full + "\"");
+    }
+    boolean fullNet = full.equals("true");
+    if (fullNet && (v.containsKey("channels") || v.containsKey("strides"))) {
+      throw new IllegalArgumentException(
+          "--full-net sets --channels and --strides: give one or the other");
+    }
+    int[] channels =
+        fullNet
+            ? ints(null, Cifar10ConvNet.DEFAULT_OUTPUT_CHANNELS, "channels")
+            : ints(v.get("channels"), SMALL_CHANNELS, "channels");
+    int[] strides =
+        fullNet
+            ? ints(null, Cifar10ConvNet.DEFAULT_STRIDES, "strides")
+            : ints(v.get("strides"), SMALL_STRIDES, "strides");
     TrainingSettings settings =
         new TrainingSettings(
-            integer(v, "steps", 60),
+            integer(v, "steps", 40),
             integer(v, "batch", 32),
             integer(v, "save-every", 10),
             integer(v, "seed", 42),

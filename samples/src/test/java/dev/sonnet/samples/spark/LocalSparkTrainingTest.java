@@ -122,6 +122,17 @@ class LocalSparkTrainingTest {
     assertThatThrownBy(
             () -> SparkTrainingJob.parse(new String[] {"--channels", "8,16", "--strides", "1"}))
         .hasMessageContaining("need the same, non-zero length");
+    assertThatThrownBy(() -> SparkTrainingJob.parse(new String[] {"--full-net", "yes"}))
+        .hasMessageContaining("--full-net takes true or false, got \"yes\"");
+    assertThatThrownBy(
+            () -> SparkTrainingJob.parse(new String[] {"--full-net", "true", "--channels", "8"}))
+        .hasMessageContaining("give one or the other");
+    assertThat(SparkTrainingJob.parse(new String[] {"--full-net", "true"}).settings().channels())
+        .containsExactly(64, 64, 128, 128, 128, 256, 256, 256, 512, 512, 512);
+    SparkTrainingJob.Options defaults = SparkTrainingJob.parse(new String[0]);
+    assertThat(defaults.settings().channels()).containsExactly(16, 32, 32);
+    assertThat(defaults.settings().strides()).containsExactly(1, 2, 2);
+    assertThat(defaults.master()).isEqualTo("local[2]");
     assertThat(SparkTrainingJob.parse(new String[] {"--help"})).isNull();
   }
 }
