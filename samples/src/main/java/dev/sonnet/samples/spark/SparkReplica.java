@@ -38,6 +38,11 @@ import org.apache.spark.BarrierTaskContext;
  * task also writes its process id, stage attempt and last completed step to {@code
  * runDir/replicas/rank-R.progress}, so a driver-side test can kill the executor of a chosen replica
  * at a chosen point ({@link ExecutorKiller}).
+ *
+ * <p>Only replica 0 writes checkpoints, and only after a step that every replica completed: even a
+ * replica 0 of a failed attempt that is still running can save only such a step, whose values a
+ * resumed attempt computes bit for bit too. The run directory must be one every executor reads and
+ * writes (a shared file system on a real cluster).
  */
 public record SparkReplica(TrainingSettings settings)
     implements BarrierStage.ReplicaTask<SparkReplica.Report> {
