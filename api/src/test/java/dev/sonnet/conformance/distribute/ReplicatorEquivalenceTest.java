@@ -6,6 +6,7 @@ import dev.sonnet.autodiff.GradientTape;
 import dev.sonnet.distribute.PerReplica;
 import dev.sonnet.distribute.ReduceOp;
 import dev.sonnet.distribute.Replicator;
+import dev.sonnet.distribute.RingCollectives;
 import dev.sonnet.losses.Losses;
 import dev.sonnet.nn.CrossReplicaBatchNorm;
 import dev.sonnet.nn.Linear;
@@ -117,6 +118,79 @@ class ReplicatorEquivalenceTest {
   @Test
   void adamWithCrossReplicaBatchNorm_twoReplicasEqualOneOnTheConcatenatedBatch() {
     check(true, () -> new Adam(0.01), ADAM_TOLERANCE);
+  }
+
+  /**
+   * The same equivalence for replicas in different processes: two threads, each with its own model
+   * (as two JVMs would have), all-reducing over the TCP ring on loopback. The ring sums in its own
+   * fixed order; for two ranks that is one addition, commutative in IEEE arithmetic, so the same
+   * tolerance holds and the two models agree bit for bit.
+   */
+  @Test
+  void sgdOverTheTcpRing_twoProcessesWorthOfReplicasEqualOneOnTheConcatenatedBatch()
+      throws Exception {
+    Tensor x = data(1, 2 * B, IN);
+    Tensor y = data(2, 2 * B, OUT);
+    Net single = new Net(false);
+    single.call(x, false);
+    List<Tensor> initial = single.all().stream().map(Variable::peek).toList();
+    Optimizer singleOpt = new SGD(0.1);
+    for (int s = 0; s < STEPS; s++) {
+      try (GradientTape tape = GradientTape.open()) {
+        Tensor loss = Losses.meanSquaredError(single.call(x, true), y);
+        singleOpt.apply(tape.gradient(loss, single.trainable()), single.trainable());
+      }
+    }
+    var any = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+    List<RingCollectives.Endpoint> endpoints =
+        List.of(RingCollectives.bind(any), RingCollectives.bind(any));
+    var peers = List.of(endpoints.get(0).address(), endpoints.get(1).address());
+    List<Tensor> xs = dev.sonnet.ops.ShapeOps.split(x, 2, 0);
+    List<Tensor> ys = dev.sonnet.ops.ShapeOps.split(y, 2, 0);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<List<double[]>>> ranks = new ArrayList<>();
+      for (int rank = 0; rank < 2; rank++) {
+        int r = rank;
+        ranks.add(
+            pool.submit(
+                () -> {
+                  try (RingCollectives ring =
+                      endpoints.get(r).join(r, peers, java.time.Duration.ofSeconds(30))) {
+                    Net net = new Net(false);
+                    net.call(x, false);
+                    for (int i = 0; i < initial.size(); i++) {
+                      net.all().get(i).assign(initial.get(i));
+                    }
+                    Optimizer opt = new SGD(0.1);
+                    for (int s = 0; s < STEPS; s++) {
+                      try (GradientTape tape = GradientTape.open()) {
+                        Tensor loss = Losses.meanSquaredError(net.call(xs.get(r), true), ys.get(r));
+                        List<Tensor> grads = tape.gradient(loss, net.trainable());
+                        opt.apply(ring.allReduce(ReduceOp.MEAN, grads), net.trainable());
+                      }
+                    }
+                    List<double[]> out = new ArrayList<>();
+                    for (Variable v : net.all()) {
+                      out.add(v.peek().toDoubleArray());
+                    }
+                    return out;
+                  }
+                }));
+      }
+      List<double[]> r0 = ranks.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      List<double[]> r1 = ranks.get(1).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      List<Variable> expected = single.all();
+      for (int i = 0; i < r0.size(); i++) {
+        assertThat(r1.get(i)).as("ranks agree bit for bit").isEqualTo(r0.get(i));
+        double[] e = expected.get(i).peek().toDoubleArray();
+        for (int k = 0; k < e.length; k++) {
+          assertThat(r0.get(i)[k]).isCloseTo(e[k], org.assertj.core.data.Offset.offset(TOLERANCE));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static void check(boolean batchNorm, Supplier<Optimizer> optimizers, double tolerance) {
