@@ -63,7 +63,7 @@ class LocalSparkTrainingTest {
 
   @Test
   void aFailedReplicaCostsOnlyTheStepsSinceTheLastCheckpoint(
-      @TempDir Path clean, @TempDir Path failing) {
+      @TempDir Path clean, @TempDir Path failing, @TempDir Path inProcessDir) throws Exception {
     SparkTrainingJob.Result reference =
         SparkTrainingJob.train(sc, 2, settings(clean, -1, 0), -1, 0, QUIET);
     assertThat(reference.reports()).hasSize(2);
@@ -78,6 +78,13 @@ class LocalSparkTrainingTest {
     }
     assertThat(reference.reports().get(0).ringAddress())
         .isNotEqualTo(reference.reports().get(1).ringAddress());
+    // The same training with the replicas as threads over InProcessCollectives ends with the same
+    // bits: with two replicas each element's sum is one addition, whichever rank adds.
+    List<Object> inProcess =
+        ReplicaTrainingTest.runReplicas(
+            settings(inProcessDir, -1, 0), java.util.OptionalLong.empty());
+    assertThat(ReplicaTrainingTest.outcome(inProcess.get(0)).weightsDigest())
+        .isEqualTo(reference.first().outcome().weightsDigest());
 
     // Replica 1 throws at step 5 of the first attempt; replica 0 saved step 4.
     SparkTrainingJob.Result retried =
