@@ -155,12 +155,20 @@ public final class SparkTrainingJob {
     log.println("Training " + settings.describe(replicas) + " on " + sc.master());
     log.println("Run directory " + settings.runDir());
     ExecutorKiller killer = null;
+    Thread killerThread = null;
     if (killReplica >= 0) {
       killer = new ExecutorKiller(settings, killReplica, killAfterStep, log);
-      killer.start();
+      killerThread = killer.start();
     }
     long t0 = System.nanoTime();
-    List<SparkReplica.Report> reports = BarrierStage.run(sc, replicas, new SparkReplica(settings));
+    List<SparkReplica.Report> reports;
+    try {
+      reports = BarrierStage.run(sc, replicas, new SparkReplica(settings));
+    } finally {
+      if (killerThread != null) {
+        killerThread.interrupt(); // stops it polling when the replica never reached the step
+      }
+    }
     log.printf(Locale.ROOT, "Barrier stage done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     return new Result(reports, killer == null ? "no kill requested" : killer.outcome());
   }
