@@ -154,12 +154,26 @@ public final class InProcessCollectives implements Collectives {
     // Rank 0's arrays receive the result: rank r writes only its own chunk of them, and reads the
     // others' arrays only in that chunk, so no element is written and read by two threads in one
     // round.
-    reduceChunk(first.floats.length, (lo, hi) -> reduceFloats(op, root, lo, hi));
-    reduceChunk(first.doubles.length, (lo, hi) -> reduceDoubles(op, root, lo, hi));
+    int[] floatLengths = PackedTensors.lengths(first.floats);
+    int[] doubleLengths = PackedTensors.lengths(first.doubles);
+    reduceChunk(
+        first.floatCount,
+        (lo, hi) ->
+            PackedTensors.pieces(
+                floatLengths, lo, hi, (p, from, n, at) -> reduceFloats(op, root, p, from, n)));
+    reduceChunk(
+        first.doubleCount,
+        (lo, hi) ->
+            PackedTensors.pieces(
+                doubleLengths, lo, hi, (p, from, n, at) -> reduceDoubles(op, root, p, from, n)));
     group.rendezvous.await(rank, what);
     if (rank != 0) {
-      System.arraycopy(first.floats, 0, mine.floats, 0, mine.floats.length);
-      System.arraycopy(first.doubles, 0, mine.doubles, 0, mine.doubles.length);
+      for (int p = 0; p < mine.floats.length; p++) {
+        System.arraycopy(first.floats[p], 0, mine.floats[p], 0, mine.floats[p].length);
+      }
+      for (int p = 0; p < mine.doubles.length; p++) {
+        System.arraycopy(first.doubles[p], 0, mine.doubles[p], 0, mine.doubles[p].length);
+      }
     }
     // Rank 0 must not reuse its arrays (return them, start the next call) before all have copied.
     group.rendezvous.await(rank, what);
@@ -178,46 +192,49 @@ public final class InProcessCollectives implements Collectives {
     }
   }
 
-  private void reduceFloats(ReduceOp op, int root, int lo, int hi) {
-    float[] out = group.published[0].floats;
+  /** Elements {@code [from, from + n)} of float part {@code part}, into rank 0's array. */
+  private void reduceFloats(ReduceOp op, int root, int part, int from, int n) {
+    float[] out = group.published[0].floats[part];
+    int to = from + n;
     if (op == null) {
       if (root != 0) {
-        System.arraycopy(group.published[root].floats, lo, out, lo, hi - lo);
+        System.arraycopy(group.published[root].floats[part], from, out, from, n);
       }
       return;
     }
     for (int r = 1; r < group.size; r++) {
-      float[] in = group.published[r].floats;
-      for (int i = lo; i < hi; i++) {
+      float[] in = group.published[r].floats[part];
+      for (int i = from; i < to; i++) {
         out[i] += in[i];
       }
     }
     if (op == ReduceOp.MEAN) {
-      float n = group.size;
-      for (int i = lo; i < hi; i++) {
-        out[i] /= n;
+      float d = group.size;
+      for (int i = from; i < to; i++) {
+        out[i] /= d;
       }
     }
   }
 
-  private void reduceDoubles(ReduceOp op, int root, int lo, int hi) {
-    double[] out = group.published[0].doubles;
+  private void reduceDoubles(ReduceOp op, int root, int part, int from, int n) {
+    double[] out = group.published[0].doubles[part];
+    int to = from + n;
     if (op == null) {
       if (root != 0) {
-        System.arraycopy(group.published[root].doubles, lo, out, lo, hi - lo);
+        System.arraycopy(group.published[root].doubles[part], from, out, from, n);
       }
       return;
     }
     for (int r = 1; r < group.size; r++) {
-      double[] in = group.published[r].doubles;
-      for (int i = lo; i < hi; i++) {
+      double[] in = group.published[r].doubles[part];
+      for (int i = from; i < to; i++) {
         out[i] += in[i];
       }
     }
     if (op == ReduceOp.MEAN) {
-      double n = group.size;
-      for (int i = lo; i < hi; i++) {
-        out[i] /= n;
+      double d = group.size;
+      for (int i = from; i < to; i++) {
+        out[i] /= d;
       }
     }
   }

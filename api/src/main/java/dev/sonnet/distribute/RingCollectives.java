@@ -375,7 +375,7 @@ public final class RingCollectives implements Collectives {
     if (world == 1) {
       return List.copyOf(tensors);
     }
-    allReduceArrays(op, packed.floats, packed.doubles, packed.signature);
+    allReduceParts(op, packed.floats, packed.doubles, packed.signature);
     return packed.unpack();
   }
 
@@ -389,7 +389,7 @@ public final class RingCollectives implements Collectives {
     if (world == 1) {
       return List.copyOf(tensors);
     }
-    broadcastArrays(root, packed.floats, packed.doubles, packed.signature);
+    broadcastParts(root, packed.floats, packed.doubles, packed.signature);
     return packed.unpack();
   }
 
@@ -401,10 +401,18 @@ public final class RingCollectives implements Collectives {
 
   /**
    * All-reduces the arrays in place; {@code signature} describes what they hold, and must be equal
-   * on every rank. The tensor methods call this after packing.
+   * on every rank.
    */
-  synchronized void allReduceArrays(
-      ReduceOp op, float[] floats, double[] doubles, String signature) {
+  void allReduceArrays(ReduceOp op, float[] floats, double[] doubles, String signature) {
+    allReduceParts(op, new float[][] {floats}, new double[][] {doubles}, signature);
+  }
+
+  /**
+   * All-reduces the parts in place, each kind seen end to end as one sequence (see {@link
+   * PackedTensors}): what the tensor methods call after copying the tensors to the host.
+   */
+  synchronized void allReduceParts(
+      ReduceOp op, float[][] floats, double[][] doubles, String signature) {
     checkUsable();
     if (world == 1) {
       return;
@@ -412,16 +420,23 @@ public final class RingCollectives implements Collectives {
     int call = ++sequence;
     String what = "allReduce(" + op + ") #" + call;
     int hash = signature.hashCode();
-    if (floats.length > 0 || doubles.length == 0) {
-      ring(new FloatElements(floats), op, what, call, hash);
+    FloatElements f = new FloatElements(floats);
+    DoubleElements d = new DoubleElements(doubles);
+    if (f.length() > 0 || d.length() == 0) {
+      ring(f, op, what, call, hash);
     }
-    if (doubles.length > 0) {
-      ring(new DoubleElements(doubles), op, what, call, hash);
+    if (d.length() > 0) {
+      ring(d, op, what, call, hash);
     }
   }
 
   /** Replaces the arrays with rank {@code root}'s, passed along the ring. */
-  synchronized void broadcastArrays(int root, float[] floats, double[] doubles, String signature) {
+  void broadcastArrays(int root, float[] floats, double[] doubles, String signature) {
+    broadcastParts(root, new float[][] {floats}, new double[][] {doubles}, signature);
+  }
+
+  private synchronized void broadcastParts(
+      int root, float[][] floats, double[][] doubles, String signature) {
     checkUsable();
     if (world == 1) {
       return;
@@ -781,10 +796,25 @@ public final class RingCollectives implements Collectives {
     void divide(int from, int to, int n);
   }
 
-  private record FloatElements(float[] a) implements Elements {
+  /** Float parts seen end to end; every method works on a range of that sequence. */
+  private static final class FloatElements implements Elements {
+    private final float[][] parts;
+    private final int[] lengths;
+    private final int length;
+
+    FloatElements(float[][] parts) {
+      this.parts = parts;
+      this.lengths = PackedTensors.lengths(parts);
+      long n = 0;
+      for (int l : lengths) {
+        n += l;
+      }
+      this.length = (int) n;
+    }
+
     @Override
     public int length() {
-      return a.length;
+      return length;
     }
 
     @Override
@@ -794,34 +824,65 @@ public final class RingCollectives implements Collectives {
 
     @Override
     public void write(byte[] dst, int from, int to) {
-      ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(a, from, to - from);
+      var out = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      PackedTensors.pieces(lengths, from, to, (p, start, n, at) -> out.put(parts[p], start, n));
     }
 
     @Override
     public void add(byte[] src, int from, int to) {
-      for (int i = from, j = 0; i < to; i++, j += Float.BYTES) {
-        a[i] = a[i] + (float) FLOAT_LE.get(src, j);
-      }
+      PackedTensors.pieces(
+          lengths,
+          from,
+          to,
+          (p, start, n, at) -> {
+            float[] a = parts[p];
+            for (int i = start, j = (at - from) * Float.BYTES; i < start + n; i++, j += 4) {
+              a[i] = a[i] + (float) FLOAT_LE.get(src, j);
+            }
+          });
     }
 
     @Override
     public void set(byte[] src, int from, int to) {
-      ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(a, from, to - from);
+      var in = ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      PackedTensors.pieces(lengths, from, to, (p, start, n, at) -> in.get(parts[p], start, n));
     }
 
     @Override
     public void divide(int from, int to, int n) {
       float d = n;
-      for (int i = from; i < to; i++) {
-        a[i] /= d;
-      }
+      PackedTensors.pieces(
+          lengths,
+          from,
+          to,
+          (p, start, count, at) -> {
+            float[] a = parts[p];
+            for (int i = start; i < start + count; i++) {
+              a[i] /= d;
+            }
+          });
     }
   }
 
-  private record DoubleElements(double[] a) implements Elements {
+  /** Double parts seen end to end, as {@link FloatElements}. */
+  private static final class DoubleElements implements Elements {
+    private final double[][] parts;
+    private final int[] lengths;
+    private final int length;
+
+    DoubleElements(double[][] parts) {
+      this.parts = parts;
+      this.lengths = PackedTensors.lengths(parts);
+      long n = 0;
+      for (int l : lengths) {
+        n += l;
+      }
+      this.length = (int) n;
+    }
+
     @Override
     public int length() {
-      return a.length;
+      return length;
     }
 
     @Override
@@ -831,27 +892,43 @@ public final class RingCollectives implements Collectives {
 
     @Override
     public void write(byte[] dst, int from, int to) {
-      ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(a, from, to - from);
+      var out = ByteBuffer.wrap(dst).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+      PackedTensors.pieces(lengths, from, to, (p, start, n, at) -> out.put(parts[p], start, n));
     }
 
     @Override
     public void add(byte[] src, int from, int to) {
-      for (int i = from, j = 0; i < to; i++, j += Double.BYTES) {
-        a[i] = a[i] + (double) DOUBLE_LE.get(src, j);
-      }
+      PackedTensors.pieces(
+          lengths,
+          from,
+          to,
+          (p, start, n, at) -> {
+            double[] a = parts[p];
+            for (int i = start, j = (at - from) * Double.BYTES; i < start + n; i++, j += 8) {
+              a[i] = a[i] + (double) DOUBLE_LE.get(src, j);
+            }
+          });
     }
 
     @Override
     public void set(byte[] src, int from, int to) {
-      ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(a, from, to - from);
+      var in = ByteBuffer.wrap(src).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+      PackedTensors.pieces(lengths, from, to, (p, start, n, at) -> in.get(parts[p], start, n));
     }
 
     @Override
     public void divide(int from, int to, int n) {
       double d = n;
-      for (int i = from; i < to; i++) {
-        a[i] /= d;
-      }
+      PackedTensors.pieces(
+          lengths,
+          from,
+          to,
+          (p, start, count, at) -> {
+            double[] a = parts[p];
+            for (int i = start; i < start + count; i++) {
+              a[i] /= d;
+            }
+          });
     }
   }
 }

@@ -81,6 +81,31 @@ class RingCollectivesTest {
   }
 
   @Test
+  void parts_areReducedAsOneSequence_whateverWhereChunksCutThem() throws Exception {
+    int[] cuts = {0, 5, 6, 400, 1001}; // parts of 5, 1, 394 and 601 elements
+    List<float[]> results =
+        onRing(
+            3,
+            Duration.ofSeconds(10),
+            (rank, ring) -> {
+              float[] all = RingReference.data(rank, 1001);
+              float[][] parts = new float[cuts.length - 1][];
+              for (int p = 0; p < parts.length; p++) {
+                parts[p] = java.util.Arrays.copyOfRange(all, cuts[p], cuts[p + 1]);
+              }
+              ring.allReduceParts(ReduceOp.SUM, parts, new double[0][], "parts");
+              float[] joined = new float[1001];
+              for (int p = 0; p < parts.length; p++) {
+                System.arraycopy(parts[p], 0, joined, cuts[p], parts[p].length);
+              }
+              return joined;
+            });
+    for (float[] r : results) {
+      assertThat(r).isEqualTo(RingReference.expected(3, 1001, false));
+    }
+  }
+
+  @Test
   void doublesAndRepeatedCalls_stayInStep() throws Exception {
     List<double[]> results =
         onRing(

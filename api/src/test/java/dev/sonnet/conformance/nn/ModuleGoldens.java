@@ -22,6 +22,7 @@ import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Conv2DTranspose;
 import dev.sonnet.nn.Conv3D;
 import dev.sonnet.nn.Conv3DTranspose;
+import dev.sonnet.nn.CrossReplicaBatchNorm;
 import dev.sonnet.nn.DepthwiseConv2D;
 import dev.sonnet.nn.Dropout;
 import dev.sonnet.nn.Embed;
@@ -224,6 +225,12 @@ public final class ModuleGoldens {
             () -> new BatchNorm(false, true),
             s(8, 2, 2, 3),
             (m, x) -> ((BatchNorm) m).call(x, true)),
+        g(
+            "cross_replica_batch_norm_training_1x2x2x3",
+            CrossReplicaBatchNorm.class,
+            () -> new CrossReplicaBatchNorm(false, true),
+            s(8, 2, 2, 3),
+            (m, x) -> ((CrossReplicaBatchNorm) m).call(x, true)),
         g(
             "moving_average_2",
             MovingAverage.class,
