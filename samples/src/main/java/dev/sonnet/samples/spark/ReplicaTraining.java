@@ -9,7 +9,6 @@ import dev.sonnet.distribute.ReduceOp;
 import dev.sonnet.losses.Losses;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.optimizers.Momentum;
-import dev.sonnet.samples.data.LabeledImages;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
 import dev.sonnet.tensor.Variable;

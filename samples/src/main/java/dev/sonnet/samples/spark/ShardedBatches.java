@@ -1,6 +1,5 @@
 package dev.sonnet.samples.spark;
 
-import dev.sonnet.samples.data.LabeledImages;
 import dev.sonnet.tensor.Rng;
 import dev.sonnet.tensor.Tensor;
 

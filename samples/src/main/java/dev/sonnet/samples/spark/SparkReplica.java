@@ -2,8 +2,9 @@ package dev.sonnet.samples.spark;
 
 import dev.sonnet.checkpoint.Checkpoint;
 import dev.sonnet.checkpoint.CheckpointManager;
+import dev.sonnet.data.Datasets;
+import dev.sonnet.data.FashionMnist;
 import dev.sonnet.distribute.RingCollectives;
-import dev.sonnet.samples.data.FashionMnist;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -89,8 +90,8 @@ public record SparkReplica(TrainingSettings settings)
                 settings,
                 group,
                 ring.resumeStep(),
-                data.train(),
-                data.test(),
+                LabeledImages.of(data.train()),
+                LabeledImages.of(data.test()),
                 (r, step) -> {
                   writeProgress(r, attempt, step - 1);
                   if (attempt == 0
@@ -115,7 +116,10 @@ public record SparkReplica(TrainingSettings settings)
     if (EMBEDDED_DATA.equals(s.dataDir())) {
       return FashionMnist.embeddedSubset();
     }
-    return FashionMnist.load(s.dataDir() == null ? null : Path.of(s.dataDir()), false, log);
+    return Datasets.fashionMnist(
+        FashionMnist.Options.defaults()
+            .withDataDir(s.dataDir() == null ? null : Path.of(s.dataDir()))
+            .withLog(log::println));
   }
 
   /** The step of the latest checkpoint of the run, if any. */

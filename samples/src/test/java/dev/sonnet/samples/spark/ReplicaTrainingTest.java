@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sonnet.checkpoint.Checkpoint;
 import dev.sonnet.checkpoint.CheckpointManager;
+import dev.sonnet.data.FashionMnist;
 import dev.sonnet.distribute.Collectives;
 import dev.sonnet.distribute.InProcessCollectives;
-import dev.sonnet.samples.data.FashionMnist;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -60,7 +60,13 @@ class ReplicaTrainingTest {
                 () -> {
                   try (c) {
                     return ReplicaTraining.run(
-                        s, c, resume, DATA.train(), DATA.test(), failAt(s), QUIET);
+                        s,
+                        c,
+                        resume,
+                        LabeledImages.of(DATA.train()),
+                        LabeledImages.of(DATA.test()),
+                        failAt(s),
+                        QUIET);
                   }
                 }));
       }

@@ -3,8 +3,7 @@ package dev.sonnet.samples.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sonnet.samples.data.FashionMnist;
-import dev.sonnet.samples.data.LabeledImages;
+import dev.sonnet.data.FashionMnist;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -14,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 @Tag("spark")
 class ShardedBatchesTest {
-  private static final LabeledImages TRAIN = FashionMnist.embeddedSubset().train();
+  private static final LabeledImages TRAIN =
+      LabeledImages.of(FashionMnist.embeddedSubset().train());
 
   @Test
   void twoReplicasOfBatchBSeeTheGlobalBatchOfOneReplicaOfBatch2B() {
