@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sonnet 1's context module for per-pixel classification ({@code snt.nets.Dilation}, from Yu &
+ * Sonnet 1's context module for per-pixel classification ({@code snt.nets.Dilation}, from Yu and
  * Koltun, "Multi-Scale Context Aggregation by Dilated Convolutions", ICLR 2016): eight {@code 3 x
  * 3} convolutions with dilation rates 1, 1, 2, 4, 8, 16, 1, 1, each followed by a relu except the
  * last, {@code SAME} padding throughout, so the output has the input's spatial size and a receptive
