@@ -86,10 +86,11 @@ public final class InProcessCollectives implements Collectives {
   @Override
   public List<Tensor> allReduce(ReduceOp op, List<Tensor> tensors) {
     Objects.requireNonNull(op, "op");
-    PackedTensors packed = PackedTensors.pack("allReduce", tensors);
     if (group.size == 1) {
+      PackedTensors.check("allReduce", tensors);
       return List.copyOf(tensors); // the sum or mean of one replica's values is those values
     }
+    PackedTensors packed = PackedTensors.pack("allReduce", tensors);
     exchange(packed, op, -1);
     return packed.unpack();
   }

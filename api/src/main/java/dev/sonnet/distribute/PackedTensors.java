@@ -58,9 +58,29 @@ final class PackedTensors {
 
   /** Copies {@code tensors} to the host; {@code what} names the collective in errors. */
   static PackedTensors pack(String what, List<Tensor> tensors) {
-    Objects.requireNonNull(tensors, what + ": tensors");
+    String signature = check(what, tensors);
     List<float[]> floats = new ArrayList<>();
     List<double[]> doubles = new ArrayList<>();
+    for (Tensor t : tensors) {
+      if (t.dtype() == DType.FLOAT32) {
+        floats.add(t.toFloatArray());
+      } else {
+        doubles.add(t.toDoubleArray());
+      }
+    }
+    return new PackedTensors(
+        List.copyOf(tensors),
+        floats.toArray(new float[0][]),
+        doubles.toArray(new double[0][]),
+        signature);
+  }
+
+  /**
+   * Checks that {@code tensors} can be reduced (no null, only f32 and f64) without copying them,
+   * and returns their signature.
+   */
+  static String check(String what, List<Tensor> tensors) {
+    Objects.requireNonNull(tensors, what + ": tensors");
     StringBuilder sig = new StringBuilder();
     for (int i = 0; i < tensors.size(); i++) {
       Tensor t = tensors.get(i);
@@ -81,18 +101,7 @@ final class PackedTensors {
       }
       sig.append(t.dtype()).append(t.shape());
     }
-    for (Tensor t : tensors) {
-      if (t.dtype() == DType.FLOAT32) {
-        floats.add(t.toFloatArray());
-      } else {
-        doubles.add(t.toDoubleArray());
-      }
-    }
-    return new PackedTensors(
-        List.copyOf(tensors),
-        floats.toArray(new float[0][]),
-        doubles.toArray(new double[0][]),
-        sig.toString());
+    return sig.toString();
   }
 
   /** Tensors shaped like the packed ones, holding the arrays' current values. */

@@ -371,10 +371,11 @@ public final class RingCollectives implements Collectives {
   @Override
   public List<Tensor> allReduce(ReduceOp op, List<Tensor> tensors) {
     Objects.requireNonNull(op, "op");
-    PackedTensors packed = PackedTensors.pack("allReduce", tensors);
     if (world == 1) {
+      PackedTensors.check("allReduce", tensors);
       return List.copyOf(tensors);
     }
+    PackedTensors packed = PackedTensors.pack("allReduce", tensors);
     allReduceParts(op, packed.floats, packed.doubles, packed.signature);
     return packed.unpack();
   }
