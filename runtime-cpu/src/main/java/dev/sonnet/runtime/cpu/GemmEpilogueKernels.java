@@ -3,10 +3,6 @@ package dev.sonnet.runtime.cpu;
 import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmEpilogue.Activation;
 import dev.sonnet.backend.GemmSpec;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The CPU side of {@link GemmEpilogue}: the epilogue's three steps on rows of C, with the same
@@ -14,14 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  * ScalarUnary#relu} / {@code max(v, 0)} as {@code unary RELU}, {@code mask > 0 ? v : 0} as {@code
  * where(greater(mask, 0), v, 0)}), so a fused product is bit-for-bit the unfused one.
  *
- * <p>{@link VectorGemmF32} calls {@link #rowsF32} on each strip of {@code MR} rows right after the
- * strip's last depth block, while those rows are still in L1 (not inside the micro-kernel: its
- * vector-op count must stay small for C2, see {@link VectorGemmF32}). Every other path (the scalar
- * reference backend, float64) runs the product and then {@link #apply} over C.
+ * <p>{@link VectorGemmF32} calls {@link VectorEpilogueRows#rowsF32} on each strip of {@code MR}
+ * rows right after the strip's last depth block, while those rows are still in L1 (not inside the
+ * micro-kernel: its vector-op count must stay small for C2, see {@link VectorGemmF32}). Every other
+ * path (the scalar reference backend, float64) runs the product and then {@link #apply} over C.
  */
 final class GemmEpilogueKernels {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
   private GemmEpilogueKernels() {}
 
   /** An epilogue unpacked to arrays for the float32 vector path; null fields mean "none". */
@@ -31,50 +25,6 @@ final class GemmEpilogueKernels {
           e.bias() == null ? null : ((CpuBuffer) e.bias()).f32(),
           e.activation() == Activation.RELU,
           e.reluMask() == null ? null : ((CpuBuffer) e.reluMask()).f32());
-    }
-  }
-
-  /**
-   * Applies {@code e} to {@code rows} rows of {@code cols} elements of C starting at {@code c[idx]}
-   * (rows {@code ldc} apart), whose first column is column {@code j} of C (for the bias). The mask
-   * is read at the same indices as C.
-   */
-  static void rowsF32(float[] c, int idx, int ldc, int rows, int j, int cols, F32 e) {
-    float[] bias = e.bias;
-    float[] mask = e.mask;
-    boolean relu = e.relu;
-    int vecEnd = S.loopBound(cols);
-    int step = S.length();
-    for (int r = 0; r < rows; r++, idx += ldc) {
-      int q = 0;
-      for (; q < vecEnd; q += step) {
-        FloatVector v = FloatVector.fromArray(S, c, idx + q);
-        if (bias != null) {
-          v = v.add(FloatVector.fromArray(S, bias, j + q));
-        }
-        if (relu) {
-          v = v.max(0f);
-        }
-        if (mask != null) {
-          VectorMask<Float> on =
-              FloatVector.fromArray(S, mask, idx + q).compare(VectorOperators.GT, 0f);
-          v = FloatVector.zero(S).blend(v, on);
-        }
-        v.intoArray(c, idx + q);
-      }
-      for (; q < cols; q++) {
-        float v = c[idx + q];
-        if (bias != null) {
-          v = v + bias[j + q];
-        }
-        if (relu) {
-          v = ScalarUnary.relu(v);
-        }
-        if (mask != null && !(mask[idx + q] > 0f)) {
-          v = 0f;
-        }
-        c[idx + q] = v;
-      }
     }
   }
 

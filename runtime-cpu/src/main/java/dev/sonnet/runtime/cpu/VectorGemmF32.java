@@ -169,7 +169,7 @@ final class VectorGemmF32 {
         }
       }
       if (epi != null) {
-        GemmEpilogueKernels.rowsF32(c, cBase + i0 * ldc + j0, ldc, i1 - i0, j0, j1 - j0, epi);
+        VectorEpilogueRows.rowsF32(c, cBase + i0 * ldc + j0, ldc, i1 - i0, j0, j1 - j0, epi);
       }
       return;
     }
@@ -243,7 +243,7 @@ final class VectorGemmF32 {
               }
             }
             if (last && epi != null) {
-              GemmEpilogueKernels.rowsF32(c, cRow, ldc, mr, jc, nc, epi);
+              VectorEpilogueRows.rowsF32(c, cRow, ldc, mr, jc, nc, epi);
             }
             continue;
           }
@@ -271,7 +271,7 @@ final class VectorGemmF32 {
           }
           if (last && epi != null) {
             // The strip's rows of this column block are final and still in L1: finish them now.
-            GemmEpilogueKernels.rowsF32(c, cRow, ldc, mr, jc, nc, epi);
+            VectorEpilogueRows.rowsF32(c, cRow, ldc, mr, jc, nc, epi);
           }
         }
       }
