@@ -14,7 +14,7 @@ import java.util.Set;
  * <ol>
  *   <li>casts the floating input to the mode's dtype (e.g. {@link DType#BFLOAT16});
  *   <li>reads every floating variable as a copy in that dtype ({@link
- *       dev.sonnet.tensor.VariableReadCast}), so the variables themselves stay float32 ("master
+ *       dev.sonnet.tensor.VariableReadGetter}), so the variables themselves stay float32 ("master
  *       weights") and their gradients arrive in float32 through the casts;
  *   <li>runs the layer, whose operations compute in float32 and round each result to 16 bits (see
  *       {@link DType});

@@ -3,7 +3,7 @@ package dev.sonnet.mixedprecision;
 import dev.sonnet.module.Layer;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Tensor;
-import dev.sonnet.tensor.VariableReadCast;
+import dev.sonnet.tensor.VariableReadGetter;
 import java.util.Set;
 
 /** What {@link MixedPrecision#modes} returns: the casts around one wrapped layer. */
@@ -30,7 +30,10 @@ final class MixedPrecisionLayer implements Layer {
     }
     Tensor in = x.dtype().isFloating() ? x.cast(mode) : x;
     Tensor y;
-    try (VariableReadCast reads = VariableReadCast.open(mode)) {
+    // Sonnet's way: a custom variable getter that casts every floating variable read.
+    try (VariableReadGetter reads =
+        VariableReadGetter.open(
+            v -> v.dtype().isFloating() && v.dtype() != mode, value -> value.cast(mode))) {
       y = layer.call(in);
     }
     return y.dtype().isFloating() ? y.cast(DType.FLOAT32) : y;

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * <p>Each variable's initializer draws from its own generator, seeded from three things: the global
  * seed, the variable's path ({@code mlp/linear_1/w}) and how many variables with that path this
- * program created before it (since the global seed was last set). So:
+ * thread created before it (since the global seed was last set). So:
  *
  * <ul>
  *   <li>two modules created separately get different weights even when they share a name (two
@@ -18,9 +18,12 @@ import java.util.Map;
  *   <li>the same program with the same global seed gets the same weights on every run and every
  *       backend (random numbers are drawn on the host), whatever else it creates in between under
  *       other paths;
- *   <li>{@code setGlobalSeed(s)} again starts over: modules created after it get the same weights
- *       as those created after the previous {@code setGlobalSeed(s)}, as {@code torch.manual_seed}
- *       does.
+ *   <li>{@code setGlobalSeed(s)} again starts over, on every thread: modules created after it get
+ *       the same weights as those created after the previous {@code setGlobalSeed(s)}, as {@code
+ *       torch.manual_seed} does;
+ *   <li>the counts are per thread, so replicas that each build the same model on a thread of their
+ *       own (data-parallel training) start from the same weights, whatever order the threads run
+ *       in.
  * </ul>
  *
  * <p>The default global seed is {@code 0}. An initializer given its own seed ({@link
@@ -33,8 +36,16 @@ public final class Seeds {
   private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
   private static final long PATH_SEED = 0x5EED_50AA_E7L;
   private static final Object LOCK = new Object();
-  private static final Map<String, Integer> CREATIONS = new HashMap<>();
+
+  /** This thread's creations per path, valid while its generation is the current one. */
+  private static final class Creations {
+    long generation = -1;
+    final Map<String, Integer> byPath = new HashMap<>();
+  }
+
+  private static final ThreadLocal<Creations> CREATIONS = ThreadLocal.withInitial(Creations::new);
   private static long global;
+  private static long generation;
 
   private Seeds() {}
 
@@ -45,7 +56,7 @@ public final class Seeds {
   public static void setGlobalSeed(long seed) {
     synchronized (LOCK) {
       global = seed;
-      CREATIONS.clear();
+      generation++;
     }
   }
 
@@ -60,10 +71,19 @@ public final class Seeds {
    * The seed of the initializer of the variable being created at {@code path}; counts the creation.
    */
   static long forNewVariable(String path) {
+    long seed;
+    long current;
     synchronized (LOCK) {
-      int earlier = CREATIONS.merge(path, 1, Integer::sum) - 1;
-      return combine(pathHash(path), global, earlier);
+      seed = global;
+      current = generation;
     }
+    Creations mine = CREATIONS.get();
+    if (mine.generation != current) {
+      mine.byPath.clear();
+      mine.generation = current;
+    }
+    int earlier = mine.byPath.merge(path, 1, Integer::sum) - 1;
+    return combine(pathHash(path), seed, earlier);
   }
 
   /**

@@ -134,16 +134,12 @@ public final class Variable implements Operand {
 
   /**
    * Reads the current value, recording the read on active gradient tapes. Inside a {@link
-   * VariableReadCast} scope a floating variable's value comes back cast to the scope's dtype, and
-   * inside a {@link VariableReadGetter} scope that accepts this variable, through its getter.
+   * VariableReadGetter} scope that accepts this variable (custom getters, mixed precision's cast),
+   * the value comes back through its getter.
    */
   public Tensor read() {
     Tensor v = acquire();
     Dispatch.variableRead(this, v);
-    DType cast = VariableReadCast.current();
-    if (cast != null && dtype.isFloating() && dtype != cast) {
-      v = v.cast(cast);
-    }
     return VariableReadGetter.apply(this, v);
   }
 

@@ -7,6 +7,7 @@ import dev.sonnet.checkpoint.RestoreStatus;
 import dev.sonnet.distribute.Collectives;
 import dev.sonnet.distribute.ReduceOp;
 import dev.sonnet.losses.Losses;
+import dev.sonnet.module.Seeds;
 import dev.sonnet.nets.Cifar10ConvNet;
 import dev.sonnet.optimizers.Momentum;
 import dev.sonnet.tensor.Tensor;
@@ -110,6 +111,9 @@ public final class ReplicaTraining {
     int replicas = group.worldSize();
     ShardedBatches batches =
         new ShardedBatches(train, s.trainLimit(), replicas, s.batchPerReplica(), s.seed());
+    // Every attempt starts from the same initial weights, whatever this JVM (or a pooled executor
+    // thread) built before: a fresh run broadcasts replica 0's, which must not depend on history.
+    Seeds.setGlobalSeed(Seeds.globalSeed());
     Cifar10ConvNet model = s.newModel();
     Momentum optimizer = new Momentum(s.learningRate(), s.momentum());
     Checkpoint checkpoint = Checkpoint.of(model, optimizer);
