@@ -13,7 +13,6 @@ import dev.sonnet.ops.DataFormat;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Shape;
-import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.List;
@@ -112,20 +111,8 @@ public final class CrossReplicaBatchNorm extends Module {
       DataFormat dataFormat,
       String name) {
     super(name);
-    if (!createScale && scaleInit != null) {
-      throw new IllegalArgumentException(
-          "CrossReplicaBatchNorm: when createScale is false, scaleInit must"
-              + " be null (the scale stays at ones)");
-    }
-    if (!createOffset && offsetInit != null) {
-      throw new IllegalArgumentException(
-          "CrossReplicaBatchNorm: when createOffset is false, offsetInit must"
-              + " be null (the offset stays at zeros)");
-    }
-    if (!(decayRate >= 0 && decayRate <= 1)) {
-      throw new IllegalArgumentException(
-          "CrossReplicaBatchNorm: decayRate must be in [0, 1], got " + decayRate);
-    }
+    BatchNorms.checkSettings(
+        "CrossReplicaBatchNorm", createScale, scaleInit, createOffset, offsetInit, decayRate);
     this.createScale = createScale;
     this.createOffset = createOffset;
     this.decayRate = decayRate;
@@ -157,33 +144,10 @@ public final class CrossReplicaBatchNorm extends Module {
     return movingVariance;
   }
 
-  private int[] axes(int rank) {
-    int ch = dataFormat.channelAxis(rank);
-    int[] out = new int[rank - 1];
-    for (int i = 0, j = 0; i < rank; i++) {
-      if (i != ch) {
-        out[j++] = i;
-      }
-    }
-    return out;
-  }
-
   @Build
   void initialize(Tensor x) {
-    if (x.rank() < 2) {
-      throw new ShapeException(
-          "CrossReplicaBatchNorm '"
-              + path()
-              + "': input "
-              + x.shape()
-              + " needs rank >= 2 ([batch, ..., channels])");
-    }
+    Tensor zeros = BatchNorms.statisticsZeros(this, "CrossReplicaBatchNorm", x, dataFormat);
     rank = x.rank();
-    int[] kept = new int[rank];
-    java.util.Arrays.fill(kept, 1);
-    int ch = dataFormat.channelAxis(rank);
-    kept[ch] = x.dim(ch);
-    Tensor zeros = Tensor.zeros(x.dtype(), Shape.of(kept));
     movingMean.initialize(zeros);
     movingVariance.initialize(zeros);
     int[] shape = Norms.paramShape(x, dataFormat);
@@ -222,29 +186,18 @@ public final class CrossReplicaBatchNorm extends Module {
   public Tensor call(
       Tensor x, boolean isTraining, boolean testLocalStats, Operand scale, Operand offset) {
     build(x);
-    if (x.rank() != rank) {
-      throw new ShapeException(
-          "CrossReplicaBatchNorm '"
-              + path()
-              + "': input "
-              + x.shape()
-              + " has rank "
-              + x.rank()
-              + " but the module was built for rank "
-              + rank);
-    }
-    NnSupport.requireDim(
-        this, x, dataFormat.channelAxis(rank), this.scale.shape().dim(0), "channels");
-    if ((createScale && scale != null) || (createOffset && offset != null)) {
-      throw new ModuleException(
-          "CrossReplicaBatchNorm '"
-              + path()
-              + "' learns its own "
-              + (createScale && scale != null ? "scale" : "offset")
-              + "; pass one to call only when"
-              + " createScale/createOffset is false");
-    }
-    int[] ax = axes(rank);
+    BatchNorms.checkCall(
+        this,
+        "CrossReplicaBatchNorm",
+        x,
+        rank,
+        dataFormat,
+        this.scale,
+        createScale,
+        scale,
+        createOffset,
+        offset);
+    int[] ax = BatchNorms.reductionAxes(dataFormat, rank);
     Tensor mean;
     Tensor variance;
     if (isTraining || testLocalStats) {
