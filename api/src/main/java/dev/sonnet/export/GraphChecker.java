@@ -44,6 +44,10 @@ final class GraphChecker {
       }
       case GraphOp.FusedMatMul f -> in = f.hasBias() ? 3 : 2;
       case GraphOp.FusedConv f -> in = f.hasBias() ? 3 : 2;
+      case GraphOp.Scan sc -> {
+        in = sc.body().inputs().size();
+        out = sc.body().outputs().size();
+      }
       default -> in = 1;
     }
     if (inputs != in || outputs != out || outputs == 0) {
@@ -440,9 +444,107 @@ final class GraphChecker {
         yield Result.of(out, dt.get(0));
       }
       case GraphOp.Fill f -> Result.of(nonNegative(ints(f.shape().dims(), sizes)), f.dtype());
+      case GraphOp.Scan sc -> scan(sc, in, dt, sizes);
       case GraphOp.FusedMatMul f -> throw bad("a fused op cannot come from a file");
       case GraphOp.FusedConv f -> throw bad("a fused op cannot come from a file");
     };
+  }
+
+  /**
+   * A scan's outputs, after checking its inputs against its body's (whose shapes are evaluated at
+   * the enclosing graph's sizes: the body was checked on its own when it was read).
+   */
+  private static Result scan(
+      GraphOp.Scan sc, List<int[]> in, List<DType> dt, Map<String, Long> sizes) {
+    Graph body = sc.body();
+    for (String symbol : body.symbols()) {
+      if (!sizes.containsKey(symbol)) {
+        throw bad("the loop body uses the unknown dimension '" + symbol + "' of no outer input");
+      }
+    }
+    int c = sc.carried();
+    int q = sc.sequences();
+    int steps = -1;
+    for (int i = 0; i < in.size(); i++) {
+      Value want = body.inputs().get(i).value();
+      int[] expected = evalShape(want.shape(), sizes);
+      int[] actual = in.get(i);
+      String role = i < c ? "carried value " + i : i < c + q ? "sequence " + (i - c) : "capture";
+      if (i >= c && i < c + q) {
+        if (sc.axis() >= actual.length) {
+          throw bad(role + " " + Arrays.toString(actual) + " has no axis " + sc.axis());
+        }
+        int t = actual[sc.axis()];
+        if (steps != -1 && t != steps) {
+          throw bad("the sequences have " + steps + " and " + t + " steps");
+        }
+        steps = t;
+        actual = remove(actual, sc.axis());
+      }
+      if (!Arrays.equals(actual, expected) || dt.get(i) != want.dtype()) {
+        throw bad(
+            role
+                + " is "
+                + dt.get(i)
+                + Arrays.toString(actual)
+                + " where the loop body takes "
+                + want.dtype()
+                + Arrays.toString(expected));
+      }
+    }
+    if (steps < 1) {
+      throw bad("a loop needs at least one step, its sequences have " + steps);
+    }
+    List<int[]> shapes = new ArrayList<>();
+    List<DType> dtypes = new ArrayList<>();
+    for (int o = 0; o < body.outputs().size(); o++) {
+      Value v = body.outputs().get(o);
+      int[] shape = evalShape(v.shape(), sizes);
+      if (o < c) {
+        if (!Arrays.equals(shape, in.get(o)) || v.dtype() != dt.get(o)) {
+          throw bad(
+              "carried value "
+                  + o
+                  + " enters the loop body as "
+                  + dt.get(o)
+                  + Arrays.toString(in.get(o))
+                  + " but leaves it as "
+                  + v.dtype()
+                  + Arrays.toString(shape));
+        }
+      } else {
+        if (sc.axis() > shape.length) {
+          throw bad(
+              "loop output " + o + " " + Arrays.toString(shape) + " has no axis " + sc.axis());
+        }
+        shape = insert(shape, sc.axis(), steps);
+      }
+      shapes.add(shape);
+      dtypes.add(v.dtype());
+    }
+    return new Result(shapes, dtypes);
+  }
+
+  private static int[] evalShape(SymbolicShape shape, Map<String, Long> sizes) {
+    return nonNegative(ints(shape.dims(), sizes));
+  }
+
+  private static int[] remove(int[] a, int axis) {
+    int[] out = new int[a.length - 1];
+    for (int i = 0, k = 0; i < a.length; i++) {
+      if (i != axis) {
+        out[k++] = a[i];
+      }
+    }
+    return out;
+  }
+
+  private static int[] insert(int[] a, int axis, int size) {
+    int[] out = new int[a.length + 1];
+    for (int i = 0, k = 0; i < out.length; i++) {
+      out[i] = i == axis ? size : a[k++];
+    }
+    return out;
   }
 
   private static DType checkMatmulDtype(List<DType> dt) {

@@ -241,6 +241,77 @@ public sealed interface GraphOp {
   }
 
   /**
+   * A loop over the steps of sequences ({@link dev.sonnet.ops.Scan}, ONNX {@code Scan}): the node's
+   * inputs are {@code carried} initial values, then {@code sequences} sequences, then the outer
+   * values the body captures (in the order of the body's remaining inputs). Step {@code t} runs
+   * {@code body} on the carried values, each sequence's index {@code t} along {@code axis} (the
+   * axis removed) and the captures; the body's first {@code carried} outputs are the next carried
+   * values, the rest are per-step outputs. The node's outputs are the carried values after the last
+   * step, then each per-step output stacked along {@code axis}. The sequences share their length
+   * along {@code axis}, which must be at least 1 when the graph runs.
+   *
+   * <p>The body is a graph of its own, with no variables (a variable it reads is a capture), whose
+   * symbols are those of the enclosing graph.
+   */
+  record Scan(Graph body, int carried, int sequences, int axis) implements GraphOp {
+    public Scan {
+      Objects.requireNonNull(body, "body");
+      if (carried < 0 || sequences < 1 || axis < 0) {
+        throw new IllegalArgumentException(
+            "Scan: carried "
+                + carried
+                + ", sequences "
+                + sequences
+                + ", axis "
+                + axis
+                + ": needs carried >= 0, sequences >= 1, axis >= 0");
+      }
+      if (body.inputs().size() < carried + sequences || body.outputs().size() < carried) {
+        throw new IllegalArgumentException(
+            "Scan: the body takes "
+                + body.inputs().size()
+                + " inputs and makes "
+                + body.outputs().size()
+                + " outputs; it needs at least "
+                + (carried + sequences)
+                + " inputs and "
+                + carried
+                + " outputs");
+      }
+      if (!body.variables().isEmpty()) {
+        throw new IllegalArgumentException(
+            "Scan: the body reads variables directly; a loop body captures them as inputs");
+      }
+    }
+
+    /** The number of captured outer values. */
+    public int captures() {
+      return body.inputs().size() - carried - sequences;
+    }
+
+    /** Like {@code Scan[carried=2, sequences=1, captures=3, axis=0, body of 14 nodes]}. */
+    @Override
+    public String toString() {
+      return "Scan[carried="
+          + carried
+          + ", sequences="
+          + sequences
+          + ", captures="
+          + captures()
+          + ", axis="
+          + axis
+          + ", body of "
+          + body.nodes().size()
+          + " nodes]";
+    }
+
+    @Override
+    public String name() {
+      return "scan";
+    }
+  }
+
+  /**
    * {@code activation(matmul(a, w) + bias)} in one step: inputs {@code a}, {@code w} and, when
    * {@code hasBias}, a bias broadcast over the product's rows. {@code activation} is null for none.
    * Made only by the inference optimizer.

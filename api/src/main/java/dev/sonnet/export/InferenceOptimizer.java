@@ -35,7 +35,29 @@ final class InferenceOptimizer {
   private InferenceOptimizer() {}
 
   static Graph optimize(Graph graph) {
-    return fuse(graph);
+    return fuse(optimizeLoopBodies(graph));
+  }
+
+  /** {@code g} with the body of every scan optimized as a graph of its own. */
+  private static Graph optimizeLoopBodies(Graph g) {
+    List<Node> nodes = new ArrayList<>(g.nodes().size());
+    boolean changed = false;
+    for (Node n : g.nodes()) {
+      if (n.op() instanceof GraphOp.Scan sc) {
+        Graph body = optimize(sc.body());
+        if (body != sc.body()) {
+          n =
+              new Node(
+                  new GraphOp.Scan(body, sc.carried(), sc.sequences(), sc.axis()),
+                  n.inputs(),
+                  n.outputs(),
+                  n.modulePath());
+          changed = true;
+        }
+      }
+      nodes.add(n);
+    }
+    return changed ? new Graph(g.inputs(), g.variables(), g.constants(), nodes, g.outputs()) : g;
   }
 
   /** The fusion pass; see the class comment. */

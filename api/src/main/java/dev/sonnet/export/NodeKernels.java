@@ -10,6 +10,7 @@ import dev.sonnet.ops.LinearAlgebra;
 import dev.sonnet.ops.PadMode;
 import dev.sonnet.ops.PoolOp;
 import dev.sonnet.ops.Reductions;
+import dev.sonnet.ops.Scan;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
@@ -165,6 +166,7 @@ final class NodeKernels {
         yield (in, s, b) ->
             one(Tensor.full(b, f.dtype(), Shape.of(sizes(d, s, "fill shape")), f.value()));
       }
+      case GraphOp.Scan sc -> scan(sc);
       case GraphOp.FusedMatMul f -> {
         FusedMatMulOp op = new FusedMatMulOp(f.transposeB(), f.hasBias(), f.activation());
         yield (in, s, b) -> one(Dispatch.run1(op, in));
@@ -173,6 +175,38 @@ final class NodeKernels {
         FusedConvOp op = new FusedConvOp(f.params(), f.hasBias(), f.activation());
         yield (in, s, b) -> one(Dispatch.run1(op, in));
       }
+    };
+  }
+
+  /**
+   * A scan as {@link Scan#eager}: a Java loop that runs the body's graph once per step, its inputs
+   * (carried, this step's slices, captures) checked against the body's signature each time.
+   */
+  private static Kernel scan(GraphOp.Scan sc) {
+    GraphRunner body = new GraphRunner("loop body", sc.body());
+    int c = sc.carried();
+    int q = sc.sequences();
+    return (in, s, b) -> {
+      List<Tensor> initial = List.of(in).subList(0, c);
+      List<Tensor> sequences = List.of(in).subList(c, c + q);
+      Tensor[] captures = java.util.Arrays.copyOfRange(in, c + q, in.length);
+      Scan.Result r =
+          Scan.eager(
+              (carried, slices) -> {
+                Tensor[] args = new Tensor[in.length];
+                System.arraycopy(carried, 0, args, 0, c);
+                System.arraycopy(slices, 0, args, c, q);
+                System.arraycopy(captures, 0, args, c + q, captures.length);
+                return body.run(args, List.of());
+              },
+              initial,
+              sequences,
+              sc.axis());
+      Tensor[] out = new Tensor[r.finalCarried().size() + r.outputs().size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = i < c ? r.finalCarried().get(i) : r.outputs().get(i - c);
+      }
+      return out;
     };
   }
 

@@ -276,9 +276,7 @@ public final class SavedModel {
       for (Map.Entry<String, GraphFunction> e : functions.entrySet()) {
         Graph g = e.getValue().graph();
         graphs.put(e.getKey(), g);
-        for (int i = 0; i < g.constants().size(); i++) {
-          tensors.put(SavedModelFormat.constantTensor(e.getKey(), i), g.constants().get(i).data());
-        }
+        SavedModelFormat.forEachConstant(e.getKey(), g, tensors::put);
       }
       String json = BoundedJson.write(SavedModelFormat.document(declared, graphs));
       SafeTensors.write(file, tensors, Map.of(SavedModelFormat.METADATA_KEY, json));

@@ -47,8 +47,11 @@ import java.util.Set;
  * value}; {@code where}: none; {@code reduce}: {@code kind}, {@code axes}, {@code keep_dims};
  * {@code conv}: {@code stride}, {@code dilation}, {@code pad_before}, {@code pad_after}, {@code
  * groups}; {@code pool}: {@code kind}, {@code window} and the conv attributes; {@code fill}: {@code
- * dtype}, {@code value}, {@code shape}. Each means what the {@link GraphOp} record of that name
- * means.
+ * dtype}, {@code value}, {@code shape}; {@code scan}: {@code carried}, {@code sequences}, {@code
+ * axis} and {@code body}, a function object like the top-level ones (its name, {@code
+ * inference/scan3} for node 3 of {@code inference}, names its constants' tensors; its variable list
+ * is empty: the values it reads from outside are its last inputs). Each means what the {@link
+ * GraphOp} record of that name means.
  *
  * <p><b>Reading.</b> The document is parsed with bounds ({@link #MAX_BYTES}, {@link #MAX_VALUES},
  * 64 levels), then walked with typed reads: an unknown key, a wrong type, an out-of-range number
@@ -149,10 +152,11 @@ final class SavedModelFormat {
       values.add(value(v));
     }
     List<Object> nodes = new ArrayList<>();
-    for (Node n : g.nodes()) {
+    for (int i = 0; i < g.nodes().size(); i++) {
+      Node n = g.nodes().get(i);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("op", n.op().name());
-      m.put("attrs", attributes(n.op()));
+      m.put("attrs", attributes(n.op(), bodyName(name, i)));
       m.put("inputs", ids(n.inputs()));
       m.put("outputs", ids(n.outputs()));
       m.put("module", n.modulePath());
@@ -167,6 +171,30 @@ final class SavedModelFormat {
     f.put("nodes", nodes);
     f.put("outputs", ids(g.outputs()));
     return f;
+  }
+
+  /**
+   * The name of the loop body of node {@code node} of function {@code function}: its constants are
+   * stored under it ({@code constants/inference/scan3/0}).
+   */
+  static String bodyName(String function, int node) {
+    return function + "/scan" + node;
+  }
+
+  /**
+   * Every constant of {@code g} (the function {@code function}) and of the loop bodies inside it,
+   * with the name of the tensor that stores it.
+   */
+  static void forEachConstant(
+      String function, Graph g, java.util.function.BiConsumer<String, HostArray> action) {
+    for (int i = 0; i < g.constants().size(); i++) {
+      action.accept(constantTensor(function, i), g.constants().get(i).data());
+    }
+    for (int i = 0; i < g.nodes().size(); i++) {
+      if (g.nodes().get(i).op() instanceof GraphOp.Scan scan) {
+        forEachConstant(bodyName(function, i), scan.body(), action);
+      }
+    }
   }
 
   private static List<Object> ids(List<Value> values) {
@@ -242,9 +270,15 @@ final class SavedModelFormat {
     m.put("groups", (long) p.groups());
   }
 
-  private static Map<String, Object> attributes(GraphOp op) {
+  private static Map<String, Object> attributes(GraphOp op, String bodyName) {
     Map<String, Object> m = new LinkedHashMap<>();
     switch (op) {
+      case GraphOp.Scan sc -> {
+        m.put("carried", (long) sc.carried());
+        m.put("sequences", (long) sc.sequences());
+        m.put("axis", (long) sc.axis());
+        m.put("body", function(bodyName, sc.body()));
+      }
       case GraphOp.Unary u -> m.put("kind", name(u.kind()));
       case GraphOp.Binary b -> m.put("kind", name(b.kind()));
       case GraphOp.Cast c -> m.put("dtype", name(c.dtype()));
@@ -517,7 +551,10 @@ final class SavedModelFormat {
       }
       Map<String, Object> attrs =
           j.object(j.required(r, "attrs", wn), wn + ".attrs", ATTRS.get(op));
-      GraphOp g = readOp(j, op, attrs, wn + ".attrs", symbols);
+      GraphOp g =
+          op.equals("scan")
+              ? readScan(j, attrs, wn + ".attrs", fname, variables, tensors)
+              : readOp(j, op, attrs, wn + ".attrs", symbols);
       List<Value> in = refs(j, values, j.required(r, "inputs", wn), wn + ".inputs");
       List<Value> out = refs(j, values, j.required(r, "outputs", wn), wn + ".outputs");
       String module = j.string(j.required(r, "module", wn), wn + ".module", 4096);
@@ -536,6 +573,31 @@ final class SavedModelFormat {
     }
     GraphChecker.check(j, graph, w, fname);
     return graph;
+  }
+
+  /**
+   * A scan's attributes; its body is read as a function of its own (nested no deeper than the
+   * parser's depth bound allows), checked whole before the enclosing graph checks the node.
+   */
+  private static GraphOp readScan(
+      JsonFields j,
+      Map<String, Object> a,
+      String w,
+      String fname,
+      Map<String, VariableEntry> variables,
+      SafeTensorsFile tensors) {
+    int carried = j.intValue(j.required(a, "carried", w), w + ".carried", 0, MAX_ITEMS);
+    int sequences = j.intValue(j.required(a, "sequences", w), w + ".sequences", 1, MAX_ITEMS);
+    int axis = j.intValue(j.required(a, "axis", w), w + ".axis", 0, MAX_RANK - 1);
+    String wb = w + ".body";
+    Map<String, Object> b = j.object(j.required(a, "body", w), wb, FN_KEYS);
+    String bname = j.string(j.required(b, "name", wb), wb + ".name", 4096);
+    Graph body = readFunction(j, b, wb, bname, variables, tensors);
+    try {
+      return new GraphOp.Scan(body, carried, sequences, axis);
+    } catch (IllegalArgumentException e) {
+      throw j.error(w, e.getMessage());
+    }
   }
 
   private static Value lookup(JsonFields j, Map<Integer, Value> values, int id, String w) {
@@ -627,7 +689,8 @@ final class SavedModelFormat {
           Map.entry("reduce", Set.of("kind", "axes", "keep_dims")),
           Map.entry("conv", CONV_KEYS),
           Map.entry("pool", union(CONV_KEYS, Set.of("kind", "window"))),
-          Map.entry("fill", Set.of("dtype", "value", "shape")));
+          Map.entry("fill", Set.of("dtype", "value", "shape")),
+          Map.entry("scan", Set.of("carried", "sequences", "axis", "body")));
 
   private static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> out = new HashSet<>(a);

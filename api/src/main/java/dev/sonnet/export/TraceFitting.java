@@ -22,12 +22,28 @@ final class TraceFitting {
   private final long[][] sizes;
   private final List<TraceRecorder> runs;
   private final TensorSpec[] specs;
+  private final List<String> inputNames;
 
+  /** Fits the runs of a function whose inputs have {@code specs}. */
   TraceFitting(List<String> symbols, long[][] sizes, List<TraceRecorder> runs, TensorSpec[] specs) {
+    this(symbols, sizes, runs, specs, null);
+  }
+
+  /**
+   * Fits the runs of a loop body, whose inputs ({@code inputNames}) get specs from their fitted
+   * shapes.
+   */
+  private TraceFitting(
+      List<String> symbols,
+      long[][] sizes,
+      List<TraceRecorder> runs,
+      TensorSpec[] specs,
+      List<String> inputNames) {
     this.symbols = symbols;
     this.sizes = sizes;
     this.runs = runs;
     this.specs = specs;
+    this.inputNames = inputNames;
   }
 
   Graph graph() {
@@ -50,8 +66,10 @@ final class TraceFitting {
       values[id] = new Value(id, v.dtype(), new SymbolicShape(dims));
     }
     List<GraphInput> inputs = new ArrayList<>();
-    for (int i = 0; i < specs.length; i++) {
-      inputs.add(new GraphInput(specs[i].name(), specs[i], values[i]));
+    for (int i = 0; i < base.inputValues.size(); i++) {
+      Value v = values[base.inputValues.get(i)];
+      TensorSpec spec = specs != null ? specs[i] : bodyInputSpec(inputNames.get(i), v);
+      inputs.add(new GraphInput(spec.name(), spec, v));
     }
     List<GraphVariable> variables = new ArrayList<>();
     for (int i = 0; i < base.variables.size(); i++) {
@@ -66,14 +84,82 @@ final class TraceFitting {
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < base.nodes.size(); i++) {
       TraceRecorder.TNode t = base.nodes.get(i);
-      List<GraphOp> perRun = new ArrayList<>(runs.size());
-      for (TraceRecorder r : runs) {
-        perRun.add(r.nodes.get(i).op());
+      GraphOp op;
+      if (t.scan() != null) {
+        op = fitScan(i, t);
+      } else {
+        List<GraphOp> perRun = new ArrayList<>(runs.size());
+        for (TraceRecorder r : runs) {
+          perRun.add(r.nodes.get(i).op());
+        }
+        op = fitOp(perRun, t);
       }
-      GraphOp op = fitOp(perRun, t);
       nodes.add(new Node(op, pick(values, t.inputs()), pick(values, t.outputs()), t.modulePath()));
     }
-    return new Graph(inputs, variables, constants, nodes, pick(values, base.outputs));
+    try {
+      return new Graph(inputs, variables, constants, nodes, pick(values, base.outputs));
+    } catch (IllegalArgumentException e) {
+      if (specs != null) {
+        throw e;
+      }
+      throw new TraceException(
+          "tracing: a loop body cannot be a graph of its own: " + e.getMessage(), e);
+    }
+  }
+
+  /** The scan of node {@code i}: its body fitted across the runs like the enclosing graph. */
+  private GraphOp fitScan(int i, TraceRecorder.TNode t) {
+    TraceRecorder.ScanTrace scan = t.scan();
+    List<TraceRecorder> bodies = new ArrayList<>(runs.size());
+    for (TraceRecorder r : runs) {
+      TraceRecorder.ScanTrace other = r.nodes.get(i).scan();
+      if (other.carried() != scan.carried()
+          || other.sequences() != scan.sequences()
+          || other.axis() != scan.axis()
+          || !other.body().captures.equals(scan.body().captures)
+          || !other.body().inputValues.equals(scan.body().inputValues)) {
+        throw structureError("the loop of op " + i + " changes its inputs", t);
+      }
+      bodies.add(other.body());
+    }
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < scan.carried(); c++) {
+      names.add("carried" + c);
+    }
+    for (int q = 0; q < scan.sequences(); q++) {
+      names.add("step" + q);
+    }
+    for (int c = 0; c < scan.body().captures.size(); c++) {
+      names.add("capture" + c);
+    }
+    Graph body = new TraceFitting(symbols, sizes, bodies, null, names).graph();
+    return new GraphOp.Scan(body, scan.carried(), scan.sequences(), scan.axis());
+  }
+
+  /** The spec of a loop body's input: each size a constant or an unknown dimension itself. */
+  private static TensorSpec bodyInputSpec(String name, Value v) {
+    List<Integer> dims = new ArrayList<>();
+    List<String> syms = new ArrayList<>();
+    for (DimExpr d : v.shape().dims()) {
+      if (d.isConstant()) {
+        dims.add((int) d.constant());
+        syms.add(null);
+      } else if (d.isSymbol()) {
+        dims.add(-1);
+        syms.add(d.symbols().get(0));
+      } else {
+        throw new TraceException(
+            "scan",
+            null,
+            "tracing: a loop body's input "
+                + name
+                + " has shape "
+                + v.shape()
+                + "; the values a loop carries, steps over or captures may have sizes that are"
+                + " constants or an unknown dimension itself, not an expression of one");
+      }
+    }
+    return new TensorSpec(name, v.dtype(), dims, syms);
   }
 
   private static List<Value> pick(Value[] values, int[] ids) {
@@ -104,7 +190,7 @@ final class TraceFitting {
     for (int i = 0; i < common; i++) {
       TraceRecorder.TNode x = a.nodes.get(i);
       TraceRecorder.TNode y = b.nodes.get(i);
-      if (x.op().getClass() != y.op().getClass()
+      if (opKind(x) != opKind(y)
           || !Arrays.equals(x.inputs(), y.inputs())
           || !Arrays.equals(x.outputs(), y.outputs())) {
         throw structureError(
@@ -196,6 +282,11 @@ final class TraceFitting {
     if (!Arrays.equals(a.outputs, b.outputs)) {
       throw structureError("the outputs differ between " + sizesA + " and " + sizesB, null);
     }
+  }
+
+  /** What a node computes, for comparing structures: its op's class, or scan. */
+  private static Object opKind(TraceRecorder.TNode n) {
+    return n.scan() != null ? TraceRecorder.ScanTrace.class : n.op().getClass();
   }
 
   private TraceException structureError(String detail, TraceRecorder.TNode node) {

@@ -12,6 +12,8 @@ import dev.sonnet.ops.Op;
 import dev.sonnet.ops.OpDescriber;
 import dev.sonnet.ops.OpDescriptions;
 import dev.sonnet.ops.OpRecorder;
+import dev.sonnet.ops.Scan;
+import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.HalfFloats;
 import dev.sonnet.tensor.Shape;
@@ -51,8 +53,19 @@ final class TraceRecorder implements OpRecorder {
   /** One tensor of the trace. */
   record TValue(Source source, DType dtype, Shape shape, boolean dynamic) {}
 
-  /** One op of the trace; {@code op} has constant sizes. */
-  record TNode(GraphOp op, int[] inputs, int[] outputs, String opName, String modulePath) {}
+  /**
+   * One op of the trace; {@code op} has constant sizes. A scan has no op yet ({@code op} is null):
+   * its body is fitted across the runs with the rest of the graph.
+   */
+  record TNode(
+      GraphOp op, int[] inputs, int[] outputs, String opName, String modulePath, ScanTrace scan) {
+    TNode(GraphOp op, int[] inputs, int[] outputs, String opName, String modulePath) {
+      this(op, inputs, outputs, opName, modulePath, null);
+    }
+  }
+
+  /** A scan's body as recorded in one run, with the counts and axis of its {@link GraphOp.Scan}. */
+  record ScanTrace(TraceRecorder body, int carried, int sequences, int axis) {}
 
   final List<TValue> values = new ArrayList<>();
   final List<TNode> nodes = new ArrayList<>();
@@ -61,12 +74,33 @@ final class TraceRecorder implements OpRecorder {
   final List<Integer> constantValues = new ArrayList<>();
   final List<HostArray> constantData = new ArrayList<>();
   int[] outputs = new int[0];
+
+  /** The value ids of the inputs, in order: the function's, or a loop body's (then captures). */
+  final List<Integer> inputValues = new ArrayList<>();
+
+  /** For a loop body: per captured input (after the declared ones), the enclosing value's id. */
+  final List<Integer> captures = new ArrayList<>();
+
+  /** The recorder of the enclosing graph when this one records a loop body, else null. */
+  private final TraceRecorder parent;
+
   private final IdentityHashMap<Tensor, Integer> ids = new IdentityHashMap<>();
   private final IdentityHashMap<Variable, Integer> variableIds = new IdentityHashMap<>();
 
+  /** A recorder of a function. */
+  TraceRecorder() {
+    this(null);
+  }
+
+  private TraceRecorder(TraceRecorder parent) {
+    this.parent = parent;
+  }
+
   /** Registers a function input; returns its value id. */
   int input(Tensor t) {
-    return define(t, new TValue(Source.INPUT, t.dtype(), t.shape(), true));
+    int id = define(t, new TValue(Source.INPUT, t.dtype(), t.shape(), true));
+    inputValues.add(id);
+    return id;
   }
 
   /** The value id of {@code t}, capturing it as a constant or fill if it is new. */
@@ -74,6 +108,10 @@ final class TraceRecorder implements OpRecorder {
     Integer id = ids.get(t);
     if (id != null) {
       return id;
+    }
+    Integer outer = parent == null ? null : parent.enclosingValue(t);
+    if (outer != null) {
+      return capture(t, outer);
     }
     HostArray data;
     try (var pause = Dispatch.pause()) {
@@ -142,8 +180,39 @@ final class TraceRecorder implements OpRecorder {
         && outputs[0].dtype() == inputs[0].dtype();
   }
 
+  /**
+   * The id of {@code t} when this graph (or one enclosing it) computed or read it, capturing it
+   * into this loop body on the way; null for a tensor no recorder has seen.
+   */
+  private Integer enclosingValue(Tensor t) {
+    Integer id = ids.get(t);
+    if (id != null) {
+      return id;
+    }
+    Integer outer = parent == null ? null : parent.enclosingValue(t);
+    return outer == null ? null : capture(t, outer);
+  }
+
+  /** Makes {@code t}, the enclosing graph's value {@code outer}, an input of this loop body. */
+  private int capture(Tensor t, int outer) {
+    int id = input(t);
+    captures.add(outer);
+    return id;
+  }
+
   @Override
   public void recordRead(Variable variable, Tensor value) {
+    if (parent != null) {
+      // A loop body reads variables through the enclosing graph: a capture, once per variable.
+      Integer id = variableIds.get(variable);
+      if (id == null) {
+        parent.recordRead(variable, value);
+        id = capture(value, parent.ids.get(value));
+        variableIds.put(variable, id);
+      }
+      ids.put(value, id);
+      return;
+    }
     Integer id = variableIds.get(variable);
     if (id == null) {
       id = values.size();
@@ -158,6 +227,10 @@ final class TraceRecorder implements OpRecorder {
   @Override
   public void recordValueRead(Tensor tensor) {
     Integer id = ids.get(tensor);
+    if (id == null && parent != null) {
+      parent.recordValueRead(tensor);
+      return;
+    }
     if (id != null && values.get(id).dynamic()) {
       String module = modulePath();
       throw new TraceException(
@@ -185,6 +258,89 @@ final class TraceRecorder implements OpRecorder {
             + TraceException.where(module)
             + "; a saved graph holds no assignments. Trace the inference computation (for"
             + " BatchNorm, isTraining = false)");
+  }
+
+  @Override
+  public boolean recordsLoops() {
+    return true;
+  }
+
+  /**
+   * Records a scan as one node: its body is traced once, on step 0's slices, by a recorder of its
+   * own (values it reads from this graph become captured inputs); the values the rest of the
+   * function sees come from running the whole loop with recording paused.
+   */
+  @Override
+  public Scan.Result recordScan(
+      Scan.Body body, List<Tensor> initial, List<Tensor> sequences, int axis) {
+    List<Integer> in = new ArrayList<>();
+    for (Tensor t : initial) {
+      in.add(valueOf(t));
+    }
+    for (Tensor t : sequences) {
+      in.add(valueOf(t));
+    }
+    TraceRecorder inner = new TraceRecorder(this);
+    Tensor[] carried = new Tensor[initial.size()];
+    Tensor[] slices = new Tensor[sequences.size()];
+    try (var pause = Dispatch.pause()) {
+      for (int i = 0; i < carried.length; i++) {
+        // A tensor of its own: the body's carried input, not the outer value it starts from.
+        carried[i] = Tensor.wrap(initial.get(i).buffer(), initial.get(i).shape());
+      }
+      for (int i = 0; i < slices.length; i++) {
+        Tensor seq = sequences.get(i);
+        slices[i] = ShapeOps.squeeze(ShapeOps.split(seq, seq.dim(axis), axis).get(0), axis);
+      }
+    }
+    for (Tensor t : carried) {
+      inner.input(t);
+    }
+    for (Tensor t : slices) {
+      inner.input(t);
+    }
+    Tensor[] result;
+    Dispatch.pop(this);
+    Dispatch.push(inner);
+    try {
+      result = body.step(carried.clone(), slices);
+      Scan.checkStep(result, carried, 0);
+      int[] out = new int[result.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = inner.valueOf(result[i]);
+      }
+      inner.outputs = out;
+    } finally {
+      Dispatch.pop(inner);
+      Dispatch.push(this);
+    }
+    in.addAll(inner.captures);
+    Scan.Result values;
+    try (var pause = Dispatch.pause()) {
+      values = Scan.eager(body, initial, sequences, axis);
+    }
+    List<Tensor> made = new ArrayList<>(values.finalCarried());
+    made.addAll(values.outputs());
+    int[] out = new int[made.size()];
+    for (int i = 0; i < out.length; i++) {
+      Tensor t = made.get(i);
+      if (ids.containsKey(t)) {
+        // The loop passed an outer value through unchanged: give the node's output its own tensor.
+        t = Tensor.wrap(t.buffer(), t.shape());
+        made.set(i, t);
+      }
+      out[i] = define(t, new TValue(Source.NODE, t.dtype(), t.shape(), true));
+    }
+    nodes.add(
+        new TNode(
+            null,
+            in.stream().mapToInt(Integer::intValue).toArray(),
+            out,
+            "scan",
+            modulePath(),
+            new ScanTrace(inner, initial.size(), sequences.size(), axis)));
+    int c = initial.size();
+    return new Scan.Result(made.subList(0, c), made.subList(c, made.size()));
   }
 
   private int define(Tensor t, TValue v) {

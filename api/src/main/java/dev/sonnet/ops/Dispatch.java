@@ -134,6 +134,20 @@ public final class Dispatch {
     return false;
   }
 
+  /**
+   * The recorder that records a {@link Scan} as one loop: the thread's only active recorder, when
+   * it {@link OpRecorder#recordsLoops records loops}; else null, and the scan runs as a Java loop
+   * (a gradient tape needs every step's ops).
+   */
+  static OpRecorder loopRecorder() {
+    State state = STATE.get();
+    if (!state.recording() || state.recorders.size() != 1) {
+      return null;
+    }
+    OpRecorder r = state.recorders.get(0);
+    return r.recordsLoops() ? r : null;
+  }
+
   /** True when at least one recorder is active and recording is not paused on this thread. */
   public static boolean isRecording() {
     return STATE.get().recording();

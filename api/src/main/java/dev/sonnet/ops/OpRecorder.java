@@ -36,4 +36,23 @@ public interface OpRecorder {
   default boolean wantsPrimitives() {
     return false;
   }
+
+  /**
+   * True when this recorder records a {@link Scan} as one loop, through {@link #recordScan},
+   * instead of seeing each step's ops (a graph tracer: a loop over an unknown sequence length).
+   * Consulted only when this is the thread's one active recorder.
+   */
+  default boolean recordsLoops() {
+    return false;
+  }
+
+  /**
+   * Records {@code Scan.scan(body, initial, sequences, axis)} as one loop and returns its values
+   * (which it computes, for example with {@link Scan#eager}). Called only when {@link
+   * #recordsLoops()} is true.
+   */
+  default Scan.Result recordScan(
+      Scan.Body body, java.util.List<Tensor> initial, java.util.List<Tensor> sequences, int axis) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not record loops");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.sonnet.recurrent;
 
+import dev.sonnet.ops.Scan;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.DTypeException;
@@ -19,11 +20,15 @@ import java.util.List;
  * is the state after its last real step; before the first step the "previous output" is zeros.
  * Gradients flow only through the steps that were used.
  *
- * <p><b>Static and dynamic.</b> In Sonnet the two differ in how TensorFlow runs them (a Python loop
- * unrolled into the graph, or a {@code tf.while_loop}). Here every op runs eagerly, so both are the
- * same Java loop and give the same values, bit for bit; both names exist so that code ported from
- * Sonnet reads the same, and {@link #dynamicUnroll} is where a future traced mode would compile one
- * loop. Both require at least one step.
+ * <p><b>Static and dynamic.</b> As in Sonnet, the two differ in what a traced graph holds (a loop
+ * unrolled into the graph, or one loop). Run eagerly, both are the same Java loop and give the same
+ * values and gradients, bit for bit. Traced for a saved model ({@code dev.sonnet.export.Tracing}),
+ * {@link #staticUnroll} records every step's ops, so the sequence length is fixed in the graph,
+ * while {@link #dynamicUnroll} records one {@link Scan} whose body is the core's step, so the graph
+ * runs any sequence length ({@code TensorSpec.of(FLOAT32, -1, -1, 128).withSymbol(0, "time")}).
+ * Traced with sequence lengths, the step counts itself and compares with the lengths in the graph
+ * (a length above the sequence's runs every step, a negative one none; eagerly both are errors).
+ * Both require at least one step.
  *
  * <pre>{@code
  * var lstm = new LSTM(16);
@@ -103,6 +108,9 @@ public final class Unroll {
       throw new ShapeException(
           who + ": inputs " + inputs.shape() + " have no time steps; unrolling needs at least one");
     }
+    if (what.equals("dynamicUnroll") && Scan.isTracedAsLoop()) {
+      return scanned(who, core, inputs, initialState, sequenceLength, layout);
+    }
     int[] lengths = lengths(who, sequenceLength, batch, steps);
     List<Tensor> xs = inputs.split(steps, timeAxis);
     List<Tensor> outputs = new ArrayList<>(steps);
@@ -126,6 +134,73 @@ public final class Unroll {
       outputs.add(output);
     }
     return new Unrolled<>(ShapeOps.stack(timeAxis, outputs), state);
+  }
+
+  /**
+   * The unroll as one {@link Scan}, for a tracer that records loops: the carried tensors are the
+   * state's leaves and, with sequence lengths, the previous output and a step counter; the running
+   * mask is computed in the graph from the counter and the lengths.
+   */
+  private static <S extends State<S>> Unrolled<S> scanned(
+      String who,
+      RNNCore<S> core,
+      Tensor inputs,
+      S initialState,
+      Tensor sequenceLength,
+      SequenceLayout layout) {
+    int leaves = initialState.leaves().size();
+    List<Tensor> initial = new ArrayList<>(initialState.leaves());
+    Tensor lengths = null;
+    if (sequenceLength != null) {
+      int batch = inputs.dim(layout.batchAxis());
+      if (sequenceLength.rank() != 1
+          || sequenceLength.dim(0) != batch
+          || !sequenceLength.dtype().isInteger()) {
+        lengths(who, sequenceLength, batch, inputs.dim(layout.timeAxis())); // throws, saying why
+      }
+      lengths = sequenceLength.cast(DType.INT32);
+      int[] outShape = new int[1 + core.outputSize().rank()];
+      outShape[0] = batch;
+      System.arraycopy(core.outputSize().dims(), 0, outShape, 1, outShape.length - 1);
+      initial.add(Tensor.zeros(inputs.dtype(), outShape));
+      initial.add(Tensor.scalar(0));
+    }
+    Tensor stepLengths = lengths;
+    Scan.Result r =
+        Scan.scan(
+            (carried, x) -> {
+              S state = initialState.withLeaves(List.of(carried).subList(0, leaves));
+              Step<S> step = core.call(x[0], state);
+              List<Tensor> next = new ArrayList<>(step.state().leaves());
+              Tensor output = step.output();
+              if (stepLengths != null) {
+                Tensor t = carried[leaves + 1];
+                Tensor running = stepLengths.greater(t);
+                output = whereRunning(running, output, carried[leaves]);
+                List<Tensor> kept = new ArrayList<>(next.size());
+                for (int i = 0; i < next.size(); i++) {
+                  kept.add(whereRunning(running, next.get(i), carried[i]));
+                }
+                next = kept;
+                next.add(output);
+                next.add(t.add(Tensor.scalar(1)));
+              }
+              next.add(output);
+              return next.toArray(new Tensor[0]);
+            },
+            initial,
+            List.of(inputs),
+            layout.timeAxis());
+    S finalState = initialState.withLeaves(r.finalCarried().subList(0, leaves));
+    return new Unrolled<>(r.outputs().get(0), finalState);
+  }
+
+  /** {@code running [B] ? next : previous}, the mask broadcast over the other axes. */
+  private static Tensor whereRunning(Tensor running, Tensor next, Tensor previous) {
+    int[] shape = new int[next.rank()];
+    Arrays.fill(shape, 1);
+    shape[0] = running.dim(0);
+    return running.reshape(shape).where(next, previous);
   }
 
   /** {@code running ? next : previous} per example (row), broadcast over the other axes. */

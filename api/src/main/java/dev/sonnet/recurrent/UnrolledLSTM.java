@@ -6,14 +6,13 @@ import dev.sonnet.module.Build;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.Param;
 import dev.sonnet.module.Settings;
-import dev.sonnet.ops.ShapeOps;
+import dev.sonnet.ops.Scan;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -201,18 +200,25 @@ public final class UnrolledLSTM extends Module {
     // The fused part: every step's input projection and the bias in one [T*B, in] x [in, 4H].
     Tensor projected =
         sequence.reshape(steps * batch, inputSize).matmul(wi).add(b).reshape(steps, batch, h4);
-    List<Tensor> xs = projected.split(steps, 0);
-    Tensor hidden = initial.hidden();
-    Tensor cell = initial.cell();
-    List<Tensor> outputs = new ArrayList<>(steps);
-    for (int t = 0; t < steps; t++) {
-      Tensor gates = xs.get(t).squeeze(0).add(hidden.matmul(wh));
-      List<Tensor> ifgo = gates.split(4, 1);
-      cell = ifgo.get(1).sigmoid().mul(cell).add(ifgo.get(0).sigmoid().mul(ifgo.get(2).tanh()));
-      hidden = ifgo.get(3).sigmoid().mul(cell.tanh());
-      outputs.add(hidden);
-    }
-    return new Unrolled<>(ShapeOps.stack(0, outputs), new LSTMState(hidden, cell));
+    // The recurrence, one step at a time: a Scan, so a traced graph holds one loop and runs any T.
+    Scan.Result r =
+        Scan.scan(
+            (carried, x) -> {
+              Tensor gates = x[0].add(carried[0].matmul(wh));
+              List<Tensor> ifgo = gates.split(4, 1);
+              Tensor cell =
+                  ifgo.get(1)
+                      .sigmoid()
+                      .mul(carried[1])
+                      .add(ifgo.get(0).sigmoid().mul(ifgo.get(2).tanh()));
+              Tensor hidden = ifgo.get(3).sigmoid().mul(cell.tanh());
+              return new Tensor[] {hidden, cell, hidden};
+            },
+            List.of(initial.hidden(), initial.cell()),
+            List.of(projected),
+            0);
+    return new Unrolled<>(
+        r.outputs().get(0), new LSTMState(r.finalCarried().get(0), r.finalCarried().get(1)));
   }
 
   /** The zero state for {@code batchSize} examples of {@code dtype}: {@code [batch, H]} twice. */

@@ -255,6 +255,7 @@ final class GraphToOnnx {
         String sum = f.hasBias() ? emit.node("Add", List.of(product, in(n, 2))) : product;
         activation(f.activation(), sum, n.outputs().get(0).dtype(), outName(n, 0));
       }
+      case GraphOp.Scan sc -> throw unsupported(n, "scan is not yet translated");
       case GraphOp.FusedConv f ->
           conv(
               n,

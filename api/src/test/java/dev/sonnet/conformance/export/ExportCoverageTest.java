@@ -3,7 +3,9 @@ package dev.sonnet.conformance.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sonnet.SonnetException;
 import dev.sonnet.export.GraphFunction;
+import dev.sonnet.export.GraphOp;
 import dev.sonnet.export.SavedModel;
 import dev.sonnet.export.TensorFunction;
 import dev.sonnet.export.TensorSpec;
@@ -18,8 +20,10 @@ import dev.sonnet.nn.Conv2D;
 import dev.sonnet.nn.Flatten;
 import dev.sonnet.nn.Linear;
 import dev.sonnet.ops.Convolution;
+import dev.sonnet.recurrent.DeepRNN;
 import dev.sonnet.recurrent.GRU;
 import dev.sonnet.recurrent.LSTM;
+import dev.sonnet.recurrent.SequenceLayout;
 import dev.sonnet.recurrent.Unroll;
 import dev.sonnet.recurrent.UnrolledLSTM;
 import dev.sonnet.tensor.DType;
@@ -189,13 +193,120 @@ class ExportCoverageTest {
     }
   }
 
+  private static final int[] STEPS = {1, 7};
+
   @Test
-  void unknownSequenceLength_ofAJavaUnroll_isAClearError() {
+  void lstmAndGru_dynamicUnroll_overAnUnknownSequenceLength_isOneLoop() {
+    LSTM lstm = LSTM.builder(6).build();
+    GRU gru = GRU.builder(5).build();
+    TensorFunction f =
+        in -> {
+          Tensor x = in[0]; // [T, B, F], time-major
+          var a = Unroll.dynamicUnroll(lstm, x, lstm.initialState(x.dim(1)));
+          var b = Unroll.dynamicUnroll(gru, a.outputs(), gru.initialState(x.dim(1)));
+          return new Tensor[] {b.outputs(), a.finalState().cell(), b.finalState().value()};
+        };
+    TensorSpec spec = TensorSpec.of(DType.FLOAT32, -1, -1, 3).withSymbol(0, "time");
+    GraphFunction g = roundTrip("rnn_any_length", f, spec);
+    assertThat(g.graph().nodes().stream().filter(n -> n.op() instanceof GraphOp.Scan))
+        .as("one loop per unroll, whatever the length")
+        .hasSize(2);
+    for (int t : STEPS) {
+      for (int b : BATCHES) {
+        Tensor x = TracingTest.input(70 + t * 10 + b, t, b, 3);
+        Tensor[] got = g.callAll(x);
+        Tensor[] want = f.call(x);
+        for (int i = 0; i < want.length; i++) {
+          Expect.close(got[i], want[i], Expect.SAME_OPS);
+        }
+      }
+    }
+  }
+
+  @Test
+  void deepRnn_batchMajor_dynamicUnroll_overAnUnknownSequenceLength() {
+    DeepRNN deep = DeepRNN.of(LSTM.builder(4).build(), GRU.builder(3).build());
+    TensorFunction f =
+        in -> {
+          Tensor x = in[0]; // [B, T, F], batch-major
+          var out =
+              Unroll.dynamicUnroll(
+                  deep, x, deep.initialState(x.dim(0)), null, SequenceLayout.BATCH_MAJOR);
+          return new Tensor[] {out.outputs(), out.finalState().leaves().get(0)};
+        };
+    TensorSpec spec = TensorSpec.of(DType.FLOAT32, -1, -1, 2).withSymbol(1, "time");
+    GraphFunction g = roundTrip("deep", f, spec);
+    for (int t : STEPS) {
+      for (int b : BATCHES) {
+        Tensor x = TracingTest.input(90 + t * 10 + b, b, t, 2);
+        Tensor[] got = g.callAll(x);
+        Tensor[] want = f.call(x);
+        Expect.close(got[0], want[0], Expect.SAME_OPS);
+        Expect.close(got[1], want[1], Expect.SAME_OPS);
+      }
+    }
+  }
+
+  @Test
+  void dynamicUnroll_withSequenceLengths_asAnInput_stopsEachExampleInTheGraph() {
+    LSTM lstm = LSTM.builder(4).build();
+    TensorFunction f =
+        in -> {
+          var out =
+              Unroll.dynamicUnroll(
+                  lstm, in[0], lstm.initialState(in[0].dim(1)), in[1], SequenceLayout.TIME_MAJOR);
+          return new Tensor[] {out.outputs(), out.finalState().hidden(), out.finalState().cell()};
+        };
+    GraphFunction g =
+        roundTrip(
+            "ragged",
+            f,
+            TensorSpec.of(DType.FLOAT32, -1, -1, 3).withSymbol(0, "time").withSymbol(1, "batch"),
+            TensorSpec.of(DType.INT32, -1));
+    Tensor x = TracingTest.input(5, 6, 4, 3);
+    Tensor lengths = Tensor.of(new int[] {6, 0, 3, 1}, 4);
+    Tensor[] got = g.callAll(x, lengths);
+    Tensor[] want = f.call(x, lengths);
+    for (int i = 0; i < want.length; i++) {
+      Expect.close(got[i], want[i], Expect.SAME_OPS);
+    }
+    // Example 1 never ran: its outputs are zeros and its state the initial one.
+    assertThat(got[1].toFloatArray()[4]).isZero();
+  }
+
+  @Test
+  void unrolledLstm_overAnUnknownSequenceLength() {
+    UnrolledLSTM lstm = UnrolledLSTM.builder(7).build();
+    TensorFunction f =
+        in -> {
+          var out = lstm.call(in[0], lstm.initialState(in[0].dim(1)));
+          return new Tensor[] {out.outputs(), out.finalState().hidden()};
+        };
+    TensorSpec spec = TensorSpec.of(DType.FLOAT32, -1, -1, 4).withSymbol(0, "time");
+    GraphFunction g = roundTrip("unrolled_any_length", f, spec);
+    for (int t : STEPS) {
+      for (int b : BATCHES) {
+        Tensor x = TracingTest.input(110 + t * 10 + b, t, b, 4);
+        Tensor[] got = g.callAll(x);
+        Tensor[] want = f.call(x);
+        Expect.close(got[0], want[0], Expect.SAME_OPS);
+        Expect.close(got[1], want[1], Expect.SAME_OPS);
+      }
+    }
+    Tensor empty = Tensor.zeros(DType.FLOAT32, 0, 2, 4);
+    assertThatThrownBy(() -> g.callAll(empty))
+        .isInstanceOf(SonnetException.class)
+        .hasMessageContaining("scan")
+        .hasMessageContaining("no step");
+  }
+
+  @Test
+  void unknownSequenceLength_ofAStaticUnroll_isAClearError() {
     LSTM lstm = LSTM.builder(3).build();
     TensorFunction f =
         in ->
             new Tensor[] {
-              Unroll.dynamicUnroll(lstm, in[0], lstm.initialState(in[0].dim(1))).outputs()
+              Unroll.staticUnroll(lstm, in[0], lstm.initialState(in[0].dim(1))).outputs()
             };
     TensorSpec spec = TensorSpec.of(DType.FLOAT32, -1, 2, 3).withSymbol(0, "time");
     assertThatThrownBy(() -> SavedModel.builder().function("inference", f, spec))
