@@ -16,6 +16,7 @@ import dev.sonnet.module.Sequential;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nn.Flatten;
 import dev.sonnet.nn.Linear;
+import dev.sonnet.ops.Scan;
 import dev.sonnet.ops.ShapeOps;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Rng;
@@ -158,5 +159,105 @@ class TracingTest {
     assertThatThrownBy(() -> Tracing.trace(f, TensorSpec.of(DType.FLOAT32, -1, 3)))
         .isInstanceOf(TraceException.class)
         .hasMessageContaining("structure depends on the unknown dimensions [batch]");
+  }
+
+  @Test
+  void scan_capturesOuterValuesAndVariables_andRunsAnyLength() {
+    Linear proj = Linear.builder(3).build();
+    TensorFunction f =
+        in -> {
+          Tensor scale = in[0].sum(0).sum(0).tanh(); // [3], computed from the input outside
+          Scan.Result r =
+              Scan.scan(
+                  (c, x) -> {
+                    Tensor next = proj.call(x[0]).mul(scale).add(c[0]);
+                    return new Tensor[] {next, next.relu()};
+                  },
+                  List.of(Tensor.zeros(DType.FLOAT32, in[0].dim(1), 3)),
+                  List.of(in[0]),
+                  0);
+          return new Tensor[] {r.outputs().get(0), r.finalCarried().get(0)};
+        };
+    GraphFunction g =
+        Tracing.trace(f, TensorSpec.of(DType.FLOAT32, -1, -1, 3).withSymbol(0, "time"));
+    GraphOp.Scan scan =
+        (GraphOp.Scan)
+            g.graph().nodes().stream()
+                .map(Node::op)
+                .filter(o -> o instanceof GraphOp.Scan)
+                .findFirst()
+                .orElseThrow();
+    assertThat(scan.carried()).isEqualTo(1);
+    assertThat(scan.captures()).as("scale, w and b").isEqualTo(3);
+    assertThat(g.variables()).hasSize(2);
+    for (int t : new int[] {1, 6}) {
+      Tensor x = input(t, t, 4, 3);
+      Tensor[] got = g.callAll(x);
+      Tensor[] want = f.call(x);
+      Expect.close(got[0], want[0], Expect.SAME_OPS);
+      Expect.close(got[1], want[1], Expect.SAME_OPS);
+    }
+  }
+
+  @Test
+  void nestedScans_areLoopsInLoops() {
+    TensorFunction f =
+        in -> {
+          // Outer over axis 0 of [T, U, B], inner over the U axis of each step's [U, B].
+          Scan.Result r =
+              Scan.scan(
+                  (c, x) -> {
+                    Scan.Result inner =
+                        Scan.scan(
+                            (ci, xi) -> {
+                              Tensor s = ci[0].add(xi[0]).mul(c[0]);
+                              return new Tensor[] {s, s};
+                            },
+                            List.of(c[0]),
+                            List.of(x[0]),
+                            0);
+                    return new Tensor[] {
+                      inner.finalCarried().get(0).tanh(), inner.outputs().get(0)
+                    };
+                  },
+                  List.of(Tensor.ones(DType.FLOAT32, in[0].dim(2))),
+                  List.of(in[0]),
+                  0);
+          return new Tensor[] {r.outputs().get(0)};
+        };
+    GraphFunction g =
+        Tracing.trace(
+            f,
+            TensorSpec.of(DType.FLOAT32, -1, -1, -1)
+                .withSymbol(0, "time")
+                .withSymbol(1, "inner")
+                .withSymbol(2, "batch"));
+    for (int[] dims : new int[][] {{1, 1, 1}, {3, 5, 2}}) {
+      Tensor x = input(dims[0] + dims[1], dims).mul(Tensor.scalar(0.5f));
+      Expect.close(g.call(x), f.call(x)[0], Expect.SAME_OPS);
+    }
+  }
+
+  @Test
+  void scanBody_readingValues_failsNamingTheLoop() {
+    TensorFunction f =
+        in ->
+            new Tensor[] {
+              Scan.scan(
+                      (c, x) -> {
+                        if (x[0].sum().item() > 0) { // a Java branch on a value
+                          return new Tensor[] {c[0].add(x[0])};
+                        }
+                        return new Tensor[] {c[0]};
+                      },
+                      List.of(Tensor.zeros(DType.FLOAT32, in[0].dim(1))),
+                      List.of(in[0]),
+                      0)
+                  .finalCarried()
+                  .get(0)
+            };
+    assertThatThrownBy(() -> Tracing.trace(f, TensorSpec.of(DType.FLOAT32, -1, -1)))
+        .isInstanceOf(TraceException.class)
+        .hasMessageContaining("reads the values");
   }
 }
