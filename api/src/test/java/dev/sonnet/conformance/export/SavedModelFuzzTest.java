@@ -321,5 +321,16 @@ class SavedModelFuzzTest {
             "\"shape\":\\[\\{\"coefficient\":1,\"symbols\":\\[\"batch\"\\],\"constant\":0\\},2\\]\\}",
             "\"shape\":[1000000000,2]}");
     assertRejected(hugeFill, "");
+    // The LSTM's loop: a scan axis its sequence does not have, and a sequence taken for state.
+    assertThat(graph)
+        .contains("\"op\":\"scan\",\"attrs\":{\"carried\":2,\"sequences\":1,\"axis\":0");
+    assertRejected(
+        graph.replace(
+            "\"carried\":2,\"sequences\":1,\"axis\":0", "\"carried\":2,\"sequences\":1,\"axis\":3"),
+        "has no axis 3");
+    assertRejected(
+        graph.replace(
+            "\"carried\":2,\"sequences\":1,\"axis\":0", "\"carried\":3,\"sequences\":1,\"axis\":0"),
+        "where the loop body takes");
   }
 }
