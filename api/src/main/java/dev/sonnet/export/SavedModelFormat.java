@@ -553,7 +553,7 @@ final class SavedModelFormat {
           j.object(j.required(r, "attrs", wn), wn + ".attrs", ATTRS.get(op));
       GraphOp g =
           op.equals("scan")
-              ? readScan(j, attrs, wn + ".attrs", fname, variables, tensors)
+              ? readScan(j, attrs, wn + ".attrs", variables, tensors)
               : readOp(j, op, attrs, wn + ".attrs", symbols);
       List<Value> in = refs(j, values, j.required(r, "inputs", wn), wn + ".inputs");
       List<Value> out = refs(j, values, j.required(r, "outputs", wn), wn + ".outputs");
@@ -583,7 +583,6 @@ final class SavedModelFormat {
       JsonFields j,
       Map<String, Object> a,
       String w,
-      String fname,
       Map<String, VariableEntry> variables,
       SafeTensorsFile tensors) {
     int carried = j.intValue(j.required(a, "carried", w), w + ".carried", 0, MAX_ITEMS);

@@ -17,6 +17,21 @@ final class Expect {
 
   private Expect() {}
 
+  /**
+   * Every output of the loaded {@code graph} against the eager {@code function}'s, on {@code in}.
+   */
+  static void sameOutputs(
+      dev.sonnet.export.GraphFunction graph,
+      dev.sonnet.export.TensorFunction function,
+      Tensor... in) {
+    Tensor[] got = graph.callAll(in);
+    Tensor[] want = function.call(in);
+    assertThat(got).hasSameSizeAs(want);
+    for (int i = 0; i < want.length; i++) {
+      close(got[i], want[i], SAME_OPS);
+    }
+  }
+
   static void close(Tensor actual, Tensor expected, double tolerance) {
     assertThat(actual.shape()).isEqualTo(expected.shape());
     assertThat(actual.dtype()).isEqualTo(expected.dtype());

@@ -192,10 +192,7 @@ class TracingTest {
     assertThat(g.variables()).hasSize(2);
     for (int t : new int[] {1, 6}) {
       Tensor x = input(t, t, 4, 3);
-      Tensor[] got = g.callAll(x);
-      Tensor[] want = f.call(x);
-      Expect.close(got[0], want[0], Expect.SAME_OPS);
-      Expect.close(got[1], want[1], Expect.SAME_OPS);
+      Expect.sameOutputs(g, f, x);
     }
   }
 
