@@ -52,6 +52,12 @@ public final class Reductions {
     for (int a : axes) {
       n *= x.shape().dim(a);
     }
+    if (Dispatch.loopRecorder() != null && n > 0 && n < (1 << 24)) {
+      // Traced into a graph, the count may be an unknown dimension (a mean over the batch or over
+      // time): a scalar made from Java would freeze it. The sum of a fill of n ones is the same
+      // exact value, computed from a size the graph knows.
+      return Reductions.sum(Tensor.full(x.backend(), x.dtype(), Shape.of((int) n), 1), false, 0);
+    }
     return OpSupport.scalarLike(x, n);
   }
 

@@ -257,4 +257,15 @@ class TracingTest {
         .isInstanceOf(TraceException.class)
         .hasMessageContaining("reads the values");
   }
+
+  @Test
+  void meanOverUnknownDimensions_countsThemWhenTheGraphRuns() {
+    TensorFunction f =
+        in -> new Tensor[] {in[0].mean(0), in[0].mean(true, 0, 1), in[0].variance(false, 1)};
+    GraphFunction g =
+        Tracing.trace(f, TensorSpec.of(DType.FLOAT32, -1, -1, 3).withSymbol(0, "time"));
+    for (int[] dims : new int[][] {{1, 1, 3}, {7, 5, 3}}) {
+      Expect.sameOutputs(g, f, input(dims[0] * 31 + dims[1], dims));
+    }
+  }
 }
