@@ -54,10 +54,10 @@ import java.util.function.Function;
  *       function input such as sequence lengths) is not a node input: the body reads it by its
  *       outer name, as ONNX subgraphs may. The body's shape tensors read its symbols from its own
  *       inputs. Its constants are hoisted into the main graph's initializers and read from outer
- *       scope too, rather than written as initializers of the subgraph: the main graph's are
- *       streamed to the file and counted against the 2 GiB limit like the weights, one scalar
- *       ({@code 1}) serves every body, and ONNX Runtime treats them as constant initializers of the
- *       model (it folds them into the body's nodes, as it does for weights read from outer scope).
+ *       scope too, rather than written as initializers of the subgraph (ONNX Runtime 1.29 runs both
+ *       forms): the main graph's initializers are streamed to the file one at a time like the
+ *       weights, whereas a subgraph's would be held in memory inside its node's attribute, and one
+ *       scalar ({@code 1}, a step counter's increment) serves the main graph and every body.
  * </ul>
  *
  * <p>Variables become initializers named by their variable names ({@code mlp/linear_0/w}), holding
