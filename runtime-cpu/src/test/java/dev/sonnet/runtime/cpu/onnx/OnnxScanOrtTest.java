@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sonnet.export.GraphFunction;
 import dev.sonnet.export.GraphOp;
+import dev.sonnet.export.SavedModel;
 import dev.sonnet.export.TensorFunction;
 import dev.sonnet.export.TensorSpec;
 import dev.sonnet.export.Tracing;
@@ -426,6 +427,36 @@ class OnnxScanOrtTest {
                 want[o],
                 new Tolerance(0, 2 * (2 * t * 3) * 2 * U));
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aLoopLoadedFromASavedModelExportsAndRunsInOnnxRuntime() throws Exception {
+    // The loop's body as the saved format writes and reads it (its own value ids and input
+    // names), exported from the loaded function without the module classes.
+    GRU gru = GRU.builder(4).build();
+    Path saved = dir.resolve("gru.savedmodel");
+    SavedModel.builder()
+        .function(
+            "inference",
+            x -> Unroll.dynamicUnroll(gru, x, gru.initialState(x.dim(1))).outputs(),
+            timeMajor(2))
+        .save(saved);
+    GraphFunction loaded = SavedModel.load(saved).function("inference");
+    Path file = dir.resolve("loaded_gru.onnx");
+    Onnx.export(loaded, file);
+    try (OrtHarness ort = new OrtHarness(file)) {
+      for (int t : STEPS) {
+        for (int b : BATCHES) {
+          Tensor x = uniform(100 * t + b, t, b, 2);
+          Tensor got = ort.run(Map.of(ort.inputNames().get(0), x)).get(0);
+          Tensor want = loaded.call(x);
+          // The GRU's K = 2 + 4 per step, as in the class comment.
+          double tol = 2 * t * 4 * (2 + 4) * U * Math.max(1, maxAbs(want));
+          Closeness.assertClose(
+              "loaded GRU T " + t + " batch " + b, got, want, new Tolerance(0, tol));
         }
       }
     }
