@@ -45,36 +45,64 @@ import java.util.function.Function;
  *   <li>Sizes that depend on an unknown input dimension ({@code reshape}, {@code broadcast_to},
  *       {@code slice}, {@code split}, {@code fill}) read it at run time with {@code Shape}, so one
  *       file serves every batch size ({@link OnnxEmitter}).
+ *   <li>{@code scan}: ONNX {@code Scan}, the carried values as its state variables, the sequences
+ *       as its scan inputs and the per-step outputs as its scan outputs, all along the op's axis
+ *       ({@code scan_input_axes}, {@code scan_output_axes}); the sequence length stays unknown, so
+ *       one file serves every length. The body is translated like a graph of its own into the
+ *       node's {@code body} attribute, its names under a prefix of its own ({@code scan0/%3}, as
+ *       ONNX forbids a subgraph to reuse an outer name). What the body captures (weights, a
+ *       function input such as sequence lengths) is not a node input: the body reads it by its
+ *       outer name, as ONNX subgraphs may. The body's shape tensors read its symbols from its own
+ *       inputs. Its constants are hoisted into the main graph's initializers and read from outer
+ *       scope too, rather than written as initializers of the subgraph (ONNX Runtime 1.29 runs both
+ *       forms): the main graph's initializers are streamed to the file one at a time like the
+ *       weights, whereas a subgraph's would be held in memory inside its node's attribute, and one
+ *       scalar ({@code 1}, a step counter's increment) serves the main graph and every body.
  * </ul>
  *
  * <p>Variables become initializers named by their variable names ({@code mlp/linear_0/w}), holding
  * their values at export; constants become initializers too. Inputs keep their names, with each
  * unknown dimension as a symbolic {@code dim_param} (its symbol, {@code batch}); outputs are {@code
- * output_0, output_1, ...}.
+ * output_0, output_1, ...}. The values a node makes are named {@code %id} by their graph ids,
+ * within a loop body {@code scan0/%id}.
  */
 final class GraphToOnnx {
   private final Graph graph;
   private final OnnxEmitter emit;
   private final OnnxGraph.Builder out;
+  // "" for the main graph; a loop body's own, like "scan0/", for a body (see LoopNames).
+  private final String prefix;
+  private final LoopNames loops;
   private final Map<Integer, String> names = new HashMap<>();
   // Nodes already written as part of an earlier node (a bias add folded into its Conv).
   private final java.util.Set<Node> folded = new java.util.HashSet<>();
   // Value id -> the nodes that read it; graph outputs count as readers too (null entries).
   private final Map<Integer, List<Node>> readers = new HashMap<>();
 
-  private GraphToOnnx(Graph graph, String graphName) {
+  private GraphToOnnx(
+      Graph graph, OnnxGraph.Builder out, OnnxEmitter emit, String prefix, LoopNames loops) {
     this.graph = graph;
-    this.out = OnnxGraph.builder(graphName);
+    this.out = out;
+    this.emit = emit;
+    this.prefix = prefix;
+    this.loops = loops;
+  }
+
+  /**
+   * For each symbol of {@code graph}, where to read it: the ONNX name of the first input with an
+   * axis of exactly that size, and the axis, as {@code "name:axis"}.
+   */
+  private static Map<String, String> symbolSources(Graph graph, List<String> inputNames) {
     Map<String, String> symbolSources = new LinkedHashMap<>();
-    for (GraphInput in : graph.inputs()) {
-      SymbolicShape s = in.value().shape();
+    for (int i = 0; i < graph.inputs().size(); i++) {
+      SymbolicShape s = graph.inputs().get(i).value().shape();
       for (int axis = 0; axis < s.rank(); axis++) {
         if (s.dim(axis).isSymbol()) {
-          symbolSources.putIfAbsent(s.dim(axis).symbols().get(0), in.name() + ":" + axis);
+          symbolSources.putIfAbsent(s.dim(axis).symbols().get(0), inputNames.get(i) + ":" + axis);
         }
       }
     }
-    this.emit = new OnnxEmitter(out, symbolSources);
+    return symbolSources;
   }
 
   /**
@@ -83,7 +111,10 @@ final class GraphToOnnx {
    * @throws OnnxExportException naming the node and module path of an op ONNX cannot express
    */
   static OnnxGraph convert(String graphName, Graph graph, Function<String, Tensor> variables) {
-    GraphToOnnx c = new GraphToOnnx(graph, graphName);
+    OnnxGraph.Builder out = OnnxGraph.builder(graphName);
+    List<String> inputNames = graph.inputs().stream().map(GraphInput::name).toList();
+    OnnxEmitter emit = new OnnxEmitter(out, symbolSources(graph, inputNames));
+    GraphToOnnx c = new GraphToOnnx(graph, out, emit, "", new LoopNames(graph));
     return c.run(variables);
   }
 
@@ -111,6 +142,27 @@ final class GraphToOnnx {
       names.put(v.value().id(), v.name());
       out.initializer(v.name(), t);
     }
+    return translateAll();
+  }
+
+  /**
+   * The ONNX body of a scan: its first {@code declared} inputs (carried values, then the steps of
+   * the sequences) become the body's inputs, named {@code inputNames}; the rest are captures, read
+   * from the enclosing graph by their names there (also in {@code inputNames}).
+   */
+  private OnnxGraph runBody(List<String> inputNames, int declared) {
+    for (int i = 0; i < graph.inputs().size(); i++) {
+      Value v = graph.inputs().get(i).value();
+      names.put(v.id(), inputNames.get(i));
+      if (i < declared) {
+        out.input(valueInfo(inputNames.get(i), v));
+      }
+    }
+    return translateAll();
+  }
+
+  /** Constants, nodes and outputs, once the inputs (and variables) have their names. */
+  private OnnxGraph translateAll() {
     for (GraphConstant c : graph.constants()) {
       names.put(c.value().id(), emit.constant("const", c.data()));
     }
@@ -139,12 +191,37 @@ final class GraphToOnnx {
     }
     for (int i = 0; i < graph.outputs().size(); i++) {
       Value v = graph.outputs().get(i);
-      String name = "output_" + i;
+      String name = prefix + "output_" + i;
       // An Identity per output: an output may be an input or appear twice, which ONNX forbids.
       emit.node("Identity", List.of(name(v)), name);
       out.output(valueInfo(name, v));
     }
     return out.build();
+  }
+
+  /**
+   * Names the loop bodies of one export: {@code scan0/}, {@code scan1/}, ... in the order met, a
+   * nested body under its parent's ({@code scan0/scan2/}), skipping any prefix that an input or
+   * variable name of the main graph starts with. Every other name the exporter makes has no {@code
+   * /} ({@code %5}, {@code Shape_3}), so a body's names are new to the whole model.
+   */
+  private static final class LoopNames {
+    private final List<String> mainNames = new ArrayList<>();
+    private int next;
+
+    LoopNames(Graph main) {
+      main.inputs().forEach(in -> mainNames.add(in.name()));
+      main.variables().forEach(v -> mainNames.add(v.name()));
+    }
+
+    String prefix(String parent) {
+      while (true) {
+        String p = parent + "scan" + next++ + "/";
+        if (mainNames.stream().noneMatch(name -> name.startsWith(p))) {
+          return p;
+        }
+      }
+    }
   }
 
   private static OnnxValueInfo valueInfo(String name, Value v) {
@@ -178,7 +255,7 @@ final class GraphToOnnx {
   }
 
   private String outName(Node n, int i) {
-    String name = "%" + n.outputs().get(i).id();
+    String name = prefix + "%" + n.outputs().get(i).id();
     names.put(n.outputs().get(i).id(), name);
     return name;
   }
@@ -189,9 +266,13 @@ final class GraphToOnnx {
             + OnnxModelFile.OPSET_VERSION
             + ") cannot express node "
             + n
-            + (n.modulePath().isEmpty() ? "" : " of module " + n.modulePath())
+            + modulePathSuffix(n)
             + ": "
             + why);
+  }
+
+  private static String modulePathSuffix(Node n) {
+    return n.modulePath().isEmpty() ? "" : " of module " + n.modulePath();
   }
 
   private void translate(Node n) {
@@ -255,7 +336,7 @@ final class GraphToOnnx {
         String sum = f.hasBias() ? emit.node("Add", List.of(product, in(n, 2))) : product;
         activation(f.activation(), sum, n.outputs().get(0).dtype(), outName(n, 0));
       }
-      case GraphOp.Scan sc -> throw unsupported(n, "scan is not yet translated");
+      case GraphOp.Scan sc -> scan(n, sc);
       case GraphOp.FusedConv f ->
           conv(
               n,
@@ -265,6 +346,55 @@ final class GraphToOnnx {
               f.activation(),
               outName(n, 0));
     }
+  }
+
+  /**
+   * ONNX {@code Scan}: the carried values are its state variables and the sequences its scan
+   * inputs, both along {@code axis}; the per-step outputs are stacked along {@code axis} too. The
+   * captures are not inputs of the ONNX node: the body reads them by their names in this graph, as
+   * ONNX lets a subgraph read its enclosing scope.
+   */
+  private void scan(Node n, GraphOp.Scan sc) {
+    Graph body = sc.body();
+    int declared = sc.carried() + sc.sequences();
+    String bodyPrefix = loops.prefix(prefix);
+    List<String> bodyInputs = new ArrayList<>();
+    for (int i = 0; i < body.inputs().size(); i++) {
+      bodyInputs.add(i < declared ? bodyPrefix + body.inputs().get(i).name() : in(n, i));
+    }
+    OnnxGraph.Builder bodyOut = out.subgraph(bodyPrefix + "body");
+    OnnxEmitter bodyEmit = emit.forSubgraph(bodyOut, bodyPrefix, symbolSources(body, bodyInputs));
+    OnnxGraph onnxBody;
+    try {
+      onnxBody =
+          new GraphToOnnx(body, bodyOut, bodyEmit, bodyPrefix, loops).runBody(bodyInputs, declared);
+    } catch (OnnxExportException e) {
+      throw new OnnxExportException(
+          e.getMessage() + "; in the loop body of node " + n + modulePathSuffix(n), e);
+    }
+    List<String> inputs = new ArrayList<>();
+    for (int i = 0; i < declared; i++) {
+      inputs.add(in(n, i));
+    }
+    List<String> outputs = new ArrayList<>();
+    for (int i = 0; i < n.outputs().size(); i++) {
+      outputs.add(outName(n, i));
+    }
+    int perStep = n.outputs().size() - sc.carried();
+    List<OnnxAttribute> attributes = new ArrayList<>();
+    attributes.add(OnnxAttribute.graph("body", onnxBody));
+    attributes.add(of("num_scan_inputs", (long) sc.sequences()));
+    attributes.add(ints("scan_input_axes", repeat(sc.axis(), sc.sequences())));
+    if (perStep > 0) {
+      attributes.add(ints("scan_output_axes", repeat(sc.axis(), perStep)));
+    }
+    emit.node("Scan", inputs, outputs, attributes.toArray(new OnnxAttribute[0]));
+  }
+
+  private static int[] repeat(int value, int times) {
+    int[] a = new int[times];
+    java.util.Arrays.fill(a, value);
+    return a;
   }
 
   private void activation(UnaryKind kind, String x, DType dtype, String output) {

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * name, holding its value at the time of export; inputs keep their names and every unknown
  * dimension of an input spec ({@code -1}) becomes a symbolic {@code dim_param} named by its symbol
  * ({@code batch}), so one file serves every batch size. Outputs are {@code output_0, output_1,
- * ...}. How each op is translated: {@link GraphToOnnx}.
+ * ...}. A loop traced as one node ({@code Unroll.dynamicUnroll}, {@code UnrolledLSTM}) becomes an
+ * ONNX {@code Scan}, so the sequence length stays open too ({@code TensorSpec.of(FLOAT32, -1, -1,
+ * 128).withSymbol(0, "time")}). How each op is translated: {@link GraphToOnnx}.
  *
  * <p>Export fails with an {@link OnnxExportException} naming the node and module path when an op
  * has no faithful ONNX form at this opset; nothing is written then.

@@ -17,26 +17,59 @@ import java.util.Map;
  * from the graph's symbolic sizes: each symbol ({@code batch}) is read once from the input that
  * defines it ({@code Shape(x, start=axis, end=axis+1)}), and each size expression ({@code
  * 3*batch+1}) is computed once with {@code Mul}/{@code Add} and reused.
+ *
+ * <p>A loop body (a subgraph) has an emitter of its own, made with {@link #forSubgraph}: its nodes
+ * and its shape tensors go into the body, read from the body's own inputs, with names under the
+ * body's prefix ({@code scan0/}) so that no body value shadows an outer one. Its constants go to
+ * the main graph's initializers, which the body reads from outer scope (see {@link GraphToOnnx}).
  */
 final class OnnxEmitter {
   private final OnnxGraph.Builder out;
   private final Map<String, String> symbolSources;
   private final Map<String, String> dimTensors = new HashMap<>();
   private final Map<String, String> scalarConstants = new HashMap<>();
+  private final String prefix;
+  // The main graph's emitter, which makes every constant; null for the main graph's own.
+  private final OnnxEmitter constants;
   private int nextName;
 
   /**
+   * The emitter of a model's main graph.
+   *
    * @param symbolSources for each symbol, where to read it: the name of a graph input and the axis,
    *     as {@code "input:axis"}
    */
   OnnxEmitter(OnnxGraph.Builder out, Map<String, String> symbolSources) {
-    this.out = out;
-    this.symbolSources = symbolSources;
+    this(out, symbolSources, "", null);
   }
 
-  /** A name no other value of the graph has (the graph's own values are {@code %id}). */
+  private OnnxEmitter(
+      OnnxGraph.Builder out,
+      Map<String, String> symbolSources,
+      String prefix,
+      OnnxEmitter constants) {
+    this.out = out;
+    this.symbolSources = symbolSources;
+    this.prefix = prefix;
+    this.constants = constants;
+  }
+
+  /**
+   * An emitter for the subgraph {@code body}: its names start with {@code prefix}, its symbols are
+   * read from {@code symbolSources} (names the body can see), its constants are made by the main
+   * graph's emitter.
+   */
+  OnnxEmitter forSubgraph(
+      OnnxGraph.Builder body, String prefix, Map<String, String> symbolSources) {
+    return new OnnxEmitter(body, symbolSources, prefix, constants == null ? this : constants);
+  }
+
+  /**
+   * A name no other value of the model has: the graph's own values are {@code %id}, and each
+   * subgraph's names carry its prefix.
+   */
   String fresh(String hint) {
-    return hint + "_" + nextName++;
+    return prefix + hint + "_" + nextName++;
   }
 
   /** Adds a node with one output named {@code output}; returns that name. */
@@ -55,8 +88,11 @@ final class OnnxEmitter {
     out.node(new OnnxNode(opType, outputs.get(0), inputs, outputs, List.of(attrs)));
   }
 
-  /** A constant initializer; returns its name. */
+  /** A constant initializer of the main graph; returns its name. */
   String constant(String hint, HostArray value) {
+    if (constants != null) {
+      return constants.constant(hint, value);
+    }
     String name = fresh(hint);
     out.initializer(name, value);
     return name;
@@ -64,6 +100,9 @@ final class OnnxEmitter {
 
   /** A rank-0 constant of {@code dtype} (shared between nodes that use the same one). */
   String scalar(DType dtype, double value) {
+    if (constants != null) {
+      return constants.scalar(dtype, value);
+    }
     String key = dtype + ":" + Double.doubleToRawLongBits(value);
     String name = scalarConstants.get(key);
     if (name == null) {

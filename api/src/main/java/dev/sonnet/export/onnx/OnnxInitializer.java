@@ -5,6 +5,7 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.utils.ProtoWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -62,6 +63,25 @@ public final class OnnxInitializer {
 
   /** The {@code TensorProto} fields that precede {@code raw_data}, and its tag and length. */
   ProtoWriter header() {
+    return fields().lengthDelimitedHeader(9, payloadBytes());
+  }
+
+  /**
+   * The whole {@code TensorProto} in memory, values included: for the initializers of a subgraph,
+   * which is written as part of its node's attribute rather than streamed.
+   */
+  ProtoWriter encode() {
+    ByteArrayOutputStream payload = new ByteArrayOutputStream(Math.toIntExact(payloadBytes()));
+    try {
+      writePayload(payload);
+    } catch (IOException e) {
+      throw new AssertionError("ByteArrayOutputStream does not throw", e);
+    }
+    return fields().bytes(9, payload.toByteArray());
+  }
+
+  /** Every {@code TensorProto} field but {@code raw_data}. */
+  private ProtoWriter fields() {
     ProtoWriter w = new ProtoWriter();
     long[] dims = new long[shape.rank()];
     for (int i = 0; i < dims.length; i++) {
@@ -70,8 +90,7 @@ public final class OnnxInitializer {
     if (dims.length > 0) {
       w.packedVarints(1, dims);
     }
-    w.varint(2, OnnxValueInfo.onnxElementType(dtype)).string(8, name);
-    return w.lengthDelimitedHeader(9, payloadBytes());
+    return w.varint(2, OnnxValueInfo.onnxElementType(dtype)).string(8, name);
   }
 
   /** Writes the values, little-endian, {@code payloadBytes()} bytes in all. */

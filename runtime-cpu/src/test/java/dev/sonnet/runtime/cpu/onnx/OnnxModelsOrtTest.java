@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Whole models of the module library, traced with an unknown batch ({@code -1}), exported with
  * {@link Onnx#export}, run in ONNX Runtime at several batch sizes, and compared with the library's
  * eager call on the same input: the MLP, the CIFAR-10 ConvNet and BatchNorm with moving statistics,
- * ResNet-50 on a small input, and LSTM cores unrolled over a fixed sequence length.
+ * ResNet-50 on a small input, and LSTM cores unrolled over a fixed sequence length (each unroll one
+ * ONNX {@code Scan}; {@link OnnxScanOrtTest} runs them over an unknown length too).
  *
  * <p>Tolerance. Both runtimes compute in float32. A dot product of K terms computed in any order is
  * within {@code K * u * sum|terms|} of exact ({@code u = 2^-24}); a chain of layers adds its
