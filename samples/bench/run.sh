@@ -44,7 +44,23 @@ echo "== building (suffix $suffix)" >&2
 # the CPU backend below.
 ./mvnw -B -q -Dsonnet.build.suffix="$suffix" -pl processor,api,runtime-cpu,runtime-opencl,samples -DskipTests \
   package dependency:build-classpath -Dmdep.outputFile=target"$suffix"/jmh.classpath >&2
-cp="$target/classes:$(cat "$target/jmh.classpath")"
+# The class path as one manifest-only jar: JMH forks each benchmark JVM with the parent's class
+# path on its command line, and ONNX Runtime 1.29's native library crashes (SIGSEGV while creating
+# its environment) in a process whose command line is longer than a few kilobytes; the full list
+# of jars is about 14 KB.
+manifest="$target/jmh-classpath.mf"
+{
+  printf 'Manifest-Version: 1.0\nClass-Path:'
+  for entry in "$PWD/$target/classes/" $(tr ':' ' ' < "$target/jmh.classpath"); do
+    case "$entry" in /*) ;; *) entry="$PWD/$entry" ;; esac
+    [ -d "$entry" ] && case "$entry" in */) ;; *) entry="$entry/" ;; esac
+    printf ' \n file:%s' "$entry"
+  done
+  printf '\n'
+} > "$manifest"
+rm -f "$target/jmh-classpath.jar"
+"$(dirname "$java")/jar" --create --file "$target/jmh-classpath.jar" --manifest "$manifest"
+cp="$target/jmh-classpath.jar"
 
 # Benchmark selection as JMH regexps, from the case prefix.
 case "$only" in
