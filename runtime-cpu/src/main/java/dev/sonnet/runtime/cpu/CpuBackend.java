@@ -268,6 +268,7 @@ public final class CpuBackend
   @Override
   public boolean fusedUpdate(
       Rule rule, double[] hyper, DeviceBuffer[] in, DeviceBuffer[] out, long size) {
+    KernelWarmup.noteOptimizerStep();
     if (!in[0].dtype().isFloating()) {
       return false;
     }

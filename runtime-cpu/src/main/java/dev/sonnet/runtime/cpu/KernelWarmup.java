@@ -10,6 +10,7 @@ import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs the vector backend's hot float32 kernels on small arrays, once per JVM, on a background
@@ -17,15 +18,23 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>Why.</b> Until C2 compiles a Vector API kernel (the GEMM's {@code block}, {@code micro},
  * {@code packA}/{@code packB}, the epilogue, the reductions), its vector operations run in the
- * interpreter or C1 as ordinary objects, allocated per operation, tens of times slower; and C2
- * compiles a method only after some thousands of calls and loop iterations, with the branches it
- * has seen taken: a path first taken later (the second depth block, an edge tile, another epilogue)
- * throws the compiled code away and starts over. A fresh JVM running the main job's MLP therefore
- * took about 15 steps to reach its steady step time. Here every kernel the float32 training step
- * uses is called a few hundred times on problems of a few thousand multiply-adds, taking every
- * branch the real shapes take (edge tiles, several depth blocks, packed and in-place operands,
- * transposes, accumulation, each epilogue, each optimizer rule), while the application is still
- * loading its data and building its model.
+ * interpreter or C1 as objects, allocated per operation, tens of times slower; C2 compiles a method
+ * only after some hundreds of calls with many loop iterations (more while its queue is long), and
+ * with the branches it has seen taken: a path first taken later (the second depth block, an edge
+ * tile, another epilogue) sends the compiled code back to the interpreter until it is compiled
+ * again. A fresh JVM running the main job's MLP therefore took 15 to 25 steps to reach its steady
+ * step, the first costing over a second of CPU. Here the GEMM's variants (packed, in place,
+ * transposed, accumulating, batched, each epilogue; whole tiles, with edge tiles one round in four)
+ * run first, then the element-wise, reduction, softmax cross-entropy and optimizer-update kernels,
+ * each phase until its rounds stop allocating ({@link WarmupRounds}): about a second of one core.
+ * The main job spends longer than that reading its data, so its first step finds the kernels
+ * compiled.
+ *
+ * <p><b>Profiles.</b> The problems are shaped like real ones where it matters to the compiled code:
+ * mostly whole micro tiles, since C2 inlines a call only where the profile says it is frequent.
+ * With edge tiles dominating, the full-tile store was not inlined into the micro-kernel and the
+ * user's products then allocated every vector they stored. {@code WarmupBench} in the samples
+ * checks the steady step with and without the warm-up in one JMH run, its allocation included.
  *
  * <p><b>Guarantees.</b> It never changes a result: it only calls the kernels on arrays of its own,
  * and which code the JIT has compiled never changes what a kernel computes (its arithmetic order is
@@ -35,10 +44,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * sees them, and its per-thread scratch (the GEMM's packing buffers) dies with the thread. It never
  * uses the kernel pool: every call runs on its own thread ({@link
  * CpuParallel#withThreadsOnThisThread} with one thread), so it never delays a user's kernel waiting
- * for a pool worker. It costs a few hundred milliseconds of CPU once per JVM; on a machine where
- * the application starts training at once, the two share the cores for that long (the thread asks
- * for {@link Thread#MIN_PRIORITY}, which Linux ignores unless the JVM runs with {@code
- * -XX:ThreadPriorityPolicy=1}).
+ * for a pool worker.
+ *
+ * <p><b>Not in the way.</b> The application's first optimizer step ({@link #noteOptimizerStep})
+ * ends it after its current round: from then on the training loop's own calls train the JIT, and a
+ * warm-up round would compete for the cores and, taking a branch the loop's compiled code has not
+ * seen, send that code back to the interpreter. So an application that trains at once shares the
+ * cores with it for its first step only. (The thread asks for {@link Thread#MIN_PRIORITY}, which
+ * Linux ignores unless the JVM runs with {@code -XX:ThreadPriorityPolicy=1}.)
  *
  * <p><b>When.</b> The first vector {@link CpuBackend} a JVM creates starts it (the scalar reference
  * backend, for tests, does not); {@code -D}{@value #PROPERTY}{@code =false} turns it off.
@@ -80,15 +93,23 @@ final class KernelWarmup implements Runnable {
 
   private static final AtomicReference<Thread> STARTED = new AtomicReference<>();
 
+  /** Set by the application's first optimizer step: the warm-up then ends after its round. */
+  private static volatile boolean applicationTraining;
+
   private final CpuBackend backend;
   private final int minRounds;
   private final int maxRounds;
+  private final BooleanSupplier stop;
 
-  /** A warm-up with the given round bounds per phase (tests use small ones). */
-  KernelWarmup(CpuBackend backend, int minRounds, int maxRounds) {
+  /**
+   * A warm-up with the given round bounds per phase (tests use small ones), ending early when
+   * {@code stop} turns true.
+   */
+  KernelWarmup(CpuBackend backend, int minRounds, int maxRounds, BooleanSupplier stop) {
     this.backend = backend;
     this.minRounds = minRounds;
     this.maxRounds = maxRounds;
+    this.stop = stop;
   }
 
   /** Whether {@value #PROPERTY} allows the warm-up (the default). */
@@ -116,10 +137,30 @@ final class KernelWarmup implements Runnable {
             .name(THREAD_NAME)
             .daemon(true)
             .priority(Thread.MIN_PRIORITY)
-            .unstarted(new KernelWarmup(backend, MIN_ROUNDS, MAX_ROUNDS));
+            .unstarted(
+                new KernelWarmup(
+                    backend, MIN_ROUNDS, MAX_ROUNDS, KernelWarmup::applicationTraining));
     if (STARTED.compareAndSet(null, t)) {
       t.start();
     }
+  }
+
+  /**
+   * Called by {@link CpuBackend#fusedUpdate} on every optimizer step: the first one from a thread
+   * other than the warm-up's ends the warm-up (after its current round). A training loop's own
+   * calls then train the JIT, and from then on a warm-up round would only compete for the cores
+   * and, taking a branch the application's compiled code has not seen, send that code back to the
+   * interpreter. One volatile read per parameter update.
+   */
+  static void noteOptimizerStep() {
+    if (!applicationTraining && Thread.currentThread() != STARTED.get()) {
+      applicationTraining = true;
+    }
+  }
+
+  /** Whether the application has begun training ({@link #noteOptimizerStep}). */
+  static boolean applicationTraining() {
+    return applicationTraining;
   }
 
   /** The warm-up thread this JVM started (perhaps finished), or null (tests). */
@@ -140,7 +181,8 @@ final class KernelWarmup implements Runnable {
                         maxRounds,
                         Math.min(maxRounds, FALLBACK_ROUNDS),
                         MAX_NANOS,
-                        WarmupRounds.threadAllocation()));
+                        WarmupRounds.threadAllocation(),
+                        stop));
             return null;
           });
     } catch (RuntimeException | LinkageError e) {

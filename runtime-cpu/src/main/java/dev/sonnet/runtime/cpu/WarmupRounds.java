@@ -1,5 +1,6 @@
 package dev.sonnet.runtime.cpu;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
@@ -27,25 +28,42 @@ final class WarmupRounds {
   private final int fallbackRounds;
   private final long deadline;
   private final LongSupplier allocated;
+  private final BooleanSupplier stop;
 
-  /** A budget starting now; {@code allocated} counts this thread's allocated bytes, or is null. */
+  /**
+   * A budget starting now; {@code allocated} counts this thread's allocated bytes, or is null;
+   * {@code stop} ends every phase at once when it turns true.
+   */
   WarmupRounds(
-      int minRounds, int maxRounds, int fallbackRounds, long maxNanos, LongSupplier allocated) {
+      int minRounds,
+      int maxRounds,
+      int fallbackRounds,
+      long maxNanos,
+      LongSupplier allocated,
+      BooleanSupplier stop) {
     this.minRounds = minRounds;
     this.maxRounds = maxRounds;
     this.fallbackRounds = fallbackRounds;
     this.deadline = System.nanoTime() + maxNanos;
     this.allocated = allocated;
+    this.stop = stop;
+  }
+
+  /** Past the deadline, told to stop, or interrupted. */
+  private boolean over() {
+    return stop.getAsBoolean()
+        || System.nanoTime() > deadline
+        || Thread.currentThread().isInterrupted();
   }
 
   /**
    * Runs {@code round} (given the round's number) until settled; returns the rounds run. Stops
-   * early, without throwing, when the thread is interrupted.
+   * early, without throwing, when told to or when the thread is interrupted.
    */
   int phase(IntConsumer round, long settledBytes) {
     if (allocated == null) {
       for (int r = 0; r < fallbackRounds; r++) {
-        if (Thread.currentThread().isInterrupted() || System.nanoTime() > deadline) {
+        if (over()) {
           return r;
         }
         round.accept(r);
@@ -57,9 +75,7 @@ final class WarmupRounds {
       long before = allocated.getAsLong();
       round.accept(r);
       quiet = allocated.getAsLong() - before <= settledBytes ? quiet + 1 : 0;
-      if ((quiet >= SETTLED_ROUNDS && r + 1 >= minRounds)
-          || System.nanoTime() > deadline
-          || Thread.currentThread().isInterrupted()) {
+      if ((quiet >= SETTLED_ROUNDS && r + 1 >= minRounds) || over()) {
         return r + 1;
       }
       if (r >= minRounds && quiet == 0) {

@@ -22,7 +22,7 @@ class KernelWarmupTest {
 
   @Test
   void warmupThreadEnds() throws InterruptedException {
-    Thread t = new Thread(new KernelWarmup(backend, 3, 5), "warm-up under test");
+    Thread t = new Thread(new KernelWarmup(backend, 3, 5, () -> false), "warm-up under test");
     t.setDaemon(true);
     t.start();
     // A liveness bound, not a timing: a few rounds of small problems.
@@ -35,7 +35,7 @@ class KernelWarmupTest {
     CpuArrayPool.clear();
     ThreadArrayCache.clearThisThread();
     // On this thread, so that this thread's small-array cache is the one a leak would fill.
-    new KernelWarmup(backend, 3, 5).run();
+    new KernelWarmup(backend, 3, 5, () -> false).run();
     assertThat(CpuArrayPool.retainedBytes()).isZero();
     assertThat(ThreadArrayCache.bytesOfThisThread()).isZero();
   }
@@ -58,7 +58,7 @@ class KernelWarmupTest {
     backend.fusedUpdate(Rule.SGD, new double[] {0.1}, in, out, m * n);
     float[] updated = out[0].f32().clone();
 
-    new KernelWarmup(backend, 3, 5).run();
+    new KernelWarmup(backend, 3, 5, () -> false).run();
 
     assertThat(a.f32()).containsExactly(aCopy);
     CpuBuffer after = CpuBuffer.allocate(backend, DType.FLOAT32, m * n);
@@ -108,7 +108,7 @@ class KernelWarmupTest {
   @Test
   void countsRoundsWhereAllocationIsUnknown() {
     int[] calls = {0};
-    WarmupRounds rounds = new WarmupRounds(2, 100, 7, Long.MAX_VALUE / 4, null);
+    WarmupRounds rounds = new WarmupRounds(2, 100, 7, Long.MAX_VALUE / 4, null, () -> false);
     assertThat(rounds.phase(r -> calls[0]++, 0)).isEqualTo(7);
     assertThat(calls[0]).isEqualTo(7);
   }
@@ -117,9 +117,29 @@ class KernelWarmupTest {
   void endsAPhaseOnceRoundsStopAllocating() {
     long[] allocated = {0};
     // Rounds 0..9 "allocate" 1 MB each, then nothing: the phase ends SETTLED_ROUNDS rounds later.
-    WarmupRounds rounds = new WarmupRounds(5, 10_000, 0, Long.MAX_VALUE / 4, () -> allocated[0]);
+    WarmupRounds rounds =
+        new WarmupRounds(5, 10_000, 0, Long.MAX_VALUE / 4, () -> allocated[0], () -> false);
     int ran = rounds.phase(r -> allocated[0] += r < 10 ? 1 << 20 : 0, 1024);
     assertThat(ran).isEqualTo(10 + WarmupRounds.SETTLED_ROUNDS);
+  }
+
+  @Test
+  void stopsWhenTold() {
+    int[] calls = {0};
+    WarmupRounds rounds =
+        new WarmupRounds(100, 10_000, 10_000, Long.MAX_VALUE / 4, () -> 0L, () -> calls[0] >= 3);
+    assertThat(rounds.phase(r -> calls[0]++, 0)).isEqualTo(3);
+  }
+
+  @Test
+  void anApplicationsOptimizerStepEndsTheWarmup() {
+    backend.fusedUpdate(
+        Rule.SGD,
+        new double[] {0.1},
+        new CpuBuffer[] {filled(4, 1), filled(4, 2)},
+        new CpuBuffer[] {CpuBuffer.allocate(backend, DType.FLOAT32, 4)},
+        4);
+    assertThat(KernelWarmup.applicationTraining()).isTrue();
   }
 
   private CpuBuffer filled(int n, int seed) {

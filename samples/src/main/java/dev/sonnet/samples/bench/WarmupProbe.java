@@ -17,9 +17,11 @@ import java.util.Locale;
  * creates the backend) and the first step, standing in for the main job's data loading and
  * printing.
  *
- * <p>Output, one line per step: {@code step <i> <wall ms> <cpu ms>}; CPU is the whole process's
- * (all threads: the step's pool threads, the JIT compilers, the collector, any warm-up thread), so
- * {@code cpu > wall} means other threads worked alongside the step.
+ * <p>Output, one line per step: {@code step <i> <wall ms> <cpu ms> <bytes>}; CPU is the whole
+ * process's (all threads: the step's pool threads, the JIT compilers, the collector, any warm-up
+ * thread), so {@code cpu > wall} means other threads worked alongside the step; bytes are what the
+ * calling thread allocated during the step (a kernel still running uncompiled Vector API code
+ * allocates its vectors: megabytes instead of tens of kilobytes).
  */
 public final class WarmupProbe {
   /** Steps at the end whose median is reported as the steady step. */
@@ -72,13 +74,17 @@ public final class WarmupProbe {
     }
     double[] wall = new double[steps];
     float sink = 0;
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (int i = 0; i < steps; i++) {
       long c = os.getProcessCpuTime();
+      long a = threads.getCurrentThreadAllocatedBytes();
       long t = System.nanoTime();
       sink += job.step();
       wall[i] = (System.nanoTime() - t) / 1e6;
       double cpu = (os.getProcessCpuTime() - c) / 1e6;
-      System.out.printf(Locale.ROOT, "step %d %.3f %.3f%n", i + 1, wall[i], cpu);
+      long allocated = threads.getCurrentThreadAllocatedBytes() - a;
+      System.out.printf(Locale.ROOT, "step %d %.3f %.3f %d%n", i + 1, wall[i], cpu, allocated);
     }
     int tail = Math.min(TAIL, steps);
     double[] last = Arrays.copyOfRange(wall, steps - tail, steps);
