@@ -2,6 +2,8 @@
 module dev.sonnet.runtime.cpu {
   requires dev.sonnet.api;
   requires jdk.incubator.vector;
+  requires static java.management;
+  requires static jdk.management;
   requires static com.google.auto.service;
 
   exports dev.sonnet.runtime.cpu;

@@ -44,6 +44,12 @@ public final class CpuBackend
 
   private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY);
 
+  /**
+   * System property: {@code false} turns off the background kernel warm-up ({@link KernelWarmup})
+   * that the first vector backend of a JVM starts.
+   */
+  public static final String WARMUP_PROPERTY = KernelWarmup.PROPERTY;
+
   private final boolean vectorized;
 
   /** A backend using the Vector API unless {@value #VECTOR_PROPERTY} is {@code false}. */
@@ -54,9 +60,12 @@ public final class CpuBackend
   /**
    * A backend that runs the vector kernels ({@code true}) or the scalar reference ones. Asking for
    * vector kernels in a JVM without the {@code jdk.incubator.vector} module gives the scalar ones.
+   * The first vector backend of a JVM starts the {@link KernelWarmup} thread ({@value
+   * #WARMUP_PROPERTY}).
    */
   public CpuBackend(boolean vectorized) {
     this.vectorized = vectorized && VectorInfo.available();
+    KernelWarmup.startOnce(this);
   }
 
   /** Whether the Vector API kernels run (else the scalar reference kernels). */
@@ -259,6 +268,7 @@ public final class CpuBackend
   @Override
   public boolean fusedUpdate(
       Rule rule, double[] hyper, DeviceBuffer[] in, DeviceBuffer[] out, long size) {
+    KernelWarmup.noteOptimizerStep();
     if (!in[0].dtype().isFloating()) {
       return false;
     }
