@@ -32,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  * summation order differs from the packed kernel's; see the test for the bound.
  *
  * <p><b>Transposed A</b> costs nothing for row-major B (one scalar per row and depth step, read
- * with its stride); for transposed B the rows of op(A) are first gathered into a contiguous scratch
- * (at most {@code 4k} floats).
+ * with its stride); for transposed B each thread first gathers the rows of op(A) of an item into a
+ * contiguous scratch ({@code m * k} floats).
  *
  * <p><b>Epilogue.</b> Each column block of C is finished by {@link VectorEpilogueRows#rowsF32}
  * right after it is written, while it is in L1: the same arithmetic as every other float32 path.
@@ -99,12 +99,11 @@ final class VectorGemvF32 {
    */
   static void gemm(GemmSpec s, float[] a, float[] b, float[] c, GemmEpilogueKernels.F32 epi) {
     int n = s.n();
-    float[] aRows = s.transB() && s.transA() ? gatherRowsOfA(s, a) : null;
     long macs = (long) s.batch() * s.m() * n * s.k();
     int units = (n + CpuParallel.VECTOR_ALIGNMENT - 1) / CpuParallel.VECTOR_ALIGNMENT;
     int tasks = macs < PARALLEL_MIN_MACS ? 1 : Math.min(units, CpuParallel.threads());
     if (tasks <= 1) {
-      columns(s, a, aRows, b, c, epi, 0, n);
+      columns(s, a, b, c, epi, 0, n);
       return;
     }
     CpuParallel.parallelFor(
@@ -115,24 +114,17 @@ final class VectorGemvF32 {
             int j0 = Math.min(n, (int) ((long) units * t / tasks) * CpuParallel.VECTOR_ALIGNMENT);
             int j1 =
                 Math.min(n, (int) ((long) units * (t + 1) / tasks) * CpuParallel.VECTOR_ALIGNMENT);
-            columns(s, a, aRows, b, c, epi, j0, j1);
+            columns(s, a, b, c, epi, j0, j1);
           }
         });
   }
 
   /** Columns {@code [j0, j1)} of C for every batch item, on the calling thread. */
   private static void columns(
-      GemmSpec s,
-      float[] a,
-      float[] aRows,
-      float[] b,
-      float[] c,
-      GemmEpilogueKernels.F32 epi,
-      int j0,
-      int j1) {
+      GemmSpec s, float[] a, float[] b, float[] c, GemmEpilogueKernels.F32 epi, int j0, int j1) {
     for (int item = 0; item < s.batch(); item++) {
       if (s.transB()) {
-        dotColumns(s, item, a, aRows, b, c, epi, j0, j1);
+        dotColumns(s, item, a, b, c, epi, j0, j1);
       } else {
         for (int jb = j0; jb < j1; jb += BLOCK_COLUMNS) {
           streamBlock(s, item, a, b, c, epi, jb, Math.min(j1, jb + BLOCK_COLUMNS));
@@ -281,7 +273,6 @@ final class VectorGemvF32 {
       GemmSpec s,
       int item,
       float[] a,
-      float[] aRows,
       float[] b,
       float[] c,
       GemmEpilogueKernels.F32 epi,
@@ -296,9 +287,9 @@ final class VectorGemvF32 {
     float[] rows = a;
     int aStart = (int) (s.aOffset() + item * s.aBatchStride());
     int aStep = s.lda();
-    if (aRows != null) {
-      rows = aRows;
-      aStart = item * m * k;
+    if (s.transA()) {
+      rows = gatherRowsOfA(s, item, a);
+      aStart = 0;
       aStep = k;
     }
     int bBase = (int) (s.bOffset() + item * s.bBatchStride());
@@ -340,30 +331,27 @@ final class VectorGemvF32 {
   }
 
   /**
-   * Transposed A with transposed B: the rows of op(A) ({@code op(A)[i, p] = a[p * lda + i]}) of
-   * every item gathered contiguously, {@code m * k} floats per item, on the calling thread.
+   * Transposed A with transposed B: the rows of op(A) ({@code op(A)[i, p] = a[p * lda + i]}) of one
+   * item gathered contiguously into this thread's scratch, {@code m * k} floats. Each thread
+   * gathers for itself: {@code m * k} copies against its {@code m * k * n / threads} multiply-adds.
    */
-  private static float[] gatherRowsOfA(GemmSpec s, float[] a) {
+  private static float[] gatherRowsOfA(GemmSpec s, int item, float[] a) {
     int m = s.m();
     int k = s.k();
     int lda = s.lda();
-    float[] rows = scratch((int) Math.min(Integer.MAX_VALUE - 8, (long) s.batch() * m * k));
-    for (int item = 0; item < s.batch(); item++) {
-      int base = (int) (s.aOffset() + item * s.aBatchStride());
-      int dst = item * m * k;
-      for (int p = 0; p < k; p++) {
-        for (int i = 0; i < m; i++) {
-          rows[dst + i * k + p] = a[base + p * lda + i];
-        }
+    float[] rows = scratch(m * k);
+    int base = (int) (s.aOffset() + item * s.aBatchStride());
+    for (int p = 0; p < k; p++) {
+      for (int i = 0; i < m; i++) {
+        rows[i * k + p] = a[base + p * lda + i];
       }
     }
     return rows;
   }
 
   /**
-   * This thread's scratch of at least {@code size} floats, grown on demand and kept. The gathered
-   * rows of op(A) are taken on the caller, the accumulators on each thread running a range; the
-   * caller runs a range too, but only row-major B uses accumulators and only transposed B gathers.
+   * This thread's scratch of at least {@code size} floats, grown on demand and kept: accumulator
+   * rows for row-major B, the gathered rows of op(A) for transposed B (never both in one call).
    */
   private static float[] scratch(int size) {
     float[][] holder = SCRATCH.get();

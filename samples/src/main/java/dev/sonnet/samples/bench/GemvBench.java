@@ -25,12 +25,12 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Float32 products of a few rows at the backend's kernel, into a preallocated C: the products of
  * batch-1 (and batch-4) inference of the main job's MLP, the forward ones with the fused bias +
- * ReLU epilogue, and a batch-1 input gradient ({@code dy · Wᵀ}, transposed B). {@code gemv=false}
- * sends them to the packed GEMM instead (the CPU runtime's {@code sonnet.cpu.gemv}), so {@code -p
- * gemv=true,false} is an A/B in one run; with {@code -prof gc} it shows what each call allocates.
- * Bound by reading the weights once: {@code 4·n·k} bytes per call (4.2 MB for {@code fc2_b1}). Not
- * part of {@code run.sh}; run it on the {@code run.sh} class path with {@code org.openjdk.jmh.Main
- * GemvBench}.
+ * ReLU epilogue, the ConvNet's dense layer (3136 to 128) at batch 1, and a batch-1 input gradient
+ * ({@code dy · Wᵀ}, transposed B). {@code gemv=false} sends them to the packed GEMM instead (the
+ * CPU runtime's {@code sonnet.cpu.gemv}), so {@code -p gemv=true,false} is an A/B in one run; with
+ * {@code -prof gc} it shows what each call allocates. Bound by reading the weights once: {@code
+ * 4·n·k} bytes per call (4.2 MB for {@code fc2_b1}). Not part of {@code run.sh}; run it on the
+ * {@code run.sh} class path with {@code org.openjdk.jmh.Main GemvBench}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,10 +43,11 @@ public class GemvBench {
           "fc2_b1", new int[] {1, 1024, 1024, 0, 1},
           "fc3_b1", new int[] {1, 10, 1024, 0, 0},
           "fc2_b4", new int[] {4, 1024, 1024, 0, 1},
-          "fc2_dx_b1", new int[] {1, 1024, 1024, 1, 0});
+          "fc2_dx_b1", new int[] {1, 1024, 1024, 1, 0},
+          "convnet_fc_b1", new int[] {1, 128, 3136, 0, 1});
 
   /** A key of {@link #SHAPES}. */
-  @Param({"fc1_b1", "fc2_b1", "fc3_b1", "fc2_b4", "fc2_dx_b1"})
+  @Param({"fc1_b1", "fc2_b1", "fc3_b1", "fc2_b4", "fc2_dx_b1", "convnet_fc_b1"})
   public String shape;
 
   /** {@code false}: the packed GEMM (set before the runtime's first product). */
