@@ -38,12 +38,13 @@ import jdk.incubator.vector.VectorSpecies;
  * <p><b>Epilogue.</b> Each column block of C is finished by {@link VectorEpilogueRows#rowsF32}
  * right after it is written, while it is in L1: the same arithmetic as every other float32 path.
  *
- * <p><b>Threads.</b> Above {@link #PARALLEL_MIN_MACS} multiply-adds the columns are cut into one
- * range per thread, in whole units of {@link CpuParallel#VECTOR_ALIGNMENT} columns. An element's
- * arithmetic never depends on which range holds it (vector lane and scalar tail round alike, a dot
- * product is computed whole by one thread), so results do not depend on the thread count. Batch
- * items run one after another inside each range (so a C shared by every item, batch stride 0, sees
- * them in order, as in the packed kernel).
+ * <p><b>Threads.</b> Above {@link #PARALLEL_MIN_MACS} multiply-adds, batch items split across
+ * threads when there are at least as many as threads (and each has its own C); otherwise the
+ * columns are cut into one range per thread, in whole units of {@link CpuParallel#VECTOR_ALIGNMENT}
+ * columns, and each range runs the items one after another (so a C shared by every item, batch
+ * stride 0, sees them in order, as in the packed kernel). An element's arithmetic never depends on
+ * which thread or range holds it (vector lane and scalar tail round alike, a dot product is
+ * computed whole by one thread), so results do not depend on the thread count.
  *
  * <p><b>Allocation.</b> None per call on one thread (scratch rows are per thread and reused); a
  * call split across threads allocates only the pool's small job object and its body.
@@ -101,9 +102,16 @@ final class VectorGemvF32 {
     int n = s.n();
     long macs = (long) s.batch() * s.m() * n * s.k();
     int units = (n + CpuParallel.VECTOR_ALIGNMENT - 1) / CpuParallel.VECTOR_ALIGNMENT;
-    int tasks = macs < PARALLEL_MIN_MACS ? 1 : Math.min(units, CpuParallel.threads());
+    int threads = macs < PARALLEL_MIN_MACS ? 1 : CpuParallel.threads();
+    int batch = s.batch();
+    if (threads > 1 && batch >= threads && s.cBatchStride() != 0) {
+      // Enough items for every thread (batched small products): split the items, whole.
+      CpuParallel.parallelFor(batch, 1, (from, to) -> columns(s, from, to, a, b, c, epi, 0, n));
+      return;
+    }
+    int tasks = Math.min(units, threads);
     if (tasks <= 1) {
-      columns(s, a, b, c, epi, 0, n);
+      columns(s, 0, batch, a, b, c, epi, 0, n);
       return;
     }
     CpuParallel.parallelFor(
@@ -114,15 +122,23 @@ final class VectorGemvF32 {
             int j0 = Math.min(n, (int) ((long) units * t / tasks) * CpuParallel.VECTOR_ALIGNMENT);
             int j1 =
                 Math.min(n, (int) ((long) units * (t + 1) / tasks) * CpuParallel.VECTOR_ALIGNMENT);
-            columns(s, a, b, c, epi, j0, j1);
+            columns(s, 0, batch, a, b, c, epi, j0, j1);
           }
         });
   }
 
-  /** Columns {@code [j0, j1)} of C for every batch item, on the calling thread. */
+  /** Columns {@code [j0, j1)} of C for batch items {@code [item0, item1)}, on this thread. */
   private static void columns(
-      GemmSpec s, float[] a, float[] b, float[] c, GemmEpilogueKernels.F32 epi, int j0, int j1) {
-    for (int item = 0; item < s.batch(); item++) {
+      GemmSpec s,
+      int item0,
+      int item1,
+      float[] a,
+      float[] b,
+      float[] c,
+      GemmEpilogueKernels.F32 epi,
+      int j0,
+      int j1) {
+    for (int item = item0; item < item1; item++) {
       if (s.transB()) {
         dotColumns(s, item, a, b, c, epi, j0, j1);
       } else {

@@ -122,11 +122,20 @@ class VectorGemvF32Test {
         Arguments.of(2, 100, 17, true, true, 5)); // an input gradient through a ReLU
   }
 
-  /** Split across 1, 2 or 3 threads (above the parallel threshold), the result is the same. */
+  /**
+   * Split across 1, 2 or 3 threads (above the parallel threshold; by items where the drawn batch
+   * has enough, else by columns), the result is the same.
+   */
   @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4}")
   @MethodSource("epilogueCases")
   void resultDoesNotDependOnTheThreadCount(int m, int n, int k, boolean ta, boolean tb, int seed) {
     Problem p = Problem.random(m, 2 * n + 129, k + 200, ta, tb, seed);
+    threadCountDoesNotMatter(p);
+    // Many items, each with its own C: split by items.
+    threadCountDoesNotMatter(Problem.random(m, n, k + 200, ta, tb, seed, 9));
+  }
+
+  private static void threadCountDoesNotMatter(Problem p) {
     float[] one = p.c.clone();
     CpuParallel.withThreads(1, () -> run(p, one));
     for (int threads = 2; threads <= 3; threads++) {
@@ -173,8 +182,13 @@ class VectorGemvF32Test {
   /** A random float32 problem: offsets, padded leading dims, maybe stride-0 batches. */
   private record Problem(GemmSpec spec, float[] a, float[] b, float[] c) {
     static Problem random(int m, int n, int k, boolean ta, boolean tb, long seed) {
+      return random(m, n, k, ta, tb, seed, 0);
+    }
+
+    /** {@code batch} items (0: 1 to 3, drawn). */
+    static Problem random(int m, int n, int k, boolean ta, boolean tb, long seed, int items) {
       Random r = new Random(seed);
-      int batch = 1 + r.nextInt(3);
+      int batch = items > 0 ? items : 1 + r.nextInt(3);
       int aRows = ta ? k : m;
       int aCols = ta ? m : k;
       int bRows = tb ? n : k;
