@@ -69,10 +69,7 @@ dirs=()
 for r in $(seq 1 "$rounds"); do
   d="$out/round$r"; mkdir -p "$d"; dirs+=("$d")
   echo "== round $r/$rounds: JMH" >&2
-  # separateClasspathJAR: the forks get the class path from a jar's manifest, not a 4 KB command
-  # line; ONNX Runtime 1.29's JNI library crashes (SIGSEGV in OrtEnvironment.getEnvironment) in a
-  # JVM whose command line is that long (the samples class path holds about 160 jars).
-  "$java" -Djmh.separateClasspathJAR=true --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main "${sel[@]}" \
+  "$java" --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main "${sel[@]}" \
     -f 1 -wi "$wi" -w 1s -i "$it" -r "${secs}s" -prof gc -foe true \
     -jvmArgs "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -Dsonnet.cpu.threads=$threads -Dsonnet.backend=cpu" \
     -rf json -rff "$d/jmh.json" > "$d/jmh.log" 2>&1 || { tail -30 "$d/jmh.log" >&2; exit 1; }
