@@ -50,6 +50,14 @@ public class InferenceBench {
   @Param({"1", "100"})
   public int batch;
 
+  /**
+   * {@code false} turns off the CPU runtime's small-row product path ({@code sonnet.cpu.gemv}) in
+   * this fork, so products of at most four rows take the packed GEMM: the A/B switch, e.g. {@code
+   * -p gemv=true,false}. Set before the runtime reads it (on its first product).
+   */
+  @Param({"true"})
+  public String gemv;
+
   private Path dir;
   private GraphFunction inference;
   private Tensor x;
@@ -60,6 +68,7 @@ public class InferenceBench {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException, OrtException {
+    System.setProperty("sonnet.cpu.gemv", gemv);
     dir = Files.createTempDirectory("sonnet-inference-bench");
     try {
       InferenceModels.writeInChildJvm(model, dir);

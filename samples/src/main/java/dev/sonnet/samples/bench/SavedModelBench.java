@@ -51,6 +51,14 @@ public class SavedModelBench {
   @Param({"1", "100"})
   public int batch;
 
+  /**
+   * {@code false} turns off the CPU runtime's small-row product path ({@code sonnet.cpu.gemv}) in
+   * this fork, so products of at most four rows take the packed GEMM: the A/B switch, e.g. {@code
+   * -p gemv=true,false}. Set before the runtime reads it (on its first product).
+   */
+  @Param({"true"})
+  public String gemv;
+
   @Param({"eager", "loaded", "loaded_unoptimized"})
   public String mode;
 
@@ -61,6 +69,7 @@ public class SavedModelBench {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
+    System.setProperty("sonnet.cpu.gemv", gemv);
     net =
         switch (model) {
           case "mlp_main" -> Models.mlp(1);
