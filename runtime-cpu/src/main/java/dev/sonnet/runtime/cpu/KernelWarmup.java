@@ -262,6 +262,11 @@ final class KernelWarmup implements Runnable {
 
     private static final GemmSpec EDGES_TRANS_A = spec(9, 40, 20, true, false, false);
 
+    /** One row (batch-1 inference, {@link VectorGemvF32}): a layer's forward and input gradient. */
+    private static final GemmSpec ROW = spec(1, 64, 70, false, false, false);
+
+    private static final GemmSpec ROW_TRANS_B = spec(1, 64, 70, false, true, false);
+
     private final CpuBackend backend;
     // GEMM operands, each large enough for its role's largest use above.
     private final CpuBuffer a = buffer(8 * 260);
@@ -348,6 +353,8 @@ final class KernelWarmup implements Runnable {
       backend.gemm(TRANS_A_ACCUMULATE, a, b, c);
       backend.gemm(SHALLOW_A, a, b, c);
       backend.gemm(BATCHED, a, b, c);
+      backend.gemmEpilogue(ROW, a, b, c, biasRelu);
+      backend.gemm(ROW_TRANS_B, a, b, c);
       if (round % EDGE_EVERY == 0) {
         backend.gemmEpilogue(DEEP, a, b, c, biasRelu);
         backend.gemmEpilogue(NARROW, a, b, c, biasOnly);
