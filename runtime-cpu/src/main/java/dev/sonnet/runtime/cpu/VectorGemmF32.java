@@ -74,6 +74,12 @@ final class VectorGemmF32 {
    */
   static final int SHALLOW_A_MAX_COLUMNS = 2 * NR;
 
+  /**
+   * Depth steps per block of a transposed op(B) panel's packing: one 64-byte line of each of the
+   * panel's NR source rows.
+   */
+  static final int TRANSPOSE_BLOCK = 16;
+
   /** Multiply-adds below which a product runs on the calling thread alone. */
   static final long PARALLEL_MIN_FLOPS = 1L << 18;
 
@@ -281,6 +287,13 @@ final class VectorGemmF32 {
   /**
    * Packs op(B)[pc:pc+kc, j:j+nc] into panels of NR columns, each kc rows of NR floats, from {@code
    * dst} on; columns past nc are zero.
+   *
+   * <p>Row-major B: each full panel row is two vector copies (a {@code System.arraycopy} per row
+   * costs a stub call per 128 bytes, which made packing the weights of a dense layer's forward a
+   * tenth of a training step). Transposed B (the input gradient's {@code g @ wᵀ}): the panel is a
+   * transpose, done in blocks of {@link #TRANSPOSE_BLOCK} depth steps so that the {@code NR} source
+   * lines and the block's destination rows stay in L1 (transposing a whole column at a time wrote
+   * every destination row once per column, a kc x NR float scatter that missed L1 on each store).
    */
   static void packB(
       GemmSpec s, float[] b, int bBase, int pc, int kc, int j, int nc, float[] pack, int dst) {
@@ -288,22 +301,32 @@ final class VectorGemmF32 {
     for (int jp = 0; jp < nc; jp += NR, dst += kc * NR) {
       int nr = Math.min(NR, nc - jp);
       if (s.transB()) {
-        // op(B)[p, j] = b[j * ldb + p]: read each column contiguously.
-        for (int jj = 0; jj < NR; jj++) {
-          if (jj < nr) {
-            int src = bBase + (j + jp + jj) * ldb + pc;
-            for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = b[src + p];
-          } else {
-            for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = 0f;
+        // op(B)[p, j] = b[j * ldb + p]: columns of op(B) are contiguous rows of b.
+        int src0 = bBase + (j + jp) * ldb + pc;
+        for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BLOCK) {
+          int p1 = Math.min(kc, p0 + TRANSPOSE_BLOCK);
+          for (int jj = 0; jj < nr; jj++) {
+            int src = src0 + jj * ldb;
+            for (int p = p0; p < p1; p++) pack[dst + p * NR + jj] = b[src + p];
           }
+        }
+        if (nr < NR) {
+          for (int p = 0; p < kc; p++) {
+            Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
+          }
+        }
+      } else if (nr == NR) {
+        for (int p = 0, src = bBase + pc * ldb + j + jp, d = dst;
+            p < kc;
+            p++, src += ldb, d += NR) {
+          FloatVector.fromArray(S, b, src).intoArray(pack, d);
+          FloatVector.fromArray(S, b, src + L).intoArray(pack, d + L);
         }
       } else {
         for (int p = 0; p < kc; p++) {
           int src = bBase + (pc + p) * ldb + j + jp;
           System.arraycopy(b, src, pack, dst + p * NR, nr);
-          if (nr < NR) {
-            Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
-          }
+          Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
         }
       }
     }
@@ -318,8 +341,18 @@ final class VectorGemmF32 {
     }
     if (s.transA()) {
       // op(A)[i, p] = a[p * lda + i]: the MR values of one p are contiguous.
-      for (int p = 0; p < kc; p++) {
-        System.arraycopy(a, aBase + (pc + p) * lda + i0, pack, p * MR, mr);
+      if (mr == MR) {
+        // Four scalar copies: cheaper than a System.arraycopy call per 16 bytes.
+        for (int p = 0, src = aBase + pc * lda + i0; p < kc; p++, src += lda) {
+          pack[p * MR] = a[src];
+          pack[p * MR + 1] = a[src + 1];
+          pack[p * MR + 2] = a[src + 2];
+          pack[p * MR + 3] = a[src + 3];
+        }
+      } else {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(a, aBase + (pc + p) * lda + i0, pack, p * MR, mr);
+        }
       }
     } else {
       for (int r = 0; r < mr; r++) {
