@@ -74,12 +74,6 @@ final class VectorGemmF32 {
    */
   static final int SHALLOW_A_MAX_COLUMNS = 2 * NR;
 
-  /**
-   * Depth steps per block of a transposed op(B) panel's packing: one 64-byte line of each of the
-   * panel's NR source rows.
-   */
-  static final int TRANSPOSE_BLOCK = 16;
-
   /** Multiply-adds below which a product runs on the calling thread alone. */
   static final long PARALLEL_MIN_FLOPS = 1L << 18;
 
@@ -290,10 +284,9 @@ final class VectorGemmF32 {
    *
    * <p>Row-major B: each full panel row is two vector copies (a {@code System.arraycopy} per row
    * costs a stub call per 128 bytes, which made packing the weights of a dense layer's forward a
-   * tenth of a training step). Transposed B (the input gradient's {@code g @ wᵀ}): the panel is a
-   * transpose, done in blocks of {@link #TRANSPOSE_BLOCK} depth steps so that the {@code NR} source
-   * lines and the block's destination rows stay in L1 (transposing a whole column at a time wrote
-   * every destination row once per column, a kc x NR float scatter that missed L1 on each store).
+   * tenth of a training step). Transposed B (the input gradient's {@code g @ wᵀ}) is a scalar
+   * transpose, about 1 ns per float on the 2-core EPYC whether B is in cache or not; blocking it
+   * for L1, gathers and scatters with the Vector API were measured no faster (gathers 3x slower).
    */
   static void packB(
       GemmSpec s, float[] b, int bBase, int pc, int kc, int j, int nc, float[] pack, int dst) {
@@ -301,18 +294,13 @@ final class VectorGemmF32 {
     for (int jp = 0; jp < nc; jp += NR, dst += kc * NR) {
       int nr = Math.min(NR, nc - jp);
       if (s.transB()) {
-        // op(B)[p, j] = b[j * ldb + p]: columns of op(B) are contiguous rows of b.
-        int src0 = bBase + (j + jp) * ldb + pc;
-        for (int p0 = 0; p0 < kc; p0 += TRANSPOSE_BLOCK) {
-          int p1 = Math.min(kc, p0 + TRANSPOSE_BLOCK);
-          for (int jj = 0; jj < nr; jj++) {
-            int src = src0 + jj * ldb;
-            for (int p = p0; p < p1; p++) pack[dst + p * NR + jj] = b[src + p];
-          }
-        }
-        if (nr < NR) {
-          for (int p = 0; p < kc; p++) {
-            Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
+        // op(B)[p, j] = b[j * ldb + p]: read each column contiguously.
+        for (int jj = 0; jj < NR; jj++) {
+          if (jj < nr) {
+            int src = bBase + (j + jp + jj) * ldb + pc;
+            for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = b[src + p];
+          } else {
+            for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = 0f;
           }
         }
       } else if (nr == NR) {
