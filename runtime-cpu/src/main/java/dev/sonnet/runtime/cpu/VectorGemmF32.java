@@ -294,8 +294,9 @@ final class VectorGemmF32 {
    * <p>Row-major B: each full panel row is two vector copies (a {@code System.arraycopy} per row
    * costs a stub call per 128 bytes, which made packing the weights of a dense layer's forward a
    * tenth of a training step). Transposed B (the input gradient's {@code g @ wᵀ}) is a scalar
-   * transpose, about 1 ns per float on the 2-core EPYC whether B is in cache or not; blocking it
-   * for L1, gathers and scatters with the Vector API were measured no faster (gathers 3x slower).
+   * transpose, four columns at a time: about 0.6 ns per float on the 2-core EPYC, 0.75 one column
+   * at a time, whether B is in cache or not; blocking it for L1, gathers and scatters with the
+   * Vector API were measured no faster (gathers 3x slower).
    */
   static void packB(
       GemmSpec s, float[] b, int bBase, int pc, int kc, int j, int nc, float[] pack, int dst) {
@@ -303,8 +304,26 @@ final class VectorGemmF32 {
     for (int jp = 0; jp < nc; jp += NR, dst += kc * NR) {
       int nr = Math.min(NR, nc - jp);
       if (s.transB()) {
-        // op(B)[p, j] = b[j * ldb + p]: read each column contiguously.
-        for (int jj = 0; jj < NR; jj++) {
+        // op(B)[p, j] = b[j * ldb + p]: read each column contiguously, four columns at a time
+        // (four loads, four adjacent stores per depth step: a quarter faster than one column).
+        int jj = 0;
+        for (; jj + 4 <= nr; jj += 4) {
+          int s0 = bBase + (j + jp + jj) * ldb + pc;
+          int s1 = s0 + ldb;
+          int s2 = s1 + ldb;
+          int s3 = s2 + ldb;
+          for (int p = 0, d = dst + jj; p < kc; p++, d += NR) {
+            float v0 = b[s0 + p];
+            float v1 = b[s1 + p];
+            float v2 = b[s2 + p];
+            float v3 = b[s3 + p];
+            pack[d] = v0;
+            pack[d + 1] = v1;
+            pack[d + 2] = v2;
+            pack[d + 3] = v3;
+          }
+        }
+        for (; jj < NR; jj++) {
           if (jj < nr) {
             int src = bBase + (j + jp + jj) * ldb + pc;
             for (int p = 0; p < kc; p++) pack[dst + p * NR + jj] = b[src + p];
