@@ -11,6 +11,7 @@ import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A dense layer's forward in one product: {@code y = activation(x @ w + b)} for {@code x [m, k]},
@@ -27,7 +28,8 @@ import dev.sonnet.tensor.Tensor;
  * <p><b>Gradient.</b> With {@code g = where(y > 0, dy, 0)} for a ReLU ({@code y > 0} exactly where
  * the pre-activation is, NaN included), else {@code dy}: {@code dx = g @ wᵀ}, {@code dw = xᵀ @ g},
  * {@code db = sum of g over rows}, the same dispatched operations (so the same bits, and
- * differentiable again) as the decomposition's gradient.
+ * differentiable again) as the decomposition's gradient; only those a tape wants are computed (see
+ * {@link #backward(Tensor[], Tensor[], Tensor[], boolean[])}).
  */
 record DenseOp(Activation activation, boolean withBias) implements FusedOp {
 
@@ -129,6 +131,27 @@ record DenseOp(Activation activation, boolean withBias) implements FusedOp {
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
+    boolean[] all = new boolean[inputs.length];
+    Arrays.fill(all, true);
+    return backward(inputs, outputs, upstream, all);
+  }
+
+  /**
+   * The gradients {@code wanted}: a dense layer fed by data (the first layer of a model, whose
+   * input the tape does not track) skips {@code dx = g @ wᵀ}, a product as costly as its forward;
+   * likewise {@code dw} and {@code db} of a frozen layer. Each gradient computed is the same
+   * dispatched operation as when all are wanted, so the same bits.
+   */
+  @Override
+  public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream, boolean[] wanted) {
+    Tensor[] grads = new Tensor[inputs.length];
+    boolean any = false;
+    for (boolean w : wanted) {
+      any |= w;
+    }
+    if (!any) {
+      return grads;
+    }
     Tensor x = inputs[0];
     Tensor w = inputs[1];
     Tensor g = upstream[0];
@@ -136,11 +159,15 @@ record DenseOp(Activation activation, boolean withBias) implements FusedOp {
       Tensor y = outputs[0];
       g = Elementwise.where(y.greater(OpSupport.scalarLike(y, 0)), g, OpSupport.scalarLike(g, 0));
     }
-    Tensor dx = LinearAlgebra.matmul(g, w, false, true);
-    Tensor dw = LinearAlgebra.matmul(x, g, true, false);
-    if (!withBias) {
-      return new Tensor[] {dx, dw};
+    if (wanted[0]) {
+      grads[0] = LinearAlgebra.matmul(g, w, false, true);
     }
-    return new Tensor[] {dx, dw, Broadcasting.reduceTo(g, inputs[2].shape())};
+    if (wanted[1]) {
+      grads[1] = LinearAlgebra.matmul(x, g, true, false);
+    }
+    if (withBias && wanted[2]) {
+      grads[2] = Broadcasting.reduceTo(g, inputs[2].shape());
+    }
+    return grads;
   }
 }

@@ -197,29 +197,42 @@ record MatMulOp(boolean transposeA, boolean transposeB) implements Op {
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream) {
+    return backward(inputs, outputs, upstream, new boolean[] {true, true});
+  }
+
+  /**
+   * Only the gradients {@code wanted}: {@code x @ w} with {@code x} data (untracked) skips {@code
+   * dx}, a product as costly as the forward. Each one computed is the same as when both are.
+   */
+  @Override
+  public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream, boolean[] wanted) {
     Tensor a = inputs[0];
     Tensor b = inputs[1];
     Plan p = plan(a, b);
     Tensor ap = ShapeOps.reshapeTo(a, Shape.of(p.aDims));
     Tensor bp = ShapeOps.reshapeTo(b, Shape.of(p.bDims));
     Tensor g = ShapeOps.reshapeTo(upstream[0], p.fullShape());
-    Tensor da;
-    Tensor db;
+    Tensor da = null;
+    Tensor db = null;
     if (!p.tA && !p.tB) {
-      da = LinearAlgebra.matmul(g, bp, false, true);
-      db = LinearAlgebra.matmul(ap, g, true, false);
+      da = wanted[0] ? LinearAlgebra.matmul(g, bp, false, true) : null;
+      db = wanted[1] ? LinearAlgebra.matmul(ap, g, true, false) : null;
     } else if (!p.tA) {
-      da = LinearAlgebra.matmul(g, bp, false, false);
-      db = LinearAlgebra.matmul(g, ap, true, false);
+      da = wanted[0] ? LinearAlgebra.matmul(g, bp, false, false) : null;
+      db = wanted[1] ? LinearAlgebra.matmul(g, ap, true, false) : null;
     } else if (!p.tB) {
-      da = LinearAlgebra.matmul(bp, g, false, true);
-      db = LinearAlgebra.matmul(ap, g, false, false);
+      da = wanted[0] ? LinearAlgebra.matmul(bp, g, false, true) : null;
+      db = wanted[1] ? LinearAlgebra.matmul(ap, g, false, false) : null;
     } else {
-      da = LinearAlgebra.matmul(bp, g, true, true);
-      db = LinearAlgebra.matmul(g, ap, true, true);
+      da = wanted[0] ? LinearAlgebra.matmul(bp, g, true, true) : null;
+      db = wanted[1] ? LinearAlgebra.matmul(g, ap, true, true) : null;
     }
-    da = ShapeOps.reshapeTo(Broadcasting.reduceTo(da, ap.shape()), a.shape());
-    db = ShapeOps.reshapeTo(Broadcasting.reduceTo(db, bp.shape()), b.shape());
+    if (da != null) {
+      da = ShapeOps.reshapeTo(Broadcasting.reduceTo(da, ap.shape()), a.shape());
+    }
+    if (db != null) {
+      db = ShapeOps.reshapeTo(Broadcasting.reduceTo(db, bp.shape()), b.shape());
+    }
     return new Tensor[] {da, db};
   }
 }

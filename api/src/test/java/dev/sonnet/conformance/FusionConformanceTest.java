@@ -139,6 +139,53 @@ class FusionConformanceTest {
     }
   }
 
+  /**
+   * A layer fed by data (its input untracked, as a model's first layer) gets no input gradient
+   * product: the tape says it is not wanted. Fused ({@code dense}) and unfused ({@code matmul}):
+   * one product (dw) instead of two, and dw, db bit for bit those computed when x is tracked too.
+   */
+  @Test
+  void denseAndMatmul_skipTheInputGradientOfUntrackedData() {
+    Tensor x = normal(1, DType.FLOAT32, 37, 50);
+    Tensor w = normal(2, DType.FLOAT32, 50, 70);
+    Tensor b = normal(3, DType.FLOAT32, 70);
+    Function<Tensor[], Tensor> f = t -> LinearAlgebra.dense(t[0], t[1], t[2], Activation.RELU);
+    for (boolean fusion : new boolean[] {true, false}) {
+      Fusion.setEnabled(fusion);
+      List<float[]> all = valueAndGradients(f, x, w, b);
+      List<String> products = new ArrayList<>();
+      OpRecorder counter =
+          new OpRecorder() {
+            @Override
+            public void record(Op op, Tensor[] inputs, Tensor[] outputs) {
+              if (op.name().equals("matmul")) {
+                products.add(op.toString());
+              }
+            }
+
+            @Override
+            public void recordRead(Variable variable, Tensor value) {}
+          };
+      List<Tensor> grads;
+      try (GradientTape tape = GradientTape.open()) {
+        tape.watch(w, b);
+        Tensor y = f.apply(new Tensor[] {x, w, b});
+        Tensor r = normal(99, DType.FLOAT32, y.shape().dims());
+        Tensor loss = y.mul(r).sum();
+        tape.close(); // recording stops; the gradient below is computed with only the counter on
+        Dispatch.push(counter);
+        try {
+          grads = tape.gradient(loss, List.of(w, b));
+        } finally {
+          Dispatch.pop(counter);
+        }
+      }
+      assertThat(products).as("fusion %s: products of the backward pass", fusion).hasSize(1);
+      assertThat(grads.get(0).toFloatArray()).as("fusion %s: dw", fusion).isEqualTo(all.get(2));
+      assertThat(grads.get(1).toFloatArray()).as("fusion %s: db", fusion).isEqualTo(all.get(3));
+    }
+  }
+
   @Test
   void dense_gradientMatchesFiniteDifferences() {
     Tensor x = GradientCheck.uniform(1, -1, 1, 5, 4);

@@ -31,6 +31,14 @@ public class TrainBench {
   @Param({"true", "false"})
   public boolean fusion;
 
+  /**
+   * Whether the tape also tracks the input batch, so the first layer computes the input gradient
+   * nobody uses: {@code true} measures the steps as they ran before the tape told ops which
+   * gradients it wants ({@code -p inputGradient=true,false} for an A/B in one run).
+   */
+  @Param({"false"})
+  public boolean inputGradient;
+
   private TrainSteps steps;
 
   @Setup(Level.Trial)
@@ -43,6 +51,7 @@ public class TrainBench {
           case "convnet" -> TrainSteps.convNet(64);
           default -> throw new IllegalArgumentException("unknown model " + model);
         };
+    steps.watchingInput(inputGradient);
   }
 
   @Benchmark

@@ -38,6 +38,7 @@ final class TrainSteps {
   private final Tensor x;
   private final Tensor labels;
   private List<Variable> params;
+  private boolean watchInput;
 
   private TrainSteps(Module model, Tensor x, Tensor labels) {
     this.model = model;
@@ -85,6 +86,16 @@ final class TrainSteps {
         labels(rng, batch, 10));
   }
 
+  /**
+   * Makes the tape track the input batch too, so the first layer computes its input gradient: what
+   * every step did before the tape told ops which gradients it wants (an A/B baseline, {@code
+   * TrainBench}'s {@code inputGradient}); the parameters' gradients are the same.
+   */
+  TrainSteps watchingInput(boolean watch) {
+    this.watchInput = watch;
+    return this;
+  }
+
   private static Tensor labels(Rng rng, int batch, int classes) {
     int[] y = new int[batch];
     double[] picks =
@@ -105,6 +116,9 @@ final class TrainSteps {
       List<Tensor> grads;
       Tensor loss;
       try (GradientTape tape = GradientTape.open()) {
+        if (watchInput) {
+          tape.watch(x);
+        }
         loss = Losses.softmaxCrossEntropy(((Layer) model).call(x), labels);
         if (params == null) {
           params = model.trainableVariables(); // known once the first call has built the model
