@@ -243,7 +243,11 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
           upstream[i] = node.outputs[i].zerosLike();
         }
       }
-      Tensor[] inputGrads = node.op.backward(node.inputs, node.outputs, upstream);
+      boolean[] wanted = new boolean[node.inputs.length];
+      for (int i = 0; i < wanted.length; i++) {
+        wanted[i] = node.inputs[i].dtype().isFloating() && tracked.contains(node.inputs[i]);
+      }
+      Tensor[] inputGrads = node.op.backward(node.inputs, node.outputs, upstream, wanted);
       for (int i = 0; i < node.inputs.length; i++) {
         Tensor in = node.inputs[i];
         Tensor g = inputGrads[i];

@@ -21,6 +21,24 @@ public interface DirectConvolution {
       ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y);
 
   /**
+   * {@link #convolveDirect}, then {@code y = relu(y + bias)} (or only one of the two): {@code bias}
+   * (one value per output channel, or null for none) added to each output as a float add after its
+   * sum, then, when {@code relu}, {@code max(y, 0)}; the same arithmetic as the separate bias add
+   * and ReLU ops, so the same bits, but applied while each output line is still in cache. The
+   * default declines (the op layer then runs those passes itself).
+   */
+  default boolean convolveDirect(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer w,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    return false;
+  }
+
+  /**
    * The filter gradient {@code dw [kernel..., channels, outChannels]}: the sum over every output
    * position of the input window times {@code dy}. True when every element of {@code dw} has been
    * written.

@@ -29,4 +29,15 @@ public interface Op {
    * the input is not differentiable (an index, a bool mask).
    */
   Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream);
+
+  /**
+   * {@link #backward}, told which input gradients the caller will use: {@code wanted[i]} is false
+   * where the gradient for input {@code i} is discarded (a gradient tape passes false for inputs it
+   * does not track, such as a model's input images). An op may then return null there and skip the
+   * work, as {@link ConvOp} skips its input gradient; by default every gradient is computed.
+   */
+  default Tensor[] backward(
+      Tensor[] inputs, Tensor[] outputs, Tensor[] upstream, boolean[] wanted) {
+    return backward(inputs, outputs, upstream);
+  }
 }

@@ -363,6 +363,36 @@ public final class CpuBackend
     return true;
   }
 
+  /**
+   * {@link DirectConvF32} with its line epilogue ({@link ConvEpilogue}): the fused conv + bias +
+   * ReLU. Declines what {@link NarrowConvF32} would compute (the op layer then runs the passes).
+   */
+  @Override
+  public boolean convolveDirect(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer w,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    if (!vectorized
+        || x.dtype() != DType.FLOAT32
+        || !DirectConvF32.handles(geometry, outChannels)
+        || NarrowConvF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    DirectConvF32.convolve(
+        geometry,
+        outChannels,
+        b(x).f32(),
+        b(w).f32(),
+        bias == null ? null : b(bias).f32(),
+        relu,
+        b(y).f32());
+    return true;
+  }
+
   /** {@link DirectConvFilterGradF32} for the float32 geometries it handles (vector backend). */
   @Override
   public boolean convolveFilterGradientDirect(
