@@ -36,6 +36,22 @@ final class VectorMaxPoolBackward {
         && disjoint(s.k2, s.s2, s.d2);
   }
 
+  /**
+   * True when the windows cover every input element exactly once (window = stride, no dilation, no
+   * padding, the input a whole number of windows, as the usual 2x2 pooling of an even image): then
+   * the routing writes all of {@code gradIn} and the zero fill before it, a whole extra pass over
+   * the largest activation, is skipped.
+   */
+  static boolean tiles(ConvShape3d s) {
+    return tiles(s.k0, s.s0, s.d0, s.p0, s.in0, s.out0)
+        && tiles(s.k1, s.s1, s.d1, s.p1, s.in1, s.out1)
+        && tiles(s.k2, s.s2, s.d2, s.p2, s.in2, s.out2);
+  }
+
+  private static boolean tiles(int k, int stride, int dilation, int pad, int in, int out) {
+    return k == stride && dilation == 1 && pad == 0 && out * k == in;
+  }
+
   private static boolean disjoint(int k, int stride, int dilation) {
     return stride >= (k - 1) * dilation + 1;
   }
@@ -45,10 +61,15 @@ final class VectorMaxPoolBackward {
     int c = s.channels;
     int[] window = new int[s.kernelVolume];
     int vectorEnd = F.loopBound(c);
+    // The scalar tail (channels past the last whole vector) writes only each window's maximum.
+    boolean tiled = vectorEnd == c && tiles(s);
     for (int n = lo; n < hi; n++) {
       int xImage = n * s.inVolume;
-      // Elements no window covers (the input's edge when the windows do not tile it) get zero.
-      Arrays.fill(gradIn, xImage * c, (xImage + s.inVolume) * c, 0f);
+      // Elements no window covers (the input's edge when the windows do not tile it) get zero;
+      // when the windows tile the input, every element is written below (its gradient or zero).
+      if (!tiled) {
+        Arrays.fill(gradIn, xImage * c, (xImage + s.inVolume) * c, 0f);
+      }
       for (int o = 0; o < s.outVolume; o++) {
         int positions = windowOffsets(s, xImage, o, window);
         if (positions == 0) {
