@@ -21,7 +21,10 @@ import java.util.Locale;
  *
  * <p>The gradient is the decomposition's: the ReLU mask (from the output: {@code y > 0} exactly
  * where the pre-activation is), the bias gradient summed over every axis but the last, and the
- * convolution's gradients, of which only the wanted ones are computed.
+ * convolution's gradients, of which only the wanted ones are computed. With a ReLU, fusion on and a
+ * backend that has the kernel, the mask and the bias gradient are one {@link ReluBiasGradOp} pass:
+ * the mask bit for bit, the bias gradient summed in another fixed order (within float summation
+ * rounding of the reduction's).
  *
  * @param params the convolution's attributes
  * @param hasBias whether input 2 is a bias of one value per output channel
@@ -86,11 +89,19 @@ public record FusedConvOp(ConvParams params, boolean hasBias, UnaryKind activati
 
   @Override
   public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream, boolean[] wanted) {
-    Tensor dz = Epilogue.preActivationGradient(activation, outputs[0], upstream[0]);
-    Tensor[] g = ConvOp.gradients(params, inputs[0], inputs[1], dz, wanted[0], wanted[1]);
-    if (!hasBias) {
-      return g;
+    Tensor dz;
+    Tensor db = null;
+    boolean wantBias = hasBias && wanted[2];
+    if (activation == UnaryKind.RELU && Fusion.enabled() && ReluBiasGradOp.available(outputs[0])) {
+      // The ReLU mask and the bias gradient in one pass (ReluBiasGradOp).
+      Tensor[] r = Dispatch.run(new ReluBiasGradOp(wantBias), outputs[0], upstream[0]);
+      dz = r[0];
+      db = wantBias ? r[1] : null;
+    } else {
+      dz = Epilogue.preActivationGradient(activation, outputs[0], upstream[0]);
+      db = wantBias ? Epilogue.biasGradient(dz) : null;
     }
-    return new Tensor[] {g[0], g[1], wanted[2] ? Epilogue.biasGradient(dz) : null};
+    Tensor[] g = ConvOp.gradients(params, inputs[0], inputs[1], dz, wanted[0], wanted[1]);
+    return hasBias ? new Tensor[] {g[0], g[1], db} : g;
   }
 }

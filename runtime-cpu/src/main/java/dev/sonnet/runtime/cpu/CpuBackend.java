@@ -393,6 +393,44 @@ public final class CpuBackend
     return true;
   }
 
+  /** {@link ReluBiasGradKernels}: float32 (vector or scalar) and float64. */
+  @Override
+  public boolean hasReluBiasGradient(DType dtype) {
+    return dtype == DType.FLOAT32 || dtype == DType.FLOAT64;
+  }
+
+  @Override
+  public boolean reluBiasGradient(
+      DeviceBuffer y,
+      DeviceBuffer upstream,
+      long rows,
+      int channels,
+      DeviceBuffer dz,
+      DeviceBuffer biasGradient) {
+    if (!hasReluBiasGradient(y.dtype()) || rows * channels > Integer.MAX_VALUE) {
+      return false;
+    }
+    if (y.dtype() == DType.FLOAT32) {
+      ReluBiasGradKernels.f32(
+          b(y).f32(),
+          b(upstream).f32(),
+          (int) rows,
+          channels,
+          b(dz).f32(),
+          biasGradient == null ? null : b(biasGradient).f32(),
+          vectorized);
+    } else {
+      ReluBiasGradKernels.f64(
+          b(y).f64(),
+          b(upstream).f64(),
+          (int) rows,
+          channels,
+          b(dz).f64(),
+          biasGradient == null ? null : b(biasGradient).f64());
+    }
+    return true;
+  }
+
   /** {@link DirectConvFilterGradF32} for the float32 geometries it handles (vector backend). */
   @Override
   public boolean convolveFilterGradientDirect(
