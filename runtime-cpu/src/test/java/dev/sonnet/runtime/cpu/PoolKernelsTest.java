@@ -173,6 +173,11 @@ class PoolKernelsTest {
                 new int[] {sh[0] / sh[2], sh[1] / sh[3]},
                 1);
         assertThat(VectorMaxPoolBackward.tiles(new ConvShape3d(g))).isTrue();
+        assertThat(TiledMaxPool2x2.handles(new ConvShape3d(g)))
+            .isEqualTo(
+                sh[2] == 2
+                    && sh[3] == 2
+                    && channels % jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() == 0);
         float[] x = new float[(int) ConvKernelsTest.imageSize(g)];
         for (int i = 0; i < x.length; i++) {
           x[i] = values[r.nextInt(values.length)];
@@ -184,6 +189,14 @@ class PoolKernelsTest {
           assertThat(Float.floatToRawIntBits(vector[i]))
               .as("element %d, %s", i, ConvKernelsTest.describe(g))
               .isEqualTo(Float.floatToRawIntBits(reference[i]));
+        }
+        // The forward pass too (TiledMaxPool2x2 for the 2x2 shapes with whole vectors).
+        float[] y = pool(fast, PoolKind.MAX, g, x);
+        float[] yReference = pool(scalar, PoolKind.MAX, g, x);
+        for (int i = 0; i < y.length; i++) {
+          assertThat(Float.floatToRawIntBits(y[i]))
+              .as("output %d, %s", i, ConvKernelsTest.describe(g))
+              .isEqualTo(Float.floatToRawIntBits(yReference[i]));
         }
       }
     }
