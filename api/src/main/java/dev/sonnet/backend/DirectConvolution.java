@@ -1,5 +1,7 @@
 package dev.sonnet.backend;
 
+import dev.sonnet.tensor.DType;
+
 /**
  * An optional capability of a {@link Backend}: the three products of a convolution computed
  * straight from the image, without the column matrix that {@link Backend#im2col} writes (for a 3x3
@@ -19,6 +21,48 @@ public interface DirectConvolution {
    */
   boolean convolveDirect(
       ConvGeometry geometry, int outChannels, DeviceBuffer x, DeviceBuffer w, DeviceBuffer y);
+
+  /**
+   * {@link #convolveDirect}, then {@code y = relu(y + bias)} (or only one of the two): {@code bias}
+   * (one value per output channel, or null for none) added to each output as a float add after its
+   * sum, then, when {@code relu}, {@code max(y, 0)}; the same arithmetic as the separate bias add
+   * and ReLU ops, so the same bits, but applied while each output line is still in cache. The
+   * default declines (the op layer then runs those passes itself).
+   */
+  default boolean convolveDirect(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer w,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    return false;
+  }
+
+  /** Whether {@link #reluBiasGradient} computes {@code dtype}; by default no backend does. */
+  default boolean hasReluBiasGradient(DType dtype) {
+    return false;
+  }
+
+  /**
+   * The gradient through a convolution's bias and ReLU epilogue in one pass over {@code rows x
+   * channels} values (dense, row-major): {@code dz[r, c] = y[r, c] > 0 ? upstream[r, c] : +0.0}
+   * (exactly {@code where(y > 0, upstream, 0)}, from the ReLU's output {@code y}; NaN gives 0) and,
+   * when {@code biasGradient} is not null, {@code biasGradient[c] = sum_r dz[r, c]}, summed in a
+   * fixed order that depends on {@code rows} only (not on threads): float sums within the same
+   * rounding bound as a reduction's, not its bits. True when both are written; a backend answers
+   * true for every dtype {@link #hasReluBiasGradient} names.
+   */
+  default boolean reluBiasGradient(
+      DeviceBuffer y,
+      DeviceBuffer upstream,
+      long rows,
+      int channels,
+      DeviceBuffer dz,
+      DeviceBuffer biasGradient) {
+    return false;
+  }
 
   /**
    * The filter gradient {@code dw [kernel..., channels, outChannels]}: the sum over every output

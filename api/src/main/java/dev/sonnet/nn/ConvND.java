@@ -1,10 +1,13 @@
 package dev.sonnet.nn;
 
+import dev.sonnet.backend.GemmEpilogue.Activation;
 import dev.sonnet.initializers.Initializer;
 import dev.sonnet.initializers.Initializers;
+import dev.sonnet.module.ActivationFusing;
 import dev.sonnet.module.Build;
 import dev.sonnet.module.Deferred;
 import dev.sonnet.module.Layer;
+import dev.sonnet.module.Layers;
 import dev.sonnet.module.Module;
 import dev.sonnet.module.ModuleException;
 import dev.sonnet.module.NotBuiltException;
@@ -30,7 +33,7 @@ import java.util.List;
  * inChannels, outputChannels]}, by default a truncated normal with standard deviation {@code 1 /
  * sqrt(prod(kernel) * inChannels)} (the fan-in); {@code b:[outputChannels]}, zeros by default.
  */
-public abstract class ConvND extends Module implements Layer {
+public abstract class ConvND extends Module implements ActivationFusing {
   /** {@link Pad#SAME}: at stride 1 the output keeps the input's size, Sonnet's default. */
   public static final Pad DEFAULT_PADDING = Pad.SAME;
 
@@ -178,6 +181,26 @@ public abstract class ConvND extends Module implements Layer {
     ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
     Tensor y = Convolution.conv(x, w, options);
     return withBias ? addBias(y, b, dataFormat) : y;
+  }
+
+  /**
+   * {@code activation.call(call(x))}; a ReLU on channels-last data is taken in one {@link
+   * Convolution#conv(dev.sonnet.tensor.Operand, dev.sonnet.tensor.Operand,
+   * dev.sonnet.tensor.Operand, ConvOptions, Activation)} with the bias (bit for bit the same value
+   * and gradient), which {@link dev.sonnet.module.Sequential} asks for when this layer is followed
+   * by {@link Layers#relu()}.
+   */
+  @Override
+  public Tensor callThenActivate(Tensor x, Layer activation) {
+    if (activation != Layers.relu() || dataFormat != DataFormat.CHANNELS_LAST) {
+      return activation.call(call(x));
+    }
+    build(x);
+    NnSupport.requireRank(this, x, rank + 2, layout());
+    NnSupport.requireDim(
+        this, x, dataFormat.channelAxis(x.rank()), w.shape().dim(rank), "channels");
+    ConvOptions options = NnSupport.convOptions(kernel, strides, rates, padding, dataFormat);
+    return Convolution.conv(x, w, withBias ? b : null, options, Activation.RELU);
   }
 
   /** {@code y + b} with {@code b} on the channel axis of {@code y}. */

@@ -29,6 +29,11 @@ public record ConvOp(ConvParams params) implements Op {
    * Checks {@code x} and {@code w} and convolves them: the forward of this op and of fused ones.
    */
   static Tensor convolve(String op, ConvParams params, Tensor x, Tensor w) {
+    return ConvSupport.forward(geometry(op, params, x, w), w.dim(-1), x, w);
+  }
+
+  /** Checks {@code x} and {@code w} against {@code params}; returns the convolution's geometry. */
+  static ConvGeometry geometry(String op, ConvParams params, Tensor x, Tensor w) {
     int n = params.rank();
     if (w.rank() != n + 2) {
       throw new ShapeException(
@@ -46,8 +51,7 @@ public record ConvOp(ConvParams params) implements Op {
     ConvSupport.checkInputRank(op, x.shape(), n, DataFormat.CHANNELS_LAST, "filters " + w.shape());
     ConvSupport.checkFloating(op, "input", x.dtype(), "filters", w.dtype());
     ConvSupport.checkChannels(op, x.shape(), x.dim(-1), w.shape(), params.groups());
-    ConvGeometry g = params.geometry(op, x.shape(), ConvSupport.kernel(w.shape()));
-    return ConvSupport.forward(g, w.dim(-1), x, w);
+    return params.geometry(op, x.shape(), ConvSupport.kernel(w.shape()));
   }
 
   @Override
@@ -55,12 +59,34 @@ public record ConvOp(ConvParams params) implements Op {
     return gradients(params, inputs[0], inputs[1], upstream[0]);
   }
 
+  /**
+   * Only the wanted gradients: a first layer's input gradient (a whole transposed convolution) is
+   * not computed when nothing tracks the input.
+   */
+  @Override
+  public Tensor[] backward(Tensor[] inputs, Tensor[] outputs, Tensor[] upstream, boolean[] wanted) {
+    return gradients(params, inputs[0], inputs[1], upstream[0], wanted[0], wanted[1]);
+  }
+
   /** The gradients for {@code x} and {@code w} given {@code dy}: of this op and of fused ones. */
   static Tensor[] gradients(ConvParams params, Tensor x, Tensor w, Tensor dy) {
+    return gradients(params, x, w, dy, true, true);
+  }
+
+  /**
+   * {@link #gradients(ConvParams, Tensor, Tensor, Tensor)}, with null for a gradient not wanted
+   * (never computed).
+   */
+  static Tensor[] gradients(
+      ConvParams params, Tensor x, Tensor w, Tensor dy, boolean wantX, boolean wantW) {
     Tensor dx =
-        Dispatch.run1(new ConvBackpropInputOp(params, ConvSupport.spatial(x.shape())), dy, w);
+        wantX
+            ? Dispatch.run1(new ConvBackpropInputOp(params, ConvSupport.spatial(x.shape())), dy, w)
+            : null;
     Tensor dw =
-        Dispatch.run1(new ConvBackpropFilterOp(params, ConvSupport.kernel(w.shape())), x, dy);
+        wantW
+            ? Dispatch.run1(new ConvBackpropFilterOp(params, ConvSupport.kernel(w.shape())), x, dy)
+            : null;
     return new Tensor[] {dx, dw};
   }
 }

@@ -5,6 +5,7 @@ import dev.sonnet.backend.ConvGeometry;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.DirectConvolution;
 import dev.sonnet.backend.GemmSpec;
+import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Shape;
@@ -178,7 +179,43 @@ final class ConvSupport {
 
   /** {@code y [batch, out..., outChannels] = conv(x, w)}. */
   static Tensor forward(ConvGeometry g, int outChannels, Tensor x, Tensor w) {
+    return forward(g, outChannels, x, w, null, false);
+  }
+
+  /**
+   * {@code conv(x, w)}, then {@code + bias} (null: none) along the channels and, when {@code relu},
+   * {@code max(., 0)}: in the backend's direct kernel when it offers that ({@link
+   * DirectConvolution}), else as two in-place passes over the fresh output ({@link Epilogue}). The
+   * same float operations either way, so the same bits.
+   */
+  static Tensor forward(
+      ConvGeometry g, int outChannels, Tensor x, Tensor w, Tensor bias, boolean relu) {
+    boolean epilogue = bias != null || relu;
     Backend backend = x.backend();
+    if (epilogue
+        && !isPointwise(g)
+        && !GroupedProduct.of(g, outChannels).isEmpty()
+        && backend instanceof DirectConvolution direct) {
+      Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
+      DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
+      if (direct.convolveDirect(
+          g, outChannels, x.buffer(), w.buffer(), bias == null ? null : bias.buffer(), relu, y)) {
+        return Tensor.wrap(y, yShape);
+      }
+      y.release();
+    }
+    Tensor y = forward(g, outChannels, x, w, backend);
+    if (bias != null) {
+      Epilogue.addBias(y, bias);
+    }
+    if (relu) {
+      Epilogue.activate(y, UnaryKind.RELU);
+    }
+    return y;
+  }
+
+  private static Tensor forward(
+      ConvGeometry g, int outChannels, Tensor x, Tensor w, Backend backend) {
     GroupedProduct p = GroupedProduct.of(g, outChannels);
     Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
     if (p.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.sonnet.ops;
 
+import dev.sonnet.backend.GemmEpilogue.Activation;
 import dev.sonnet.backend.PoolKind;
+import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -60,6 +62,48 @@ public final class Convolution {
    *     window
    */
   public static Tensor conv(Operand input, Operand filters, ConvOptions options) {
+    ConvParams params = convParams(input, filters, options);
+    Tensor x = toChannelsLast(input.asTensor(), options.dataFormat());
+    Tensor y = Dispatch.run1(new ConvOp(params), x, filters.asTensor());
+    return fromChannelsLast(y, options.dataFormat());
+  }
+
+  /**
+   * {@code activation(conv(input, filters, options) + bias)}, with {@code bias} (one value per
+   * output channel) null for none: the same value and gradient, bit for bit, as {@link
+   * #conv(Operand, Operand, ConvOptions)} followed by {@code add(bias)} and {@code relu()},
+   * computed as one {@link FusedConvOp} when {@link Fusion} is on and the data is channels-last
+   * (the backend's direct kernel then adds the bias and takes the ReLU as it writes each output
+   * line); otherwise those ops are dispatched. {@code Conv2D} (any {@code ConvND}) followed by
+   * {@code Layers.relu()} in a {@code Sequential} comes here.
+   *
+   * @param activation {@link Activation#NONE} or {@link Activation#RELU}
+   */
+  public static Tensor conv(
+      Operand input, Operand filters, Operand bias, ConvOptions options, Activation activation) {
+    Objects.requireNonNull(activation, "activation");
+    ConvParams params = convParams(input, filters, options);
+    DataFormat format = options.dataFormat();
+    if (Fusion.enabled() && format == DataFormat.CHANNELS_LAST) {
+      UnaryKind kind = activation == Activation.RELU ? UnaryKind.RELU : null;
+      FusedConvOp op = new FusedConvOp(params, bias != null, kind);
+      return bias == null
+          ? Dispatch.run1(op, input.asTensor(), filters.asTensor())
+          : Dispatch.run1(op, input.asTensor(), filters.asTensor(), bias.asTensor());
+    }
+    Tensor x = toChannelsLast(input.asTensor(), format);
+    Tensor y = Dispatch.run1(new ConvOp(params), x, filters.asTensor());
+    if (bias != null) {
+      y = y.add(bias);
+    }
+    if (activation == Activation.RELU) {
+      y = y.relu();
+    }
+    return fromChannelsLast(y, format);
+  }
+
+  /** Checks a convolution's operands and options; its attributes (groups inferred). */
+  private static ConvParams convParams(Operand input, Operand filters, ConvOptions options) {
     Operands.requireNonNull(input, "conv", 1);
     Operands.requireNonNull(filters, "conv", 2);
     Objects.requireNonNull(options, "options");
@@ -103,11 +147,7 @@ public final class Convolution {
     }
     int groups = channels / perGroup;
     ConvSupport.checkChannels(op, xs, channels, ws, groups);
-    ConvParams params =
-        resolve(op, ConvSupport.spatial(xs, format), ConvSupport.kernel(ws), options, groups);
-    Tensor x = toChannelsLast(input.asTensor(), format);
-    Tensor y = Dispatch.run1(new ConvOp(params), x, filters.asTensor());
-    return fromChannelsLast(y, format);
+    return resolve(op, ConvSupport.spatial(xs, format), ConvSupport.kernel(ws), options, groups);
   }
 
   /**

@@ -56,10 +56,13 @@ public record PoolGradOp(PoolKind kind, int[] window, ConvParams params) impleme
               + x.dtype()
               + dyShape);
     }
-    DeviceBuffer dx = x.backend().allocate(x.dtype(), x.size());
-    if (x.size() > 0 && dy.size() > 0) {
-      x.backend().poolBackward(kind, g, x.buffer(), dy.buffer(), dx);
+    if (x.size() == 0 || dy.size() == 0) {
+      return new Tensor[] {Tensor.wrap(x.backend().allocate(x.dtype(), x.size()), x.shape())};
     }
+    // poolBackward overwrites every element of dx (Backend's contract), so it need not be zeroed
+    // first: that clearing pass was as long as the kernel's own writes.
+    DeviceBuffer dx = x.backend().allocateUninitialized(x.dtype(), x.size());
+    x.backend().poolBackward(kind, g, x.buffer(), dy.buffer(), dx);
     return new Tensor[] {Tensor.wrap(dx, x.shape())};
   }
 

@@ -383,6 +383,74 @@ public final class CpuBackend
     return true;
   }
 
+  /**
+   * {@link DirectConvF32} with its line epilogue ({@link ConvEpilogue}): the fused conv + bias +
+   * ReLU. Declines what {@link NarrowConvF32} would compute (the op layer then runs the passes).
+   */
+  @Override
+  public boolean convolveDirect(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer w,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    if (!vectorized
+        || x.dtype() != DType.FLOAT32
+        || !DirectConvF32.handles(geometry, outChannels)
+        || NarrowConvF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    DirectConvF32.convolve(
+        geometry,
+        outChannels,
+        b(x).f32(),
+        b(w).f32(),
+        bias == null ? null : b(bias).f32(),
+        relu,
+        b(y).f32());
+    return true;
+  }
+
+  /** {@link ReluBiasGradKernels}: float32 (vector or scalar) and float64. */
+  @Override
+  public boolean hasReluBiasGradient(DType dtype) {
+    return dtype == DType.FLOAT32 || dtype == DType.FLOAT64;
+  }
+
+  @Override
+  public boolean reluBiasGradient(
+      DeviceBuffer y,
+      DeviceBuffer upstream,
+      long rows,
+      int channels,
+      DeviceBuffer dz,
+      DeviceBuffer biasGradient) {
+    if (!hasReluBiasGradient(y.dtype()) || rows * channels > Integer.MAX_VALUE) {
+      return false;
+    }
+    if (y.dtype() == DType.FLOAT32) {
+      ReluBiasGradKernels.f32(
+          b(y).f32(),
+          b(upstream).f32(),
+          (int) rows,
+          channels,
+          b(dz).f32(),
+          biasGradient == null ? null : b(biasGradient).f32(),
+          vectorized);
+    } else {
+      ReluBiasGradKernels.f64(
+          b(y).f64(),
+          b(upstream).f64(),
+          (int) rows,
+          channels,
+          b(dz).f64(),
+          biasGradient == null ? null : b(biasGradient).f64());
+    }
+    return true;
+  }
+
   /** {@link DirectConvFilterGradF32} for the float32 geometries it handles (vector backend). */
   @Override
   public boolean convolveFilterGradientDirect(

@@ -79,6 +79,22 @@ final class DirectConvF32 {
    * outChannels])}; writes every element of {@code y}.
    */
   static void convolve(ConvGeometry g, int outChannels, float[] x, float[] w, float[] y) {
+    convolve(g, outChannels, x, w, null, false, y);
+  }
+
+  /**
+   * {@link #convolve(ConvGeometry, int, float[], float[], float[])}, then each output line, while
+   * it is in L1, gets {@code + bias[channel]} (null: none) and, when {@code relu}, {@code max(.,
+   * 0)}: the vector bias add and ReLU kernels' float operations, so bit for bit those passes.
+   */
+  static void convolve(
+      ConvGeometry g,
+      int outChannels,
+      float[] x,
+      float[] w,
+      float[] bias,
+      boolean relu,
+      float[] y) {
     ConvShape3d s = new ConvShape3d(g);
     DirectConvLayout layout = new DirectConvLayout(s, outChannels, L, PIXELS);
     float[] packed = SCRATCH.get().filter(layout.packedLength());
@@ -87,7 +103,15 @@ final class DirectConvF32 {
     CpuParallel.parallelFor(
         s.batch * s.out0 * s.out1,
         CpuParallel.grainFor(work),
-        (lo, hi) -> outputLines(layout, x, packed, y, lo, hi));
+        (lo, hi) -> {
+          outputLines(layout, x, packed, y, lo, hi);
+          if (bias != null || relu) {
+            int line = s.out2 * outChannels;
+            for (int r = lo; r < hi; r++) {
+              ConvEpilogue.apply(y, r * line, line, outChannels, bias, relu);
+            }
+          }
+        });
   }
 
   /** Per-thread scratch: gathered input lines and what each slot holds, a filter, an edge tile. */

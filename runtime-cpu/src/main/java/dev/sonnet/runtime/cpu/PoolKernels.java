@@ -26,7 +26,12 @@ final class PoolKernels {
     int grain = CpuParallel.grainFor((long) s.kernelVolume * s.channels);
     switch (x.dtype()) {
       case FLOAT32 -> {
-        if (vectorized) {
+        if (vectorized && max && TiledMaxPool2x2.handles(s)) {
+          CpuParallel.parallelFor(
+              s.batch * s.out0 * s.out1,
+              CpuParallel.grainFor((long) s.out2 * s.kernelVolume * s.channels),
+              (lo, hi) -> TiledMaxPool2x2.lines(s, x.f32(), out.f32(), lo, hi));
+        } else if (vectorized) {
           CpuParallel.parallelFor(
               s.rows(), grain, (lo, hi) -> poolRows(max, s, x.f32(), out.f32(), lo, hi));
         } else {

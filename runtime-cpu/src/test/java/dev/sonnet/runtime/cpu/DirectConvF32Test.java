@@ -153,6 +153,71 @@ class DirectConvF32Test {
         .isFalse();
   }
 
+  /**
+   * The fused conv + bias + ReLU ({@link ConvEpilogue} after each line) against the plain kernel
+   * followed by a float add and {@code max(., 0)} per element, bit for bit (the same float
+   * operations); output channel counts with and without a vector tail, lines split across the pool.
+   */
+  @Test
+  void convolveDirectWithEpilogue_isBitForBitConvThenBiasThenRelu() {
+    CpuBackend b = KernelFixtures.VECTOR;
+    long seed = 40;
+    for (ConvGeometry g :
+        new ConvGeometry[] {
+          geometry(
+              3, new int[] {5, 9}, 1, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, "SAME"),
+          geometry(
+              4,
+              new int[] {24, 21},
+              3,
+              new int[] {3, 3},
+              new int[] {2, 1},
+              new int[] {1, 1},
+              "VALID"),
+          geometry(
+              2,
+              new int[] {14, 14},
+              16,
+              new int[] {3, 3},
+              new int[] {1, 1},
+              new int[] {1, 1},
+              "SAME")
+        }) {
+      for (int o : new int[] {5, 16, 17, 32, 33}) {
+        Random r = new Random(seed++);
+        float[] x = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
+        float[] w = ConvKernelsTest.randomFloats(r, (long) g.kernelVolume() * g.channels() * o);
+        float[] bias = ConvKernelsTest.randomFloats(r, o);
+        int size = g.batch() * g.outVolume() * o;
+        DeviceBuffer plain = b.allocate(DType.FLOAT32, size);
+        assertThat(b.convolveDirect(g, o, b.upload(x), b.upload(w), plain)).isTrue();
+        float[] conv = KernelFixtures.f32(plain);
+        for (int mode = 0; mode < 3; mode++) {
+          boolean withBias = mode != 1;
+          boolean relu = mode != 2;
+          float[] nan = new float[size];
+          Arrays.fill(nan, Float.NaN);
+          DeviceBuffer y = b.upload(nan);
+          boolean taken =
+              b.convolveDirect(
+                  g, o, b.upload(x), b.upload(w), withBias ? b.upload(bias) : null, relu, y);
+          String what = describe(g, o) + " bias " + withBias + " relu " + relu;
+          if (NarrowConvF32.handles(g, o)) {
+            assertThat(taken).as("declines the narrow kernel's geometry, " + what).isFalse();
+            continue;
+          }
+          assertThat(taken).as(what).isTrue();
+          float[] expected = new float[size];
+          for (int i = 0; i < size; i++) {
+            float v = withBias ? conv[i] + bias[i % o] : conv[i];
+            expected[i] = relu ? Math.max(v, 0f) : v;
+          }
+          assertThat(KernelFixtures.f32(y)).as(what).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
   // ---- helpers -------------------------------------------------------------------------------
 
   private static void check(ConvGeometry g, int o, long seed) {

@@ -147,6 +147,61 @@ class PoolKernelsTest {
     }
   }
 
+  /**
+   * Windows that tile the input exactly (2x2 stride 2 on even sizes, 2x1, 3x3 stride 3), where the
+   * vector path skips its zero fill: every element must still be written (the output starts as
+   * random values), for channel counts with and without a scalar tail; equal to the scalar kernel.
+   */
+  @Test
+  void maxPoolBackward_tilingWindows_writeEveryElement_bitForBit() {
+    Random r = new Random(15);
+    float[] values = {-0f, 0f, 1f, -1f, 2f, Float.NaN, 3f, Float.NEGATIVE_INFINITY};
+    int[][] shapes = { // in0, in1, k0, k1
+      {8, 6, 2, 2}, {28, 28, 2, 2}, {4, 7, 2, 1}, {9, 6, 3, 3}
+    };
+    for (int[] sh : shapes) {
+      for (int channels : new int[] {16, 32, 17, 3}) {
+        ConvGeometry g =
+            new ConvGeometry(
+                3,
+                new int[] {sh[0], sh[1]},
+                channels,
+                new int[] {sh[2], sh[3]},
+                new int[] {sh[2], sh[3]},
+                new int[] {1, 1},
+                new int[] {0, 0},
+                new int[] {sh[0] / sh[2], sh[1] / sh[3]},
+                1);
+        assertThat(VectorMaxPoolBackward.tiles(new ConvShape3d(g))).isTrue();
+        assertThat(TiledMaxPool2x2.handles(new ConvShape3d(g)))
+            .isEqualTo(
+                sh[2] == 2
+                    && sh[3] == 2
+                    && channels % jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() == 0);
+        float[] x = new float[(int) ConvKernelsTest.imageSize(g)];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = values[r.nextInt(values.length)];
+        }
+        float[] dy = ConvKernelsTest.randomFloats(r, outSize(g));
+        float[] vector = poolBackward(fast, PoolKind.MAX, g, x, dy);
+        float[] reference = poolBackward(scalar, PoolKind.MAX, g, x, dy);
+        for (int i = 0; i < x.length; i++) {
+          assertThat(Float.floatToRawIntBits(vector[i]))
+              .as("element %d, %s", i, ConvKernelsTest.describe(g))
+              .isEqualTo(Float.floatToRawIntBits(reference[i]));
+        }
+        // The forward pass too (TiledMaxPool2x2 for the 2x2 shapes with whole vectors).
+        float[] y = pool(fast, PoolKind.MAX, g, x);
+        float[] yReference = pool(scalar, PoolKind.MAX, g, x);
+        for (int i = 0; i < y.length; i++) {
+          assertThat(Float.floatToRawIntBits(y[i]))
+              .as("output %d, %s", i, ConvKernelsTest.describe(g))
+              .isEqualTo(Float.floatToRawIntBits(yReference[i]));
+        }
+      }
+    }
+  }
+
   @Test
   void poolBackward_overwritesGradIn() {
     ConvGeometry g =
