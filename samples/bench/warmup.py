@@ -8,7 +8,7 @@ the first step from which every later median step stays within 1.5x the steady o
 
   ./mvnw -B -q -ntp -pl samples -am package -DskipTests     # builds the jars it runs
   samples/bench/warmup.py --runs 7 --steps 40 \\
-      --config 'warm-up off=-Dsonnet.cpu.warmup=false' --config 'warm-up on='
+      --config 'warm-up off=' --config 'warm-up on=-Dsonnet.cpu.warmup=true'
 
 Each --config is NAME=JVM FLAGS (flags split on spaces); --pause MS pauses between building the
 model and the first step (the main job spends that long loading data). The class path is the

@@ -45,8 +45,8 @@ public final class CpuBackend
   private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY);
 
   /**
-   * System property: {@code false} turns off the background kernel warm-up ({@link KernelWarmup})
-   * that the first vector backend of a JVM starts.
+   * System property: {@code true} turns on the background kernel warm-up ({@link KernelWarmup})
+   * that the first vector backend of a JVM then starts (off by default).
    */
   public static final String WARMUP_PROPERTY = KernelWarmup.PROPERTY;
 
