@@ -1,11 +1,8 @@
 package dev.sonnet.ops;
 
 import dev.sonnet.backend.Backend;
-import dev.sonnet.backend.BinaryKind;
-import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmEpilogue.Activation;
-import dev.sonnet.backend.GemmEpilogue.Epilogue;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.Shape;
@@ -82,40 +79,17 @@ record DenseOp(Activation activation, boolean withBias) implements FusedOp {
       return new Tensor[] {OpSupport.allocate(backend, x.dtype(), outShape)};
     }
     GemmSpec spec = GemmSpec.dense(1, m, n, k, 0, 0);
-    DeviceBuffer bias = withBias ? in[2].buffer() : null;
     Tensor out =
         k > 0
             ? OpSupport.allocateUninitialized(backend, x.dtype(), outShape)
             : OpSupport.allocate(backend, x.dtype(), outShape);
-    if (backend instanceof GemmEpilogue fused
-        && fused.gemmEpilogue(
-            spec,
-            x.buffer(),
-            w.buffer(),
-            out.buffer(),
-            Epilogue.biasActivation(bias, activation))) {
-      return new Tensor[] {out};
-    }
-    backend.gemm(spec, x.buffer(), w.buffer(), out.buffer());
-    if (withBias) {
-      DeviceBuffer next = backend.allocateUninitialized(x.dtype(), outShape.size());
-      backend.binary(
-          BinaryKind.ADD,
-          out.buffer(),
-          new long[] {n, 1},
-          bias,
-          new long[] {0, 1},
-          next,
-          outShape.dims());
-      out.buffer().release();
-      out = Tensor.wrap(next, outShape);
-    }
-    if (activation == Activation.RELU) {
-      DeviceBuffer next = backend.allocateUninitialized(x.dtype(), outShape.size());
-      backend.unary(UnaryKind.RELU, out.buffer(), next);
-      out.buffer().release();
-      out = Tensor.wrap(next, outShape);
-    }
+    Epilogue.product(
+        spec,
+        x,
+        w,
+        out,
+        withBias ? in[2] : null,
+        activation == Activation.RELU ? UnaryKind.RELU : null);
     return new Tensor[] {out};
   }
 

@@ -1,21 +1,23 @@
 package dev.sonnet.ops;
 
+import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.BinaryKind;
+import dev.sonnet.backend.GemmEpilogue;
+import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 
 /**
- * The bias-and-activation tail that {@link FusedMatMulOp} and {@link FusedConvOp} apply to a
- * product they just wrote, on its own fresh buffer, and the gradient of it.
+ * The bias-and-activation tail that {@link DenseOp}, {@link FusedMatMulOp} and {@link FusedConvOp}
+ * apply to a product they just wrote, on its own fresh buffer ({@link #product} fuses it into the
+ * product where the backend can), and the gradient of it.
  *
  * <p>The activation runs in place ({@code unary(kind, y, y)}): every element is read and written at
  * the same index, which every runtime's elementwise kernel allows. Only activations whose
  * derivative is a function of the output are fused, so the gradient needs no saved pre-activation:
  * relu ({@code y > 0}), sigmoid ({@code y (1 - y)}) and tanh ({@code 1 - y^2}).
- *
- * <p>This is the one place to rewire when a runtime offers a GEMM with the epilogue built in.
  */
 final class Epilogue {
   private Epilogue() {}
@@ -49,6 +51,39 @@ final class Epilogue {
               + channels
               + " elements (the last axis of the output)");
     }
+  }
+
+  /**
+   * Writes {@code activation(op(a) @ op(w) + bias)} into the fresh {@code y} as {@code spec} lays
+   * them out: in one pass where the backend's {@link GemmEpilogue} takes the activation (none or
+   * relu), else the product followed by the bias and the activation in place. Both are the same
+   * IEEE operations on the same rounded product (see {@link GemmEpilogue}), so the same bits.
+   *
+   * @param bias a vector along the last axis of {@code y}, or null
+   * @param activation a {@linkplain #fusable fusable} activation, or null for none
+   */
+  static void product(
+      GemmSpec spec, Tensor a, Tensor w, Tensor y, Tensor bias, UnaryKind activation) {
+    Backend backend = a.backend();
+    if ((activation == null || activation == UnaryKind.RELU)
+        && backend instanceof GemmEpilogue fused
+        && fused.gemmEpilogue(
+            spec,
+            a.buffer(),
+            w.buffer(),
+            y.buffer(),
+            GemmEpilogue.Epilogue.biasActivation(
+                bias == null ? null : bias.buffer(),
+                activation == null
+                    ? GemmEpilogue.Activation.NONE
+                    : GemmEpilogue.Activation.RELU))) {
+      return;
+    }
+    backend.gemm(spec, a.buffer(), w.buffer(), y.buffer());
+    if (bias != null) {
+      addBias(y, bias);
+    }
+    activate(y, activation);
   }
 
   /** Adds {@code bias} along the last axis of the fresh {@code y}, in place. */

@@ -1,6 +1,5 @@
 package dev.sonnet.ops;
 
-import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
@@ -77,26 +76,15 @@ public record FusedMatMulOp(boolean transposeW, boolean hasBias, UnaryKind activ
     if (k == 0 || m == 0) {
       y = OpSupport.allocate(a.backend(), a.dtype(), outShape);
     } else {
-      dev.sonnet.backend.GemmSpec spec =
+      Epilogue.product(
           new dev.sonnet.backend.GemmSpec(
-              1, m, n, k, false, 0, k, 0, transposeW, 0, transposeW ? k : n, 0, 0, n, 0, false);
-      // A backend that finishes the output as it writes it (bias, ReLU) does it all in one pass,
-      // bit for bit the separate steps below (see GemmEpilogue).
-      if ((activation == null || activation == UnaryKind.RELU)
-          && a.backend() instanceof GemmEpilogue fused
-          && fused.gemmEpilogue(
-              spec,
-              a.buffer(),
-              w.buffer(),
-              y.buffer(),
-              GemmEpilogue.Epilogue.biasActivation(
-                  hasBias ? inputs[2].buffer() : null,
-                  activation == null
-                      ? GemmEpilogue.Activation.NONE
-                      : GemmEpilogue.Activation.RELU))) {
-        return new Tensor[] {y};
-      }
-      a.backend().gemm(spec, a.buffer(), w.buffer(), y.buffer());
+              1, m, n, k, false, 0, k, 0, transposeW, 0, transposeW ? k : n, 0, 0, n, 0, false),
+          a,
+          w,
+          y,
+          hasBias ? inputs[2] : null,
+          activation);
+      return new Tensor[] {y};
     }
     if (hasBias) {
       Epilogue.addBias(y, inputs[2]);
