@@ -103,15 +103,7 @@ final class DirectConvF32 {
     CpuParallel.parallelFor(
         s.batch * s.out0 * s.out1,
         CpuParallel.grainFor(work),
-        (lo, hi) -> {
-          outputLines(layout, x, packed, y, lo, hi);
-          if (bias != null || relu) {
-            int line = s.out2 * outChannels;
-            for (int r = lo; r < hi; r++) {
-              ConvEpilogue.apply(y, r * line, line, outChannels, bias, relu);
-            }
-          }
-        });
+        (lo, hi) -> outputLines(layout, x, packed, y, lo, hi, bias, relu));
   }
 
   /** Per-thread scratch: gathered input lines and what each slot holds, a filter, an edge tile. */
@@ -146,9 +138,20 @@ final class DirectConvF32 {
     }
   }
 
-  /** Computes output lines {@code [lo, hi)}: line {@code r} is {@code (n, o0, o1)} flattened. */
+  /**
+   * Computes output lines {@code [lo, hi)}: line {@code r} is {@code (n, o0, o1)} flattened; each
+   * line gets {@code bias} (null: none) and the ReLU (when {@code relu}) as soon as it is written,
+   * while it is in L1.
+   */
   private static void outputLines(
-      DirectConvLayout p, float[] x, float[] w, float[] y, int lo, int hi) {
+      DirectConvLayout p,
+      float[] x,
+      float[] w,
+      float[] y,
+      int lo,
+      int hi,
+      float[] bias,
+      boolean relu) {
     ConvShape3d s = p.s;
     Scratch scratch = SCRATCH.get();
     scratch.ensure(p);
@@ -180,6 +183,9 @@ final class DirectConvF32 {
           }
         }
         wBase += p.k * bw;
+      }
+      if (bias != null || relu) {
+        ConvEpilogue.apply(y, yLine, s.out2 * o, o, bias, relu);
       }
     }
   }

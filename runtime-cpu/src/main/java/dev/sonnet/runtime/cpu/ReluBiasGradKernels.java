@@ -47,7 +47,7 @@ final class ReluBiasGradKernels {
     boolean vector = vectorized && channels % L == 0;
     CpuParallel.parallelFor(
         parts,
-        1,
+        CpuParallel.grainFor((long) (rows / parts) * channels),
         (lo, hi) -> {
           for (int part = lo; part < hi; part++) {
             int from = (int) ((long) rows * part / parts);
@@ -117,10 +117,10 @@ final class ReluBiasGradKernels {
 
   static void f64(double[] y, double[] g, int rows, int channels, double[] dz, double[] db) {
     int parts = partsFor(rows);
-    double[] partial = new double[parts * channels];
+    double[] partial = db == null ? null : new double[parts * channels];
     CpuParallel.parallelFor(
         parts,
-        1,
+        CpuParallel.grainFor((long) (rows / parts) * channels),
         (lo, hi) -> {
           for (int part = lo; part < hi; part++) {
             int from = (int) ((long) rows * part / parts);
@@ -131,7 +131,9 @@ final class ReluBiasGradKernels {
               for (int c = 0; c < channels; c++) {
                 double v = y[base + c] > 0 ? g[base + c] : 0.0;
                 dz[base + c] = v;
-                partial[at + c] += v;
+                if (partial != null) {
+                  partial[at + c] += v;
+                }
               }
             }
           }

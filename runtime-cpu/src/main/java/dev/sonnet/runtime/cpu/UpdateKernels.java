@@ -130,13 +130,16 @@ final class UpdateKernels {
         double[] v = in[3].f64();
         double[] mo = out[1].f64();
         double[] vo = out[2].f64();
+        // Hyper-parameters in locals: stores to the output arrays would otherwise make the JIT
+        // reload them from h on every element (it cannot prove that they do not alias).
+        double b1 = h[1], omb1 = h[2], b2 = h[3], omb2 = h[4], bc1 = h[5], bc2 = h[6], eps = h[7];
         for (int i = i0; i < i1; i++) {
           double gi = g[i];
-          double mn = m[i] * h[1] + gi * h[2];
-          double vn = v[i] * h[3] + (gi * gi) * h[4];
+          double mn = m[i] * b1 + gi * omb1;
+          double vn = v[i] * b2 + (gi * gi) * omb2;
           mo[i] = mn;
           vo[i] = vn;
-          po[i] = p[i] - ((mn / h[5]) * lr) / (Math.sqrt(vn / h[6]) + h[7]);
+          po[i] = p[i] - ((mn / bc1) * lr) / (Math.sqrt(vn / bc2) + eps);
         }
       }
       case RMSPROP, RMSPROP_CENTERED -> {
@@ -147,17 +150,18 @@ final class UpdateKernels {
         boolean centered = rule == Rule.RMSPROP_CENTERED;
         double[] mg = centered ? in[4].f64() : null;
         double[] mgo = centered ? out[3].f64() : null;
+        double rho = h[1], omRho = h[2], momentum = h[3], eps = h[4]; // locals, as for Adam
         for (int i = i0; i < i1; i++) {
           double gi = g[i];
-          double msn = ms[i] * h[1] + (gi * gi) * h[2];
+          double msn = ms[i] * rho + (gi * gi) * omRho;
           mso[i] = msn;
           double den = msn;
           if (centered) {
-            double mgn = mg[i] * h[1] + gi * h[2];
+            double mgn = mg[i] * rho + gi * omRho;
             mgo[i] = mgn;
             den = msn - mgn * mgn;
           }
-          double mn = mom[i] * h[3] + (gi * lr) * (1.0 / Math.sqrt(den + h[4]));
+          double mn = mom[i] * momentum + (gi * lr) * (1.0 / Math.sqrt(den + eps));
           momo[i] = mn;
           po[i] = p[i] - mn;
         }

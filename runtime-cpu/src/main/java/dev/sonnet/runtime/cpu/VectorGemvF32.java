@@ -74,9 +74,11 @@ final class VectorGemvF32 {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
-  /** Per-thread accumulator rows (row-major B) or gathered op(A) rows (transposed A and B). */
-  private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[][] {new float[MAX_ROWS * BLOCK_COLUMNS]});
+  /**
+   * Per-thread accumulator rows for row-major B, or the gathered rows of op(A) for transposed B
+   * (never both in one call).
+   */
+  private static final FloatScratch SCRATCH = new FloatScratch();
 
   private VectorGemvF32() {}
 
@@ -170,7 +172,7 @@ final class VectorGemvF32 {
     int di = transA ? 1 : lda;
     int dp = transA ? lda : 1;
     int bRow = (int) (s.bOffset() + item * s.bBatchStride()) + jb;
-    float[] acc = scratch(MAX_ROWS * BLOCK_COLUMNS);
+    float[] acc = SCRATCH.get(MAX_ROWS * BLOCK_COLUMNS);
     int p = 0;
     for (; p + 4 <= k; p += 4, bRow += 4 * ldb) {
       for (int i = 0; i < m; i++) {
@@ -355,7 +357,7 @@ final class VectorGemvF32 {
     int m = s.m();
     int k = s.k();
     int lda = s.lda();
-    float[] rows = scratch(m * k);
+    float[] rows = SCRATCH.get(m * k);
     int base = (int) (s.aOffset() + item * s.aBatchStride());
     for (int p = 0; p < k; p++) {
       for (int i = 0; i < m; i++) {
@@ -363,17 +365,5 @@ final class VectorGemvF32 {
       }
     }
     return rows;
-  }
-
-  /**
-   * This thread's scratch of at least {@code size} floats, grown on demand and kept: accumulator
-   * rows for row-major B, the gathered rows of op(A) for transposed B (never both in one call).
-   */
-  private static float[] scratch(int size) {
-    float[][] holder = SCRATCH.get();
-    if (holder[0].length < size) {
-      holder[0] = new float[size];
-    }
-    return holder[0];
   }
 }

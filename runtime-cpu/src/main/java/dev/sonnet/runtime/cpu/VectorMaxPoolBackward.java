@@ -58,15 +58,15 @@ final class VectorMaxPoolBackward {
 
   /** Writes the input gradient of images {@code [lo, hi)}. */
   static void images(ConvShape3d s, float[] x, float[] gradOut, float[] gradIn, int lo, int hi) {
+    if (TiledMaxPool2x2.handles(s)) {
+      tiled2x2(s, x, gradOut, gradIn, lo, hi);
+      return;
+    }
     int c = s.channels;
     int[] window = new int[s.kernelVolume];
     int vectorEnd = F.loopBound(c);
     // The scalar tail (channels past the last whole vector) writes only each window's maximum.
     boolean tiled = vectorEnd == c && tiles(s);
-    if (tiled && s.k0 == 1 && s.k1 == 2 && s.k2 == 2) {
-      tiled2x2(s, x, gradOut, gradIn, lo, hi);
-      return;
-    }
     for (int n = lo; n < hi; n++) {
       int xImage = n * s.inVolume;
       // Elements no window covers (the input's edge when the windows do not tile it) get zero;
