@@ -141,8 +141,7 @@ public final class Linear extends Module implements ActivationFusing {
       return activation.call(call(x));
     }
     build(x);
-    NnSupport.requireMinRank(this, x, 2, "[batch..., inputSize]");
-    NnSupport.requireDim(this, x, -1, w.shape().dim(0), "input features");
+    NnSupport.requireDim(this, x, -1, w.shape().dim(0), "input features"); // rank 2 checked above
     return LinearAlgebra.dense(x, w, withBias ? b : null, Activation.RELU);
   }
 

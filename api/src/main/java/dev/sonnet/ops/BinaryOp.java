@@ -15,7 +15,16 @@ record BinaryOp(BinaryKind kind) implements Op {
 
   @Override
   public String name() {
-    return kind.name().toLowerCase(Locale.ROOT);
+    return NAMES[kind.ordinal()];
+  }
+
+  /** Each kind's name, made once: ops are named on every dispatch (errors, recorders). */
+  private static final String[] NAMES = new String[BinaryKind.values().length];
+
+  static {
+    for (BinaryKind k : BinaryKind.values()) {
+      NAMES[k.ordinal()] = k.name().toLowerCase(Locale.ROOT);
+    }
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.DTypeException;
 import dev.sonnet.tensor.Operand;
 import dev.sonnet.tensor.Tensor;
-import java.util.Locale;
 
 /**
  * Elementwise operations with NumPy broadcasting.
@@ -40,8 +39,8 @@ public final class Elementwise {
 
   /** {@code kind} applied to each element of {@code x}: the primitive behind each named method. */
   public static Tensor unary(UnaryKind kind, Operand x) {
-    return Dispatch.run1(
-        UNARY_OPS[kind.ordinal()], Operands.tensor(x, kind.name().toLowerCase(Locale.ROOT), 1));
+    UnaryOp op = UNARY_OPS[kind.ordinal()];
+    return Dispatch.run1(op, Operands.tensor(x, op.name(), 1));
   }
 
   /**
@@ -49,9 +48,8 @@ public final class Elementwise {
    * primitive behind each named method.
    */
   public static Tensor binary(BinaryKind kind, Operand a, Operand b) {
-    String op = kind.name().toLowerCase(Locale.ROOT);
-    return Dispatch.run1(
-        BINARY_OPS[kind.ordinal()], Operands.tensor(a, op, 1), Operands.tensor(b, op, 2));
+    BinaryOp op = BINARY_OPS[kind.ordinal()];
+    return Dispatch.run1(op, Operands.tensor(a, op.name(), 1), Operands.tensor(b, op.name(), 2));
   }
 
   /** {@code -x}. */

@@ -37,7 +37,10 @@ final class Epilogue {
     }
   }
 
-  /** Checks that {@code bias} is a vector of {@code channels} of {@code y}'s dtype. */
+  /**
+   * Checks that {@code bias} is a vector of {@code channels} of {@code y}'s dtype ({@code y}: the
+   * output, or an input of the output's dtype, so that nothing is allocated before the check).
+   */
   static void checkBias(String op, Tensor y, Tensor bias, int channels) {
     if (bias.rank() != 1 || bias.dim(0) != channels || bias.dtype() != y.dtype()) {
       throw new ShapeException(

@@ -65,31 +65,30 @@ public record FusedMatMulOp(boolean transposeW, boolean hasBias, UnaryKind activ
               + wk
               + " differ");
     }
+    if (hasBias) {
+      Epilogue.checkBias(op, a, inputs[2], n);
+    }
     int[] outDims = a.shape().dims();
     outDims[outDims.length - 1] = n;
     Shape outShape = Shape.of(outDims);
-    Tensor y = OpSupport.allocateUninitialized(a.backend(), a.dtype(), outShape);
-    if (hasBias) {
-      Epilogue.checkBias(op, y, inputs[2], n);
-    }
     int m = (int) (a.size() / Math.max(1, k));
-    if (k == 0 || m == 0) {
-      y = OpSupport.allocate(a.backend(), a.dtype(), outShape);
-    } else {
-      Epilogue.product(
-          new dev.sonnet.backend.GemmSpec(
-              1, m, n, k, false, 0, k, 0, transposeW, 0, transposeW ? k : n, 0, 0, n, 0, false),
-          a,
-          w,
-          y,
-          hasBias ? inputs[2] : null,
-          activation);
+    if (k == 0 || m == 0) { // no product: zeros, then the tail
+      Tensor y = OpSupport.allocate(a.backend(), a.dtype(), outShape);
+      if (hasBias) {
+        Epilogue.addBias(y, inputs[2]);
+      }
+      Epilogue.activate(y, activation);
       return new Tensor[] {y};
     }
-    if (hasBias) {
-      Epilogue.addBias(y, inputs[2]);
-    }
-    Epilogue.activate(y, activation);
+    Tensor y = OpSupport.allocateUninitialized(a.backend(), a.dtype(), outShape);
+    Epilogue.product(
+        new dev.sonnet.backend.GemmSpec(
+            1, m, n, k, false, 0, k, 0, transposeW, 0, transposeW ? k : n, 0, 0, n, 0, false),
+        a,
+        w,
+        y,
+        hasBias ? inputs[2] : null,
+        activation);
     return new Tensor[] {y};
   }
 

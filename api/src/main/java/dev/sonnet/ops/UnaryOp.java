@@ -13,7 +13,16 @@ record UnaryOp(UnaryKind kind) implements Op {
 
   @Override
   public String name() {
-    return kind.name().toLowerCase(Locale.ROOT);
+    return NAMES[kind.ordinal()];
+  }
+
+  /** Each kind's name, made once: ops are named on every dispatch (errors, recorders). */
+  private static final String[] NAMES = new String[UnaryKind.values().length];
+
+  static {
+    for (UnaryKind k : UnaryKind.values()) {
+      NAMES[k.ordinal()] = k.name().toLowerCase(Locale.ROOT);
+    }
   }
 
   @Override
