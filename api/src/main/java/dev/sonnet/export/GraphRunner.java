@@ -5,7 +5,6 @@ import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.checkpoint.HostArray;
 import dev.sonnet.ops.Dispatch;
-import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.TensorScope;
@@ -150,13 +149,7 @@ final class GraphRunner {
       keep[s] = true;
     }
     for (int s : inputSlots) {
-      keep[s] = true;
-    }
-    for (int s : variableSlots) {
-      keep[s] = true;
-    }
-    for (int s : constantSlots) {
-      keep[s] = true;
+      keep[s] = true; // variables and constants are static, so kept already
     }
     List<List<Integer>> per = new ArrayList<>();
     for (int i = 0; i < steps.length; i++) {
@@ -427,13 +420,4 @@ final class GraphRunner {
 
   /** One node, compiled. */
   private record Step(Node node, NodeKernels.Kernel kernel, int[] in, int[] out) {}
-
-  /** Shape of a symbolic shape under the bound symbols; for kernels. */
-  static Shape shape(long[] dims) {
-    int[] d = new int[dims.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = (int) dims[i];
-    }
-    return Shape.of(d);
-  }
 }

@@ -131,13 +131,11 @@ final class NodeKernels {
       case GraphOp.Pad p -> {
         int[] before = toArray(p.before());
         int[] after = toArray(p.after());
-        yield (in, s, b) -> {
-          int[][] paddings = new int[before.length][];
-          for (int i = 0; i < before.length; i++) {
-            paddings[i] = new int[] {before[i], after[i]};
-          }
-          return one(ShapeOps.pad(in[0], paddings, PadMode.CONSTANT, p.value()));
-        };
+        int[][] paddings = new int[before.length][];
+        for (int i = 0; i < before.length; i++) {
+          paddings[i] = new int[] {before[i], after[i]};
+        }
+        yield (in, s, b) -> one(ShapeOps.pad(in[0], paddings, PadMode.CONSTANT, p.value()));
       }
       case GraphOp.Gather g -> (in, s, b) -> one(ShapeOps.gather(in[0], in[1], g.axis()));
       case GraphOp.Where w -> (in, s, b) -> one(Elementwise.where(in[0], in[1], in[2]));
@@ -187,20 +185,19 @@ final class NodeKernels {
     int c = sc.carried();
     int q = sc.sequences();
     return (in, s, b) -> {
-      List<Tensor> initial = List.of(in).subList(0, c);
-      List<Tensor> sequences = List.of(in).subList(c, c + q);
-      Tensor[] captures = java.util.Arrays.copyOfRange(in, c + q, in.length);
+      List<Tensor> all = java.util.Arrays.asList(in);
+      // The body's arguments: the captures stay, each step overwrites the carried and the slices
+      // (the runner copies its inputs, so one array serves every step).
+      Tensor[] args = in.clone();
       Scan.Result r =
           Scan.eager(
               (carried, slices) -> {
-                Tensor[] args = new Tensor[in.length];
                 System.arraycopy(carried, 0, args, 0, c);
                 System.arraycopy(slices, 0, args, c, q);
-                System.arraycopy(captures, 0, args, c + q, captures.length);
                 return body.run(args, List.of());
               },
-              initial,
-              sequences,
+              all.subList(0, c),
+              all.subList(c, c + q),
               sc.axis());
       Tensor[] out = new Tensor[r.finalCarried().size() + r.outputs().size()];
       for (int i = 0; i < out.length; i++) {
@@ -248,6 +245,6 @@ final class NodeKernels {
         step[i] = step[i] > 0 ? step[i] : 1;
       }
     }
-    return ShapeOps.slice(x, begin, end, step.clone());
+    return ShapeOps.slice(x, begin, end, step);
   }
 }

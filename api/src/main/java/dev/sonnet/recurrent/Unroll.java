@@ -62,7 +62,7 @@ public final class Unroll {
       S initialState,
       Tensor sequenceLength,
       SequenceLayout layout) {
-    return unroll("staticUnroll", core, inputs, initialState, sequenceLength, layout);
+    return unroll(false, core, inputs, initialState, sequenceLength, layout);
   }
 
   /** {@link #staticUnroll(RNNCore, Tensor, State)}; see the class comment for the difference. */
@@ -78,17 +78,23 @@ public final class Unroll {
       S initialState,
       Tensor sequenceLength,
       SequenceLayout layout) {
-    return unroll("dynamicUnroll", core, inputs, initialState, sequenceLength, layout);
+    return unroll(true, core, inputs, initialState, sequenceLength, layout);
   }
 
   private static <S extends State<S>> Unrolled<S> unroll(
-      String what,
+      boolean dynamic,
       RNNCore<S> core,
       Tensor inputs,
       S initialState,
       Tensor sequenceLength,
       SequenceLayout layout) {
-    String who = what + " of " + core.getClass().getSimpleName() + " '" + core.path() + "'";
+    String who =
+        (dynamic ? "dynamicUnroll" : "staticUnroll")
+            + " of "
+            + core.getClass().getSimpleName()
+            + " '"
+            + core.path()
+            + "'";
     if (layout == null) {
       throw new IllegalArgumentException(who + ": layout is required (TIME_MAJOR or BATCH_MAJOR)");
     }
@@ -108,7 +114,7 @@ public final class Unroll {
       throw new ShapeException(
           who + ": inputs " + inputs.shape() + " have no time steps; unrolling needs at least one");
     }
-    if (what.equals("dynamicUnroll") && Scan.isTracedAsLoop()) {
+    if (dynamic && Scan.isTracedAsLoop()) {
       return scanned(who, core, inputs, initialState, sequenceLength, layout);
     }
     int[] lengths = lengths(who, sequenceLength, batch, steps);
@@ -153,11 +159,7 @@ public final class Unroll {
     Tensor lengths = null;
     if (sequenceLength != null) {
       int batch = inputs.dim(layout.batchAxis());
-      if (sequenceLength.rank() != 1
-          || sequenceLength.dim(0) != batch
-          || !sequenceLength.dtype().isInteger()) {
-        lengths(who, sequenceLength, batch, inputs.dim(layout.timeAxis())); // throws, saying why
-      }
+      checkLengthsShape(who, sequenceLength, batch);
       lengths = sequenceLength.cast(DType.INT32);
       int[] outShape = new int[1 + core.outputSize().rank()];
       outShape[0] = batch;
@@ -234,11 +236,8 @@ public final class Unroll {
     return true;
   }
 
-  /** The lengths read to the host (one small read per unroll), checked; null without lengths. */
-  private static int[] lengths(String who, Tensor sequenceLength, int batch, int steps) {
-    if (sequenceLength == null) {
-      return null;
-    }
+  /** Throws unless {@code sequenceLength} holds one integer per example of the batch. */
+  private static void checkLengthsShape(String who, Tensor sequenceLength, int batch) {
     if (sequenceLength.rank() != 1
         || sequenceLength.dim(0) != batch
         || !sequenceLength.dtype().isInteger()) {
@@ -252,6 +251,14 @@ public final class Unroll {
               + batch
               + "], one length per example of the batch");
     }
+  }
+
+  /** The lengths read to the host (one small read per unroll), checked; null without lengths. */
+  private static int[] lengths(String who, Tensor sequenceLength, int batch, int steps) {
+    if (sequenceLength == null) {
+      return null;
+    }
+    checkLengthsShape(who, sequenceLength, batch);
     int[] lengths = sequenceLength.cast(DType.INT32).toIntArray();
     for (int b = 0; b < lengths.length; b++) {
       if (lengths[b] < 0 || lengths[b] > steps) {

@@ -7,11 +7,14 @@ import dev.sonnet.tensor.Tensor;
 /** Comparisons of a graph's outputs with eager ones, with the tolerances reasoned once. */
 final class Expect {
   /**
-   * Same ops in the same order on the same backend: the graph runs each traced primitive once, as
-   * eager mode did, so results agree to the bit on a deterministic backend. A small absolute margin
-   * is still allowed because a kernel may pick another (equally valid) blocking for another batch
-   * size than the one traced; 1e-5 is ~100 float32 ulps at magnitude 1, far below any real error (a
-   * wrong weight, a lost bias), which is of the order of the outputs.
+   * The loaded function against eager mode on the same input: the graph runs the traced primitives
+   * in eager order, but after the inference optimizer, whose fused products (matmul or conv + bias
+   * + activation) may take another kernel path than eager code did for the same layer (eager
+   * `Linear` + ReLU is fused on the CPU, eager matmul + add + sigmoid is not), and another
+   * summation order within a product is then possible: up to about k·u·Σ|a||b| for a k-deep
+   * product, a few float32 ulps per output at these sizes (k <= a few hundred, values O(1)). 1e-5
+   * is ~100 ulps at magnitude 1, far below any real error (a wrong weight, a lost bias), which is
+   * of the order of the outputs.
    */
   static final double SAME_OPS = 1e-5;
 

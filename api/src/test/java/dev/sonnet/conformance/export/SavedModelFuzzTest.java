@@ -116,7 +116,6 @@ class SavedModelFuzzTest {
         }
       }
     }
-    assertThat(total).isEqualTo(Kind.values().length * CASES_PER_KIND);
     assertThat(rejected).as("most mutants are rejected").isGreaterThan(total / 2);
   }
 
