@@ -243,29 +243,19 @@ public final class CpuBackend
 
   @Override
   public void gemm(GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c) {
-    if (vectorized && VectorGemvF32.handles(spec, c.dtype())) {
-      VectorGemvF32.gemm(spec, b(a).f32(), b(bb).f32(), b(c).f32(), null); // at most 4 rows
-      return;
-    }
     GemmKernels.gemm(spec, b(a), b(bb), b(c), vectorized);
   }
 
   /**
    * Always accepts floating products: the float32 vector kernel finishes each strip of C in L1
    * ({@link GemmEpilogueKernels}); other dtypes and the scalar backend run the product, then the
-   * epilogue over C. Float32 products of at most four rows (batch-1 inference) take {@link
-   * VectorGemvF32} here and in {@link #gemm}, unless {@code -Dsonnet.cpu.gemv=false}.
+   * epilogue over C ({@link GemmKernels} routes, small-row products included).
    */
   @Override
   public boolean gemmEpilogue(
       GemmSpec spec, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer c, Epilogue epilogue) {
     if (!c.dtype().isFloating() || (spec.batch() > 1 && spec.cBatchStride() == 0)) {
       return false; // one C shared by every item would get the epilogue once per item
-    }
-    if (vectorized && VectorGemvF32.handles(spec, c.dtype())) {
-      VectorGemvF32.gemm(
-          spec, b(a).f32(), b(bb).f32(), b(c).f32(), GemmEpilogueKernels.F32.of(epilogue));
-      return true;
     }
     GemmKernels.gemmEpilogue(spec, b(a), b(bb), b(c), epilogue, vectorized);
     return true;

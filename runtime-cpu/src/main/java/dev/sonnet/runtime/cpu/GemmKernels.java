@@ -7,7 +7,9 @@ import dev.sonnet.tensor.DType;
 
 /**
  * Routes matrix products to the packed, register-blocked Vector API kernels ({@link VectorGemmF32},
- * {@link VectorGemmF64}) or to the reference {@link ScalarGemm}. Only floating dtypes are accepted.
+ * {@link VectorGemmF64}), float32 products of at most four rows to {@link VectorGemvF32} (unless
+ * {@code -Dsonnet.cpu.gemv=false}), or to the reference {@link ScalarGemm}. Only floating dtypes
+ * are accepted.
  */
 final class GemmKernels {
   private GemmKernels() {}
@@ -24,7 +26,13 @@ final class GemmKernels {
     }
     if (vectorized) {
       switch (c.dtype()) {
-        case FLOAT32 -> VectorGemmF32.gemm(spec, a.f32(), b.f32(), c.f32());
+        case FLOAT32 -> {
+          if (VectorGemvF32.handles(spec, DType.FLOAT32)) {
+            VectorGemvF32.gemm(spec, a.f32(), b.f32(), c.f32(), null); // at most 4 rows
+          } else {
+            VectorGemmF32.gemm(spec, a.f32(), b.f32(), c.f32());
+          }
+        }
         case FLOAT64 -> VectorGemmF64.gemm(spec, a.f64(), b.f64(), c.f64());
         default -> throw new IllegalStateException();
       }
@@ -49,7 +57,12 @@ final class GemmKernels {
       if (spec.batch() == 0 || spec.m() == 0 || spec.n() == 0) {
         return;
       }
-      VectorGemmF32.gemm(spec, a.f32(), b.f32(), c.f32(), GemmEpilogueKernels.F32.of(epilogue));
+      GemmEpilogueKernels.F32 e = GemmEpilogueKernels.F32.of(epilogue);
+      if (VectorGemvF32.handles(spec, DType.FLOAT32)) {
+        VectorGemvF32.gemm(spec, a.f32(), b.f32(), c.f32(), e);
+      } else {
+        VectorGemmF32.gemm(spec, a.f32(), b.f32(), c.f32(), e);
+      }
       return;
     }
     gemm(spec, a, b, c, vectorized);
