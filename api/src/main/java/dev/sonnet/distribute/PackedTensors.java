@@ -34,17 +34,18 @@ final class PackedTensors {
   }
 
   private static int count(float[][] parts) {
-    long n = 0;
-    for (float[] p : parts) {
-      n += p.length;
-    }
-    return checkCount(n);
+    return total(lengths(parts));
   }
 
   private static int count(double[][] parts) {
+    return total(lengths(parts));
+  }
+
+  /** The sum of {@code lengths}, checked to fit one collective. */
+  static int total(int[] lengths) {
     long n = 0;
-    for (double[] p : parts) {
-      n += p.length;
+    for (int l : lengths) {
+      n += l;
     }
     return checkCount(n);
   }

@@ -806,11 +806,7 @@ public final class RingCollectives implements Collectives {
     FloatElements(float[][] parts) {
       this.parts = parts;
       this.lengths = PackedTensors.lengths(parts);
-      long n = 0;
-      for (int l : lengths) {
-        n += l;
-      }
-      this.length = (int) n;
+      this.length = PackedTensors.total(lengths);
     }
 
     @Override
@@ -837,7 +833,9 @@ public final class RingCollectives implements Collectives {
           to,
           (p, start, n, at) -> {
             float[] a = parts[p];
-            for (int i = start, j = (at - from) * Float.BYTES; i < start + n; i++, j += 4) {
+            for (int i = start, j = (at - from) * Float.BYTES;
+                i < start + n;
+                i++, j += Float.BYTES) {
               a[i] = a[i] + (float) FLOAT_LE.get(src, j);
             }
           });
@@ -874,11 +872,7 @@ public final class RingCollectives implements Collectives {
     DoubleElements(double[][] parts) {
       this.parts = parts;
       this.lengths = PackedTensors.lengths(parts);
-      long n = 0;
-      for (int l : lengths) {
-        n += l;
-      }
-      this.length = (int) n;
+      this.length = PackedTensors.total(lengths);
     }
 
     @Override
@@ -905,7 +899,9 @@ public final class RingCollectives implements Collectives {
           to,
           (p, start, n, at) -> {
             double[] a = parts[p];
-            for (int i = start, j = (at - from) * Double.BYTES; i < start + n; i++, j += 8) {
+            for (int i = start, j = (at - from) * Double.BYTES;
+                i < start + n;
+                i++, j += Double.BYTES) {
               a[i] = a[i] + (double) DOUBLE_LE.get(src, j);
             }
           });
