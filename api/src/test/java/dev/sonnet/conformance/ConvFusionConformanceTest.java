@@ -1,5 +1,7 @@
 package dev.sonnet.conformance;
 
+import static dev.sonnet.conformance.FusionTesting.normal;
+import static dev.sonnet.conformance.FusionTesting.unfused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sonnet.autodiff.GradientTape;
@@ -15,8 +17,6 @@ import dev.sonnet.ops.Op;
 import dev.sonnet.ops.OpRecorder;
 import dev.sonnet.ops.Padding;
 import dev.sonnet.tensor.DType;
-import dev.sonnet.tensor.Rng;
-import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
 import java.util.ArrayList;
@@ -39,19 +39,6 @@ class ConvFusionConformanceTest {
   @AfterEach
   void restoreFusion() {
     Fusion.setEnabled(true);
-  }
-
-  private static <T> T unfused(Supplier<T> body) {
-    Fusion.setEnabled(false);
-    try {
-      return body.get();
-    } finally {
-      Fusion.setEnabled(true);
-    }
-  }
-
-  private static Tensor normal(long seed, DType dtype, int... shape) {
-    return Tensor.randomNormal(new Rng(seed), dtype, Shape.of(shape), 0, 1);
   }
 
   /** The output and the gradients of {@code sum(conv(x, w, b) * r)} for x, w and b. */

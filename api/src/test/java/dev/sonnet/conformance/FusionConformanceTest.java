@@ -1,5 +1,7 @@
 package dev.sonnet.conformance;
 
+import static dev.sonnet.conformance.FusionTesting.normal;
+import static dev.sonnet.conformance.FusionTesting.unfused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,8 +24,6 @@ import dev.sonnet.optimizers.Optimizer;
 import dev.sonnet.optimizers.RMSProp;
 import dev.sonnet.optimizers.SGD;
 import dev.sonnet.tensor.DType;
-import dev.sonnet.tensor.Rng;
-import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.ShapeException;
 import dev.sonnet.tensor.Tensor;
 import dev.sonnet.tensor.Variable;
@@ -55,19 +55,6 @@ class FusionConformanceTest {
   @AfterEach
   void restoreFusion() {
     Fusion.setEnabled(true);
-  }
-
-  private static <T> T unfused(Supplier<T> body) {
-    Fusion.setEnabled(false);
-    try {
-      return body.get();
-    } finally {
-      Fusion.setEnabled(true);
-    }
-  }
-
-  private static Tensor normal(long seed, DType dtype, int... shape) {
-    return Tensor.randomNormal(new Rng(seed), dtype, Shape.of(shape), 0, 1);
   }
 
   /** Forward value and the gradients of {@code sum(f(x, w, b) * r)} for x, w and b. */
@@ -111,27 +98,14 @@ class FusionConformanceTest {
 
   @Test
   void dense_runsAsOneOpWhereTheBackendHasTheEpilogue() {
-    List<String> names = new ArrayList<>();
-    OpRecorder recorder =
-        new OpRecorder() {
-          @Override
-          public void record(Op op, Tensor[] inputs, Tensor[] outputs) {
-            names.add(op.name());
-          }
-
-          @Override
-          public void recordRead(Variable variable, Tensor value) {}
-        };
-    Dispatch.push(recorder);
-    try {
-      LinearAlgebra.dense(
-          normal(1, DType.FLOAT32, 4, 3),
-          normal(2, DType.FLOAT32, 3, 5),
-          normal(3, DType.FLOAT32, 5),
-          Activation.RELU);
-    } finally {
-      Dispatch.pop(recorder);
-    }
+    List<String> names =
+        FusionTesting.opsRunBy(
+            () ->
+                LinearAlgebra.dense(
+                    normal(1, DType.FLOAT32, 4, 3),
+                    normal(2, DType.FLOAT32, 3, 5),
+                    normal(3, DType.FLOAT32, 5),
+                    Activation.RELU));
     if (Backends.getDefault() instanceof GemmEpilogue) {
       assertThat(names).containsExactly("dense");
     } else {
@@ -336,6 +310,13 @@ class FusionConformanceTest {
         };
     List<float[]> fused = run.get();
     List<float[]> plain = unfused(run);
+    // The fused op really ran (else this compares the decomposition with itself).
+    List<String> ops = FusionTesting.opsRunBy(run::get);
+    if (Backends.getDefault() instanceof dev.sonnet.backend.SoftmaxCrossEntropy) {
+      assertThat(ops).contains("softmax_cross_entropy");
+    } else {
+      assertThat(ops).doesNotContain("softmax_cross_entropy");
+    }
     float[] zs = z.toFloatArray();
     double maxSpread = 0;
     for (int r = 0; r < rows; r++) {
