@@ -40,6 +40,30 @@ public interface DirectConvolution {
     return false;
   }
 
+  /**
+   * A 3x3, stride-1 convolution by Winograd's F(2x2, 3x3) algorithm (2.25x fewer multiplications
+   * than the direct sum), then {@code + bias} (null: none) and, when {@code relu}, {@code max(.,
+   * 0)}: {@code y [batch, out..., outChannels]} from {@code x} and the filter already transformed,
+   * {@code u [16, channels, outChannels]} with {@code u[4i + j, c, o] = (G w[., ., c, o] Gᵀ)[i,
+   * j]}, {@code G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]}. Not the direct
+   * convolution's bits: the same sum regrouped, each output within {@code (channels + 8) · 2⁻²⁴}
+   * times the algorithm run on absolute values for this {@code u} (at most {@code 64 · channels ·
+   * max|x| · max|w|}; the direct sum's magnitude is at most {@code 9 · channels · max|x| ·
+   * max|w|}). Meant for inference with a filter transformed once (a loaded graph caches {@code u}
+   * per variable value). True when every element of {@code y} has been written; the default
+   * declines, as does a backend for any geometry or dtype it has no kernel for.
+   */
+  default boolean convolveWinograd(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer u,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    return false;
+  }
+
   /** Whether {@link #reluBiasGradient} computes {@code dtype}; by default no backend does. */
   default boolean hasReluBiasGradient(DType dtype) {
     return false;

@@ -44,6 +44,8 @@ final class GraphChecker {
       }
       case GraphOp.FusedMatMul f -> in = f.hasBias() ? 3 : 2;
       case GraphOp.FusedConv f -> in = f.hasBias() ? 3 : 2;
+      case GraphOp.WinogradFilter f -> in = 1;
+      case GraphOp.WinogradConv f -> in = f.hasBias() ? 4 : 3;
       case GraphOp.Scan sc -> {
         in = sc.body().inputs().size();
         out = sc.body().outputs().size();
@@ -447,6 +449,8 @@ final class GraphChecker {
       case GraphOp.Scan sc -> scan(sc, in, dt, sizes);
       case GraphOp.FusedMatMul f -> throw bad("a fused op cannot come from a file");
       case GraphOp.FusedConv f -> throw bad("a fused op cannot come from a file");
+      case GraphOp.WinogradFilter f -> throw bad("a fused op cannot come from a file");
+      case GraphOp.WinogradConv f -> throw bad("a fused op cannot come from a file");
     };
   }
 

@@ -22,9 +22,9 @@ import java.util.Objects;
  * are non-negative. Lists are immutable.
  *
  * <p>{@link Fill} comes from tracing (a constant tensor whose size depends on the batch, such as an
- * RNN's zero initial state). {@link FusedMatMul} and {@link FusedConv} are made only by the
- * inference optimizer of a loaded function; traced graphs, saved files and exporters never see
- * them.
+ * RNN's zero initial state). {@link FusedMatMul}, {@link FusedConv}, {@link WinogradFilter} and
+ * {@link WinogradConv} are made only by the inference optimizer of a loaded function; traced
+ * graphs, saved files and exporters never see them.
  */
 public sealed interface GraphOp {
   /** A short stable name, as in the saved format: {@code unary}, {@code matmul}, ... */
@@ -338,6 +338,37 @@ public sealed interface GraphOp {
     @Override
     public String name() {
       return "fused_conv"
+          + (activation == null ? "" : "_" + activation.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * A 3x3 float32 filter {@code w [3, 3, C, O]} transformed for Winograd's F(2x2, 3x3) algorithm:
+   * {@code u [16, C, O]} ({@code WinogradConvOp.transformFilter}). Made only by the inference
+   * optimizer, on a variable's or constant's filter, so the runner computes it once per variable
+   * value.
+   */
+  record WinogradFilter() implements GraphOp {
+    @Override
+    public String name() {
+      return "winograd_filter";
+    }
+  }
+
+  /**
+   * {@link FusedConv} for a 3x3, stride-1 2-d convolution, computed by Winograd's F(2x2, 3x3)
+   * algorithm where the runtime has the kernel ({@code WinogradConvOp}): inputs {@code x}, {@code
+   * w}, {@code u} (the {@link WinogradFilter} of {@code w}) and, when {@code hasBias}, the bias.
+   * Made only by the inference optimizer.
+   */
+  record WinogradConv(ConvParams params, boolean hasBias, UnaryKind activation) implements GraphOp {
+    public WinogradConv {
+      Objects.requireNonNull(params, "params");
+    }
+
+    @Override
+    public String name() {
+      return "winograd_conv"
           + (activation == null ? "" : "_" + activation.name().toLowerCase(Locale.ROOT));
     }
   }

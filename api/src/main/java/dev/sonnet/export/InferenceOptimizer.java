@@ -2,6 +2,9 @@ package dev.sonnet.export;
 
 import dev.sonnet.backend.BinaryKind;
 import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.ops.ConvParams;
+import dev.sonnet.ops.WinogradConvOp;
+import dev.sonnet.tensor.DType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +24,13 @@ import java.util.Set;
  *       last axis. The fused op writes the product once and adds the bias and applies the
  *       activation in place: same arithmetic in the same order as the unfused ops, so the same
  *       bits, with two fewer output tensors per layer.
+ *   <li><b>Winograd</b> ({@link #winograd}): a float32 3x3, stride-1, 2-d convolution (fused or
+ *       not) whose filter is a variable or a constant becomes a {@link GraphOp.WinogradConv}
+ *       reading the filter's {@link GraphOp.WinogradFilter} transform, which the runner computes
+ *       once per variable value (see below) instead of once per call. Where the runtime has the
+ *       kernel (the CPU runtime, at least 8 input channels) the convolution multiplies 2.25x less;
+ *       elsewhere the node is the fused convolution it replaced. Not the direct convolution's bits:
+ *       the same sums regrouped, within the bound {@code WinogradConvOp} states.
  * </ol>
  *
  * <p>Constant folding and the once-made buffer plan belong to the runner ({@link GraphRunner}):
@@ -35,7 +45,7 @@ final class InferenceOptimizer {
   private InferenceOptimizer() {}
 
   static Graph optimize(Graph graph) {
-    return fuse(optimizeLoopBodies(graph));
+    return winograd(fuse(optimizeLoopBodies(graph)));
   }
 
   /** {@code g} with the body of every scan optimized as a graph of its own. */
@@ -158,6 +168,85 @@ final class InferenceOptimizer {
       }
     }
     return new Graph(g.inputs(), g.variables(), g.constants(), out, g.outputs());
+  }
+
+  /** The Winograd pass; see the class comment. */
+  static Graph winograd(Graph g) {
+    Set<Integer> produced = new HashSet<>();
+    int nextId = 0;
+    for (GraphInput in : g.inputs()) {
+      nextId = Math.max(nextId, in.value().id() + 1);
+    }
+    for (GraphVariable v : g.variables()) {
+      nextId = Math.max(nextId, v.value().id() + 1);
+    }
+    for (GraphConstant c : g.constants()) {
+      nextId = Math.max(nextId, c.value().id() + 1);
+    }
+    for (Node n : g.nodes()) {
+      for (Value v : n.outputs()) {
+        produced.add(v.id());
+        nextId = Math.max(nextId, v.id() + 1);
+      }
+    }
+    List<Node> out = new ArrayList<>(g.nodes().size());
+    // One transform per filter, even when several convolutions share it.
+    Map<Integer, Value> transformed = new HashMap<>();
+    boolean changed = false;
+    for (Node n : g.nodes()) {
+      ConvParams params;
+      boolean hasBias;
+      UnaryKind activation;
+      if (n.op() instanceof GraphOp.FusedConv f) {
+        params = f.params();
+        hasBias = f.hasBias();
+        activation = f.activation();
+      } else if (n.op() instanceof GraphOp.Conv c) {
+        params = c.params();
+        hasBias = false;
+        activation = null;
+      } else {
+        out.add(n);
+        continue;
+      }
+      Value x = n.inputs().get(0);
+      Value w = n.inputs().get(1);
+      if (!winogradApplies(params, x, w) || produced.contains(w.id())) {
+        out.add(n);
+        continue;
+      }
+      Value u = transformed.get(w.id());
+      if (u == null) {
+        DimExpr c = w.shape().dim(2);
+        DimExpr o = w.shape().dim(3);
+        u = new Value(nextId++, w.dtype(), new SymbolicShape(List.of(DimExpr.constant(16), c, o)));
+        transformed.put(w.id(), u);
+        out.add(new Node(new GraphOp.WinogradFilter(), List.of(w), List.of(u), n.modulePath()));
+      }
+      List<Value> inputs = new ArrayList<>(List.of(x, w, u));
+      if (hasBias) {
+        inputs.add(n.inputs().get(2));
+      }
+      out.add(
+          new Node(
+              new GraphOp.WinogradConv(params, hasBias, activation),
+              inputs,
+              n.outputs(),
+              n.modulePath()));
+      changed = true;
+    }
+    return changed ? new Graph(g.inputs(), g.variables(), g.constants(), out, g.outputs()) : g;
+  }
+
+  /** A float32 2-d convolution with a constant-shaped 3x3 filter, stride 1, dilation 1, 1 group. */
+  private static boolean winogradApplies(ConvParams params, Value x, Value w) {
+    return WinogradConvOp.isEligible(params)
+        && x.dtype() == DType.FLOAT32
+        && w.dtype() == DType.FLOAT32
+        && w.shape().rank() == 4
+        && w.shape().isConstant()
+        && w.shape().dim(0).equals(DimExpr.constant(3))
+        && w.shape().dim(1).equals(DimExpr.constant(3));
   }
 
   /**

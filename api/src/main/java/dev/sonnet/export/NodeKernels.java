@@ -12,6 +12,7 @@ import dev.sonnet.ops.PoolOp;
 import dev.sonnet.ops.Reductions;
 import dev.sonnet.ops.Scan;
 import dev.sonnet.ops.ShapeOps;
+import dev.sonnet.ops.WinogradConvOp;
 import dev.sonnet.tensor.Shape;
 import dev.sonnet.tensor.Tensor;
 import java.util.List;
@@ -171,6 +172,11 @@ final class NodeKernels {
       }
       case GraphOp.FusedConv f -> {
         FusedConvOp op = new FusedConvOp(f.params(), f.hasBias(), f.activation());
+        yield (in, s, b) -> one(Dispatch.run1(op, in));
+      }
+      case GraphOp.WinogradFilter f -> (in, s, b) -> one(WinogradConvOp.transformFilter(in[0]));
+      case GraphOp.WinogradConv f -> {
+        WinogradConvOp op = new WinogradConvOp(f.params(), f.hasBias(), f.activation());
         yield (in, s, b) -> one(Dispatch.run1(op, in));
       }
     };

@@ -326,6 +326,10 @@ final class SavedModelFormat {
           throw new IllegalArgumentException("fused ops are never saved: " + f.name());
       case GraphOp.FusedConv f ->
           throw new IllegalArgumentException("fused ops are never saved: " + f.name());
+      case GraphOp.WinogradFilter f ->
+          throw new IllegalArgumentException("fused ops are never saved: " + f.name());
+      case GraphOp.WinogradConv f ->
+          throw new IllegalArgumentException("fused ops are never saved: " + f.name());
     }
     return m;
   }

@@ -345,6 +345,17 @@ final class GraphToOnnx {
               f.hasBias() ? in(n, 2) : null,
               f.activation(),
               outName(n, 0));
+      // Only a WinogradConv reads the transformed filter, and ONNX gets that one as the plain
+      // convolution of the untransformed filter: nothing to emit.
+      case GraphOp.WinogradFilter f -> {}
+      case GraphOp.WinogradConv f ->
+          conv(
+              n,
+              f.params(),
+              in(n, 1),
+              f.hasBias() ? in(n, 3) : null,
+              f.activation(),
+              outName(n, 0));
     }
   }
 

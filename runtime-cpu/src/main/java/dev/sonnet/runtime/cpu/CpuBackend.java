@@ -403,6 +403,35 @@ public final class CpuBackend
     return true;
   }
 
+  /**
+   * {@link WinogradConvF32}: float32 on the vector path, for what {@link WinogradConvF32#handles}
+   * accepts (3x3, stride 1, at least 8 input channels, whole vectors of output channels).
+   */
+  @Override
+  public boolean convolveWinograd(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer u,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    if (!vectorized
+        || x.dtype() != DType.FLOAT32
+        || !WinogradConvF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    WinogradConvF32.convolve(
+        geometry,
+        outChannels,
+        b(x).f32(),
+        b(u).f32(),
+        bias == null ? null : b(bias).f32(),
+        relu,
+        b(y).f32());
+    return true;
+  }
+
   /** {@link ReluBiasGradKernels}: float32 (vector or scalar) and float64. */
   @Override
   public boolean hasReluBiasGradient(DType dtype) {
