@@ -15,9 +15,9 @@ final class Expect {
    * product, a few float32 ulps per output at these sizes (k <= a few hundred, values O(1)). 1e-5
    * is ~100 ulps at magnitude 1, far below any real error (a wrong weight, a lost bias), which is
    * of the order of the outputs. On the CPU the optimizer's Winograd convolutions (3x3, stride 1,
-   * at least 8 channels) regroup each convolution's sum through exact-coefficient transforms: a
-   * few more roundings per term (C + 16 in all) over a magnitude up to about 7x the direct sum's,
-   * the same order of noise (conv outputs measured within 5 ulps of {@code Σ|x||w|}); the worst-case
+   * at least 8 channels) regroup each convolution's sum through exact-coefficient transforms: a few
+   * more roundings per term (C + 16 in all) over a magnitude up to about 7x the direct sum's, the
+   * same order of noise (conv outputs measured within 5 ulps of {@code Σ|x||w|}); the worst-case
    * bound is checked on its own in {@code WinogradInferenceTest}.
    */
   static final double SAME_OPS = 1e-5;
