@@ -92,4 +92,26 @@ public interface GemmEpilogue {
    */
   boolean gemmEpilogue(
       GemmSpec spec, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c, Epilogue epilogue);
+
+  /**
+   * op(B) of a one-item {@code spec} copied into this backend's own product layout, for {@link
+   * #gemmEpiloguePacked} to reuse across many products (a loaded graph's weights, whose values
+   * never change in place): the per-call packing of op(B) is then skipped. The copy does not see
+   * later writes to {@code b}. Null declines (the default): use {@link #gemmEpilogue} with {@code
+   * b} as it is.
+   */
+  default DeviceBuffer packRightOperand(GemmSpec spec, DeviceBuffer b) {
+    return null;
+  }
+
+  /**
+   * {@link #gemmEpilogue} with op(B) read from {@code packedB}, which {@link #packRightOperand}
+   * made for a spec of the same {@code k}, {@code n}, transposition and B layout (any {@code m}):
+   * the same products in the same order, so the same bits. False declines, having touched nothing
+   * (a backend may do so for some shapes, such as very few rows); the default always declines.
+   */
+  default boolean gemmEpiloguePacked(
+      GemmSpec spec, DeviceBuffer a, DeviceBuffer packedB, DeviceBuffer c, Epilogue epilogue) {
+    return false;
+  }
 }

@@ -314,9 +314,15 @@ public sealed interface GraphOp {
   /**
    * {@code activation(matmul(a, w) + bias)} in one step: inputs {@code a}, {@code w} and, when
    * {@code hasBias}, a bias broadcast over the product's rows. {@code activation} is null for none.
-   * Made only by the inference optimizer.
+   * {@code constantWeight}: {@code w} is a variable or a constant of the graph, so the runner may
+   * keep it packed for the product between calls. Made only by the inference optimizer.
    */
-  record FusedMatMul(boolean transposeA, boolean transposeB, boolean hasBias, UnaryKind activation)
+  record FusedMatMul(
+      boolean transposeA,
+      boolean transposeB,
+      boolean hasBias,
+      UnaryKind activation,
+      boolean constantWeight)
       implements GraphOp {
     @Override
     public String name() {

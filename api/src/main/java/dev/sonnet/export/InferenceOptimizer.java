@@ -23,7 +23,10 @@ import java.util.Set;
  *       weight is a matrix ({@code transposeA} false) and the bias is a vector along the output's
  *       last axis. The fused op writes the product once and adds the bias and applies the
  *       activation in place: same arithmetic in the same order as the unfused ops, so the same
- *       bits, with two fewer output tensors per layer.
+ *       bits, with two fewer output tensors per layer. A fused product whose weight is a variable
+ *       or a constant is marked {@code constantWeight}: its op keeps the weight packed in the
+ *       backend's product layout between calls ({@code PackedWeights}), the same bits without the
+ *       per-call packing.
  *   <li><b>Winograd</b> ({@link #winograd}): a float32 3x3, stride-1, 2-d convolution (fused or
  *       not) whose filter is a variable or a constant becomes a {@link GraphOp.WinogradConv}
  *       reading the filter's {@link GraphOp.WinogradFilter} transform, which the runner computes
@@ -143,7 +146,11 @@ final class InferenceOptimizer {
       GraphOp fused =
           isMatMul
               ? new GraphOp.FusedMatMul(
-                  false, ((GraphOp.MatMul) head.op()).transposeB(), hasBias, activation)
+                  false,
+                  ((GraphOp.MatMul) head.op()).transposeB(),
+                  hasBias,
+                  activation,
+                  !producer.containsKey(head.inputs().get(1).id()))
               : new GraphOp.FusedConv(((GraphOp.Conv) head.op()).params(), hasBias, activation);
       // The fused node replaces the last node of the chain, so every input it reads (the bias may
       // be made between the product and the add) is defined before it.

@@ -7,6 +7,7 @@ import dev.sonnet.ops.Elementwise;
 import dev.sonnet.ops.FusedConvOp;
 import dev.sonnet.ops.FusedMatMulOp;
 import dev.sonnet.ops.LinearAlgebra;
+import dev.sonnet.ops.PackedWeights;
 import dev.sonnet.ops.PadMode;
 import dev.sonnet.ops.PoolOp;
 import dev.sonnet.ops.Reductions;
@@ -167,7 +168,12 @@ final class NodeKernels {
       }
       case GraphOp.Scan sc -> scan(sc);
       case GraphOp.FusedMatMul f -> {
-        FusedMatMulOp op = new FusedMatMulOp(f.transposeB(), f.hasBias(), f.activation());
+        FusedMatMulOp op =
+            new FusedMatMulOp(
+                f.transposeB(),
+                f.hasBias(),
+                f.activation(),
+                f.constantWeight() ? new PackedWeights() : null);
         yield (in, s, b) -> one(Dispatch.run1(op, in));
       }
       case GraphOp.FusedConv f -> {

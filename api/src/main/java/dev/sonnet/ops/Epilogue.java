@@ -2,6 +2,7 @@ package dev.sonnet.ops;
 
 import dev.sonnet.backend.Backend;
 import dev.sonnet.backend.BinaryKind;
+import dev.sonnet.backend.DeviceBuffer;
 import dev.sonnet.backend.GemmEpilogue;
 import dev.sonnet.backend.GemmSpec;
 import dev.sonnet.backend.UnaryKind;
@@ -67,20 +68,37 @@ final class Epilogue {
    */
   static void product(
       GemmSpec spec, Tensor a, Tensor w, Tensor y, Tensor bias, UnaryKind activation) {
+    product(spec, a, w, y, bias, activation, null);
+  }
+
+  /**
+   * {@link #product(GemmSpec, Tensor, Tensor, Tensor, Tensor, UnaryKind)} reading {@code w} from
+   * its packed copy in {@code packed} (null: none) where the backend has one ({@link
+   * GemmEpilogue#gemmEpiloguePacked}): the same bits.
+   */
+  static void product(
+      GemmSpec spec,
+      Tensor a,
+      Tensor w,
+      Tensor y,
+      Tensor bias,
+      UnaryKind activation,
+      PackedWeights packed) {
     Backend backend = a.backend();
     if ((activation == null || activation == UnaryKind.RELU)
-        && backend instanceof GemmEpilogue fused
-        && fused.gemmEpilogue(
-            spec,
-            a.buffer(),
-            w.buffer(),
-            y.buffer(),
-            GemmEpilogue.Epilogue.biasActivation(
-                bias == null ? null : bias.buffer(),
-                activation == null
-                    ? GemmEpilogue.Activation.NONE
-                    : GemmEpilogue.Activation.RELU))) {
-      return;
+        && backend instanceof GemmEpilogue fused) {
+      GemmEpilogue.Epilogue epilogue =
+          GemmEpilogue.Epilogue.biasActivation(
+              bias == null ? null : bias.buffer(),
+              activation == null ? GemmEpilogue.Activation.NONE : GemmEpilogue.Activation.RELU);
+      DeviceBuffer packedW = packed == null ? null : packed.packedFor(w, spec, fused);
+      if (packedW != null
+          && fused.gemmEpiloguePacked(spec, a.buffer(), packedW, y.buffer(), epilogue)) {
+        return;
+      }
+      if (fused.gemmEpilogue(spec, a.buffer(), w.buffer(), y.buffer(), epilogue)) {
+        return;
+      }
     }
     backend.gemm(spec, a.buffer(), w.buffer(), y.buffer());
     if (bias != null) {

@@ -19,9 +19,17 @@ import java.util.Locale;
  * @param transposeW whether {@code w} is stored {@code [n, k]}
  * @param hasBias whether input 2 is a bias
  * @param activation relu, sigmoid, tanh, or null for none
+ * @param packedWeights where {@code w}'s packed copy is kept between calls ({@link PackedWeights}),
+ *     or null to pack it per call; the results are the same bits either way
  */
-public record FusedMatMulOp(boolean transposeW, boolean hasBias, UnaryKind activation)
+public record FusedMatMulOp(
+    boolean transposeW, boolean hasBias, UnaryKind activation, PackedWeights packedWeights)
     implements Op {
+
+  /** Packs {@code w} per call: eager dense layers, whose weights may change between calls. */
+  public FusedMatMulOp(boolean transposeW, boolean hasBias, UnaryKind activation) {
+    this(transposeW, hasBias, activation, null);
+  }
 
   public FusedMatMulOp {
     Epilogue.checkActivation("fused_matmul", activation);
@@ -88,7 +96,8 @@ public record FusedMatMulOp(boolean transposeW, boolean hasBias, UnaryKind activ
         w,
         y,
         hasBias ? inputs[2] : null,
-        activation);
+        activation,
+        packedWeights);
     return new Tensor[] {y};
   }
 

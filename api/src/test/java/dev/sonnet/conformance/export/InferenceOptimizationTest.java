@@ -90,6 +90,56 @@ class InferenceOptimizationTest {
     }
   }
 
+  /**
+   * A fused product whose weight is a variable keeps it packed between calls (the same bits as
+   * packing per call); assigning the variable gives the new weight's results at once. A weight
+   * computed in the graph is not marked.
+   */
+  @Test
+  void packedWeights_followAssignments_andOnlyVariableWeightsArePacked() {
+    MLP mlp = MLP.builder(16, 8, 3).build();
+    GraphFunction f =
+        Tracing.trace(TensorFunction.of(mlp::call), TensorSpec.of(DType.FLOAT32, -1, 12));
+    assertThat(
+            f.optimizedGraph().nodes().stream()
+                .map(Node::op)
+                .filter(GraphOp.FusedMatMul.class::isInstance)
+                .allMatch(o -> ((GraphOp.FusedMatMul) o).constantWeight()))
+        .isTrue();
+    Tensor x = TracingTest.input(41, 130, 12);
+    Expect.close(f.call(x), mlp.call(x), Expect.SAME_OPS);
+    Variable w = mlp.trainableVariables().get(0);
+    for (double scale : new double[] {-2.0, 0.5}) {
+      w.assign(w.peek().mul(scale));
+      Expect.close(f.call(x), mlp.call(x), Expect.SAME_OPS);
+      Expect.close(f.call(x), f.callUnoptimized(x)[0], Expect.SAME_OPS);
+    }
+
+    Linear linear = Linear.builder(4).build();
+    linear.call(TracingTest.input(43, 1, 6));
+    GraphFunction doubled =
+        Tracing.trace(
+            in -> {
+              Tensor product = in[0].matmul(linear.w().read().mul(2.0));
+              return new Tensor[] {product.add(linear.b().read()).relu()};
+            },
+            TensorSpec.of(DType.FLOAT32, -1, 6));
+    List<Node> nodes = doubled.optimizedGraph().nodes();
+    assertThat(
+            nodes.stream()
+                .map(Node::op)
+                .filter(GraphOp.FusedMatMul.class::isInstance)
+                .map(o -> ((GraphOp.FusedMatMul) o).constantWeight())
+                .toList())
+        .as("the last product's weight is computed in the graph")
+        .endsWith(false);
+    Tensor y = TracingTest.input(42, 7, 6);
+    Expect.close(
+        doubled.call(y),
+        y.matmul(linear.w().read().mul(2.0)).add(linear.b().read()).relu(),
+        Expect.SAME_OPS);
+  }
+
   @Test
   void cachedVariableOnlyValues_followAssignments() {
     BatchNorm bn = BatchNorm.builder(true, true).build();

@@ -262,6 +262,47 @@ public final class CpuBackend
   }
 
   /**
+   * {@link VectorGemmF32#packWhole}: float32 one-item products on the vector path; the copy is a
+   * heap array of {@code k * roundUp(n, 2 vectors)} floats, outside the pools.
+   */
+  @Override
+  public DeviceBuffer packRightOperand(GemmSpec spec, DeviceBuffer bb) {
+    if (!vectorized
+        || bb.dtype() != DType.FLOAT32
+        || spec.batch() != 1
+        || spec.k() == 0
+        || spec.n() == 0
+        || VectorGemmF32.packedLength(spec.k(), spec.n()) > Integer.MAX_VALUE - 16) {
+      return null;
+    }
+    float[] packed = VectorGemmF32.packWhole(spec, b(bb).f32());
+    return new CpuBuffer(this, DType.FLOAT32, packed, packed.length);
+  }
+
+  /**
+   * {@link VectorGemmF32} reading the prepacked op(B); declines products of at most four rows (the
+   * small-row kernel, which streams B unpacked, serves them) and a packed buffer of the wrong
+   * length for the spec.
+   */
+  @Override
+  public boolean gemmEpiloguePacked(
+      GemmSpec spec, DeviceBuffer a, DeviceBuffer packedB, DeviceBuffer c, Epilogue epilogue) {
+    if (!vectorized
+        || c.dtype() != DType.FLOAT32
+        || packedB.dtype() != DType.FLOAT32
+        || spec.batch() != 1
+        || spec.m() == 0
+        || spec.k() == 0
+        || VectorGemvF32.handles(spec, DType.FLOAT32)
+        || packedB.size() != VectorGemmF32.packedLength(spec.k(), spec.n())) {
+      return false;
+    }
+    VectorGemmF32.gemm(
+        spec, b(a).f32(), null, b(packedB).f32(), b(c).f32(), GemmEpilogueKernels.F32.of(epilogue));
+    return true;
+  }
+
+  /**
    * Every rule for float32 and float64, one pass ({@link UpdateKernels}); the scalar reference
    * backend runs the same loops (they are its specification too).
    */

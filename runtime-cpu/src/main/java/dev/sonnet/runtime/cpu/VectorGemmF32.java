@@ -108,6 +108,43 @@ final class VectorGemmF32 {
    * thread's block right after its last depth block: see {@link GemmEpilogueKernels}.
    */
   static void gemm(GemmSpec s, float[] a, float[] b, float[] c, GemmEpilogueKernels.F32 epi) {
+    gemm(s, a, b, null, c, epi);
+  }
+
+  /** Floats of {@link #packWhole}'s copy of an op(B) of {@code k} rows and {@code n} columns. */
+  static long packedLength(int k, int n) {
+    return (long) k * roundUp(n, NR);
+  }
+
+  /**
+   * op(B) of a one-item spec, packed once for products that reuse it (a loaded graph's weights):
+   * depth block after depth block ({@link #KC} rows), each holding every panel of {@link #NR}
+   * columns in order ({@code kc} rows of NR floats, zero past {@code n}), exactly the panels {@link
+   * #block} packs per call. The panel of columns {@code [j, j + NR)} in the depth block at {@code
+   * pc} starts at {@code pc * roundUp(n, NR) + (j / NR) * kc * NR}, whatever the split of columns
+   * across threads.
+   */
+  static float[] packWhole(GemmSpec s, float[] b) {
+    int k = s.k();
+    int n = s.n();
+    int np = roundUp(n, NR);
+    float[] out = new float[Math.toIntExact(packedLength(k, n))];
+    for (int pc = 0; pc < k; pc += KC) {
+      packB(s, b, (int) s.bOffset(), pc, Math.min(KC, k - pc), 0, n, out, pc * np);
+    }
+    return out;
+  }
+
+  /**
+   * {@link #gemm(GemmSpec, float[], float[], float[], GemmEpilogueKernels.F32)} reading op(B) from
+   * {@code packedB} ({@link #packWhole} of the same spec's B) instead of packing it per call, when
+   * not null: the same products in the same order, so the same bits. One-item specs only.
+   */
+  static void gemm(
+      GemmSpec s, float[] a, float[] b, float[] packedB, float[] c, GemmEpilogueKernels.F32 epi) {
+    if (packedB != null && s.batch() != 1) {
+      throw new IllegalArgumentException("a packed B serves one-item products, got " + s);
+    }
     int threads = CpuParallel.threads();
     long macs = (long) s.m() * s.n() * Math.max(1, s.k());
     if (s.batch() > 1 && s.batch() >= threads && s.cBatchStride() != 0) {
@@ -116,7 +153,7 @@ final class VectorGemmF32 {
           CpuParallel.grainFor(macs / L),
           (from, to) -> {
             for (int item = from; item < to; item++) {
-              block(s, item, a, b, c, 0, s.m(), 0, s.n(), epi);
+              block(s, item, a, b, null, c, 0, s.m(), 0, s.n(), epi);
             }
           });
       return;
@@ -129,7 +166,7 @@ final class VectorGemmF32 {
     tasks = Math.max(1, Math.min(tasks, units));
     for (int item = 0; item < s.batch(); item++) {
       if (tasks == 1) {
-        block(s, item, a, b, c, 0, m, 0, n, epi);
+        block(s, item, a, b, packedB, c, 0, m, 0, n, epi);
         continue;
       }
       int it = item;
@@ -142,21 +179,25 @@ final class VectorGemmF32 {
               int u0 = (int) ((long) units * task / t);
               int u1 = (int) ((long) units * (task + 1) / t);
               if (byColumns) {
-                block(s, it, a, b, c, 0, m, u0 * NR, Math.min(n, u1 * NR), epi);
+                block(s, it, a, b, packedB, c, 0, m, u0 * NR, Math.min(n, u1 * NR), epi);
               } else {
-                block(s, it, a, b, c, u0 * MR, Math.min(m, u1 * MR), 0, n, epi);
+                block(s, it, a, b, packedB, c, u0 * MR, Math.min(m, u1 * MR), 0, n, epi);
               }
             }
           });
     }
   }
 
-  /** C[i0:i1, j0:j1] of one batch item, on the calling thread. */
+  /**
+   * C[i0:i1, j0:j1] of one batch item, on the calling thread; op(B)'s panels from {@code packedB}
+   * ({@link #packWhole}) when not null, else packed here.
+   */
   private static void block(
       GemmSpec s,
       int item,
       float[] a,
       float[] b,
+      float[] packedB,
       float[] c,
       int i0,
       int i1,
@@ -180,7 +221,9 @@ final class VectorGemmF32 {
     int aBase = (int) (s.aOffset() + item * s.aBatchStride());
     int bBase = (int) (s.bOffset() + item * s.bBatchStride());
     int ldb = s.ldb();
-    boolean direct = !s.transB() && s.m() <= DIRECT_MAX_ROWS && k <= DIRECT_MAX_DEPTH;
+    boolean prepacked = packedB != null;
+    boolean direct = !prepacked && !s.transB() && s.m() <= DIRECT_MAX_ROWS && k <= DIRECT_MAX_DEPTH;
+    int packedWidth = roundUp(s.n(), NR);
     // A shallow row-major op(A) times a narrow C (an im2col matrix of a first conv layer: k = 27,
     // n = 32) costs about as much to pack as to multiply, each strip meeting one or two panels:
     // its MR rows are read in place instead. So is any row-major op(A) of at most
@@ -194,7 +237,10 @@ final class VectorGemmF32 {
     Scratch scratch = SCRATCH.get();
     float[] aPack = scratch.aPack;
     float[] tile = scratch.tile;
-    float[] bPack = scratch.bPack(direct ? KC * NR : KC * roundUp(Math.min(NC, j1 - j0), NR));
+    float[] bPack =
+        prepacked
+            ? packedB
+            : scratch.bPack(direct ? KC * NR : KC * roundUp(Math.min(NC, j1 - j0), NR));
     for (int jc = j0; jc < j1; jc += NC) {
       int nc = Math.min(NC, j1 - jc);
       int panels = (nc + NR - 1) / NR;
@@ -203,11 +249,14 @@ final class VectorGemmF32 {
         int kc = Math.min(KC, k - pc);
         boolean overwrite = pc == 0 && !s.accumulate();
         boolean last = pc + kc == k;
+        // Where this block's panels start in bPack: the prepacked copy holds every panel of the
+        // depth block (jc is a multiple of NR), a per-call pack only this block's.
+        int panelBase = prepacked ? pc * packedWidth + (jc / NR) * kc * NR : 0;
         if (direct) {
           if (fullPanels < panels) {
             packB(s, b, bBase, pc, kc, jc + fullPanels * NR, nc - fullPanels * NR, bPack, 0);
           }
-        } else {
+        } else if (!prepacked) {
           packB(s, b, bBase, pc, kc, jc, nc, bPack, 0);
         }
         for (int i = i0; i < i1; i += MR) {
@@ -234,7 +283,7 @@ final class VectorGemmF32 {
                     overwrite,
                     tile);
               } else {
-                int off = direct ? 0 : panel * kc * NR;
+                int off = direct ? 0 : panelBase + panel * kc * NR;
                 microRowsA(
                     kc,
                     a,
@@ -274,7 +323,7 @@ final class VectorGemmF32 {
                   overwrite,
                   tile);
             } else {
-              int off = direct ? 0 : panel * kc * NR;
+              int off = direct ? 0 : panelBase + panel * kc * NR;
               micro(kc, aPack, bPack, off, NR, c, cRow + panel * NR, ldc, mr, nr, overwrite, tile);
             }
           }
