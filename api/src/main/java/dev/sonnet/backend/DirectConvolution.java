@@ -51,13 +51,36 @@ public interface DirectConvolution {
    * max|x| · max|w|}; the direct sum's magnitude is at most {@code 9 · channels · max|x| ·
    * max|w|}). Meant for inference with a filter transformed once (a loaded graph caches {@code u}
    * per variable value). True when every element of {@code y} has been written; the default
-   * declines, as does a backend for any geometry or dtype it has no kernel for.
+   * declines, as does a backend for any geometry or dtype it has no kernel for. When {@code
+   * maxPool}, the output is then max-pooled over 2x2 windows with stride 2 (the convolution's
+   * output has even sizes) and {@code y} is the pooled {@code [batch, outH / 2, outW / 2,
+   * outChannels]}, bit for bit {@link Backend#pool} {@link PoolKind#MAX} of the unpooled result.
    */
   default boolean convolveWinograd(
       ConvGeometry geometry,
       int outChannels,
       DeviceBuffer x,
       DeviceBuffer u,
+      DeviceBuffer bias,
+      boolean relu,
+      boolean maxPool,
+      DeviceBuffer y) {
+    return false;
+  }
+
+  /**
+   * The fused {@link #convolveDirect(ConvGeometry, int, DeviceBuffer, DeviceBuffer, DeviceBuffer,
+   * boolean, DeviceBuffer)} followed by a 2x2, stride-2 max pooling, writing only the pooled {@code
+   * y [batch, outH / 2, outW / 2, outChannels]} (2-d, even output sizes): bit for bit {@link
+   * Backend#pool} {@link PoolKind#MAX} of the fused result, without writing and rereading the
+   * unpooled output (four times the size). For inference, where the unpooled output is not kept for
+   * a backward pass. The default declines.
+   */
+  default boolean convolveDirectPooled(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer w,
       DeviceBuffer bias,
       boolean relu,
       DeviceBuffer y) {

@@ -46,6 +46,7 @@ final class GraphChecker {
       case GraphOp.FusedConv f -> in = f.hasBias() ? 3 : 2;
       case GraphOp.WinogradFilter f -> in = 1;
       case GraphOp.WinogradConv f -> in = f.hasBias() ? 4 : 3;
+      case GraphOp.ConvMaxPool f -> in = (f.winograd() ? 3 : 2) + (f.hasBias() ? 1 : 0);
       case GraphOp.Scan sc -> {
         in = sc.body().inputs().size();
         out = sc.body().outputs().size();
@@ -451,6 +452,7 @@ final class GraphChecker {
       case GraphOp.FusedConv f -> throw bad("a fused op cannot come from a file");
       case GraphOp.WinogradFilter f -> throw bad("a fused op cannot come from a file");
       case GraphOp.WinogradConv f -> throw bad("a fused op cannot come from a file");
+      case GraphOp.ConvMaxPool f -> throw bad("a fused op cannot come from a file");
     };
   }
 

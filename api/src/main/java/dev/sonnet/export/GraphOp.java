@@ -22,9 +22,9 @@ import java.util.Objects;
  * are non-negative. Lists are immutable.
  *
  * <p>{@link Fill} comes from tracing (a constant tensor whose size depends on the batch, such as an
- * RNN's zero initial state). {@link FusedMatMul}, {@link FusedConv}, {@link WinogradFilter} and
- * {@link WinogradConv} are made only by the inference optimizer of a loaded function; traced
- * graphs, saved files and exporters never see them.
+ * RNN's zero initial state). {@link FusedMatMul}, {@link FusedConv}, {@link WinogradFilter}, {@link
+ * WinogradConv} and {@link ConvMaxPool} are made only by the inference optimizer of a loaded
+ * function; traced graphs and saved files never hold them.
  */
 public sealed interface GraphOp {
   /** A short stable name, as in the saved format: {@code unary}, {@code matmul}, ... */
@@ -376,6 +376,26 @@ public sealed interface GraphOp {
     public String name() {
       return "winograd_conv"
           + (activation == null ? "" : "_" + activation.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * A {@link FusedConv} ({@link WinogradConv} when {@code winograd}) followed by max pooling over
+   * 2x2 windows with stride 2 and no padding: the inputs of the convolution, the pooled output
+   * ({@code ConvMaxPoolOp}). {@code activation} is relu or null. Made only by the inference
+   * optimizer, for a 2-d convolution with even output sizes.
+   */
+  record ConvMaxPool(ConvParams params, boolean hasBias, UnaryKind activation, boolean winograd)
+      implements GraphOp {
+    public ConvMaxPool {
+      Objects.requireNonNull(params, "params");
+    }
+
+    @Override
+    public String name() {
+      return (winograd ? "winograd_conv" : "fused_conv")
+          + (activation == null ? "" : "_" + activation.name().toLowerCase(Locale.ROOT))
+          + "_max_pool";
     }
   }
 }

@@ -1,11 +1,13 @@
 package dev.sonnet.export;
 
 import dev.sonnet.backend.BinaryKind;
+import dev.sonnet.backend.PoolKind;
 import dev.sonnet.backend.UnaryKind;
 import dev.sonnet.ops.ConvParams;
 import dev.sonnet.ops.WinogradConvOp;
 import dev.sonnet.tensor.DType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,6 +36,11 @@ import java.util.Set;
  *       kernel (the CPU runtime, at least 8 input channels) the convolution multiplies 2.25x less;
  *       elsewhere the node is the fused convolution it replaced. Not the direct convolution's bits:
  *       the same sums regrouped, within the bound {@code WinogradConvOp} states.
+ *   <li><b>Pooling into convolutions</b> ({@link #poolIntoConvolutions}): a fused or Winograd 2-d
+ *       convolution (no activation or ReLU) whose only reader is a max pooling over 2x2 windows
+ *       with stride 2 and no padding, and whose output sizes are even, becomes one {@link
+ *       GraphOp.ConvMaxPool}: where the runtime has the kernel the convolution's output (four times
+ *       the pooled size) is never written. Bit for bit the two ops.
  * </ol>
  *
  * <p>Constant folding and the once-made buffer plan belong to the runner ({@link GraphRunner}):
@@ -48,7 +55,7 @@ final class InferenceOptimizer {
   private InferenceOptimizer() {}
 
   static Graph optimize(Graph graph) {
-    return winograd(fuse(optimizeLoopBodies(graph)));
+    return poolIntoConvolutions(winograd(fuse(optimizeLoopBodies(graph))));
   }
 
   /** {@code g} with the body of every scan optimized as a graph of its own. */
@@ -243,6 +250,93 @@ final class InferenceOptimizer {
       changed = true;
     }
     return changed ? new Graph(g.inputs(), g.variables(), g.constants(), out, g.outputs()) : g;
+  }
+
+  /** The pooling pass; see the class comment. */
+  static Graph poolIntoConvolutions(Graph g) {
+    Map<Integer, Integer> readers = new HashMap<>();
+    Map<Integer, Node> producer = new HashMap<>();
+    for (Node n : g.nodes()) {
+      for (Value v : n.inputs()) {
+        readers.merge(v.id(), 1, Integer::sum);
+      }
+      for (Value v : n.outputs()) {
+        producer.put(v.id(), n);
+      }
+    }
+    Set<Integer> outputs = new HashSet<>();
+    for (Value v : g.outputs()) {
+      outputs.add(v.id());
+    }
+    Map<Node, Node> replacement = new HashMap<>();
+    Set<Node> absorbed = new HashSet<>();
+    for (Node n : g.nodes()) {
+      if (!(n.op() instanceof GraphOp.Pool p) || !isMaxPool2x2(p)) {
+        continue;
+      }
+      Value in = n.inputs().get(0);
+      Node conv = producer.get(in.id());
+      if (conv == null
+          || readers.getOrDefault(in.id(), 0) != 1
+          || outputs.contains(in.id())
+          || !evenSpatial(in.shape())) {
+        continue;
+      }
+      GraphOp fused =
+          switch (conv.op()) {
+            case GraphOp.FusedConv f when f.params().rank() == 2 && reluOrNone(f.activation()) ->
+                new GraphOp.ConvMaxPool(f.params(), f.hasBias(), f.activation(), false);
+            case GraphOp.WinogradConv f when reluOrNone(f.activation()) ->
+                new GraphOp.ConvMaxPool(f.params(), f.hasBias(), f.activation(), true);
+            default -> null;
+          };
+      if (fused == null) {
+        continue;
+      }
+      replacement.put(n, new Node(fused, conv.inputs(), n.outputs(), conv.modulePath()));
+      absorbed.add(conv);
+    }
+    if (replacement.isEmpty()) {
+      return g;
+    }
+    List<Node> out = new ArrayList<>();
+    for (Node n : g.nodes()) {
+      if (!absorbed.contains(n)) {
+        out.add(replacement.getOrDefault(n, n));
+      }
+    }
+    return new Graph(g.inputs(), g.variables(), g.constants(), out, g.outputs());
+  }
+
+  private static boolean reluOrNone(UnaryKind activation) {
+    return activation == null || activation == UnaryKind.RELU;
+  }
+
+  /** Max pooling over 2x2 windows with stride 2, dilation 1 and no padding, in 2-d. */
+  private static boolean isMaxPool2x2(GraphOp.Pool p) {
+    ConvParams c = p.params();
+    return p.kind() == PoolKind.MAX
+        && p.window().equals(List.of(2, 2))
+        && c.rank() == 2
+        && c.groups() == 1
+        && Arrays.equals(c.stride(), new int[] {2, 2})
+        && Arrays.equals(c.dilation(), new int[] {1, 1})
+        && Arrays.equals(c.padBefore(), new int[] {0, 0})
+        && Arrays.equals(c.padAfter(), new int[] {0, 0});
+  }
+
+  /** A rank-4 channels-last shape whose two spatial sizes are known and even. */
+  private static boolean evenSpatial(SymbolicShape s) {
+    if (s.rank() != 4) {
+      return false;
+    }
+    for (int axis = 1; axis <= 2; axis++) {
+      DimExpr d = s.dim(axis);
+      if (!d.isConstant() || d.constant() % 2 != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A float32 2-d convolution with a constant-shaped 3x3 filter, stride 1, dilation 1, 1 group. */

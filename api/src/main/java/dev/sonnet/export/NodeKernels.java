@@ -1,6 +1,7 @@
 package dev.sonnet.export;
 
 import dev.sonnet.backend.Backend;
+import dev.sonnet.ops.ConvMaxPoolOp;
 import dev.sonnet.ops.ConvOp;
 import dev.sonnet.ops.Dispatch;
 import dev.sonnet.ops.Elementwise;
@@ -181,6 +182,10 @@ final class NodeKernels {
         yield (in, s, b) -> one(Dispatch.run1(op, in));
       }
       case GraphOp.WinogradFilter f -> (in, s, b) -> one(WinogradConvOp.transformFilter(in[0]));
+      case GraphOp.ConvMaxPool f -> {
+        ConvMaxPoolOp op = new ConvMaxPoolOp(f.params(), f.hasBias(), f.activation(), f.winograd());
+        yield (in, s, b) -> one(Dispatch.run1(op, in));
+      }
       case GraphOp.WinogradConv f -> {
         WinogradConvOp op = new WinogradConvOp(f.params(), f.hasBias(), f.activation());
         yield (in, s, b) -> one(Dispatch.run1(op, in));

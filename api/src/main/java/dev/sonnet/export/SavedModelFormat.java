@@ -330,6 +330,8 @@ final class SavedModelFormat {
           throw new IllegalArgumentException("fused ops are never saved: " + f.name());
       case GraphOp.WinogradConv f ->
           throw new IllegalArgumentException("fused ops are never saved: " + f.name());
+      case GraphOp.ConvMaxPool f ->
+          throw new IllegalArgumentException("fused ops are never saved: " + f.name());
     }
     return m;
   }

@@ -121,21 +121,7 @@ public record WinogradConvOp(ConvParams params, boolean hasBias, UnaryKind activ
     Tensor u = inputs[2];
     ConvGeometry g = ConvOp.geometry(name(), params, x, w);
     int outChannels = w.dim(-1);
-    Shape uShape = Shape.of(16, g.channels(), outChannels);
-    if (!u.shape().equals(uShape) || u.dtype() != w.dtype()) {
-      throw new ShapeException(
-          name()
-              + ": the transformed filter must be "
-              + w.dtype()
-              + " "
-              + uShape
-              + " for filters "
-              + w.shape()
-              + ", got "
-              + u.dtype()
-              + " "
-              + u.shape());
-    }
+    transformedFilterFits(name(), g, w, u);
     Tensor bias = hasBias ? inputs[3] : null;
     if (hasBias) {
       Epilogue.checkBias(name(), w, bias, outChannels);
@@ -147,7 +133,14 @@ public record WinogradConvOp(ConvParams params, boolean hasBias, UnaryKind activ
       Shape yShape = ConvSupport.channelsLast(g.batch(), g.outSpatial(), outChannels);
       DeviceBuffer y = x.backend().allocateUninitialized(x.dtype(), yShape.size());
       if (kernels.convolveWinograd(
-          g, outChannels, x.buffer(), u.buffer(), bias == null ? null : bias.buffer(), relu, y)) {
+          g,
+          outChannels,
+          x.buffer(),
+          u.buffer(),
+          bias == null ? null : bias.buffer(),
+          relu,
+          false,
+          y)) {
         Tensor out = Tensor.wrap(y, yShape);
         if (!relu) {
           Epilogue.activate(out, activation);
@@ -157,6 +150,29 @@ public record WinogradConvOp(ConvParams params, boolean hasBias, UnaryKind activ
       y.release();
     }
     return direct().forward(directInputs(inputs));
+  }
+
+  /**
+   * Checks that {@code u} is the transformed filter for {@code w} ({@code [16, C, O]}, {@code w}'s
+   * dtype); true, or a {@link ShapeException} naming {@code op} and both shapes.
+   */
+  static boolean transformedFilterFits(String op, ConvGeometry g, Tensor w, Tensor u) {
+    Shape uShape = Shape.of(16, g.channels(), w.dim(-1));
+    if (!u.shape().equals(uShape) || u.dtype() != w.dtype()) {
+      throw new ShapeException(
+          op
+              + ": the transformed filter must be "
+              + w.dtype()
+              + " "
+              + uShape
+              + " for filters "
+              + w.shape()
+              + ", got "
+              + u.dtype()
+              + " "
+              + u.shape());
+    }
+    return true;
   }
 
   private void checkArity(Tensor[] inputs) {

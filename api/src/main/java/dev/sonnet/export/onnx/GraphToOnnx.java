@@ -348,6 +348,12 @@ final class GraphToOnnx {
       // Only a WinogradConv reads the transformed filter, and ONNX gets that one as the plain
       // convolution of the untransformed filter: nothing to emit.
       case GraphOp.WinogradFilter f -> {}
+      case GraphOp.ConvMaxPool f -> {
+        String conv = emit.fresh("conv");
+        int biasInput = f.winograd() ? 3 : 2;
+        conv(n, f.params(), in(n, 1), f.hasBias() ? in(n, biasInput) : null, f.activation(), conv);
+        maxPool2x2(conv, outName(n, 0));
+      }
       case GraphOp.WinogradConv f ->
           conv(
               n,
@@ -774,6 +780,19 @@ final class GraphToOnnx {
                 ints("pads", pads(params)),
                 of("count_include_pad", 0L));
     emit.node("Transpose", List.of(y), outName(n, 0), ints("perm", toChannelsLast(spatial)));
+  }
+
+  /** A 2-d channels-last max pooling over 2x2 windows with stride 2 and no padding. */
+  private void maxPool2x2(String input, String output) {
+    String x = emit.node("Transpose", List.of(input), ints("perm", toChannelsFirst(2)));
+    String y =
+        emit.node(
+            "MaxPool",
+            List.of(x),
+            ints("kernel_shape", new int[] {2, 2}),
+            ints("strides", new int[] {2, 2}),
+            ints("pads", new int[] {0, 0, 0, 0}));
+    emit.node("Transpose", List.of(y), output, ints("perm", toChannelsLast(2)));
   }
 
   private static long[] unbox(List<Long> values) {

@@ -456,10 +456,13 @@ public final class CpuBackend
       DeviceBuffer u,
       DeviceBuffer bias,
       boolean relu,
+      boolean maxPool,
       DeviceBuffer y) {
     if (!vectorized
         || x.dtype() != DType.FLOAT32
-        || !WinogradConvF32.handles(geometry, outChannels)) {
+        || !(maxPool
+            ? WinogradConvF32.handlesPooled(geometry, outChannels)
+            : WinogradConvF32.handles(geometry, outChannels))) {
       return false;
     }
     WinogradConvF32.convolve(
@@ -467,6 +470,37 @@ public final class CpuBackend
         outChannels,
         b(x).f32(),
         b(u).f32(),
+        bias == null ? null : b(bias).f32(),
+        relu,
+        maxPool,
+        b(y).f32());
+    return true;
+  }
+
+  /**
+   * {@link DirectConvF32#convolvePooled}: float32, what the fused direct kernel computes, 2-d with
+   * even output sizes.
+   */
+  @Override
+  public boolean convolveDirectPooled(
+      ConvGeometry geometry,
+      int outChannels,
+      DeviceBuffer x,
+      DeviceBuffer w,
+      DeviceBuffer bias,
+      boolean relu,
+      DeviceBuffer y) {
+    if (!vectorized
+        || x.dtype() != DType.FLOAT32
+        || !DirectConvF32.handlesPooled(geometry, outChannels)
+        || NarrowConvF32.handles(geometry, outChannels)) {
+      return false;
+    }
+    DirectConvF32.convolvePooled(
+        geometry,
+        outChannels,
+        b(x).f32(),
+        b(w).f32(),
         bias == null ? null : b(bias).f32(),
         relu,
         b(y).f32());

@@ -112,6 +112,15 @@ final class DirectConvF32 {
     long[] slotKeys = new long[0];
     float[] filter = new float[0];
     final float[] tile = new float[PIXELS * 2 * L];
+    float[] pair = new float[0];
+
+    /** Two output lines of the pooled kernel. */
+    float[] pair(int length) {
+      if (pair.length < length) {
+        pair = new float[length];
+      }
+      return pair;
+    }
 
     /**
      * The calling thread's array for a packed filter, which the pool's threads read during the
@@ -152,41 +161,118 @@ final class DirectConvF32 {
       int hi,
       float[] bias,
       boolean relu) {
-    ConvShape3d s = p.s;
     Scratch scratch = SCRATCH.get();
     scratch.ensure(p);
+    p.reset(scratch.lines, scratch.slotKeys);
+    int lineLength = p.s.out2 * p.outChannels;
+    for (int r = lo; r < hi; r++) {
+      line(p, x, w, r, y, r * lineLength, bias, relu, scratch);
+    }
+  }
+
+  /**
+   * Output line {@code r} (after its bias and ReLU) into {@code dst} from {@code dstBase}, in the
+   * layout of a line of {@code y}.
+   */
+  private static void line(
+      DirectConvLayout p,
+      float[] x,
+      float[] w,
+      int r,
+      float[] dst,
+      int dstBase,
+      float[] bias,
+      boolean relu,
+      Scratch scratch) {
+    ConvShape3d s = p.s;
     float[] xs = scratch.lines;
     float[] tile = scratch.tile;
-    p.reset(xs, scratch.slotKeys);
     int o = p.outChannels;
-    for (int r = lo; r < hi; r++) {
-      int wBase = p.gather(x, r, xs, scratch.slotKeys) * p.filterLength();
-      int yLine = r * s.out2 * o;
-      for (int ob = 0; ob < o; ob += 2 * L) {
-        int bw = p.blockWidth(ob);
-        int used = Math.min(bw, o - ob);
-        for (int t = 0; t < s.out2; t += PIXELS) {
-          int pixels = Math.min(PIXELS, s.out2 - t);
-          boolean full = pixels == PIXELS && used == bw;
-          float[] dst = full ? y : tile;
-          int dstIdx = full ? yLine + t * o + ob : 0;
-          int ldDst = full ? o : bw;
-          if (bw == L) {
-            tile1(xs, t * p.step, p, w, wBase, dst, dstIdx, ldDst);
-          } else {
-            tile2(xs, t * p.step, p, w, wBase, dst, dstIdx, ldDst);
-          }
-          if (!full) {
-            for (int i = 0; i < pixels; i++) {
-              System.arraycopy(tile, i * bw, y, yLine + (t + i) * o + ob, used);
-            }
+    int wBase = p.gather(x, r, xs, scratch.slotKeys) * p.filterLength();
+    for (int ob = 0; ob < o; ob += 2 * L) {
+      int bw = p.blockWidth(ob);
+      int used = Math.min(bw, o - ob);
+      for (int t = 0; t < s.out2; t += PIXELS) {
+        int pixels = Math.min(PIXELS, s.out2 - t);
+        boolean full = pixels == PIXELS && used == bw;
+        float[] out = full ? dst : tile;
+        int outIdx = full ? dstBase + t * o + ob : 0;
+        int ldOut = full ? o : bw;
+        if (bw == L) {
+          tile1(xs, t * p.step, p, w, wBase, out, outIdx, ldOut);
+        } else {
+          tile2(xs, t * p.step, p, w, wBase, out, outIdx, ldOut);
+        }
+        if (!full) {
+          for (int i = 0; i < pixels; i++) {
+            System.arraycopy(tile, i * bw, dst, dstBase + (t + i) * o + ob, used);
           }
         }
-        wBase += p.k * bw;
       }
-      if (bias != null || relu) {
-        ConvEpilogue.apply(y, yLine, s.out2 * o, o, bias, relu);
-      }
+      wBase += p.k * bw;
+    }
+    if (bias != null || relu) {
+      ConvEpilogue.apply(dst, dstBase, s.out2 * o, o, bias, relu);
+    }
+  }
+
+  /**
+   * Whether {@link #convolvePooled} computes {@code g}: what {@link #handles} accepts, 2-d, with an
+   * even number of output rows and columns (the 2x2 windows then tile the output).
+   */
+  static boolean handlesPooled(ConvGeometry g, int outChannels) {
+    return handles(g, outChannels)
+        && g.spatialRank() == 2
+        && g.outSpatial()[0] % 2 == 0
+        && g.outSpatial()[1] % 2 == 0;
+  }
+
+  /**
+   * {@link #convolve(ConvGeometry, int, float[], float[], float[], boolean, float[])} followed by a
+   * 2x2, stride-2 max pooling, without writing the convolution's output: each pair of output lines
+   * is computed into a per-thread buffer (in L1), then pooled into {@code pooled [batch, outH / 2,
+   * outW / 2, O]}. Bit for bit the separate passes: the same lines, then {@link TiledMaxPool2x2}'s
+   * maximum (window order, a later value replaces only where strictly greater).
+   */
+  static void convolvePooled(
+      ConvGeometry g,
+      int outChannels,
+      float[] x,
+      float[] w,
+      float[] bias,
+      boolean relu,
+      float[] pooled) {
+    ConvShape3d s = new ConvShape3d(g);
+    DirectConvLayout layout = new DirectConvLayout(s, outChannels, L, PIXELS);
+    float[] packed = SCRATCH.get().filter(layout.packedLength());
+    layout.packFilter(w, packed);
+    long work = 2L * s.out2 * layout.filterLength();
+    CpuParallel.parallelFor(
+        s.batch * s.out0 * (s.out1 / 2),
+        CpuParallel.grainFor(work),
+        (lo, hi) -> pooledLines(layout, x, packed, pooled, lo, hi, bias, relu));
+  }
+
+  /** Pooled output lines {@code [lo, hi)}: line {@code q} pools conv lines {@code 2q, 2q + 1}. */
+  private static void pooledLines(
+      DirectConvLayout p,
+      float[] x,
+      float[] w,
+      float[] pooled,
+      int lo,
+      int hi,
+      float[] bias,
+      boolean relu) {
+    Scratch scratch = SCRATCH.get();
+    scratch.ensure(p);
+    p.reset(scratch.lines, scratch.slotKeys);
+    int o = p.outChannels;
+    int lineLength = p.s.out2 * o;
+    float[] pair = scratch.pair(2 * lineLength);
+    for (int q = lo; q < hi; q++) {
+      line(p, x, w, 2 * q, pair, 0, bias, relu, scratch);
+      line(p, x, w, 2 * q + 1, pair, lineLength, bias, relu, scratch);
+      MaxPoolPairs.pool(pair, lineLength, p.s.out2 / 2, o, pooled, q * (p.s.out2 / 2) * o);
     }
   }
 

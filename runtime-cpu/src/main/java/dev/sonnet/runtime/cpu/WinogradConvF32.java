@@ -2,6 +2,7 @@ package dev.sonnet.runtime.cpu;
 
 import dev.sonnet.backend.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -98,7 +99,35 @@ final class WinogradConvF32 {
       float[] bias,
       boolean relu,
       float[] y) {
-    Plan p = new Plan(new ConvShape3d(geometry), outChannels);
+    convolve(geometry, outChannels, x, u, bias, relu, false, y);
+  }
+
+  /**
+   * Whether {@link #convolve(ConvGeometry, int, float[], float[], float[], boolean, boolean,
+   * float[])} pools {@code g}: what {@link #handles} accepts, with an even number of output rows
+   * and columns, so that each 2x2 tile is one pooling window.
+   */
+  static boolean handlesPooled(ConvGeometry g, int outChannels) {
+    return handles(g, outChannels) && g.outSpatial()[0] % 2 == 0 && g.outSpatial()[1] % 2 == 0;
+  }
+
+  /**
+   * As {@link #convolve(ConvGeometry, int, float[], float[], float[], boolean, float[])}; when
+   * {@code maxPool}, each tile's four outputs (after bias and ReLU) are max-pooled into one (the
+   * comparisons of {@link MaxPoolPairs}, bit for bit a separate 2x2 stride-2 pooling) and {@code y}
+   * is the pooled {@code [batch, outH / 2, outW / 2, O]}: the convolution's output is never
+   * written.
+   */
+  static void convolve(
+      ConvGeometry geometry,
+      int outChannels,
+      float[] x,
+      float[] u,
+      float[] bias,
+      boolean relu,
+      boolean maxPool,
+      float[] y) {
+    Plan p = new Plan(new ConvShape3d(geometry), outChannels, maxPool);
     int blocks = (p.tiles + p.blockTiles - 1) / p.blockTiles;
     long workPerBlock = 16L * p.blockTiles * p.c * p.o;
     CpuParallel.parallelFor(
@@ -129,8 +158,10 @@ final class WinogradConvF32 {
     final int tilesW;
     final int tiles;
     final int blockTiles;
+    final boolean maxPool;
 
-    Plan(ConvShape3d s, int outChannels) {
+    Plan(ConvShape3d s, int outChannels, boolean maxPool) {
+      this.maxPool = maxPool;
       c = s.channels;
       o = outChannels;
       inH = s.in1;
@@ -440,12 +471,22 @@ final class WinogradConvF32 {
     boolean below = row + 1 < p.outH;
     int stride = p.blockTiles * o;
     int base = slot * o;
+    if (p.maxPool) {
+      int pooled = ((n * p.tilesH + ti) * p.tilesW + tj) * o;
+      for (int oc = 0; oc < o; oc += L) {
+        outputVectors(m, base + oc, stride, bias, oc, relu, y, pooled + oc, -1, 0, false, false);
+      }
+      return;
+    }
     for (int oc = 0; oc < o; oc += L) {
       outputVectors(m, base + oc, stride, bias, oc, relu, y, y00 + oc, p.outW * o, o, right, below);
     }
   }
 
-  /** The output transform of one vector of output channels. */
+  /**
+   * The output transform of one vector of output channels; {@code rowStride < 0}: the tile's
+   * maximum (a 2x2 pooling window) stored at {@code dst} instead.
+   */
   private static void outputVectors(
       float[] m,
       int src,
@@ -509,6 +550,13 @@ final class WinogradConvF32 {
       y01 = y01.max(0f);
       y10 = y10.max(0f);
       y11 = y11.max(0f);
+    }
+    if (rowStride < 0) {
+      // MaxPoolPairs' window maximum, written out here: a call with four vectors made C2 box them.
+      FloatVector best = y00.blend(y01, y01.compare(VectorOperators.GT, y00));
+      best = best.blend(y10, y10.compare(VectorOperators.GT, best));
+      best.blend(y11, y11.compare(VectorOperators.GT, best)).intoArray(y, dst);
+      return;
     }
     y00.intoArray(y, dst);
     if (right) {

@@ -154,6 +154,56 @@ class DirectConvF32Test {
   }
 
   /**
+   * The pooled kernel ({@link CpuBackend#convolveDirectPooled}) against the fused kernel followed
+   * by the backend's 2x2 max pooling, bit for bit: output channel counts with and without a vector
+   * tail, lines narrower and wider than a tile, several pooled lines per thread, a NaN input.
+   */
+  @Test
+  void convolveDirectPooled_isBitForBitConvolutionThenMaxPooling() {
+    CpuBackend b = KernelFixtures.VECTOR;
+    long seed = 80;
+    for (int[] in : new int[][] {{28, 28}, {6, 10}, {4, 2}, {10, 18}}) {
+      for (int c : new int[] {1, 3, 16}) {
+        ConvGeometry g =
+            geometry(3, in, c, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, "SAME");
+        for (int o : new int[] {16, 32, 33}) {
+          for (boolean relu : new boolean[] {false, true}) {
+            if (NarrowConvF32.handles(g, o)) {
+              continue; // the fused direct kernel declines these too
+            }
+            Random r = new Random(seed++);
+            float[] x = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
+            x[x.length / 2] = Float.NaN;
+            float[] w = ConvKernelsTest.randomFloats(r, (long) g.kernelVolume() * c * o);
+            float[] bias = ConvKernelsTest.randomFloats(r, o);
+            DeviceBuffer full = b.allocate(DType.FLOAT32, (long) g.batch() * g.outVolume() * o);
+            assertThat(b.convolveDirect(g, o, b.upload(x), b.upload(w), b.upload(bias), relu, full))
+                .isTrue();
+            float[] want = WinogradConvF32Test.maxPool2x2(g, o, KernelFixtures.f32(full));
+            float[] nan = new float[want.length];
+            Arrays.fill(nan, Float.NaN);
+            DeviceBuffer pooled = b.upload(nan);
+            assertThat(
+                    b.convolveDirectPooled(
+                        g, o, b.upload(x), b.upload(w), b.upload(bias), relu, pooled))
+                .as(describe(g, o))
+                .isTrue();
+            assertThat(KernelFixtures.f32(pooled)).as(describe(g, o)).isEqualTo(want);
+          }
+        }
+      }
+    }
+    ConvGeometry odd =
+        geometry(
+            1, new int[] {5, 6}, 3, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, "SAME");
+    assertThat(
+            b.convolveDirectPooled(
+                odd, 16, upload(30 * 3), upload(27 * 16), null, true, upload(2 * 3 * 16)))
+        .as("an odd number of output rows")
+        .isFalse();
+  }
+
+  /**
    * The fused conv + bias + ReLU ({@link ConvEpilogue} after each line) against the plain kernel
    * followed by a float add and {@code max(., 0)} per element, bit for bit (the same float
    * operations); output channel counts with and without a vector tail, lines split across the pool.

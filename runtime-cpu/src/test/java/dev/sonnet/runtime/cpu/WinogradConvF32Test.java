@@ -151,6 +151,7 @@ class WinogradConvF32Test {
                 B.allocate(DType.FLOAT64, 16 * 8 * o),
                 null,
                 false,
+                false,
                 B.allocate(DType.FLOAT64, 36 * o)))
         .as("float64")
         .isFalse();
@@ -162,6 +163,7 @@ class WinogradConvF32Test {
                 f,
                 KernelFixtures.SCALAR.allocate(DType.FLOAT32, 16 * 8 * o),
                 null,
+                false,
                 false,
                 KernelFixtures.SCALAR.allocate(DType.FLOAT32, 36 * o)))
         .as("scalar backend")
@@ -179,20 +181,92 @@ class WinogradConvF32Test {
         B.allocate(DType.FLOAT32, 16L * c * o),
         null,
         false,
+        false,
         B.allocate(DType.FLOAT32, out));
   }
 
   private static float[] run(
       ConvGeometry g, int o, float[] x, float[] u, float[] bias, boolean relu) {
-    float[] nan = new float[g.batch() * g.outVolume() * o];
+    return run(g, o, x, u, bias, relu, false);
+  }
+
+  private static float[] run(
+      ConvGeometry g, int o, float[] x, float[] u, float[] bias, boolean relu, boolean maxPool) {
+    float[] nan = new float[g.batch() * g.outVolume() * o / (maxPool ? 4 : 1)];
     Arrays.fill(nan, Float.NaN);
     DeviceBuffer y = B.upload(nan);
     assertThat(
             B.convolveWinograd(
-                g, o, B.upload(x), B.upload(u), bias == null ? null : B.upload(bias), relu, y))
+                g,
+                o,
+                B.upload(x),
+                B.upload(u),
+                bias == null ? null : B.upload(bias),
+                relu,
+                maxPool,
+                y))
         .as(describe(g, o))
         .isTrue();
     return KernelFixtures.f32(y);
+  }
+
+  /**
+   * With {@code maxPool} the kernel pools each tile (a 2x2 window) instead of storing it: bit for
+   * bit the unpooled result followed by the backend's max pooling, including equal maxima, zeros
+   * from the ReLU and a NaN in the input (which the pooling's strict comparison keeps only in a
+   * window's first position).
+   */
+  @Test
+  void maxPooled_isBitForBitTheConvolutionThenMaxPooling() {
+    long seed = 60;
+    for (int[] in : new int[][] {{14, 14}, {6, 10}, {8, 4}}) {
+      for (int o : new int[] {16, 48, 64}) {
+        for (boolean relu : new boolean[] {false, true}) {
+          ConvGeometry g = geometry(2, in, 24, new int[] {3, 3}, ones(), ones(), "SAME");
+          Random r = new Random(seed++);
+          float[] x = ConvKernelsTest.randomFloats(r, ConvKernelsTest.imageSize(g));
+          x[5 * 24 + 3] = Float.NaN;
+          float[] u = transformFilter(ConvKernelsTest.randomFloats(r, 9L * 24 * o), g, o);
+          float[] bias = ConvKernelsTest.randomFloats(r, o);
+          float[] pooled = run(g, o, x, u, bias, relu, true);
+          float[] plain = run(g, o, x, u, bias, relu, false);
+          assertThat(pooled).isEqualTo(maxPool2x2(g, o, plain));
+        }
+      }
+    }
+    ConvGeometry odd = geometry(1, new int[] {7, 8}, 8, new int[] {3, 3}, ones(), ones(), "SAME");
+    assertThat(
+            B.convolveWinograd(
+                odd,
+                16,
+                B.allocate(DType.FLOAT32, 56 * 8),
+                B.allocate(DType.FLOAT32, 16 * 8 * 16),
+                null,
+                true,
+                true,
+                B.allocate(DType.FLOAT32, 3 * 4 * 16)))
+        .as("an odd number of output rows")
+        .isFalse();
+  }
+
+  /** The backend's own max pooling (2x2 windows, stride 2) of a convolution's output. */
+  static float[] maxPool2x2(ConvGeometry g, int o, float[] y) {
+    int oh = g.outSpatial()[0];
+    int ow = g.outSpatial()[1];
+    ConvGeometry pool =
+        new ConvGeometry(
+            g.batch(),
+            new int[] {oh, ow},
+            o,
+            new int[] {2, 2},
+            new int[] {2, 2},
+            ones(),
+            new int[] {0, 0},
+            new int[] {oh / 2, ow / 2},
+            1);
+    DeviceBuffer out = B.allocate(DType.FLOAT32, (long) g.batch() * (oh / 2) * (ow / 2) * o);
+    B.pool(dev.sonnet.backend.PoolKind.MAX, pool, B.upload(y), out);
+    return KernelFixtures.f32(out);
   }
 
   private static void check(ConvGeometry g, int o, boolean withBias, boolean relu, long seed) {

@@ -1,0 +1,145 @@
+package dev.sonnet.conformance.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sonnet.backend.UnaryKind;
+import dev.sonnet.conformance.GradientCheck;
+import dev.sonnet.export.GraphFunction;
+import dev.sonnet.export.GraphOp;
+import dev.sonnet.export.Node;
+import dev.sonnet.export.TensorFunction;
+import dev.sonnet.export.TensorSpec;
+import dev.sonnet.export.Tracing;
+import dev.sonnet.module.Layers;
+import dev.sonnet.module.Sequential;
+import dev.sonnet.nn.Conv2D;
+import dev.sonnet.nn.Flatten;
+import dev.sonnet.nn.Linear;
+import dev.sonnet.ops.ConvMaxPoolOp;
+import dev.sonnet.ops.ConvParams;
+import dev.sonnet.ops.Convolution;
+import dev.sonnet.ops.Dispatch;
+import dev.sonnet.ops.FusedConvOp;
+import dev.sonnet.ops.PoolOptions;
+import dev.sonnet.ops.WinogradConvOp;
+import dev.sonnet.tensor.DType;
+import dev.sonnet.tensor.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The inference optimizer's pooling pass: a convolution followed by a 2x2, stride-2 max pooling
+ * becomes one {@link ConvMaxPoolOp}, which on the CPU writes only the pooled output. It promises
+ * the bits of the two ops, so those comparisons are exact; against eager mode the Winograd
+ * convolutions bring their own rounding ({@link Expect#SAME_OPS}).
+ */
+class ConvMaxPoolInferenceTest {
+  private static final ConvParams SAME =
+      new ConvParams(new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1);
+
+  private static long count(List<Node> nodes, Class<? extends GraphOp> kind) {
+    return nodes.stream().filter(n -> kind.isInstance(n.op())).count();
+  }
+
+  @Test
+  void convNet_poolsInsideBothConvolutions_andMatchesEagerAndTheUnfusedGraph() {
+    Sequential net =
+        new Sequential(
+            List.of(
+                Conv2D.builder(16, 3).build(),
+                Layers.relu(),
+                Layers.named("pool_1", x -> Convolution.maxPool(x, new int[] {2, 2})),
+                Conv2D.builder(32, 3).build(),
+                Layers.relu(),
+                Layers.named("pool_2", x -> Convolution.maxPool(x, new int[] {2, 2})),
+                new Flatten(),
+                Linear.builder(5).build()));
+    GraphFunction f =
+        Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 12, 8, 1));
+    List<Node> nodes = f.optimizedGraph().nodes();
+    assertThat(count(nodes, GraphOp.ConvMaxPool.class)).isEqualTo(2);
+    assertThat(count(nodes, GraphOp.Pool.class)).isZero();
+    for (int batch : new int[] {1, 3}) {
+      Tensor x = TracingTest.input(50 + batch, batch, 12, 8, 1);
+      Expect.close(f.call(x), net.call(x), Expect.SAME_OPS);
+      Expect.close(f.call(x), f.callUnoptimized(x)[0], Expect.SAME_OPS);
+    }
+  }
+
+  @Test
+  void poolingStaysSeparate_whereTheFusedOpWouldNotBeTheSame() {
+    Conv2D conv = Conv2D.builder(8, 3).build();
+    // Odd output sizes (a floor pooling drops a row), a strided pooling window, an average pooling,
+    // and a convolution whose output is read twice.
+    List<TensorFunction> functions =
+        List.of(
+            in -> new Tensor[] {Convolution.maxPool(conv.call(in[0]).relu(), new int[] {2, 2})},
+            in ->
+                new Tensor[] {
+                  Convolution.maxPool(
+                      conv.call(in[0]).relu(),
+                      new int[] {2, 2},
+                      PoolOptions.DEFAULT.withStride(1, 1))
+                },
+            in -> new Tensor[] {Convolution.avgPool(conv.call(in[0]).relu(), new int[] {2, 2})},
+            in -> {
+              Tensor y = conv.call(in[0]).relu();
+              return new Tensor[] {Convolution.maxPool(y, new int[] {2, 2}).sum().add(y.sum())};
+            });
+    int[][] sizes = {{7, 6}, {6, 6}, {6, 6}, {6, 6}};
+    for (int i = 0; i < functions.size(); i++) {
+      GraphFunction f =
+          Tracing.trace(
+              functions.get(i), TensorSpec.of(DType.FLOAT32, -1, sizes[i][0], sizes[i][1], 2));
+      assertThat(count(f.optimizedGraph().nodes(), GraphOp.ConvMaxPool.class))
+          .as("function %d", i)
+          .isZero();
+      Tensor x = TracingTest.input(60 + i, 2, sizes[i][0], sizes[i][1], 2);
+      Expect.close(f.call(x), functions.get(i).call(x)[0], Expect.SAME_OPS);
+    }
+  }
+
+  /** Bit for bit the convolution op followed by the pooling op, on this backend. */
+  @Test
+  void op_isBitForBitTheConvolutionThenThePooling() {
+    for (int c : new int[] {1, 3, 16}) {
+      for (boolean relu : new boolean[] {false, true}) {
+        UnaryKind act = relu ? UnaryKind.RELU : null;
+        Tensor x = TracingTest.input(70 + c, 2, 10, 6, c);
+        Tensor w = TracingTest.input(80 + c, 3, 3, c, 16);
+        Tensor b = TracingTest.input(90 + c, 16);
+        Tensor direct =
+            Dispatch.run1(
+                ConvMaxPoolOp.pool(), Dispatch.run1(new FusedConvOp(SAME, true, act), x, w, b));
+        Tensor pooled = Dispatch.run1(new ConvMaxPoolOp(SAME, true, act, false), x, w, b);
+        assertThat(pooled.shape()).isEqualTo(direct.shape());
+        assertThat(pooled.toFloatArray()).isEqualTo(direct.toFloatArray());
+
+        Tensor u = WinogradConvOp.transformFilter(w);
+        Tensor winograd =
+            Dispatch.run1(
+                ConvMaxPoolOp.pool(),
+                Dispatch.run1(new WinogradConvOp(SAME, true, act), x, w, u, b));
+        Tensor winogradPooled = Dispatch.run1(new ConvMaxPoolOp(SAME, true, act, true), x, w, u, b);
+        assertThat(winogradPooled.toFloatArray()).isEqualTo(winograd.toFloatArray());
+      }
+    }
+  }
+
+  @Test
+  void op_gradientMatchesFiniteDifferences() {
+    for (boolean winograd : new boolean[] {false, true}) {
+      ConvMaxPoolOp op = new ConvMaxPoolOp(SAME, true, UnaryKind.RELU, winograd);
+      Tensor x = GradientCheck.uniform(11, -1, 1, 2, 4, 6, 2);
+      Tensor w = GradientCheck.uniform(12, -1, 1, 3, 3, 2, 3);
+      // A positive bias keeps most pre-activations away from relu's kink at 0.
+      Tensor b = Tensor.of(new double[] {2, 2.5, 3}, 3);
+      if (winograd) {
+        Tensor u = GradientCheck.uniform(13, -1, 1, 16, 2, 3);
+        GradientCheck.check(in -> Dispatch.run1(op, in), x, w, u, b);
+      } else {
+        GradientCheck.check(in -> Dispatch.run1(op, in), x, w, b);
+      }
+    }
+  }
+}
