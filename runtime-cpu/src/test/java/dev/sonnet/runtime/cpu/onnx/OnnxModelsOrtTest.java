@@ -275,6 +275,51 @@ class OnnxModelsOrtTest {
     }
   }
 
+  /**
+   * The inference optimizer's graph (packed dense weights, Winograd convolutions, convolutions with
+   * their 2x2 max pooling) exports too, as the plain ONNX ops those nodes stand for, and ONNX
+   * Runtime agrees with the library's optimized run. Tolerance as in the class comment, with a
+   * Winograd convolution over C channels counted as {@code 64 C (C + 16) / 9} terms: its bound,
+   * {@code (C + 16) u} times at most {@code 64 C · max|x| · max|w|} (WinogradConvOp), over the
+   * direct sum's {@code 9 C · max|x| · max|w|}.
+   */
+  @Test
+  void theOptimizedGraphExportsAsThePlainOps() throws Exception {
+    Rng rng = new Rng(9);
+    Layer pool = Layers.named("max_pool_2x2", x -> Convolution.maxPool(x, new int[] {2, 2}));
+    Sequential net =
+        new Sequential(
+            new Conv2D(16, 3),
+            Layers.relu(),
+            pool,
+            new Conv2D(16, 3),
+            Layers.relu(),
+            pool,
+            new Flatten(),
+            new Linear(10));
+    GraphFunction traced =
+        Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 12, 12, 8));
+    var optimized = traced.optimizedGraph();
+    assertThat(optimized.nodes().stream().map(n -> n.op().name()).toList())
+        .contains("winograd_filter", "winograd_conv_relu_max_pool", "fused_matmul");
+    Map<String, Tensor> weights = new java.util.HashMap<>();
+    for (Variable v : traced.variables()) {
+      weights.put(v.name(), v.peek());
+    }
+    Path file = dir.resolve("optimized.onnx");
+    Onnx.export(optimized, weights, file);
+    int sumK = 64 * 8 * (8 + 16) / 9 + 64 * 16 * (16 + 16) / 9 + 3 * 3 * 16;
+    try (OrtHarness ort = new OrtHarness(file)) {
+      for (int batch : new int[] {1, 3}) {
+        Tensor x = input(rng, batch, 12, 12, 8);
+        Tensor want = traced.call(x);
+        Tensor got = ort.run(Map.of(ort.inputNames().get(0), x)).get(0);
+        double tol = 2 * sumK * U * Math.max(1e-30, want.abs().max(0, 1).item());
+        Closeness.assertClose("optimized batch " + batch, got, want, new Tolerance(0, tol));
+      }
+    }
+  }
+
   @Test
   void theModelFileDeclaresItsOpsetAndProducer() throws Exception {
     MLP mlp = new MLP(new int[] {3});
