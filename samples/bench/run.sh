@@ -79,6 +79,22 @@ esac
 sel+=(PeakBench.fmaPeak)
 case " ${sel[*]} " in *" ElementwiseBench "*) ;; *) sel+=(ElementwiseBench.largeTriad) ;; esac
 
+# Inference runs in JMH forks of its own under the JVM's default collector (G1), as a serving JVM
+# would: under ParallelGC the loaded MLP's steady state landed at 1.8 or 2.3 ms from fork to fork
+# (where a young collection happened to move the long-lived arrays), under G1 at 1.8 ms in every
+# fork (samples/bench/README.md, "Inference and the garbage collector"). The other groups keep
+# ParallelGC, which measured faster for training steps (they allocate far more). Four more warm-up
+# iterations: a loaded model's per-second average falls for its first ~6 s (JIT compilation).
+infer_sel=()
+case " ${sel[*]} " in
+  *" InferenceBench "*)
+    infer_sel=(InferenceBench)
+    rest=()
+    for s in "${sel[@]}"; do [ "$s" = InferenceBench ] || rest+=("$s"); done
+    sel=("${rest[@]}")
+    ;;
+esac
+
 rm -rf "$out"; mkdir -p "$out"
 export OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads"
 dirs=()
@@ -89,6 +105,13 @@ for r in $(seq 1 "$rounds"); do
     -f 1 -wi "$wi" -w 1s -i "$it" -r "${secs}s" -prof gc -foe true \
     -jvmArgs "--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmx4g -Dsonnet.cpu.threads=$threads -Dsonnet.backend=cpu" \
     -rf json -rff "$d/jmh.json" > "$d/jmh.log" 2>&1 || { tail -30 "$d/jmh.log" >&2; exit 1; }
+  if [ ${#infer_sel[@]} -gt 0 ]; then
+    "$java" --add-modules=jdk.incubator.vector -cp "$cp" org.openjdk.jmh.Main "${infer_sel[@]}" \
+      -f 1 -wi "$((wi + 4))" -w "${secs}s" -i "$it" -r "${secs}s" -prof gc -foe true \
+      -jvmArgs "--add-modules=jdk.incubator.vector -Xmx4g -Dsonnet.cpu.threads=$threads -Dsonnet.backend=cpu" \
+      -rf json -rff "$d/jmh-infer.json" > "$d/jmh-infer.log" 2>&1 \
+      || { tail -30 "$d/jmh-infer.log" >&2; exit 1; }
+  fi
   # DistributeBench has no NumPy/PyTorch counterpart: its table compares with the machine itself.
   case "$only" in distribute/*) continue ;; esac
   echo "== round $r/$rounds: baseline" >&2

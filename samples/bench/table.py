@@ -141,20 +141,25 @@ def case_of(entry):
 def load_round(d):
     sonnet, alloc, base = {}, {}, {}
     threads = None
-    with open(os.path.join(d, "jmh.json")) as f:
-        for e in json.load(f):
-            case = case_of(e)
-            # InferenceBench measures its baseline (ONNX Runtime) in the same JMH run.
-            if e["benchmark"].endswith(".onnxRuntime"):
-                base[case] = e["primaryMetric"]["score"]
-                continue
-            for arg in e.get("jvmArgs") or []:
-                if arg.startswith("-Dsonnet.cpu.threads="):
-                    threads = int(arg.split("=", 1)[1])
-            sonnet[case] = e["primaryMetric"]["score"]
-            sec = e.get("secondaryMetrics") or {}
-            if "gc.alloc.rate.norm" in sec:
-                alloc[case] = sec["gc.alloc.rate.norm"]["score"]
+    entries = []
+    for name in ("jmh.json", "jmh-infer.json"):  # run.sh runs inference in forks of its own
+        path = os.path.join(d, name)
+        if os.path.exists(path):
+            with open(path) as f:
+                entries.extend(json.load(f))
+    for e in entries:
+        case = case_of(e)
+        # InferenceBench measures its baseline (ONNX Runtime) in the same JMH run.
+        if e["benchmark"].endswith(".onnxRuntime"):
+            base[case] = e["primaryMetric"]["score"]
+            continue
+        for arg in e.get("jvmArgs") or []:
+            if arg.startswith("-Dsonnet.cpu.threads="):
+                threads = int(arg.split("=", 1)[1])
+        sonnet[case] = e["primaryMetric"]["score"]
+        sec = e.get("secondaryMetrics") or {}
+        if "gc.alloc.rate.norm" in sec:
+            alloc[case] = sec["gc.alloc.rate.norm"]["score"]
     path = os.path.join(d, "baseline.jsonl")
     if os.path.exists(path):
         with open(path) as f:

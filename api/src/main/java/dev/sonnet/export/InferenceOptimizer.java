@@ -80,22 +80,37 @@ final class InferenceOptimizer {
     return changed ? new Graph(g.inputs(), g.variables(), g.constants(), nodes, g.outputs()) : g;
   }
 
+  /**
+   * Who reads and makes each value of a graph: the number of reading nodes per value id, the node
+   * making each node output, and the graph's output ids.
+   */
+  private record Uses(
+      Map<Integer, Integer> readers, Map<Integer, Node> producer, Set<Integer> outputs) {
+    static Uses of(Graph g) {
+      Map<Integer, Integer> readers = new HashMap<>();
+      Map<Integer, Node> producer = new HashMap<>();
+      for (Node n : g.nodes()) {
+        for (Value v : n.inputs()) {
+          readers.merge(v.id(), 1, Integer::sum);
+        }
+        for (Value v : n.outputs()) {
+          producer.put(v.id(), n);
+        }
+      }
+      Set<Integer> outputs = new HashSet<>();
+      for (Value v : g.outputs()) {
+        outputs.add(v.id());
+      }
+      return new Uses(readers, producer, outputs);
+    }
+  }
+
   /** The fusion pass; see the class comment. */
   static Graph fuse(Graph g) {
-    Map<Integer, Integer> readers = new HashMap<>();
-    Map<Integer, Node> producer = new HashMap<>();
-    for (Node n : g.nodes()) {
-      for (Value v : n.inputs()) {
-        readers.merge(v.id(), 1, Integer::sum);
-      }
-      for (Value v : n.outputs()) {
-        producer.put(v.id(), n);
-      }
-    }
-    Set<Integer> outputs = new HashSet<>();
-    for (Value v : g.outputs()) {
-      outputs.add(v.id());
-    }
+    Uses uses = Uses.of(g);
+    Map<Integer, Integer> readers = uses.readers();
+    Map<Integer, Node> producer = uses.producer();
+    Set<Integer> outputs = uses.outputs();
     List<Node> nodes = g.nodes();
     Set<Node> absorbed = new HashSet<>();
     Map<Node, Node> replacement = new HashMap<>();
@@ -254,20 +269,10 @@ final class InferenceOptimizer {
 
   /** The pooling pass; see the class comment. */
   static Graph poolIntoConvolutions(Graph g) {
-    Map<Integer, Integer> readers = new HashMap<>();
-    Map<Integer, Node> producer = new HashMap<>();
-    for (Node n : g.nodes()) {
-      for (Value v : n.inputs()) {
-        readers.merge(v.id(), 1, Integer::sum);
-      }
-      for (Value v : n.outputs()) {
-        producer.put(v.id(), n);
-      }
-    }
-    Set<Integer> outputs = new HashSet<>();
-    for (Value v : g.outputs()) {
-      outputs.add(v.id());
-    }
+    Uses uses = Uses.of(g);
+    Map<Integer, Integer> readers = uses.readers();
+    Map<Integer, Node> producer = uses.producer();
+    Set<Integer> outputs = uses.outputs();
     Map<Node, Node> replacement = new HashMap<>();
     Set<Node> absorbed = new HashSet<>();
     for (Node n : g.nodes()) {

@@ -95,15 +95,21 @@ final class DirectConvF32 {
       float[] bias,
       boolean relu,
       float[] y) {
-    ConvShape3d s = new ConvShape3d(g);
-    DirectConvLayout layout = new DirectConvLayout(s, outChannels, L, PIXELS);
-    float[] packed = SCRATCH.get().filter(layout.packedLength());
-    layout.packFilter(w, packed);
+    DirectConvLayout layout = new DirectConvLayout(new ConvShape3d(g), outChannels, L, PIXELS);
+    ConvShape3d s = layout.s;
+    float[] packed = packFilter(layout, w);
     long work = (long) s.out2 * layout.filterLength();
     CpuParallel.parallelFor(
         s.batch * s.out0 * s.out1,
         CpuParallel.grainFor(work),
         (lo, hi) -> outputLines(layout, x, packed, y, lo, hi, bias, relu));
+  }
+
+  /** {@code w} packed for {@code layout} into the calling thread's filter array. */
+  private static float[] packFilter(DirectConvLayout layout, float[] w) {
+    float[] packed = SCRATCH.get().filter(layout.packedLength());
+    layout.packFilter(w, packed);
+    return packed;
   }
 
   /** Per-thread scratch: gathered input lines and what each slot holds, a filter, an edge tile. */
@@ -242,10 +248,9 @@ final class DirectConvF32 {
       float[] bias,
       boolean relu,
       float[] pooled) {
-    ConvShape3d s = new ConvShape3d(g);
-    DirectConvLayout layout = new DirectConvLayout(s, outChannels, L, PIXELS);
-    float[] packed = SCRATCH.get().filter(layout.packedLength());
-    layout.packFilter(w, packed);
+    DirectConvLayout layout = new DirectConvLayout(new ConvShape3d(g), outChannels, L, PIXELS);
+    ConvShape3d s = layout.s;
+    float[] packed = packFilter(layout, w);
     long work = 2L * s.out2 * layout.filterLength();
     CpuParallel.parallelFor(
         s.batch * s.out0 * (s.out1 / 2),
@@ -272,7 +277,7 @@ final class DirectConvF32 {
     for (int q = lo; q < hi; q++) {
       line(p, x, w, 2 * q, pair, 0, bias, relu, scratch);
       line(p, x, w, 2 * q + 1, pair, lineLength, bias, relu, scratch);
-      MaxPoolPairs.pool(pair, lineLength, p.s.out2 / 2, o, pooled, q * (p.s.out2 / 2) * o);
+      MaxPoolPairs.pool(pair, 0, lineLength, p.s.out2 / 2, o, pooled, q * (p.s.out2 / 2) * o);
     }
   }
 

@@ -1,14 +1,14 @@
 package dev.sonnet.runtime.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 max-pooling forward pass for 2x2 windows that tile a 2-d input (stride 2, no padding,
  * even sizes, the usual pooling of a ConvNet), channels a whole number of vectors: each output is
  * the lane-wise maximum of four fixed offsets, with no per-window divisions, bounds checks or calls
- * per position as {@link PoolKernels#poolRows} makes.
+ * per position as {@link PoolKernels#poolRows} makes ({@link MaxPoolPairs} per pair of input lines,
+ * as the pooled convolutions use it).
  *
  * <p>Bit for bit {@link PoolKernels#poolRows}: the first position is taken, and each later one
  * replaces the running maximum only where it is strictly greater (so the first of equal maxima
@@ -37,19 +37,7 @@ final class TiledMaxPool2x2 {
       // k0 = 1 and the windows tile the input, so in0 = out0 and (n, o0) index both alike.
       int image0 = line / s.out1;
       int row = (image0 * s.in1 + 2 * o1) * down;
-      int dst = line * s.out2 * c;
-      for (int o2 = 0; o2 < s.out2; o2++, dst += c) {
-        int a = row + 2 * o2 * c;
-        for (int ch = 0; ch < c; ch += F.length()) {
-          FloatVector v0 = FloatVector.fromArray(F, x, a + ch);
-          FloatVector v1 = FloatVector.fromArray(F, x, a + c + ch);
-          FloatVector v2 = FloatVector.fromArray(F, x, a + down + ch);
-          FloatVector v3 = FloatVector.fromArray(F, x, a + down + c + ch);
-          FloatVector best = v0.blend(v1, v1.compare(VectorOperators.GT, v0));
-          best = best.blend(v2, v2.compare(VectorOperators.GT, best));
-          best.blend(v3, v3.compare(VectorOperators.GT, best)).intoArray(out, dst + ch);
-        }
-      }
+      MaxPoolPairs.pool(x, row, down, s.out2, c, out, line * s.out2 * c);
     }
   }
 }
