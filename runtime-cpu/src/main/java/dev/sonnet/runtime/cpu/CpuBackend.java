@@ -427,10 +427,7 @@ public final class CpuBackend
       DeviceBuffer bias,
       boolean relu,
       DeviceBuffer y) {
-    if (!vectorized
-        || x.dtype() != DType.FLOAT32
-        || !DirectConvF32.handles(geometry, outChannels)
-        || NarrowConvF32.handles(geometry, outChannels)) {
+    if (!fusedDirectHandles(geometry, outChannels, x)) {
       return false;
     }
     DirectConvF32.convolve(
@@ -442,6 +439,17 @@ public final class CpuBackend
         relu,
         b(y).f32());
     return true;
+  }
+
+  /**
+   * Whether the direct kernel with its line epilogue computes {@code geometry}: float32 on the
+   * vector path, not what {@link NarrowConvF32} would compute (the op layer then runs the passes).
+   */
+  private boolean fusedDirectHandles(ConvGeometry geometry, int outChannels, DeviceBuffer x) {
+    return vectorized
+        && x.dtype() == DType.FLOAT32
+        && DirectConvF32.handles(geometry, outChannels)
+        && !NarrowConvF32.handles(geometry, outChannels);
   }
 
   /**
@@ -490,10 +498,8 @@ public final class CpuBackend
       DeviceBuffer bias,
       boolean relu,
       DeviceBuffer y) {
-    if (!vectorized
-        || x.dtype() != DType.FLOAT32
-        || !DirectConvF32.handlesPooled(geometry, outChannels)
-        || NarrowConvF32.handles(geometry, outChannels)) {
+    if (!fusedDirectHandles(geometry, outChannels, x)
+        || !DirectConvF32.handlesPooled(geometry, outChannels)) {
       return false;
     }
     DirectConvF32.convolvePooled(

@@ -95,21 +95,38 @@ final class DirectConvF32 {
       float[] bias,
       boolean relu,
       float[] y) {
-    DirectConvLayout layout = new DirectConvLayout(new ConvShape3d(g), outChannels, L, PIXELS);
-    ConvShape3d s = layout.s;
-    float[] packed = packFilter(layout, w);
-    long work = (long) s.out2 * layout.filterLength();
-    CpuParallel.parallelFor(
-        s.batch * s.out0 * s.out1,
-        CpuParallel.grainFor(work),
-        (lo, hi) -> outputLines(layout, x, packed, y, lo, hi, bias, relu));
+    run(g, outChannels, x, w, bias, relu, false, y);
   }
 
-  /** {@code w} packed for {@code layout} into the calling thread's filter array. */
-  private static float[] packFilter(DirectConvLayout layout, float[] w) {
+  /**
+   * The convolution of {@code g} (then bias and ReLU), split across the pool by output lines, or by
+   * pairs of output lines pooled into {@code out} when {@code pool}.
+   */
+  private static void run(
+      ConvGeometry g,
+      int outChannels,
+      float[] x,
+      float[] w,
+      float[] bias,
+      boolean relu,
+      boolean pool,
+      float[] out) {
+    DirectConvLayout layout = new DirectConvLayout(new ConvShape3d(g), outChannels, L, PIXELS);
+    ConvShape3d s = layout.s;
     float[] packed = SCRATCH.get().filter(layout.packedLength());
     layout.packFilter(w, packed);
-    return packed;
+    int lines = s.batch * s.out0 * (pool ? s.out1 / 2 : s.out1);
+    long work = (pool ? 2L : 1L) * s.out2 * layout.filterLength();
+    CpuParallel.parallelFor(
+        lines,
+        CpuParallel.grainFor(work),
+        (lo, hi) -> {
+          if (pool) {
+            pooledLines(layout, x, packed, out, lo, hi, bias, relu);
+          } else {
+            outputLines(layout, x, packed, out, lo, hi, bias, relu);
+          }
+        });
   }
 
   /** Per-thread scratch: gathered input lines and what each slot holds, a filter, an edge tile. */
@@ -248,14 +265,7 @@ final class DirectConvF32 {
       float[] bias,
       boolean relu,
       float[] pooled) {
-    DirectConvLayout layout = new DirectConvLayout(new ConvShape3d(g), outChannels, L, PIXELS);
-    ConvShape3d s = layout.s;
-    float[] packed = packFilter(layout, w);
-    long work = 2L * s.out2 * layout.filterLength();
-    CpuParallel.parallelFor(
-        s.batch * s.out0 * (s.out1 / 2),
-        CpuParallel.grainFor(work),
-        (lo, hi) -> pooledLines(layout, x, packed, pooled, lo, hi, bias, relu));
+    run(g, outChannels, x, w, bias, relu, true, pooled);
   }
 
   /** Pooled output lines {@code [lo, hi)}: line {@code q} pools conv lines {@code 2q, 2q + 1}. */
