@@ -195,7 +195,31 @@ final class CpuParallel {
       body.run(0, n);
       return;
     }
-    Job job = new Job(body, n, chunks, Math.max(1, alignment));
+    run(new Job(body, n, chunks, Math.max(1, alignment)));
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} as {@code n} one-item chunks, claimed one at a time by
+   * the calling thread and the pool's threads until none is left: for work cut into a few times
+   * more pieces than threads, so that a thread running slower for a while (on a virtual machine, a
+   * vCPU whose host core is busy elsewhere) takes fewer pieces instead of holding the others up, as
+   * one chunk per thread would. The body must compute the same values whichever thread runs an
+   * item.
+   */
+  static void parallelForEach(int n, RangeBody body) {
+    if (n <= 0) {
+      return;
+    }
+    if (n == 1 || threads() == 1 || isPoolWorker()) {
+      body.run(0, n);
+      return;
+    }
+    run(new Job(body, n, n, 1));
+  }
+
+  /** Offers {@code job} to the workers it has chunks for, works on it too, waits for the rest. */
+  private static void run(Job job) {
+    int chunks = job.chunks;
     Worker[] ws = workers();
     int offered = 0;
     for (int i = 0; i < ws.length && offered < chunks - 1; i++) {

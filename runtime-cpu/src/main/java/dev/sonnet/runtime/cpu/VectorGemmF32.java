@@ -78,6 +78,9 @@ final class VectorGemmF32 {
    */
   static final int SHALLOW_A_MAX_COLUMNS = 2 * NR;
 
+  /** Pieces per thread of a product with a prepacked B: see {@link #gemm}. */
+  static final int TASKS_PER_THREAD = 4;
+
   /** Multiply-adds below which a product runs on the calling thread alone. */
   static final long PARALLEL_MIN_FLOPS = 1L << 18;
 
@@ -160,7 +163,11 @@ final class VectorGemmF32 {
     }
     int m = s.m();
     int n = s.n();
-    int tasks = macs < PARALLEL_MIN_FLOPS ? 1 : threads;
+    // With a prepacked B a task's only setup is finding its panels, so the product is cut into
+    // TASKS_PER_THREAD pieces per thread, claimed as threads come free (a thread slowed for a
+    // while takes fewer); otherwise one piece per thread, each packing its own part of B once.
+    int tasks =
+        macs < PARALLEL_MIN_FLOPS ? 1 : packedB != null ? threads * TASKS_PER_THREAD : threads;
     boolean byColumns = n >= m;
     int units = byColumns ? (n + NR - 1) / NR : (m + MR - 1) / MR;
     tasks = Math.max(1, Math.min(tasks, units));
@@ -171,9 +178,7 @@ final class VectorGemmF32 {
       }
       int it = item;
       int t = tasks;
-      CpuParallel.parallelFor(
-          t,
-          1,
+      CpuParallel.RangeBody body =
           (from, to) -> {
             for (int task = from; task < to; task++) {
               int u0 = (int) ((long) units * task / t);
@@ -184,7 +189,12 @@ final class VectorGemmF32 {
                 block(s, it, a, b, packedB, c, u0 * MR, Math.min(m, u1 * MR), 0, n, epi);
               }
             }
-          });
+          };
+      if (t > threads) {
+        CpuParallel.parallelForEach(t, body);
+      } else {
+        CpuParallel.parallelFor(t, 1, body);
+      }
     }
   }
 

@@ -71,6 +71,46 @@ class CpuParallelTest {
     }
   }
 
+  /**
+   * One-item chunks claimed as threads come free: every item once, each call of the body a single
+   * item, a failing item rethrown. (Which threads take part depends on the pool's configured size,
+   * which tests do not fix.)
+   */
+  @Test
+  void parallelForEach_runsEveryItemOnceAsItsOwnChunk() {
+    int n = 37;
+    AtomicIntegerArray hits = new AtomicIntegerArray(n);
+    CpuParallel.withThreads(
+        2,
+        () -> {
+          CpuParallel.parallelForEach(
+              n,
+              (from, to) -> {
+                assertThat(to - from).isEqualTo(1);
+                hits.incrementAndGet(from);
+              });
+          return null;
+        });
+    for (int i = 0; i < n; i++) {
+      assertThat(hits.get(i)).as("item %d", i).isEqualTo(1);
+    }
+    assertThatThrownBy(
+            () ->
+                CpuParallel.withThreads(
+                    2,
+                    () -> {
+                      CpuParallel.parallelForEach(
+                          9,
+                          (from, to) -> {
+                            if (from == 8) {
+                              throw new IllegalStateException("item 8 failed");
+                            }
+                          });
+                      return null;
+                    }))
+        .hasMessageContaining("item 8 failed");
+  }
+
   @Test
   void parallelFor_rethrowsAChunksException() {
     assertThatThrownBy(
