@@ -47,14 +47,15 @@ public interface DirectConvolution {
    * {@code u [16, channels, outChannels]} with {@code u[4i + j, c, o] = (G w[., ., c, o] Gᵀ)[i,
    * j]}, {@code G = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]}. Not the direct
    * convolution's bits: the same sum regrouped, each output within {@code (channels + 8) · 2⁻²⁴}
-   * times the algorithm run on absolute values for this {@code u} (at most {@code 64 · channels ·
-   * max|x| · max|w|}; the direct sum's magnitude is at most {@code 9 · channels · max|x| ·
-   * max|w|}). Meant for inference with a filter transformed once (a loaded graph caches {@code u}
-   * per variable value). True when every element of {@code y} has been written; the default
-   * declines, as does a backend for any geometry or dtype it has no kernel for. When {@code
-   * maxPool}, the output is then max-pooled over 2x2 windows with stride 2 (the convolution's
-   * output has even sizes) and {@code y} is the pooled {@code [batch, outH / 2, outW / 2,
-   * outChannels]}, bit for bit {@link Backend#pool} {@link PoolKind#MAX} of the unpooled result.
+   * times the algorithm run on absolute values for this {@code u}, plus {@code |bias|} (the
+   * algorithm's part at most {@code 64 · channels · max|x| · max|w|}; the direct sum's magnitude is
+   * at most {@code 9 · channels · max|x| · max|w|}). Meant for inference with a filter transformed
+   * once (a loaded graph caches {@code u} per variable value). True when every element of {@code y}
+   * has been written; the default declines, as does a backend for any geometry or dtype it has no
+   * kernel for. When {@code maxPool}, the output is then max-pooled over 2x2 windows with stride 2
+   * (the convolution's output has even sizes) and {@code y} is the pooled {@code [batch, outH / 2,
+   * outW / 2, outChannels]}, bit for bit {@link Backend#pool} {@link PoolKind#MAX} of the unpooled
+   * result.
    */
   default boolean convolveWinograd(
       ConvGeometry geometry,

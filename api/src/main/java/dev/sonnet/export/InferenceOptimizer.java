@@ -105,12 +105,28 @@ final class InferenceOptimizer {
     }
   }
 
+  /**
+   * The ids of the graph's variables and constants: values that change only by assignment (a loop
+   * body's captured weights are inputs of the body, not listed).
+   */
+  private static Set<Integer> variablesAndConstants(Graph g) {
+    Set<Integer> ids = new HashSet<>();
+    for (GraphVariable v : g.variables()) {
+      ids.add(v.value().id());
+    }
+    for (GraphConstant c : g.constants()) {
+      ids.add(c.value().id());
+    }
+    return ids;
+  }
+
   /** The fusion pass; see the class comment. */
   static Graph fuse(Graph g) {
     Uses uses = Uses.of(g);
     Map<Integer, Integer> readers = uses.readers();
     Map<Integer, Node> producer = uses.producer();
     Set<Integer> outputs = uses.outputs();
+    Set<Integer> fixed = variablesAndConstants(g);
     List<Node> nodes = g.nodes();
     Set<Node> absorbed = new HashSet<>();
     Map<Node, Node> replacement = new HashMap<>();
@@ -172,7 +188,7 @@ final class InferenceOptimizer {
                   ((GraphOp.MatMul) head.op()).transposeB(),
                   hasBias,
                   activation,
-                  !producer.containsKey(head.inputs().get(1).id()))
+                  fixed.contains(head.inputs().get(1).id()))
               : new GraphOp.FusedConv(((GraphOp.Conv) head.op()).params(), hasBias, activation);
       // The fused node replaces the last node of the chain, so every input it reads (the bias may
       // be made between the product and the add) is defined before it.
@@ -201,7 +217,7 @@ final class InferenceOptimizer {
 
   /** The Winograd pass; see the class comment. */
   static Graph winograd(Graph g) {
-    Set<Integer> produced = new HashSet<>();
+    Set<Integer> fixed = variablesAndConstants(g);
     int nextId = 0;
     for (GraphInput in : g.inputs()) {
       nextId = Math.max(nextId, in.value().id() + 1);
@@ -214,7 +230,6 @@ final class InferenceOptimizer {
     }
     for (Node n : g.nodes()) {
       for (Value v : n.outputs()) {
-        produced.add(v.id());
         nextId = Math.max(nextId, v.id() + 1);
       }
     }
@@ -240,7 +255,7 @@ final class InferenceOptimizer {
       }
       Value x = n.inputs().get(0);
       Value w = n.inputs().get(1);
-      if (!winogradApplies(params, x, w) || produced.contains(w.id())) {
+      if (!winogradApplies(params, x, w) || !fixed.contains(w.id())) {
         out.add(n);
         continue;
       }

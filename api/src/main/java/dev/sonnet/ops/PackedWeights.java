@@ -18,15 +18,16 @@ import dev.sonnet.tensor.Tensor;
  * more copy of the weights in memory. Safe to share between threads: a race packs twice.
  */
 public final class PackedWeights {
-  /** The last weight seen and its packed copy (null: the backend declined). */
+  /** The last weight packed and its packed copy. */
   private record Entry(Tensor weight, DeviceBuffer packed) {}
 
   private volatile Entry last;
 
   /**
    * The packed copy of {@code w} for products shaped like {@code spec} (the same {@code k}, {@code
-   * n} and transposition on every call), made on the first call for this tensor; null when the
-   * backend has no packed form.
+   * n} and transposition on every call), made on the first call for this tensor that the backend
+   * packs for; null when it declines (for this dtype, or for a product of this few rows), which is
+   * not remembered, so a later product of more rows still gets the packed copy.
    */
   DeviceBuffer packedFor(Tensor w, GemmSpec spec, GemmEpilogue backend) {
     Entry e = last;
@@ -34,7 +35,9 @@ public final class PackedWeights {
       return e.packed();
     }
     DeviceBuffer packed = backend.packRightOperand(spec, w.buffer());
-    last = new Entry(w, packed);
+    if (packed != null) {
+      last = new Entry(w, packed);
+    }
     return packed;
   }
 }

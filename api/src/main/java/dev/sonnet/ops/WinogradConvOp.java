@@ -28,8 +28,8 @@ import java.util.Locale;
  * <p>Not bit for bit the direct convolution where the kernel runs: the same sum regrouped through
  * the transforms. With the filter transform's own rounding (a float sum of nine exact products: 8
  * more roundings), each output is within {@code (C + 16) · 2⁻²⁴} times the algorithm run on
- * absolute values of the exact value, which is at most {@code 64 C · max|x| · max|w|} (see {@link
- * DirectConvolution#convolveWinograd}).
+ * absolute values plus {@code |bias|} of the exact value, the algorithm's part at most {@code 64 C
+ * · max|x| · max|w|} (see {@link DirectConvolution#convolveWinograd}).
  *
  * @param params the convolution's attributes: 2 spatial dimensions, stride and dilation 1, 1 group
  * @param hasBias whether the last input is a bias of one value per output channel

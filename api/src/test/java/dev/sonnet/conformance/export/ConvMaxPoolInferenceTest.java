@@ -99,9 +99,27 @@ class ConvMaxPoolInferenceTest {
     }
   }
 
-  /** Bit for bit the convolution op followed by the pooling op, on this backend. */
+  /**
+   * Bit for bit the convolution op followed by the pooling op, on this backend: with and without
+   * bias and ReLU, and for a pointwise convolution over more channels than one depth block of the
+   * product it runs as (which the pooled direct kernel must leave to that product).
+   */
   @Test
   void op_isBitForBitTheConvolutionThenThePooling() {
+    ConvParams pointwise =
+        new ConvParams(new int[] {1, 1}, new int[] {1, 1}, new int[2], new int[2], 1);
+    Tensor x1 = TracingTest.input(69, 2, 4, 6, 320);
+    Tensor w1 = TracingTest.input(79, 1, 1, 320, 16);
+    Tensor b1 = TracingTest.input(89, 16);
+    Tensor unfused =
+        Dispatch.run1(
+            ConvMaxPoolOp.pool(),
+            Dispatch.run1(new FusedConvOp(pointwise, true, UnaryKind.RELU), x1, w1, b1));
+    assertThat(
+            Dispatch.run1(new ConvMaxPoolOp(pointwise, true, UnaryKind.RELU, false), x1, w1, b1)
+                .toFloatArray())
+        .as("1x1 over 320 channels")
+        .isEqualTo(unfused.toFloatArray());
     for (int c : new int[] {1, 3, 16}) {
       for (boolean relu : new boolean[] {false, true}) {
         UnaryKind act = relu ? UnaryKind.RELU : null;
@@ -114,6 +132,12 @@ class ConvMaxPoolInferenceTest {
         Tensor pooled = Dispatch.run1(new ConvMaxPoolOp(SAME, true, act, false), x, w, b);
         assertThat(pooled.shape()).isEqualTo(direct.shape());
         assertThat(pooled.toFloatArray()).isEqualTo(direct.toFloatArray());
+        Tensor noBias =
+            Dispatch.run1(
+                ConvMaxPoolOp.pool(), Dispatch.run1(new FusedConvOp(SAME, false, act), x, w));
+        assertThat(Dispatch.run1(new ConvMaxPoolOp(SAME, false, act, false), x, w).toFloatArray())
+            .as("no bias")
+            .isEqualTo(noBias.toFloatArray());
 
         Tensor u = WinogradConvOp.transformFilter(w);
         Tensor winograd =
@@ -126,6 +150,46 @@ class ConvMaxPoolInferenceTest {
     }
   }
 
+  /**
+   * Under a float32 tape the pooled convolutions run their kernels forward and recompute the
+   * convolution for the backward pass: the variables' gradients are the eager model's. Tolerance:
+   * the gradient products are the same ops; the forward values they start from differ by the second
+   * layer's Winograd rounding (a few 1e-6 at these sizes), which moves sums of a few hundred O(1)
+   * terms by well under 1e-4 relative, far below a wrong gradient.
+   */
+  @Test
+  void underAGradientTape_variablesGetTheEagerGradients() {
+    Sequential net =
+        new Sequential(
+            List.of(
+                Conv2D.builder(8, 3).build(),
+                Layers.relu(),
+                Layers.named("pool_1", x -> Convolution.maxPool(x, new int[] {2, 2})),
+                Conv2D.builder(16, 3).build(),
+                Layers.relu(),
+                Layers.named("pool_2", x -> Convolution.maxPool(x, new int[] {2, 2}))));
+    GraphFunction f =
+        Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 8, 12, 1));
+    assertThat(count(f.optimizedGraph().nodes(), GraphOp.ConvMaxPool.class)).isEqualTo(2);
+    Tensor x = TracingTest.input(101, 2, 8, 12, 1);
+    List<Tensor> graphGrads;
+    List<Tensor> eagerGrads;
+    try (dev.sonnet.autodiff.GradientTape tape = dev.sonnet.autodiff.GradientTape.open()) {
+      graphGrads = tape.gradient(f.call(x).square().sum(), net.trainableVariables());
+    }
+    try (dev.sonnet.autodiff.GradientTape tape = dev.sonnet.autodiff.GradientTape.open()) {
+      eagerGrads = tape.gradient(net.call(x).square().sum(), net.trainableVariables());
+    }
+    assertThat(graphGrads).hasSameSizeAs(eagerGrads);
+    for (int i = 0; i < eagerGrads.size(); i++) {
+      Expect.close(graphGrads.get(i), eagerGrads.get(i), 1e-4);
+    }
+  }
+
+  /**
+   * In float64, which no runtime computes by these kernels, the op falls back to the two ops; the
+   * fused kernels' float32 path under a tape is checked above against eager gradients.
+   */
   @Test
   void op_gradientMatchesFiniteDifferences() {
     for (boolean winograd : new boolean[] {false, true}) {

@@ -133,6 +133,19 @@ class InferenceOptimizationTest {
                 .toList())
         .as("the last product's weight is computed in the graph")
         .endsWith(false);
+    GraphFunction inputWeight =
+        Tracing.trace(
+            in -> new Tensor[] {in[0].matmul(in[1]).add(linear.b().read()).relu()},
+            TensorSpec.of(DType.FLOAT32, -1, 6),
+            TensorSpec.of(DType.FLOAT32, 6, 4));
+    assertThat(
+            inputWeight.optimizedGraph().nodes().stream()
+                .map(Node::op)
+                .filter(GraphOp.FusedMatMul.class::isInstance)
+                .map(o -> ((GraphOp.FusedMatMul) o).constantWeight())
+                .toList())
+        .as("a weight passed as an input is new each call")
+        .containsExactly(false);
     Tensor y = TracingTest.input(42, 7, 6);
     Expect.close(
         doubled.call(y),

@@ -262,7 +262,8 @@ public final class CpuBackend
   }
 
   /**
-   * {@link VectorGemmF32#packWhole}: float32 one-item products on the vector path; the copy is a
+   * {@link VectorGemmF32#packWhole}: float32 one-item products on the vector path, except those of
+   * at most four rows (the small-row kernel, which reads B unpacked, serves them); the copy is a
    * heap array of {@code k * roundUp(n, 2 vectors)} floats, outside the pools.
    */
   @Override
@@ -272,6 +273,7 @@ public final class CpuBackend
         || spec.batch() != 1
         || spec.k() == 0
         || spec.n() == 0
+        || VectorGemvF32.handles(spec, DType.FLOAT32)
         || VectorGemmF32.packedLength(spec.k(), spec.n()) > Integer.MAX_VALUE - 16) {
       return null;
     }

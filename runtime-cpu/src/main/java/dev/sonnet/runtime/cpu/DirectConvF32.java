@@ -240,14 +240,30 @@ final class DirectConvF32 {
   }
 
   /**
-   * Whether {@link #convolvePooled} computes {@code g}: what {@link #handles} accepts, 2-d, with an
-   * even number of output rows and columns (the 2x2 windows then tile the output).
+   * Whether {@link #convolvePooled} computes {@code g}: what {@link #handles} accepts, 2-d, not
+   * pointwise, with an even number of output rows and columns (the 2x2 windows then tile the
+   * output).
    */
   static boolean handlesPooled(ConvGeometry g, int outChannels) {
     return handles(g, outChannels)
         && g.spatialRank() == 2
+        && !isPointwise(g)
         && g.outSpatial()[0] % 2 == 0
         && g.outSpatial()[1] % 2 == 0;
+  }
+
+  /**
+   * A 1x1, stride-1, unpadded convolution: the op layer computes it as a product (GEMM, summing in
+   * depth blocks), not with this kernel (one chain over all channels), so a pooled form of it here
+   * would not have the unpooled op's bits.
+   */
+  private static boolean isPointwise(ConvGeometry g) {
+    for (int d = 0; d < g.spatialRank(); d++) {
+      if (g.kernel()[d] != 1 || g.stride()[d] != 1 || g.padBefore()[d] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -36,11 +36,12 @@ import jdk.incubator.vector.VectorSpecies;
  * transforms. Every coefficient is 0, ±1/2 or ±1 (exact in float), so by the usual forward error
  * analysis each output is within {@code (C + 8) · 2⁻²⁴} (2 roundings in the input transform, {@code
  * C} in the accumulation, 4 in the output transform, 1 for the bias, plus slack) times {@code M},
- * the same algorithm run on absolute values ({@code |Aᵀ| [Σ_c |u| ⊙ (|Bᵀ| |d| |B|)] |A|}), of the
- * exact result for the given {@code u}. Summing the absolute coefficients that multiply each pair
- * {@code |x| |w|} (at most 8 per axis) bounds {@code M} by {@code 64 C · max|x| · max|w|}, where
- * the direct sum's magnitude is at most {@code 9 C · max|x| · max|w|}. Inference uses it; training
- * keeps the direct kernel, whose backward passes are the exact gradient of what it computes.
+ * the same algorithm run on absolute values plus the bias ({@code |Aᵀ| [Σ_c |u| ⊙ (|Bᵀ| |d| |B|)]
+ * |A| + |bias|}), of the exact result for the given {@code u}. Summing the absolute coefficients
+ * that multiply each pair {@code |x| |w|} (at most 8 per axis) bounds {@code M} by {@code 64 C ·
+ * max|x| · max|w|}, where the direct sum's magnitude is at most {@code 9 C · max|x| · max|w|}.
+ * Inference uses it; training keeps the direct kernel, whose backward passes are the exact gradient
+ * of what it computes.
  *
  * <p><b>Declines</b> ({@link #handles}): other kernels, strides, dilations, groups or ranks, fewer
  * than {@link #MIN_CHANNELS} input channels (a first layer: too little work per transform) or

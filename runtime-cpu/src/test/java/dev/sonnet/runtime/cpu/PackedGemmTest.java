@@ -46,7 +46,7 @@ class PackedGemmTest {
       int n = kn[1];
       for (boolean transB : new boolean[] {false, true}) {
         DeviceBuffer b = VECTOR.upload(random(r, k * n));
-        DeviceBuffer packed = VECTOR.packRightOperand(spec(1, n, k, transB), b);
+        DeviceBuffer packed = VECTOR.packRightOperand(spec(M[0], n, k, transB), b);
         assertThat(packed).isNotNull();
         DeviceBuffer bias = VECTOR.upload(random(r, n));
         for (int m : M) {
@@ -78,7 +78,7 @@ class PackedGemmTest {
     }
   }
 
-  /** A packed copy is a copy: writing the original afterwards does not change the product. */
+  /** A packed copy is a copy: zeroing the original afterwards does not change the product. */
   @Test
   void packedCopy_doesNotSeeLaterWritesToTheOriginal() {
     Random r = new Random(8);
@@ -93,7 +93,7 @@ class PackedGemmTest {
     Epilogue none = Epilogue.biasActivation(null, Activation.NONE);
     DeviceBuffer before = VECTOR.upload(new float[m * n]);
     VECTOR.gemmEpilogue(s, a, b, before, none);
-    b.release();
+    VECTOR.fill(b, 0);
     DeviceBuffer after = VECTOR.upload(new float[m * n]);
     assertThat(VECTOR.gemmEpiloguePacked(s, a, packed, after, none)).isTrue();
     assertThat(f32(after)).isEqualTo(f32(before));
@@ -124,6 +124,9 @@ class PackedGemmTest {
         .isNull();
     assertThat(VECTOR.packRightOperand(s, VECTOR.allocate(DType.FLOAT64, 800)))
         .as("float64")
+        .isNull();
+    assertThat(VECTOR.packRightOperand(spec(4, 40, 20, false), b))
+        .as("a product of four rows: declined, so a later larger one still packs")
         .isNull();
     GemmSpec batched =
         new GemmSpec(2, 8, 40, 20, false, 0, 20, 160, false, 0, 40, 800, 0, 40, 320, false);
