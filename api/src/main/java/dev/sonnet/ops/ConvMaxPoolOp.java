@@ -85,10 +85,10 @@ public record ConvMaxPoolOp(
     if (hasBias) {
       Epilogue.checkBias(name(), w, bias, outChannels);
     }
-    if (out[0] % 2 == 0
-        && out[1] % 2 == 0
-        && x.backend() instanceof DirectConvolution kernels
-        && (!winograd || WinogradConvOp.transformedFilterFits(name(), g, w, inputs[2]))) {
+    if (winograd) {
+      WinogradConvOp.checkTransformedFilter(name(), g, w, inputs[2]);
+    }
+    if (out[0] % 2 == 0 && out[1] % 2 == 0 && x.backend() instanceof DirectConvolution kernels) {
       Shape pooledShape =
           ConvSupport.channelsLast(g.batch(), new int[] {out[0] / 2, out[1] / 2}, outChannels);
       DeviceBuffer y = x.backend().allocateUninitialized(x.dtype(), pooledShape.size());

@@ -121,7 +121,7 @@ public record WinogradConvOp(ConvParams params, boolean hasBias, UnaryKind activ
     Tensor u = inputs[2];
     ConvGeometry g = ConvOp.geometry(name(), params, x, w);
     int outChannels = w.dim(-1);
-    transformedFilterFits(name(), g, w, u);
+    checkTransformedFilter(name(), g, w, u);
     Tensor bias = hasBias ? inputs[3] : null;
     if (hasBias) {
       Epilogue.checkBias(name(), w, bias, outChannels);
@@ -153,10 +153,10 @@ public record WinogradConvOp(ConvParams params, boolean hasBias, UnaryKind activ
   }
 
   /**
-   * Checks that {@code u} is the transformed filter for {@code w} ({@code [16, C, O]}, {@code w}'s
-   * dtype); true, or a {@link ShapeException} naming {@code op} and both shapes.
+   * Checks that {@code u} has the shape and dtype of {@code w}'s transformed filter ({@code [16, C,
+   * O]}, {@code w}'s dtype); else a {@link ShapeException} naming {@code op} and both shapes.
    */
-  static boolean transformedFilterFits(String op, ConvGeometry g, Tensor w, Tensor u) {
+  static void checkTransformedFilter(String op, ConvGeometry g, Tensor w, Tensor u) {
     Shape uShape = Shape.of(16, g.channels(), w.dim(-1));
     if (!u.shape().equals(uShape) || u.dtype() != w.dtype()) {
       throw new ShapeException(
@@ -172,7 +172,6 @@ public record WinogradConvOp(ConvParams params, boolean hasBias, UnaryKind activ
               + " "
               + u.shape());
     }
-    return true;
   }
 
   private void checkArity(Tensor[] inputs) {

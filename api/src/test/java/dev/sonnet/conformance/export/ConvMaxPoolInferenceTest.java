@@ -41,19 +41,23 @@ class ConvMaxPoolInferenceTest {
     return nodes.stream().filter(n -> kind.isInstance(n.op())).count();
   }
 
+  /** Two blocks of 3x3 SAME convolution, ReLU and 2x2 max pooling, of the given widths. */
+  private static List<dev.sonnet.module.Layer> convReluPoolTwice(int first, int second) {
+    return List.of(
+        Conv2D.builder(first, 3).build(),
+        Layers.relu(),
+        Layers.named("pool_1", x -> Convolution.maxPool(x, new int[] {2, 2})),
+        Conv2D.builder(second, 3).build(),
+        Layers.relu(),
+        Layers.named("pool_2", x -> Convolution.maxPool(x, new int[] {2, 2})));
+  }
+
   @Test
   void convNet_poolsInsideBothConvolutions_andMatchesEagerAndTheUnfusedGraph() {
-    Sequential net =
-        new Sequential(
-            List.of(
-                Conv2D.builder(16, 3).build(),
-                Layers.relu(),
-                Layers.named("pool_1", x -> Convolution.maxPool(x, new int[] {2, 2})),
-                Conv2D.builder(32, 3).build(),
-                Layers.relu(),
-                Layers.named("pool_2", x -> Convolution.maxPool(x, new int[] {2, 2})),
-                new Flatten(),
-                Linear.builder(5).build()));
+    List<dev.sonnet.module.Layer> layers = new java.util.ArrayList<>(convReluPoolTwice(16, 32));
+    layers.add(new Flatten());
+    layers.add(Linear.builder(5).build());
+    Sequential net = new Sequential(layers);
     GraphFunction f =
         Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 12, 8, 1));
     List<Node> nodes = f.optimizedGraph().nodes();
@@ -159,15 +163,7 @@ class ConvMaxPoolInferenceTest {
    */
   @Test
   void underAGradientTape_variablesGetTheEagerGradients() {
-    Sequential net =
-        new Sequential(
-            List.of(
-                Conv2D.builder(8, 3).build(),
-                Layers.relu(),
-                Layers.named("pool_1", x -> Convolution.maxPool(x, new int[] {2, 2})),
-                Conv2D.builder(16, 3).build(),
-                Layers.relu(),
-                Layers.named("pool_2", x -> Convolution.maxPool(x, new int[] {2, 2}))));
+    Sequential net = new Sequential(convReluPoolTwice(8, 16));
     GraphFunction f =
         Tracing.trace(TensorFunction.of(net::call), TensorSpec.of(DType.FLOAT32, -1, 8, 12, 1));
     assertThat(count(f.optimizedGraph().nodes(), GraphOp.ConvMaxPool.class)).isEqualTo(2);

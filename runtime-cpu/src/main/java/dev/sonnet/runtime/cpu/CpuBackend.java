@@ -433,14 +433,18 @@ public final class CpuBackend
       return false;
     }
     DirectConvF32.convolve(
-        geometry,
-        outChannels,
-        b(x).f32(),
-        b(w).f32(),
-        bias == null ? null : b(bias).f32(),
-        relu,
-        b(y).f32());
+        geometry, outChannels, b(x).f32(), b(w).f32(), f32OrNull(bias), relu, b(y).f32());
     return true;
+  }
+
+  /** The float32 array of an optional buffer (a bias): null for none. */
+  private static float[] f32OrNull(DeviceBuffer buffer) {
+    return buffer == null ? null : b(buffer).f32();
+  }
+
+  /** The float64 array of an optional buffer: null for none. */
+  private static double[] f64OrNull(DeviceBuffer buffer) {
+    return buffer == null ? null : b(buffer).f64();
   }
 
   /**
@@ -476,14 +480,7 @@ public final class CpuBackend
       return false;
     }
     WinogradConvF32.convolve(
-        geometry,
-        outChannels,
-        b(x).f32(),
-        b(u).f32(),
-        bias == null ? null : b(bias).f32(),
-        relu,
-        maxPool,
-        b(y).f32());
+        geometry, outChannels, b(x).f32(), b(u).f32(), f32OrNull(bias), relu, maxPool, b(y).f32());
     return true;
   }
 
@@ -505,13 +502,7 @@ public final class CpuBackend
       return false;
     }
     DirectConvF32.convolvePooled(
-        geometry,
-        outChannels,
-        b(x).f32(),
-        b(w).f32(),
-        bias == null ? null : b(bias).f32(),
-        relu,
-        b(y).f32());
+        geometry, outChannels, b(x).f32(), b(w).f32(), f32OrNull(bias), relu, b(y).f32());
     return true;
   }
 
@@ -539,7 +530,7 @@ public final class CpuBackend
           (int) rows,
           channels,
           b(dz).f32(),
-          biasGradient == null ? null : b(biasGradient).f32(),
+          f32OrNull(biasGradient),
           vectorized);
     } else {
       ReluBiasGradKernels.f64(
@@ -548,7 +539,7 @@ public final class CpuBackend
           (int) rows,
           channels,
           b(dz).f64(),
-          biasGradient == null ? null : b(biasGradient).f64());
+          f64OrNull(biasGradient));
     }
     return true;
   }

@@ -120,13 +120,7 @@ final class DirectConvF32 {
     CpuParallel.parallelFor(
         lines,
         CpuParallel.grainFor(work),
-        (lo, hi) -> {
-          if (pool) {
-            pooledLines(layout, x, packed, out, lo, hi, bias, relu);
-          } else {
-            outputLines(layout, x, packed, out, lo, hi, bias, relu);
-          }
-        });
+        (lo, hi) -> lines(layout, x, packed, out, lo, hi, bias, relu, pool));
   }
 
   /** Per-thread scratch: gathered input lines and what each slot holds, a filter, an edge tile. */
@@ -171,25 +165,38 @@ final class DirectConvF32 {
   }
 
   /**
-   * Computes output lines {@code [lo, hi)}: line {@code r} is {@code (n, o0, o1)} flattened; each
-   * line gets {@code bias} (null: none) and the ReLU (when {@code relu}) as soon as it is written,
-   * while it is in L1.
+   * Computes output lines {@code [lo, hi)} into {@code out} (line {@code r} is {@code (n, o0, o1)}
+   * flattened), each with {@code bias} (null: none) and the ReLU (when {@code relu}) as soon as it
+   * is written, while it is in L1; when {@code pool}, pooled lines instead: line {@code q} pools
+   * output lines {@code 2q} and {@code 2q + 1}, computed into a per-thread pair of lines.
    */
-  private static void outputLines(
+  private static void lines(
       DirectConvLayout p,
       float[] x,
       float[] w,
-      float[] y,
+      float[] out,
       int lo,
       int hi,
       float[] bias,
-      boolean relu) {
+      boolean relu,
+      boolean pool) {
     Scratch scratch = SCRATCH.get();
     scratch.ensure(p);
     p.reset(scratch.lines, scratch.slotKeys);
-    int lineLength = p.s.out2 * p.outChannels;
-    for (int r = lo; r < hi; r++) {
-      line(p, x, w, r, y, r * lineLength, bias, relu, scratch);
+    int o = p.outChannels;
+    int lineLength = p.s.out2 * o;
+    if (!pool) {
+      for (int r = lo; r < hi; r++) {
+        line(p, x, w, r, out, r * lineLength, bias, relu, scratch);
+      }
+      return;
+    }
+    float[] pair = scratch.pair(2 * lineLength);
+    int pooledLength = (p.s.out2 / 2) * o;
+    for (int q = lo; q < hi; q++) {
+      line(p, x, w, 2 * q, pair, 0, bias, relu, scratch);
+      line(p, x, w, 2 * q + 1, pair, lineLength, bias, relu, scratch);
+      MaxPoolPairs.pool(pair, 0, lineLength, p.s.out2 / 2, o, out, q * pooledLength);
     }
   }
 
@@ -282,29 +289,6 @@ final class DirectConvF32 {
       boolean relu,
       float[] pooled) {
     run(g, outChannels, x, w, bias, relu, true, pooled);
-  }
-
-  /** Pooled output lines {@code [lo, hi)}: line {@code q} pools conv lines {@code 2q, 2q + 1}. */
-  private static void pooledLines(
-      DirectConvLayout p,
-      float[] x,
-      float[] w,
-      float[] pooled,
-      int lo,
-      int hi,
-      float[] bias,
-      boolean relu) {
-    Scratch scratch = SCRATCH.get();
-    scratch.ensure(p);
-    p.reset(scratch.lines, scratch.slotKeys);
-    int o = p.outChannels;
-    int lineLength = p.s.out2 * o;
-    float[] pair = scratch.pair(2 * lineLength);
-    for (int q = lo; q < hi; q++) {
-      line(p, x, w, 2 * q, pair, 0, bias, relu, scratch);
-      line(p, x, w, 2 * q + 1, pair, lineLength, bias, relu, scratch);
-      MaxPoolPairs.pool(pair, 0, lineLength, p.s.out2 / 2, o, pooled, q * (p.s.out2 / 2) * o);
-    }
   }
 
   /**

@@ -295,20 +295,27 @@ class WinogradConvF32Test {
     float[] u = new float[16 * c * o];
     for (int ch = 0; ch < c; ch++) {
       for (int oc = 0; oc < o; oc++) {
+        double[][] t = sandwich(G, window(w, c, o, ch, oc, false), G, false);
         for (int i = 0; i < 4; i++) {
           for (int j = 0; j < 4; j++) {
-            double s = 0;
-            for (int a = 0; a < 3; a++) {
-              for (int b = 0; b < 3; b++) {
-                s += G[i][a] * G[j][b] * w[((a * 3 + b) * c + ch) * o + oc];
-              }
-            }
-            u[((4 * i + j) * c + ch) * o + oc] = (float) s;
+            u[((4 * i + j) * c + ch) * o + oc] = (float) t[i][j];
           }
         }
       }
     }
     return u;
+  }
+
+  /** The 3x3 filter of one channel pair, or its absolute values. */
+  private static double[][] window(float[] w, int c, int o, int ch, int oc, boolean abs) {
+    double[][] k = new double[3][3];
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 3; b++) {
+        double v = w[((a * 3 + b) * c + ch) * o + oc];
+        k[a][b] = abs ? Math.abs(v) : v;
+      }
+    }
+    return k;
   }
 
   /**
@@ -328,20 +335,10 @@ class WinogradConvF32Test {
     double[] exact = new double[n * oh * ow * o];
     double[] magnitude = new double[exact.length];
     // |G| |g| |Gᵀ| per channel pair, in double.
-    double[][][] absU = new double[c * o][4][4];
+    double[][][] absU = new double[c * o][][];
     for (int ch = 0; ch < c; ch++) {
       for (int oc = 0; oc < o; oc++) {
-        for (int i = 0; i < 4; i++) {
-          for (int j = 0; j < 4; j++) {
-            double s = 0;
-            for (int a = 0; a < 3; a++) {
-              for (int b = 0; b < 3; b++) {
-                s += Math.abs(G[i][a] * G[j][b]) * Math.abs(w[((a * 3 + b) * c + ch) * o + oc]);
-              }
-            }
-            absU[ch * o + oc][i][j] = s;
-          }
-        }
+        absU[ch * o + oc] = sandwich(G, window(w, c, o, ch, oc, true), G, true);
       }
     }
     for (int b = 0; b < n; b++) {
@@ -381,7 +378,7 @@ class WinogradConvF32Test {
                 d[a][e] = inside ? Math.abs(x[((b * h + row) * wd + col) * c + ch]) : 0;
               }
             }
-            absV[ch] = absTransform(BT, d, BT);
+            absV[ch] = sandwich(BT, d, BT, true);
           }
           for (int oc = 0; oc < o; oc++) {
             double[][] m = new double[4][4];
@@ -392,7 +389,7 @@ class WinogradConvF32Test {
                 }
               }
             }
-            double[][] yAbs = absTransform(AT, m, AT);
+            double[][] yAbs = sandwich(AT, m, AT, true);
             for (int i = 0; i < 2; i++) {
               for (int j = 0; j < 2; j++) {
                 int r = 2 * ti + i;
@@ -410,17 +407,17 @@ class WinogradConvF32Test {
     return new double[][] {exact, magnitude};
   }
 
-  /** {@code |left| m |right|ᵀ} for a non-negative {@code m}. */
-  private static double[][] absTransform(double[][] left, double[][] m, double[][] right) {
-    int rows = left.length;
-    int cols = right.length;
-    double[][] out = new double[rows][cols];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
+  /** {@code left m rightᵀ}, or {@code |left| m |right|ᵀ} when {@code abs}. */
+  private static double[][] sandwich(double[][] left, double[][] m, double[][] right, boolean abs) {
+    double[][] out = new double[left.length][right.length];
+    for (int i = 0; i < left.length; i++) {
+      for (int j = 0; j < right.length; j++) {
         double s = 0;
         for (int a = 0; a < m.length; a++) {
           for (int e = 0; e < m[0].length; e++) {
-            s += Math.abs(left[i][a]) * m[a][e] * Math.abs(right[j][e]);
+            double l = abs ? Math.abs(left[i][a]) : left[i][a];
+            double r = abs ? Math.abs(right[j][e]) : right[j][e];
+            s += l * m[a][e] * r;
           }
         }
         out[i][j] = s;
