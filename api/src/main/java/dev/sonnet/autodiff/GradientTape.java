@@ -251,7 +251,7 @@ public final class GradientTape implements AutoCloseable, OpRecorder {
       for (int i = 0; i < node.inputs.length; i++) {
         Tensor in = node.inputs[i];
         Tensor g = inputGrads[i];
-        if (g == null || !in.dtype().isFloating() || !tracked.contains(in)) {
+        if (g == null || !wanted[i]) {
           continue;
         }
         if (!g.shape().equals(in.shape()) || g.dtype() != in.dtype()) {

@@ -105,13 +105,9 @@ final class TraceRecorder implements OpRecorder {
 
   /** The value id of {@code t}, capturing it as a constant or fill if it is new. */
   int valueOf(Tensor t) {
-    Integer id = ids.get(t);
+    Integer id = enclosingValue(t);
     if (id != null) {
       return id;
-    }
-    Integer outer = parent == null ? null : parent.enclosingValue(t);
-    if (outer != null) {
-      return capture(t, outer);
     }
     HostArray data;
     try (var pause = Dispatch.pause()) {

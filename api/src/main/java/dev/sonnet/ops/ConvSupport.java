@@ -190,21 +190,28 @@ final class ConvSupport {
    */
   static Tensor forward(
       ConvGeometry g, int outChannels, Tensor x, Tensor w, Tensor bias, boolean relu) {
-    boolean epilogue = bias != null || relu;
     Backend backend = x.backend();
-    if (epilogue
-        && !isPointwise(g)
-        && !GroupedProduct.of(g, outChannels).isEmpty()
-        && backend instanceof DirectConvolution direct) {
-      Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
-      DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
-      if (direct.convolveDirect(
-          g, outChannels, x.buffer(), w.buffer(), bias == null ? null : bias.buffer(), relu, y)) {
-        return Tensor.wrap(y, yShape);
-      }
-      y.release();
+    GroupedProduct p = GroupedProduct.of(g, outChannels);
+    Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
+    if (p.isEmpty()) {
+      Tensor y = Tensor.wrap(backend.allocate(x.dtype(), yShape.size()), yShape);
+      return finish(y, bias, relu);
     }
-    Tensor y = forward(g, outChannels, x, w, backend);
+    // The direct kernel, or else the groups' non-accumulating products (k = kc > 0), write every
+    // element of y.
+    DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
+    if ((bias != null || relu)
+        && !isPointwise(g)
+        && backend instanceof DirectConvolution direct
+        && direct.convolveDirect(
+            g, outChannels, x.buffer(), w.buffer(), bias == null ? null : bias.buffer(), relu, y)) {
+      return Tensor.wrap(y, yShape);
+    }
+    return finish(product(g, outChannels, x, w, backend, p, y, yShape), bias, relu);
+  }
+
+  /** The bias add and ReLU as in-place passes over the fresh {@code y}. */
+  private static Tensor finish(Tensor y, Tensor bias, boolean relu) {
     if (bias != null) {
       Epilogue.addBias(y, bias);
     }
@@ -214,16 +221,19 @@ final class ConvSupport {
     return y;
   }
 
-  private static Tensor forward(
-      ConvGeometry g, int outChannels, Tensor x, Tensor w, Backend backend) {
-    GroupedProduct p = GroupedProduct.of(g, outChannels);
-    Shape yShape = channelsLast(g.batch(), g.outSpatial(), outChannels);
-    if (p.isEmpty()) {
-      return Tensor.wrap(backend.allocate(x.dtype(), yShape.size()), yShape);
-    }
-    // The direct kernel, or else the groups' non-accumulating products (k = kc > 0), write every
-    // element of y.
-    DeviceBuffer y = backend.allocateUninitialized(x.dtype(), yShape.size());
+  /**
+   * {@code y = conv(x, w)} into the fresh {@code y} (of {@code p}'s non-empty product): the
+   * backend's direct kernel without epilogue, else {@code im2col} and the grouped product.
+   */
+  private static Tensor product(
+      ConvGeometry g,
+      int outChannels,
+      Tensor x,
+      Tensor w,
+      Backend backend,
+      GroupedProduct p,
+      DeviceBuffer y,
+      Shape yShape) {
     if (!isPointwise(g)
         && backend instanceof DirectConvolution direct
         && direct.convolveDirect(g, outChannels, x.buffer(), w.buffer(), y)) {

@@ -207,10 +207,7 @@ public final class Unroll {
 
   /** {@code running ? next : previous} per example (row), broadcast over the other axes. */
   private static Tensor copyWhereStopped(boolean[] running, Tensor next, Tensor previous) {
-    int[] shape = new int[next.rank()];
-    Arrays.fill(shape, 1);
-    shape[0] = running.length;
-    return Tensor.of(running, shape).where(next, previous);
+    return whereRunning(Tensor.of(running, running.length), next, previous);
   }
 
   /** Which examples still run at step {@code t}, or null if all do. */

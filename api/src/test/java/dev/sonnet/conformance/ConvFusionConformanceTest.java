@@ -1,6 +1,7 @@
 package dev.sonnet.conformance;
 
 import static dev.sonnet.conformance.FusionTesting.normal;
+import static dev.sonnet.conformance.FusionTesting.opsRunBy;
 import static dev.sonnet.conformance.FusionTesting.unfused;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,10 +12,7 @@ import dev.sonnet.module.Sequential;
 import dev.sonnet.nn.Conv2D;
 import dev.sonnet.ops.ConvOptions;
 import dev.sonnet.ops.Convolution;
-import dev.sonnet.ops.Dispatch;
 import dev.sonnet.ops.Fusion;
-import dev.sonnet.ops.Op;
-import dev.sonnet.ops.OpRecorder;
 import dev.sonnet.ops.Padding;
 import dev.sonnet.tensor.DType;
 import dev.sonnet.tensor.Tensor;
@@ -192,31 +190,30 @@ class ConvFusionConformanceTest {
     for (boolean fusion : new boolean[] {true, false}) {
       Fusion.setEnabled(fusion);
       for (boolean watchX : new boolean[] {false, true}) {
-        List<String> names = new ArrayList<>();
-        OpRecorder recorder =
-            new OpRecorder() {
-              @Override
-              public void record(Op op, Tensor[] inputs, Tensor[] outputs) {
-                names.add(op.name());
-              }
-
-              @Override
-              public void recordRead(Variable variable, Tensor value) {}
-            };
+        List<String> forward;
+        List<String> names;
         try (GradientTape tape = GradientTape.open()) {
           if (watchX) {
             tape.watch(x);
           }
-          Tensor loss =
-              Convolution.conv(x, w, null, ConvOptions.DEFAULT, Activation.RELU).square().sum();
-          Dispatch.push(recorder);
-          try {
-            List<Tensor> g = tape.gradient(loss, List.of(w));
-            assertThat(g.get(0).shape()).isEqualTo(w.shape());
-          } finally {
-            Dispatch.pop(recorder);
-          }
+          Tensor[] loss = new Tensor[1];
+          forward =
+              opsRunBy(
+                  () ->
+                      loss[0] =
+                          Convolution.conv(x, w, null, ConvOptions.DEFAULT, Activation.RELU)
+                              .square()
+                              .sum());
+          names =
+              opsRunBy(
+                  () ->
+                      assertThat(tape.gradient(loss[0], List.of(w)).get(0).shape())
+                          .isEqualTo(w.shape()));
         }
+        // Else this would compare the unfused ops with themselves.
+        assertThat(forward.contains("fused_conv2d_relu"))
+            .as("forward %s", forward)
+            .isEqualTo(fusion);
         assertThat(names.contains("conv2d_backprop_input"))
             .as("fusion %s, x watched %s: %s", fusion, watchX, names)
             .isEqualTo(watchX);

@@ -1,6 +1,7 @@
 package dev.sonnet.conformance;
 
 import static dev.sonnet.conformance.FusionTesting.normal;
+import static dev.sonnet.conformance.FusionTesting.opsRunBy;
 import static dev.sonnet.conformance.FusionTesting.unfused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,11 +14,8 @@ import dev.sonnet.module.Layers;
 import dev.sonnet.module.Sequential;
 import dev.sonnet.nets.MLP;
 import dev.sonnet.nn.Linear;
-import dev.sonnet.ops.Dispatch;
 import dev.sonnet.ops.Fusion;
 import dev.sonnet.ops.LinearAlgebra;
-import dev.sonnet.ops.Op;
-import dev.sonnet.ops.OpRecorder;
 import dev.sonnet.optimizers.Adam;
 import dev.sonnet.optimizers.Momentum;
 import dev.sonnet.optimizers.Optimizer;
@@ -99,7 +97,7 @@ class FusionConformanceTest {
   @Test
   void dense_runsAsOneOpWhereTheBackendHasTheEpilogue() {
     List<String> names =
-        FusionTesting.opsRunBy(
+        opsRunBy(
             () ->
                 LinearAlgebra.dense(
                     normal(1, DType.FLOAT32, 4, 3),
@@ -127,33 +125,19 @@ class FusionConformanceTest {
     for (boolean fusion : new boolean[] {true, false}) {
       Fusion.setEnabled(fusion);
       List<float[]> all = valueAndGradients(f, x, w, b);
-      List<String> products = new ArrayList<>();
-      OpRecorder counter =
-          new OpRecorder() {
-            @Override
-            public void record(Op op, Tensor[] inputs, Tensor[] outputs) {
-              if (op.name().equals("matmul")) {
-                products.add(op.toString());
-              }
-            }
-
-            @Override
-            public void recordRead(Variable variable, Tensor value) {}
-          };
       List<Tensor> grads;
+      List<String> backward;
       try (GradientTape tape = GradientTape.open()) {
         tape.watch(w, b);
         Tensor y = f.apply(new Tensor[] {x, w, b});
         Tensor r = normal(99, DType.FLOAT32, y.shape().dims());
         Tensor loss = y.mul(r).sum();
         tape.close(); // recording stops; the gradient below is computed with only the counter on
-        Dispatch.push(counter);
-        try {
-          grads = tape.gradient(loss, List.of(w, b));
-        } finally {
-          Dispatch.pop(counter);
-        }
+        List<List<Tensor>> holder = new ArrayList<>();
+        backward = opsRunBy(() -> holder.add(tape.gradient(loss, List.of(w, b))));
+        grads = holder.get(0);
       }
+      List<String> products = backward.stream().filter("matmul"::equals).toList();
       assertThat(products).as("fusion %s: products of the backward pass", fusion).hasSize(1);
       assertThat(grads.get(0).toFloatArray()).as("fusion %s: dw", fusion).isEqualTo(all.get(2));
       assertThat(grads.get(1).toFloatArray()).as("fusion %s: db", fusion).isEqualTo(all.get(3));
@@ -311,7 +295,7 @@ class FusionConformanceTest {
     List<float[]> fused = run.get();
     List<float[]> plain = unfused(run);
     // The fused op really ran (else this compares the decomposition with itself).
-    List<String> ops = FusionTesting.opsRunBy(run::get);
+    List<String> ops = opsRunBy(run::get);
     if (Backends.getDefault() instanceof dev.sonnet.backend.SoftmaxCrossEntropy) {
       assertThat(ops).contains("softmax_cross_entropy");
     } else {

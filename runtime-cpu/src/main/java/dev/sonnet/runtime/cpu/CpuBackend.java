@@ -268,17 +268,27 @@ public final class CpuBackend
    */
   @Override
   public DeviceBuffer packRightOperand(GemmSpec spec, DeviceBuffer bb) {
-    if (!vectorized
-        || bb.dtype() != DType.FLOAT32
-        || spec.batch() != 1
-        || spec.k() == 0
-        || spec.n() == 0
-        || VectorGemvF32.handles(spec, DType.FLOAT32)
+    if (!packs(spec, bb.dtype())
         || VectorGemmF32.packedLength(spec.k(), spec.n()) > Integer.MAX_VALUE - 16) {
       return null;
     }
     float[] packed = VectorGemmF32.packWhole(spec, b(bb).f32());
     return new CpuBuffer(this, DType.FLOAT32, packed, packed.length);
+  }
+
+  /**
+   * Whether products shaped like {@code spec} use a prepacked op(B): float32 one-item products on
+   * the vector path with rows, depth and columns, other than the few-row ones the small-row kernel
+   * serves (it reads B unpacked).
+   */
+  private boolean packs(GemmSpec spec, DType dtype) {
+    return vectorized
+        && dtype == DType.FLOAT32
+        && spec.batch() == 1
+        && spec.m() > 0
+        && spec.k() > 0
+        && spec.n() > 0
+        && !VectorGemvF32.handles(spec, DType.FLOAT32);
   }
 
   /**
@@ -289,13 +299,8 @@ public final class CpuBackend
   @Override
   public boolean gemmEpiloguePacked(
       GemmSpec spec, DeviceBuffer a, DeviceBuffer packedB, DeviceBuffer c, Epilogue epilogue) {
-    if (!vectorized
-        || c.dtype() != DType.FLOAT32
+    if (!packs(spec, c.dtype())
         || packedB.dtype() != DType.FLOAT32
-        || spec.batch() != 1
-        || spec.m() == 0
-        || spec.k() == 0
-        || VectorGemvF32.handles(spec, DType.FLOAT32)
         || packedB.size() != VectorGemmF32.packedLength(spec.k(), spec.n())) {
       return false;
     }
@@ -417,8 +422,9 @@ public final class CpuBackend
   }
 
   /**
-   * {@link DirectConvF32} with its line epilogue ({@link ConvEpilogue}): the fused conv + bias +
-   * ReLU. Declines what {@link NarrowConvF32} would compute (the op layer then runs the passes).
+   * {@link DirectConvF32} with its line epilogue ({@link VectorEpilogueRows}, the GEMM's epilogue):
+   * the fused conv + bias + ReLU. Declines what {@link NarrowConvF32} would compute (the op layer
+   * then runs the passes).
    */
   @Override
   public boolean convolveDirect(

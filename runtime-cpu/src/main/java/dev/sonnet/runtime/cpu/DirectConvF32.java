@@ -115,12 +115,14 @@ final class DirectConvF32 {
     ConvShape3d s = layout.s;
     float[] packed = SCRATCH.get().filter(layout.packedLength());
     layout.packFilter(w, packed);
+    GemmEpilogueKernels.F32 epilogue =
+        bias != null || relu ? new GemmEpilogueKernels.F32(bias, relu, null) : null;
     int lines = s.batch * s.out0 * (pool ? s.out1 / 2 : s.out1);
     long work = (pool ? 2L : 1L) * s.out2 * layout.filterLength();
     CpuParallel.parallelFor(
         lines,
         CpuParallel.grainFor(work),
-        (lo, hi) -> lines(layout, x, packed, out, lo, hi, bias, relu, pool));
+        (lo, hi) -> lines(layout, x, packed, out, lo, hi, epilogue, pool));
   }
 
   /** Per-thread scratch: gathered input lines and what each slot holds, a filter, an edge tile. */
@@ -166,9 +168,10 @@ final class DirectConvF32 {
 
   /**
    * Computes output lines {@code [lo, hi)} into {@code out} (line {@code r} is {@code (n, o0, o1)}
-   * flattened), each with {@code bias} (null: none) and the ReLU (when {@code relu}) as soon as it
-   * is written, while it is in L1; when {@code pool}, pooled lines instead: line {@code q} pools
-   * output lines {@code 2q} and {@code 2q + 1}, computed into a per-thread pair of lines.
+   * flattened), each finished by {@code epilogue} (null: none; bias and ReLU, {@link
+   * VectorEpilogueRows}, the GEMM's own epilogue) as soon as it is written, while it is in L1; when
+   * {@code pool}, pooled lines instead: line {@code q} pools output lines {@code 2q} and {@code 2q
+   * + 1}, computed into a per-thread pair of lines.
    */
   private static void lines(
       DirectConvLayout p,
@@ -177,8 +180,7 @@ final class DirectConvF32 {
       float[] out,
       int lo,
       int hi,
-      float[] bias,
-      boolean relu,
+      GemmEpilogueKernels.F32 epilogue,
       boolean pool) {
     Scratch scratch = SCRATCH.get();
     scratch.ensure(p);
@@ -187,15 +189,15 @@ final class DirectConvF32 {
     int lineLength = p.s.out2 * o;
     if (!pool) {
       for (int r = lo; r < hi; r++) {
-        line(p, x, w, r, out, r * lineLength, bias, relu, scratch);
+        line(p, x, w, r, out, r * lineLength, epilogue, scratch);
       }
       return;
     }
     float[] pair = scratch.pair(2 * lineLength);
     int pooledLength = (p.s.out2 / 2) * o;
     for (int q = lo; q < hi; q++) {
-      line(p, x, w, 2 * q, pair, 0, bias, relu, scratch);
-      line(p, x, w, 2 * q + 1, pair, lineLength, bias, relu, scratch);
+      line(p, x, w, 2 * q, pair, 0, epilogue, scratch);
+      line(p, x, w, 2 * q + 1, pair, lineLength, epilogue, scratch);
       MaxPoolPairs.pool(pair, 0, lineLength, p.s.out2 / 2, o, out, q * pooledLength);
     }
   }
@@ -211,8 +213,7 @@ final class DirectConvF32 {
       int r,
       float[] dst,
       int dstBase,
-      float[] bias,
-      boolean relu,
+      GemmEpilogueKernels.F32 epilogue,
       Scratch scratch) {
     ConvShape3d s = p.s;
     float[] xs = scratch.lines;
@@ -241,8 +242,8 @@ final class DirectConvF32 {
       }
       wBase += p.k * bw;
     }
-    if (bias != null || relu) {
-      ConvEpilogue.apply(dst, dstBase, s.out2 * o, o, bias, relu);
+    if (epilogue != null) {
+      VectorEpilogueRows.rowsF32(dst, dstBase, o, s.out2, 0, o, epilogue);
     }
   }
 

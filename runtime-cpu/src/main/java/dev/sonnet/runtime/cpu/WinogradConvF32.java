@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  * channels; (2) sixteen products {@code m[ξ] [tiles, O] = v[ξ] [tiles, C] @ u[ξ] [C, O]}, a
  * register tile of 4 tiles by 4 vectors of output channels (1 vector where {@code O} is not a
  * multiple of 4 vectors), accumulating over {@code c} in order with FMA; (3) the output transform,
- * vectorized over output channels, then {@code + bias} and ReLU ({@link ConvEpilogue}'s float
+ * vectorized over output channels, then {@code + bias} and ReLU ({@link VectorEpilogueRows}' float
  * operations), stored where the 2x2 tile lies inside the output. A block's {@code v} and {@code m}
  * stay in L2; each product's operands in L1.
  *

@@ -204,8 +204,8 @@ class DirectConvF32Test {
   }
 
   /**
-   * The fused conv + bias + ReLU ({@link ConvEpilogue} after each line) against the plain kernel
-   * followed by a float add and {@code max(., 0)} per element, bit for bit (the same float
+   * The fused conv + bias + ReLU ({@link VectorEpilogueRows} after each line) against the plain
+   * kernel followed by a float add and {@code max(., 0)} per element, bit for bit (the same float
    * operations); output channel counts with and without a vector tail, lines split across the pool.
    */
   @Test
