@@ -236,6 +236,7 @@ final class TraceRecorder implements OpRecorder {
               + tensor.dtype()
               + tensor.shape()
               + " tensor computed from its inputs or variables"
+              + (parent != null ? " in the body of a loop (ops.Scan)" : "")
               + TraceException.where(module)
               + " (item(), toFloatArray(), ...). A graph cannot hold a decision taken on values"
               + " in Java; compute it with tensor ops (where, maximum, ...) instead");

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every model family of the library, saved and loaded, against its own eager output at batch sizes
  * the tracer never used (it traces at 2, 3 and 4): 1 and 5. The loaded function runs the traced
- * primitives in eager order (fusions keep each product's summation order, see {@link Expect}), so
- * the tolerance is {@link Expect#SAME_OPS}.
+ * primitives in eager order, fused and on the CPU partly by Winograd convolutions; {@link
+ * Expect#SAME_OPS} says what that changes and why its tolerance covers it.
  */
 class ExportCoverageTest {
   @TempDir Path dir;

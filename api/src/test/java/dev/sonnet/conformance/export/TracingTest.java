@@ -255,7 +255,8 @@ class TracingTest {
             };
     assertThatThrownBy(() -> Tracing.trace(f, TensorSpec.of(DType.FLOAT32, -1, -1)))
         .isInstanceOf(TraceException.class)
-        .hasMessageContaining("reads the values");
+        .hasMessageContaining("reads the values")
+        .hasMessageContaining("in the body of a loop");
   }
 
   @Test

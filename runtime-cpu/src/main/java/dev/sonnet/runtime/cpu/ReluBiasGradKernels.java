@@ -40,23 +40,42 @@ final class ReluBiasGradKernels {
     return (int) Math.max(1, Math.min(MAX_PARTS, rows / MIN_PART_ROWS));
   }
 
-  static void f32(
-      float[] y, float[] g, int rows, int channels, float[] dz, float[] db, boolean vectorized) {
+  /** One part's rows {@code [from, to)}. */
+  private interface PartBody {
+    void run(int part, int from, int to);
+  }
+
+  /**
+   * Runs {@code body} on each of the {@link #partsFor} parts of {@code rows}, split across the
+   * pool: the same parts for float32 and float64 and for any thread count, which the fixed
+   * summation order of the bias gradient rests on.
+   */
+  private static void forEachPart(int rows, int channels, PartBody body) {
     int parts = partsFor(rows);
-    float[] partial = db == null ? null : PARTIALS.get(parts * channels);
-    boolean vector = vectorized && channels % L == 0;
     CpuParallel.parallelFor(
         parts,
         CpuParallel.grainFor((long) (rows / parts) * channels),
         (lo, hi) -> {
           for (int part = lo; part < hi; part++) {
-            int from = (int) ((long) rows * part / parts);
-            int to = (int) ((long) rows * (part + 1) / parts);
-            if (vector) {
-              vectorRows(y, g, channels, dz, partial, part * channels, from, to);
-            } else {
-              scalarRows(y, g, channels, dz, partial, part * channels, from, to);
-            }
+            body.run(
+                part, (int) ((long) rows * part / parts), (int) ((long) rows * (part + 1) / parts));
+          }
+        });
+  }
+
+  static void f32(
+      float[] y, float[] g, int rows, int channels, float[] dz, float[] db, boolean vectorized) {
+    int parts = partsFor(rows);
+    float[] partial = db == null ? null : PARTIALS.get(parts * channels);
+    boolean vector = vectorized && channels % L == 0;
+    forEachPart(
+        rows,
+        channels,
+        (part, from, to) -> {
+          if (vector) {
+            vectorRows(y, g, channels, dz, partial, part * channels, from, to);
+          } else {
+            scalarRows(y, g, channels, dz, partial, part * channels, from, to);
           }
         });
     if (db != null) {
@@ -118,22 +137,18 @@ final class ReluBiasGradKernels {
   static void f64(double[] y, double[] g, int rows, int channels, double[] dz, double[] db) {
     int parts = partsFor(rows);
     double[] partial = db == null ? null : new double[parts * channels];
-    CpuParallel.parallelFor(
-        parts,
-        CpuParallel.grainFor((long) (rows / parts) * channels),
-        (lo, hi) -> {
-          for (int part = lo; part < hi; part++) {
-            int from = (int) ((long) rows * part / parts);
-            int to = (int) ((long) rows * (part + 1) / parts);
-            int at = part * channels;
-            for (int r = from; r < to; r++) {
-              int base = r * channels;
-              for (int c = 0; c < channels; c++) {
-                double v = y[base + c] > 0 ? g[base + c] : 0.0;
-                dz[base + c] = v;
-                if (partial != null) {
-                  partial[at + c] += v;
-                }
+    forEachPart(
+        rows,
+        channels,
+        (part, from, to) -> {
+          int at = part * channels;
+          for (int r = from; r < to; r++) {
+            int base = r * channels;
+            for (int c = 0; c < channels; c++) {
+              double v = y[base + c] > 0 ? g[base + c] : 0.0;
+              dz[base + c] = v;
+              if (partial != null) {
+                partial[at + c] += v;
               }
             }
           }

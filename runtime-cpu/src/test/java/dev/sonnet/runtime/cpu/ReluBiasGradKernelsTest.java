@@ -68,6 +68,20 @@ class ReluBiasGradKernelsTest {
     DeviceBuffer dz = b.allocate(DType.FLOAT32, 6);
     assertThat(b.reluBiasGradient(b.upload(y), b.upload(g), 3, 2, dz, null)).isTrue();
     assertThat(KernelFixtures.f32(dz)).containsExactly(5, 0, 0, 0, 9, 10);
+    // Channels in whole vectors take the vector path without a bias gradient: the same mask.
+    int channels = 32;
+    int rows = 5;
+    float[] yv = new float[rows * channels];
+    float[] gv = new float[rows * channels];
+    float[] want = new float[rows * channels];
+    for (int i = 0; i < yv.length; i++) {
+      yv[i] = i % 3 == 0 ? -i : (i % 7 == 0 ? Float.NaN : i);
+      gv[i] = 0.5f * i + 1;
+      want[i] = yv[i] > 0 ? gv[i] : 0f;
+    }
+    DeviceBuffer dzv = b.allocate(DType.FLOAT32, yv.length);
+    assertThat(b.reluBiasGradient(b.upload(yv), b.upload(gv), rows, channels, dzv, null)).isTrue();
+    assertThat(KernelFixtures.f32(dzv)).containsExactly(want);
   }
 
   @Test

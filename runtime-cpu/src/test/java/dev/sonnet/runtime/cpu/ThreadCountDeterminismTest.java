@@ -264,6 +264,28 @@ class ThreadCountDeterminismTest {
   // ---- pooling -------------------------------------------------------------------------------
 
   @Test
+  void reluBiasGradient_sameForEveryThreadCount() {
+    // 4 * MIN_PART_ROWS + 7 rows: several parts, split differently on each thread count.
+    int rows = 4 * ReluBiasGradKernels.MIN_PART_ROWS + 7;
+    for (CpuBackend backend : BACKENDS) {
+      for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+        for (int channels : new int[] {32, 20}) {
+          DeviceBuffer y = random(backend, dtype, rows * channels, 14);
+          DeviceBuffer g = random(backend, dtype, rows * channels, 15);
+          assertSameBitsForEveryThreadCount(
+              "relu + bias gradient " + dtype + ", " + channels + " channels on " + name(backend),
+              () -> {
+                DeviceBuffer dz = backend.allocate(dtype, (long) rows * channels);
+                DeviceBuffer db = backend.allocate(dtype, channels);
+                backend.reluBiasGradient(y, g, rows, channels, dz, db);
+                return List.of(download(dz), download(db));
+              });
+        }
+      }
+    }
+  }
+
+  @Test
   void pooling_forwardAndBackward_sameForEveryThreadCount() {
     ConvGeometry g =
         ConvGradFixtures.geometry(
